@@ -1,0 +1,6 @@
+//! Pure functions from the model to typed results; no I/O and no formatting.
+
+pub mod ecds_rows;
+pub mod go_sort;
+pub mod listener_rows;
+pub mod matcher_paths;

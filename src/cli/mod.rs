@@ -1,0 +1,62 @@
+//! The command-line definition (clap derive only). Doc comments here are the user help;
+//! `man/` is generated from this definition by a test.
+
+mod input;
+mod output;
+mod proxy_config;
+
+use clap::{CommandFactory, Parser, Subcommand};
+
+pub use input::InputArgs;
+pub use output::{ColorChoice, OutputFormat};
+pub use proxy_config::{EcdsArgs, ListenerArgs, ProxyConfigArgs, ProxyConfigCommand};
+
+/// Debug and validate Envoy sidecars and Istio Wasm plugins, istioctl-style.
+#[derive(Debug, Parser)]
+#[command(name = "meshscope", version, propagate_version = true)]
+#[command(after_help = "Examples:\n  \
+    meshscope pc listener -f config_dump.json --port 15006\n  \
+    meshscope pc listener -f config_dump.json --port 15006 -o wide\n  \
+    meshscope pc ecds -f config_dump.json -o wide")]
+pub struct Cli {
+    /// When to colour output: auto (a terminal on stdout and no NO_COLOR), always, never.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The top-level commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Retrieve information about an Envoy proxy's configuration (istioctl proxy-config).
+    #[command(name = "proxy-config", visible_alias = "pc")]
+    ProxyConfig(Box<ProxyConfigArgs>),
+
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Example:\n  meshscope completion bash > /etc/bash_completion.d/meshscope"
+    )]
+    Completion {
+        /// The shell to generate completions for.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+}
+
+/// The clap command tree, for completions, man pages and tests.
+pub fn command() -> clap::Command {
+    Cli::command()
+}
+
+/// Turns a clap usage error into the text after `meshscope: error: `, on one line.
+pub fn one_line_usage_error(err: &clap::Error) -> String {
+    let rendered = err.render().to_string();
+    let first = rendered
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("invalid arguments");
+    first.strip_prefix("error: ").unwrap_or(first).to_string()
+}

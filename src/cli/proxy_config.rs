@@ -1,0 +1,87 @@
+//! `meshscope proxy-config` (alias `pc`): istioctl's proxy-config listener and ecds.
+
+use clap::{ArgAction, Args, Subcommand};
+
+use super::{InputArgs, OutputFormat};
+
+/// Flags of the proxy-config group.
+#[derive(Debug, Args)]
+pub struct ProxyConfigArgs {
+    /// Envoy proxy admin port used when reading from a pod.
+    #[arg(long, global = true, default_value_t = 15000, value_name = "PORT")]
+    pub proxy_admin_port: u16,
+
+    #[command(subcommand)]
+    pub command: ProxyConfigCommand,
+}
+
+/// The proxy-config subcommands.
+#[derive(Debug, Subcommand)]
+pub enum ProxyConfigCommand {
+    /// Listener configuration of an Envoy proxy, as istioctl prints it.
+    #[command(visible_aliases = ["listeners", "l"])]
+    #[command(after_help = "Examples:\n  \
+        # The inbound listener's filter chains, as istioctl prints them\n  \
+        meshscope pc listener -f config_dump.json --port 15006\n\n  \
+        # With chain names, state and the Wasm filters of each chain\n  \
+        meshscope pc listener -f config_dump.json --port 15006 -o wide\n\n  \
+        # Listener names only\n  \
+        meshscope pc listener -f config_dump.json -o 'jsonpath={range [*]}{.name}{\"\\n\"}{end}'")]
+    Listener(ListenerArgs),
+
+    /// Extension configuration (ECDS) of an Envoy proxy, as istioctl prints it.
+    #[command(visible_alias = "ec")]
+    #[command(after_help = "Examples:\n  \
+        meshscope pc ecds -f config_dump.json\n  \
+        meshscope pc ecds -f config_dump.json -o wide")]
+    Ecds(EcdsArgs),
+}
+
+/// `pc listener` flags: istioctl's, plus `-o wide` and `-o jsonpath=`.
+#[derive(Debug, Args)]
+pub struct ListenerArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Filter listeners by port field (the listener's own port; 0 = all).
+    #[arg(long, default_value_t = 0, value_name = "PORT")]
+    pub port: u32,
+
+    /// Filter listeners by address field (primary or additional address).
+    #[arg(long, value_name = "ADDRESS")]
+    pub address: Option<String>,
+
+    /// Filter listeners by type field: HTTP, TCP, HTTP+TCP (case-insensitive).
+    #[arg(long = "type", value_name = "TYPE")]
+    pub listener_type: Option<String>,
+
+    /// Output more information: one row per filter chain (false: one row per listener).
+    #[arg(long, default_value_t = true, action = ArgAction::Set, num_args = 0..=1,
+          default_missing_value = "true", value_name = "BOOL")]
+    pub verbose: bool,
+
+    /// Output format: short, wide, json, yaml, or jsonpath=TEMPLATE.
+    #[arg(
+        short = 'o',
+        long = "output",
+        default_value = "short",
+        value_name = "FORMAT"
+    )]
+    pub output: OutputFormat,
+}
+
+/// `pc ecds` flags.
+#[derive(Debug, Args)]
+pub struct EcdsArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Output format: short, wide, json, yaml, or jsonpath=TEMPLATE.
+    #[arg(
+        short = 'o',
+        long = "output",
+        default_value = "short",
+        value_name = "FORMAT"
+    )]
+    pub output: OutputFormat,
+}

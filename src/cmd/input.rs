@@ -1,0 +1,51 @@
+//! Resolves a command's input flags to bytes, and bytes to a loaded document.
+
+use crate::cli::InputArgs;
+use crate::cmd::CommandError;
+use crate::error::Error;
+use crate::source::{self, DumpSource};
+
+/// The raw input of a single-dump command, with the label errors show.
+pub struct RawInput {
+    pub label: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Exactly one of POD, `--file` or `--admin` (istioctl's rule, extended to `--admin`).
+pub fn resolve(args: &InputArgs, command: &'static str) -> Result<DumpSource, Error> {
+    let given = [
+        args.pod.is_some(),
+        args.file.is_some(),
+        args.admin.is_some(),
+    ];
+    if given.iter().filter(|g| **g).count() != 1 {
+        return Err(CommandError::NeedsOneInput(command).into());
+    }
+    Ok(if let Some(f) = &args.file {
+        DumpSource::File(f.clone())
+    } else if let Some(url) = &args.admin {
+        DumpSource::Admin(url.clone())
+    } else {
+        DumpSource::Pod(args.pod.clone().unwrap_or_default())
+    })
+}
+
+/// Fetches the bytes of a dump source.
+pub fn read(source: &DumpSource) -> Result<RawInput, Error> {
+    match source {
+        DumpSource::File(path) => {
+            let (label, bytes) = source::read_input(path)?;
+            Ok(RawInput { label, bytes })
+        }
+        DumpSource::Admin(url) => Err(source::Error::Unsupported(format!(
+            "{url}: reading from an admin URL is not supported by this build; \
+             save the dump with `curl {url}/config_dump > dump.json` and use -f"
+        ))
+        .into()),
+        DumpSource::Pod(pod) => Err(source::Error::Unsupported(format!(
+            "{pod}: reading a pod through the Kubernetes API is not supported by this build; \
+             use `kubectl exec {pod} -c istio-proxy -- pilot-agent request GET config_dump > dump.json` and -f"
+        ))
+        .into()),
+    }
+}

@@ -1,0 +1,54 @@
+//! One file per subcommand; the only layer that calls all the others.
+
+mod completion;
+mod input;
+mod proxy_config_ecds;
+mod proxy_config_listener;
+
+use std::io::Write;
+
+use crate::cli::{Cli, ColorChoice, Command, ProxyConfigCommand};
+use crate::error::{Error, ExitCode};
+
+/// Command-level failures: wrong flag combinations, or a dump without what was asked for.
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError {
+    /// istioctl's wording for "give me exactly one of POD or --file".
+    #[error("{0} requires pod name or --file parameter")]
+    NeedsOneInput(&'static str),
+    #[error("{0}: no listeners found")]
+    NoListeners(String),
+    #[error("{path}: {context}config dump has no configuration type {type_url}")]
+    MissingSection {
+        path: String,
+        context: &'static str,
+        type_url: &'static str,
+    },
+    #[error("output format \"{0}\" not supported")]
+    UnsupportedOutput(String),
+}
+
+/// Runs the parsed command line, writing to `out`.
+pub fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Error> {
+    let color = color_enabled(cli.color);
+    match cli.command {
+        Command::ProxyConfig(pc) => match pc.command {
+            ProxyConfigCommand::Listener(args) => proxy_config_listener::run(&args, color, out),
+            ProxyConfigCommand::Ecds(args) => proxy_config_ecds::run(&args, out),
+        },
+        Command::Completion { shell } => completion::run(shell, out),
+    }
+}
+
+/// `--color`, `NO_COLOR` and whether stdout is a terminal, decided once.
+fn color_enabled(choice: ColorChoice) -> bool {
+    use std::io::IsTerminal;
+    match choice {
+        ColorChoice::Always => true,
+        ColorChoice::Never => false,
+        ColorChoice::Auto => {
+            std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+                && std::io::stdout().is_terminal()
+        }
+    }
+}

@@ -1,0 +1,197 @@
+//! `EcdsConfigDump` entries: extension configs delivered through ECDS (DOMAIN.md §1.3).
+
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+use super::proto::Str;
+
+/// One `ecds_filters[]` entry, decoded; `raw` is the entry as the dump holds it.
+#[derive(Debug, Clone)]
+pub struct EcdsFilter<'a> {
+    pub version_info: Str<'a>,
+    /// `ecds_filter.name`: the ECDS resource name, which is also the HTTP filter's name.
+    pub name: Str<'a>,
+    /// `ecds_filter.typed_config.@type`, or empty when the entry has no config.
+    pub type_url: Str<'a>,
+    /// `ecds_filter.typed_config`, raw.
+    pub typed_config: Option<&'a RawValue>,
+    pub last_updated: Str<'a>,
+    pub raw: &'a RawValue,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct EcdsFilterFields<'a> {
+    #[serde(borrow, default, alias = "versionInfo")]
+    pub version_info: Str<'a>,
+    #[serde(borrow, default, alias = "ecdsFilter")]
+    pub ecds_filter: Option<TypedExtensionConfigRaw<'a>>,
+    #[serde(borrow, default, alias = "lastUpdated")]
+    pub last_updated: Str<'a>,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct TypedExtensionConfigRaw<'a> {
+    #[serde(borrow, default)]
+    pub name: Str<'a>,
+    #[serde(borrow, default, alias = "typedConfig")]
+    pub typed_config: Option<&'a RawValue>,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct TypeUrl<'a> {
+    #[serde(borrow, default, rename = "@type")]
+    pub type_url: Str<'a>,
+}
+
+/// What an ECDS entry's config says about a Wasm module (DOMAIN.md §6.2, §6.5).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WasmDetails {
+    /// `remote.http_uri.uri`, or `file://` + the local file name.
+    pub source: Option<String>,
+    /// `remote.sha256`, or the digest the agent put in the local file name.
+    pub sha256: Option<String>,
+    /// `FAIL_CLOSED`, `FAIL_OPEN` or `FAIL_RELOAD` (unset is FAIL_CLOSED in Envoy).
+    pub failure_policy: Option<String>,
+    pub runtime: Option<String>,
+}
+
+/// The istio-agent's replacement for a module it could not fetch (DOMAIN.md §6.5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AgentStandIn {
+    DenyAll,
+    AllowAll,
+}
+
+/// Type URLs of the RBAC filters the agent substitutes.
+const RBAC_TYPES: [&str; 2] = [
+    "type.googleapis.com/envoy.extensions.filters.http.rbac.v3.RBAC",
+    "type.googleapis.com/envoy.extensions.filters.network.rbac.v3.RBAC",
+];
+
+#[derive(Deserialize)]
+struct WasmAny<'a> {
+    #[serde(borrow, default)]
+    config: Option<PluginConfig<'a>>,
+}
+
+#[derive(Deserialize)]
+struct PluginConfig<'a> {
+    #[serde(borrow, default, alias = "vmConfig")]
+    vm_config: Option<VmConfig<'a>>,
+    #[serde(borrow, default, alias = "failurePolicy")]
+    failure_policy: Option<Str<'a>>,
+    #[serde(default, alias = "failOpen")]
+    fail_open: bool,
+}
+
+#[derive(Deserialize)]
+struct VmConfig<'a> {
+    #[serde(borrow, default)]
+    runtime: Option<Str<'a>>,
+    #[serde(borrow, default)]
+    code: Option<AsyncDataSource<'a>>,
+}
+
+#[derive(Deserialize)]
+struct AsyncDataSource<'a> {
+    #[serde(borrow, default)]
+    local: Option<DataSource<'a>>,
+    #[serde(borrow, default)]
+    remote: Option<RemoteDataSource<'a>>,
+}
+
+#[derive(Deserialize)]
+struct DataSource<'a> {
+    #[serde(borrow, default)]
+    filename: Option<Str<'a>>,
+    #[serde(borrow, default, alias = "inlineString")]
+    inline_string: Option<Str<'a>>,
+}
+
+#[derive(Deserialize)]
+struct RemoteDataSource<'a> {
+    #[serde(borrow, default, alias = "httpUri")]
+    http_uri: Option<HttpUri<'a>>,
+    #[serde(borrow, default)]
+    sha256: Option<Str<'a>>,
+}
+
+#[derive(Deserialize)]
+struct HttpUri<'a> {
+    #[serde(borrow, default)]
+    uri: Str<'a>,
+}
+
+#[derive(Deserialize)]
+struct RbacKeys<'a> {
+    #[serde(borrow, default)]
+    rules: Option<&'a RawValue>,
+}
+
+impl EcdsFilter<'_> {
+    /// True when the config is an HTTP or network Wasm filter.
+    pub fn is_wasm(&self) -> bool {
+        self.type_url == crate::envoy::wasm::HTTP_WASM_TYPE
+            || self.type_url == crate::envoy::wasm::NETWORK_WASM_TYPE
+    }
+
+    /// Module, digest, failure policy and runtime of a Wasm entry; `None` for other types.
+    pub fn wasm_details(&self) -> Option<WasmDetails> {
+        if !self.is_wasm() {
+            return None;
+        }
+        let any: WasmAny = self
+            .typed_config
+            .and_then(|raw| serde_json::from_str(raw.get()).ok())?;
+        let config = any.config?;
+        let mut details = WasmDetails {
+            failure_policy: Some(match config.failure_policy.as_deref() {
+                Some(p) if !p.is_empty() && p != "UNSPECIFIED" => p.to_string(),
+                _ if config.fail_open => "FAIL_OPEN".to_string(),
+                _ => "FAIL_CLOSED".to_string(),
+            }),
+            ..Default::default()
+        };
+        if let Some(vm) = config.vm_config {
+            details.runtime = vm.runtime.map(|r| r.into_owned());
+            if let Some(code) = vm.code {
+                if let Some(remote) = code.remote {
+                    details.source = remote.http_uri.map(|u| u.uri.into_owned());
+                    details.sha256 = remote
+                        .sha256
+                        .map(|s| s.into_owned())
+                        .filter(|s| !s.is_empty());
+                } else if let Some(local) = code.local {
+                    if let Some(f) = local.filename {
+                        details.sha256 = digest_from_filename(&f);
+                        details.source = Some(format!("file://{f}"));
+                    } else if let Some(s) = local.inline_string {
+                        details.source = Some(format!("inline:{s}"));
+                    }
+                }
+            }
+        }
+        Some(details)
+    }
+
+    /// The agent's deny-all / allow-all RBAC stand-in, if this entry is one.
+    pub fn agent_stand_in(&self) -> Option<AgentStandIn> {
+        if !RBAC_TYPES.contains(&self.type_url.as_ref()) {
+            return None;
+        }
+        let keys: RbacKeys = self
+            .typed_config
+            .and_then(|raw| serde_json::from_str(raw.get()).ok())?;
+        Some(if keys.rules.is_some() {
+            AgentStandIn::DenyAll
+        } else {
+            AgentStandIn::AllowAll
+        })
+    }
+}
+
+/// The agent stores modules as `…/<sha256>.wasm`: the file name is the module's digest.
+fn digest_from_filename(path: &str) -> Option<String> {
+    let stem = path.rsplit('/').next()?.strip_suffix(".wasm")?;
+    (stem.len() == 64 && stem.bytes().all(|b| b.is_ascii_hexdigit())).then(|| stem.to_string())
+}

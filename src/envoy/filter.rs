@@ -1,0 +1,241 @@
+//! Network filters, and the two Istio terminals decoded by filter **name** (DOMAIN.md §1.4,
+//! §2.2): the HTTP connection manager and tcp_proxy. Any other filter keeps its config raw.
+
+use std::fmt;
+
+use serde::Deserialize;
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde_json::value::RawValue;
+
+use super::proto::{BorrowedStr, Str};
+use super::route::RouteConfiguration;
+
+/// Filter name of the HTTP connection manager (istioctl matches this exact name).
+pub const HCM_NAME: &str = "envoy.filters.network.http_connection_manager";
+/// Filter name of the TCP proxy.
+pub const TCP_PROXY_NAME: &str = "envoy.filters.network.tcp_proxy";
+/// Cluster name that marks Istio's blackhole chain (istioctl's `isBlackholeCluster`).
+pub const BLACKHOLE_CLUSTER: &str = "BlackHoleCluster";
+
+/// A network filter: its name and its config, decoded for HCM and tcp_proxy.
+#[derive(Debug, Clone)]
+pub struct NetworkFilter<'a> {
+    pub name: Str<'a>,
+    pub config: NetworkFilterConfig<'a>,
+    /// Present when the config comes through ECDS.
+    pub config_discovery: Option<ConfigDiscovery<'a>>,
+}
+
+/// The decoded `typed_config` of a network filter.
+#[derive(Debug, Clone)]
+pub enum NetworkFilterConfig<'a> {
+    /// No `typed_config` (e.g. delivered by `config_discovery`).
+    None,
+    HttpConnectionManager(Box<HttpConnectionManager<'a>>),
+    TcpProxy(TcpProxy<'a>),
+    /// Any other filter: the config as the dump holds it.
+    Other(&'a RawValue),
+}
+
+/// `envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager`.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct HttpConnectionManager<'a> {
+    #[serde(borrow, default, alias = "statPrefix")]
+    pub stat_prefix: Str<'a>,
+    /// HTTP filters in execution order, router last.
+    #[serde(borrow, default, alias = "httpFilters")]
+    pub http_filters: Vec<HttpFilter<'a>>,
+    #[serde(borrow, default)]
+    pub rds: Option<Rds<'a>>,
+    #[serde(borrow, default, alias = "routeConfig")]
+    pub route_config: Option<RouteConfiguration<'a>>,
+    #[serde(borrow, default, alias = "scopedRoutes")]
+    pub scoped_routes: Option<&'a RawValue>,
+}
+
+/// `HttpConnectionManager.rds`.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Rds<'a> {
+    #[serde(borrow, default, alias = "routeConfigName")]
+    pub route_config_name: Str<'a>,
+}
+
+/// `envoy.extensions.filters.network.http_connection_manager.v3.HttpFilter`.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct HttpFilter<'a> {
+    #[serde(borrow, default)]
+    pub name: Str<'a>,
+    #[serde(borrow, default, alias = "typedConfig")]
+    pub typed_config: Option<&'a RawValue>,
+    #[serde(borrow, default, alias = "configDiscovery")]
+    pub config_discovery: Option<ConfigDiscovery<'a>>,
+    #[serde(default, alias = "isOptional")]
+    pub is_optional: bool,
+    #[serde(default)]
+    pub disabled: bool,
+}
+
+/// `envoy.config.core.v3.ExtensionConfigSource`: the filter's config comes through ECDS.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ConfigDiscovery<'a> {
+    #[serde(borrow, default, alias = "configSource")]
+    pub config_source: Option<&'a RawValue>,
+    #[serde(borrow, default, alias = "defaultConfig")]
+    pub default_config: Option<&'a RawValue>,
+    #[serde(borrow, default, alias = "typeUrls")]
+    pub type_urls: Vec<Str<'a>>,
+    #[serde(default, alias = "applyDefaultConfigWithoutWarming")]
+    pub apply_default_config_without_warming: bool,
+}
+
+/// `envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy`, as far as we read it.
+#[derive(Debug, Clone, Default)]
+pub struct TcpProxy<'a> {
+    pub stat_prefix: Str<'a>,
+    pub cluster: Str<'a>,
+    pub weighted_clusters: Vec<WeightedCluster<'a>>,
+    /// Some string in the config names `BlackHoleCluster` (istioctl's blackhole test).
+    pub is_blackhole: bool,
+}
+
+/// `TcpProxy.WeightedCluster.ClusterWeight`.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct WeightedCluster<'a> {
+    #[serde(borrow, default)]
+    pub name: Str<'a>,
+}
+
+#[derive(Deserialize)]
+struct TcpProxyFields<'a> {
+    #[serde(borrow, default, alias = "statPrefix")]
+    stat_prefix: Str<'a>,
+    #[serde(borrow, default)]
+    cluster: Str<'a>,
+    #[serde(borrow, default, alias = "weightedClusters")]
+    weighted_clusters: Option<WeightedClusters<'a>>,
+}
+
+#[derive(Deserialize)]
+struct WeightedClusters<'a> {
+    #[serde(borrow, default)]
+    clusters: Vec<WeightedCluster<'a>>,
+}
+
+impl<'a> TcpProxy<'a> {
+    fn from_raw(raw: &'a RawValue) -> Result<Self, serde_json::Error> {
+        let fields: TcpProxyFields<'a> = serde_json::from_str(raw.get())?;
+        Ok(TcpProxy {
+            stat_prefix: fields.stat_prefix,
+            cluster: fields.cluster,
+            weighted_clusters: fields
+                .weighted_clusters
+                .map(|w| w.clusters)
+                .unwrap_or_default(),
+            // istioctl searches the encoded proto bytes; any string value holding the name counts.
+            is_blackhole: raw.get().contains(BLACKHOLE_CLUSTER),
+        })
+    }
+}
+
+fn decode_config<'a, E: de::Error>(
+    name: &str,
+    raw: &'a RawValue,
+) -> Result<NetworkFilterConfig<'a>, E> {
+    match name {
+        HCM_NAME => serde_json::from_str(raw.get())
+            .map(|h| NetworkFilterConfig::HttpConnectionManager(Box::new(h)))
+            .map_err(|e| E::custom(format!("typed_config of {name}: {e}"))),
+        TCP_PROXY_NAME => TcpProxy::from_raw(raw)
+            .map(NetworkFilterConfig::TcpProxy)
+            .map_err(|e| E::custom(format!("typed_config of {name}: {e}"))),
+        _ => Ok(NetworkFilterConfig::Other(raw)),
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for NetworkFilter<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct FilterVisitor<'a>(std::marker::PhantomData<&'a ()>);
+
+        impl<'de: 'a, 'a> Visitor<'de> for FilterVisitor<'a> {
+            type Value = NetworkFilter<'a>;
+
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a network filter object")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut name: Option<Str<'a>> = None;
+                let mut config = NetworkFilterConfig::None;
+                let mut pending_raw: Option<&'a RawValue> = None;
+                let mut config_discovery = None;
+                while let Some(key) = map.next_key::<BorrowedStr<'a>>()? {
+                    match key.0.as_ref() {
+                        "name" => name = Some(map.next_value::<BorrowedStr<'a>>()?.0),
+                        "typed_config" | "typedConfig" => match name.as_deref() {
+                            // The usual order (name first): decode the HCM in place, so a
+                            // wrong field inside it is reported at its own position.
+                            Some(HCM_NAME) => {
+                                let hcm: HttpConnectionManager<'a> = map.next_value()?;
+                                config = NetworkFilterConfig::HttpConnectionManager(Box::new(hcm));
+                            }
+                            _ => pending_raw = Some(map.next_value()?),
+                        },
+                        "config_discovery" | "configDiscovery" => {
+                            config_discovery = Some(map.next_value()?)
+                        }
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                let name = name.unwrap_or_default();
+                if let Some(raw) = pending_raw {
+                    config = decode_config(&name, raw)?;
+                }
+                Ok(NetworkFilter {
+                    name,
+                    config,
+                    config_discovery,
+                })
+            }
+        }
+
+        d.deserialize_map(FilterVisitor(std::marker::PhantomData))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_terminals_by_name_in_either_key_order() {
+        let hcm_first = r#"{"name":"envoy.filters.network.http_connection_manager",
+            "typed_config":{"@type":"x","stat_prefix":"in","rds":{"route_config_name":"80"}}}"#;
+        let hcm_last = r#"{"typedConfig":{"statPrefix":"in","rds":{"routeConfigName":"80"}},
+            "name":"envoy.filters.network.http_connection_manager"}"#;
+        for json in [hcm_first, hcm_last] {
+            let f: NetworkFilter = serde_json::from_str(json).unwrap();
+            match f.config {
+                NetworkFilterConfig::HttpConnectionManager(h) => {
+                    assert_eq!(h.rds.unwrap().route_config_name, "80")
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+        let tcp = r#"{"name":"envoy.filters.network.tcp_proxy",
+            "typed_config":{"stat_prefix":"BlackHoleCluster","cluster":"BlackHoleCluster"}}"#;
+        let f: NetworkFilter = serde_json::from_str(tcp).unwrap();
+        assert!(matches!(f.config, NetworkFilterConfig::TcpProxy(ref t) if t.is_blackhole));
+        let other = r#"{"name":"istio.stats","typed_config":{"@type":"y"}}"#;
+        let f: NetworkFilter = serde_json::from_str(other).unwrap();
+        assert!(matches!(f.config, NetworkFilterConfig::Other(_)));
+    }
+
+    #[test]
+    fn wrong_type_inside_hcm_is_an_error() {
+        let json = r#"{"name":"envoy.filters.network.http_connection_manager",
+            "typed_config":{"http_filters":"nope"}}"#;
+        assert!(serde_json::from_str::<NetworkFilter>(json).is_err());
+    }
+}

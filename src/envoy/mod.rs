@@ -1,0 +1,25 @@
+//! The Envoy config-dump model and its loader (DOMAIN.md §1–2).
+//!
+//! Types keep Envoy's proto names in Rust case and accept both the snake_case and the
+//! camelCase JSON spellings. Strings borrow from the document text; configs this model
+//! does not know stay raw JSON. Nothing here prints or decides what to show.
+
+pub mod dump;
+pub mod ecds;
+pub mod filter;
+pub mod filter_chain;
+pub mod listener;
+pub mod load_error;
+pub mod matcher;
+pub mod node;
+pub mod proto;
+pub mod route;
+pub mod wasm;
+
+pub use dump::{Document, Dump, DumpShape, ListenerEntry, ListenerOrigin, ListenerState, Sections};
+pub use ecds::EcdsFilter;
+pub use filter::{HttpConnectionManager, HttpFilter, NetworkFilter, NetworkFilterConfig, TcpProxy};
+pub use filter_chain::{CidrRange, FilterChain, FilterChainMatch, SourceType, TransportSocket};
+pub use listener::{Address, Listener, TrafficDirection};
+pub use load_error::{LoadError, Location, Position};
+pub use node::Node;

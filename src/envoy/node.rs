@@ -1,0 +1,37 @@
+//! The proxy's identity from the bootstrap section's `node` (DOMAIN.md §6.4).
+
+use serde::Deserialize;
+
+use super::proto::{OrderedMap, Str};
+
+/// `envoy.config.core.v3.Node`, as far as meshscope reads it.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Node<'a> {
+    /// `sidecar~IP~pod.namespace~namespace.svc.cluster.local` on Istio sidecars.
+    #[serde(borrow, default)]
+    pub id: Str<'a>,
+    #[serde(borrow, default)]
+    pub cluster: Str<'a>,
+    #[serde(borrow, default)]
+    pub metadata: NodeMetadata<'a>,
+}
+
+/// Istio's keys in `node.metadata` (a `Struct`: its keys are data, never re-cased).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct NodeMetadata<'a> {
+    #[serde(borrow, default, rename = "NAMESPACE")]
+    pub namespace: Option<Str<'a>>,
+    #[serde(borrow, default, rename = "LABELS")]
+    pub labels: OrderedMap<'a, Str<'a>>,
+    #[serde(borrow, default, rename = "ISTIO_VERSION")]
+    pub istio_version: Option<Str<'a>>,
+    #[serde(borrow, default, rename = "WORKLOAD_NAME")]
+    pub workload_name: Option<Str<'a>>,
+}
+
+/// `BootstrapConfigDump.bootstrap`, only its node.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub(crate) struct Bootstrap<'a> {
+    #[serde(borrow, default)]
+    pub node: Option<Node<'a>>,
+}

@@ -1,0 +1,69 @@
+//! meshscope: an istioctl-style toolkit for Envoy sidecars and Istio Wasm plugins.
+//!
+//! Data flows one way: `cli` → `cmd` → `source` → `envoy` model → `analysis` → `render`.
+//! Only [`cmd`] wires the layers together; [`run`] parses arguments, dispatches, and
+//! reports the one error (if any) as a single line.
+
+pub mod analysis;
+pub mod cli;
+pub mod cmd;
+pub mod envoy;
+pub mod error;
+pub mod istio;
+pub mod render;
+pub mod source;
+
+use std::ffi::OsString;
+use std::io::{self, Write};
+
+use clap::Parser;
+
+pub use error::{Error, ExitCode};
+
+/// Runs meshscope with `args` (program name first) and returns the process exit code.
+pub fn run<I, T>(args: I) -> i32
+where
+    I: IntoIterator<Item = T>,
+    T: Into<OsString> + Clone,
+{
+    let cli = match cli::Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(err) => return report_usage(err),
+    };
+    let stdout = io::stdout();
+    let mut out = stdout.lock();
+    let result = cmd::dispatch(cli, &mut out).and_then(|code| {
+        out.flush().map_err(Error::Output)?;
+        Ok(code)
+    });
+    match result {
+        Ok(code) => code as i32,
+        Err(err) if err.is_broken_pipe() => ExitCode::Ok as i32,
+        Err(err) => {
+            let _ = out.flush();
+            eprintln!("meshscope: error: {err}");
+            err.exit_code() as i32
+        }
+    }
+}
+
+/// Help and version go to stdout with exit 0; every usage error becomes one line and exit 2.
+fn report_usage(err: clap::Error) -> i32 {
+    use clap::error::ErrorKind;
+    match err.kind() {
+        ErrorKind::DisplayHelp
+        | ErrorKind::DisplayVersion
+        | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = err.print();
+            if err.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                ExitCode::Error as i32
+            } else {
+                ExitCode::Ok as i32
+            }
+        }
+        _ => {
+            eprintln!("meshscope: error: {}", cli::one_line_usage_error(&err));
+            ExitCode::Error as i32
+        }
+    }
+}

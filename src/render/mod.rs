@@ -1,0 +1,22 @@
+//! Lays results out as text, JSON or YAML. It never decides what to show: `analysis/`
+//! did that. Colour arrives as a plain bool decided once in `cmd/`.
+
+pub mod jsonpath;
+pub mod protojson;
+pub mod sanitize;
+pub mod structured;
+pub mod table;
+
+/// Why output could not be produced.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+    #[error("jsonpath: {0}")]
+    JsonPath(String),
+    #[error("encoding {format}: {message}")]
+    Encode {
+        format: &'static str,
+        message: String,
+    },
+}

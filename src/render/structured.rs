@@ -1,0 +1,52 @@
+//! JSON and YAML output of values: JSON indented by 4 spaces (istioctl's
+//! `json.MarshalIndent`), YAML with sorted keys (istioctl converts through sigs.k8s.io/yaml).
+
+use std::io::Write;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::RenderError;
+
+/// Pretty JSON with a 4-space indent and a final newline.
+pub fn write_json(out: &mut dyn Write, value: &impl Serialize) -> Result<(), RenderError> {
+    let formatter = serde_json::ser::PrettyFormatter::with_indent(b"    ");
+    let mut ser = serde_json::Serializer::with_formatter(&mut *out, formatter);
+    value.serialize(&mut ser).map_err(|e| RenderError::Encode {
+        format: "json",
+        message: e.to_string(),
+    })?;
+    out.write_all(b"\n")?;
+    Ok(())
+}
+
+/// YAML with keys sorted at every level.
+pub fn write_yaml(out: &mut dyn Write, value: &Value) -> Result<(), RenderError> {
+    let text = serde_saphyr::to_string(&sorted(value)).map_err(|e| RenderError::Encode {
+        format: "yaml",
+        message: e.to_string(),
+    })?;
+    out.write_all(text.as_bytes())?;
+    if !text.ends_with('\n') {
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+/// A copy of `value` with every object's keys in byte order.
+pub fn sorted(value: &Value) -> Value {
+    match value {
+        Value::Object(map) => {
+            let mut entries: Vec<_> = map.iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(b.0));
+            Value::Object(
+                entries
+                    .into_iter()
+                    .map(|(k, v)| (k.clone(), sorted(v)))
+                    .collect(),
+            )
+        }
+        Value::Array(items) => Value::Array(items.iter().map(sorted).collect()),
+        other => other.clone(),
+    }
+}

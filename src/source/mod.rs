@@ -1,0 +1,41 @@
+//! Where configuration comes from: files, stdin, and (later) admin URLs and pods.
+//! `cmd/` calls [`load_text`] and never sees how the bytes were fetched.
+
+pub mod file;
+pub mod text;
+
+use std::path::PathBuf;
+
+pub use file::read_input;
+pub use text::{InputText, to_json_text};
+
+/// Why an input could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{0}: no such file or directory")]
+    NotFound(String),
+    #[error("{0}: is a directory, expected a config dump file")]
+    IsDirectory(String),
+    #[error("{path}: {source}")]
+    Io {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Load(#[from] crate::envoy::LoadError),
+    /// The input needs a feature this build does not have yet.
+    #[error("{0}")]
+    Unsupported(String),
+}
+
+/// A resolved dump source (CLI.md "Where configuration comes from").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DumpSource {
+    /// A file path, or `-` for stdin.
+    File(PathBuf),
+    /// An Envoy admin base URL.
+    Admin(String),
+    /// A pod reference (`name[.namespace]`, `pod/…`, `deploy/…`).
+    Pod(String),
+}

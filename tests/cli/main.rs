@@ -1,0 +1,1 @@
+//! CLI integration tests, compiled as one binary.
