@@ -22,9 +22,14 @@ pub fn write_json(out: &mut dyn Write, value: &impl Serialize) -> Result<(), Ren
 
 /// YAML with keys sorted at every level.
 pub fn write_yaml(out: &mut dyn Write, value: &Value) -> Result<(), RenderError> {
-    let text = serde_saphyr::to_string(&sorted(value)).map_err(|e| RenderError::Encode {
-        format: "yaml",
-        message: e.to_string(),
+    // One-line scalars like sigs.k8s.io/yaml, not folded `>-` blocks for long strings.
+    let mut options = serde_saphyr::SerializerOptions::default();
+    options.prefer_block_scalars = false;
+    let text = serde_saphyr::to_string_with_options(&sorted(value), options).map_err(|e| {
+        RenderError::Encode {
+            format: "yaml",
+            message: e.to_string(),
+        }
     })?;
     out.write_all(text.as_bytes())?;
     if !text.ends_with('\n') {

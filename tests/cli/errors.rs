@@ -1,0 +1,100 @@
+//! Every bad input gives one line naming the file (line:column where known), exit 2.
+
+use crate::support::{Test, assert_golden};
+
+#[test]
+fn bad_inputs_give_one_line_and_exit_2() {
+    let cases: [(&str, &[&str]); 12] = [
+        (
+            "truncated",
+            &["pc", "listener", "-f", "testdata/dumps/truncated.json"],
+        ),
+        (
+            "wrong-type",
+            &["pc", "listener", "-f", "testdata/dumps/wrong-type.json"],
+        ),
+        (
+            "invalid-yaml",
+            &["pc", "listener", "-f", "testdata/dumps/invalid.yaml"],
+        ),
+        (
+            "empty",
+            &["pc", "listener", "-f", "testdata/dumps/empty.json"],
+        ),
+        ("directory", &["pc", "listener", "-f", "testdata/dumps"]),
+        (
+            "garbage",
+            &["pc", "listener", "-f", "testdata/dumps/garbage.bin"],
+        ),
+        (
+            "not-a-dump",
+            &["pc", "listener", "-f", "testdata/dumps/not-a-dump.json"],
+        ),
+        (
+            "missing",
+            &["pc", "listener", "-f", "testdata/dumps/no-such-file.json"],
+        ),
+        ("no-input", &["pc", "listener"]),
+        (
+            "pod-and-file",
+            &[
+                "pc",
+                "listener",
+                "httpbin",
+                "-f",
+                "testdata/dumps/istio-1.12-strict.json",
+            ],
+        ),
+        (
+            "bad-output",
+            &["pc", "listener", "-f", "x.json", "-o", "xml"],
+        ),
+        ("unknown-flag", &["pc", "listener", "--frobnicate"]),
+    ];
+    for (case, args) in cases {
+        let out = Test::new(args).run();
+        assert_eq!(out.code, 2, "{case}: {out:?}");
+        assert_eq!(out.stdout, "", "{case}");
+        assert_eq!(out.stderr.lines().count(), 1, "{case}: {}", out.stderr);
+        assert!(out.stderr.starts_with("meshscope: error: "), "{case}");
+        assert!(!out.stderr.contains("panicked"), "{case}");
+        assert_golden(&format!("errors/{case}.stderr"), &out.stderr);
+    }
+}
+
+#[test]
+fn wrong_type_names_line_column_and_field() {
+    let out = Test::new(["pc", "listener", "-f", "testdata/dumps/wrong-type.json"]).run();
+    let line = out.stderr.trim_end();
+    let rest = line
+        .strip_prefix("meshscope: error: testdata/dumps/wrong-type.json:")
+        .unwrap_or_else(|| panic!("{line}"));
+    let mut parts = rest.splitn(3, ':');
+    assert!(parts.next().unwrap().parse::<usize>().is_ok(), "{line}");
+    assert!(parts.next().unwrap().parse::<usize>().is_ok(), "{line}");
+    assert!(line.contains("port_value"), "{line}");
+}
+
+#[test]
+fn closed_stdout_is_not_an_error() {
+    // `meshscope … | head -1`: a broken pipe ends quietly with exit 0.
+    use std::process::{Command, Stdio};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_meshscope"))
+        .args([
+            "pc",
+            "listener",
+            "-f",
+            "testdata/dumps/istio-1.12-permissive.json",
+            "-o",
+            "json",
+        ])
+        .current_dir(crate::support::root())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "");
+    assert_eq!(out.status.code(), Some(0));
+}

@@ -1,0 +1,59 @@
+//! `man/` is generated from the clap definition; this test fails when it is stale.
+//! `SNAPSHOTS=overwrite cargo test man` rewrites the pages.
+
+use std::path::PathBuf;
+
+fn pages() -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    collect(meshscope::cli::command(), "meshscope", &mut out);
+    out
+}
+
+fn collect(cmd: clap::Command, name: &str, out: &mut Vec<(String, Vec<u8>)>) {
+    let cmd = cmd.name(name.to_string());
+    let mut buf = Vec::new();
+    clap_mangen::Man::new(cmd.clone())
+        .render(&mut buf)
+        .expect("render man page");
+    out.push((format!("{name}.1"), buf));
+    for sub in cmd.get_subcommands() {
+        if sub.get_name() == "help" {
+            continue;
+        }
+        collect(sub.clone(), &format!("{name}-{}", sub.get_name()), out);
+    }
+}
+
+#[test]
+fn man_pages_are_current() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("man");
+    let overwrite = std::env::var("SNAPSHOTS").as_deref() == Ok("overwrite");
+    let generated = pages();
+    let mut stale = Vec::new();
+    for (file, content) in &generated {
+        let path = dir.join(file);
+        if std::fs::read(&path).ok().as_deref() != Some(content.as_slice()) {
+            if overwrite {
+                std::fs::create_dir_all(&dir).unwrap();
+                std::fs::write(&path, content).unwrap();
+            } else {
+                stale.push(file.clone());
+            }
+        }
+    }
+    let expected: Vec<&String> = generated.iter().map(|(f, _)| f).collect();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().to_string();
+        if name.ends_with(".1") && !expected.contains(&&name) {
+            if overwrite {
+                std::fs::remove_file(dir.join(&name)).unwrap();
+            } else {
+                stale.push(format!("{name} (no such command)"));
+            }
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "stale man pages: {stale:?}; run `SNAPSHOTS=overwrite cargo test man`"
+    );
+}
