@@ -31,6 +31,8 @@ pub enum CommandError {
 /// Runs the parsed command line, writing to `out`.
 pub fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let color = color_enabled(cli.color);
+    // `colored` consults a process-wide switch; set it from the one decision made here.
+    colored::control::set_override(color);
     match cli.command {
         Command::ProxyConfig(pc) => match pc.command {
             ProxyConfigCommand::Listener(args) => proxy_config_listener::run(&args, color, out),

@@ -9,7 +9,7 @@ use crate::cli::{EcdsArgs, OutputFormat};
 use crate::cmd::{CommandError, input};
 use crate::envoy::{Document, Sections};
 use crate::error::{Error, ExitCode};
-use crate::render::{RenderError, jsonpath, protojson, structured, table};
+use crate::render::{RenderError, ecds_table, jsonpath, protojson, structured};
 use crate::source;
 
 const ECDS_TYPE: &str = "type.googleapis.com/envoy.admin.v3.EcdsConfigDump";
@@ -35,54 +35,8 @@ pub fn run(args: &EcdsArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     })?;
 
     match &output {
-        OutputFormat::Short | OutputFormat::Wide => {
-            let rows = ecds_rows(&filters);
-            let dash = |v: Option<String>| v.unwrap_or_else(|| "-".into());
-            if output == OutputFormat::Short {
-                let cells: Vec<Vec<String>> = rows
-                    .into_iter()
-                    .map(|r| vec![r.name, r.type_name])
-                    .collect();
-                table::write_go_table(out, 5, &["ECDS NAME", "TYPE"], &cells)?;
-            } else {
-                let cells: Vec<Vec<String>> = rows
-                    .into_iter()
-                    .map(|r| {
-                        vec![
-                            r.name,
-                            if r.type_name.is_empty() {
-                                "-".into()
-                            } else {
-                                r.type_name
-                            },
-                            dash(r.plugin.map(|p| p.to_string())),
-                            dash(r.source),
-                            dash(r.sha256),
-                            dash(r.failure_policy),
-                            dash(r.runtime),
-                            if r.last_updated.is_empty() {
-                                "-".into()
-                            } else {
-                                r.last_updated
-                            },
-                            dash(r.note),
-                        ]
-                    })
-                    .collect();
-                let header = [
-                    "ECDS NAME",
-                    "TYPE",
-                    "PLUGIN",
-                    "SOURCE",
-                    "SHA256",
-                    "FAILURE",
-                    "RUNTIME",
-                    "LAST UPDATED",
-                    "NOTE",
-                ];
-                table::write_go_table(out, 5, &header, &cells)?;
-            }
-        }
+        OutputFormat::Short => ecds_table::write_short(out, &ecds_rows(&filters))?,
+        OutputFormat::Wide => ecds_table::write_wide(out, &ecds_rows(&filters))?,
         OutputFormat::Json | OutputFormat::Yaml | OutputFormat::JsonPath(_) => {
             // istioctl prints the merged EcdsConfigDump as protojson (camelCase names).
             let entries = filters

@@ -11,7 +11,7 @@ use crate::cli::{ListenerArgs, OutputFormat};
 use crate::cmd::{CommandError, input};
 use crate::envoy::{Document, ListenerState, Sections};
 use crate::error::{Error, ExitCode};
-use crate::render::{RenderError, jsonpath, structured, table};
+use crate::render::{RenderError, jsonpath, listener_table, structured};
 use crate::source;
 
 const LISTENERS_TYPE: &str = "type.googleapis.com/envoy.admin.v3.ListenersConfigDump";
@@ -77,12 +77,8 @@ pub fn run(args: &ListenerArgs, color: bool, out: &mut dyn Write) -> Result<Exit
         }
         OutputFormat::Short => {
             listener_rows::sort_listeners(&mut selected);
-            let rows: Vec<Vec<String>> = selected
-                .iter()
-                .map(listener_row)
-                .map(|r| vec![r.addresses, r.port.to_string(), r.kind.as_str().to_string()])
-                .collect();
-            table::write_go_table(out, 1, &["ADDRESSES", "PORT", "TYPE"], &rows)?;
+            let rows: Vec<_> = selected.iter().map(listener_row).collect();
+            listener_table::write_listener_rows(out, &rows)?;
         }
         OutputFormat::Wide => {
             let sorted = listener_rows::sort_listeners_with_states(selected);
@@ -121,46 +117,7 @@ fn write_chain_table(
     wide: bool,
     color: bool,
 ) -> Result<(), Error> {
-    let mut rows = Vec::new();
-    for l in listeners {
-        for r in chain_rows(l, wide) {
-            let mut row = vec![r.addresses, r.port.to_string(), r.match_text, r.destination];
-            if wide {
-                row.push(if r.chain.is_empty() {
-                    "-".into()
-                } else {
-                    r.chain
-                });
-                row.push(state_cell(r.state, color));
-                row.push(if r.wasm.is_empty() {
-                    "-".into()
-                } else {
-                    r.wasm.join(",")
-                });
-            }
-            rows.push(row);
-        }
-    }
-    let header: &[&str] = if wide {
-        &[
-            "ADDRESSES",
-            "PORT",
-            "MATCH",
-            "DESTINATION",
-            "CHAIN",
-            "STATE",
-            "WASM",
-        ]
-    } else {
-        &["ADDRESSES", "PORT", "MATCH", "DESTINATION"]
-    };
-    table::write_go_table(out, 1, header, &rows)?;
+    let rows: Vec<_> = listeners.iter().flat_map(|l| chain_rows(l, wide)).collect();
+    listener_table::write_chain_rows(out, &rows, wide, color)?;
     Ok(())
-}
-
-fn state_cell(state: ListenerState, color: bool) -> String {
-    // Colour codes would count toward tabwriter's widths, so only non-active states (short
-    // words in a column of their own) get colour, and only on a terminal.
-    let _ = color;
-    state.as_str().to_string()
 }

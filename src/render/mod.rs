@@ -1,7 +1,9 @@
 //! Lays results out as text, JSON or YAML. It never decides what to show: `analysis/`
 //! did that. Colour arrives as a plain bool decided once in `cmd/`.
 
+pub mod ecds_table;
 pub mod jsonpath;
+pub mod listener_table;
 pub mod protojson;
 pub mod sanitize;
 pub mod structured;

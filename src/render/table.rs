@@ -14,10 +14,37 @@ pub fn write_go_table(
     header: &[&str],
     rows: &[Vec<String>],
 ) -> io::Result<()> {
-    let mut tw = TabWriter::new(Vec::new()).minwidth(0).padding(padding);
+    write_painted_table(out, padding, header, rows, None)
+}
+
+/// Paints a sanitised cell: `(column, text)` → the coloured text, or `None` to keep it.
+pub type Paint<'p> = &'p dyn Fn(usize, &str) -> Option<String>;
+
+/// [`write_go_table`] with colour: escapes take no width, so columns stay aligned.
+pub fn write_painted_table(
+    out: &mut dyn Write,
+    padding: usize,
+    header: &[&str],
+    rows: &[Vec<String>],
+    paint: Option<Paint<'_>>,
+) -> io::Result<()> {
+    let mut tw = TabWriter::new(Vec::new())
+        .minwidth(0)
+        .padding(padding)
+        .ansi(paint.is_some());
     writeln!(tw, "{}", header.join("\t"))?;
     for row in rows {
-        let cells: Vec<_> = row.iter().map(|c| sanitize(c)).collect();
+        let cells: Vec<_> = row
+            .iter()
+            .enumerate()
+            .map(|(col, c)| {
+                let clean = sanitize(c);
+                match paint.and_then(|p| p(col, &clean)) {
+                    Some(painted) => painted.into(),
+                    None => clean,
+                }
+            })
+            .collect();
         writeln!(tw, "{}", cells.join("\t"))?;
     }
     let bytes = tw

@@ -1,5 +1,8 @@
 //! CLI integration tests, compiled as one binary (`autotests = false`).
 
+// Test helpers panic on purpose: a failed step is a failed test.
+#![allow(clippy::unwrap_used)]
+
 mod cli_def;
 mod errors;
 mod man;
