@@ -81,4 +81,39 @@ mod tests {
                     0     ALL           \n";
         assert_eq!(String::from_utf8(out).unwrap(), want);
     }
+
+    /// One table laid out by Go's text/tabwriter (`testdata/tabwriter/gen.go`).
+    #[derive(serde::Deserialize)]
+    struct GoCase {
+        padding: usize,
+        rows: Vec<Vec<String>>,
+        want: String,
+    }
+
+    /// Random ragged tables (printable ASCII, empty cells, one-cell and empty rows, padding 1
+    /// and 5) must come out byte for byte as Go's `tabwriter.NewWriter(w, 0, 8, p, ' ', 0)`
+    /// writes them.
+    #[test]
+    fn matches_go_tabwriter_golden() {
+        let golden = include_str!("../../testdata/tabwriter/golden.jsonl");
+        let mut cases = 0;
+        for (i, line) in golden.lines().enumerate() {
+            let case: GoCase = serde_json::from_str(line).unwrap();
+            let (header, rows) = case.rows.split_first().unwrap();
+            let header: Vec<&str> = header.iter().map(String::as_str).collect();
+            let mut out = Vec::new();
+            write_go_table(&mut out, case.padding, &header, rows).unwrap();
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                case.want,
+                "case {} (line {}): rows {:?}",
+                i,
+                i + 1,
+                case.rows
+            );
+            cases += 1;
+        }
+        // Guards against a truncated or empty golden silently passing.
+        assert!(cases >= 400, "only {cases} golden cases");
+    }
 }
