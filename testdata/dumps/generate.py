@@ -1,0 +1,1565 @@
+#!/usr/bin/env python3
+"""Writes meshscope's hand-made Envoy config-dump fixtures (testdata/dumps/).
+
+Rerun (from anywhere; Python 3.8+, standard library only):
+
+    python3 testdata/dumps/generate.py           # rewrite every fixture next to this script
+    python3 testdata/dumps/generate.py --check   # rewrite nothing; fail if a file differs from
+                                                 # what this script produces, and print/verify the
+                                                 # virtualInbound chain and plugin counts
+
+The output is deterministic: no clocks, no randomness, fixed key order. Edit this script, never
+the generated files, then rerun it and commit both. testdata/dumps/README.md describes each file.
+
+What the dumps model (the spec is DOMAIN.md; section numbers below refer to it):
+  * the seed workload httpbin (pod httpbin-7d5b9c6f48-qz8vw, namespace default, labels
+    app=httpbin,version=v1; Service httpbin port 8000 -> targetPort 80 named `http`, so explicit
+    HTTP; WasmPlugin default/helloworld with selector app: httpbin, phase unset) as Istio 1.12
+    (pod reporting IPv4 + a link-local IPv6 address, so two passthrough sets, §5.5) and as current
+    Istio (1.30 / HEAD, one passthrough set) builds it, for PERMISSIVE, STRICT and DISABLE (§5, §7);
+  * camelCase YAML and istioctl's bare listener array (§1.4, §4.7);
+  * an internal listener with a filter_chain_matcher (§2.4);
+  * warming / draining / error listener states (§1.2);
+  * broken inputs for error tests.
+Everything here is written for meshscope; nothing is copied from real dumps.
+"""
+
+import argparse
+import base64
+import copy
+import hashlib
+import json
+import os
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+# ---------------------------------------------------------------------------------------------
+# Small helpers
+# ---------------------------------------------------------------------------------------------
+
+TG = "type.googleapis.com/"
+
+
+def any_(type_name, **fields):
+    """A protobuf Any as Envoy prints it: `@type` first, then the message's fields."""
+    out = {"@type": TG + type_name}
+    out.update(fields)
+    return out
+
+
+def typed_struct(type_name, value=None):
+    """A udpa TypedStruct; `value` is a google.protobuf.Struct (its keys are data)."""
+    out = {"@type": TG + "udpa.type.v1.TypedStruct", "type_url": TG + type_name}
+    if value is not None:
+        out["value"] = value
+    return out
+
+
+def string_value(text):
+    return any_("google.protobuf.StringValue", value=text)
+
+
+def sha256_hex(text):
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def ads_source():
+    return {"ads": {}, "initial_fetch_timeout": "0s", "resource_api_version": "V3"}
+
+
+def socket(address, port):
+    return {"socket_address": {"address": address, "port_value": port}}
+
+
+def port_range(port):
+    """Istio encodes port p as the half-open range [p, p+1) (§2.3)."""
+    return {"destination_port_range": {"start": port, "end": port + 1}}
+
+
+def ports_predicate(ports):
+    rules = [port_range(p) for p in sorted(ports)]
+    return rules[0] if len(rules) == 1 else {"or_match": {"rules": rules}}
+
+
+def filter_chain_match(prefix=None, dport=None, transport=None, alpn=None):
+    """Fields in Envoy's print order (field number order)."""
+    m = {}
+    if prefix is not None:
+        m["prefix_ranges"] = [{"address_prefix": prefix[0], "prefix_len": prefix[1]}]
+    if dport is not None:
+        m["destination_port"] = dport
+    if transport is not None:
+        m["transport_protocol"] = transport
+    if alpn:
+        m["application_protocols"] = list(alpn)
+    return m
+
+
+# ---------------------------------------------------------------------------------------------
+# The seed workload and version profiles
+# ---------------------------------------------------------------------------------------------
+
+POD = "httpbin-7d5b9c6f48-qz8vw"
+POD_IP = "10.244.0.12"
+POD_LINK_LOCAL_V6 = "fe80::4c7a:b1ff:fe2e:9d31"
+NAMESPACE = "default"
+SERVICE_HOST = "httpbin.default.svc.cluster.local"
+SERVICE_VIP = "10.96.88.150"
+SERVICE_PORT = 8000
+TARGET_PORT = 80
+KUBE_DNS_VIP = "10.96.0.10"
+KUBE_DNS_CLUSTER = "outbound|53||kube-dns.kube-system.svc.cluster.local"
+OUTBOUND_CLUSTER = "outbound|8000||httpbin.default.svc.cluster.local"
+INBOUND_CLUSTER = "inbound|80||"
+
+PLUGIN_NS, PLUGIN_NAME = "default", "helloworld"
+PLUGIN_URL = "oci://ghcr.io/meshscope-fixtures/wasm/helloworld:1.0.0"
+# The istio-agent caches a remote module under /var/lib/istio/data/<sha256 of the module name>/
+# <sha256 of the module>.wasm (§6.2, 1.15+). Both hashes are computed from fixture text here.
+PLUGIN_MODULE_NAME = "oci://ghcr.io/meshscope-fixtures/wasm/helloworld"
+PLUGIN_MODULE_SHA = sha256_hex("meshscope fixture: helloworld wasm module bytes v1.0.0")
+PLUGIN_LOCAL_FILE = "/var/lib/istio/data/%s/%s.wasm" % (sha256_hex(PLUGIN_MODULE_NAME), PLUGIN_MODULE_SHA)
+PLUGIN_CONFIG_JSON = '{"greeting":"hello from meshscope"}'
+
+WASM_HTTP = TG + "envoy.extensions.filters.http.wasm.v3.Wasm"
+RBAC_HTTP = TG + "envoy.extensions.filters.http.rbac.v3.RBAC"
+
+ALPN_MTLS_HTTP = ["istio-http/1.0", "istio-http/1.1", "istio-h2"]
+ALPN_ALL_ISTIO = ["istio", "istio-peer-exchange", "istio-http/1.0", "istio-http/1.1", "istio-h2"]
+ALPN_MTLS_TCP = ["istio-peer-exchange", "istio"]
+
+PERMISSIVE, STRICT, DISABLE = "PERMISSIVE", "STRICT", "DISABLE"
+MODES = [PERMISSIVE, STRICT, DISABLE]
+
+
+class Profile:
+    """What differs between the Istio versions these fixtures model."""
+
+    def __init__(self, key):
+        self.key = key
+        self.head = key == "current"
+        if self.head:
+            self.istio_version = "1.30.0"
+            self.version_info = "2026-05-18T08:41:07Z/9"
+            self.updated = "2026-05-18T08:41:07.%03dZ"
+            self.boot_updated = "2026-05-18T08:40:51.204Z"
+            self.plain_alpn = ["http/1.1", "h2c"]  # §5.3, 1.13+
+            # One passthrough set, no prefix_ranges (§5.5, 1.23+).
+            self.families = [{"prefix": None, "cluster": "InboundPassthroughCluster"}]
+            self.plugin_filter_name = (
+                "extensions.istio.io/trafficextension/%s.%s~istio-translated-wasmplugin"
+                % (PLUGIN_NS, PLUGIN_NAME)
+            )
+            self.plugin_type_urls = [WASM_HTTP, RBAC_HTTP]  # §6.2, 1.16+
+            self.instance_ips = POD_IP
+        else:
+            self.istio_version = "1.12.9"
+            self.version_info = "2022-07-21T14:05:32Z/12"
+            self.updated = "2022-07-21T14:05:33.%03dZ"
+            self.boot_updated = "2022-07-21T14:05:18.611Z"
+            self.plain_alpn = ["http/1.0", "http/1.1", "h2c"]  # §5.3, 1.12
+            # 1.12-1.13 report link-local addresses, so an IPv4 pod with an fe80:: address on
+            # eth0 gets an IPv4 and an IPv6 passthrough set (§5.5).
+            self.families = [
+                {"prefix": ("0.0.0.0", 0), "cluster": "InboundPassthroughClusterIpv4"},
+                {"prefix": ("::0", 0), "cluster": "InboundPassthroughClusterIpv6"},
+            ]
+            self.plugin_filter_name = "%s.%s" % (PLUGIN_NS, PLUGIN_NAME)
+            self.plugin_type_urls = [WASM_HTTP]  # §6.2, 1.12-1.15
+            self.instance_ips = POD_IP + "," + POD_LINK_LOCAL_V6
+
+    def ts(self, millis):
+        return self.updated % millis
+
+
+# ---------------------------------------------------------------------------------------------
+# Filters
+# ---------------------------------------------------------------------------------------------
+
+
+def router():
+    return {"name": "envoy.filters.http.router", "typed_config": any_("envoy.extensions.filters.http.router.v3.Router")}
+
+
+def cors():
+    return {"name": "envoy.filters.http.cors", "typed_config": any_("envoy.extensions.filters.http.cors.v3.Cors")}
+
+
+def fault():
+    return {"name": "envoy.filters.http.fault", "typed_config": any_("envoy.extensions.filters.http.fault.v3.HTTPFault")}
+
+
+def grpc_stats():
+    return {
+        "name": "envoy.filters.http.grpc_stats",
+        "typed_config": any_(
+            "envoy.extensions.filters.http.grpc_stats.v3.FilterConfig",
+            emit_filter_state=True,
+            stats_for_all_methods=False,
+        ),
+    }
+
+
+def alpn_filter():
+    overrides = [
+        {"alpn_override": ["istio-http/1.0", "istio", "http/1.0"]},
+        {"upstream_protocol": "HTTP11", "alpn_override": ["istio-http/1.1", "istio", "http/1.1"]},
+        {"upstream_protocol": "HTTP2", "alpn_override": ["istio-h2", "istio", "h2"]},
+    ]
+    return {
+        "name": "istio.alpn",
+        "typed_config": any_("istio.envoy.config.filter.http.alpn.v2alpha1.FilterConfig", alpn_override=overrides),
+    }
+
+
+def plugin_filter(p, name=None):
+    """A WasmPlugin as an ECDS-delivered HTTP filter (§6.2): no typed_config, no default."""
+    return {
+        "name": name or p.plugin_filter_name,
+        "config_discovery": {"config_source": ads_source(), "type_urls": list(p.plugin_type_urls)},
+    }
+
+
+def null_vm(code):
+    return {"runtime": "envoy.wasm.runtime.null", "code": {"local": {"inline_string": code}}}
+
+
+def http_mx(p, outbound=False):
+    if p.head:
+        # Current Istio: the peer_metadata filter, delivered as a TypedStruct; not Wasm.
+        if outbound:
+            value = {
+                "upstream_discovery": [{"istio_headers": {}}, {"workload_discovery": {}}],
+                "upstream_propagation": [{"istio_headers": {}}],
+            }
+        else:
+            value = {
+                "downstream_discovery": [{"istio_headers": {}}, {"workload_discovery": {}}],
+                "downstream_propagation": [{"istio_headers": {}}],
+            }
+        return {"name": "istio.metadata_exchange", "typed_config": typed_struct("io.istio.http.peer_metadata.Config", value)}
+    # 1.12: istiod builds it as inline Wasm on the null VM.
+    return {
+        "name": "istio.metadata_exchange",
+        "typed_config": any_(
+            "envoy.extensions.filters.http.wasm.v3.Wasm",
+            config={
+                "vm_config": null_vm("envoy.wasm.metadata_exchange"),
+                "configuration": any_("envoy.tcp.metadataexchange.config.MetadataExchange"),
+            },
+        ),
+    }
+
+
+def stats_config_json(outbound):
+    lines = ['  "debug": "false",', '  "stat_prefix": "istio"']
+    if not outbound:
+        lines[-1] += ","
+        lines.append('  "disable_host_header_fallback": true')
+    return "{\n" + "\n".join(lines) + "\n}\n"
+
+
+def http_stats(p, outbound=False):
+    if p.head:
+        cfg = {} if outbound else {"disable_host_header_fallback": True}
+        return {"name": "istio.stats", "typed_config": any_("stats.PluginConfig", **cfg)}
+    # 1.12: EnvoyFilter stats-filter-1.12 inserts inline Wasm (null VM) as a TypedStruct.
+    direction = "outbound" if outbound else "inbound"
+    return {
+        "name": "istio.stats",
+        "typed_config": typed_struct(
+            "envoy.extensions.filters.http.wasm.v3.Wasm",
+            {
+                "config": {
+                    "configuration": {
+                        "@type": TG + "google.protobuf.StringValue",
+                        "value": stats_config_json(outbound),
+                    },
+                    "root_id": "stats_" + direction,
+                    "vm_config": {
+                        "code": {"local": {"inline_string": "envoy.wasm.stats"}},
+                        "runtime": "envoy.wasm.runtime.null",
+                        "vm_id": "stats_" + direction,
+                    },
+                }
+            },
+        ),
+    }
+
+
+def network_mx(p):
+    if p.head:
+        value = {"enable_discovery": True, "protocol": "istio-peer-exchange"}
+    else:
+        value = {"protocol": "istio-peer-exchange"}
+    return {
+        "name": "istio.metadata_exchange",
+        "typed_config": typed_struct("envoy.tcp.metadataexchange.config.MetadataExchange", value),
+    }
+
+
+def network_stats(p, outbound=False):
+    if p.head:
+        cfg = {} if outbound else {"disable_host_header_fallback": True}
+        return {"name": "istio.stats", "typed_config": any_("stats.PluginConfig", **cfg)}
+    direction = "outbound" if outbound else "inbound"
+    return {
+        "name": "istio.stats",
+        "typed_config": typed_struct(
+            "envoy.extensions.filters.network.wasm.v3.Wasm",
+            {
+                "config": {
+                    "configuration": {
+                        "@type": TG + "google.protobuf.StringValue",
+                        "value": '{\n  "debug": "false",\n  "stat_prefix": "istio"\n}\n',
+                    },
+                    "root_id": "stats_" + direction,
+                    "vm_config": {
+                        "code": {"local": {"inline_string": "envoy.wasm.stats"}},
+                        "runtime": "envoy.wasm.runtime.null",
+                        "vm_id": "tcp_stats_" + direction,
+                    },
+                }
+            },
+        ),
+    }
+
+
+def tcp_proxy(cluster, stat_prefix=None):
+    return {
+        "name": "envoy.filters.network.tcp_proxy",
+        "typed_config": any_(
+            "envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy",
+            stat_prefix=stat_prefix or cluster,
+            cluster=cluster,
+        ),
+    }
+
+
+def inbound_http_filters(p, with_plugin=True):
+    """§6.3: the seed's inbound HCM filters, plugin (phase unset) included."""
+    plugin = [plugin_filter(p)] if with_plugin else []
+    if p.head:
+        return [http_mx(p)] + plugin + [grpc_stats(), fault(), cors(), http_stats(p), router()]
+    return plugin + [http_mx(p), cors(), fault(), http_stats(p), router()]
+
+
+def outbound_http_filters(p, extra_plugins=()):
+    if p.head:
+        # 1.14+: plugins without `match` also land on sidecar outbound HCMs (§6.4, pitfall 12).
+        plugin = [plugin_filter(p)] + [plugin_filter(p, name) for name in extra_plugins]
+        return [http_mx(p, outbound=True)] + plugin + [grpc_stats(), alpn_filter(), fault(), cors(), http_stats(p, outbound=True), router()]
+    return [http_mx(p, outbound=True), alpn_filter(), cors(), fault(), http_stats(p, outbound=True), router()]
+
+
+def inline_route(route_name, vhost, cluster, operation):
+    return {
+        "name": route_name,
+        "virtual_hosts": [
+            {
+                "name": vhost,
+                "domains": ["*"],
+                "routes": [
+                    {
+                        "match": {"prefix": "/"},
+                        "route": {
+                            "cluster": cluster,
+                            "timeout": "0s",
+                            "max_stream_duration": {"max_stream_duration": "0s", "grpc_timeout_header_max": "0s"},
+                        },
+                        "decorator": {"operation": operation},
+                        "name": "default",
+                    }
+                ],
+            }
+        ],
+        "validate_clusters": False,
+    }
+
+
+def hcm_common_tail(inbound):
+    tail = {}
+    tail["server_name"] = "istio-envoy"
+    tail["use_remote_address"] = False
+    if inbound:
+        tail["forward_client_cert_details"] = "APPEND_FORWARD"
+        tail["set_current_client_cert_details"] = {"subject": True, "dns": True, "uri": True}
+    tail["upgrade_configs"] = [{"upgrade_type": "websocket"}]
+    tail["stream_idle_timeout"] = "0s"
+    tail["normalize_path"] = True
+    tail["request_id_extension"] = {
+        "typed_config": any_(
+            "envoy.extensions.request_id.uuid.v3.UuidRequestIdConfig", use_request_id_for_trace_sampling=True
+        )
+    }
+    tail["path_with_escaped_slashes_action"] = "KEEP_UNCHANGED"
+    return tail
+
+
+def inbound_hcm(p, stat_prefix, route_config):
+    cfg = any_("envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager")
+    cfg["stat_prefix"] = stat_prefix
+    cfg["route_config"] = route_config
+    cfg["http_filters"] = inbound_http_filters(p)
+    cfg.update(hcm_common_tail(inbound=True))
+    return {"name": "envoy.filters.network.http_connection_manager", "typed_config": cfg}
+
+
+def outbound_hcm(p, port, extra_plugins=()):
+    cfg = any_("envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager")
+    cfg["stat_prefix"] = "outbound_0.0.0.0_%d" % port
+    cfg["rds"] = {"config_source": ads_source(), "route_config_name": str(port)}
+    cfg["http_filters"] = outbound_http_filters(p, extra_plugins)
+    cfg.update(hcm_common_tail(inbound=False))
+    return {"name": "envoy.filters.network.http_connection_manager", "typed_config": cfg}
+
+
+# ---------------------------------------------------------------------------------------------
+# Transport sockets
+# ---------------------------------------------------------------------------------------------
+
+
+def sds(name):
+    return {
+        "name": name,
+        "sds_config": {
+            "api_config_source": {
+                "api_type": "GRPC",
+                "grpc_services": [{"envoy_grpc": {"cluster_name": "sds-grpc"}}],
+                "set_node_on_first_message_only": True,
+                "transport_api_version": "V3",
+            },
+            "initial_fetch_timeout": "0s",
+            "resource_api_version": "V3",
+        },
+    }
+
+
+def istio_mtls(p, alpn):
+    """Istio's server-side mTLS context (§5.3): SDS `default` + `ROOTCA`, client cert required."""
+    validation = {"match_subject_alt_names": [{"prefix": "spiffe://cluster.local/"}]} if p.head else {}
+    ctx = any_("envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext")
+    ctx["common_tls_context"] = {
+        "tls_params": {
+            "tls_minimum_protocol_version": "TLSv1_2",
+            "tls_maximum_protocol_version": "TLSv1_3",
+            "cipher_suites": [
+                "ECDHE-ECDSA-AES256-GCM-SHA384",
+                "ECDHE-RSA-AES256-GCM-SHA384",
+                "ECDHE-ECDSA-AES128-GCM-SHA256",
+                "ECDHE-RSA-AES128-GCM-SHA256",
+                "AES256-GCM-SHA384",
+                "AES128-GCM-SHA256",
+            ],
+        },
+        "alpn_protocols": list(alpn),
+        "tls_certificate_sds_secret_configs": [sds("default")],
+        "combined_validation_context": {
+            "default_validation_context": validation,
+            "validation_context_sds_secret_config": sds("ROOTCA"),
+        },
+    }
+    ctx["require_client_certificate"] = True
+    return {"name": "envoy.transport_sockets.tls", "typed_config": ctx}
+
+
+SERVER_ALPN_HTTP = ["h2", "http/1.1"]
+SERVER_ALPN_TCP = ["istio-peer-exchange", "h2", "http/1.1"]
+
+
+# ---------------------------------------------------------------------------------------------
+# virtualInbound (§5)
+# ---------------------------------------------------------------------------------------------
+
+
+def chain(match, filters, name, tls=None):
+    c = {"filter_chain_match": match, "filters": filters}
+    if tls is not None:
+        c["transport_socket"] = tls
+    c["name"] = name
+    return c
+
+
+def blackhole_chain(p):
+    return chain(
+        filter_chain_match(dport=15006),
+        [network_mx(p), network_stats(p), tcp_proxy("BlackHoleCluster")],
+        "virtualInbound-blackhole",
+    )
+
+
+def passthrough_options(p, mode):
+    """The `auto` table of §5.4 for the passthrough: (kind, transport, alpn, server alpn|None)."""
+    if mode == PERMISSIVE:
+        return [
+            ("http", "tls", ALPN_MTLS_HTTP, SERVER_ALPN_HTTP),
+            ("http", "raw_buffer", p.plain_alpn, None),
+            ("tcp", "tls", ALPN_MTLS_TCP, SERVER_ALPN_TCP),
+            ("tcp", "raw_buffer", None, None),
+            ("tcp", "tls", None, None),
+        ]
+    if mode == STRICT:
+        return [("http", "tls", ALPN_MTLS_HTTP, SERVER_ALPN_HTTP), ("tcp", "tls", None, SERVER_ALPN_TCP)]
+    return [("http", "raw_buffer", p.plain_alpn, None), ("tcp", "raw_buffer", None, None)]
+
+
+def http_port_options(mode):
+    """The `HTTP` row of §5.4 for port 80."""
+    if mode == PERMISSIVE:
+        return [("tls", ALPN_ALL_ISTIO, SERVER_ALPN_HTTP), ("raw_buffer", None, None)]
+    if mode == STRICT:
+        return [("tls", None, SERVER_ALPN_HTTP)]
+    return [("raw_buffer", None, None)]
+
+
+def passthrough_chains(p, mode, family):
+    cluster = family["cluster"]
+    chains = []
+    for kind, transport, alpn, server_alpn in passthrough_options(p, mode):
+        match = filter_chain_match(prefix=family["prefix"], transport=transport, alpn=alpn)
+        tls = istio_mtls(p, server_alpn) if server_alpn else None
+        if kind == "http":
+            route = inline_route(cluster, "inbound|http|0", cluster, ":0/*")
+            chains.append(chain(match, [network_mx(p), inbound_hcm(p, cluster, route)], "virtualInbound-catchall-http", tls))
+        else:
+            chains.append(chain(match, [network_mx(p), network_stats(p), tcp_proxy(cluster)], "virtualInbound", tls))
+    return chains
+
+
+def service_chains(p, mode):
+    chains = []
+    for transport, alpn, server_alpn in http_port_options(mode):
+        match = filter_chain_match(dport=TARGET_PORT, transport=transport, alpn=alpn)
+        tls = istio_mtls(p, server_alpn) if server_alpn else None
+        route = inline_route(
+            INBOUND_CLUSTER, "inbound|http|%d" % SERVICE_PORT, INBOUND_CLUSTER, "%s:%d/*" % (SERVICE_HOST, SERVICE_PORT)
+        )
+        hcm = inbound_hcm(p, "inbound_0.0.0.0_%d" % TARGET_PORT, route)
+        chains.append(chain(match, [network_mx(p), hcm], "0.0.0.0_%d" % TARGET_PORT, tls))
+    return chains
+
+
+def listener_filter(short, type_name, predicate=None, **cfg):
+    f = {"name": "envoy.filters.listener." + short, "typed_config": any_(type_name, **cfg)}
+    if predicate is not None:
+        f["filter_disabled"] = predicate
+    return f
+
+
+def virtual_inbound_listener_filters(p, mode):
+    """§5.6 for httpbin (port 80 explicit HTTP)."""
+    filters = [listener_filter("original_dst", "envoy.extensions.filters.listener.original_dst.v3.OriginalDst")]
+    tls_type = "envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector"
+    http_type = "envoy.extensions.filters.listener.http_inspector.v3.HttpInspector"
+    if p.head:
+        if mode in (PERMISSIVE, STRICT):
+            filters.append(listener_filter("tls_inspector", tls_type, ports_predicate([15006]), initial_read_buffer_size=512))
+        if mode in (PERMISSIVE, DISABLE):
+            filters.append(listener_filter("http_inspector", http_type, ports_predicate([TARGET_PORT, 15006])))
+    else:
+        if mode in (PERMISSIVE, STRICT):
+            filters.append(listener_filter("tls_inspector", tls_type))
+        filters.append(listener_filter("http_inspector", http_type, ports_predicate([TARGET_PORT])))
+    return filters
+
+
+def virtual_inbound(p, mode):
+    chains = [blackhole_chain(p)]
+    for family in p.families:
+        chains += passthrough_chains(p, mode, family)
+    chains += service_chains(p, mode)
+    listener = any_("envoy.config.listener.v3.Listener")
+    listener["name"] = "virtualInbound"
+    listener["address"] = socket("0.0.0.0", 15006)
+    listener["filter_chains"] = chains
+    listener["listener_filters"] = virtual_inbound_listener_filters(p, mode)
+    listener["listener_filters_timeout"] = "0s"
+    listener["traffic_direction"] = "INBOUND"
+    listener["continue_on_listener_filters_timeout"] = True
+    return listener
+
+
+# ---------------------------------------------------------------------------------------------
+# Outbound and static listeners
+# ---------------------------------------------------------------------------------------------
+
+
+def virtual_outbound(p):
+    listener = any_("envoy.config.listener.v3.Listener")
+    listener["name"] = "virtualOutbound"
+    listener["address"] = socket("0.0.0.0", 15001)
+    listener["filter_chains"] = [
+        chain(
+            filter_chain_match(dport=15001),
+            [network_stats(p, outbound=True), tcp_proxy("BlackHoleCluster")],
+            "virtualOutbound-blackhole",
+        ),
+        {
+            "filters": [network_stats(p, outbound=True), tcp_proxy("PassthroughCluster")],
+            "name": "virtualOutbound-catchall-tcp",
+        },
+    ]
+    listener["use_original_dst"] = True
+    listener["traffic_direction"] = "OUTBOUND"
+    return listener
+
+
+def passthrough_filter_chain(p):
+    return {
+        "filter_chain_match": {},
+        "filters": [network_stats(p, outbound=True), tcp_proxy("PassthroughCluster")],
+        "name": "PassthroughFilterChain",
+    }
+
+
+def outbound_http_listener(p, port, extra_plugins=()):
+    listener = any_("envoy.config.listener.v3.Listener")
+    listener["name"] = "0.0.0.0_%d" % port
+    listener["address"] = socket("0.0.0.0", port)
+    listener["filter_chains"] = [
+        {
+            "filter_chain_match": filter_chain_match(transport="raw_buffer", alpn=p.plain_alpn),
+            "filters": [outbound_hcm(p, port, extra_plugins)],
+        }
+    ]
+    tls_cfg = {"initial_read_buffer_size": 512} if p.head else {}
+    listener["listener_filters"] = [
+        listener_filter("tls_inspector", "envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector", **tls_cfg),
+        listener_filter("http_inspector", "envoy.extensions.filters.listener.http_inspector.v3.HttpInspector"),
+    ]
+    listener["listener_filters_timeout"] = "0s"
+    listener["traffic_direction"] = "OUTBOUND"
+    listener["continue_on_listener_filters_timeout"] = True
+    listener["default_filter_chain"] = passthrough_filter_chain(p)
+    listener["bind_to_port"] = False
+    return listener
+
+
+def outbound_tcp_listener(p, vip, port, cluster):
+    listener = any_("envoy.config.listener.v3.Listener")
+    listener["name"] = "%s_%d" % (vip, port)
+    listener["address"] = socket(vip, port)
+    listener["filter_chains"] = [{"filters": [network_stats(p, outbound=True), tcp_proxy(cluster)]}]
+    listener["traffic_direction"] = "OUTBOUND"
+    listener["bind_to_port"] = False
+    return listener
+
+
+def static_http_listener(port, stat_prefix, prefix, cluster):
+    hcm = any_("envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager")
+    hcm["stat_prefix"] = stat_prefix
+    hcm["route_config"] = {
+        "virtual_hosts": [
+            {"name": "backend", "domains": ["*"], "routes": [{"match": {"prefix": prefix}, "route": {"cluster": cluster}}]}
+        ]
+    }
+    hcm["http_filters"] = [router()]
+    listener = any_("envoy.config.listener.v3.Listener")
+    listener["address"] = socket("0.0.0.0", port)
+    listener["filter_chains"] = [{"filters": [{"name": "envoy.filters.network.http_connection_manager", "typed_config": hcm}]}]
+    return listener
+
+
+def static_listeners(p):
+    return [
+        {"listener": static_http_listener(15090, "stats", "/stats/prometheus", "prometheus_stats"), "last_updated": p.boot_updated},
+        {"listener": static_http_listener(15021, "agent", "/healthz/ready", "agent"), "last_updated": p.boot_updated},
+    ]
+
+
+def active(p, listener, millis):
+    return {
+        "name": listener["name"],
+        "active_state": {"version_info": p.version_info, "listener": listener, "last_updated": p.ts(millis)},
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Other sections
+# ---------------------------------------------------------------------------------------------
+
+
+def bootstrap_section(p, node_id=None, labels=None, workload=None, instance_ips=None, pod=POD):
+    labels = labels or {
+        "app": "httpbin",
+        "pod-template-hash": "7d5b9c6f48",
+        "security.istio.io/tlsMode": "istio",
+        "service.istio.io/canonical-name": "httpbin",
+        "service.istio.io/canonical-revision": "v1",
+        "version": "v1",
+    }
+    metadata = {
+        "ANNOTATIONS": {
+            "kubectl.kubernetes.io/default-container": "httpbin",
+            "kubernetes.io/config.source": "api",
+            "prometheus.io/path": "/stats/prometheus",
+            "prometheus.io/port": "15020",
+            "prometheus.io/scrape": "true",
+        },
+        "APP_CONTAINERS": "httpbin",
+        "CLUSTER_ID": "Kubernetes",
+        "ENVOY_PROMETHEUS_PORT": 15090,
+        "ENVOY_STATUS_PORT": 15021,
+        "INSTANCE_IPS": instance_ips or p.instance_ips,
+        "INTERCEPTION_MODE": "REDIRECT",
+        "ISTIO_PROXY_SHA": sha256_hex("meshscope fixture proxy " + p.istio_version)[:40],
+        "ISTIO_VERSION": p.istio_version,
+        "LABELS": labels,
+        "MESH_ID": "cluster.local",
+        "NAME": pod,
+        "NAMESPACE": NAMESPACE,
+        "NODE_NAME": "meshscope-control-plane",
+        "OWNER": "kubernetes://apis/apps/v1/namespaces/default/deployments/" + (workload or "httpbin"),
+        "PILOT_SAN": ["istiod.istio-system.svc"],
+        "POD_PORTS": '[{"name":"http","containerPort":80,"protocol":"TCP"}]',
+        # A Struct whose keys are camelCase even in a snake_case dump: data, never re-cased.
+        "PROXY_CONFIG": {
+            "binaryPath": "/usr/local/bin/envoy",
+            "configPath": "./etc/istio/proxy",
+            "controlPlaneAuthPolicy": "MUTUAL_TLS",
+            "discoveryAddress": "istiod.istio-system.svc:15012",
+            "drainDuration": "45s",
+            "proxyAdminPort": 15000,
+            "serviceCluster": "istio-proxy",
+            "statNameLength": 189,
+            "statusPort": 15020,
+            "terminationDrainDuration": "5s",
+        },
+        "SERVICE_ACCOUNT": workload or "httpbin",
+        "WORKLOAD_NAME": workload or "httpbin",
+    }
+    node = {
+        "id": node_id or "sidecar~%s~%s.%s~%s.svc.cluster.local" % (POD_IP, pod, NAMESPACE, NAMESPACE),
+        "cluster": "%s.%s" % (workload or "httpbin", NAMESPACE),
+        "metadata": metadata,
+        "locality": {},
+        "user_agent_name": "envoy",
+    }
+    bootstrap = {
+        "node": node,
+        "dynamic_resources": {
+            "lds_config": ads_source(),
+            "cds_config": ads_source(),
+            "ads_config": {
+                "api_type": "GRPC",
+                "grpc_services": [{"envoy_grpc": {"cluster_name": "xds-grpc"}}],
+                "set_node_on_first_message_only": True,
+                "transport_api_version": "V3",
+            },
+        },
+        "admin": {"address": socket("127.0.0.1", 15000)},
+    }
+    return any_("envoy.admin.v3.BootstrapConfigDump", bootstrap=bootstrap, last_updated=p.boot_updated)
+
+
+def static_cluster(name, port):
+    return any_(
+        "envoy.config.cluster.v3.Cluster",
+        name=name,
+        type="STATIC",
+        connect_timeout="0.250s",
+        load_assignment={
+            "cluster_name": name,
+            "endpoints": [{"lb_endpoints": [{"endpoint": {"address": socket("127.0.0.1", port)}}]}],
+        },
+    )
+
+
+def original_dst_cluster(name, bind=None):
+    c = any_("envoy.config.cluster.v3.Cluster", name=name, type="ORIGINAL_DST", connect_timeout="10s", lb_policy="CLUSTER_PROVIDED")
+    if bind:
+        c["upstream_bind_config"] = {"source_address": {"address": bind, "port_value": 0}}
+    return c
+
+
+def eds_cluster(name):
+    return any_(
+        "envoy.config.cluster.v3.Cluster",
+        name=name,
+        type="EDS",
+        eds_cluster_config={"eds_config": ads_source(), "service_name": name},
+        connect_timeout="10s",
+        metadata={
+            "filter_metadata": {
+                "istio": {
+                    "default_original_port": int(name.split("|")[1]),
+                    "services": [
+                        {
+                            "host": name.split("|")[3],
+                            "name": name.split("|")[3].split(".")[0],
+                            "namespace": name.split("|")[3].split(".")[1],
+                        }
+                    ],
+                }
+            }
+        },
+    )
+
+
+def clusters_section(p):
+    dynamic = [any_("envoy.config.cluster.v3.Cluster", name="BlackHoleCluster", type="STATIC", connect_timeout="10s")]
+    if p.head:
+        dynamic.append(original_dst_cluster("InboundPassthroughCluster", bind="127.0.0.6"))
+        inbound = original_dst_cluster(INBOUND_CLUSTER, bind="127.0.0.6")
+    else:
+        dynamic.append(original_dst_cluster("InboundPassthroughClusterIpv4", bind="127.0.0.6"))
+        dynamic.append(original_dst_cluster("InboundPassthroughClusterIpv6", bind="::6"))
+        inbound = any_(
+            "envoy.config.cluster.v3.Cluster",
+            name=INBOUND_CLUSTER,
+            type="STATIC",
+            connect_timeout="10s",
+            load_assignment={
+                "cluster_name": INBOUND_CLUSTER,
+                "endpoints": [{"lb_endpoints": [{"endpoint": {"address": socket("127.0.0.1", TARGET_PORT)}}]}],
+            },
+        )
+    dynamic.append(inbound)
+    dynamic.append(original_dst_cluster("PassthroughCluster"))
+    dynamic.append(eds_cluster(OUTBOUND_CLUSTER))
+    dynamic.append(eds_cluster(KUBE_DNS_CLUSTER))
+    return any_(
+        "envoy.admin.v3.ClustersConfigDump",
+        version_info=p.version_info,
+        static_clusters=[
+            {"cluster": static_cluster("agent", 15020), "last_updated": p.boot_updated},
+            {"cluster": static_cluster("prometheus_stats", 15000), "last_updated": p.boot_updated},
+        ],
+        dynamic_active_clusters=[
+            {"version_info": p.version_info, "cluster": c, "last_updated": p.ts(300 + i)} for i, c in enumerate(dynamic)
+        ],
+    )
+
+
+def routes_section(p):
+    short = ["httpbin", "httpbin.default.svc", "httpbin.default", SERVICE_HOST, SERVICE_VIP]
+    if p.head:
+        domains = [SERVICE_HOST, "httpbin", "httpbin.default.svc", "httpbin.default", SERVICE_VIP]
+    else:
+        domains = []
+        for d in [SERVICE_HOST] + short[:-2] + [SERVICE_VIP]:
+            domains += [d, "%s:%d" % (d, SERVICE_PORT)]
+    route_config = any_(
+        "envoy.config.route.v3.RouteConfiguration",
+        name=str(SERVICE_PORT),
+        virtual_hosts=[
+            {
+                "name": "%s:%d" % (SERVICE_HOST, SERVICE_PORT),
+                "domains": domains,
+                "routes": [
+                    {
+                        "match": {"prefix": "/"},
+                        "route": {
+                            "cluster": OUTBOUND_CLUSTER,
+                            "timeout": "0s",
+                            "retry_policy": {
+                                "retry_on": "connect-failure,refused-stream,unavailable,cancelled,retriable-status-codes",
+                                "num_retries": 2,
+                            },
+                            "max_stream_duration": {"max_stream_duration": "0s", "grpc_timeout_header_max": "0s"},
+                        },
+                        "decorator": {"operation": "%s:%d/*" % (SERVICE_HOST, SERVICE_PORT)},
+                        "name": "default",
+                    }
+                ],
+                "include_request_attempt_count": True,
+            },
+            {
+                "name": "allow_any",
+                "domains": ["*"],
+                "routes": [{"match": {"prefix": "/"}, "route": {"cluster": "PassthroughCluster", "timeout": "0s"}, "name": "allow_any"}],
+                "include_request_attempt_count": True,
+            },
+        ],
+        validate_clusters=False,
+    )
+    return any_(
+        "envoy.admin.v3.RoutesConfigDump",
+        dynamic_route_configs=[{"version_info": p.version_info, "route_config": route_config, "last_updated": p.ts(420)}],
+    )
+
+
+def b64(text):
+    return base64.b64encode(text.encode()).decode()
+
+
+def secrets_section(p):
+    fake_cert = "-----BEGIN CERTIFICATE-----\nMESHSCOPE TEST FIXTURE - NOT A CERTIFICATE\n-----END CERTIFICATE-----\n"
+    return any_(
+        "envoy.admin.v3.SecretsConfigDump",
+        dynamic_active_secrets=[
+            {
+                "name": "default",
+                "version_info": p.version_info.split("/")[0],
+                "last_updated": p.ts(12),
+                "secret": any_(
+                    "envoy.extensions.transport_sockets.tls.v3.Secret",
+                    name="default",
+                    tls_certificate={
+                        "certificate_chain": {"inline_bytes": b64(fake_cert)},
+                        "private_key": {"inline_bytes": b64("[redacted]")},
+                    },
+                ),
+            },
+            {
+                "name": "ROOTCA",
+                "version_info": p.version_info.split("/")[0],
+                "last_updated": p.ts(13),
+                "secret": any_(
+                    "envoy.extensions.transport_sockets.tls.v3.Secret",
+                    name="ROOTCA",
+                    validation_context={"trusted_ca": {"inline_bytes": b64(fake_cert)}},
+                ),
+            },
+        ],
+    )
+
+
+def plugin_ecds_entry(p):
+    """The ECDS resource of the seed plugin on current Istio (§6.1, §6.2, §6.5)."""
+    name = "%s.%s~istio-translated-wasmplugin" % (PLUGIN_NS, PLUGIN_NAME)
+    wasm = any_(
+        "envoy.extensions.filters.http.wasm.v3.Wasm",
+        config={
+            "name": name,
+            "vm_config": {"runtime": "envoy.wasm.runtime.v8", "code": {"local": {"filename": PLUGIN_LOCAL_FILE}}},
+            "configuration": string_value(PLUGIN_CONFIG_JSON),
+            "failure_policy": "FAIL_CLOSED",
+        },
+    )
+    return {
+        "version_info": p.version_info,
+        "ecds_filter": any_("envoy.config.core.v3.TypedExtensionConfig", name=p.plugin_filter_name, typed_config=wasm),
+        "last_updated": p.ts(512),
+    }
+
+
+def telemetry_ecds_entries(p):
+    return [
+        {
+            "ecds_filter": any_(
+                "envoy.config.core.v3.TypedExtensionConfig",
+                name="istio.io/telemetry/stats/prometheus/sidecar/%s/HTTP" % direction,
+            ),
+            "last_updated": p.ts(millis),
+        }
+        for direction, millis in (("Outbound", 488), ("Inbound", 491))
+    ]
+
+
+def seed_dump(p, mode):
+    listeners = any_(
+        "envoy.admin.v3.ListenersConfigDump",
+        version_info=p.version_info,
+        static_listeners=static_listeners(p),
+        dynamic_listeners=[
+            active(p, outbound_tcp_listener(p, KUBE_DNS_VIP, 53, KUBE_DNS_CLUSTER), 601),
+            active(p, outbound_http_listener(p, SERVICE_PORT), 604),
+            active(p, virtual_outbound(p), 611),
+            active(p, virtual_inbound(p, mode), 618),
+        ],
+    )
+    configs = [bootstrap_section(p), clusters_section(p)]
+    if p.head:
+        # Envoy 1.25+ (Istio 1.17+) dumps ECDS; Istio 1.12's Envoy has no such section (§1.3).
+        configs.append(any_("envoy.admin.v3.EcdsConfigDump", ecds_filters=[plugin_ecds_entry(p)] + telemetry_ecds_entries(p)))
+    configs += [listeners, any_("envoy.admin.v3.ScopedRoutesConfigDump"), routes_section(p), secrets_section(p)]
+    return {"configs": configs}
+
+
+# ---------------------------------------------------------------------------------------------
+# matcher-tree.json (§2.4)
+# ---------------------------------------------------------------------------------------------
+
+
+def chain_action(chain_name):
+    return {"action": {"name": chain_name, "typed_config": string_value(chain_name)}}
+
+
+def matcher_input(name, type_name):
+    return {"name": name, "typed_config": any_("envoy.extensions.matching.common_inputs.network.v3." + type_name)}
+
+
+def port_matcher(ports_to_chain, on_no_match=None):
+    m = {
+        "matcher_tree": {
+            "input": matcher_input("port", "DestinationPortInput"),
+            "exact_match_map": {"map": {str(port): chain_action(c) for port, c in ports_to_chain}},
+        }
+    }
+    if on_no_match:
+        m["on_no_match"] = chain_action(on_no_match)
+    return {"matcher": m}
+
+
+def waypoint_hcm(stat_prefix, cluster, port):
+    hcm = any_("envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager")
+    hcm["stat_prefix"] = stat_prefix
+    hcm["route_config"] = inline_route(cluster, "inbound|http|%d" % port, cluster, ":%d/*" % port)
+    hcm["http_filters"] = [grpc_stats(), fault(), cors(), router()]
+    return {"name": "envoy.filters.network.http_connection_manager", "typed_config": hcm}
+
+
+def matcher_tree_dump():
+    p = Profile("current")
+    httpbin = "inbound-vip|8000|http|httpbin.default.svc.cluster.local"
+    postgres = "inbound-vip|5432|tcp|postgres.default.svc.cluster.local"
+    legacy = "inbound-vip|9090|http|legacy.default.svc.cluster.local"
+    direct = "direct-tcp"
+    internal = any_("envoy.config.listener.v3.Listener")
+    internal["name"] = "main_internal"
+    internal["filter_chains"] = [
+        {"filters": [waypoint_hcm("inbound_0.0.0.0_8000", httpbin, 8000)], "name": httpbin},
+        {"filters": [tcp_proxy(postgres)], "name": postgres},
+        {"filters": [tcp_proxy("PassthroughCluster", stat_prefix="direct-tcp")], "name": direct},
+        # No matcher branch names this chain: it can never be selected.
+        {"filters": [waypoint_hcm("inbound_0.0.0.0_9090", legacy, 9090)], "name": legacy},
+    ]
+    internal["listener_filters"] = [
+        listener_filter("original_dst", "envoy.extensions.filters.listener.original_dst.v3.OriginalDst")
+    ]
+    internal["traffic_direction"] = "INBOUND"
+    internal["internal_listener"] = {}
+    internal["filter_chain_matcher"] = {
+        "matcher_tree": {
+            "input": matcher_input("ip", "DestinationIPInput"),
+            "custom_match": {
+                "name": "ip",
+                "typed_config": any_(
+                    "xds.type.matcher.v3.IPMatcher",
+                    range_matchers=[
+                        {
+                            "ranges": [
+                                {"address_prefix": SERVICE_VIP, "prefix_len": 32},
+                                {"address_prefix": "fd00:10:96::5a1", "prefix_len": 128},
+                            ],
+                            "on_match": port_matcher([(8000, httpbin)]),
+                        },
+                        {
+                            "ranges": [{"address_prefix": "10.96.14.7", "prefix_len": 32}],
+                            "on_match": port_matcher([(5432, postgres)], on_no_match=direct),
+                        },
+                        {
+                            "ranges": [{"address_prefix": "10.244.0.0", "prefix_len": 16}],
+                            "on_match": chain_action(direct),
+                        },
+                    ],
+                ),
+            },
+        },
+    }
+
+    hcm = any_("envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager")
+    hcm["stat_prefix"] = "connect_terminate"
+    hcm["route_config"] = {
+        "name": "default",
+        "virtual_hosts": [
+            {
+                "name": "default",
+                "domains": ["*"],
+                "routes": [
+                    {
+                        "match": {"connect_matcher": {}},
+                        "route": {"cluster": "main_internal", "upgrade_configs": [{"upgrade_type": "CONNECT", "connect_config": {}}]},
+                    }
+                ],
+            }
+        ],
+    }
+    hcm["http_filters"] = [router()]
+    hcm["http2_protocol_options"] = {"allow_connect": True}
+    hcm["upgrade_configs"] = [{"upgrade_type": "CONNECT"}]
+    terminate = any_("envoy.config.listener.v3.Listener")
+    terminate["name"] = "connect_terminate"
+    terminate["address"] = socket("0.0.0.0", 15008)
+    terminate["filter_chains"] = [
+        {
+            "filters": [{"name": "envoy.filters.network.http_connection_manager", "typed_config": hcm}],
+            "transport_socket": istio_mtls(p, ["h2"]),
+            "name": "default",
+        }
+    ]
+
+    waypoint_pod = "waypoint-6c9f8d7b5-m2kxt"
+    boot = bootstrap_section(
+        p,
+        node_id="waypoint~10.244.0.31~%s.default~default.svc.cluster.local" % waypoint_pod,
+        labels={
+            "gateway.istio.io/managed": "istio.io-mesh-controller",
+            "gateway.networking.k8s.io/gateway-name": "waypoint",
+            "istio.io/dataplane-mode": "none",
+            "service.istio.io/canonical-name": "waypoint",
+            "service.istio.io/canonical-revision": "latest",
+        },
+        workload="waypoint",
+        instance_ips="10.244.0.31",
+        pod=waypoint_pod,
+    )
+    listeners = any_(
+        "envoy.admin.v3.ListenersConfigDump",
+        version_info=p.version_info,
+        dynamic_listeners=[active(p, terminate, 640), active(p, internal, 643)],
+    )
+    return {"configs": [boot, listeners]}
+
+
+# ---------------------------------------------------------------------------------------------
+# warming-draining.json (§1.2)
+# ---------------------------------------------------------------------------------------------
+
+
+def warming_draining_dump():
+    p = Profile("current")
+    reviews_cluster = "outbound|9080||reviews.default.svc.cluster.local"
+    old_version = "2026-05-18T08:39:44Z/8"
+
+    # 0.0.0.0_9080: the Service port became HTTP; the old TCP listener drains meanwhile.
+    new_9080 = outbound_http_listener(p, 9080)
+    old_9080 = any_("envoy.config.listener.v3.Listener")
+    old_9080["name"] = "0.0.0.0_9080"
+    old_9080["address"] = socket("0.0.0.0", 9080)
+    old_9080["filter_chains"] = [{"filters": [network_stats(p, outbound=True), tcp_proxy(reviews_cluster)]}]
+    old_9080["traffic_direction"] = "OUTBOUND"
+    old_9080["bind_to_port"] = False
+
+    # 0.0.0.0_8000: besides helloworld it now needs a second plugin, whose ECDS resource never
+    # arrived (initial_fetch_timeout 0s), so it stays warming; the ECDS section lacks it.
+    ratelimit = "extensions.istio.io/trafficextension/default.ratelimit~istio-translated-wasmplugin"
+    warming_8000 = outbound_http_listener(p, SERVICE_PORT, extra_plugins=[ratelimit])
+
+    # 0.0.0.0_15010: the last update was rejected; it never became active.
+    rejected = any_("envoy.config.listener.v3.Listener")
+    rejected["name"] = "0.0.0.0_15010"
+    rejected["address"] = socket("0.0.0.0", 15010)
+    rejected["filter_chains"] = [
+        {
+            "filter_chain_match": filter_chain_match(dport=15010, transport="raw_buffer"),
+            "filters": [tcp_proxy("outbound|15010||istiod.istio-system.svc.cluster.local")],
+            "name": name,
+        }
+        for name in ("tcp-a", "tcp-b")
+    ]
+    rejected["traffic_direction"] = "OUTBOUND"
+    rejected["bind_to_port"] = False
+    details = (
+        "error adding listener '0.0.0.0:15010': filter chain 'tcp-b' has the same matching rules "
+        "defined as 'tcp-a'. duplicate matcher is: "
+        '{"destination_port":15010,"transport_protocol":"raw_buffer"}'
+    )
+
+    listeners = any_(
+        "envoy.admin.v3.ListenersConfigDump",
+        version_info=p.version_info,
+        static_listeners=static_listeners(p),
+        dynamic_listeners=[
+            active(p, outbound_tcp_listener(p, KUBE_DNS_VIP, 53, KUBE_DNS_CLUSTER), 601),
+            {
+                "name": "0.0.0.0_9080",
+                "active_state": {"version_info": p.version_info, "listener": new_9080, "last_updated": p.ts(702)},
+                "draining_state": {"version_info": old_version, "listener": old_9080, "last_updated": "2026-05-18T08:39:44.918Z"},
+            },
+            {
+                "name": "0.0.0.0_8000",
+                "warming_state": {"version_info": p.version_info, "listener": warming_8000, "last_updated": p.ts(705)},
+            },
+            {
+                "name": "0.0.0.0_15010",
+                "error_state": {"failed_configuration": rejected, "last_update_attempt": p.ts(707), "details": details},
+            },
+        ],
+    )
+    return {
+        "configs": [
+            bootstrap_section(p),
+            any_("envoy.admin.v3.EcdsConfigDump", ecds_filters=[plugin_ecds_entry(p)] + telemetry_ecds_entries(p)),
+            listeners,
+        ]
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Broken inputs
+# ---------------------------------------------------------------------------------------------
+
+
+def small_listener_dump(port_value):
+    listener = any_("envoy.config.listener.v3.Listener")
+    listener["name"] = "virtualOutbound"
+    listener["address"] = {"socket_address": {"address": "0.0.0.0", "port_value": port_value}}
+    listener["filter_chains"] = [{"filters": [tcp_proxy("PassthroughCluster")], "name": "virtualOutbound-catchall-tcp"}]
+    listener["use_original_dst"] = True
+    listener["traffic_direction"] = "OUTBOUND"
+    return {
+        "configs": [
+            any_(
+                "envoy.admin.v3.ListenersConfigDump",
+                version_info="2026-05-18T08:41:07Z/9",
+                dynamic_listeners=[
+                    {
+                        "name": "virtualOutbound",
+                        "active_state": {
+                            "version_info": "2026-05-18T08:41:07Z/9",
+                            "listener": listener,
+                            "last_updated": "2026-05-18T08:41:07.611Z",
+                        },
+                    }
+                ],
+            )
+        ]
+    }
+
+
+def truncated_text():
+    """A dump cut right after `"port_value": 15001` line: inside the socket_address object."""
+    text = dump_json(small_listener_dump(15001)).decode()
+    marker = '"port_value": 15001\n'
+    return text[: text.index(marker) + len(marker)].encode()
+
+
+INVALID_YAML = """\
+# A listener dump in YAML with a syntax error on line 10: a plain value may not contain ": ".
+configs:
+- '@type': type.googleapis.com/envoy.admin.v3.ListenersConfigDump
+  dynamic_listeners:
+  - name: virtualOutbound
+    active_state:
+      version_info: 2026-05-18T08:41:07Z/9
+      listener:
+        '@type': type.googleapis.com/envoy.config.listener.v3.Listener
+        name: virtualOutbound: 15001
+        address:
+          socket_address:
+            address: 0.0.0.0
+            port_value: 15001
+"""
+
+
+def garbage_bytes():
+    """384 deterministic bytes that are not UTF-8 (0xff can never occur in UTF-8)."""
+    out = b""
+    block = b"meshscope garbage.bin"
+    while len(out) < 384:
+        block = hashlib.sha256(block).digest()
+        out += block
+    return b"\xff\xfe\xfd" + out[: 384 - 3]
+
+
+def pod_object():
+    return {
+        "apiVersion": "v1",
+        "kind": "Pod",
+        "metadata": {
+            "name": POD,
+            "namespace": NAMESPACE,
+            "labels": {
+                "app": "httpbin",
+                "pod-template-hash": "7d5b9c6f48",
+                "security.istio.io/tlsMode": "istio",
+                "service.istio.io/canonical-name": "httpbin",
+                "service.istio.io/canonical-revision": "v1",
+                "version": "v1",
+            },
+            "annotations": {"kubectl.kubernetes.io/default-container": "httpbin", "prometheus.io/port": "15020"},
+            "ownerReferences": [
+                {
+                    "apiVersion": "apps/v1",
+                    "kind": "ReplicaSet",
+                    "name": "httpbin-7d5b9c6f48",
+                    "uid": "3b0c7e52-5f0d-4f5e-9c1e-2a6d8b7f9e01",
+                    "controller": True,
+                    "blockOwnerDeletion": True,
+                }
+            ],
+        },
+        "spec": {
+            "serviceAccountName": "httpbin",
+            "containers": [
+                {
+                    "name": "httpbin",
+                    "image": "docker.io/kong/httpbin:0.1.0",
+                    "ports": [{"name": "http", "containerPort": 80, "protocol": "TCP"}],
+                },
+                {
+                    "name": "istio-proxy",
+                    "image": "docker.io/istio/proxyv2:1.30.0",
+                    "args": ["proxy", "sidecar", "--domain", "$(POD_NAMESPACE).svc.cluster.local"],
+                    "ports": [{"name": "http-envoy-prom", "containerPort": 15090, "protocol": "TCP"}],
+                },
+            ],
+        },
+        "status": {
+            "phase": "Running",
+            "podIP": POD_IP,
+            "podIPs": [{"ip": POD_IP}],
+        },
+    }
+
+
+# ---------------------------------------------------------------------------------------------
+# Encodings: snake_case JSON (Envoy admin), camelCase (protojson), YAML
+# ---------------------------------------------------------------------------------------------
+
+
+def dump_json(obj, indent=2):
+    return (json.dumps(obj, indent=indent, ensure_ascii=False) + "\n").encode()
+
+
+# Fields whose value is a google.protobuf.Struct: every key below them is data (§1.4).
+STRUCT_FIELDS = {("node", "metadata")}
+# Map fields: their keys are data; their values are still messages (or scalars).
+MAP_FIELDS = {"key_values", "typed_per_filter_config", "map", "policies"}
+# Map fields whose values are Structs (keys and values are data).
+STRUCT_MAP_FIELDS = {"filter_metadata", "typed_filter_metadata"}
+
+
+def to_camel(name):
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def to_snake(name):
+    return "".join("_" + ch.lower() if ch.isupper() else ch for ch in name)
+
+
+def recase(obj, fn, parent=None):
+    """Re-cases field names with `fn`, leaving map keys and Struct contents alone."""
+    if isinstance(obj, list):
+        return [recase(v, fn, parent) for v in obj]
+    if not isinstance(obj, dict):
+        return obj
+    is_typed_struct = str(obj.get("@type", "")).endswith("TypedStruct")
+    out = {}
+    for key, value in obj.items():
+        snake = to_snake(key)
+        new_key = key if key.startswith("@") else fn(key)
+        if (parent, snake) in STRUCT_FIELDS or (snake == "value" and is_typed_struct):
+            out[new_key] = copy.deepcopy(value)
+        elif snake in STRUCT_MAP_FIELDS:
+            out[new_key] = copy.deepcopy(value)
+        elif snake in MAP_FIELDS and isinstance(value, dict):
+            out[new_key] = {k: recase(v, fn, None) for k, v in value.items()}
+        else:
+            out[new_key] = recase(value, fn, snake)
+    return out
+
+
+def camel(obj):
+    return recase(obj, to_camel)
+
+
+YAML_RESERVED = {"true", "false", "yes", "no", "on", "off", "null", "y", "n", "~"}
+
+
+def yaml_scalar(value):
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if isinstance(value, (int, float)):
+        return json.dumps(value)
+    s = str(value)
+    plain = (
+        s
+        and (s[0].isalpha() or s[0] in "_/")
+        and all(ch.isalnum() or ch in "_./-" for ch in s)
+        and s.lower() not in YAML_RESERVED
+    )
+    return s if plain else json.dumps(s, ensure_ascii=False)
+
+
+def yaml_lines(obj, indent):
+    pad = " " * indent
+    lines = []
+    if isinstance(obj, dict):
+        for key, value in obj.items():
+            k = yaml_scalar(key)
+            if isinstance(value, dict) and value:
+                lines.append("%s%s:" % (pad, k))
+                lines += yaml_lines(value, indent + 2)
+            elif isinstance(value, list) and value:
+                lines.append("%s%s:" % (pad, k))
+                lines += yaml_lines(value, indent)  # list dashes at the parent's indent
+            else:
+                lines.append("%s%s: %s" % (pad, k, yaml_inline(value)))
+    else:
+        for item in obj:
+            if isinstance(item, dict) and item:
+                inner = yaml_lines(item, indent + 2)
+                inner[0] = pad + "- " + inner[0][indent + 2 :]
+                lines += inner
+            elif isinstance(item, list) and item:
+                lines.append(pad + "-")
+                lines += yaml_lines(item, indent + 2)
+            else:
+                lines.append("%s- %s" % (pad, yaml_inline(item)))
+    return lines
+
+
+def yaml_inline(value):
+    if isinstance(value, dict):
+        return "{}"
+    if isinstance(value, list):
+        return "[]"
+    return yaml_scalar(value)
+
+
+def dump_yaml(obj, header):
+    return ("\n".join(header + yaml_lines(obj, 0)) + "\n").encode()
+
+
+def istioctl_listener_json(listeners):
+    """`istioctl pc listener -o json`: Listener messages (no outer @type), camelCase, Go's
+    json.Indent with 4 spaces, and Go's HTML escaping of <, > and & (§4.7)."""
+    objs = []
+    for listener in listeners:
+        listener = dict(listener)
+        listener.pop("@type", None)
+        objs.append(camel(listener))
+    text = json.dumps(objs, indent=4, ensure_ascii=False)
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return (text + "\n").encode()
+
+
+# ---------------------------------------------------------------------------------------------
+# All outputs
+# ---------------------------------------------------------------------------------------------
+
+
+def outputs():
+    files = {}
+    seeds = {}
+    for key in ("1.12", "current"):
+        p = Profile(key)
+        for mode in MODES:
+            name = "istio-%s-%s.json" % (key, mode.lower())
+            seeds[name] = seed_dump(p, mode)
+            files[name] = dump_json(seeds[name])
+    files["istio-current-permissive.camel.yaml"] = dump_yaml(
+        camel(seeds["istio-current-permissive.json"]),
+        [
+            "# istio-current-permissive.json with protojson (lowerCamelCase) field names; map keys and",
+            "# Struct contents unchanged. Generated by generate.py; do not edit.",
+        ],
+    )
+    files["matcher-tree.json"] = dump_json(matcher_tree_dump())
+    head = Profile("current")
+    files["listeners-only.json"] = istioctl_listener_json(
+        [outbound_http_listener(head, SERVICE_PORT), virtual_inbound(head, PERMISSIVE)]
+    )
+    files["warming-draining.json"] = dump_json(warming_draining_dump())
+    files["truncated.json"] = truncated_text()
+    wrong = small_listener_dump(True)
+    files["wrong-type.json"] = dump_json(wrong)
+    files["invalid.yaml"] = INVALID_YAML.encode()
+    files["empty.json"] = b""
+    files["garbage.bin"] = garbage_bytes()
+    files["not-a-dump.json"] = dump_json(pod_object())
+    return files, seeds
+
+
+# ---------------------------------------------------------------------------------------------
+# --check
+# ---------------------------------------------------------------------------------------------
+
+EXPECTED = {
+    "istio-1.12-permissive.json": (13, 6),
+    "istio-1.12-strict.json": (6, 3),
+    "istio-1.12-disable.json": (6, 3),
+    "istio-current-permissive.json": (8, 4),
+    "istio-current-strict.json": (4, 2),
+    "istio-current-disable.json": (4, 2),
+}
+
+
+def virtual_inbound_of(dump):
+    for section in dump["configs"]:
+        if section["@type"].endswith("ListenersConfigDump"):
+            for dl in section.get("dynamic_listeners", []):
+                if dl["name"] == "virtualInbound":
+                    return dl["active_state"]["listener"]
+    raise SystemExit("no virtualInbound")
+
+
+def plugin_chains(listener):
+    count = 0
+    for ch in listener["filter_chains"]:
+        names = [
+            hf["name"]
+            for f in ch["filters"]
+            if f["name"] == "envoy.filters.network.http_connection_manager"
+            for hf in f["typed_config"].get("http_filters", [])
+        ]
+        count += sum("default.helloworld" in n for n in names)
+    return count
+
+
+def check(files, seeds):
+    ok = True
+    for name, data in sorted(files.items()):
+        path = os.path.join(HERE, name)
+        try:
+            with open(path, "rb") as f:
+                on_disk = f.read()
+        except FileNotFoundError:
+            on_disk = None
+        if on_disk != data:
+            print("DIFFERS  %s (rerun generate.py)" % name)
+            ok = False
+    print("%-32s %7s %8s %s" % ("file", "chains", "plugin", "ecds sections"))
+    for name, (want_chains, want_plugin) in EXPECTED.items():
+        dump = seeds[name]
+        vi = virtual_inbound_of(dump)
+        chains, plugin = len(vi["filter_chains"]), plugin_chains(vi)
+        ecds = sum(s["@type"].endswith("EcdsConfigDump") for s in dump["configs"])
+        want_ecds = 0 if "1.12" in name else 1
+        good = (chains, plugin, ecds) == (want_chains, want_plugin, want_ecds)
+        ok &= good
+        print("%-32s %7d %8d %d%s" % (name, chains, plugin, ecds, "" if good else "  <-- expected %d/%d/%d" % (want_chains, want_plugin, want_ecds)))
+    # Only field names change between the JSON and the camelCase YAML.
+    base = seeds["istio-current-permissive.json"]
+    if recase(camel(base), to_snake) != base:
+        print("camelCase round trip changed more than field names")
+        ok = False
+    try:
+        import yaml  # optional: not part of the standard library
+
+        parsed = yaml.safe_load(files["istio-current-permissive.camel.yaml"])
+        if parsed != camel(base):
+            print("camel.yaml does not parse back to the camelCase dump")
+            ok = False
+    except ImportError:
+        pass
+    try:
+        files["garbage.bin"].decode("utf-8")
+        print("garbage.bin is valid UTF-8")
+        ok = False
+    except UnicodeDecodeError:
+        pass
+    for name in ("truncated.json",):
+        try:
+            json.loads(files[name])
+            print("%s parses" % name)
+            ok = False
+        except ValueError:
+            pass
+    return ok
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--check", action="store_true", help="verify the files on disk and the chain counts; write nothing")
+    args = parser.parse_args()
+    files, seeds = outputs()
+    if args.check:
+        sys.exit(0 if check(files, seeds) else 1)
+    for name, data in sorted(files.items()):
+        with open(os.path.join(HERE, name), "wb") as f:
+            f.write(data)
+        print("wrote %-40s %8d bytes" % (name, len(data)))
+
+
+if __name__ == "__main__":
+    main()
