@@ -18,21 +18,36 @@ fn main() -> io::Result<()> {
     let mut out = BufWriter::new(stdout.lock());
     write!(out, "{{\"configs\":[")?;
     write_value(&mut out, &bootstrap())?;
-    write!(out, ",{{\"@type\":\"type.googleapis.com/envoy.admin.v3.ClustersConfigDump\",\"dynamic_active_clusters\":[")?;
+    write!(
+        out,
+        ",{{\"@type\":\"type.googleapis.com/envoy.admin.v3.ClustersConfigDump\",\"dynamic_active_clusters\":["
+    )?;
     for i in 0..services {
         sep(&mut out, i)?;
-        write_value(&mut out, &json!({"version_info": "v1", "cluster": cluster(i)}))?;
+        write_value(
+            &mut out,
+            &json!({"version_info": "v1", "cluster": cluster(i)}),
+        )?;
     }
-    write!(out, "]}},{{\"@type\":\"type.googleapis.com/envoy.admin.v3.ListenersConfigDump\",\"dynamic_listeners\":[")?;
+    write!(
+        out,
+        "]}},{{\"@type\":\"type.googleapis.com/envoy.admin.v3.ListenersConfigDump\",\"dynamic_listeners\":["
+    )?;
     write_value(&mut out, &dynamic(virtual_inbound()))?;
     for i in 0..services {
         write!(out, ",")?;
         write_value(&mut out, &dynamic(outbound_listener(i)))?;
     }
-    write!(out, "]}},{{\"@type\":\"type.googleapis.com/envoy.admin.v3.RoutesConfigDump\",\"dynamic_route_configs\":[")?;
+    write!(
+        out,
+        "]}},{{\"@type\":\"type.googleapis.com/envoy.admin.v3.RoutesConfigDump\",\"dynamic_route_configs\":["
+    )?;
     for i in 0..services {
         sep(&mut out, i)?;
-        write_value(&mut out, &json!({"version_info": "v1", "route_config": route(i, services)}))?;
+        write_value(
+            &mut out,
+            &json!({"version_info": "v1", "route_config": route(i, services)}),
+        )?;
     }
     writeln!(out, "]}}]}}")?;
     out.flush()
@@ -89,13 +104,24 @@ fn hcm(stat_prefix: &str, route: Value, wasm: bool) -> Value {
                 "type_urls": ["type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm",
                               "type.googleapis.com/envoy.extensions.filters.http.rbac.v3.RBAC"]}}));
     }
-    for name in ["envoy.filters.http.grpc_stats", "envoy.filters.http.fault", "envoy.filters.http.cors", "envoy.filters.http.router"] {
-        filters.push(json!({"name": name, "typed_config": {"@type": format!("type.googleapis.com/{name}")}}));
+    for name in [
+        "envoy.filters.http.grpc_stats",
+        "envoy.filters.http.fault",
+        "envoy.filters.http.cors",
+        "envoy.filters.http.router",
+    ] {
+        filters.push(
+            json!({"name": name, "typed_config": {"@type": format!("type.googleapis.com/{name}")}}),
+        );
     }
     let mut typed = json!({"@type": "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager",
         "stat_prefix": stat_prefix, "http_filters": filters, "use_remote_address": false,
         "upgrade_configs": [{"upgrade_type": "websocket"}], "normalize_path": true});
-    let key = if route.is_string() { "rds" } else { "route_config" };
+    let key = if route.is_string() {
+        "rds"
+    } else {
+        "route_config"
+    };
     typed[key] = if route.is_string() {
         json!({"config_source": {"ads": {}, "resource_api_version": "V3"}, "route_config_name": route})
     } else {
@@ -119,8 +145,10 @@ fn outbound_listener(i: usize) -> Value {
 }
 
 fn virtual_inbound() -> Value {
-    let route = |cluster: &str| json!({"name": cluster, "virtual_hosts": [{"name": "inbound|http|80", "domains": ["*"],
-        "routes": [{"match": {"prefix": "/"}, "route": {"cluster": cluster}}]}]});
+    let route = |cluster: &str| {
+        json!({"name": cluster, "virtual_hosts": [{"name": "inbound|http|80", "domains": ["*"],
+        "routes": [{"match": {"prefix": "/"}, "route": {"cluster": cluster}}]}]})
+    };
     json!({"@type": "type.googleapis.com/envoy.config.listener.v3.Listener", "name": "virtualInbound",
         "address": {"socket_address": {"address": "0.0.0.0", "port_value": 15006}},
         "filter_chains": [

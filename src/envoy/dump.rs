@@ -297,6 +297,10 @@ impl<'a> Document<'a> {
                     message,
                 }
             }
+            serde_json::error::Category::Eof => LoadError::Json {
+                location: self.location(Some(offset)),
+                message: format!("{message} (the input ends early: truncated file?)"),
+            },
             _ => LoadError::Json {
                 location: self.location(Some(offset)),
                 message,

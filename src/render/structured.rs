@@ -10,13 +10,16 @@ use super::RenderError;
 
 /// Pretty JSON with a 4-space indent and a final newline.
 pub fn write_json(out: &mut dyn Write, value: &impl Serialize) -> Result<(), RenderError> {
+    // Serialise first, then write: an I/O error (a closed pipe) then stays an I/O error.
+    let mut buf = Vec::new();
     let formatter = serde_json::ser::PrettyFormatter::with_indent(b"    ");
-    let mut ser = serde_json::Serializer::with_formatter(&mut *out, formatter);
+    let mut ser = serde_json::Serializer::with_formatter(&mut buf, formatter);
     value.serialize(&mut ser).map_err(|e| RenderError::Encode {
         format: "json",
         message: e.to_string(),
     })?;
-    out.write_all(b"\n")?;
+    buf.push(b'\n');
+    out.write_all(&buf)?;
     Ok(())
 }
 
