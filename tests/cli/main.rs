@@ -1,1 +1,4 @@
 //! CLI integration tests, compiled as one binary.
+
+mod lint;
+mod support;
