@@ -10,6 +10,7 @@ pub mod cmd;
 pub mod envoy;
 pub mod error;
 pub mod istio;
+pub mod lint;
 pub mod render;
 pub mod source;
 

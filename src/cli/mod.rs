@@ -2,12 +2,14 @@
 //! `man/` is generated from this definition by a test.
 
 mod input;
+mod lint;
 mod output;
 mod proxy_config;
 
 use clap::{CommandFactory, Parser, Subcommand};
 
 pub use input::InputArgs;
+pub use lint::{ISTIO_MINORS, LintArgs, parse_istio_version};
 pub use output::{ColorChoice, OutputFormat};
 pub use proxy_config::{EcdsArgs, ListenerArgs, ProxyConfigArgs, ProxyConfigCommand};
 
@@ -33,6 +35,9 @@ pub enum Command {
     /// Retrieve information about an Envoy proxy's configuration (istioctl proxy-config).
     #[command(name = "proxy-config", visible_alias = "pc")]
     ProxyConfig(Box<ProxyConfigArgs>),
+
+    /// Preflight checks of WasmPlugin, TrafficExtension and PeerAuthentication manifests (no cluster).
+    Lint(Box<LintArgs>),
 
     /// Print a shell completion script.
     #[command(

@@ -2,6 +2,7 @@
 
 mod completion;
 mod input;
+mod lint;
 mod proxy_config_ecds;
 mod proxy_config_listener;
 
@@ -9,6 +10,8 @@ use std::io::Write;
 
 use crate::cli::{Cli, ColorChoice, Command, ProxyConfigCommand};
 use crate::error::{Error, ExitCode};
+
+pub use lint::LintError;
 
 /// Command-level failures: wrong flag combinations, or a dump without what was asked for.
 #[derive(Debug, thiserror::Error)]
@@ -38,6 +41,7 @@ pub fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Error> {
             ProxyConfigCommand::Listener(args) => proxy_config_listener::run(&args, color, out),
             ProxyConfigCommand::Ecds(args) => proxy_config_ecds::run(&args, out),
         },
+        Command::Lint(args) => lint::run(&args, color, out),
         Command::Completion { shell } => completion::run(shell, out),
     }
 }

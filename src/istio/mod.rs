@@ -1,5 +1,9 @@
-//! Istio knowledge that is not Envoy's: how Istio names the filters it generates.
+//! Istio knowledge that is not Envoy's: how Istio names the filters it generates, and the
+//! manifests (WasmPlugin, PeerAuthentication, workloads) read with source positions.
 
 pub mod ecds_name;
+pub mod manifest;
+pub mod node;
+pub mod workload;
 
 pub use ecds_name::{PluginKind, PluginRef};

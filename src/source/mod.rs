@@ -3,11 +3,13 @@
 
 pub mod file;
 pub mod text;
+pub mod tree;
 
 use std::path::PathBuf;
 
 pub use file::read_input;
 pub use text::{InputText, to_json_text};
+pub use tree::manifest_files;
 
 /// Why an input could not be read.
 #[derive(Debug, thiserror::Error)]

@@ -1,0 +1,67 @@
+//! `meshscope lint` flags.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use crate::lint::Severity;
+use crate::lint::report::Format;
+
+/// Oldest and newest Istio minor releases whose rules meshscope knows.
+pub const ISTIO_MINORS: (u32, u32) = (12, 30);
+
+/// Preflight checks of WasmPlugin, TrafficExtension and PeerAuthentication manifests.
+#[derive(Debug, Clone, Args)]
+#[command(after_help = "Examples:\n  \
+    meshscope lint manifests/\n  \
+    meshscope lint plugin.yaml --istio-version 1.22 -o sarif > lint.sarif\n  \
+    kubectl get wasmplugins,peerauthentications -A -o yaml | meshscope lint -\n  \
+    meshscope lint --list-rules")]
+pub struct LintArgs {
+    /// Files or directories (searched recursively for *.yaml, *.yml, *.json); '-' reads stdin.
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+
+    /// Exit 1 when a finding at or above this severity is reported.
+    #[arg(long, value_enum, default_value_t = Severity::Error, value_name = "SEVERITY")]
+    pub fail_on: Severity,
+
+    /// Output format.
+    #[arg(short = 'o', long = "output", value_enum, default_value_t = Format::Text)]
+    pub output: Format,
+
+    /// Run only these rules (codes, code prefixes such as MS1, or names); comma-separated.
+    #[arg(long, value_delimiter = ',', value_name = "CODE")]
+    pub enable: Vec<String>,
+
+    /// Do not run these rules (codes, code prefixes or names); comma-separated.
+    #[arg(long, value_delimiter = ',', value_name = "CODE")]
+    pub disable: Vec<String>,
+
+    /// List the rules and exit.
+    #[arg(long)]
+    pub list_rules: bool,
+
+    /// Apply this Istio release's validation rules (1.12 to 1.30).
+    #[arg(long, value_name = "X.Y", value_parser = parse_istio_version, default_value = "1.30")]
+    pub istio_version: u32,
+
+    /// The mesh root namespace (meshConfig rootNamespace).
+    #[arg(long, default_value = "istio-system", value_name = "NAMESPACE")]
+    pub root_namespace: String,
+}
+
+/// Parses `1.N` (also `1.N.P`) into N within [`ISTIO_MINORS`].
+pub fn parse_istio_version(s: &str) -> Result<u32, String> {
+    let minor = s
+        .strip_prefix("1.")
+        .and_then(|rest| rest.split('.').next())
+        .and_then(|m| m.parse::<u32>().ok());
+    match minor {
+        Some(m) if (ISTIO_MINORS.0..=ISTIO_MINORS.1).contains(&m) => Ok(m),
+        _ => Err(format!(
+            "unsupported Istio version {s:?}: expected 1.{} to 1.{}",
+            ISTIO_MINORS.0, ISTIO_MINORS.1
+        )),
+    }
+}

@@ -1,0 +1,95 @@
+//! `meshscope lint`: preflight checks of WasmPlugin, TrafficExtension and PeerAuthentication
+//! manifests. Validation (what Istio rejects, per release) lives in [`validate`]; each rule
+//! in [`rules`] turns part of it, or a semantic check, into [`Finding`]s; [`report`] renders.
+//!
+//! No I/O here: `cmd/lint.rs` reads files and builds the [`Context`].
+
+pub mod context;
+pub mod finding;
+pub mod report;
+pub mod rules;
+pub mod validate;
+
+pub use context::{Context, SourceFile};
+pub use finding::{Finding, Severity};
+pub use rules::{RULES, Rule};
+
+/// The annotation that suppresses codes on one resource: `meshscope.io/ignore: MS1001,MS1002`.
+pub const IGNORE_ANNOTATION: &str = "meshscope.io/ignore";
+
+/// Runs `rules` over the context; drops suppressed findings; sorts by file, position, code.
+pub fn lint(ctx: &Context, rules: &[&'static Rule]) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for rule in rules {
+        let mut sink = rules::Sink::new(rule, ctx, &mut findings);
+        (rule.check)(ctx, &mut sink);
+    }
+    findings.retain(|f| !is_suppressed(ctx, f));
+    let file_of = |f: &Finding| {
+        f.resource
+            .and_then(|r| ctx.resources.get(r))
+            .map_or(usize::MAX, |r| r.file)
+    };
+    findings.sort_by(|a, b| {
+        (file_of(a), a.line, a.column, a.code).cmp(&(file_of(b), b.line, b.column, b.code))
+    });
+    findings.dedup();
+    findings
+}
+
+fn is_suppressed(ctx: &Context, f: &Finding) -> bool {
+    let Some(r) = f.resource.and_then(|i| ctx.resources.get(i)) else {
+        return false;
+    };
+    r.annotations.get(IGNORE_ANNOTATION).is_some_and(|codes| {
+        codes
+            .split(',')
+            .map(str::trim)
+            .any(|c| c.eq_ignore_ascii_case(f.code) || c == f.name)
+    })
+}
+
+/// Picks rules: all, or only `enable` (codes, names or code prefixes) when given, minus `disable`.
+pub fn select_rules(enable: &[String], disable: &[String]) -> Result<Vec<&'static Rule>, String> {
+    let matches = |r: &Rule, pat: &str| {
+        r.name == pat
+            || r.code
+                .to_ascii_uppercase()
+                .starts_with(&pat.to_ascii_uppercase())
+    };
+    for pat in enable.iter().chain(disable) {
+        if !RULES.iter().any(|r| matches(r, pat)) {
+            return Err(format!("unknown rule code {pat:?} (see --list-rules)"));
+        }
+    }
+    Ok(RULES
+        .iter()
+        .copied()
+        .filter(|r| enable.is_empty() || enable.iter().any(|p| matches(r, p)))
+        .filter(|r| !disable.iter().any(|p| matches(r, p)))
+        .collect())
+}
+
+#[cfg(test)]
+pub(crate) mod test_support {
+    use super::*;
+    use crate::istio::manifest::resources_of;
+
+    /// Lints one YAML text with one rule at Istio 1.`version`.
+    pub fn run(rule: &'static Rule, yaml: &str, version: u32) -> Vec<Finding> {
+        let resources = resources_of(0, yaml).unwrap();
+        let files = vec![SourceFile {
+            label: "t.yaml".into(),
+            text: yaml.into(),
+        }];
+        let ctx = Context::new(files, resources, version, "istio-system");
+        lint(&ctx, &[rule])
+    }
+
+    /// Lints one YAML text with every rule.
+    pub fn run_all(yaml: &str, version: u32) -> Vec<Finding> {
+        let resources = resources_of(0, yaml).unwrap();
+        let ctx = Context::new(Vec::new(), resources, version, "istio-system");
+        lint(&ctx, RULES)
+    }
+}

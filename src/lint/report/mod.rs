@@ -1,0 +1,42 @@
+//! Reporters: each renders the same list of findings (ruff `message/`).
+
+pub mod github;
+pub mod json;
+pub mod sarif;
+pub mod text;
+
+use std::io::{self, Write};
+
+use super::context::SourceFile;
+use super::finding::Finding;
+use super::rules::Rule;
+
+/// `-o` of `lint`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Human-readable, grouped by file, with the source line and a caret.
+    Text,
+    /// The documented JSON report ([`json::JsonReport`]).
+    Json,
+    /// SARIF 2.1.0, for GitHub code scanning.
+    Sarif,
+    /// GitHub Actions workflow commands (`::error file=…`).
+    Github,
+}
+
+/// Writes `findings` in `format`.
+pub fn write(
+    format: Format,
+    findings: &[Finding],
+    files: &[SourceFile],
+    rules: &[&'static Rule],
+    color: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    match format {
+        Format::Text => text::write(findings, files, color, out),
+        Format::Json => json::write(findings, out),
+        Format::Sarif => sarif::write(findings, rules, out),
+        Format::Github => github::write(findings, out),
+    }
+}

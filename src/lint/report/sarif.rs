@@ -1,0 +1,105 @@
+//! `-o sarif`: SARIF 2.1.0 built with serde-sarif's typed builders, for GitHub code scanning
+//! (tool.driver.rules with id and help; results with ruleId, level, message and a physical
+//! location with startLine/startColumn).
+
+use std::io::{self, Write};
+
+use serde_sarif::sarif::{
+    ArtifactLocation, Location, Message, MultiformatMessageString, PhysicalLocation, Region,
+    ReportingConfiguration, ReportingDescriptor, Result as SarifResult, ResultLevel, Run,
+    SCHEMA_URL, Sarif, Tool, ToolComponent, Version,
+};
+
+use crate::lint::finding::{Finding, Severity};
+use crate::lint::rules::Rule;
+
+fn level(s: Severity) -> ResultLevel {
+    match s {
+        Severity::Error => ResultLevel::Error,
+        Severity::Warning => ResultLevel::Warning,
+        Severity::Info => ResultLevel::Note,
+    }
+}
+
+fn text(s: &str) -> MultiformatMessageString {
+    MultiformatMessageString::builder()
+        .text(s.to_string())
+        .build()
+}
+
+fn descriptor(rule: &Rule) -> ReportingDescriptor {
+    let help = MultiformatMessageString::builder()
+        .text(rule.hint.to_string())
+        .markdown(rule.docs.to_string())
+        .build();
+    let config = ReportingConfiguration::builder()
+        .level(serde_json::json!(level_name(rule.severity)))
+        .build();
+    ReportingDescriptor::builder()
+        .id(rule.code.to_string())
+        .name(rule.name.to_string())
+        .short_description(text(rule.summary))
+        .full_description(text(rule.summary))
+        .help(help)
+        .default_configuration(config)
+        .build()
+}
+
+fn level_name(s: Severity) -> &'static str {
+    match s {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    }
+}
+
+fn result(f: &Finding, rules: &[&'static Rule]) -> SarifResult {
+    let region = Region::builder()
+        .start_line(f.line as i64)
+        .start_column(f.column as i64)
+        .build();
+    let artifact = ArtifactLocation::builder().uri(f.path.clone()).build();
+    let physical = PhysicalLocation::builder()
+        .artifact_location(artifact)
+        .region(region)
+        .build();
+    let location = Location::builder().physical_location(physical).build();
+    let message = Message::builder()
+        .text(format!("{} ({})", f.message, f.hint))
+        .build();
+    let builder = SarifResult::builder()
+        .rule_id(f.code.to_string())
+        .level(level(f.severity))
+        .message(message)
+        .locations(vec![location]);
+    match rules.iter().position(|r| r.code == f.code) {
+        Some(i) => builder.rule_index(i as i64).build(),
+        None => builder.build(),
+    }
+}
+
+/// Writes one SARIF log with one run; `rules` are the rules that ran.
+pub fn write(findings: &[Finding], rules: &[&'static Rule], out: &mut dyn Write) -> io::Result<()> {
+    let driver = ToolComponent::builder()
+        .name("meshscope".to_string())
+        .semantic_version(env!("CARGO_PKG_VERSION").to_string())
+        .information_uri("https://github.com/meshscope/meshscope".to_string())
+        .rules(rules.iter().map(|r| descriptor(r)).collect::<Vec<_>>())
+        .build();
+    let run = Run::builder()
+        .tool(Tool::builder().driver(driver).build())
+        .results(
+            findings
+                .iter()
+                .map(|f| result(f, rules))
+                .collect::<Vec<_>>(),
+        )
+        .build();
+    let log = Sarif::builder()
+        .schema(SCHEMA_URL.to_string())
+        .version(serde_json::json!(Version::V2_1_0.to_string()))
+        .runs(vec![run])
+        .build();
+    serde_json::to_writer_pretty(&mut *out, &log)?;
+    writeln!(out)
+}

@@ -1,0 +1,83 @@
+//! `-o text`: findings grouped by file, each with its source line and a caret, then a summary.
+
+use std::io::{self, Write};
+
+use crate::lint::context::SourceFile;
+use crate::lint::finding::{Finding, Severity};
+use crate::render::sanitize::sanitize;
+
+use super::json::summarize;
+
+struct Paint(bool);
+
+impl Paint {
+    fn paint(&self, code: &str, s: &str) -> String {
+        if self.0 {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    }
+}
+
+/// Writes the text report.
+pub fn write(
+    findings: &[Finding],
+    files: &[SourceFile],
+    color: bool,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let p = Paint(color);
+    let mut current: Option<&str> = None;
+    for f in findings {
+        if current != Some(f.path.as_str()) {
+            if current.is_some() {
+                writeln!(out)?;
+            }
+            writeln!(out, "{}", p.paint("1;4", &sanitize(&f.path)))?;
+            current = Some(&f.path);
+        }
+        let (label, code) = match f.severity {
+            Severity::Error => ("error", "1;31"),
+            Severity::Warning => ("warning", "1;33"),
+            Severity::Info => ("info", "1;36"),
+        };
+        writeln!(
+            out,
+            "  {}:{}: {}[{}] {}",
+            f.line,
+            f.column,
+            p.paint(code, label),
+            f.code,
+            sanitize(&f.message)
+        )?;
+        let source = files
+            .iter()
+            .find(|s| s.label == f.path)
+            .and_then(|s| s.text.lines().nth(f.line.saturating_sub(1)));
+        if let Some(line) = source {
+            let gutter = f.line.to_string();
+            let pad = " ".repeat(gutter.len());
+            writeln!(out, "  {pad} |")?;
+            writeln!(out, "  {gutter} | {}", sanitize(line))?;
+            let caret_at: String = line
+                .chars()
+                .take(f.column.saturating_sub(1))
+                .map(|c| if c == '\t' { '\t' } else { ' ' })
+                .collect();
+            writeln!(out, "  {pad} | {caret_at}{}", p.paint(code, "^"))?;
+        }
+        writeln!(out, "  = hint: {}", f.hint)?;
+    }
+    let s = summarize(findings);
+    if findings.is_empty() {
+        writeln!(out, "no findings")
+    } else {
+        writeln!(out)?;
+        writeln!(
+            out,
+            "{} error(s), {} warning(s), {} info",
+            s.errors, s.warnings, s.info
+        )
+    }
+}

@@ -1,0 +1,40 @@
+//! MS1003 fail-open-security-phase: An AUTHN or AUTHZ plugin uses failStrategy FAIL_OPEN
+
+#[allow(unused_imports)]
+use super::{Context, Rule, Sink};
+#[allow(unused_imports)]
+use crate::istio::node::Node;
+use crate::lint::finding::Severity;
+
+/// The rule.
+pub static RULE: Rule = Rule {
+    code: "MS1003",
+    name: "fail-open-security-phase",
+    severity: Severity::Warning,
+    summary: "An AUTHN or AUTHZ plugin uses failStrategy FAIL_OPEN",
+    hint: "Use FAIL_CLOSE (the default) for security plugins",
+    docs: "## What it checks\nAn AUTHN or AUTHZ plugin uses failStrategy FAIL_OPEN.\n\n## Why\nWhen the module cannot be fetched, FAIL_OPEN installs an allow-all filter and the security check is skipped (istio/istio#53279).\n\n## Fix\nUse FAIL_CLOSE (the default) for security plugins.\n\n## Example\n```yaml\nphase: AUTHZ\nfailStrategy: FAIL_OPEN\n```\n",
+    check,
+};
+
+/// Warns on FAIL_OPEN with phase AUTHN or AUTHZ.
+pub fn check(ctx: &Context, sink: &mut Sink<'_>) {
+    for (i, _, spec, module) in ctx.plugins() {
+        let phase = spec
+            .get("phase")
+            .map(|p| p.display().into_owned())
+            .unwrap_or_default();
+        let Some(fail) = module.get("failStrategy") else {
+            continue;
+        };
+        if fail.display() == "FAIL_OPEN" && matches!(phase.as_str(), "AUTHN" | "AUTHZ") {
+            sink.report(
+                i,
+                fail.pos,
+                format!(
+                    "FAIL_OPEN on an {phase} plugin: a fetch failure lets every request through"
+                ),
+            );
+        }
+    }
+}

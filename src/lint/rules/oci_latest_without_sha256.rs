@@ -1,0 +1,49 @@
+//! MS1006 oci-latest-without-sha256: An OCI url with the :latest tag and no sha256
+
+#[allow(unused_imports)]
+use super::{Context, Rule, Sink};
+#[allow(unused_imports)]
+use crate::istio::node::Node;
+use crate::lint::finding::Severity;
+
+/// The rule.
+pub static RULE: Rule = Rule {
+    code: "MS1006",
+    name: "oci-latest-without-sha256",
+    severity: Severity::Warning,
+    summary: "An OCI url with the :latest tag and no sha256",
+    hint: "Pin the module: set sha256 or use an @sha256: digest",
+    docs: "## What it checks\nAn OCI url with the :latest tag and no sha256.\n\n## Why\nThe implicit pull policy is Always: the module is re-pulled on every change, with no integrity check (istio/istio#38475).\n\n## Fix\nPin the module: set sha256 or use an @sha256: digest.\n\n## Example\n```yaml\nurl: oci://ghcr.io/acme/filter:latest\n```\n",
+    check,
+};
+
+use crate::lint::validate::url::scheme_of;
+
+/// Whether the url pins a digest with `@sha256:`.
+pub(crate) fn url_digest(url: &str) -> Option<&str> {
+    url.rsplit_once("@sha256:").map(|(_, d)| d)
+}
+
+/// Warns on `:latest` OCI urls without sha256.
+pub fn check(ctx: &Context, sink: &mut Sink<'_>) {
+    for (i, _, _, module) in ctx.plugins() {
+        let Some(url) = module.get("url") else {
+            continue;
+        };
+        let text = url.display();
+        let has_sha = module
+            .get("sha256")
+            .is_some_and(|s| !s.display().is_empty());
+        if scheme_of(&text) == "oci"
+            && text.ends_with(":latest")
+            && !has_sha
+            && url_digest(&text).is_none()
+        {
+            sink.report(
+                i,
+                url.pos,
+                "OCI tag :latest without sha256: re-pulled on every change, unverified",
+            );
+        }
+    }
+}

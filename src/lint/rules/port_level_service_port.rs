@@ -1,0 +1,67 @@
+//! MS2001 port-level-service-port: portLevelMtls is keyed by a Service port that is not a target port of the selected pods
+
+#[allow(unused_imports)]
+use super::{Context, Rule, Sink};
+#[allow(unused_imports)]
+use crate::istio::node::Node;
+use crate::lint::finding::Severity;
+
+/// The rule.
+pub static RULE: Rule = Rule {
+    code: "MS2001",
+    name: "port-level-service-port",
+    severity: Severity::Warning,
+    summary: "portLevelMtls is keyed by a Service port that is not a target port of the selected pods",
+    hint: "Key portLevelMtls by the container (target) port",
+    docs: "## What it checks\nportLevelMtls is keyed by a Service port that is not a target port of the selected pods.\n\n## Why\nportLevelMtls keys are container ports: the real port keeps the workload mode and the Service port grows passthrough chains (istio/istio#49098).\n\n## Fix\nKey portLevelMtls by the container (target) port.\n\n## Example\n```yaml\n# Service port 8000 -> targetPort 80\nportLevelMtls:\n  8000: {mode: DISABLE}\n```\n",
+    check,
+};
+
+use crate::lint::context::has_labels;
+use crate::lint::validate::IstioKind;
+
+/// Warns on keys that are a Service port but no target port of Services selecting the pods.
+pub fn check(ctx: &Context, sink: &mut Sink<'_>) {
+    if ctx.services.is_empty() {
+        return;
+    }
+    for (i, r, spec) in ctx.of_kind(IstioKind::PeerAuthentication) {
+        if !has_labels(spec) {
+            continue;
+        }
+        let Some(ports) = spec.get("portLevelMtls") else {
+            continue;
+        };
+        let pods = ctx.selected(&r.namespace, spec);
+        let services: Vec<_> = ctx
+            .services
+            .iter()
+            .filter(|s| {
+                !s.selector.is_empty()
+                    && pods
+                        .iter()
+                        .any(|w| w.namespace == s.namespace && w.matches(&s.selector))
+            })
+            .collect();
+        for (k, _) in ports.entries() {
+            let Ok(port) = k.display().parse::<i64>() else {
+                continue;
+            };
+            let pairs = services.iter().flat_map(|s| s.ports.iter());
+            let is_target = pairs.clone().any(|(_, t)| *t == Some(port));
+            let target = pairs
+                .clone()
+                .find(|(p, _)| *p == port)
+                .and_then(|(_, t)| *t);
+            if let (false, Some(t)) = (is_target, target) {
+                sink.report(
+                    i,
+                    k.pos,
+                    format!(
+                        "port {port} is a Service port; portLevelMtls takes the target port {t}"
+                    ),
+                );
+            }
+        }
+    }
+}

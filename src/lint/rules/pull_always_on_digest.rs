@@ -1,0 +1,36 @@
+//! MS1009 pull-always-on-digest: imagePullPolicy Always on a digest-pinned url
+
+#[allow(unused_imports)]
+use super::{Context, Rule, Sink};
+#[allow(unused_imports)]
+use crate::istio::node::Node;
+use crate::lint::finding::Severity;
+
+/// The rule.
+pub static RULE: Rule = Rule {
+    code: "MS1009",
+    name: "pull-always-on-digest",
+    severity: Severity::Info,
+    summary: "imagePullPolicy Always on a digest-pinned url",
+    hint: "Drop imagePullPolicy (or use IfNotPresent): a digest never changes",
+    docs: "## What it checks\nimagePullPolicy Always on a digest-pinned url.\n\n## Why\nA pinned digest is immutable; Always only adds a registry round trip per change.\n\n## Fix\nDrop imagePullPolicy (or use IfNotPresent): a digest never changes.\n\n## Example\n```yaml\nurl: oci://ghcr.io/acme/f@sha256:…\nimagePullPolicy: Always\n```\n",
+    check,
+};
+
+use super::oci_latest_without_sha256::url_digest;
+
+/// Reports Always with an `@sha256:` url.
+pub fn check(ctx: &Context, sink: &mut Sink<'_>) {
+    for (i, _, _, module) in ctx.plugins() {
+        let (Some(url), Some(policy)) = (module.get("url"), module.get("imagePullPolicy")) else {
+            continue;
+        };
+        if policy.display() == "Always" && url_digest(&url.display()).is_some() {
+            sink.report(
+                i,
+                policy.pos,
+                "imagePullPolicy Always on a digest-pinned url",
+            );
+        }
+    }
+}

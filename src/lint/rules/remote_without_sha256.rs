@@ -1,0 +1,46 @@
+//! MS1007 remote-url-without-sha256: A remote (http, https or OCI) module url without sha256
+
+#[allow(unused_imports)]
+use super::{Context, Rule, Sink};
+#[allow(unused_imports)]
+use crate::istio::node::Node;
+use crate::lint::finding::Severity;
+
+/// The rule.
+pub static RULE: Rule = Rule {
+    code: "MS1007",
+    name: "remote-url-without-sha256",
+    severity: Severity::Info,
+    summary: "A remote (http, https or OCI) module url without sha256",
+    hint: "Set sha256 to the module's checksum",
+    docs: "## What it checks\nA remote (http, https or OCI) module url without sha256.\n\n## Why\nWithout a checksum the agent cannot verify what it downloaded.\n\n## Fix\nSet sha256 to the module's checksum.\n\n## Example\n```yaml\nurl: https://example.com/filter.wasm\n```\n",
+    check,
+};
+
+use super::oci_latest_without_sha256::url_digest;
+use crate::lint::validate::url::scheme_of;
+
+/// Reports remote urls without sha256 (the :latest case is MS1006's).
+pub fn check(ctx: &Context, sink: &mut Sink<'_>) {
+    for (i, _, _, module) in ctx.plugins() {
+        let Some(url) = module.get("url") else {
+            continue;
+        };
+        let text = url.display();
+        let has_sha = module
+            .get("sha256")
+            .is_some_and(|s| !s.display().is_empty());
+        let scheme = scheme_of(&text);
+        if text.is_empty() || scheme == "file" || has_sha || url_digest(&text).is_some() {
+            continue;
+        }
+        if scheme == "oci" && text.ends_with(":latest") {
+            continue;
+        }
+        sink.report(
+            i,
+            url.pos,
+            format!("remote {scheme} module without sha256: not verified after download"),
+        );
+    }
+}

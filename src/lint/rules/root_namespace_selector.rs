@@ -1,0 +1,38 @@
+//! MS2003 root-namespace-selector: A PeerAuthentication with a selector in the root namespace
+
+#[allow(unused_imports)]
+use super::{Context, Rule, Sink};
+#[allow(unused_imports)]
+use crate::istio::node::Node;
+use crate::lint::finding::Severity;
+
+/// The rule.
+pub static RULE: Rule = Rule {
+    code: "MS2003",
+    name: "root-namespace-selector",
+    severity: Severity::Warning,
+    summary: "A PeerAuthentication with a selector in the root namespace",
+    hint: "Move the policy to the workloads' namespace, or drop the selector for a mesh-wide policy",
+    docs: "## What it checks\nA PeerAuthentication with a selector in the root namespace.\n\n## Why\nistiod ignores selector policies in the root namespace although the API doc says they apply everywhere (istio/istio#61023).\n\n## Fix\nMove the policy to the workloads' namespace, or drop the selector for a mesh-wide policy.\n\n## Example\n```yaml\nmetadata: {namespace: istio-system}\nspec:\n  selector: {matchLabels: {app: a}}\n```\n",
+    check,
+};
+
+use crate::lint::context::has_labels;
+use crate::lint::validate::IstioKind;
+
+/// Warns on root-namespace policies with labels.
+pub fn check(ctx: &Context, sink: &mut Sink<'_>) {
+    for (i, r, spec) in ctx.of_kind(IstioKind::PeerAuthentication) {
+        if r.namespace == ctx.root_namespace && has_labels(spec) {
+            let at = spec.entry("selector").map_or(r.pos(), |(k, _)| k.pos);
+            sink.report(
+                i,
+                at,
+                format!(
+                    "selector in the root namespace {}: this policy is ignored",
+                    r.namespace
+                ),
+            );
+        }
+    }
+}

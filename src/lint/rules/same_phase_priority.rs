@@ -1,0 +1,56 @@
+//! MS1005 same-phase-priority: Two plugins with the same phase and priority apply to the same workloads
+
+#[allow(unused_imports)]
+use super::{Context, Rule, Sink};
+#[allow(unused_imports)]
+use crate::istio::node::Node;
+use crate::lint::finding::Severity;
+
+/// The rule.
+pub static RULE: Rule = Rule {
+    code: "MS1005",
+    name: "same-phase-priority",
+    severity: Severity::Warning,
+    summary: "Two plugins with the same phase and priority apply to the same workloads",
+    hint: "Give the plugins distinct priorities so their order is explicit",
+    docs: "## What it checks\nTwo plugins with the same phase and priority apply to the same workloads.\n\n## Why\nTies are broken by namespace, creation time and name, so the order can change when a plugin is re-created.\n\n## Fix\nGive the plugins distinct priorities so their order is explicit.\n\n## Example\n```yaml\n# a and b: phase AUTHZ, priority 10, same selector\n```\n",
+    check,
+};
+
+use super::unset_priority_after_negative::{can_meet, phase};
+use crate::lint::context::match_labels;
+
+/// Warns on the later of two plugins with equal phase and priority on shared workloads.
+pub fn check(ctx: &Context, sink: &mut Sink<'_>) {
+    let plugins: Vec<_> = ctx.plugins().collect();
+    for (n, (i, r, spec, _)) in plugins.iter().enumerate() {
+        let prio = |s: &Node| s.get("priority").and_then(Node::as_i64);
+        let clash = plugins[..n].iter().find(|(_, o, s, _)| {
+            if !can_meet(ctx, &r.namespace, &o.namespace)
+                || phase(s) != phase(spec)
+                || prio(s) != prio(spec)
+            {
+                return false;
+            }
+            if ctx.has_workloads() {
+                let mine = ctx.selected(&r.namespace, spec);
+                ctx.selected(&o.namespace, s)
+                    .iter()
+                    .any(|w| mine.iter().any(|m| m.id == w.id))
+            } else {
+                r.namespace == o.namespace && match_labels(s) == match_labels(spec)
+            }
+        });
+        if let Some((_, o, _, _)) = clash {
+            let at = spec
+                .get("priority")
+                .or_else(|| spec.get("phase"))
+                .map_or(r.pos(), |p| p.pos);
+            sink.report(
+                *i,
+                at,
+                format!("same phase and priority as {} on the same workloads: their order is not defined by the spec", o.id()),
+            );
+        }
+    }
+}

@@ -1,0 +1,53 @@
+//! MS1010 selector-matches-nothing: A selector matches no workload in the input
+
+#[allow(unused_imports)]
+use super::{Context, Rule, Sink};
+#[allow(unused_imports)]
+use crate::istio::node::Node;
+use crate::lint::finding::Severity;
+
+/// The rule.
+pub static RULE: Rule = Rule {
+    code: "MS1010",
+    name: "selector-matches-nothing",
+    severity: Severity::Warning,
+    summary: "A selector matches no workload in the input",
+    hint: "Fix the labels, or lint together with the workload manifests they should select",
+    docs: "## What it checks\nA selector matches no workload in the input.\n\n## Why\nA selector that matches nothing makes the resource a no-op.\n\n## Fix\nFix the labels, or lint together with the workload manifests they should select.\n\n## Example\n```yaml\nselector:\n  matchLabels: {app: ratings}  # no such pod\n```\n",
+    check,
+};
+
+use crate::lint::context::has_labels;
+use crate::lint::validate::IstioKind;
+
+/// Warns on selectors with labels that pick no workload (only when workloads are given).
+pub fn check(ctx: &Context, sink: &mut Sink<'_>) {
+    if !ctx.has_workloads() {
+        return;
+    }
+    let kinds = [
+        IstioKind::WasmPlugin,
+        IstioKind::TrafficExtension,
+        IstioKind::PeerAuthentication,
+    ];
+    for kind in kinds {
+        for (i, r, spec) in ctx.of_kind(kind) {
+            if !has_labels(spec) || !ctx.selected(&r.namespace, spec).is_empty() {
+                continue;
+            }
+            if kind == IstioKind::PeerAuthentication && r.namespace == ctx.root_namespace {
+                continue; // ignored anyway: MS2003
+            }
+            let at = spec.entry("selector").map_or(r.pos(), |(k, _)| k.pos);
+            sink.report(
+                i,
+                at,
+                format!(
+                    "selector of {} {} matches no workload in the input",
+                    r.kind,
+                    r.id()
+                ),
+            );
+        }
+    }
+}

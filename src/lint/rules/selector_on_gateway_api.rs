@@ -1,0 +1,44 @@
+//! MS1002 selector-on-gateway-api: A selector-based plugin selects pods managed by a Gateway API gateway or waypoint
+
+#[allow(unused_imports)]
+use super::{Context, Rule, Sink};
+#[allow(unused_imports)]
+use crate::istio::node::Node;
+use crate::lint::finding::Severity;
+
+/// The rule.
+pub static RULE: Rule = Rule {
+    code: "MS1002",
+    name: "selector-on-gateway-api",
+    severity: Severity::Warning,
+    summary: "A selector-based plugin selects pods managed by a Gateway API gateway or waypoint",
+    hint: "Attach the plugin with targetRefs to the Gateway (or the waypoint's Service) instead of a selector",
+    docs: "## What it checks\nA selector-based plugin selects pods managed by a Gateway API gateway or waypoint.\n\n## Why\nWaypoints never use selectors and Gateway API gateways prefer targetRefs (istioctl analyze IST0166; istio/istio#51038).\n\n## Fix\nAttach the plugin with targetRefs to the Gateway (or the waypoint's Service) instead of a selector.\n\n## Example\n```yaml\nselector:\n  matchLabels:\n    gateway.networking.k8s.io/gateway-name: my-gw\n```\n",
+    check,
+};
+
+/// Warns on plugins without targetRefs whose selector picks a Gateway API pod.
+pub fn check(ctx: &Context, sink: &mut Sink<'_>) {
+    for (i, r, spec, _) in ctx.plugins() {
+        let Some((key, _)) = spec.entry("selector") else {
+            continue;
+        };
+        if spec.get("targetRef").is_some() || spec.get("targetRefs").is_some() {
+            continue;
+        }
+        if let Some(gw) = ctx
+            .selected(&r.namespace, spec)
+            .into_iter()
+            .find(|w| w.is_gateway_api())
+        {
+            sink.report(
+                i,
+                key.pos,
+                format!(
+                    "selector picks {}, a Gateway API gateway or waypoint pod; use targetRefs",
+                    gw.id
+                ),
+            );
+        }
+    }
+}

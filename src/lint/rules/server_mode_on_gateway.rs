@@ -1,0 +1,46 @@
+//! MS1001 server-mode-on-gateway: A plugin whose match entries are all SERVER mode selects gateway pods
+
+#[allow(unused_imports)]
+use super::{Context, Rule, Sink};
+#[allow(unused_imports)]
+use crate::istio::node::Node;
+use crate::lint::finding::Severity;
+
+/// The rule.
+pub static RULE: Rule = Rule {
+    code: "MS1001",
+    name: "server-mode-on-gateway",
+    severity: Severity::Warning,
+    summary: "A plugin whose match entries are all SERVER mode selects gateway pods",
+    hint: "Use mode CLIENT or CLIENT_AND_SERVER (or drop match) for gateways",
+    docs: "## What it checks\nA plugin whose match entries are all SERVER mode selects gateway pods.\n\n## Why\nGateways are CLIENT-side listeners: a SERVER-only match never applies there (istio/istio#56169; DOMAIN.md §6.4).\n\n## Fix\nUse mode CLIENT or CLIENT_AND_SERVER (or drop match) for gateways.\n\n## Example\n```yaml\nmatch:\n- mode: SERVER  # selector picks istio: ingressgateway\n```\n",
+    check,
+};
+
+/// Warns when every `match[]` entry is SERVER and a selected workload is a gateway.
+pub fn check(ctx: &Context, sink: &mut Sink<'_>) {
+    for (i, r, spec, _) in ctx.plugins() {
+        let entries = spec.get("match").map(Node::items).unwrap_or_default();
+        let modes: Vec<&Node> = entries.iter().filter_map(|m| m.get("mode")).collect();
+        if entries.is_empty() || modes.len() != entries.len() {
+            continue;
+        }
+        if modes.iter().any(|m| m.display() != "SERVER") {
+            continue;
+        }
+        if let Some(gw) = ctx
+            .selected(&r.namespace, spec)
+            .into_iter()
+            .find(|w| w.is_gateway())
+        {
+            sink.report(
+                i,
+                modes[0].pos,
+                format!(
+                    "match mode SERVER never applies to gateway {}: gateways are CLIENT",
+                    gw.id
+                ),
+            );
+        }
+    }
+}

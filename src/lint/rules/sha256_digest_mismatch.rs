@@ -1,0 +1,40 @@
+//! MS1008 sha256-digest-mismatch: sha256 disagrees with the @sha256: digest in the url
+
+#[allow(unused_imports)]
+use super::{Context, Rule, Sink};
+#[allow(unused_imports)]
+use crate::istio::node::Node;
+use crate::lint::finding::Severity;
+
+/// The rule.
+pub static RULE: Rule = Rule {
+    code: "MS1008",
+    name: "sha256-digest-mismatch",
+    severity: Severity::Warning,
+    summary: "sha256 disagrees with the @sha256: digest in the url",
+    hint: "Make sha256 equal to the url's digest, or drop one of them",
+    docs: "## What it checks\nsha256 disagrees with the @sha256: digest in the url.\n\n## Why\nThe agent checks the download against sha256; a different digest means the fetch always fails.\n\n## Fix\nMake sha256 equal to the url's digest, or drop one of them.\n\n## Example\n```yaml\nurl: oci://ghcr.io/acme/f@sha256:aaaa…\nsha256: bbbb…\n```\n",
+    check,
+};
+
+use super::oci_latest_without_sha256::url_digest;
+
+/// Warns when both digests are given and differ.
+pub fn check(ctx: &Context, sink: &mut Sink<'_>) {
+    for (i, _, _, module) in ctx.plugins() {
+        let (Some(url), Some(sha)) = (module.get("url"), module.get("sha256")) else {
+            continue;
+        };
+        let (text, sha_text) = (url.display(), sha.display());
+        if let Some(d) = url_digest(&text)
+            && !sha_text.is_empty()
+            && d != sha_text
+        {
+            sink.report(
+                i,
+                sha.pos,
+                format!("sha256 {sha_text} differs from the url digest {d}"),
+            );
+        }
+    }
+}

@@ -1,0 +1,60 @@
+//! MS2004 weaker-than-mesh-strict: A workload-level DISABLE or PERMISSIVE under a mesh-wide STRICT policy
+
+#[allow(unused_imports)]
+use super::{Context, Rule, Sink};
+#[allow(unused_imports)]
+use crate::istio::node::Node;
+use crate::lint::finding::Severity;
+
+/// The rule.
+pub static RULE: Rule = Rule {
+    code: "MS2004",
+    name: "weaker-than-mesh-strict",
+    severity: Severity::Info,
+    summary: "A workload-level DISABLE or PERMISSIVE under a mesh-wide STRICT policy",
+    hint: "Make sure the exception is intended; it overrides mesh-wide STRICT",
+    docs: "## What it checks\nA workload-level DISABLE or PERMISSIVE under a mesh-wide STRICT policy.\n\n## Why\nWorkload policies override the mesh mode, so plaintext is accepted on these pods.\n\n## Fix\nMake sure the exception is intended; it overrides mesh-wide STRICT.\n\n## Example\n```yaml\n# istio-system: mtls STRICT\n# foo: selector app=a, mtls PERMISSIVE\n```\n",
+    check,
+};
+
+use crate::lint::context::has_labels;
+use crate::lint::validate::IstioKind;
+
+fn mode(n: &Node) -> Option<&Node> {
+    n.path(&["mtls", "mode"])
+}
+
+/// Reports workload policies (and their ports) that relax a mesh-wide STRICT.
+pub fn check(ctx: &Context, sink: &mut Sink<'_>) {
+    let mesh_strict = ctx
+        .of_kind(IstioKind::PeerAuthentication)
+        .filter(|(_, r, s)| r.namespace == ctx.root_namespace && !has_labels(s))
+        .min_by(|a, b| {
+            (&a.1.creation_timestamp, &a.1.name).cmp(&(&b.1.creation_timestamp, &b.1.name))
+        })
+        .is_some_and(|(_, _, s)| mode(s).is_some_and(|m| m.display() == "STRICT"));
+    if !mesh_strict {
+        return;
+    }
+    for (i, r, spec) in ctx.of_kind(IstioKind::PeerAuthentication) {
+        if r.namespace == ctx.root_namespace || !has_labels(spec) {
+            continue;
+        }
+        let ports = spec
+            .get("portLevelMtls")
+            .map(Node::entries)
+            .unwrap_or_default();
+        let modes = mode(spec)
+            .into_iter()
+            .chain(ports.iter().filter_map(|(_, v)| v.get("mode")));
+        for m in modes {
+            if matches!(m.display().as_ref(), "DISABLE" | "PERMISSIVE") {
+                sink.report(
+                    i,
+                    m.pos,
+                    format!("{} relaxes the mesh-wide STRICT mode", m.display()),
+                );
+            }
+        }
+    }
+}

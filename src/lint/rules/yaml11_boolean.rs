@@ -1,0 +1,57 @@
+//! MS1011 yaml11-boolean: A YAML 1.1 boolean (yes/no/on/off) where a string is meant
+
+#[allow(unused_imports)]
+use super::{Context, Rule, Sink};
+#[allow(unused_imports)]
+use crate::istio::node::Node;
+use crate::lint::finding::Severity;
+
+/// The rule.
+pub static RULE: Rule = Rule {
+    code: "MS1011",
+    name: "yaml11-boolean",
+    severity: Severity::Warning,
+    summary: "A YAML 1.1 boolean (yes/no/on/off) where a string is meant",
+    hint: "Quote the value, e.g. \"on\"",
+    docs: "## What it checks\nA YAML 1.1 boolean (yes/no/on/off) where a string is meant.\n\n## Why\nkubectl and Go YAML 1.1 decoders read yes/no/on/off as booleans, so a label or string field gets true/false or is rejected.\n\n## Fix\nQuote the value, e.g. \"on\".\n\n## Example\n```yaml\nmatchLabels:\n  canary: yes\n```\n",
+    check,
+};
+
+use crate::istio::node::{Style, Value};
+use crate::lint::validate::istio_kind;
+
+const YAML11: [&str; 8] = ["yes", "no", "on", "off", "y", "n", "Yes", "No"];
+
+fn is_yaml11_bool(s: &str) -> bool {
+    YAML11.contains(&s) || ["YES", "NO", "ON", "OFF", "On", "Off"].contains(&s)
+}
+
+fn walk(node: &Node, found: &mut Vec<(crate::istio::node::Pos, String)>) {
+    match &node.value {
+        Value::Scalar(s, Style::Plain) if is_yaml11_bool(s) => found.push((node.pos, s.clone())),
+        Value::Scalar(..) => {}
+        Value::Seq(items) => items.iter().for_each(|n| walk(n, found)),
+        Value::Map(entries) => entries.iter().for_each(|(_, v)| walk(v, found)),
+    }
+}
+
+/// Warns on unquoted yes/no/on/off in Istio resources and in any object's labels.
+pub fn check(ctx: &Context, sink: &mut Sink<'_>) {
+    for (i, r) in ctx.resources.iter().enumerate() {
+        let mut found = Vec::new();
+        if istio_kind(r).is_some() {
+            walk(&r.node, &mut found);
+        } else if let Some(labels) = r.node.path(&["metadata", "labels"]) {
+            walk(labels, &mut found);
+        }
+        for (pos, s) in found {
+            sink.report(
+                i,
+                pos,
+                format!(
+                    "unquoted {s} is a boolean in YAML 1.1 (kubectl); quote it if a string is meant"
+                ),
+            );
+        }
+    }
+}

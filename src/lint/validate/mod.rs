@@ -1,0 +1,128 @@
+//! What the Istio API server and validation webhook would reject, per Istio release
+//! (DOMAIN.md §8). Each violation is reported once, worded by the first layer that
+//! rejects it at the chosen version: CRD schema, then CRD CEL rules, then the webhook.
+//!
+//! Pure functions over [`Node`] trees; the lint rules MS0001–MS0005 pick their layer.
+
+mod peer_authentication;
+pub mod schema;
+mod selector;
+mod traffic_extension;
+pub mod url;
+mod wasm_plugin;
+
+use crate::istio::manifest::Resource;
+use crate::istio::node::{Node, Pos};
+
+/// Which layer rejects (or warns about) a document.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layer {
+    /// The CRD's OpenAPI schema (API server).
+    Schema,
+    /// A CEL rule of the CRD (API server).
+    Cel,
+    /// istiod's validating webhook / `istioctl validate`.
+    Webhook,
+    /// A webhook warning: accepted, but printed by kubectl.
+    WebhookWarning,
+    /// A field or kind that the chosen Istio release does not know.
+    Version,
+}
+
+/// One rejection, with where it points and its wording.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Violation {
+    /// The rejecting layer.
+    pub layer: Layer,
+    /// Where the offending field is.
+    pub pos: Pos,
+    /// The message that layer prints.
+    pub message: String,
+}
+
+impl Violation {
+    fn new(layer: Layer, pos: Pos, message: impl Into<String>) -> Violation {
+        Violation {
+            layer,
+            pos,
+            message: message.into(),
+        }
+    }
+}
+
+/// The Istio kinds meshscope validates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IstioKind {
+    WasmPlugin,
+    PeerAuthentication,
+    TrafficExtension,
+}
+
+/// Which validated kind a resource is, if any (any served or unserved version of the group).
+pub fn istio_kind(r: &Resource) -> Option<IstioKind> {
+    match (r.group(), r.kind.as_str()) {
+        ("extensions.istio.io", "WasmPlugin") => Some(IstioKind::WasmPlugin),
+        ("extensions.istio.io", "TrafficExtension") => Some(IstioKind::TrafficExtension),
+        ("security.istio.io", "PeerAuthentication") => Some(IstioKind::PeerAuthentication),
+        _ => None,
+    }
+}
+
+/// Validates one resource at Istio minor release `version` (1.`version`).
+pub fn validate(r: &Resource, version: u32) -> Vec<Violation> {
+    let Some(kind) = istio_kind(r) else {
+        return Vec::new();
+    };
+    let served = match kind {
+        IstioKind::WasmPlugin => r.version() == "v1alpha1",
+        IstioKind::TrafficExtension => r.version() == "v1alpha1" && version >= 30,
+        IstioKind::PeerAuthentication => {
+            r.version() == "v1beta1" || (r.version() == "v1" && version >= 22)
+        }
+    };
+    let at = r.node.get("apiVersion").map_or(r.pos(), |n| n.pos);
+    if !served {
+        return vec![Violation::new(
+            Layer::Version,
+            at,
+            format!(
+                "no matches for kind \"{}\" in version \"{}\" (Istio 1.{version})",
+                r.kind, r.api_version
+            ),
+        )];
+    }
+    let mut out = Vec::new();
+    let spec = r.node.get("spec").filter(|s| !s.is_null());
+    let Some(spec) = spec else {
+        let required = match kind {
+            IstioKind::WasmPlugin => version >= 20,
+            IstioKind::TrafficExtension => true,
+            IstioKind::PeerAuthentication => false,
+        };
+        if required {
+            out.push(Violation::new(
+                Layer::Schema,
+                r.pos(),
+                "spec: Required value",
+            ));
+        } else if kind == IstioKind::WasmPlugin {
+            out.push(Violation::new(
+                Layer::Webhook,
+                r.pos(),
+                "url field needs to be set",
+            ));
+        }
+        return out;
+    };
+    match kind {
+        IstioKind::WasmPlugin => wasm_plugin::validate(spec, version, &mut out),
+        IstioKind::PeerAuthentication => peer_authentication::validate(spec, version, &mut out),
+        IstioKind::TrafficExtension => traffic_extension::validate(spec, version, &mut out),
+    }
+    out
+}
+
+/// Position of the key `name` in `node`, else the node itself.
+fn key_pos(node: &Node, name: &str) -> Pos {
+    node.entry(name).map_or(node.pos, |(k, _)| k.pos)
+}

@@ -1,0 +1,369 @@
+//! A small OpenAPI v3 structural-schema model and a walker that reports violations the way
+//! the Kubernetes API server words them (`spec.x: Invalid value: ...`).
+//!
+//! Schemas are built in code per Istio version (see the sibling modules); this walker knows
+//! nothing about Istio.
+
+use crate::istio::node::{Kind, Node, Pos};
+
+use super::{Layer, Violation};
+
+/// The shape of a value.
+#[derive(Debug, Clone)]
+pub enum Ty {
+    /// An object with known properties.
+    Object(Vec<Field>),
+    /// An object whose values all follow one schema (`additionalProperties`).
+    Map(Box<Schema>),
+    /// An array.
+    Array(Box<Schema>),
+    /// A string.
+    String,
+    /// An integer.
+    Int,
+    /// Anything (`x-kubernetes-preserve-unknown-fields`).
+    Any,
+}
+
+/// Patterns used by Istio's CRDs, matched by hand (no regex engine on the hot path).
+#[derive(Debug, Clone, Copy)]
+pub enum Pattern {
+    /// `(^$|^[a-f0-9]{64}$)`
+    Sha256,
+    /// `^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`
+    Group,
+    /// `^[a-zA-Z]([-a-zA-Z0-9]*[a-zA-Z0-9])?$`
+    Kind,
+}
+
+impl Pattern {
+    fn text(self) -> &'static str {
+        match self {
+            Pattern::Sha256 => "(^$|^[a-f0-9]{64}$)",
+            Pattern::Group => {
+                "^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
+            }
+            Pattern::Kind => "^[a-zA-Z]([-a-zA-Z0-9]*[a-zA-Z0-9])?$",
+        }
+    }
+
+    /// Whether `s` matches the pattern.
+    pub fn is_match(self, s: &str) -> bool {
+        match self {
+            Pattern::Sha256 => {
+                s.is_empty()
+                    || (s.len() == 64 && s.bytes().all(|b| matches!(b, b'a'..=b'f' | b'0'..=b'9')))
+            }
+            Pattern::Group => s.is_empty() || s.split('.').all(|l| is_label(l, false)),
+            Pattern::Kind => {
+                s.starts_with(|c: char| c.is_ascii_alphabetic())
+                    && !s.ends_with('-')
+                    && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+            }
+        }
+    }
+}
+
+/// A DNS-1123 label (lowercase unless `upper`).
+fn is_label(l: &str, upper: bool) -> bool {
+    let ok =
+        |b: u8| b.is_ascii_digit() || b.is_ascii_lowercase() || (upper && b.is_ascii_uppercase());
+    !l.is_empty()
+        && l.bytes().all(|b| ok(b) || b == b'-')
+        && !l.starts_with('-')
+        && !l.ends_with('-')
+}
+
+/// One schema node with the constraints Istio's CRDs use.
+#[derive(Debug, Clone)]
+pub struct Schema {
+    pub ty: Ty,
+    pub enum_values: Vec<&'static str>,
+    pub min_length: Option<usize>,
+    pub max_length: Option<usize>,
+    pub pattern: Option<Pattern>,
+    pub minimum: Option<i64>,
+    pub maximum: Option<i64>,
+    pub max_items: Option<usize>,
+    pub min_properties: Option<usize>,
+    pub max_properties: Option<usize>,
+    /// `x-kubernetes-list-type: map` with this key.
+    pub list_map_key: Option<&'static str>,
+    pub required: Vec<&'static str>,
+}
+
+/// A property of an object schema.
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub name: &'static str,
+    pub schema: Schema,
+    /// The Istio minor release that added the field.
+    pub since: u32,
+}
+
+impl Schema {
+    /// A schema of type `ty` without constraints.
+    pub fn of(ty: Ty) -> Schema {
+        Schema {
+            ty,
+            enum_values: Vec::new(),
+            min_length: None,
+            max_length: None,
+            pattern: None,
+            minimum: None,
+            maximum: None,
+            max_items: None,
+            min_properties: None,
+            max_properties: None,
+            list_map_key: None,
+            required: Vec::new(),
+        }
+    }
+
+    /// An object with `fields`.
+    pub fn object(fields: Vec<Field>) -> Schema {
+        Schema::of(Ty::Object(fields))
+    }
+
+    /// A string enum.
+    pub fn enumeration(values: Vec<&'static str>) -> Schema {
+        Schema {
+            enum_values: values,
+            ..Schema::of(Ty::String)
+        }
+    }
+
+    /// Wraps the schema in a property.
+    pub fn field(self, name: &'static str, since: u32) -> Field {
+        Field {
+            name,
+            schema: self,
+            since,
+        }
+    }
+}
+
+/// Walks `node` against `schema`, at Istio minor `version`.
+pub struct Walker<'a> {
+    pub version: u32,
+    pub out: &'a mut Vec<Violation>,
+}
+
+fn quote(n: &Node) -> String {
+    match n.kind() {
+        Kind::String => format!("{:?}", n.display()),
+        Kind::Object | Kind::Array => format!("\"{}\"", n.kind().name()),
+        _ => n.display().into_owned(),
+    }
+}
+
+impl Walker<'_> {
+    fn push(&mut self, layer: Layer, pos: Pos, message: String) {
+        self.out.push(Violation {
+            layer,
+            pos,
+            message,
+        });
+    }
+
+    /// Reports every violation of `schema` under `node`, whose path is `path`.
+    pub fn walk(&mut self, node: &Node, schema: &Schema, path: &str) {
+        if node.is_null() {
+            return; // nullable everywhere in Istio's CRDs; absent and null mean the same
+        }
+        let want = match &schema.ty {
+            Ty::Object(_) | Ty::Map(_) => Kind::Object,
+            Ty::Array(_) => Kind::Array,
+            Ty::String => Kind::String,
+            Ty::Int => Kind::Integer,
+            Ty::Any => return,
+        };
+        if node.kind() != want {
+            let got = node.kind().name();
+            self.push(
+                Layer::Schema,
+                node.pos,
+                format!(
+                    "{path}: Invalid value: \"{got}\": {path} in body must be of type {}: \"{got}\"",
+                    want.name()
+                ),
+            );
+            return;
+        }
+        match &schema.ty {
+            Ty::Object(fields) => self.walk_object(node, schema, fields, path),
+            Ty::Map(values) => {
+                self.check_props(node, schema, path);
+                for (k, v) in node.entries() {
+                    let key = k.display();
+                    self.walk(v, values, &format!("{path}.{key}"));
+                }
+            }
+            Ty::Array(items) => self.walk_array(node, schema, items, path),
+            Ty::String => self.check_string(node, schema, path),
+            Ty::Int => self.check_int(node, schema, path),
+            Ty::Any => {}
+        }
+    }
+
+    fn walk_object(&mut self, node: &Node, schema: &Schema, fields: &[Field], path: &str) {
+        self.check_props(node, schema, path);
+        for req in &schema.required {
+            if node.get(req).is_none_or(Node::is_null) {
+                let at = node.entries().first().map_or(node.pos, |(k, _)| k.pos);
+                self.push(Layer::Schema, at, format!("{path}.{req}: Required value"));
+            }
+        }
+        for (k, v) in node.entries() {
+            let name = k.display();
+            let child = format!("{path}.{name}");
+            match fields.iter().find(|f| f.name == name) {
+                Some(f) if f.since <= self.version => self.walk(v, &f.schema, &child),
+                Some(f) => self.push(
+                    Layer::Version,
+                    k.pos,
+                    format!(
+                        "unknown field \"{child}\": added in Istio 1.{}, not known to 1.{}",
+                        f.since, self.version
+                    ),
+                ),
+                None => self.push(Layer::Schema, k.pos, format!("unknown field \"{child}\"")),
+            }
+        }
+    }
+
+    fn check_props(&mut self, node: &Node, schema: &Schema, path: &str) {
+        let n = node.entries().len();
+        if let Some(min) = schema.min_properties.filter(|m| n < *m) {
+            self.push(
+                Layer::Schema,
+                node.pos,
+                format!("{path}: Invalid value: {n}: {path} in body should have at least {min} properties"),
+            );
+        }
+        if let Some(max) = schema.max_properties.filter(|m| n > *m) {
+            self.push(
+                Layer::Schema,
+                node.pos,
+                format!("{path}: Too many: {n}: must have at most {max} items"),
+            );
+        }
+    }
+
+    fn walk_array(&mut self, node: &Node, schema: &Schema, items: &Schema, path: &str) {
+        let list = node.items();
+        if let Some(max) = schema.max_items.filter(|m| list.len() > *m) {
+            self.push(
+                Layer::Schema,
+                node.pos,
+                format!(
+                    "{path}: Too many: {}: must have at most {max} items",
+                    list.len()
+                ),
+            );
+        }
+        let mut seen: Vec<String> = Vec::new();
+        for (i, item) in list.iter().enumerate() {
+            let child = format!("{path}[{i}]");
+            self.walk(item, items, &child);
+            let Some(key) = schema.list_map_key else {
+                continue;
+            };
+            let Some(value) = item.get(key).filter(|v| !v.is_null()) else {
+                continue;
+            };
+            let shown = quote(value);
+            if seen.contains(&shown) {
+                self.push(
+                    Layer::Schema,
+                    item.pos,
+                    format!(
+                        "{child}: Duplicate value: map[string]interface {{}}{{\"{key}\":{shown}}}"
+                    ),
+                );
+            } else {
+                seen.push(shown);
+            }
+        }
+    }
+
+    fn check_string(&mut self, node: &Node, schema: &Schema, path: &str) {
+        let s = node.display();
+        let shown = quote(node);
+        if !schema.enum_values.is_empty() && !schema.enum_values.contains(&s.as_ref()) {
+            let supported: Vec<String> = schema
+                .enum_values
+                .iter()
+                .map(|v| format!("\"{v}\""))
+                .collect();
+            self.push(
+                Layer::Schema,
+                node.pos,
+                format!(
+                    "{path}: Unsupported value: {shown}: supported values: {}",
+                    supported.join(", ")
+                ),
+            );
+        }
+        let len = s.chars().count();
+        if let Some(min) = schema.min_length.filter(|m| len < *m) {
+            self.push(
+                Layer::Schema,
+                node.pos,
+                format!("{path}: Invalid value: {shown}: {path} in body should be at least {min} chars long"),
+            );
+        }
+        if let Some(max) = schema.max_length.filter(|m| len > *m) {
+            self.push(
+                Layer::Schema,
+                node.pos,
+                format!("{path}: Too long: may not be more than {max} bytes"),
+            );
+        }
+        if let Some(p) = schema.pattern.filter(|p| !p.is_match(&s)) {
+            self.push(
+                Layer::Schema,
+                node.pos,
+                format!(
+                    "{path}: Invalid value: {shown}: {path} in body should match '{}'",
+                    p.text()
+                ),
+            );
+        }
+    }
+
+    fn check_int(&mut self, node: &Node, schema: &Schema, path: &str) {
+        let Some(n) = node.as_i64() else {
+            return;
+        };
+        if let Some(min) = schema.minimum.filter(|m| n < *m) {
+            self.push(
+                Layer::Schema,
+                node.pos,
+                format!("{path}: Invalid value: {n}: {path} in body should be greater than or equal to {min}"),
+            );
+        }
+        if let Some(max) = schema.maximum.filter(|m| n > *m) {
+            self.push(
+                Layer::Schema,
+                node.pos,
+                format!("{path}: Invalid value: {n}: {path} in body should be less than or equal to {max}"),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn patterns() {
+        assert!(Pattern::Sha256.is_match(""));
+        assert!(!Pattern::Sha256.is_match("ABC"));
+        assert!(Pattern::Group.is_match("gateway.networking.k8s.io"));
+        assert!(!Pattern::Group.is_match("Gateway..io"));
+        assert!(Pattern::Kind.is_match("Service"));
+        assert!(!Pattern::Kind.is_match("1Service"));
+    }
+}

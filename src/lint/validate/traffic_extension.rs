@@ -1,0 +1,63 @@
+//! TrafficExtension (`extensions.istio.io/v1alpha1`, 1.30+; DOMAIN.md §6.6, §8).
+
+use crate::istio::node::Node;
+
+use super::schema::{Schema, Ty, Walker};
+use super::selector::{check_selector, check_target_refs};
+use super::wasm_plugin::{check_match, check_module, module_fields, placement_fields};
+use super::{Layer, Violation, key_pos};
+
+/// Lua bodies above this many bytes are rejected by the webhook.
+const MAX_LUA: usize = 64 * 1024;
+
+/// Every TrafficExtension rejection at 1.`version`.
+pub fn validate(spec: &Node, version: u32, out: &mut Vec<Violation>) {
+    let mut fields = placement_fields(version);
+    fields.retain(|f| f.name != "targetRef");
+    let wasm = Schema {
+        required: vec!["url"],
+        ..Schema::object(module_fields(version))
+    };
+    fields.push(wasm.field("wasm", 30));
+    fields.push(
+        Schema::object(vec![Schema::of(Ty::String).field("inlineCode", 30)]).field("lua", 30),
+    );
+    Walker { version, out }.walk(spec, &Schema::object(fields), "spec");
+    check_selector(spec, version, out);
+    check_target_refs(spec, version, 30, out);
+    let wasm = spec.get("wasm").filter(|w| !w.is_null());
+    let lua = spec.get("lua").filter(|l| !l.is_null());
+    if wasm.is_some() == lua.is_some() {
+        out.push(Violation::new(
+            Layer::Cel,
+            key_pos(spec, "lua").min(key_pos(spec, "wasm")),
+            "spec: Invalid value: \"object\": exactly one of wasm or lua must be set",
+        ));
+    }
+    if let Some(w) = wasm {
+        check_module(w, "spec.wasm", version, out);
+    }
+    if let Some(l) = lua {
+        let code = l
+            .get("inlineCode")
+            .map(|c| c.display().into_owned())
+            .unwrap_or_default();
+        if code.trim().is_empty() {
+            out.push(Violation::new(
+                Layer::Webhook,
+                key_pos(l, "inlineCode"),
+                "lua inlineCode must be set",
+            ));
+        } else if code.len() > MAX_LUA {
+            out.push(Violation::new(
+                Layer::Webhook,
+                key_pos(l, "inlineCode"),
+                format!(
+                    "lua inlineCode must be at most {MAX_LUA} bytes, got {}",
+                    code.len()
+                ),
+            ));
+        }
+    }
+    check_match(spec, version, out);
+}
