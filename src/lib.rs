@@ -4,6 +4,8 @@
 //! Only [`cmd`] wires the layers together; [`run`] parses arguments, dispatches, and
 //! reports the one error (if any) as a single line.
 
+#![deny(unsafe_code)]
+
 pub mod analysis;
 pub mod cli;
 pub mod cmd;

@@ -29,8 +29,9 @@ pub fn to_json_text<'a>(label: &str, bytes: &'a [u8]) -> Result<InputText<'a>, L
     if trimmed.is_empty() {
         return Err(LoadError::Empty(label.to_string()));
     }
-    if trimmed.starts_with('{') || trimmed.starts_with('[') {
+    if trimmed.starts_with(['{', '[', '"']) {
         // JSON; YAML flow style that is not JSON is rare enough to leave to the JSON error.
+        // A leading quote is JSON too: a huge JSON string must not go through the YAML parser.
         return Ok(InputText {
             json: Cow::Borrowed(text),
             from_yaml: false,
