@@ -3,9 +3,12 @@
 
 use crate::analysis::go_sort::sort_slice;
 use crate::analysis::matcher_paths::matcher_branches;
+use crate::envoy::listener::AdditionalAddress;
 use crate::envoy::route::{RouteConfiguration, RouteMatch, VirtualHost};
 use crate::envoy::wasm;
-use crate::envoy::{FilterChain, FilterChainMatch, Listener, ListenerState, NetworkFilterConfig};
+use crate::envoy::{
+    Address, FilterChain, FilterChainMatch, Listener, ListenerState, NetworkFilterConfig,
+};
 
 /// A decoded listener with what the table needs to know about where it came from.
 #[derive(Debug)]
@@ -62,26 +65,46 @@ pub struct ListenerQuery {
 impl ListenerQuery {
     /// Whether the listener passes every given filter.
     pub fn accepts(&self, l: &SelectedListener<'_>) -> bool {
-        if let Some(addr) = &self.address {
-            let matches = |a: &str| a.eq_ignore_ascii_case(addr);
-            let primary = primary_address(&l.listener);
-            let additional = l
-                .listener
-                .additional_addresses
-                .iter()
-                .filter_map(|a| a.address.as_ref())
-                .any(|a| matches(a.display_address()));
-            if !matches(primary) && !additional {
-                return false;
-            }
-        }
-        if self.port != 0 && listener_port(&l.listener) != self.port {
+        if !self.accepts_place(
+            l.listener.address.as_ref(),
+            &l.listener.additional_addresses,
+        ) {
             return false;
         }
         match &self.listener_type {
             Some(t) => l.kind.as_str().eq_ignore_ascii_case(t),
             None => true,
         }
+    }
+}
+
+impl ListenerQuery {
+    /// True when only `--port`/`--address` filter, so a listener's head decides.
+    pub fn filters_by_place_only(&self) -> bool {
+        self.listener_type.is_none() && (self.port != 0 || self.address.is_some())
+    }
+
+    /// The `--address` and `--port` part of [`ListenerQuery::accepts`].
+    pub fn accepts_place(
+        &self,
+        address: Option<&Address<'_>>,
+        additional: &[AdditionalAddress<'_>],
+    ) -> bool {
+        if let Some(addr) = &self.address {
+            let matches = |a: &str| a.eq_ignore_ascii_case(addr);
+            let primary = address.map_or("", |a| a.display_address());
+            let in_additional = additional
+                .iter()
+                .filter_map(|a| a.address.as_ref())
+                .any(|a| matches(a.display_address()));
+            if !matches(primary) && !in_additional {
+                return false;
+            }
+        }
+        let port = address
+            .and_then(|a| a.socket_address.as_ref())
+            .map_or(0, |s| s.port_value);
+        self.port == 0 || port == self.port
     }
 }
 

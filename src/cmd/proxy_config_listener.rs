@@ -60,6 +60,15 @@ pub fn run(args: &ListenerArgs, color: bool, out: &mut dyn Write) -> Result<Exit
             continue;
         }
         listed += 1;
+        if opts.query.filters_by_place_only() {
+            let head = doc.listener_head(entry, opts.query.address.is_some())?;
+            if !opts
+                .query
+                .accepts_place(head.address.as_ref(), &head.additional_addresses)
+            {
+                continue;
+            }
+        }
         let listener = SelectedListener::new(i, entry.state, doc.listener(entry)?);
         if opts.query.accepts(&listener) {
             selected.push(listener);

@@ -244,6 +244,24 @@ impl<'a> Document<'a> {
         self.decode(entry.raw, &entry.json_path())
     }
 
+    /// Reads only where a listener binds (see [`super::listener_head`]).
+    pub fn listener_head(
+        &self,
+        entry: &ListenerEntry<'a>,
+        with_additional: bool,
+    ) -> Result<super::listener_head::ListenerHead<'a>, LoadError> {
+        match super::listener_head::decode_head(entry.raw.get(), with_additional) {
+            Ok(head) => Ok(head),
+            // Report it exactly as a full decode would (same path, same position).
+            Err(_) => self
+                .listener(entry)
+                .map(|l| super::listener_head::ListenerHead {
+                    address: l.address,
+                    additional_addresses: l.additional_addresses,
+                }),
+        }
+    }
+
     /// Decodes `raw` (a slice of this document) as `T`; errors carry the file position of
     /// the offending field and its JSON path below `path`.
     pub fn decode<T: Deserialize<'a>>(

@@ -9,6 +9,7 @@ pub mod ecds;
 pub mod filter;
 pub mod filter_chain;
 pub mod listener;
+pub mod listener_head;
 pub mod load_error;
 pub mod matcher;
 pub mod node;
