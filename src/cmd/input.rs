@@ -37,15 +37,7 @@ pub fn read(source: &DumpSource) -> Result<RawInput, Error> {
             let (label, bytes) = source::read_input(path)?;
             Ok(RawInput { label, bytes })
         }
-        DumpSource::Admin(url) => Err(source::Error::Unsupported(format!(
-            "{url}: reading from an admin URL is not supported by this build; \
-             save the dump with `curl {url}/config_dump > dump.json` and use -f"
-        ))
-        .into()),
-        DumpSource::Pod(pod) => Err(source::Error::Unsupported(format!(
-            "{pod}: reading a pod through the Kubernetes API is not supported by this build; \
-             use `kubectl exec {pod} -c istio-proxy -- pilot-agent request GET config_dump > dump.json` and -f"
-        ))
-        .into()),
+        DumpSource::Admin(url) => Err(source::Error::AdminUnsupported(url.clone()).into()),
+        DumpSource::Pod(pod) => Err(source::Error::PodUnsupported(pod.clone()).into()),
     }
 }

@@ -26,9 +26,18 @@ pub enum Error {
     },
     #[error(transparent)]
     Load(#[from] crate::envoy::LoadError),
-    /// The input needs a feature this build does not have yet.
-    #[error("{0}")]
-    Unsupported(String),
+    /// Live pod access is not part of this build yet.
+    #[error(
+        "{0}: reading a pod through the Kubernetes API is not supported by this build; save the dump \
+         with `kubectl exec {0} -c istio-proxy -- pilot-agent request GET config_dump > dump.json` and use -f"
+    )]
+    PodUnsupported(String),
+    /// Admin-URL access is not part of this build yet.
+    #[error(
+        "{0}: reading from an admin URL is not supported by this build; save the dump with \
+         `curl {0}/config_dump > dump.json` and use -f"
+    )]
+    AdminUnsupported(String),
 }
 
 /// A resolved dump source (CLI.md "Where configuration comes from").

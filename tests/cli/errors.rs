@@ -4,7 +4,15 @@ use crate::support::{Test, assert_golden};
 
 #[test]
 fn bad_inputs_give_one_line_and_exit_2() {
-    let cases: [(&str, &[&str]); 12] = [
+    let cases: [(&str, &[&str]); 14] = [
+        (
+            "pod-not-in-this-build",
+            &["pc", "listener", "httpbin.default"],
+        ),
+        (
+            "admin-not-in-this-build",
+            &["pc", "ecds", "--admin", "http://127.0.0.1:15000"],
+        ),
         (
             "truncated",
             &["pc", "listener", "-f", "testdata/dumps/truncated.json"],
