@@ -2,6 +2,7 @@
 
 use crate::cli::InputArgs;
 use crate::cmd::CommandError;
+use crate::envoy::Document;
 use crate::error::Error;
 use crate::source::{self, DumpSource};
 
@@ -27,6 +28,23 @@ pub fn resolve(args: &InputArgs, command: &'static str) -> Result<DumpSource, Er
         DumpSource::Admin(url.clone())
     } else {
         DumpSource::Pod(args.pod.clone().unwrap_or_default())
+    })
+}
+
+/// Reads the single dump a command's flags name and runs `body` on it. The text lives
+/// only for the call, so the model can borrow from it instead of copying strings.
+pub fn with_document<T>(
+    args: &InputArgs,
+    command: &'static str,
+    body: impl FnOnce(&Document<'_>) -> Result<T, Error>,
+) -> Result<T, Error> {
+    let source = resolve(args, command)?;
+    let raw = read(&source)?;
+    let text = source::to_json_text(&raw.label, &raw.bytes)?;
+    body(&Document {
+        label: &raw.label,
+        text: &text.json,
+        from_yaml: text.from_yaml,
     })
 }
 

@@ -10,31 +10,30 @@ use crate::cmd::{CommandError, input};
 use crate::envoy::{Document, Sections};
 use crate::error::{Error, ExitCode};
 use crate::render::{RenderError, ecds_table, jsonpath, protojson, structured};
-use crate::source;
 
 const ECDS_TYPE: &str = "type.googleapis.com/envoy.admin.v3.EcdsConfigDump";
 
 pub fn run(args: &EcdsArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let output = args.output.clone();
-    let source = input::resolve(&args.input, "ecds")?;
-    let raw = input::read(&source)?;
-    let text = source::to_json_text(&raw.label, &raw.bytes)?;
-    let doc = Document {
-        label: &raw.label,
-        text: &text.json,
-        from_yaml: text.from_yaml,
-    };
+    input::with_document(&args.input, "ecds", |doc| render(doc, &output, out))
+}
+
+fn render(
+    doc: &Document<'_>,
+    output: &OutputFormat,
+    out: &mut dyn Write,
+) -> Result<ExitCode, Error> {
     let dump = doc.load(Sections {
         ecds: true,
         ..Sections::default()
     })?;
     let filters = dump.ecds.ok_or_else(|| CommandError::MissingSection {
-        path: raw.label.clone(),
+        path: doc.label.to_string(),
         context: "",
         type_url: ECDS_TYPE,
     })?;
 
-    match &output {
+    match output {
         OutputFormat::Short => ecds_table::write_short(out, &ecds_rows(&filters))?,
         OutputFormat::Wide => ecds_table::write_wide(out, &ecds_rows(&filters))?,
         OutputFormat::Json | OutputFormat::Yaml | OutputFormat::JsonPath(_) => {

@@ -12,7 +12,6 @@ use crate::cmd::{CommandError, input};
 use crate::envoy::{Document, ListenerState, Sections};
 use crate::error::{Error, ExitCode};
 use crate::render::{RenderError, jsonpath, listener_table, structured};
-use crate::source;
 
 const LISTENERS_TYPE: &str = "type.googleapis.com/envoy.admin.v3.ListenersConfigDump";
 
@@ -33,20 +32,23 @@ pub fn run(args: &ListenerArgs, color: bool, out: &mut dyn Write) -> Result<Exit
         verbose: args.verbose,
         output: args.output.clone(),
     };
-    let source = input::resolve(&args.input, "listener")?;
-    let raw = input::read(&source)?;
-    let text = source::to_json_text(&raw.label, &raw.bytes)?;
-    let doc = Document {
-        label: &raw.label,
-        text: &text.json,
-        from_yaml: text.from_yaml,
-    };
+    input::with_document(&args.input, "listener", |doc| {
+        render(doc, &opts, color, out)
+    })
+}
+
+fn render(
+    doc: &Document<'_>,
+    opts: &Options,
+    color: bool,
+    out: &mut dyn Write,
+) -> Result<ExitCode, Error> {
     let dump = doc.load(Sections {
         listeners: true,
         ..Sections::default()
     })?;
     let section = dump.listeners.ok_or_else(|| CommandError::MissingSection {
-        path: raw.label.clone(),
+        path: doc.label.to_string(),
         context: "listener dump: ",
         type_url: LISTENERS_TYPE,
     })?;
@@ -76,7 +78,7 @@ pub fn run(args: &ListenerArgs, color: bool, out: &mut dyn Write) -> Result<Exit
     }
     // istioctl fails on a dump with no active listener; wide also lists warming ones.
     if listed == 0 {
-        return Err(CommandError::NoListeners(raw.label.clone()).into());
+        return Err(CommandError::NoListeners(doc.label.to_string()).into());
     }
 
     match &opts.output {
