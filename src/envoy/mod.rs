@@ -15,6 +15,7 @@ pub mod matcher;
 pub mod node;
 pub mod proto;
 pub mod route;
+pub mod tls;
 pub mod wasm;
 
 pub use dump::{Document, Dump, DumpShape, ListenerEntry, ListenerOrigin, ListenerState, Sections};
