@@ -390,3 +390,6 @@ fn order_verdicts(
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests;
