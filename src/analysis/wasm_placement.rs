@@ -29,6 +29,16 @@ pub enum ProxyKind {
 }
 
 impl ProxyKind {
+    /// Lower-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProxyKind::Sidecar => "sidecar",
+            ProxyKind::Gateway => "gateway",
+            ProxyKind::Waypoint => "waypoint",
+            ProxyKind::Unknown => "unknown",
+        }
+    }
+
     /// Reads the node id's type prefix.
     pub fn from_node_id(id: &str) -> ProxyKind {
         match id.split('~').next() {
