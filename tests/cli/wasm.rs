@@ -3,7 +3,8 @@
 use crate::support::{Test, assert_golden};
 
 const VERDICTS: &str = "testdata/dumps/wasm-verdicts.json";
-const MANIFESTS: &str = "testdata/manifests/wasm-count/";
+const MANIFESTS: &str = "testdata/manifests/wasm-count/verdicts/";
+const SEED: &str = "testdata/manifests/wasm-count/seed/";
 
 #[test]
 fn seed_fixtures_count_placements() {
@@ -39,6 +40,16 @@ fn seed_fixtures_count_placements() {
     ])
     .ok();
     assert_golden("wasm-count/istio-current-permissive.json", &json);
+}
+
+#[test]
+fn seed_fixtures_with_the_seed_plugin_are_clean() {
+    // 1.12 expects the plugin on inbound only; current Istio on outbound too (§6.4).
+    for fixture in ["istio-1.12-permissive", "istio-current-permissive"] {
+        let path = format!("testdata/dumps/{fixture}.json");
+        let table = Test::new(["wasm", "count", "-f", &path, "--resources", SEED]).ok();
+        assert_golden(&format!("wasm-count/{fixture}.resources.txt"), &table);
+    }
 }
 
 #[test]
