@@ -75,7 +75,7 @@ fn write_heading(out: &mut dyn Write, p: &ProxyReport) -> std::io::Result<()> {
     let ecds = if p.ecds_section {
         "ECDS: the dump has an ECDS section"
     } else {
-        "ECDS: the dump has no ECDS section (Envoy before Istio 1.17): ECDS state unknown"
+        "ECDS: the dump has no ECDS section (Envoy before Istio 1.17 dumps none): ECDS state unknown"
     };
     let intent = match p.intent {
         IntentStatus::Checked => "INTENT: checked against the given resources",
