@@ -251,3 +251,42 @@ fn errors_are_one_line_with_exit_2() {
     assert_eq!(out.code, 2);
     assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
 }
+
+/// A gateway dump with one plugin whose names carry control characters.
+const GATEWAY_DUMP: &str = r#"{"configs":[
+ {"@type":"type.googleapis.com/envoy.admin.v3.BootstrapConfigDump","bootstrap":{"node":{
+   "id":"router~10.244.0.7~ingress-7c9.istio-system~istio-system.svc.cluster.local",
+   "metadata":{"NAMESPACE":"istio-system","LABELS":{"istio":"ingressgateway"},"ISTIO_VERSION":"1.24.1"}}}},
+ {"@type":"type.googleapis.com/envoy.admin.v3.ListenersConfigDump","dynamic_listeners":[
+  {"name":"0.0.0.0_8080\u001b[31m","active_state":{"listener":{"name":"0.0.0.0_8080\u001b[31m",
+   "address":{"socket_address":{"address":"0.0.0.0","port_value":8080}},
+   "traffic_direction":"OUTBOUND",
+   "filter_chains":[{"filters":[{"name":"envoy.filters.network.http_connection_manager",
+    "typed_config":{"http_filters":[
+     {"name":"extenstions.istio.io/wasmplugin/istio-system.gw-auth","config_discovery":{
+       "type_urls":["type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm"]}},
+     {"name":"envoy.filters.http.router"}]}}]}]}}}]}]}"#;
+
+#[test]
+fn gateways_are_counted_but_intent_is_not_checked() {
+    let out = Test::new([
+        "wasm",
+        "count",
+        "-f",
+        "-",
+        "--resources",
+        "testdata/manifests/wasm-count/seed/",
+    ])
+    .stdin(GATEWAY_DUMP)
+    .ok();
+    assert!(
+        out.contains("INTENT: not checked yet for gateways and waypoints"),
+        "{out}"
+    );
+    assert!(out.contains("istio-system/gw-auth"), "{out}");
+    assert!(out.contains("1.21-1.25"), "{out}");
+    assert!(out.contains("gateway: 1"), "{out}");
+    // The escape sequence in the listener name is printed escaped, never raw.
+    assert!(!out.contains('\u{1b}'), "{out:?}");
+    assert!(out.contains("0.0.0.0_8080\\u{1b}[31m"), "{out}");
+}
