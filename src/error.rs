@@ -29,6 +29,8 @@ pub enum Error {
     #[error(transparent)]
     Lint(#[from] crate::cmd::LintError),
     #[error(transparent)]
+    Wasm(#[from] crate::cmd::WasmCountError),
+    #[error(transparent)]
     Render(#[from] crate::render::RenderError),
     /// Writing to stdout failed (a closed pipe is not reported, see [`Error::is_broken_pipe`]).
     #[error("writing output: {0}")]

@@ -4,3 +4,8 @@ pub mod ecds_rows;
 pub mod go_sort;
 pub mod listener_rows;
 pub mod matcher_paths;
+pub mod wasm_count;
+pub mod wasm_ecds;
+pub mod wasm_intent;
+pub mod wasm_order;
+pub mod wasm_placement;

@@ -5,6 +5,7 @@ mod input;
 mod lint;
 mod output;
 mod proxy_config;
+mod wasm;
 
 use clap::{CommandFactory, Parser, Subcommand};
 
@@ -12,6 +13,7 @@ pub use input::InputArgs;
 pub use lint::{ISTIO_MINORS, LintArgs, parse_istio_version};
 pub use output::{ColorChoice, OutputFormat};
 pub use proxy_config::{EcdsArgs, ListenerArgs, ProxyConfigArgs, ProxyConfigCommand};
+pub use wasm::{WasmArgs, WasmCommand, WasmCountArgs, WasmOutput};
 
 /// Debug and validate Envoy sidecars and Istio Wasm plugins, istioctl-style.
 #[derive(Debug, Parser)]
@@ -38,6 +40,9 @@ pub enum Command {
 
     /// Preflight checks of WasmPlugin, TrafficExtension and PeerAuthentication manifests (no cluster).
     Lint(Box<LintArgs>),
+
+    /// Wasm filters on Envoy proxies: placements, and the WasmPlugins behind them.
+    Wasm(Box<WasmArgs>),
 
     /// Print a shell completion script.
     #[command(

@@ -5,13 +5,15 @@ mod input;
 mod lint;
 mod proxy_config_ecds;
 mod proxy_config_listener;
+mod wasm_count;
 
 use std::io::Write;
 
-use crate::cli::{Cli, ColorChoice, Command, ProxyConfigCommand};
+use crate::cli::{Cli, ColorChoice, Command, ProxyConfigCommand, WasmCommand};
 use crate::error::{Error, ExitCode};
 
 pub use lint::LintError;
+pub use wasm_count::WasmCountError;
 
 /// Command-level failures: wrong flag combinations, or a dump without what was asked for.
 #[derive(Debug, thiserror::Error)]
@@ -42,6 +44,9 @@ pub fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Error> {
             ProxyConfigCommand::Ecds(args) => proxy_config_ecds::run(&args, out),
         },
         Command::Lint(args) => lint::run(&args, color, out),
+        Command::Wasm(w) => match w.command {
+            WasmCommand::Count(args) => wasm_count::run(&args, out),
+        },
         Command::Completion { shell } => completion::run(shell, out),
     }
 }

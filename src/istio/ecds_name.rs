@@ -24,32 +24,75 @@ pub struct PluginRef {
     pub name: String,
 }
 
+/// Which of Istio's ECDS naming schemes a filter name follows (DOMAIN.md §6.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum NamingScheme {
+    /// `<ns>.<name>` (1.12–1.20).
+    Bare,
+    /// `extenstions.istio.io/wasmplugin/<ns>.<name>` (1.21–1.25, Istio's misspelling).
+    Extenstions,
+    /// `extensions.istio.io/wasmplugin/<ns>.<name>` (1.26–1.29).
+    WasmPlugin,
+    /// `extensions.istio.io/trafficextension/<ns>.<name>~istio-translated-wasmplugin` (1.30+).
+    TranslatedWasmPlugin,
+    /// `extensions.istio.io/trafficextension/<ns>.<name>`: a native TrafficExtension (1.30+).
+    TrafficExtension,
+}
+
+impl NamingScheme {
+    /// The Istio releases that name filters this way.
+    pub fn istio_versions(self) -> &'static str {
+        match self {
+            NamingScheme::Bare => "1.12-1.20",
+            NamingScheme::Extenstions => "1.21-1.25",
+            NamingScheme::WasmPlugin => "1.26-1.29",
+            NamingScheme::TranslatedWasmPlugin | NamingScheme::TrafficExtension => "1.30+",
+        }
+    }
+}
+
 impl PluginRef {
     /// Decodes a prefixed name (1.21+), or the bare `<ns>.<name>` form when `bare_allowed`
     /// (1.12–1.20: only for `config_discovery` filters whose type URLs name Wasm).
     /// Both parts must be valid Kubernetes names, or the name is not a plugin's.
     pub fn from_ecds_name(ecds_name: &str, bare_allowed: bool) -> Option<PluginRef> {
-        let (rest, kind) = if let Some(rest) = ecds_name.strip_prefix(PREFIX_1_30) {
+        Self::decode(ecds_name, bare_allowed).map(|(plugin, _)| plugin)
+    }
+
+    /// Like [`PluginRef::from_ecds_name`], also saying which naming scheme matched (and so
+    /// which Istio versions produce such a name).
+    pub fn decode(ecds_name: &str, bare_allowed: bool) -> Option<(PluginRef, NamingScheme)> {
+        let (rest, kind, scheme) = if let Some(rest) = ecds_name.strip_prefix(PREFIX_1_30) {
             match rest.strip_suffix(TRANSLATED_SUFFIX) {
-                Some(r) => (r, PluginKind::WasmPlugin),
-                None => (rest, PluginKind::TrafficExtension),
+                Some(r) => (
+                    r,
+                    PluginKind::WasmPlugin,
+                    NamingScheme::TranslatedWasmPlugin,
+                ),
+                None => (
+                    rest,
+                    PluginKind::TrafficExtension,
+                    NamingScheme::TrafficExtension,
+                ),
             }
-        } else if let Some(rest) = ecds_name
-            .strip_prefix(PREFIX_1_26)
-            .or_else(|| ecds_name.strip_prefix(PREFIX_1_21))
-        {
-            (rest, PluginKind::WasmPlugin)
+        } else if let Some(rest) = ecds_name.strip_prefix(PREFIX_1_26) {
+            (rest, PluginKind::WasmPlugin, NamingScheme::WasmPlugin)
+        } else if let Some(rest) = ecds_name.strip_prefix(PREFIX_1_21) {
+            (rest, PluginKind::WasmPlugin, NamingScheme::Extenstions)
         } else if bare_allowed {
-            (ecds_name, PluginKind::WasmPlugin)
+            (ecds_name, PluginKind::WasmPlugin, NamingScheme::Bare)
         } else {
             return None;
         };
         // The namespace is a DNS label (no dots); the name may contain dots.
         let (namespace, name) = rest.split_once('.')?;
-        (is_dns_label(namespace) && is_dns_subdomain(name)).then(|| PluginRef {
-            kind,
-            namespace: namespace.to_string(),
-            name: name.to_string(),
+        (is_dns_label(namespace) && is_dns_subdomain(name)).then(|| {
+            let plugin = PluginRef {
+                kind,
+                namespace: namespace.to_string(),
+                name: name.to_string(),
+            };
+            (plugin, scheme)
         })
     }
 }
@@ -127,5 +170,29 @@ mod tests {
             });
             assert_eq!(got, want, "{input}");
         }
+    }
+
+    #[test]
+    fn reports_the_version_range_of_each_scheme() {
+        let cases = [
+            ("default.hw", "1.12-1.20"),
+            ("extenstions.istio.io/wasmplugin/default.hw", "1.21-1.25"),
+            ("extensions.istio.io/wasmplugin/default.hw", "1.26-1.29"),
+            (
+                "extensions.istio.io/trafficextension/default.hw~istio-translated-wasmplugin",
+                "1.30+",
+            ),
+            ("extensions.istio.io/trafficextension/default.hw", "1.30+"),
+        ];
+        for (input, want) in cases {
+            let (_, scheme) = PluginRef::decode(input, true).unwrap();
+            assert_eq!(scheme.istio_versions(), want, "{input}");
+        }
+        assert_eq!(
+            PluginRef::decode("extensions.istio.io/wasmplugin/default.hw", false)
+                .unwrap()
+                .1,
+            NamingScheme::WasmPlugin
+        );
     }
 }

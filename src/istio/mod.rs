@@ -4,6 +4,7 @@
 pub mod ecds_name;
 pub mod manifest;
 pub mod node;
+pub mod wasm_plugin;
 pub mod workload;
 
-pub use ecds_name::{PluginKind, PluginRef};
+pub use ecds_name::{NamingScheme, PluginKind, PluginRef};

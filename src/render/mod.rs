@@ -8,6 +8,7 @@ pub mod protojson;
 pub mod sanitize;
 pub mod structured;
 pub mod table;
+pub mod wasm_table;
 
 /// Why output could not be produced.
 #[derive(Debug, thiserror::Error)]

@@ -1179,6 +1179,145 @@ def warming_draining_dump():
 
 
 # ---------------------------------------------------------------------------------------------
+# wasm-verdicts.json (wasm count: every verdict; manifests in testdata/manifests/wasm-count/)
+# ---------------------------------------------------------------------------------------------
+
+
+def split_ref(ref):
+    """`name` (in the proxy's namespace) or `ns/name` -> (ns, name)."""
+    return tuple(ref.split("/")) if "/" in ref else (NAMESPACE, ref)
+
+
+def verdict_filter_name(ref):
+    """§6.1, 1.30+: a WasmPlugin as a translated TrafficExtension."""
+    return "extensions.istio.io/trafficextension/%s.%s~istio-translated-wasmplugin" % split_ref(ref)
+
+
+def verdict_plugins(p, refs):
+    return [plugin_filter(p, verdict_filter_name(r)) for r in refs]
+
+
+def verdict_inbound_hcm(p, stat_prefix, route_config, plugins):
+    cfg = any_("envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager")
+    cfg["stat_prefix"] = stat_prefix
+    cfg["route_config"] = route_config
+    cfg["http_filters"] = [http_mx(p)] + verdict_plugins(p, plugins) + [grpc_stats(), fault(), cors(), http_stats(p), router()]
+    cfg.update(hcm_common_tail(inbound=True))
+    return {"name": "envoy.filters.network.http_connection_manager", "typed_config": cfg}
+
+
+def verdict_wasm_entry(p, ref, millis, failure="FAIL_CLOSED"):
+    """A plugin's ECDS Wasm entry, its module a remote OCI image cached by the agent (§6.2)."""
+    ns, name = split_ref(ref)
+    module = "oci://ghcr.io/meshscope-fixtures/wasm/%s" % name
+    sha = sha256_hex("meshscope fixture: %s wasm module bytes" % name)
+    local = "/var/lib/istio/data/%s/%s.wasm" % (sha256_hex(module), sha)
+    wasm = any_(
+        "envoy.extensions.filters.http.wasm.v3.Wasm",
+        config={
+            "name": "%s.%s~istio-translated-wasmplugin" % (ns, name),
+            "root_id": name,
+            "vm_config": {"runtime": "envoy.wasm.runtime.v8", "code": {"local": {"filename": local}}},
+            "configuration": any_("google.protobuf.StringValue"),
+            "failure_policy": failure,
+        },
+    )
+    return {
+        "version_info": p.version_info,
+        "ecds_filter": any_("envoy.config.core.v3.TypedExtensionConfig", name=verdict_filter_name(ref), typed_config=wasm),
+        "last_updated": p.ts(millis),
+    }
+
+
+def verdict_deny_all_entry(p, name, millis):
+    """§6.5: the agent could not fetch the module (FAIL_CLOSED, 1.25+): deny-all RBAC, same name."""
+    rbac = any_("envoy.extensions.filters.http.rbac.v3.RBAC", rules={}, rules_stat_prefix="wasm-default-deny")
+    return {
+        "version_info": p.version_info,
+        "ecds_filter": any_("envoy.config.core.v3.TypedExtensionConfig", name=verdict_filter_name(name), typed_config=rbac),
+        "last_updated": p.ts(millis),
+    }
+
+
+def wasm_verdicts_dump():
+    """Istio 1.30 httpbin sidecar (DISABLE, so plaintext chains only) with seven plugins:
+
+    inbound catch-all: authn-check before jwt-extra (wrong order: AUTHN 10 vs 100);
+    inbound port 80: correct order, header-rewrite (SERVER, port 80) missing;
+    outbound 0.0.0.0_8000, warming: authn-check (SERVER only: not expected), ratelimit (its
+    ECDS resource is missing), auth-remote (deny-all stand-in), mesh-telemetry, client-metrics.
+    """
+    p = Profile("current")
+    inbound = ["authn-check", "jwt-extra", "auth-remote", "istio-system/mesh-telemetry"]
+    port80 = ["jwt-extra", "authn-check", "auth-remote", "istio-system/mesh-telemetry"]
+    outbound = ["authn-check", "ratelimit", "auth-remote", "istio-system/mesh-telemetry", "client-metrics"]
+
+    passthrough = p.families[0]["cluster"]
+    catchall_route = inline_route(passthrough, "inbound|http|0", passthrough, ":0/*")
+    port_route = inline_route(
+        INBOUND_CLUSTER, "inbound|http|%d" % SERVICE_PORT, INBOUND_CLUSTER, "%s:%d/*" % (SERVICE_HOST, SERVICE_PORT)
+    )
+    chains = [
+        blackhole_chain(p),
+        chain(
+            filter_chain_match(transport="raw_buffer", alpn=p.plain_alpn),
+            [network_mx(p), verdict_inbound_hcm(p, passthrough, catchall_route, inbound)],
+            "virtualInbound-catchall-http",
+        ),
+        chain(
+            filter_chain_match(transport="raw_buffer"),
+            [network_mx(p), network_stats(p), tcp_proxy(passthrough)],
+            "virtualInbound",
+        ),
+        chain(
+            filter_chain_match(dport=TARGET_PORT, transport="raw_buffer"),
+            [network_mx(p), verdict_inbound_hcm(p, "inbound_0.0.0.0_%d" % TARGET_PORT, port_route, port80)],
+            "0.0.0.0_%d" % TARGET_PORT,
+        ),
+    ]
+    vi = any_("envoy.config.listener.v3.Listener")
+    vi["name"] = "virtualInbound"
+    vi["address"] = socket("0.0.0.0", 15006)
+    vi["filter_chains"] = chains
+    vi["listener_filters"] = virtual_inbound_listener_filters(p, DISABLE)
+    vi["listener_filters_timeout"] = "0s"
+    vi["traffic_direction"] = "INBOUND"
+    vi["continue_on_listener_filters_timeout"] = True
+
+    # outbound_http_listener adds helloworld first; this proxy has no helloworld, so drop it.
+    out = outbound_http_listener(p, SERVICE_PORT)
+    hcm = out["filter_chains"][0]["filters"][0]["typed_config"]
+    filters = [f for f in hcm["http_filters"] if f.get("name") != p.plugin_filter_name]
+    hcm["http_filters"] = filters[:1] + verdict_plugins(p, outbound) + filters[1:]
+
+    ecds = [
+        verdict_wasm_entry(p, "authn-check", 520),
+        verdict_wasm_entry(p, "jwt-extra", 521),
+        verdict_deny_all_entry(p, "auth-remote", 522),
+        verdict_wasm_entry(p, "istio-system/mesh-telemetry", 523, failure="FAIL_OPEN"),
+        verdict_wasm_entry(p, "client-metrics", 524),
+    ]
+    listeners = any_(
+        "envoy.admin.v3.ListenersConfigDump",
+        version_info=p.version_info,
+        dynamic_listeners=[
+            {
+                "name": out["name"],
+                "warming_state": {"version_info": p.version_info, "listener": out, "last_updated": p.ts(705)},
+            },
+            active(p, vi, 618),
+        ],
+    )
+    return {
+        "configs": [
+            bootstrap_section(p),
+            any_("envoy.admin.v3.EcdsConfigDump", ecds_filters=ecds),
+            listeners,
+        ]
+    }
+
+
+# ---------------------------------------------------------------------------------------------
 # Broken inputs
 # ---------------------------------------------------------------------------------------------
 
@@ -1450,6 +1589,7 @@ def outputs():
         [outbound_http_listener(head, SERVICE_PORT), virtual_inbound(head, PERMISSIVE)]
     )
     files["warming-draining.json"] = dump_json(warming_draining_dump())
+    files["wasm-verdicts.json"] = dump_json(wasm_verdicts_dump())
     files["truncated.json"] = truncated_text()
     wrong = small_listener_dump(True)
     files["wrong-type.json"] = dump_json(wrong)

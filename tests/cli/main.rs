@@ -12,3 +12,4 @@ mod pc_ecds;
 mod pc_listener;
 mod real_dumps;
 mod support;
+mod wasm;

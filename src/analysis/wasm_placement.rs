@@ -1,0 +1,381 @@
+//! Where every Wasm filter sits on one proxy: per listener, filter chain, transport protocol
+//! and direction, and its position among Istio's own filters (DOMAIN.md §5.7, §6.2–6.3).
+//!
+//! Pure: reads decoded listeners, returns sites (one per filter chain, for the intent check)
+//! and a placement map (one entry per Wasm filter). Istio's built-ins are kept apart.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::listener_rows::chain_match;
+use crate::envoy::filter::{HttpFilter, NetworkFilterConfig};
+use crate::envoy::wasm::{self, WasmFilter};
+use crate::envoy::{FilterChain, Listener, ListenerState, TrafficDirection};
+use crate::istio::{NamingScheme, PluginRef};
+
+/// What kind of proxy a dump comes from (the first field of the bootstrap `node.id`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ProxyKind {
+    /// `sidecar~…`.
+    Sidecar,
+    /// `router~…`: an ingress or egress gateway.
+    Gateway,
+    /// `waypoint~…`.
+    Waypoint,
+    /// No bootstrap node in the dump.
+    Unknown,
+}
+
+impl ProxyKind {
+    /// Lower-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProxyKind::Sidecar => "sidecar",
+            ProxyKind::Gateway => "gateway",
+            ProxyKind::Waypoint => "waypoint",
+            ProxyKind::Unknown => "unknown",
+        }
+    }
+
+    /// Reads the node id's type prefix.
+    pub fn from_node_id(id: &str) -> ProxyKind {
+        match id.split('~').next() {
+            Some("sidecar") => ProxyKind::Sidecar,
+            Some("router") => ProxyKind::Gateway,
+            Some("waypoint") => ProxyKind::Waypoint,
+            _ => ProxyKind::Unknown,
+        }
+    }
+}
+
+/// Which traffic a listener carries, as `wasm count` groups it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    Inbound,
+    Outbound,
+    Gateway,
+    Unspecified,
+}
+
+impl Direction {
+    /// Lower-case name.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Inbound => "inbound",
+            Direction::Outbound => "outbound",
+            Direction::Gateway => "gateway",
+            Direction::Unspecified => "unspecified",
+        }
+    }
+}
+
+/// Whether a filter is an HTTP filter (inside an HCM) or a network filter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum FilterLevel {
+    Http,
+    Network,
+}
+
+/// One Wasm filter in one chain, in filter order.
+#[derive(Debug, Clone)]
+pub struct SiteFilter {
+    /// The filter's name (the ECDS resource name for ECDS filters).
+    pub name: String,
+    /// HTTP or network.
+    pub level: FilterLevel,
+    /// How it is delivered and who owns it.
+    pub wasm: WasmFilter,
+    /// Istio's own extension.
+    pub builtin: bool,
+    /// 1-based position in its filter list.
+    pub position: usize,
+    /// Length of that list.
+    pub of: usize,
+    /// The nearest filter before it that is not a user plugin.
+    pub after: Option<String>,
+    /// The nearest filter after it that is not a user plugin.
+    pub before: Option<String>,
+}
+
+/// One filter chain of one listener, with its Wasm filters.
+#[derive(Debug, Clone)]
+pub struct ChainSite {
+    /// Listener name.
+    pub listener: String,
+    /// Active, warming or draining.
+    pub state: ListenerState,
+    /// Inbound, outbound or gateway.
+    pub direction: Direction,
+    /// Chain name, `-` when empty.
+    pub chain: String,
+    /// The chain's match, as `pc listener` prints it.
+    pub chain_match: String,
+    /// `filter_chain_match.transport_protocol`, `any` when unset.
+    pub transport: String,
+    /// The port a plugin's `match.ports` compares with (DOMAIN.md §6.4): the chain's
+    /// destination port on inbound (0 for passthrough), else the listener port.
+    pub port: u32,
+    /// The chain has an HTTP connection manager (only those carry HTTP plugins).
+    pub has_hcm: bool,
+    /// Istio's blackhole chain.
+    pub is_blackhole: bool,
+    /// Wasm filters, network filters first, each list in execution order.
+    pub filters: Vec<SiteFilter>,
+}
+
+impl ChainSite {
+    /// `listener/chain (match)`, how verdicts name a chain.
+    pub fn label(&self) -> String {
+        format!("{} {} ({})", self.listener, self.chain, self.chain_match)
+    }
+}
+
+/// Builds one site per chain of every listener, in dump order.
+pub fn chain_sites(
+    listeners: &[(ListenerState, &Listener<'_>)],
+    proxy: ProxyKind,
+) -> Vec<ChainSite> {
+    let mut sites = Vec::new();
+    for (state, l) in listeners {
+        let direction = match (proxy, l.traffic_direction) {
+            (ProxyKind::Gateway | ProxyKind::Waypoint, _) => Direction::Gateway,
+            (_, TrafficDirection::Inbound) => Direction::Inbound,
+            (_, TrafficDirection::Outbound) => Direction::Outbound,
+            (_, TrafficDirection::Unspecified) => Direction::Unspecified,
+        };
+        let listener_port = l.socket_address().map_or(0, |s| s.port_value);
+        for c in l.chains() {
+            sites.push(site_of(l, *state, direction, listener_port, c));
+        }
+    }
+    sites
+}
+
+fn site_of(
+    l: &Listener<'_>,
+    state: ListenerState,
+    direction: Direction,
+    listener_port: u32,
+    c: &FilterChain<'_>,
+) -> ChainSite {
+    let fcm = c.filter_chain_match.as_ref();
+    let port = match direction {
+        Direction::Inbound => fcm
+            .and_then(|m| m.destination_port)
+            .filter(|p| *p != listener_port)
+            .unwrap_or(0),
+        _ => listener_port,
+    };
+    let transport = fcm
+        .map(|m| m.transport_protocol.to_string())
+        .filter(|t| !t.is_empty())
+        .unwrap_or_else(|| "any".into());
+    // Network filters go through the same classifier as HTTP filters: same fields.
+    let network: Vec<(String, Option<WasmFilter>)> = c
+        .filters
+        .iter()
+        .map(|f| {
+            let as_http = HttpFilter {
+                name: f.name.clone(),
+                typed_config: match f.config {
+                    NetworkFilterConfig::Other(raw) => Some(raw),
+                    _ => None,
+                },
+                config_discovery: f.config_discovery.clone(),
+                ..HttpFilter::default()
+            };
+            (f.name.to_string(), wasm::classify(&as_http))
+        })
+        .collect();
+    let mut filters = collect(&network, FilterLevel::Network);
+    let mut has_hcm = false;
+    let mut is_blackhole = false;
+    for f in &c.filters {
+        match &f.config {
+            NetworkFilterConfig::HttpConnectionManager(hcm) => {
+                has_hcm = true;
+                let http: Vec<_> = hcm
+                    .http_filters
+                    .iter()
+                    .map(|hf| (hf.name.to_string(), wasm::classify(hf)))
+                    .collect();
+                filters.extend(collect(&http, FilterLevel::Http));
+            }
+            NetworkFilterConfig::TcpProxy(t) => is_blackhole |= t.is_blackhole,
+            _ => {}
+        }
+    }
+    ChainSite {
+        listener: l.name.to_string(),
+        state,
+        direction,
+        chain: if c.name.is_empty() {
+            "-".into()
+        } else {
+            c.name.to_string()
+        },
+        chain_match: chain_match(fcm),
+        transport,
+        port,
+        has_hcm,
+        is_blackhole,
+        filters,
+    }
+}
+
+fn collect(list: &[(String, Option<WasmFilter>)], level: FilterLevel) -> Vec<SiteFilter> {
+    let is_user =
+        |(name, w): &(String, Option<WasmFilter>)| w.as_ref().is_some_and(|w| !w.is_builtin(name));
+    let mut out = Vec::new();
+    for (i, (name, w)) in list.iter().enumerate() {
+        let Some(w) = w else { continue };
+        let anchor = |f: &(String, Option<WasmFilter>)| (!is_user(f)).then(|| f.0.clone());
+        out.push(SiteFilter {
+            name: name.clone(),
+            level,
+            builtin: w.is_builtin(name),
+            wasm: w.clone(),
+            position: i + 1,
+            of: list.len(),
+            after: list[..i].iter().rev().find_map(anchor),
+            before: list[i + 1..].iter().find_map(anchor),
+        });
+    }
+    out
+}
+
+/// One place a filter sits.
+#[derive(Debug, Clone, Serialize)]
+pub struct Placement {
+    /// Listener name.
+    pub listener: String,
+    /// `active`, `warming` or `draining`.
+    pub listener_state: &'static str,
+    /// `inbound`, `outbound`, `gateway` or `unspecified`.
+    pub direction: Direction,
+    /// Chain name (`-` when empty).
+    pub chain: String,
+    /// The chain's match, as `pc listener` prints it.
+    pub chain_match: String,
+    /// Transport protocol the chain matches (`any` when unset).
+    pub transport: String,
+    /// 1-based position in the chain's filter list.
+    pub position: usize,
+    /// Length of that list.
+    pub of: usize,
+    /// The nearest Istio (non-plugin) filter before it.
+    pub after: Option<String>,
+    /// The nearest Istio (non-plugin) filter after it.
+    pub before: Option<String>,
+}
+
+/// One Wasm filter on one proxy: who it belongs to and every place it sits.
+#[derive(Debug, Clone, Serialize)]
+pub struct WasmFilterReport {
+    /// The filter name (for ECDS filters, the ECDS resource name).
+    pub filter: String,
+    /// `namespace/name` of the WasmPlugin or TrafficExtension the name decodes to.
+    pub plugin: Option<String>,
+    /// `WasmPlugin` or `TrafficExtension`.
+    pub plugin_kind: Option<&'static str>,
+    /// The Istio releases whose naming scheme the name follows (`1.12-1.20`, …, `1.30+`).
+    pub istio_versions: Option<&'static str>,
+    /// `ecds` or `inline`.
+    pub delivery: &'static str,
+    /// `http` or `network`.
+    pub level: FilterLevel,
+    /// VM runtime of an inline filter.
+    pub runtime: Option<String>,
+    /// Istio's own extension (listed apart from user plugins).
+    pub builtin: bool,
+    /// Number of placements.
+    pub total: usize,
+    /// Placements per listener name.
+    pub by_listener: BTreeMap<String, usize>,
+    /// Placements per chain name.
+    pub by_chain: BTreeMap<String, usize>,
+    /// Placements per transport protocol.
+    pub by_transport: BTreeMap<String, usize>,
+    /// Placements per direction.
+    pub by_direction: BTreeMap<String, usize>,
+    /// Every placement, in dump order.
+    pub placements: Vec<Placement>,
+}
+
+/// The placement map: one report per (filter name, level), user plugins and built-ins alike,
+/// sorted by built-in last, then name.
+pub fn count_placements(sites: &[ChainSite]) -> Vec<WasmFilterReport> {
+    let mut map: BTreeMap<(bool, String, FilterLevel), WasmFilterReport> = BTreeMap::new();
+    for site in sites {
+        for f in &site.filters {
+            let key = (f.builtin, f.name.clone(), f.level);
+            let report = map.entry(key).or_insert_with(|| new_report(f));
+            report.total += 1;
+            *report.by_listener.entry(site.listener.clone()).or_default() += 1;
+            *report.by_chain.entry(site.chain.clone()).or_default() += 1;
+            *report
+                .by_transport
+                .entry(site.transport.clone())
+                .or_default() += 1;
+            *report
+                .by_direction
+                .entry(site.direction.as_str().to_string())
+                .or_default() += 1;
+            report.placements.push(Placement {
+                listener: site.listener.clone(),
+                listener_state: site.state.as_str(),
+                direction: site.direction,
+                chain: site.chain.clone(),
+                chain_match: site.chain_match.clone(),
+                transport: site.transport.clone(),
+                position: f.position,
+                of: f.of,
+                after: f.after.clone(),
+                before: f.before.clone(),
+            });
+        }
+    }
+    map.into_values().collect()
+}
+
+/// The plugin a filter name decodes to, with its naming scheme.
+pub fn decode_plugin(f: &SiteFilter) -> Option<(PluginRef, NamingScheme)> {
+    match &f.wasm {
+        WasmFilter::Ecds { plugin: Some(_) } => PluginRef::decode(&f.name, true),
+        _ => None,
+    }
+}
+
+fn new_report(f: &SiteFilter) -> WasmFilterReport {
+    let decoded = decode_plugin(f);
+    let (delivery, runtime) = match &f.wasm {
+        WasmFilter::Ecds { .. } => ("ecds", None),
+        WasmFilter::Inline { runtime } => ("inline", Some(runtime.clone())),
+    };
+    WasmFilterReport {
+        filter: f.name.clone(),
+        plugin: decoded.as_ref().map(|(p, _)| p.to_string()),
+        plugin_kind: decoded.as_ref().map(|(p, _)| match p.kind {
+            crate::istio::PluginKind::WasmPlugin => "WasmPlugin",
+            crate::istio::PluginKind::TrafficExtension => "TrafficExtension",
+        }),
+        istio_versions: decoded.map(|(_, s)| s.istio_versions()),
+        delivery,
+        level: f.level,
+        runtime,
+        builtin: f.builtin,
+        total: 0,
+        by_listener: BTreeMap::new(),
+        by_chain: BTreeMap::new(),
+        by_transport: BTreeMap::new(),
+        by_direction: BTreeMap::new(),
+        placements: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests;

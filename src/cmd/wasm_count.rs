@@ -1,0 +1,191 @@
+//! `meshscope wasm count`: loads each dump and the resources, builds one report per proxy,
+//! renders it, and exits 1 on a problem verdict.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::PathBuf;
+
+use crate::analysis::wasm_count::{PluginSelector, ProxyInput, WasmCountReport, proxy_report};
+use crate::analysis::wasm_intent::ProxyContext;
+use crate::analysis::wasm_placement::{ProxyKind, chain_sites};
+use crate::cli::{WasmCountArgs, WasmOutput};
+use crate::cmd::{CommandError, input};
+use crate::envoy::{Document, Sections};
+use crate::error::{Error, ExitCode};
+use crate::istio::manifest::resources_of;
+use crate::istio::wasm_plugin::{WasmPluginSpec, wasm_plugin_of};
+use crate::render::sanitize::sanitize;
+use crate::render::{structured, wasm_table};
+use crate::source::{self, DumpSource};
+
+const LISTENERS_TYPE: &str = "type.googleapis.com/envoy.admin.v3.ListenersConfigDump";
+
+/// `wasm count` failures besides reading dumps.
+#[derive(Debug, thiserror::Error)]
+pub enum WasmCountError {
+    /// A `--resources` file that could not be parsed.
+    #[error("{path}:{line}:{column}: {message}")]
+    Resource {
+        path: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    /// A `--resources` file that is not UTF-8.
+    #[error("{0}: not UTF-8 text")]
+    NotUtf8(String),
+}
+
+/// Options resolved from the flags before any I/O.
+struct Options {
+    sources: Vec<DumpSource>,
+    resources: Vec<PathBuf>,
+    only: Option<PluginSelector>,
+    namespace: Option<String>,
+    labels: BTreeMap<String, String>,
+    root_namespace: String,
+    output: WasmOutput,
+}
+
+fn options(args: &WasmCountArgs) -> Result<Options, Error> {
+    let mut sources: Vec<DumpSource> = args.pods.iter().cloned().map(DumpSource::Pod).collect();
+    sources.extend(args.files.iter().cloned().map(DumpSource::File));
+    if sources.is_empty() {
+        return Err(CommandError::NeedsOneInput("wasm count").into());
+    }
+    Ok(Options {
+        sources,
+        resources: args.resources.clone(),
+        only: args.plugin.as_deref().map(PluginSelector::new),
+        namespace: args.namespace.clone(),
+        labels: args.labels.iter().cloned().collect(),
+        root_namespace: args.root_namespace.clone(),
+        output: args.output,
+    })
+}
+
+/// Runs `wasm count`.
+pub fn run(args: &WasmCountArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
+    let opts = options(args)?;
+    let plugins = if opts.resources.is_empty() {
+        None
+    } else {
+        Some(load_plugins(&opts.resources)?)
+    };
+    let mut proxies = Vec::new();
+    for src in &opts.sources {
+        let raw = input::read(src)?;
+        let text = source::to_json_text(&raw.label, &raw.bytes)?;
+        let doc = Document {
+            label: &raw.label,
+            text: &text.json,
+            from_yaml: text.from_yaml,
+        };
+        let dump = doc.load(Sections {
+            listeners: true,
+            ecds: true,
+            bootstrap: true,
+        })?;
+        let section = dump.listeners.ok_or_else(|| CommandError::MissingSection {
+            path: raw.label.clone(),
+            context: "",
+            type_url: LISTENERS_TYPE,
+        })?;
+        let listeners = section
+            .entries
+            .iter()
+            .map(|e| Ok((e.state, doc.listener(e)?)))
+            .collect::<Result<Vec<_>, Error>>()?;
+        let refs: Vec<_> = listeners.iter().map(|(s, l)| (*s, l)).collect();
+
+        let node = dump.node.as_ref();
+        let kind = node.map_or(ProxyKind::Unknown, |n| ProxyKind::from_node_id(&n.id));
+        let node_ns = node.and_then(|n| n.metadata.namespace.as_deref().map(str::to_string));
+        let node_labels: BTreeMap<String, String> = node
+            .map(|n| {
+                n.metadata
+                    .labels
+                    .0
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let istio_version =
+            node.and_then(|n| n.metadata.istio_version.as_deref().map(str::to_string));
+        let from_bootstrap = node_ns.is_some();
+        let identity_from = if from_bootstrap {
+            "bootstrap"
+        } else if opts.namespace.is_some() || !opts.labels.is_empty() {
+            "flags"
+        } else {
+            "none"
+        };
+        let context = ProxyContext {
+            kind,
+            namespace: node_ns.or_else(|| opts.namespace.clone()),
+            labels: if node_labels.is_empty() {
+                opts.labels.clone()
+            } else {
+                node_labels
+            },
+            istio_minor: istio_version.as_deref().and_then(minor_of),
+            root_namespace: opts.root_namespace.clone(),
+        };
+        let input = ProxyInput {
+            source: raw.label.clone(),
+            context,
+            istio_version,
+            identity_from,
+            sites: chain_sites(&refs, kind),
+            ecds: dump.ecds.as_deref(),
+        };
+        proxies.push(proxy_report(input, plugins.as_deref(), opts.only.as_ref()));
+    }
+    let report = WasmCountReport { proxies };
+    match opts.output {
+        WasmOutput::Table => wasm_table::write_report(out, &report)?,
+        WasmOutput::Json => structured::write_json(out, &report)?,
+        WasmOutput::Yaml => {
+            let value =
+                serde_json::to_value(&report).map_err(|e| crate::render::RenderError::Encode {
+                    format: "yaml",
+                    message: e.to_string(),
+                })?;
+            structured::write_yaml(out, &value)?
+        }
+    }
+    Ok(if report.has_problems() {
+        ExitCode::Found
+    } else {
+        ExitCode::Ok
+    })
+}
+
+/// `1.N.P` (or `1.N-dev`) → N.
+fn minor_of(version: &str) -> Option<u32> {
+    let rest = version.strip_prefix("1.")?;
+    let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    digits.parse().ok()
+}
+
+/// Reads every WasmPlugin and Wasm TrafficExtension under `paths`.
+fn load_plugins(paths: &[PathBuf]) -> Result<Vec<WasmPluginSpec>, Error> {
+    let mut plugins = Vec::new();
+    for path in paths {
+        for (index, file) in source::manifest_files(path)?.into_iter().enumerate() {
+            let (label, bytes) = source::read_input(&file)?;
+            let text =
+                String::from_utf8(bytes).map_err(|_| WasmCountError::NotUtf8(label.clone()))?;
+            let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+            let resources = resources_of(index, text).map_err(|e| WasmCountError::Resource {
+                path: label.clone(),
+                line: e.pos.line,
+                column: e.pos.column,
+                message: sanitize(&e.message).into_owned(),
+            })?;
+            plugins.extend(resources.iter().filter_map(wasm_plugin_of));
+        }
+    }
+    Ok(plugins)
+}

@@ -1,0 +1,207 @@
+//! Typed views of `WasmPlugin` and `TrafficExtension` resources (DOMAIN.md §6.3–6.6), built
+//! on the spanned [`Resource`] envelope that `lint` parses. Only the fields that decide
+//! where a plugin lands and in which order are read; validation stays in `lint`.
+
+use std::collections::BTreeMap;
+
+use super::ecds_name::PluginKind;
+use super::manifest::Resource;
+use super::node::Node;
+
+/// API group of both kinds.
+const GROUP: &str = "extensions.istio.io";
+
+/// `ExecutionPhase`: where in the HTTP filter chain the plugin goes (DOMAIN.md §6.3).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Phase {
+    /// Right after Istio's authentication filters' anchor.
+    Authn,
+    /// After authentication, before `rbac`.
+    Authz,
+    /// After `rbac`.
+    Stats,
+    /// `UNSPECIFIED_PHASE`: after the STATS plugins.
+    Unspecified,
+}
+
+impl Phase {
+    /// The enum name as the API spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Phase::Authn => "AUTHN",
+            Phase::Authz => "AUTHZ",
+            Phase::Stats => "STATS",
+            Phase::Unspecified => "UNSPECIFIED_PHASE",
+        }
+    }
+}
+
+/// `WorkloadMode` of a `match` entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum WorkloadMode {
+    /// `UNDEFINED` or `CLIENT_AND_SERVER`: every listener class.
+    ClientAndServer,
+    /// Sidecar outbound and every gateway.
+    Client,
+    /// Sidecar inbound only.
+    Server,
+}
+
+/// One `match[]` entry (`TrafficSelector`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrafficSelector {
+    /// `mode`.
+    pub mode: WorkloadMode,
+    /// `ports[].number`; empty means any port.
+    pub ports: Vec<u32>,
+}
+
+/// `PluginType`: an HTTP filter or a network filter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PluginType {
+    /// `UNSPECIFIED_PLUGIN_TYPE` or `HTTP`.
+    Http,
+    /// `NETWORK`.
+    Network,
+}
+
+/// A WasmPlugin, or a TrafficExtension with a `wasm` module.
+#[derive(Debug, Clone)]
+pub struct WasmPluginSpec {
+    /// WasmPlugin or TrafficExtension.
+    pub kind: PluginKind,
+    /// `metadata.namespace` (`default` when absent).
+    pub namespace: String,
+    /// `metadata.name`.
+    pub name: String,
+    /// `metadata.creationTimestamp`, when the manifest carries it.
+    pub creation_timestamp: Option<String>,
+    /// `selector.matchLabels`; `None` without a selector.
+    pub selector: Option<BTreeMap<String, String>>,
+    /// Whether `targetRef` or `targetRefs` is set.
+    pub has_target_refs: bool,
+    /// `phase`.
+    pub phase: Phase,
+    /// `priority`; unset sorts below every negative priority.
+    pub priority: Option<i64>,
+    /// `match[]`; empty applies everywhere.
+    pub matches: Vec<TrafficSelector>,
+    /// `type` (of the `wasm` block for a TrafficExtension).
+    pub plugin_type: PluginType,
+    /// `failStrategy` as written.
+    pub fail_strategy: Option<String>,
+    /// `url` of the module.
+    pub url: Option<String>,
+}
+
+impl WasmPluginSpec {
+    /// `namespace/name`.
+    pub fn id(&self) -> String {
+        format!("{}/{}", self.namespace, self.name)
+    }
+}
+
+/// The typed view of `r`, if it is a WasmPlugin or a Wasm TrafficExtension.
+pub fn wasm_plugin_of(r: &Resource) -> Option<WasmPluginSpec> {
+    if r.group() != GROUP {
+        return None;
+    }
+    let spec = r.spec()?;
+    let (kind, module) = match r.kind.as_str() {
+        "WasmPlugin" => (PluginKind::WasmPlugin, spec),
+        // A Lua extension is an inline filter, not a Wasm module.
+        "TrafficExtension" => (PluginKind::TrafficExtension, spec.get("wasm")?),
+        _ => return None,
+    };
+    let text = |n: &Node, key: &str| n.get(key).and_then(Node::as_scalar).map(str::to_string);
+    Some(WasmPluginSpec {
+        kind,
+        namespace: r.namespace.clone(),
+        name: r.name.clone(),
+        creation_timestamp: r.creation_timestamp.clone(),
+        selector: spec.get("selector").filter(|s| !s.is_null()).map(|s| {
+            s.get("matchLabels")
+                .map(|m| {
+                    m.entries()
+                        .iter()
+                        .filter_map(|(k, v)| {
+                            Some((k.as_scalar()?.to_string(), v.as_scalar()?.to_string()))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()
+        }),
+        has_target_refs: spec.get("targetRef").is_some_and(|t| !t.is_null())
+            || spec
+                .get("targetRefs")
+                .is_some_and(|t| !t.items().is_empty()),
+        phase: match text(spec, "phase").as_deref() {
+            Some("AUTHN") => Phase::Authn,
+            Some("AUTHZ") => Phase::Authz,
+            Some("STATS") => Phase::Stats,
+            _ => Phase::Unspecified,
+        },
+        priority: spec
+            .get("priority")
+            .and_then(|p| p.as_i64().or_else(|| p.as_scalar()?.parse().ok())),
+        matches: spec
+            .get("match")
+            .map(|m| m.items().iter().map(selector_of).collect())
+            .unwrap_or_default(),
+        plugin_type: match text(module, "type").as_deref() {
+            Some("NETWORK") => PluginType::Network,
+            _ => PluginType::Http,
+        },
+        fail_strategy: text(module, "failStrategy"),
+        url: text(module, "url"),
+    })
+}
+
+fn selector_of(entry: &Node) -> TrafficSelector {
+    let mode = match entry.get("mode").and_then(Node::as_scalar) {
+        Some("CLIENT") => WorkloadMode::Client,
+        Some("SERVER") => WorkloadMode::Server,
+        _ => WorkloadMode::ClientAndServer,
+    };
+    let ports = entry
+        .get("ports")
+        .map(|p| {
+            p.items()
+                .iter()
+                .filter_map(|p| p.get("number").and_then(Node::as_i64))
+                .filter_map(|n| u32::try_from(n).ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    TrafficSelector { mode, ports }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::istio::manifest::resources_of;
+
+    #[test]
+    fn reads_placement_fields() {
+        let text = "apiVersion: extensions.istio.io/v1alpha1\nkind: WasmPlugin\nmetadata: {name: a, namespace: ns, creationTimestamp: '2026-01-01T00:00:00Z'}\nspec:\n  selector: {matchLabels: {app: x}}\n  phase: AUTHZ\n  priority: -3\n  match: [{mode: SERVER, ports: [{number: 80}]}]\n  type: NETWORK\n  url: oci://x/y:1\n---\napiVersion: extensions.istio.io/v1alpha1\nkind: TrafficExtension\nmetadata: {name: t}\nspec:\n  targetRefs: [{kind: Gateway, name: g}]\n  wasm: {url: file:///a.wasm}\n---\napiVersion: extensions.istio.io/v1alpha1\nkind: TrafficExtension\nmetadata: {name: lua}\nspec: {lua: {inlineCode: x}}\n";
+        let rs = resources_of(0, text).unwrap();
+        let p = wasm_plugin_of(&rs[0]).unwrap();
+        assert_eq!(p.id(), "ns/a");
+        assert_eq!(p.phase, Phase::Authz);
+        assert_eq!(p.priority, Some(-3));
+        assert_eq!(
+            p.matches,
+            [TrafficSelector {
+                mode: WorkloadMode::Server,
+                ports: vec![80]
+            }]
+        );
+        assert_eq!(p.plugin_type, PluginType::Network);
+        assert_eq!(p.selector.unwrap().get("app").unwrap(), "x");
+        let t = wasm_plugin_of(&rs[1]).unwrap();
+        assert_eq!(t.kind, PluginKind::TrafficExtension);
+        assert!(t.has_target_refs && t.selector.is_none() && t.priority.is_none());
+        assert_eq!(t.phase, Phase::Unspecified);
+        assert!(wasm_plugin_of(&rs[2]).is_none());
+    }
+}
