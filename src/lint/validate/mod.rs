@@ -11,6 +11,9 @@ mod traffic_extension;
 pub mod url;
 mod wasm_plugin;
 
+#[cfg(test)]
+mod tests;
+
 use crate::istio::manifest::Resource;
 use crate::istio::node::{Node, Pos};
 
