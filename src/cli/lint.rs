@@ -46,6 +46,11 @@ pub struct LintArgs {
     #[arg(long, value_name = "X.Y", value_parser = parse_istio_version, default_value = "1.30")]
     pub istio_version: u32,
 
+    /// Validate kinds this CustomResourceDefinition defines against its OpenAPI schema and CEL
+    /// rules instead of the built-in ones (repeatable; webhook checks still apply).
+    #[arg(long, value_name = "FILE")]
+    pub crd: Vec<PathBuf>,
+
     /// The mesh root namespace (meshConfig rootNamespace).
     #[arg(long, default_value = "istio-system", value_name = "NAMESPACE")]
     pub root_namespace: String,

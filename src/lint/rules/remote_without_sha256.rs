@@ -31,7 +31,10 @@ pub fn check(ctx: &Context, sink: &mut Sink<'_>) {
             .get("sha256")
             .is_some_and(|s| !s.display().is_empty());
         let scheme = scheme_of(&text);
-        if text.is_empty() || scheme == "file" || has_sha || url_digest(&text).is_some() {
+        if !matches!(scheme.as_str(), "http" | "https" | "oci")
+            || has_sha
+            || url_digest(&text).is_some()
+        {
             continue;
         }
         if scheme == "oci" && text.ends_with(":latest") {

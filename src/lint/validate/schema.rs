@@ -4,8 +4,11 @@
 //! Schemas are built in code per Istio version (see the sibling modules); this walker knows
 //! nothing about Istio.
 
+use std::borrow::Cow;
+
 use crate::istio::node::{Kind, Node, Pos};
 
+use super::cel::CelRule;
 use super::{Layer, Violation};
 
 /// The shape of a value.
@@ -21,6 +24,10 @@ pub enum Ty {
     String,
     /// An integer.
     Int,
+    /// A number (integers too).
+    Number,
+    /// A boolean.
+    Bool,
     /// Anything (`x-kubernetes-preserve-unknown-fields`).
     Any,
 }
@@ -78,7 +85,7 @@ fn is_label(l: &str, upper: bool) -> bool {
 #[derive(Debug, Clone)]
 pub struct Schema {
     pub ty: Ty,
-    pub enum_values: Vec<&'static str>,
+    pub enum_values: Vec<Cow<'static, str>>,
     pub min_length: Option<usize>,
     pub max_length: Option<usize>,
     pub pattern: Option<Pattern>,
@@ -88,14 +95,22 @@ pub struct Schema {
     pub min_properties: Option<usize>,
     pub max_properties: Option<usize>,
     /// `x-kubernetes-list-type: map` with this key.
-    pub list_map_key: Option<&'static str>,
+    pub list_map_key: Option<Cow<'static, str>>,
     pub required: Vec<&'static str>,
+    /// `pattern` of a CRD given with `--crd` (Go RE2 syntax, which `regex` accepts).
+    pub regex: Option<regex::Regex>,
+    /// `required` of a CRD given with `--crd`.
+    pub required_owned: Vec<String>,
+    /// Unknown properties are kept (`x-kubernetes-preserve-unknown-fields` with properties).
+    pub allow_unknown: bool,
+    /// `x-kubernetes-validations` of a CRD given with `--crd`.
+    pub rules: Vec<CelRule>,
 }
 
 /// A property of an object schema.
 #[derive(Debug, Clone)]
 pub struct Field {
-    pub name: &'static str,
+    pub name: Cow<'static, str>,
     pub schema: Schema,
     /// The Istio minor release that added the field.
     pub since: u32,
@@ -117,6 +132,10 @@ impl Schema {
             max_properties: None,
             list_map_key: None,
             required: Vec::new(),
+            regex: None,
+            required_owned: Vec::new(),
+            allow_unknown: false,
+            rules: Vec::new(),
         }
     }
 
@@ -128,7 +147,7 @@ impl Schema {
     /// A string enum.
     pub fn enumeration(values: Vec<&'static str>) -> Schema {
         Schema {
-            enum_values: values,
+            enum_values: values.into_iter().map(Cow::Borrowed).collect(),
             ..Schema::of(Ty::String)
         }
     }
@@ -136,7 +155,7 @@ impl Schema {
     /// Wraps the schema in a property.
     pub fn field(self, name: &'static str, since: u32) -> Field {
         Field {
-            name,
+            name: Cow::Borrowed(name),
             schema: self,
             since,
         }
@@ -176,6 +195,9 @@ impl Walker<'_> {
             Ty::Array(_) => Kind::Array,
             Ty::String => Kind::String,
             Ty::Int => Kind::Integer,
+            Ty::Number if node.kind() == Kind::Integer => Kind::Integer,
+            Ty::Number => Kind::Number,
+            Ty::Bool => Kind::Bool,
             Ty::Any => return,
         };
         if node.kind() != want {
@@ -190,6 +212,19 @@ impl Walker<'_> {
             );
             return;
         }
+        for rule in &schema.rules {
+            let message = match rule.holds(node) {
+                Ok(true) => continue,
+                Ok(false) => rule.message.clone(),
+                Err(e) => format!("{} (evaluation error: {e})", rule.message),
+            };
+            let shown = want.name();
+            self.push(
+                Layer::Cel,
+                node.pos,
+                format!("{path}: Invalid value: \"{shown}\": {message}"),
+            );
+        }
         match &schema.ty {
             Ty::Object(fields) => self.walk_object(node, schema, fields, path),
             Ty::Map(values) => {
@@ -200,15 +235,23 @@ impl Walker<'_> {
                 }
             }
             Ty::Array(items) => self.walk_array(node, schema, items, path),
-            Ty::String => self.check_string(node, schema, path),
+            Ty::String => {
+                self.check_string(node, schema, path);
+                self.check_regex(node, schema, path);
+            }
             Ty::Int => self.check_int(node, schema, path),
-            Ty::Any => {}
+            Ty::Number | Ty::Bool | Ty::Any => {}
         }
     }
 
     fn walk_object(&mut self, node: &Node, schema: &Schema, fields: &[Field], path: &str) {
         self.check_props(node, schema, path);
-        for req in &schema.required {
+        let required = schema
+            .required
+            .iter()
+            .copied()
+            .chain(schema.required_owned.iter().map(String::as_str));
+        for req in required {
             if node.get(req).is_none_or(Node::is_null) {
                 let at = node.entries().first().map_or(node.pos, |(k, _)| k.pos);
                 self.push(Layer::Schema, at, format!("{path}.{req}: Required value"));
@@ -227,6 +270,7 @@ impl Walker<'_> {
                         f.since, self.version
                     ),
                 ),
+                None if schema.allow_unknown => {}
                 None => self.push(Layer::Schema, k.pos, format!("unknown field \"{child}\"")),
             }
         }
@@ -266,7 +310,7 @@ impl Walker<'_> {
         for (i, item) in list.iter().enumerate() {
             let child = format!("{path}[{i}]");
             self.walk(item, items, &child);
-            let Some(key) = schema.list_map_key else {
+            let Some(key) = schema.list_map_key.as_deref() else {
                 continue;
             };
             let Some(value) = item.get(key).filter(|v| !v.is_null()) else {
@@ -290,7 +334,7 @@ impl Walker<'_> {
     fn check_string(&mut self, node: &Node, schema: &Schema, path: &str) {
         let s = node.display();
         let shown = quote(node);
-        if !schema.enum_values.is_empty() && !schema.enum_values.contains(&s.as_ref()) {
+        if !schema.enum_values.is_empty() && !schema.enum_values.contains(&s) {
             let supported: Vec<String> = schema
                 .enum_values
                 .iter()
@@ -327,6 +371,24 @@ impl Walker<'_> {
                 format!(
                     "{path}: Invalid value: {shown}: {path} in body should match '{}'",
                     p.text()
+                ),
+            );
+        }
+    }
+
+    fn check_regex(&mut self, node: &Node, schema: &Schema, path: &str) {
+        if let Some(re) = schema
+            .regex
+            .as_ref()
+            .filter(|re| !re.is_match(&node.display()))
+        {
+            self.push(
+                Layer::Schema,
+                node.pos,
+                format!(
+                    "{path}: Invalid value: {}: {path} in body should match '{}'",
+                    quote(node),
+                    re.as_str()
                 ),
             );
         }
