@@ -55,3 +55,30 @@ pub fn check(ctx: &Context, sink: &mut Sink<'_>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::lint::test_support::run;
+
+    const WP: &str = "apiVersion: extensions.istio.io/v1alpha1\nkind: WasmPlugin\n";
+    const PA: &str = "apiVersion: security.istio.io/v1\nkind: PeerAuthentication\n";
+    const POD: &str = "---\napiVersion: v1\nkind: Pod\n";
+
+    fn count(yaml: &str) -> usize {
+        let _ = (WP, PA, POD);
+        run(&super::RULE, yaml, 30).len()
+    }
+
+    #[test]
+    fn cases() {
+        let p =
+            |v: &str| format!("{PA}metadata: {{name: p, labels: {{canary: {v}}}}}\nspec: {{}}\n");
+        assert_eq!(count(&p("on")), 1);
+        assert_eq!(count(&p("\"on\"")), 0);
+        assert_eq!(
+            count(&p("true")),
+            0,
+            "a YAML 1.2 boolean is not this rule's business"
+        );
+    }
+}
