@@ -70,3 +70,17 @@ pub fn parse_istio_version(s: &str) -> Result<u32, String> {
         )),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn istio_versions() {
+        assert_eq!(parse_istio_version("1.12"), Ok(12));
+        assert_eq!(parse_istio_version("1.30.1"), Ok(30));
+        assert!(parse_istio_version("1.11").is_err());
+        assert!(parse_istio_version("2.0").is_err());
+        crate::cli::command().debug_assert();
+    }
+}

@@ -23,7 +23,7 @@ use crate::lint::validate::istio_kind;
 const YAML11: [&str; 8] = ["yes", "no", "on", "off", "y", "n", "Yes", "No"];
 
 fn is_yaml11_bool(s: &str) -> bool {
-    YAML11.contains(&s) || ["YES", "NO", "ON", "OFF", "On", "Off"].contains(&s)
+    YAML11.contains(&s) || ["YES", "NO", "ON", "OFF", "On", "Off", "Y", "N"].contains(&s)
 }
 
 fn walk(node: &Node, found: &mut Vec<(crate::istio::node::Pos, String)>) {
