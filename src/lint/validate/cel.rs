@@ -21,6 +21,7 @@ pub struct CelRule {
     /// `message`, or `failed rule: <rule>`.
     pub message: String,
     program: Arc<Program>,
+    env: Arc<Env>,
 }
 
 impl std::fmt::Debug for CelRule {
@@ -43,20 +44,21 @@ impl CelRule {
         if rule.contains("oldSelf") {
             return Ok(None);
         }
-        let program = env()?
+        let env = env()?;
+        let program = env
             .compile(rule)
             .map_err(|e| format!("invalid CEL rule {rule:?}: {e}"))?;
         Ok(Some(CelRule {
             rule: rule.to_string(),
             message: message.map_or_else(|| format!("failed rule: {rule}"), str::to_string),
             program: Arc::new(program),
+            env,
         }))
     }
 
     /// Whether the rule holds for `node`; `Err` for an evaluation error.
     pub fn holds(&self, node: &Node) -> Result<bool, String> {
-        let env = env()?;
-        let mut ctx = Context::with_env(env);
+        let mut ctx = Context::with_env(Arc::clone(&self.env));
         register_kubernetes_functions(&mut ctx).map_err(|e| format!("{e:?}"))?;
         ctx.add_variable_from_value("self", to_value(node));
         match self.program.execute(&ctx) {

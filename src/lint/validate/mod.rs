@@ -6,6 +6,7 @@
 
 pub mod cel;
 pub mod crd;
+mod pattern;
 mod peer_authentication;
 pub mod schema;
 mod selector;

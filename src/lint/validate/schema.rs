@@ -9,6 +9,7 @@ use std::borrow::Cow;
 use crate::istio::node::{Kind, Node, Pos};
 
 use super::cel::CelRule;
+pub use super::pattern::Pattern;
 use super::{Layer, Violation};
 
 /// The shape of a value.
@@ -30,55 +31,6 @@ pub enum Ty {
     Bool,
     /// Anything (`x-kubernetes-preserve-unknown-fields`).
     Any,
-}
-
-/// Patterns used by Istio's CRDs, matched by hand (no regex engine on the hot path).
-#[derive(Debug, Clone, Copy)]
-pub enum Pattern {
-    /// `(^$|^[a-f0-9]{64}$)`
-    Sha256,
-    /// `^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`
-    Group,
-    /// `^[a-zA-Z]([-a-zA-Z0-9]*[a-zA-Z0-9])?$`
-    Kind,
-}
-
-impl Pattern {
-    fn text(self) -> &'static str {
-        match self {
-            Pattern::Sha256 => "(^$|^[a-f0-9]{64}$)",
-            Pattern::Group => {
-                "^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
-            }
-            Pattern::Kind => "^[a-zA-Z]([-a-zA-Z0-9]*[a-zA-Z0-9])?$",
-        }
-    }
-
-    /// Whether `s` matches the pattern.
-    pub fn is_match(self, s: &str) -> bool {
-        match self {
-            Pattern::Sha256 => {
-                s.is_empty()
-                    || (s.len() == 64 && s.bytes().all(|b| matches!(b, b'a'..=b'f' | b'0'..=b'9')))
-            }
-            Pattern::Group => s.is_empty() || s.split('.').all(|l| is_label(l, false)),
-            Pattern::Kind => {
-                s.starts_with(|c: char| c.is_ascii_alphabetic())
-                    && !s.ends_with('-')
-                    && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-            }
-        }
-    }
-}
-
-/// A DNS-1123 label (lowercase unless `upper`).
-fn is_label(l: &str, upper: bool) -> bool {
-    let ok =
-        |b: u8| b.is_ascii_digit() || b.is_ascii_lowercase() || (upper && b.is_ascii_uppercase());
-    !l.is_empty()
-        && l.bytes().all(|b| ok(b) || b == b'-')
-        && !l.starts_with('-')
-        && !l.ends_with('-')
 }
 
 /// One schema node with the constraints Istio's CRDs use.
@@ -231,7 +183,7 @@ impl Walker<'_> {
                 self.check_props(node, schema, path);
                 for (k, v) in node.entries() {
                     let key = k.display();
-                    self.walk(v, values, &format!("{path}.{key}"));
+                    self.walk(v, values, &format!("{path}[{key}]"));
                 }
             }
             Ty::Array(items) => self.walk_array(node, schema, items, path),
@@ -412,20 +364,5 @@ impl Walker<'_> {
                 format!("{path}: Invalid value: {n}: {path} in body should be less than or equal to {max}"),
             );
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn patterns() {
-        assert!(Pattern::Sha256.is_match(""));
-        assert!(!Pattern::Sha256.is_match("ABC"));
-        assert!(Pattern::Group.is_match("gateway.networking.k8s.io"));
-        assert!(!Pattern::Group.is_match("Gateway..io"));
-        assert!(Pattern::Kind.is_match("Service"));
-        assert!(!Pattern::Kind.is_match("1Service"));
     }
 }

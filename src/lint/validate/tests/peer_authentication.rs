@@ -125,5 +125,34 @@ pub fn cases() -> Vec<Case> {
             from: 30,
             expect: &[],
         },
+        Case {
+            name: "pa non-numeric port",
+            api: PA,
+            spec: "selector:\n  matchLabels: {app: a}\nportLevelMtls:\n  http: {mode: DISABLE}\n",
+            from: 12,
+            expect: &[
+                (
+                    12,
+                    22,
+                    Webhook,
+                    "cannot decode key \"http\" as a port number",
+                    4,
+                ),
+                (23, 30, Cel, "port must be between 1-65535", 4),
+            ],
+        },
+        Case {
+            name: "pa port mode enum",
+            api: PA,
+            spec: "selector:\n  matchLabels: {app: a}\nportLevelMtls:\n  8080: {mode: OFF}\n",
+            from: 12,
+            expect: &[(
+                12,
+                30,
+                Schema,
+                "spec.portLevelMtls[8080].mode: Unsupported value: \"OFF\"",
+                4,
+            )],
+        },
     ]
 }

@@ -236,7 +236,7 @@ pub fn cases() -> Vec<Case> {
                 23,
                 30,
                 Schema,
-                "spec.selector.matchLabels.app: Too long: may not be more than 63 bytes",
+                "spec.selector.matchLabels[app]: Too long: may not be more than 63 bytes",
                 4,
             )],
         },
@@ -479,6 +479,117 @@ pub fn cases() -> Vec<Case> {
                     6,
                 ),
             ],
+        },
+        Case {
+            name: "plugin name too long",
+            api: WP,
+            spec: leak(format!("url: oci://a/b\npluginName: {}\n", "p".repeat(257))),
+            from: 12,
+            expect: &[(
+                20,
+                30,
+                Schema,
+                "spec.pluginName: Too long: may not be more than 256 bytes",
+                2,
+            )],
+        },
+        Case {
+            name: "env value too long",
+            api: WP,
+            spec: leak(format!(
+                "url: oci://a/b\nvmConfig:\n  env:\n  - name: A\n    value: {}\n",
+                "v".repeat(2049)
+            )),
+            from: 14,
+            expect: &[(
+                20,
+                30,
+                Schema,
+                "spec.vmConfig.env[0].value: Too long: may not be more than 2048 bytes",
+                5,
+            )],
+        },
+        Case {
+            name: "env name too long",
+            api: WP,
+            spec: leak(format!(
+                "url: oci://a/b\nvmConfig:\n  env:\n  - name: {}\n",
+                "n".repeat(257)
+            )),
+            from: 14,
+            expect: &[(
+                20,
+                30,
+                Schema,
+                "spec.vmConfig.env[0].name: Too long: may not be more than 256 bytes",
+                4,
+            )],
+        },
+        Case {
+            name: "env valueFrom enum",
+            api: WP,
+            spec: "url: oci://a/b\nvmConfig:\n  env:\n  - name: A\n    valueFrom: FILE\n",
+            from: 14,
+            expect: &[(
+                14,
+                30,
+                Schema,
+                "spec.vmConfig.env[0].valueFrom: Unsupported value: \"FILE\"",
+                5,
+            )],
+        },
+        Case {
+            name: "targetRef group pattern",
+            api: WP,
+            spec: "url: oci://a/b\ntargetRef:\n  group: Gateway_API\n  kind: Gateway\n  name: gw\n",
+            from: 20,
+            expect: &[
+                (
+                    20,
+                    30,
+                    Schema,
+                    "spec.targetRef.group in body should match",
+                    3,
+                ),
+                (22, 22, Webhook, "but was Gateway_API/Gateway", 4),
+                (23, 24, Cel, "Support kinds are", 4),
+                (25, 30, Webhook, "but was Gateway_API/Gateway", 4),
+            ],
+        },
+        Case {
+            name: "targetRef name too long",
+            api: WP,
+            spec: leak(format!(
+                "url: oci://a/b\ntargetRef:\n  kind: Service\n  name: {}\n",
+                "s".repeat(254)
+            )),
+            from: 20,
+            expect: &[(
+                20,
+                30,
+                Schema,
+                "spec.targetRef.name: Too long: may not be more than 253 bytes",
+                4,
+            )],
+        },
+        Case {
+            name: "too many labels",
+            api: WP,
+            spec: leak(format!(
+                "url: oci://a/b\nselector:\n  matchLabels: {{{}}}\n",
+                (0..4097)
+                    .map(|i| format!("k{i}: v"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+            from: 12,
+            expect: &[(
+                23,
+                30,
+                Schema,
+                "spec.selector.matchLabels: Too many: 4097: must have at most 4096 items",
+                3,
+            )],
         },
     ]
 }
