@@ -219,3 +219,22 @@ fn crd_schema_and_cel_rules() {
         format!("meshscope: error: {MIXED}: no CustomResourceDefinition found\n")
     );
 }
+
+#[test]
+fn error_lines() {
+    let out = Test::new(["lint"]).run();
+    assert_eq!(
+        (out.code, out.stderr.as_str()),
+        (
+            2,
+            "meshscope: error: lint requires at least one PATH, or '-' for stdin\n"
+        )
+    );
+    let out = Test::new(["lint", "-"]).stdin(vec![0xff_u8]).run();
+    assert_eq!(out.code, 2);
+    assert_eq!(out.stdout, "no findings\n");
+    assert_eq!(
+        out.stderr,
+        "meshscope: error: -: not UTF-8 text (invalid byte at offset 0)\n"
+    );
+}
