@@ -3,6 +3,7 @@
 
 mod peer_authentication;
 mod wasm_plugin;
+mod wasm_plugin_refs;
 
 use super::{Layer, validate};
 use crate::istio::manifest::resources_of;
