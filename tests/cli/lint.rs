@@ -204,7 +204,7 @@ fn crd_schema_and_cel_rules() {
     ])
     .run();
     assert_eq!(out.code, 1, "{}", out.stderr);
-    assert_golden(&out.stdout, "testdata/golden/lint/crd-check.github");
+    assert_golden("lint/crd-check.github", &out.stdout);
     // isURL / url(...).getScheme() are evaluated: ftp fails the CRD's scheme rule.
     let doc = "apiVersion: extensions.istio.io/v1alpha1\nkind: WasmPlugin\nmetadata: {name: a}\nspec:\n  url: ftp://x/y.wasm\n";
     let out = Test::new(["lint", "--crd", crd, "-", "-o", "github"])
