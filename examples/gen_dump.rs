@@ -100,27 +100,44 @@ fn main() -> io::Result<()> {
     let mut out = BufWriter::with_capacity(1 << 20, stdout.lock());
     write!(out, "{{\n \"configs\": [\n")?;
     write_value(&mut out, &bootstrap(args.seed))?;
-    section(&mut out, "ClustersConfigDump", "dynamic_active_clusters", &svcs, |s| {
-        json!({"version_info": "2026-01-01T00:00:00Z/42", "cluster": cluster(s),
+    section(
+        &mut out,
+        "ClustersConfigDump",
+        "dynamic_active_clusters",
+        &svcs,
+        |s| {
+            json!({"version_info": "2026-01-01T00:00:00Z/42", "cluster": cluster(s),
                "last_updated": "2026-01-01T00:00:01.000Z"})
-    })?;
+        },
+    )?;
     write!(out, ",\n")?;
     write_value(&mut out, &ecds())?;
     if args.endpoints {
-        section(&mut out, "EndpointsConfigDump", "dynamic_endpoint_configs", &svcs, |s| {
-            json!({"version_info": "v1", "endpoint_config": endpoints(s)})
-        })?;
+        section(
+            &mut out,
+            "EndpointsConfigDump",
+            "dynamic_endpoint_configs",
+            &svcs,
+            |s| json!({"version_info": "v1", "endpoint_config": endpoints(s)}),
+        )?;
     }
-    write!(out, ",\n{{\"@type\": \"type.googleapis.com/envoy.admin.v3.ListenersConfigDump\", \"version_info\": \"v1\", \"dynamic_listeners\": [\n")?;
+    write!(
+        out,
+        ",\n{{\"@type\": \"type.googleapis.com/envoy.admin.v3.ListenersConfigDump\", \"version_info\": \"v1\", \"dynamic_listeners\": [\n"
+    )?;
     write_value(&mut out, &dynamic(virtual_inbound()))?;
     for s in &svcs {
         write!(out, ",\n")?;
         write_value(&mut out, &dynamic(outbound_listener(s)))?;
     }
     write!(out, "]}}")?;
-    section(&mut out, "RoutesConfigDump", "dynamic_route_configs", &svcs, |s| {
-        json!({"version_info": "v1", "route_config": route(s, &svcs)})
-    })?;
+    section(
+        &mut out,
+        "RoutesConfigDump",
+        "dynamic_route_configs",
+        &svcs,
+        |s| json!({"version_info": "v1", "route_config": route(s, &svcs)}),
+    )?;
     write!(out, ",\n")?;
     write_value(&mut out, &secrets())?;
     writeln!(out, "\n ]\n}}")?;
@@ -134,7 +151,10 @@ fn section(
     svcs: &[Service],
     item: impl Fn(&Service) -> Value,
 ) -> io::Result<()> {
-    write!(out, ",\n{{\"@type\": \"type.googleapis.com/envoy.admin.v3.{kind}\", \"{field}\": [\n")?;
+    write!(
+        out,
+        ",\n{{\"@type\": \"type.googleapis.com/envoy.admin.v3.{kind}\", \"{field}\": [\n"
+    )?;
     for (i, s) in svcs.iter().enumerate() {
         if i > 0 {
             write!(out, ",\n")?;
@@ -157,7 +177,8 @@ fn bootstrap(seed: u64) -> Value {
         "last_updated": "2026-01-01T00:00:00Z"})
 }
 
-const WASM_NAME: &str = "extensions.istio.io/trafficextension/default.bench~istio-translated-wasmplugin";
+const WASM_NAME: &str =
+    "extensions.istio.io/trafficextension/default.bench~istio-translated-wasmplugin";
 
 fn ecds() -> Value {
     json!({"@type": "type.googleapis.com/envoy.admin.v3.EcdsConfigDump", "ecds_filters": [{
@@ -233,8 +254,16 @@ fn http_filters(wasm: bool) -> Vec<Value> {
             "resource_api_version": "V3"}, "type_urls": ["type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm",
             "type.googleapis.com/envoy.extensions.filters.http.rbac.v3.RBAC"]}}));
     }
-    for (name, ty) in [("envoy.filters.http.grpc_stats", "grpc_stats.v3.FilterConfig"), ("envoy.filters.http.fault", "fault.v3.HTTPFault"),
-        ("envoy.filters.http.cors", "cors.v3.Cors"), ("istio.stats", "stats.PluginConfig"), ("envoy.filters.http.router", "router.v3.Router")] {
+    for (name, ty) in [
+        (
+            "envoy.filters.http.grpc_stats",
+            "grpc_stats.v3.FilterConfig",
+        ),
+        ("envoy.filters.http.fault", "fault.v3.HTTPFault"),
+        ("envoy.filters.http.cors", "cors.v3.Cors"),
+        ("istio.stats", "stats.PluginConfig"),
+        ("envoy.filters.http.router", "router.v3.Router"),
+    ] {
         filters.push(json!({"name": name, "typed_config": {"@type": format!("type.googleapis.com/envoy.extensions.filters.http.{ty}")}}));
     }
     filters
@@ -279,9 +308,11 @@ fn outbound_listener(s: &Service) -> Value {
 }
 
 fn virtual_inbound() -> Value {
-    let route = |cluster: &str, vhost: &str| json!({"name": cluster, "virtual_hosts": [{"name": vhost, "domains": ["*"],
+    let route = |cluster: &str, vhost: &str| {
+        json!({"name": cluster, "virtual_hosts": [{"name": vhost, "domains": ["*"],
         "routes": [{"match": {"prefix": "/"}, "route": {"cluster": cluster, "timeout": "0s"}, "decorator": {"operation": ":80/*"}}]}],
-        "validate_clusters": false});
+        "validate_clusters": false})
+    };
     let tls = mtls_socket(None);
     json!({"@type": "type.googleapis.com/envoy.config.listener.v3.Listener", "name": "virtualInbound",
         "address": {"socket_address": {"address": "0.0.0.0", "port_value": 15006}},
