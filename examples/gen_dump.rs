@@ -110,7 +110,7 @@ fn main() -> io::Result<()> {
                "last_updated": "2026-01-01T00:00:01.000Z"})
         },
     )?;
-    write!(out, ",\n")?;
+    writeln!(out, ",")?;
     write_value(&mut out, &ecds())?;
     if args.endpoints {
         section(
@@ -127,7 +127,7 @@ fn main() -> io::Result<()> {
     )?;
     write_value(&mut out, &dynamic(virtual_inbound()))?;
     for s in &svcs {
-        write!(out, ",\n")?;
+        writeln!(out, ",")?;
         write_value(&mut out, &dynamic(outbound_listener(s)))?;
     }
     write!(out, "]}}")?;
@@ -138,7 +138,7 @@ fn main() -> io::Result<()> {
         &svcs,
         |s| json!({"version_info": "v1", "route_config": route(s, &svcs)}),
     )?;
-    write!(out, ",\n")?;
+    writeln!(out, ",")?;
     write_value(&mut out, &secrets())?;
     writeln!(out, "\n ]\n}}")?;
     out.flush()
@@ -157,7 +157,7 @@ fn section(
     )?;
     for (i, s) in svcs.iter().enumerate() {
         if i > 0 {
-            write!(out, ",\n")?;
+            writeln!(out, ",")?;
         }
         write_value(out, &item(s))?;
     }
