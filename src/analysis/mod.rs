@@ -1,5 +1,7 @@
 //! Pure functions from the model to typed results; no I/O and no formatting.
 
+pub mod chain_select;
+pub mod cidr;
 pub mod ecds_rows;
 pub mod go_sort;
 pub mod listener_rows;
