@@ -5,4 +5,5 @@ pub mod cidr;
 pub mod ecds_rows;
 pub mod go_sort;
 pub mod listener_rows;
+pub mod matcher_eval;
 pub mod matcher_paths;
