@@ -7,3 +7,6 @@ pub mod go_sort;
 pub mod listener_rows;
 pub mod matcher_eval;
 pub mod matcher_paths;
+
+#[cfg(test)]
+mod chain_select_prop;
