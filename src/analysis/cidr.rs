@@ -40,11 +40,28 @@ impl Cidr {
     pub fn network(&self) -> IpAddr {
         match self.addr {
             IpAddr::V4(a) => {
-                let bits = masked(u128::from(u32::from(a)), 32, self.len);
+                // `masked` works in the top bits; move the 32 IPv4 bits back down.
+                let bits = masked(u128::from(u32::from(a)), 32, self.len) >> 96;
                 // `masked` keeps at most 32 significant bits here.
                 IpAddr::V4(u32::try_from(bits).unwrap_or(0).into())
             }
             IpAddr::V6(a) => IpAddr::V6(masked(u128::from(a), 128, self.len).into()),
+        }
+    }
+}
+
+impl Cidr {
+    /// The last address of the range (host bits set).
+    pub fn last(&self) -> IpAddr {
+        match self.network() {
+            IpAddr::V4(a) => {
+                let host = u32::MAX.checked_shr(self.len.min(32)).unwrap_or(0);
+                IpAddr::V4((u32::from(a) | host).into())
+            }
+            IpAddr::V6(a) => {
+                let host = u128::MAX.checked_shr(self.len.min(128)).unwrap_or(0);
+                IpAddr::V6((u128::from(a) | host).into())
+            }
         }
     }
 }
@@ -112,6 +129,12 @@ mod tests {
             Cidr::from_range(&range("10.1.2.3", 16)).unwrap().network(),
             ip("10.1.0.0")
         );
+        assert_eq!(
+            Cidr::from_range(&range("10.1.2.3", 16)).unwrap().last(),
+            ip("10.1.255.255")
+        );
+        assert_eq!(host.last(), ip("10.0.0.1"));
+        assert_eq!(any4.last(), ip("255.255.255.255"));
     }
 
     #[test]

@@ -3,6 +3,8 @@
 pub mod chain_select;
 pub mod cidr;
 pub mod ecds_rows;
+pub mod explain;
+pub mod explain_warnings;
 pub mod go_sort;
 pub mod listener_rows;
 pub mod matcher_eval;
