@@ -490,3 +490,20 @@ fn unseen_inputs(listener: &Listener<'_>, conn: &Connection) -> Vec<Unseen> {
     }
     out
 }
+
+/// One listener's explanation plus, when a connection was given, its simulation.
+#[derive(Debug, Clone)]
+pub struct ExplainedListener {
+    pub explanation: ListenerExplanation,
+    pub simulation: Option<Simulation>,
+}
+
+/// A connection attribute and whether it came from a flag or a default.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assumption {
+    /// The flag, e.g. `--dst-ip`.
+    pub flag: &'static str,
+    pub value: String,
+    /// True when the value is the default, not given on the command line.
+    pub defaulted: bool,
+}

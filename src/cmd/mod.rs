@@ -1,6 +1,7 @@
 //! One file per subcommand; the only layer that calls all the others.
 
 mod completion;
+mod explain;
 mod input;
 mod lint;
 mod proxy_config_ecds;
@@ -27,6 +28,8 @@ pub enum CommandError {
         context: &'static str,
         type_url: &'static str,
     },
+    #[error("{path}: no active listener on port {port}")]
+    NoListenerOnPort { path: String, port: u32 },
     #[error("output format \"{0}\" not supported")]
     UnsupportedOutput(String),
 }
@@ -41,6 +44,7 @@ pub fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Error> {
             ProxyConfigCommand::Listener(args) => proxy_config_listener::run(&args, color, out),
             ProxyConfigCommand::Ecds(args) => proxy_config_ecds::run(&args, out),
         },
+        Command::Explain(args) => explain::run(&args, out),
         Command::Lint(args) => lint::run(&args, color, out),
         Command::Completion { shell } => completion::run(shell, out),
     }

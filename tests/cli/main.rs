@@ -5,6 +5,7 @@
 
 mod cli_def;
 mod errors;
+mod explain;
 mod lint;
 mod man;
 mod pc_ecds;
