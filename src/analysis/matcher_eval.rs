@@ -97,7 +97,10 @@ impl Eval<'_> {
             }
         }
         let on_no_match = m.on_no_match.as_ref()?;
-        if m.matcher_tree.is_some() || m.matcher_list.is_some() {
+        if let Some(tree) = &m.matcher_tree {
+            self.path
+                .push(format!("{}=UNMATCHED", input_label(&tree.input)));
+        } else if m.matcher_list.is_some() {
             self.path.push("UNMATCHED".to_string());
         }
         self.on_match(on_no_match)

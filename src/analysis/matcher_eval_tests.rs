@@ -98,7 +98,7 @@ fn ip_ranges_longest_first_with_nested_ports() {
     assert_eq!(eval(&exclusive, &outside), None);
     let m: Matcher = serde_json::from_str(&tree).unwrap();
     let r = evaluate_matcher(&m, &other_port);
-    assert_eq!(r.path, ["x=10.96.0.0/16", "UNMATCHED"]);
+    assert_eq!(r.path, ["x=10.96.0.0/16", "x=UNMATCHED"]);
 }
 
 #[test]

@@ -4,6 +4,7 @@ pub mod chain_select;
 pub mod cidr;
 pub mod ecds_rows;
 pub mod explain;
+pub mod explain_simulation;
 pub mod explain_warnings;
 pub mod go_sort;
 pub mod listener_rows;

@@ -4,6 +4,7 @@
 pub mod ecds_table;
 pub mod explain_dot;
 pub mod explain_json;
+pub mod explain_paragraph;
 pub mod explain_text;
 pub mod explain_words;
 pub mod jsonpath;
