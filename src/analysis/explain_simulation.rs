@@ -139,3 +139,63 @@ pub struct Assumption {
     /// True when the value is the default, not given on the command line.
     pub defaulted: bool,
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn conn(transport: &str, alpn: &[&str], sni: Option<&str>) -> Connection {
+        Connection {
+            dst_port: 80,
+            dst_ip: "10.0.0.1".parse().unwrap(),
+            server_name: sni.map(Into::into),
+            transport: transport.into(),
+            alpn: alpn.iter().map(|s| s.to_string()).collect(),
+            direct_src_ip: "10.0.0.2".parse().unwrap(),
+            src_local: false,
+            src_ip: "10.0.0.2".parse().unwrap(),
+            src_port: 40000,
+        }
+    }
+
+    #[test]
+    fn reports_inputs_a_sidecar_cannot_see() {
+        let l: Listener = serde_json::from_str(
+            r#"{"listener_filters":[{"name":"envoy.filters.listener.http_inspector",
+                 "filter_disabled":{"destination_port_range":{"start":80,"end":81}}}],
+               "filter_chains":[{"filter_chain_match":{"destination_port":80}}]}"#,
+        )
+        .unwrap();
+        let s = simulate(&l, &conn("raw_buffer", &["http/1.1"], None));
+        assert_eq!(s.chosen, Chosen::Chain(0));
+        assert_eq!(
+            s.unseen,
+            [Unseen::NeedsHttpInspector {
+                state: InspectorState::Disabled
+            }]
+        );
+        let s = simulate(&l, &conn("tls", &["h2"], Some("a")));
+        assert_eq!(s.unseen.len(), 3, "{:?}", s.unseen);
+        assert!(matches!(
+            s.unseen[0],
+            Unseen::NeedsTlsInspector {
+                what: "transport tls",
+                state: InspectorState::Absent
+            }
+        ));
+        let s = simulate(&l, &conn("raw_buffer", &[], Some("a")));
+        assert_eq!(s.unseen, [Unseen::SniOnPlaintext]);
+    }
+
+    #[test]
+    fn matcher_names_a_missing_chain() {
+        let l: Listener = serde_json::from_str(
+            r#"{"filter_chains":[{"name":"a"}],"filter_chain_matcher":{"on_no_match":{"action":{"name":"zzz"}}},
+                "default_filter_chain":{"name":"d"}}"#,
+        )
+        .unwrap();
+        let s = simulate(&l, &conn("raw_buffer", &[], None));
+        assert_eq!(s.chosen, Chosen::Default);
+        assert_eq!(s.missing_chain.as_deref(), Some("zzz"));
+    }
+}

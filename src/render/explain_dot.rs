@@ -139,3 +139,15 @@ fn chain_nodes(s: &mut String, lid: &str, ci: usize, c: &ChainInfo, chosen: bool
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes_dot_strings() {
+        assert_eq!(quote(r#"a"b\c"#), r#""a\"b\\c""#);
+        assert_eq!(quote("x\ny"), r#""x\\ny""#);
+        assert_eq!(label(&["a".into(), "b\"".into()]), r#""a\nb\"""#);
+    }
+}

@@ -219,3 +219,67 @@ pub fn warning_words(w: &Warning, chains: &[ChainInfo], uses_matcher: bool) -> S
 }
 
 pub use crate::render::explain_paragraph::chain_paragraph;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ordinals() {
+        let got: Vec<String> = [1, 2, 3, 4, 11, 12, 13, 21, 22, 101, 111]
+            .iter()
+            .map(|n| ordinal(*n))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "101st",
+                "111th"
+            ]
+        );
+    }
+
+    #[test]
+    fn reasons_in_words_and_sanitised() {
+        let conn = Connection {
+            dst_port: 80,
+            dst_ip: "10.0.0.1".parse().unwrap(),
+            server_name: Some("evil\x1b[31m.example.com".into()),
+            transport: "tls".into(),
+            alpn: vec![],
+            direct_src_ip: "10.0.0.2".parse().unwrap(),
+            src_local: false,
+            src_ip: "10.0.0.2".parse().unwrap(),
+            src_port: 40000,
+        };
+        let r = Elimination::Mismatch {
+            wanted: vec!["raw_buffer".into()],
+            got: "tls".into(),
+        };
+        assert_eq!(
+            reason_words(Criterion::TransportProtocol, &r, &conn),
+            "the chain wants raw_buffer, the connection is tls"
+        );
+        let r = Elimination::Shadowed {
+            winner: "80".into(),
+        };
+        assert_eq!(
+            reason_words(Criterion::DestinationPort, &r, &conn),
+            "port 80 has chains of its own, so chains without a port are never considered"
+        );
+        let r = Elimination::Mismatch {
+            wanted: vec!["a.example.com".into()],
+            got: conn.server_name.clone().unwrap(),
+        };
+        let text = reason_words(Criterion::ServerName, &r, &conn);
+        assert!(!text.contains('\x1b'), "{text}");
+        let r = Elimination::LessSpecific {
+            own: "10.0.0.0/8".into(),
+            winner: "10.0.0.0/24".into(),
+        };
+        assert_eq!(
+            reason_words(Criterion::DestinationIp, &r, &conn),
+            "the chain's 10.0.0.0/8 holds 10.0.0.1, but 10.0.0.0/24 is a longer prefix"
+        );
+    }
+}
