@@ -186,20 +186,28 @@ fn assess_server_name(
         return Some((0, String::new()));
     }
     let sni = sni.filter(|s| !s.is_empty())?;
-    if names.iter().any(|n| n.eq_ignore_ascii_case(sni)) {
-        return Some((u32::MAX, sni.to_string()));
-    }
     names
         .iter()
-        .filter_map(|n| {
-            let suffix = n.strip_prefix("*.")?;
-            let fits = sni.len() > suffix.len() + 1
-                && sni[sni.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
-                && sni.as_bytes()[sni.len() - suffix.len() - 1] == b'.';
-            // More labels in the suffix = more specific.
-            fits.then(|| (suffix.split('.').count() as u32, n.to_string()))
-        })
+        .filter_map(|n| wildcard_rank(n, sni).map(|r| (r, n.to_string())))
         .max_by_key(|(rank, _)| *rank)
+}
+
+/// How specifically server name `pattern` (exact, or `*.suffix`) matches `sni`: `u32::MAX`
+/// for the exact name, else the number of labels in the wildcard's suffix; `None` when it
+/// does not match. `*.example.com` matches `a.example.com` and `a.b.example.com`, not
+/// `example.com`.
+pub fn wildcard_rank(pattern: &str, sni: &str) -> Option<u32> {
+    if pattern.eq_ignore_ascii_case(sni) {
+        return Some(u32::MAX);
+    }
+    let suffix = pattern.strip_prefix("*.")?;
+    let n = sni.len();
+    let fits = n > suffix.len() + 1
+        && sni
+            .get(n - suffix.len()..)
+            .is_some_and(|tail| tail.eq_ignore_ascii_case(suffix))
+        && sni.as_bytes()[n - suffix.len() - 1] == b'.';
+    fits.then(|| suffix.split('.').count() as u32)
 }
 
 /// The chain's own values for a criterion, as text (for "the chain wants ...").

@@ -8,7 +8,9 @@
 use std::net::IpAddr;
 
 use crate::analysis::chain_select::Connection;
+use crate::analysis::chain_select::wildcard_rank;
 use crate::analysis::cidr::Cidr;
+use crate::analysis::matcher_paths::{cidr, input_name};
 use crate::envoy::matcher::{
     Matcher, MatcherTree, OnMatch, Predicate, StringMatcher, TypedExtensionConfig,
 };
@@ -99,7 +101,7 @@ impl Eval<'_> {
         let on_no_match = m.on_no_match.as_ref()?;
         if let Some(tree) = &m.matcher_tree {
             self.path
-                .push(format!("{}=UNMATCHED", input_label(&tree.input)));
+                .push(format!("{}=UNMATCHED", input_name(&tree.input)));
         } else if m.matcher_list.is_some() {
             self.path.push("UNMATCHED".to_string());
         }
@@ -116,7 +118,7 @@ impl Eval<'_> {
     /// `None`: no key matched (the caller falls back to `on_no_match`); `Some(r)`: a key
     /// matched and `r` is what its branch produced.
     fn tree(&mut self, tree: &MatcherTree<'_>) -> Option<Option<String>> {
-        let label = input_label(&tree.input);
+        let label = input_name(&tree.input);
         let value = match input_value(&tree.input, self.conn) {
             Ok(v) => v?,
             Err(name) => {
@@ -143,27 +145,27 @@ impl Eval<'_> {
         let config = &custom.typed_config;
         if !config.range_matchers.is_empty() {
             let ip: IpAddr = value.parse().ok()?;
-            let mut hits: Vec<(Cidr, bool, &OnMatch<'_>)> = Vec::new();
+            let mut hits: Vec<(u32, String, bool, &OnMatch<'_>)> = Vec::new();
             for rm in &config.range_matchers {
                 let Some(on_match) = &rm.on_match else {
                     continue;
                 };
-                for cidr in rm.ranges.iter().filter_map(Cidr::from_range) {
-                    if cidr.contains(ip) {
-                        hits.push((cidr, rm.exclusive, on_match));
+                for range in &rm.ranges {
+                    if let Some(c) = Cidr::from_range(range).filter(|c| c.contains(ip)) {
+                        hits.push((c.len, cidr(range), rm.exclusive, on_match));
                     }
                 }
             }
             // Longest prefix first, then declaration order (the sort is stable). The longest
             // range is always tried; a shorter one only when it is not `exclusive`. When every
             // tried range fails, the matcher's own `on_no_match` applies (Envoy's TrieMatcher).
-            hits.sort_by_key(|(c, _, _)| std::cmp::Reverse(c.len));
-            for (n, (cidr, exclusive, on_match)) in hits.into_iter().enumerate() {
+            hits.sort_by_key(|(len, ..)| std::cmp::Reverse(*len));
+            for (n, (_, range, exclusive, on_match)) in hits.into_iter().enumerate() {
                 if n > 0 && exclusive {
                     continue;
                 }
                 let mark = self.path.len();
-                self.path.push(format!("{label}={cidr}"));
+                self.path.push(format!("{label}={range}"));
                 if let Some(name) = self.on_match(on_match) {
                     return Some(Some(name));
                 }
@@ -218,24 +220,13 @@ fn best_domain<'m, 'a>(
     config: &'m crate::envoy::matcher::CustomMatchConfig<'a>,
     sni: &str,
 ) -> Option<(String, &'m OnMatch<'a>)> {
-    let mut best: Option<(usize, String, &OnMatch<'a>)> = None;
+    let mut best: Option<(u32, String, &OnMatch<'a>)> = None;
     for dm in &config.domain_matchers {
         let Some(on_match) = &dm.on_match else {
             continue;
         };
         for d in &dm.domains {
-            let rank = if d.eq_ignore_ascii_case(sni) {
-                usize::MAX
-            } else if let Some(suffix) = d.strip_prefix("*.") {
-                let n = sni.len();
-                let fits = n > suffix.len() + 1
-                    && sni[n - suffix.len()..].eq_ignore_ascii_case(suffix)
-                    && sni.as_bytes()[n - suffix.len() - 1] == b'.';
-                if !fits {
-                    continue;
-                }
-                suffix.split('.').count()
-            } else {
+            let Some(rank) = wildcard_rank(d, sni) else {
                 continue;
             };
             if best.as_ref().is_none_or(|(r, _, _)| rank > *r) {
@@ -271,17 +262,9 @@ fn string_matches(sm: &StringMatcher<'_>, value: &str) -> Option<bool> {
     sm.safe_regex.as_ref().map_or(Some(false), |_| None)
 }
 
-fn input_label(input: &TypedExtensionConfig<'_>) -> String {
-    if !input.name.is_empty() {
-        return input.name.to_string();
-    }
-    let short = input.type_url().rsplit('.').next().unwrap_or_default();
-    short.strip_suffix("Input").unwrap_or(short).to_string()
-}
-
 fn predicate_label(p: &Predicate<'_>) -> String {
     match &p.single_predicate {
-        Some(s) => format!("{} matched", input_label(&s.input)),
+        Some(s) => format!("{} matched", input_name(&s.input)),
         None => "predicate matched".to_string(),
     }
 }
