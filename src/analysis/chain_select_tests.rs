@@ -250,3 +250,41 @@ fn earlier_criteria_decide_before_later_ones() {
     assert_eq!(s.verdicts[0].chain, 1);
     assert_eq!(s.verdicts[0].criterion, Criterion::DestinationPort);
 }
+
+#[test]
+fn ties_survive_together_and_a_later_criterion_decides() {
+    // Both name port 80 and the same /8: tied at two levels, split by transport.
+    let chains = [
+        r#"{"destination_port":80,"prefix_ranges":[{"address_prefix":"10.0.0.0","prefix_len":8}],"transport_protocol":"tls"}"#,
+        r#"{"destination_port":80,"prefix_ranges":[{"address_prefix":"10.0.0.0","prefix_len":8}],"transport_protocol":"raw_buffer"}"#,
+    ];
+    let s = run(&chains, false, &conn());
+    assert_eq!(s.chosen, Chosen::Chain(1));
+    assert_eq!(s.verdicts.len(), 1);
+    assert_eq!(s.verdicts[0].criterion, Criterion::TransportProtocol);
+    // Two chains listing the same ALPN value tie at ALPN; source port decides.
+    let chains = [
+        r#"{"application_protocols":["h2","x"],"source_ports":[1]}"#,
+        r#"{"application_protocols":["h2"]}"#,
+    ];
+    let c = Connection {
+        alpn: vec!["h2".into()],
+        ..conn()
+    };
+    let s = run(&chains, false, &c);
+    assert_eq!(s.chosen, Chosen::Chain(1));
+    assert_eq!(s.verdicts[0].criterion, Criterion::SourcePort);
+    // Wildcards of equal depth can tie too (`*.a.com` and `*.b.com` never both match, but
+    // the same wildcard on two chains does).
+    let chains = [
+        r#"{"server_names":["*.example.com"],"transport_protocol":"tls"}"#,
+        r#"{"server_names":["*.example.com","other.org"]}"#,
+    ];
+    let c = Connection {
+        server_name: Some("a.example.com".into()),
+        ..conn()
+    };
+    let s = run(&chains, false, &c);
+    assert_eq!(s.chosen, Chosen::Chain(1));
+    assert_eq!(s.verdicts[0].criterion, Criterion::TransportProtocol);
+}
