@@ -291,3 +291,31 @@ fn errors_are_one_line() {
         "meshscope: error: explain requires pod name or --file parameter\n"
     );
 }
+
+#[test]
+fn camel_yaml_and_listener_array_explain_the_same() {
+    let flags = [
+        "--port",
+        "15006",
+        "--dst-port",
+        "80",
+        "--transport",
+        "tls",
+        "--alpn",
+        "istio-http/1.1",
+        "-o",
+        "json",
+    ];
+    let json = explain("istio-current-permissive", &flags);
+    assert_golden("explain/istio-current-permissive/mtls-80.json", &json);
+    let mut args = vec![
+        "explain",
+        "-f",
+        "testdata/dumps/istio-current-permissive.camel.yaml",
+    ];
+    args.extend_from_slice(&flags);
+    assert_eq!(Test::new(&args).ok(), json);
+    let mut args = vec!["explain", "-f", "testdata/dumps/listeners-only.json"];
+    args.extend_from_slice(&flags);
+    assert_eq!(Test::new(&args).ok(), json);
+}
