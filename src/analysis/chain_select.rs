@@ -87,6 +87,9 @@ pub enum Elimination {
     Shadowed { winner: String },
     /// The chain fits through `own`, but `winner` is more specific.
     LessSpecific { own: String, winner: String },
+    /// The chain survived every criterion together with chain `winner`: their matches
+    /// overlap exactly (Envoy rejects identical matches); the later chain is reported.
+    Tie { winner: usize },
 }
 
 /// A chain that was not selected, and the first criterion that ruled it out.
@@ -316,9 +319,8 @@ pub fn select_chain(
             verdicts.push(Verdict {
                 chain: i,
                 criterion: Criterion::SourcePort,
-                reason: Elimination::LessSpecific {
-                    own: "an identical match".into(),
-                    winner: "a later chain with the same match".into(),
+                reason: Elimination::Tie {
+                    winner: alive.last().copied().unwrap_or(i),
                 },
             });
         }

@@ -24,6 +24,8 @@ pub enum Unseen {
     NeedsHttpInspector { state: InspectorState },
     /// A plaintext ALPN value the HTTP inspector never sets.
     NotSniffable { value: String },
+    /// Without `original_dst` the destination is the listener's own address and port.
+    NoOriginalDst { listener_port: u32 },
 }
 
 /// The simulated selection for one connection.
@@ -89,6 +91,19 @@ pub fn simulate(listener: &Listener<'_>, conn: &Connection) -> Simulation {
 
 fn unseen_inputs(listener: &Listener<'_>, conn: &Connection) -> Vec<Unseen> {
     let mut out = Vec::new();
+    let listener_port = listener.socket_address().map_or(0, |a| a.port_value);
+    let has_original_dst = listener.listener_filters.iter().any(|f| {
+        f.name.contains("original_dst")
+            || f.typed_config
+                .is_some_and(|t| t.get().contains("OriginalDst"))
+    });
+    if !listener.is_internal()
+        && !has_original_dst
+        && listener_port != 0
+        && conn.dst_port != listener_port
+    {
+        out.push(Unseen::NoOriginalDst { listener_port });
+    }
     let tls_state = inspector_state(listener, Inspector::Tls, conn.dst_port);
     let tls = conn.transport == "tls";
     if tls_state != InspectorState::Active {

@@ -120,6 +120,10 @@ pub fn reason_words(c: Criterion, reason: &Elimination, conn: &Connection) -> St
                 c.field()
             ),
         },
+        Elimination::Tie { winner } => format!(
+            "the chain matches this connection exactly as chain {} does (Envoy rejects identical matches); the later chain is shown as selected",
+            ordinal(winner + 1)
+        ),
         Elimination::LessSpecific { own, winner } => match c {
             Criterion::DestinationIp | Criterion::DirectSourceIp | Criterion::SourceIp => {
                 format!("the chain's {own} holds {g}, but {winner} is a longer prefix")
@@ -166,6 +170,9 @@ pub fn unseen_words(u: &Unseen, port: u32) -> String {
         Unseen::NeedsHttpInspector { state } => format!(
             "ALPN on a plaintext connection: the HTTP inspector is {}, so the connection carries no ALPN",
             state_words(*state, Some(port))
+        ),
+        Unseen::NoOriginalDst { listener_port } => format!(
+            "destination port {port}: the listener has no original_dst filter, so a real sidecar matches on its own address and port {listener_port}"
         ),
         Unseen::NotSniffable { value } => format!(
             "ALPN {} on a plaintext connection: the HTTP inspector only sets http/1.0, http/1.1 or h2c",
