@@ -1,11 +1,20 @@
 //! Pure functions from the model to typed results; no I/O and no formatting.
 
+pub mod chain_select;
+pub mod cidr;
 pub mod ecds_rows;
+pub mod explain;
+pub mod explain_simulation;
+pub mod explain_warnings;
 pub mod go_sort;
 pub mod listener_rows;
+pub mod matcher_eval;
 pub mod matcher_paths;
 pub mod wasm_count;
 pub mod wasm_ecds;
 pub mod wasm_intent;
 pub mod wasm_order;
 pub mod wasm_placement;
+
+#[cfg(test)]
+mod chain_select_prop;

@@ -1,6 +1,7 @@
 //! The command-line definition (clap derive only). Doc comments here are the user help;
 //! `man/` is generated from this definition by a test.
 
+mod explain;
 mod input;
 mod lint;
 mod output;
@@ -9,6 +10,7 @@ mod wasm;
 
 use clap::{CommandFactory, Parser, Subcommand};
 
+pub use explain::{ExplainArgs, ExplainFormat, SrcType, Transport};
 pub use input::InputArgs;
 pub use lint::{ISTIO_MINORS, LintArgs, parse_istio_version};
 pub use output::{ColorChoice, OutputFormat};
@@ -37,6 +39,9 @@ pub enum Command {
     /// Retrieve information about an Envoy proxy's configuration (istioctl proxy-config).
     #[command(name = "proxy-config", visible_alias = "pc")]
     ProxyConfig(Box<ProxyConfigArgs>),
+
+    /// Explain each filter chain in plain words, and simulate Envoy's chain selection.
+    Explain(Box<ExplainArgs>),
 
     /// Preflight checks of WasmPlugin, TrafficExtension and PeerAuthentication manifests (no cluster).
     Lint(Box<LintArgs>),

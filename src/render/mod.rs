@@ -2,6 +2,11 @@
 //! did that. Colour arrives as a plain bool decided once in `cmd/`.
 
 pub mod ecds_table;
+pub mod explain_dot;
+pub mod explain_json;
+pub mod explain_paragraph;
+pub mod explain_text;
+pub mod explain_words;
 pub mod jsonpath;
 pub mod listener_table;
 pub mod protojson;
