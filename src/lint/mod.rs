@@ -5,6 +5,7 @@
 //! No I/O here: `cmd/lint.rs` reads files and builds the [`Context`].
 
 pub mod context;
+pub mod dump;
 pub mod finding;
 pub mod report;
 pub mod rules;
@@ -83,6 +84,23 @@ pub(crate) mod test_support {
             text: yaml.into(),
         }];
         let ctx = Context::new(files, resources, version, "istio-system");
+        lint(&ctx, &[rule])
+    }
+
+    /// Lints one JSON or YAML config dump with one rule.
+    pub fn run_dump(rule: &'static Rule, dump: &str) -> Vec<Finding> {
+        let text = crate::source::to_json_text("dump.json", dump.as_bytes()).unwrap();
+        let doc = crate::envoy::Document {
+            label: "dump.json",
+            text: &text.json,
+            from_yaml: text.from_yaml,
+        };
+        let facts = dump::DumpFacts::load(&doc, 0).unwrap();
+        let file = SourceFile {
+            label: "dump.json".into(),
+            text: dump.into(),
+        };
+        let ctx = Context::new(Vec::new(), Vec::new(), 30, "istio-system").with_dump(file, facts);
         lint(&ctx, &[rule])
     }
 

@@ -1,0 +1,255 @@
+//! What the config-dump rules (MS3xxx) read: one `--dump`, reduced to owned facts with the
+//! position of each listener, chain and HTTP filter, so the lint context can outlive the
+//! text. The analyses are explain's (chain warnings) and wasm count's (ECDS health); this
+//! module only runs them and attaches positions.
+
+pub mod locate;
+
+use serde_json::value::RawValue;
+
+use crate::analysis::explain::{Warning, listener_warnings};
+use crate::analysis::listener_rows::chain_match;
+use crate::analysis::wasm_ecds::{EcdsHealth, ecds_health};
+use crate::analysis::wasm_placement::{ProxyKind, chain_sites, count_placements};
+use crate::envoy::load_error::position_of;
+use crate::envoy::wasm::{self, WasmFilter};
+use crate::envoy::{
+    Document, FilterChain, Listener, ListenerState, LoadError, NetworkFilterConfig, Sections,
+};
+use crate::istio::node::Pos;
+
+use locate::{ChainSpans, listener_spans, offset_in};
+
+/// Name of Envoy's HTTP router filter.
+pub const ROUTER: &str = "envoy.filters.http.router";
+
+/// The facts of one config dump.
+#[derive(Debug, Clone, Default)]
+pub struct DumpFacts {
+    /// Index of the dump in the lint context's files.
+    pub file: usize,
+    /// Every listener in every state, in dump order.
+    pub listeners: Vec<ListenerFacts>,
+    /// Whether the dump has an ECDS section (older Envoys never dump one).
+    pub ecds_section: bool,
+    /// ECDS health of each ECDS-delivered user filter, with positions.
+    pub ecds: Vec<EcdsFacts>,
+}
+
+/// One listener in one state.
+#[derive(Debug, Clone)]
+pub struct ListenerFacts {
+    /// Listener name.
+    pub name: String,
+    /// Active, warming or draining.
+    pub state: ListenerState,
+    /// Where the listener object starts.
+    pub pos: Pos,
+    /// `filter_chains` in order (the indexes [`Warning`]s use).
+    pub chains: Vec<ChainFacts>,
+    /// The default chain.
+    pub default_chain: Option<ChainFacts>,
+    /// The listener selects chains with `filter_chain_matcher`.
+    pub uses_matcher: bool,
+    /// explain's warnings about the chains.
+    pub warnings: Vec<Warning>,
+}
+
+impl ListenerFacts {
+    /// The name, with the state when it is not active: how messages name the listener.
+    pub fn label(&self) -> String {
+        match self.state {
+            ListenerState::Active => self.name.clone(),
+            s => format!("{} ({})", self.name, s.as_str()),
+        }
+    }
+
+    /// `filter_chains[index]`, or the listener itself when the index is out of range.
+    pub fn chain(&self, index: usize) -> (&str, Pos) {
+        self.chains
+            .get(index)
+            .map_or(("-", self.pos), |c| (c.name.as_str(), c.pos))
+    }
+
+    /// Every chain, the default chain last.
+    pub fn all_chains(&self) -> impl Iterator<Item = &ChainFacts> {
+        self.chains.iter().chain(self.default_chain.iter())
+    }
+}
+
+/// One filter chain.
+#[derive(Debug, Clone)]
+pub struct ChainFacts {
+    /// Chain name, `-` when empty.
+    pub name: String,
+    /// Where the chain object starts.
+    pub pos: Pos,
+    /// The match as `pc listener` prints it.
+    pub chain_match: String,
+    /// The HTTP filters of each HTTP connection manager, each list in order.
+    pub hcms: Vec<Vec<HttpFilterFacts>>,
+}
+
+/// One HTTP filter.
+#[derive(Debug, Clone)]
+pub struct HttpFilterFacts {
+    /// Filter name.
+    pub name: String,
+    /// Where the filter object starts.
+    pub pos: Pos,
+    /// Envoy's router (the terminal HTTP filter).
+    pub is_router: bool,
+    /// How the filter is delivered when it is a Wasm filter.
+    pub wasm: Option<WasmFilter>,
+    /// The filter takes its config from ECDS.
+    pub ecds: bool,
+}
+
+/// One ECDS-delivered user filter.
+#[derive(Debug, Clone)]
+pub struct EcdsFacts {
+    /// wasm count's ECDS health.
+    pub health: EcdsHealth,
+    /// Where the ECDS entry of that name starts (the last one, which wins).
+    pub entry_pos: Option<Pos>,
+    /// Where the first HTTP filter that references it starts.
+    pub first_reference: Option<Pos>,
+}
+
+impl DumpFacts {
+    /// Loads the dump behind `doc` and computes the facts; `file` is its index in the lint
+    /// context's files.
+    pub fn load(doc: &Document<'_>, file: usize) -> Result<DumpFacts, LoadError> {
+        let dump = doc.load(Sections {
+            listeners: true,
+            ecds: true,
+            bootstrap: true,
+        })?;
+        let pos = |raw: &RawValue| position(doc, raw);
+        let mut decoded: Vec<(ListenerState, Listener<'_>)> = Vec::new();
+        let mut listeners = Vec::new();
+        for entry in dump.listeners.iter().flat_map(|s| s.entries.iter()) {
+            let listener = doc.listener(entry)?;
+            let spans = listener_spans(entry.raw);
+            let chain_facts = |c: &FilterChain<'_>, s: Option<&ChainSpans<'_>>| {
+                chain_facts(c, s, pos(entry.raw), &pos)
+            };
+            listeners.push(ListenerFacts {
+                name: listener.name.to_string(),
+                state: entry.state,
+                pos: pos(entry.raw),
+                chains: listener
+                    .filter_chains
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| chain_facts(c, spans.chains.get(i)))
+                    .collect(),
+                default_chain: listener
+                    .default_filter_chain
+                    .as_ref()
+                    .map(|c| chain_facts(c, spans.default_chain.as_ref())),
+                uses_matcher: listener.filter_chain_matcher.is_some(),
+                warnings: listener_warnings(&listener),
+            });
+            decoded.push((entry.state, listener));
+        }
+        let kind = dump
+            .node
+            .as_ref()
+            .map_or(ProxyKind::Unknown, |n| ProxyKind::from_node_id(&n.id));
+        let refs: Vec<_> = decoded.iter().map(|(s, l)| (*s, l)).collect();
+        let reports = count_placements(&chain_sites(&refs, kind));
+        let ecds = ecds_health(&reports, dump.ecds.as_deref())
+            .into_iter()
+            .map(|health| {
+                let entry_pos = dump
+                    .ecds
+                    .iter()
+                    .flatten()
+                    .rev()
+                    .find(|e| e.name == health.filter.as_str())
+                    .map(|e| pos(e.raw));
+                let first_reference = listeners
+                    .iter()
+                    .flat_map(|l| l.all_chains())
+                    .flat_map(|c| c.hcms.iter().flatten())
+                    .find(|f| f.ecds && f.name == health.filter)
+                    .map(|f| f.pos);
+                EcdsFacts {
+                    health,
+                    entry_pos,
+                    first_reference,
+                }
+            })
+            .collect();
+        Ok(DumpFacts {
+            file,
+            listeners,
+            ecds_section: dump.ecds.is_some(),
+            ecds,
+        })
+    }
+}
+
+/// Line and column of `raw` in the file; 1:1 for YAML input, whose JSON offsets mean
+/// nothing in the file the user has.
+fn position(doc: &Document<'_>, raw: &RawValue) -> Pos {
+    match offset_in(doc.text, raw).filter(|_| !doc.from_yaml) {
+        Some(offset) => {
+            let p = position_of(doc.text, offset);
+            Pos {
+                line: p.line,
+                column: p.column,
+            }
+        }
+        None => Pos { line: 1, column: 1 },
+    }
+}
+
+fn chain_facts(
+    chain: &FilterChain<'_>,
+    spans: Option<&ChainSpans<'_>>,
+    fallback: Pos,
+    pos: &dyn Fn(&RawValue) -> Pos,
+) -> ChainFacts {
+    let chain_pos = spans.and_then(|s| s.chain).map_or(fallback, pos);
+    let hcms = chain
+        .filters
+        .iter()
+        .filter_map(|f| match &f.config {
+            NetworkFilterConfig::HttpConnectionManager(h) => Some(h),
+            _ => None,
+        })
+        .enumerate()
+        .map(|(k, hcm)| {
+            let raws = spans.and_then(|s| s.hcms.get(k));
+            hcm.http_filters
+                .iter()
+                .enumerate()
+                .map(|(j, hf)| HttpFilterFacts {
+                    name: hf.name.to_string(),
+                    pos: raws.and_then(|r| r.get(j)).map_or(chain_pos, |r| pos(r)),
+                    is_router: hf.name == ROUTER
+                        || hf
+                            .typed_config
+                            .is_some_and(|t| t.get().contains("filters.http.router.v3.Router")),
+                    wasm: wasm::classify(hf),
+                    ecds: hf.config_discovery.is_some(),
+                })
+                .collect()
+        })
+        .collect();
+    ChainFacts {
+        name: if chain.name.is_empty() {
+            "-".into()
+        } else {
+            chain.name.to_string()
+        },
+        pos: chain_pos,
+        chain_match: chain_match(chain.filter_chain_match.as_ref()),
+        hcms,
+    }
+}
+
+#[cfg(test)]
+mod tests;

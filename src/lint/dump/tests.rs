@@ -1,0 +1,50 @@
+use super::*;
+
+fn facts(text: &str) -> DumpFacts {
+    let doc = Document {
+        label: "d.json",
+        text,
+        from_yaml: false,
+    };
+    DumpFacts::load(&doc, 0).unwrap()
+}
+
+#[test]
+fn positions_of_listeners_chains_and_filters() {
+    let text = r#"{"configs":[
+{"@type":"type.googleapis.com/envoy.admin.v3.ListenersConfigDump","dynamic_listeners":[
+ {"name":"l","warming_state":{"listener":
+  {"name":"l","filter_chains":[
+   {"name":"c","filters":[{"name":"envoy.filters.network.http_connection_manager","typed_config":{"http_filters":[
+    {"name":"extensions.istio.io/wasmplugin/default.p","config_discovery":{}},
+    {"name":"envoy.filters.http.router"}]}}]}],
+   "default_filter_chain":{"filters":[]}}}}]}]}"#;
+    let f = facts(text);
+    assert!(!f.ecds_section);
+    let l = &f.listeners[0];
+    assert_eq!(l.label(), "l (warming)");
+    assert_eq!((l.pos.line, l.pos.column), (4, 3));
+    assert_eq!((l.chains[0].pos.line, l.chains[0].pos.column), (5, 4));
+    let filters = &l.chains[0].hcms[0];
+    assert_eq!((filters[0].pos.line, filters[0].pos.column), (6, 5));
+    assert!(filters[0].ecds && filters[0].wasm.is_some());
+    assert!(filters[1].is_router && filters[1].wasm.is_none());
+    assert_eq!(l.default_chain.as_ref().map(|c| c.name.as_str()), Some("-"));
+    // Without an ECDS section the filter's state is unknown.
+    assert_eq!(
+        f.ecds[0].health.state,
+        crate::analysis::wasm_ecds::EcdsState::Unknown
+    );
+    assert_eq!(f.ecds[0].first_reference, Some(filters[0].pos));
+}
+
+#[test]
+fn yaml_positions_fall_back_to_the_start() {
+    let doc = Document {
+        label: "d.yaml",
+        text: r#"[{"name":"l","filter_chains":[{"name":"c"}]}]"#,
+        from_yaml: true,
+    };
+    let f = DumpFacts::load(&doc, 0).unwrap();
+    assert_eq!(f.listeners[0].chains[0].pos, Pos { line: 1, column: 1 });
+}
