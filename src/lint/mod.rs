@@ -1,6 +1,7 @@
 //! `meshscope lint`: preflight checks of WasmPlugin, TrafficExtension and PeerAuthentication
 //! manifests. Validation (what Istio rejects, per release) lives in [`validate`]; each rule
 //! in [`rules`] turns part of it, or a semantic check, into [`Finding`]s; [`report`] renders.
+//! With `--dump`, [`dump`] reduces a config dump to the facts the MS3xxx rules read.
 //!
 //! No I/O here: `cmd/lint.rs` reads files and builds the [`Context`].
 

@@ -1,5 +1,7 @@
 //! The rule registry. One rule per file: each exports `RULE` (code, name, severity, summary,
 //! hint, docs) and `check(ctx, sink)`. Codes are stable forever: never renumber or reuse.
+//! Ranges: MS0xxx validation, MS1xxx WasmPlugin/TrafficExtension, MS2xxx PeerAuthentication,
+//! MS3xxx config dump (`--dump`).
 
 mod agent_deny_all_stand_in;
 mod chain_missing_inspector;
