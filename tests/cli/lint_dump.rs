@@ -110,7 +110,7 @@ fn lint_dump_from_stdin_and_yaml() {
         .run();
     assert!(
         out.stdout
-            .starts_with("::warning file=-,line=37,col=27,title=MS3001"),
+            .starts_with("::warning file=-,line=38,col=37,title=MS3001"),
         "{}",
         out.stdout
     );

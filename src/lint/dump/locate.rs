@@ -17,6 +17,8 @@ struct ListenerRaw<'a> {
 
 #[derive(Deserialize)]
 struct ChainRaw<'a> {
+    #[serde(borrow, default, alias = "filterChainMatch")]
+    filter_chain_match: Option<&'a RawValue>,
     #[serde(borrow, default)]
     filters: Vec<&'a RawValue>,
 }
@@ -24,7 +26,7 @@ struct ChainRaw<'a> {
 #[derive(Deserialize)]
 struct FilterRaw<'a> {
     #[serde(borrow, default)]
-    name: std::borrow::Cow<'a, str>,
+    name: Option<&'a RawValue>,
     #[serde(borrow, default, alias = "typedConfig")]
     typed_config: Option<&'a RawValue>,
 }
@@ -35,14 +37,35 @@ struct HcmRaw<'a> {
     http_filters: Vec<&'a RawValue>,
 }
 
-/// The raw JSON of one chain: the chain itself, and the HTTP filters of each of its
-/// HTTP connection managers (in network filter order; other network filters are skipped).
+/// The raw JSON of one filter: the object, and its `name` value (where a message about
+/// the filter points).
+#[derive(Debug, Clone, Copy)]
+pub struct FilterSpan<'a> {
+    /// The filter object.
+    pub object: &'a RawValue,
+    /// Its `name` value.
+    pub name: Option<&'a RawValue>,
+}
+
+impl<'a> FilterSpan<'a> {
+    /// The name when there is one, else the object.
+    pub fn best(&self) -> &'a RawValue {
+        self.name.unwrap_or(self.object)
+    }
+}
+
+/// The raw JSON of one chain: the chain itself, its match, its network filters, and the
+/// HTTP filters of each of its HTTP connection managers (in network filter order).
 #[derive(Debug, Clone, Default)]
 pub struct ChainSpans<'a> {
     /// The chain object.
     pub chain: Option<&'a RawValue>,
+    /// The `filter_chain_match` value.
+    pub chain_match: Option<&'a RawValue>,
+    /// Network filters in order.
+    pub filters: Vec<FilterSpan<'a>>,
     /// `http_filters` of each HCM, each list in order.
-    pub hcms: Vec<Vec<&'a RawValue>>,
+    pub hcms: Vec<Vec<FilterSpan<'a>>>,
 }
 
 /// The chains of one listener: `filter_chains` in order, then the default chain.
@@ -67,24 +90,45 @@ pub fn listener_spans(raw: &RawValue) -> ListenerSpans<'_> {
 }
 
 fn chain_spans(raw: &RawValue) -> ChainSpans<'_> {
-    let filters = serde_json::from_str::<ChainRaw<'_>>(raw.get())
-        .map(|c| c.filters)
-        .unwrap_or_default();
-    let hcms = filters
-        .into_iter()
-        .filter_map(|f| serde_json::from_str::<FilterRaw<'_>>(f.get()).ok())
-        .filter(|f| f.name == HCM_NAME)
-        .filter_map(|f| f.typed_config)
-        .map(|tc| {
-            serde_json::from_str::<HcmRaw<'_>>(tc.get())
-                .map(|h| h.http_filters)
-                .unwrap_or_default()
-        })
-        .collect();
+    let Ok(chain) = serde_json::from_str::<ChainRaw<'_>>(raw.get()) else {
+        return ChainSpans {
+            chain: Some(raw),
+            ..ChainSpans::default()
+        };
+    };
+    let mut filters = Vec::new();
+    let mut hcms = Vec::new();
+    for object in chain.filters {
+        let fields = serde_json::from_str::<FilterRaw<'_>>(object.get()).ok();
+        let name = fields.as_ref().and_then(|f| f.name);
+        filters.push(FilterSpan { object, name });
+        let is_hcm = name.is_some_and(|n| {
+            serde_json::from_str::<std::borrow::Cow<'_, str>>(n.get()).is_ok_and(|s| s == HCM_NAME)
+        });
+        if let Some(tc) = fields.and_then(|f| f.typed_config).filter(|_| is_hcm) {
+            hcms.push(http_spans(tc));
+        }
+    }
     ChainSpans {
         chain: Some(raw),
+        chain_match: chain.filter_chain_match,
+        filters,
         hcms,
     }
+}
+
+fn http_spans(hcm: &RawValue) -> Vec<FilterSpan<'_>> {
+    serde_json::from_str::<HcmRaw<'_>>(hcm.get())
+        .map(|h| h.http_filters)
+        .unwrap_or_default()
+        .into_iter()
+        .map(|object| FilterSpan {
+            object,
+            name: serde_json::from_str::<FilterRaw<'_>>(object.get())
+                .ok()
+                .and_then(|f| f.name),
+        })
+        .collect()
 }
 
 /// Byte offset of `inner` (a slice of `text`) inside `text`.
@@ -107,10 +151,11 @@ mod tests {
         let spans = listener_spans(raw);
         assert_eq!(spans.chains.len(), 2);
         assert_eq!(spans.chains[0].hcms[0].len(), 2);
+        assert_eq!(spans.chains[0].filters.len(), 1);
         let b = spans.chains[0].hcms[0][1];
-        assert_eq!(b.get(), r#"{"name":"b"}"#);
-        let off = offset_in(text, b).unwrap();
-        assert!(text[off..].starts_with(r#"{"name":"b"}"#));
+        assert_eq!(b.object.get(), r#"{"name":"b"}"#);
+        let off = offset_in(text, b.best()).unwrap();
+        assert!(text[off..].starts_with(r#""b"}"#));
         assert!(spans.default_chain.is_some());
         assert!(spans.chains[1].hcms.is_empty());
     }

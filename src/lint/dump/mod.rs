@@ -10,7 +10,8 @@ use serde_json::value::RawValue;
 use crate::analysis::explain::{Warning, listener_warnings};
 use crate::analysis::listener_rows::chain_match;
 use crate::analysis::wasm_ecds::{EcdsHealth, ecds_health};
-use crate::analysis::wasm_placement::{ProxyKind, chain_sites, count_placements};
+use crate::analysis::wasm_placement::{ProxyKind, chain_sites, classify_network, count_placements};
+use crate::envoy::filter::{HCM_NAME, TCP_PROXY_NAME};
 use crate::envoy::load_error::position_of;
 use crate::envoy::wasm::{self, WasmFilter};
 use crate::envoy::{
@@ -18,10 +19,17 @@ use crate::envoy::{
 };
 use crate::istio::node::Pos;
 
-use locate::{ChainSpans, listener_spans, offset_in};
+use locate::{ChainSpans, FilterSpan, listener_spans, offset_in};
 
 /// Name of Envoy's HTTP router filter.
 pub const ROUTER: &str = "envoy.filters.http.router";
+
+/// Network filters that end a chain: nothing after them sees the connection.
+const TERMINAL_NETWORK: [&str; 3] = [
+    HCM_NAME,
+    TCP_PROXY_NAME,
+    "envoy.filters.network.direct_response",
+];
 
 /// The facts of one config dump.
 #[derive(Debug, Clone, Default)]
@@ -64,11 +72,12 @@ impl ListenerFacts {
         }
     }
 
-    /// `filter_chains[index]`, or the listener itself when the index is out of range.
+    /// `filter_chains[index]`'s name and the position of its match, or the listener's
+    /// position when the index is out of range.
     pub fn chain(&self, index: usize) -> (&str, Pos) {
         self.chains
             .get(index)
-            .map_or(("-", self.pos), |c| (c.name.as_str(), c.pos))
+            .map_or(("-", self.pos), |c| (c.name.as_str(), c.match_pos))
     }
 
     /// Every chain, the default chain last.
@@ -84,21 +93,27 @@ pub struct ChainFacts {
     pub name: String,
     /// Where the chain object starts.
     pub pos: Pos,
+    /// Where `filter_chain_match` starts (the chain when it has none).
+    pub match_pos: Pos,
     /// The match as `pc listener` prints it.
     pub chain_match: String,
-    /// The HTTP filters of each HTTP connection manager, each list in order.
-    pub hcms: Vec<Vec<HttpFilterFacts>>,
+    /// The network filters, in order (`is_terminal`: the filter ends the chain).
+    pub network: Vec<FilterFacts>,
+    /// The HTTP filters of each HTTP connection manager, each list in order
+    /// (`is_terminal`: Envoy's router).
+    pub hcms: Vec<Vec<FilterFacts>>,
 }
 
-/// One HTTP filter.
+/// One network or HTTP filter.
 #[derive(Debug, Clone)]
-pub struct HttpFilterFacts {
+pub struct FilterFacts {
     /// Filter name.
     pub name: String,
-    /// Where the filter object starts.
+    /// Where the filter's name (or, without one, the filter object) is.
     pub pos: Pos,
-    /// Envoy's router (the terminal HTTP filter).
-    pub is_router: bool,
+    /// A terminal filter: the HTTP router, or a network filter that ends the chain
+    /// (HTTP connection manager, tcp_proxy, direct_response).
+    pub is_terminal: bool,
     /// How the filter is delivered when it is a Wasm filter.
     pub wasm: Option<WasmFilter>,
     /// The filter takes its config from ECDS.
@@ -112,7 +127,7 @@ pub struct EcdsFacts {
     pub health: EcdsHealth,
     /// Where the ECDS entry of that name starts (the last one, which wins).
     pub entry_pos: Option<Pos>,
-    /// Where the first HTTP filter that references it starts.
+    /// The first filter that references it (else the first listener that does).
     pub first_reference: Option<Pos>,
 }
 
@@ -172,9 +187,15 @@ impl DumpFacts {
                 let first_reference = listeners
                     .iter()
                     .flat_map(|l| l.all_chains())
-                    .flat_map(|c| c.hcms.iter().flatten())
+                    .flat_map(|c| c.network.iter().chain(c.hcms.iter().flatten()))
                     .find(|f| f.ecds && f.name == health.filter)
-                    .map(|f| f.pos);
+                    .map(|f| f.pos)
+                    .or_else(|| {
+                        listeners
+                            .iter()
+                            .find(|l| health.listeners.contains_key(&l.name))
+                            .map(|l| l.pos)
+                    });
                 EcdsFacts {
                     health,
                     entry_pos,
@@ -213,6 +234,19 @@ fn chain_facts(
     pos: &dyn Fn(&RawValue) -> Pos,
 ) -> ChainFacts {
     let chain_pos = spans.and_then(|s| s.chain).map_or(fallback, pos);
+    let at = |span: Option<&FilterSpan<'_>>| span.map_or(chain_pos, |s| pos(s.best()));
+    let network = chain
+        .filters
+        .iter()
+        .enumerate()
+        .map(|(i, f)| FilterFacts {
+            name: f.name.to_string(),
+            pos: at(spans.and_then(|s| s.filters.get(i))),
+            is_terminal: TERMINAL_NETWORK.contains(&f.name.as_ref()),
+            wasm: classify_network(f),
+            ecds: f.config_discovery.is_some(),
+        })
+        .collect();
     let hcms = chain
         .filters
         .iter()
@@ -226,10 +260,10 @@ fn chain_facts(
             hcm.http_filters
                 .iter()
                 .enumerate()
-                .map(|(j, hf)| HttpFilterFacts {
+                .map(|(j, hf)| FilterFacts {
                     name: hf.name.to_string(),
-                    pos: raws.and_then(|r| r.get(j)).map_or(chain_pos, |r| pos(r)),
-                    is_router: hf.name == ROUTER
+                    pos: at(raws.and_then(|r| r.get(j))),
+                    is_terminal: hf.name == ROUTER
                         || hf
                             .typed_config
                             .is_some_and(|t| t.get().contains("filters.http.router.v3.Router")),
@@ -246,7 +280,9 @@ fn chain_facts(
             chain.name.to_string()
         },
         pos: chain_pos,
+        match_pos: spans.and_then(|s| s.chain_match).map_or(chain_pos, pos),
         chain_match: chain_match(chain.filter_chain_match.as_ref()),
+        network,
         hcms,
     }
 }

@@ -26,9 +26,9 @@ fn positions_of_listeners_chains_and_filters() {
     assert_eq!((l.pos.line, l.pos.column), (4, 3));
     assert_eq!((l.chains[0].pos.line, l.chains[0].pos.column), (5, 4));
     let filters = &l.chains[0].hcms[0];
-    assert_eq!((filters[0].pos.line, filters[0].pos.column), (6, 5));
+    assert_eq!((filters[0].pos.line, filters[0].pos.column), (6, 13));
     assert!(filters[0].ecds && filters[0].wasm.is_some());
-    assert!(filters[1].is_router && filters[1].wasm.is_none());
+    assert!(filters[1].is_terminal && filters[1].wasm.is_none());
     assert_eq!(l.default_chain.as_ref().map(|c| c.name.as_str()), Some("-"));
     // Without an ECDS section the filter's state is unknown.
     assert_eq!(

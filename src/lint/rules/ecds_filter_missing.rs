@@ -58,7 +58,7 @@ mod tests {
             r#",{"@type":"type.googleapis.com/envoy.admin.v3.EcdsConfigDump","ecds_filters":[]}"#;
         let found = run_dump(&super::RULE, &dump(empty));
         assert_eq!(found.len(), 1, "{found:#?}");
-        assert_eq!((found[0].line, found[0].column), (3, 45));
+        assert_eq!((found[0].line, found[0].column), (3, 53));
         assert!(
             found[0].message.contains("default/p"),
             "{}",
