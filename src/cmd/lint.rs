@@ -134,9 +134,9 @@ fn load_dump(path: &std::path::Path) -> Result<(SourceFile, DumpFacts), String> 
         text: &text.json,
         from_yaml: text.from_yaml,
     };
-    let facts = DumpFacts::load(&doc, 0).map_err(|e| e.to_string())?;
     let shown = String::from_utf8_lossy(&bytes);
     let shown = shown.strip_prefix('\u{feff}').unwrap_or(&shown).to_string();
+    let facts = DumpFacts::load(&doc, &shown, 0).map_err(|e| e.to_string())?;
     Ok((SourceFile { label, text: shown }, facts))
 }
 

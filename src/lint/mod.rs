@@ -96,7 +96,7 @@ pub(crate) mod test_support {
             text: &text.json,
             from_yaml: text.from_yaml,
         };
-        let facts = dump::DumpFacts::load(&doc, 0).unwrap();
+        let facts = dump::DumpFacts::load(&doc, dump, 0).unwrap();
         let file = SourceFile {
             label: "dump.json".into(),
             text: dump.into(),

@@ -37,6 +37,20 @@ fn lint_dump_golden_per_rule() {
 }
 
 #[test]
+fn lint_dump_yaml_positions() {
+    for rule in [
+        "chain-missing-inspector",
+        "wasm-after-router",
+        "agent-deny-all-stand-in",
+    ] {
+        let dump = format!("testdata/manifests/{rule}/bad.camel.yaml");
+        let out = Test::new(["lint", "--dump", &dump]).run();
+        assert_eq!((out.code, out.stderr.as_str()), (0, ""), "{rule}");
+        assert_golden(&format!("lint/dump-{rule}.camel.text"), &out.stdout);
+    }
+}
+
+#[test]
 fn lint_dump_beside_manifests() {
     let dump = case("chain-missing-inspector", "bad");
     for fmt in ["github", "json"] {

@@ -4,22 +4,21 @@
 //! module only runs them and attaches positions.
 
 pub mod locate;
-
-use serde_json::value::RawValue;
+pub mod position;
 
 use crate::analysis::explain::{Warning, listener_warnings};
 use crate::analysis::listener_rows::chain_match;
 use crate::analysis::wasm_ecds::{EcdsHealth, ecds_health};
 use crate::analysis::wasm_placement::{ProxyKind, chain_sites, classify_network, count_placements};
 use crate::envoy::filter::{HCM_NAME, TCP_PROXY_NAME};
-use crate::envoy::load_error::position_of;
 use crate::envoy::wasm::{self, WasmFilter};
 use crate::envoy::{
     Document, FilterChain, Listener, ListenerState, LoadError, NetworkFilterConfig, Sections,
 };
 use crate::istio::node::Pos;
 
-use locate::{ChainSpans, FilterSpan, listener_spans, offset_in};
+use locate::{ChainSpans, FilterSpan, listener_spans};
+use position::{Locator, Place, Seg, key, parse_path};
 
 /// Name of Envoy's HTTP router filter.
 pub const ROUTER: &str = "envoy.filters.http.router";
@@ -132,37 +131,49 @@ pub struct EcdsFacts {
 }
 
 impl DumpFacts {
-    /// Loads the dump behind `doc` and computes the facts; `file` is its index in the lint
-    /// context's files.
-    pub fn load(doc: &Document<'_>, file: usize) -> Result<DumpFacts, LoadError> {
+    /// Loads the dump behind `doc` and computes the facts; `source` is the file's own text
+    /// (it differs from `doc.text` for YAML dumps), `file` its index in the lint context.
+    pub fn load(doc: &Document<'_>, source: &str, file: usize) -> Result<DumpFacts, LoadError> {
         let dump = doc.load(Sections {
             listeners: true,
             ecds: true,
             bootstrap: true,
         })?;
-        let pos = |raw: &RawValue| position(doc, raw);
+        let loc = Locator::new(doc, source);
         let mut decoded: Vec<(ListenerState, Listener<'_>)> = Vec::new();
         let mut listeners = Vec::new();
         for entry in dump.listeners.iter().flat_map(|s| s.entries.iter()) {
             let listener = doc.listener(entry)?;
             let spans = listener_spans(entry.raw);
-            let chain_facts = |c: &FilterChain<'_>, s: Option<&ChainSpans<'_>>| {
-                chain_facts(c, s, pos(entry.raw), &pos)
+            let here = Place {
+                raw: Some(entry.raw),
+                path: parse_path(&entry.json_path()),
             };
+            let pos = loc.pos(&here).unwrap_or(START);
+            let chains = listener
+                .filter_chains
+                .iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    let s = spans.chains.get(i);
+                    let at = here.child(
+                        s.and_then(|s| s.chain),
+                        &[key("filter_chains"), Seg::Index(i)],
+                    );
+                    chain_facts(c, s, &at, &loc, pos)
+                })
+                .collect();
+            let default_chain = listener.default_filter_chain.as_ref().map(|c| {
+                let s = spans.default_chain.as_ref();
+                let at = here.child(s.and_then(|s| s.chain), &[key("default_filter_chain")]);
+                chain_facts(c, s, &at, &loc, pos)
+            });
             listeners.push(ListenerFacts {
                 name: listener.name.to_string(),
                 state: entry.state,
-                pos: pos(entry.raw),
-                chains: listener
-                    .filter_chains
-                    .iter()
-                    .enumerate()
-                    .map(|(i, c)| chain_facts(c, spans.chains.get(i)))
-                    .collect(),
-                default_chain: listener
-                    .default_filter_chain
-                    .as_ref()
-                    .map(|c| chain_facts(c, spans.default_chain.as_ref())),
+                pos,
+                chains,
+                default_chain,
                 uses_matcher: listener.filter_chain_matcher.is_some(),
                 warnings: listener_warnings(&listener),
             });
@@ -183,7 +194,7 @@ impl DumpFacts {
                     .flatten()
                     .rev()
                     .find(|e| e.name == health.filter.as_str())
-                    .map(|e| pos(e.raw));
+                    .and_then(|e| loc.ecds_entry(&health.filter, e.raw));
                 let first_reference = listeners
                     .iter()
                     .flat_map(|l| l.all_chains())
@@ -212,67 +223,68 @@ impl DumpFacts {
     }
 }
 
-/// Line and column of `raw` in the file; 1:1 for YAML input, whose JSON offsets mean
-/// nothing in the file the user has.
-fn position(doc: &Document<'_>, raw: &RawValue) -> Pos {
-    match offset_in(doc.text, raw).filter(|_| !doc.from_yaml) {
-        Some(offset) => {
-            let p = position_of(doc.text, offset);
-            Pos {
-                line: p.line,
-                column: p.column,
-            }
-        }
-        None => Pos { line: 1, column: 1 },
-    }
-}
+/// Where findings go when nothing better is known.
+const START: Pos = Pos { line: 1, column: 1 };
 
 fn chain_facts(
     chain: &FilterChain<'_>,
     spans: Option<&ChainSpans<'_>>,
+    here: &Place<'_>,
+    loc: &Locator<'_>,
     fallback: Pos,
-    pos: &dyn Fn(&RawValue) -> Pos,
 ) -> ChainFacts {
-    let chain_pos = spans.and_then(|s| s.chain).map_or(fallback, pos);
-    let at = |span: Option<&FilterSpan<'_>>| span.map_or(chain_pos, |s| pos(s.best()));
-    let network = chain
-        .filters
-        .iter()
-        .enumerate()
-        .map(|(i, f)| FilterFacts {
+    let chain_pos = loc.pos(here).unwrap_or(fallback);
+    let at = |span: Option<&FilterSpan<'_>>, steps: &[Seg]| {
+        let place = here.child(span.map(FilterSpan::best), steps);
+        loc.pos(&place).unwrap_or(chain_pos)
+    };
+    let filter_steps = |i: usize| vec![key("filters"), Seg::Index(i)];
+    let mut network = Vec::new();
+    let mut hcms = Vec::new();
+    for (i, f) in chain.filters.iter().enumerate() {
+        let mut steps = filter_steps(i);
+        steps.push(key("name"));
+        network.push(FilterFacts {
             name: f.name.to_string(),
-            pos: at(spans.and_then(|s| s.filters.get(i))),
+            pos: at(spans.and_then(|s| s.filters.get(i)), &steps),
             is_terminal: TERMINAL_NETWORK.contains(&f.name.as_ref()),
             wasm: classify_network(f),
             ecds: f.config_discovery.is_some(),
-        })
-        .collect();
-    let hcms = chain
-        .filters
-        .iter()
-        .filter_map(|f| match &f.config {
-            NetworkFilterConfig::HttpConnectionManager(h) => Some(h),
-            _ => None,
-        })
-        .enumerate()
-        .map(|(k, hcm)| {
-            let raws = spans.and_then(|s| s.hcms.get(k));
-            hcm.http_filters
-                .iter()
-                .enumerate()
-                .map(|(j, hf)| FilterFacts {
+        });
+        let NetworkFilterConfig::HttpConnectionManager(hcm) = &f.config else {
+            continue;
+        };
+        let raws = spans.and_then(|s| s.hcms.get(hcms.len()));
+        let list = hcm
+            .http_filters
+            .iter()
+            .enumerate()
+            .map(|(j, hf)| {
+                let mut steps = filter_steps(i);
+                steps.extend([
+                    key("typed_config"),
+                    key("http_filters"),
+                    Seg::Index(j),
+                    key("name"),
+                ]);
+                FilterFacts {
                     name: hf.name.to_string(),
-                    pos: at(raws.and_then(|r| r.get(j))),
+                    pos: at(raws.and_then(|r| r.get(j)), &steps),
                     is_terminal: hf.name == ROUTER
                         || hf
                             .typed_config
                             .is_some_and(|t| t.get().contains("filters.http.router.v3.Router")),
                     wasm: wasm::classify(hf),
                     ecds: hf.config_discovery.is_some(),
-                })
-                .collect()
-        })
-        .collect();
+                }
+            })
+            .collect();
+        hcms.push(list);
+    }
+    let match_place = here.child(
+        spans.and_then(|s| s.chain_match),
+        &[key("filter_chain_match")],
+    );
     ChainFacts {
         name: if chain.name.is_empty() {
             "-".into()
@@ -280,7 +292,7 @@ fn chain_facts(
             chain.name.to_string()
         },
         pos: chain_pos,
-        match_pos: spans.and_then(|s| s.chain_match).map_or(chain_pos, pos),
+        match_pos: loc.pos(&match_place).unwrap_or(chain_pos),
         chain_match: chain_match(chain.filter_chain_match.as_ref()),
         network,
         hcms,

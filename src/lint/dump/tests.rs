@@ -6,7 +6,7 @@ fn facts(text: &str) -> DumpFacts {
         text,
         from_yaml: false,
     };
-    DumpFacts::load(&doc, 0).unwrap()
+    DumpFacts::load(&doc, text, 0).unwrap()
 }
 
 #[test]
@@ -39,12 +39,17 @@ fn positions_of_listeners_chains_and_filters() {
 }
 
 #[test]
-fn yaml_positions_fall_back_to_the_start() {
+fn yaml_positions_follow_the_path() {
     let doc = Document {
         label: "d.yaml",
         text: r#"[{"name":"l","filter_chains":[{"name":"c"}]}]"#,
         from_yaml: true,
     };
-    let f = DumpFacts::load(&doc, 0).unwrap();
-    assert_eq!(f.listeners[0].chains[0].pos, Pos { line: 1, column: 1 });
+    // Not the YAML the JSON came from: nothing to follow, so the start of the file.
+    let f = DumpFacts::load(&doc, "[]", 0).unwrap();
+    assert_eq!(f.listeners[0].chains[0].pos, START);
+    let yaml = "- name: l\n  filter_chains:\n  - name: c\n";
+    let f = DumpFacts::load(&doc, yaml, 0).unwrap();
+    assert_eq!(f.listeners[0].pos, Pos { line: 1, column: 3 });
+    assert_eq!(f.listeners[0].chains[0].pos, Pos { line: 3, column: 5 });
 }
