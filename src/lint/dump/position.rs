@@ -128,13 +128,12 @@ impl<'t> Locator<'t> {
             .iter()
             .filter_map(|c| field(c, "ecds_filters"))
             .flat_map(|list| list.items())
-            .filter(|e| {
+            .rfind(|e| {
                 field(e, "ecds_filter")
                     .and_then(|f| f.get("name"))
                     .and_then(Node::as_scalar)
                     == Some(name)
             })
-            .next_back()
             .map(|e| e.pos)
     }
 }
