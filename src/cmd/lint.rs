@@ -27,6 +27,9 @@ pub enum LintError {
     /// A `--crd` file that is unreadable, holds no CRD, or has rules that do not compile.
     #[error("{0}")]
     Crd(String),
+    /// PATH `-` and `--dump -` both want stdin.
+    #[error("PATH '-' and --dump '-' cannot both read stdin")]
+    StdinTwice,
     /// Neither PATH nor --dump given.
     #[error("lint requires at least one PATH, '-' for stdin, or --dump")]
     NoInput,
@@ -38,6 +41,10 @@ pub fn run(args: &LintArgs, color: bool, out: &mut dyn Write) -> Result<ExitCode
     if args.list_rules {
         list_rules(&rules, out)?;
         return Ok(ExitCode::Ok);
+    }
+    let stdin = std::path::Path::new("-");
+    if args.dump.as_deref() == Some(stdin) && args.paths.iter().any(|p| p == stdin) {
+        return Err(LintError::StdinTwice.into());
     }
     if args.paths.is_empty() && args.dump.is_none() {
         return Err(LintError::NoInput.into());

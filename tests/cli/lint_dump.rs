@@ -106,6 +106,22 @@ fn lint_dump_unreadable_still_reports_manifests() {
         "{}",
         out.stderr
     );
+    let out = Test::new(["lint", "--dump", "testdata/dumps/garbage.bin"]).run();
+    assert_eq!(
+        (out.code, out.stderr.as_str()),
+        (
+            2,
+            "meshscope: error: testdata/dumps/garbage.bin: not a text file (binary data at byte 0)\n"
+        )
+    );
+    let out = Test::new(["lint", "-", "--dump", "-"]).run();
+    assert_eq!(
+        (out.code, out.stderr.as_str()),
+        (
+            2,
+            "meshscope: error: PATH '-' and --dump '-' cannot both read stdin\n"
+        )
+    );
     let out = Test::new(["lint", "--dump", "no/such.json"]).run();
     assert_eq!(out.code, 2);
     assert_eq!(
