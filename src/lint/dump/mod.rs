@@ -15,10 +15,9 @@ use crate::envoy::wasm::{self, WasmFilter};
 use crate::envoy::{
     Document, FilterChain, Listener, ListenerState, LoadError, NetworkFilterConfig, Sections,
 };
-use crate::istio::node::Pos;
 
 use locate::{ChainSpans, FilterSpan, listener_spans};
-use position::{Locator, Place, Seg, key, parse_path};
+use position::{Locator, Place, Seg, Spot, key, parse_path};
 
 /// Name of Envoy's HTTP router filter.
 pub const ROUTER: &str = "envoy.filters.http.router";
@@ -51,7 +50,7 @@ pub struct ListenerFacts {
     /// Active, warming or draining.
     pub state: ListenerState,
     /// Where the listener object starts.
-    pub pos: Pos,
+    pub pos: Spot,
     /// `filter_chains` in order (the indexes [`Warning`]s use).
     pub chains: Vec<ChainFacts>,
     /// The default chain.
@@ -73,7 +72,7 @@ impl ListenerFacts {
 
     /// `filter_chains[index]`'s name and the position of its match, or the listener's
     /// position when the index is out of range.
-    pub fn chain(&self, index: usize) -> (&str, Pos) {
+    pub fn chain(&self, index: usize) -> (&str, Spot) {
         self.chains
             .get(index)
             .map_or(("-", self.pos), |c| (c.name.as_str(), c.match_pos))
@@ -91,9 +90,9 @@ pub struct ChainFacts {
     /// Chain name, `-` when empty.
     pub name: String,
     /// Where the chain object starts.
-    pub pos: Pos,
+    pub pos: Spot,
     /// Where `filter_chain_match` starts (the chain when it has none).
-    pub match_pos: Pos,
+    pub match_pos: Spot,
     /// The match as `pc listener` prints it.
     pub chain_match: String,
     /// The network filters, in order (`is_terminal`: the filter ends the chain).
@@ -109,7 +108,7 @@ pub struct FilterFacts {
     /// Filter name.
     pub name: String,
     /// Where the filter's name (or, without one, the filter object) is.
-    pub pos: Pos,
+    pub pos: Spot,
     /// A terminal filter: the HTTP router, or a network filter that ends the chain
     /// (HTTP connection manager, tcp_proxy, direct_response).
     pub is_terminal: bool,
@@ -125,9 +124,9 @@ pub struct EcdsFacts {
     /// wasm count's ECDS health.
     pub health: EcdsHealth,
     /// Where the ECDS entry of that name starts (the last one, which wins).
-    pub entry_pos: Option<Pos>,
+    pub entry_pos: Option<Spot>,
     /// The first filter that references it (else the first listener that does).
-    pub first_reference: Option<Pos>,
+    pub first_reference: Option<Spot>,
 }
 
 impl DumpFacts {
@@ -223,15 +222,14 @@ impl DumpFacts {
     }
 }
 
-/// Where findings go when nothing better is known.
-const START: Pos = Pos { line: 1, column: 1 };
+const START: Spot = Spot::START;
 
 fn chain_facts(
     chain: &FilterChain<'_>,
     spans: Option<&ChainSpans<'_>>,
     here: &Place<'_>,
     loc: &Locator<'_>,
-    fallback: Pos,
+    fallback: Spot,
 ) -> ChainFacts {
     let chain_pos = loc.pos(here).unwrap_or(fallback);
     let at = |span: Option<&FilterSpan<'_>>, steps: &[Seg]| {

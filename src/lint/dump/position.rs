@@ -10,6 +10,36 @@ use crate::envoy::Document;
 use crate::envoy::load_error::position_of;
 use crate::istio::node::{Node, Pos, parse_documents};
 
+/// Where something is in the dump file: a byte offset into a JSON dump (turned into a line
+/// and column only when a finding is reported: a big dump has thousands of places), or the
+/// position found in a YAML dump.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Spot {
+    /// Byte offset in the file's text.
+    Offset(usize),
+    /// Line and column.
+    At(Pos),
+}
+
+impl Spot {
+    /// The start of the file, where findings go when nothing better is known.
+    pub const START: Spot = Spot::At(Pos { line: 1, column: 1 });
+
+    /// Line and column in `text`, the dump file's text.
+    pub fn resolve(self, text: &str) -> Pos {
+        match self {
+            Spot::At(p) => p,
+            Spot::Offset(o) => {
+                let p = position_of(text, o);
+                Pos {
+                    line: p.line,
+                    column: p.column,
+                }
+            }
+        }
+    }
+}
+
 /// One step of a path into the dump.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Seg {
@@ -101,21 +131,16 @@ impl<'t> Locator<'t> {
     }
 
     /// Where `place` is, when it can be told.
-    pub fn pos(&self, place: &Place<'_>) -> Option<Pos> {
+    pub fn pos(&self, place: &Place<'_>) -> Option<Spot> {
         if self.from_yaml {
             let root = self.yaml.as_ref()?;
-            return follow(root, &place.path).map(|n| n.pos);
+            return follow(root, &place.path).map(|n| Spot::At(n.pos));
         }
-        let offset = offset_in(self.text, place.raw?)?;
-        let p = position_of(self.text, offset);
-        Some(Pos {
-            line: p.line,
-            column: p.column,
-        })
+        offset_in(self.text, place.raw?).map(Spot::Offset)
     }
 
     /// Where the last ECDS entry named `name` is (YAML dumps; JSON dumps use its raw).
-    pub fn ecds_entry(&self, name: &str, raw: &RawValue) -> Option<Pos> {
+    pub fn ecds_entry(&self, name: &str, raw: &RawValue) -> Option<Spot> {
         if !self.from_yaml {
             return self.pos(&Place {
                 raw: Some(raw),
@@ -134,7 +159,7 @@ impl<'t> Locator<'t> {
                     .and_then(Node::as_scalar)
                     == Some(name)
             })
-            .map(|e| e.pos)
+            .map(|e| Spot::At(e.pos))
     }
 }
 
@@ -184,6 +209,6 @@ mod tests {
             raw: None,
             path: parse_path("[0].filter_chains[1].filter_chain_match"),
         };
-        assert_eq!(loc.pos(&place), Some(Pos { line: 6, column: 7 }));
+        assert_eq!(loc.pos(&place), Some(Spot::At(Pos { line: 6, column: 7 })));
     }
 }

@@ -1,4 +1,5 @@
 use super::*;
+use crate::istio::node::Pos;
 
 fn facts(text: &str) -> DumpFacts {
     let doc = Document {
@@ -23,10 +24,14 @@ fn positions_of_listeners_chains_and_filters() {
     assert!(!f.ecds_section);
     let l = &f.listeners[0];
     assert_eq!(l.label(), "l (warming)");
-    assert_eq!((l.pos.line, l.pos.column), (4, 3));
-    assert_eq!((l.chains[0].pos.line, l.chains[0].pos.column), (5, 4));
+    let at = |s: Spot| {
+        let p = s.resolve(text);
+        (p.line, p.column)
+    };
+    assert_eq!(at(l.pos), (4, 3));
+    assert_eq!(at(l.chains[0].pos), (5, 4));
     let filters = &l.chains[0].hcms[0];
-    assert_eq!((filters[0].pos.line, filters[0].pos.column), (6, 13));
+    assert_eq!(at(filters[0].pos), (6, 13));
     assert!(filters[0].ecds && filters[0].wasm.is_some());
     assert!(filters[1].is_terminal && filters[1].wasm.is_none());
     assert_eq!(l.default_chain.as_ref().map(|c| c.name.as_str()), Some("-"));
@@ -50,6 +55,9 @@ fn yaml_positions_follow_the_path() {
     assert_eq!(f.listeners[0].chains[0].pos, START);
     let yaml = "- name: l\n  filter_chains:\n  - name: c\n";
     let f = DumpFacts::load(&doc, yaml, 0).unwrap();
-    assert_eq!(f.listeners[0].pos, Pos { line: 1, column: 3 });
-    assert_eq!(f.listeners[0].chains[0].pos, Pos { line: 3, column: 5 });
+    assert_eq!(f.listeners[0].pos, Spot::At(Pos { line: 1, column: 3 }));
+    assert_eq!(
+        f.listeners[0].chains[0].pos,
+        Spot::At(Pos { line: 3, column: 5 })
+    );
 }

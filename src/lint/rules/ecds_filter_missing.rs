@@ -2,7 +2,7 @@
 
 use super::{Context, Rule, Sink};
 use crate::analysis::wasm_ecds::{EcdsState, ecds_verdicts};
-use crate::istio::node::Pos;
+use crate::lint::dump::position::Spot;
 use crate::lint::finding::Severity;
 
 /// The rule.
@@ -29,7 +29,7 @@ pub fn check(ctx: &Context, sink: &mut Sink<'_>) {
     {
         for v in ecds_verdicts(std::slice::from_ref(&e.health)) {
             sink.report_in_dump(
-                e.first_reference.unwrap_or(Pos { line: 1, column: 1 }),
+                e.first_reference.unwrap_or(Spot::START),
                 format!(
                     "ECDS filter {:?} (plugin {}) is {}",
                     e.health.filter, v.plugin, v.detail

@@ -31,6 +31,7 @@ mod webhook_warning;
 mod yaml11_boolean;
 
 use crate::istio::node::Pos;
+use crate::lint::dump::position::Spot;
 
 use super::context::Context;
 use super::finding::{Finding, Severity};
@@ -110,14 +111,14 @@ impl<'a> Sink<'a> {
     }
 
     /// Reports a finding in the `--dump` file at `pos` (no resource: no inline suppression).
-    pub fn report_in_dump(&mut self, pos: Pos, message: impl Into<String>) {
-        let path = self
+    pub fn report_in_dump(&mut self, spot: Spot, message: impl Into<String>) {
+        let file = self
             .ctx
             .dump
             .as_ref()
-            .and_then(|d| self.ctx.files.get(d.file))
-            .map(|f| f.label.clone())
-            .unwrap_or_default();
+            .and_then(|d| self.ctx.files.get(d.file));
+        let path = file.map(|f| f.label.clone()).unwrap_or_default();
+        let pos = spot.resolve(file.map_or("", |f| f.text.as_str()));
         self.findings.push(Finding {
             code: self.rule.code,
             name: self.rule.name,
