@@ -136,7 +136,7 @@ fn lint_dump_from_stdin_and_yaml() {
         std::fs::read_to_string(crate::support::root().join(case("wasm-after-router", "bad")))
             .unwrap();
     let out = Test::new(["lint", "--dump", "-", "-o", "github"])
-        .stdin(text)
+        .stdin(text.clone())
         .run();
     assert!(
         out.stdout
@@ -144,6 +144,12 @@ fn lint_dump_from_stdin_and_yaml() {
         "{}",
         out.stdout
     );
+    // A minified dump is one line: the text report shows a window around the column.
+    let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let out = Test::new(["lint", "--dump", "-"])
+        .stdin(value.to_string())
+        .run();
+    assert_golden("lint/dump-minified.text", &out.stdout);
     // Istio's own dumps are clean, YAML included.
     for dump in [
         "testdata/dumps/istio-current-permissive.camel.yaml",
