@@ -1,5 +1,5 @@
 //! What the config-dump rules (MS3xxx) read: one `--dump`, reduced to owned facts with the
-//! position of each listener, chain and HTTP filter, so the lint context can outlive the
+//! position of each listener, chain and filter, so the lint context can outlive the
 //! text. The analyses are explain's (chain warnings) and wasm count's (ECDS health); this
 //! module only runs them and attaches positions.
 

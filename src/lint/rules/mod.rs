@@ -219,7 +219,7 @@ mod tests {
     }
 
     #[test]
-    fn dump_cases_trigger_only_their_own_rule_when_bad() {
+    fn dump_bad_triggers_and_good_is_clean() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/manifests");
         for r in RULES.iter().filter(|r| r.is_dump_rule()) {
             let [bad, good] = cases(r);
