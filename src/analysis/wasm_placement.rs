@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::listener_rows::chain_match;
-use crate::envoy::filter::{HttpFilter, NetworkFilterConfig};
+use crate::envoy::filter::{HttpFilter, NetworkFilter, NetworkFilterConfig};
 use crate::envoy::wasm::{self, WasmFilter};
 use crate::envoy::{FilterChain, Listener, ListenerState, TrafficDirection};
 use crate::istio::{NamingScheme, PluginRef};
@@ -174,22 +174,10 @@ fn site_of(
         .map(|m| m.transport_protocol.to_string())
         .filter(|t| !t.is_empty())
         .unwrap_or_else(|| "any".into());
-    // Network filters go through the same classifier as HTTP filters: same fields.
     let network: Vec<(String, Option<WasmFilter>)> = c
         .filters
         .iter()
-        .map(|f| {
-            let as_http = HttpFilter {
-                name: f.name.clone(),
-                typed_config: match f.config {
-                    NetworkFilterConfig::Other(raw) => Some(raw),
-                    _ => None,
-                },
-                config_discovery: f.config_discovery.clone(),
-                ..HttpFilter::default()
-            };
-            (f.name.to_string(), wasm::classify(&as_http))
-        })
+        .map(|f| (f.name.to_string(), classify_network(f)))
         .collect();
     let mut filters = collect(&network, FilterLevel::Network);
     let mut has_hcm = false;
@@ -225,6 +213,20 @@ fn site_of(
         is_blackhole,
         filters,
     }
+}
+
+/// Classifies a network filter as [`wasm::classify`] does HTTP filters (same fields).
+pub fn classify_network(f: &NetworkFilter<'_>) -> Option<WasmFilter> {
+    let as_http = HttpFilter {
+        name: f.name.clone(),
+        typed_config: match f.config {
+            NetworkFilterConfig::Other(raw) => Some(raw),
+            _ => None,
+        },
+        config_discovery: f.config_discovery.clone(),
+        ..HttpFilter::default()
+    };
+    wasm::classify(&as_http)
 }
 
 fn collect(list: &[(String, Option<WasmFilter>)], level: FilterLevel) -> Vec<SiteFilter> {

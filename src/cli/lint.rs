@@ -16,14 +16,20 @@ pub const ISTIO_MINORS: (u32, u32) = (12, 30);
     meshscope lint manifests/\n  \
     meshscope lint plugin.yaml --istio-version 1.22 -o sarif > lint.sarif\n  \
     kubectl get wasmplugins,peerauthentications -A -o yaml | meshscope lint -\n  \
-    meshscope lint --list-rules\n\n\
+    meshscope lint --list-rules\n  \
+    meshscope lint manifests/ --dump config_dump.json\n\n\
     Exit status: 0 no findings at or above --fail-on, 1 some, 2 an input could not be read or parsed\n\
     (every other input is still checked and reported).\n\
-    Suppress rules on one resource with the annotation meshscope.io/ignore: MS1001,MS1002")]
+    Suppress rules on one resource with the annotation meshscope.io/ignore: MS1001,MS1002;\n\
+    config-dump findings (MS3xxx) have no resource: use --disable.")]
 pub struct LintArgs {
     /// Files or directories (searched recursively for *.yaml, *.yml, *.json); '-' reads stdin.
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
+
+    /// Also check this Envoy config dump (JSON or YAML; '-' reads stdin) with the MS3xxx rules.
+    #[arg(long, value_name = "DUMP")]
+    pub dump: Option<PathBuf>,
 
     /// Exit 1 when a finding at or above this severity is reported.
     #[arg(long, value_enum, default_value_t = Severity::Error, value_name = "SEVERITY")]

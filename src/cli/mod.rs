@@ -43,7 +43,7 @@ pub enum Command {
     /// Explain each filter chain in plain words, and simulate Envoy's chain selection.
     Explain(Box<ExplainArgs>),
 
-    /// Preflight checks of WasmPlugin, TrafficExtension and PeerAuthentication manifests (no cluster).
+    /// Preflight checks of WasmPlugin, TrafficExtension and PeerAuthentication manifests, and of a config dump with --dump (no cluster).
     Lint(Box<LintArgs>),
 
     /// Wasm filters on Envoy proxies: placements, and the WasmPlugins behind them.

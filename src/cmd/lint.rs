@@ -5,9 +5,11 @@
 use std::io::Write;
 
 use crate::cli::LintArgs;
+use crate::envoy::Document;
 use crate::error::{Error, ExitCode};
 use crate::istio::crd::crd_of;
 use crate::istio::manifest::{Resource, resources_of};
+use crate::lint::dump::DumpFacts;
 use crate::lint::validate::crd::{CompiledCrd, compile};
 use crate::lint::{self, Context, SourceFile, report};
 use crate::render::sanitize::sanitize;
@@ -25,8 +27,11 @@ pub enum LintError {
     /// A `--crd` file that is unreadable, holds no CRD, or has rules that do not compile.
     #[error("{0}")]
     Crd(String),
-    /// No PATH given.
-    #[error("lint requires at least one PATH, or '-' for stdin")]
+    /// PATH `-` and `--dump -` both want stdin.
+    #[error("PATH '-' and --dump '-' cannot both read stdin")]
+    StdinTwice,
+    /// Neither PATH nor --dump given.
+    #[error("lint requires at least one PATH, '-' for stdin, or --dump")]
     NoInput,
 }
 
@@ -37,7 +42,11 @@ pub fn run(args: &LintArgs, color: bool, out: &mut dyn Write) -> Result<ExitCode
         list_rules(&rules, out)?;
         return Ok(ExitCode::Ok);
     }
-    if args.paths.is_empty() {
+    let stdin = std::path::Path::new("-");
+    if args.dump.as_deref() == Some(stdin) && args.paths.iter().any(|p| p == stdin) {
+        return Err(LintError::StdinTwice.into());
+    }
+    if args.paths.is_empty() && args.dump.is_none() {
         return Err(LintError::NoInput.into());
     }
     let crds = args
@@ -76,6 +85,16 @@ pub fn run(args: &LintArgs, color: bool, out: &mut dyn Write) -> Result<ExitCode
         &args.root_namespace,
         &crds,
     );
+    let ctx = match &args.dump {
+        Some(path) => match load_dump(path) {
+            Ok((file, facts)) => ctx.with_dump(file, facts),
+            Err(message) => {
+                errors.push(message);
+                ctx
+            }
+        },
+        None => ctx,
+    };
     let findings = lint::lint(&ctx, &rules);
     report::write(args.output, &findings, &ctx.files, &rules, color, out)?;
     if !errors.is_empty() {
@@ -111,6 +130,21 @@ fn load(path: &std::path::Path, index: usize) -> Result<(SourceFile, Vec<Resourc
         )
     })?;
     Ok((SourceFile { label, text }, found))
+}
+
+/// Reads and loads the `--dump` file; the error is the line to print.
+fn load_dump(path: &std::path::Path) -> Result<(SourceFile, DumpFacts), String> {
+    let (label, bytes) = source::read_input(path).map_err(|e| e.to_string())?;
+    let text = source::to_json_text(&label, &bytes).map_err(|e| e.to_string())?;
+    let doc = Document {
+        label: &label,
+        text: &text.json,
+        from_yaml: text.from_yaml,
+    };
+    let shown = String::from_utf8_lossy(&bytes);
+    let shown = shown.strip_prefix('\u{feff}').unwrap_or(&shown).to_string();
+    let facts = DumpFacts::load(&doc, &shown, 0).map_err(|e| e.to_string())?;
+    Ok((SourceFile { label, text: shown }, facts))
 }
 
 /// Reads the CRDs in one `--crd` file and compiles their schemas and rules.

@@ -7,6 +7,7 @@ use crate::istio::manifest::Resource;
 use crate::istio::node::Node;
 use crate::istio::workload::{Service, Workload, service_of, workload_of};
 
+use super::dump::DumpFacts;
 use super::validate::crd::CompiledCrd;
 use super::validate::{IstioKind, Violation, istio_kind, validate_with};
 
@@ -36,6 +37,8 @@ pub struct Context {
     pub services: Vec<Service>,
     /// Schema/CEL/webhook violations per resource index.
     pub violations: Vec<(usize, Violation)>,
+    /// The `--dump` config dump, for the MS3xxx rules (they stay silent without one).
+    pub dump: Option<DumpFacts>,
 }
 
 impl Context {
@@ -71,7 +74,16 @@ impl Context {
             workloads,
             services,
             violations,
+            dump: None,
         }
+    }
+
+    /// Adds the `--dump` file (its text, for carets) and its facts, pointing the facts at it.
+    pub fn with_dump(mut self, file: SourceFile, mut facts: DumpFacts) -> Self {
+        facts.file = self.files.len();
+        self.files.push(file);
+        self.dump = Some(facts);
+        self
     }
 
     /// Resources of one validated kind, with their index and spec.

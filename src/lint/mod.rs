@@ -1,10 +1,12 @@
 //! `meshscope lint`: preflight checks of WasmPlugin, TrafficExtension and PeerAuthentication
 //! manifests. Validation (what Istio rejects, per release) lives in [`validate`]; each rule
 //! in [`rules`] turns part of it, or a semantic check, into [`Finding`]s; [`report`] renders.
+//! With `--dump`, [`dump`] reduces a config dump to the facts the MS3xxx rules read.
 //!
 //! No I/O here: `cmd/lint.rs` reads files and builds the [`Context`].
 
 pub mod context;
+pub mod dump;
 pub mod finding;
 pub mod report;
 pub mod rules;
@@ -83,6 +85,23 @@ pub(crate) mod test_support {
             text: yaml.into(),
         }];
         let ctx = Context::new(files, resources, version, "istio-system");
+        lint(&ctx, &[rule])
+    }
+
+    /// Lints one JSON or YAML config dump with one rule.
+    pub fn run_dump(rule: &'static Rule, dump: &str) -> Vec<Finding> {
+        let text = crate::source::to_json_text("dump.json", dump.as_bytes()).unwrap();
+        let doc = crate::envoy::Document {
+            label: "dump.json",
+            text: &text.json,
+            from_yaml: text.from_yaml,
+        };
+        let facts = dump::DumpFacts::load(&doc, dump, 0).unwrap();
+        let file = SourceFile {
+            label: "dump.json".into(),
+            text: dump.into(),
+        };
+        let ctx = Context::new(Vec::new(), Vec::new(), 30, "istio-system").with_dump(file, facts);
         lint(&ctx, &[rule])
     }
 

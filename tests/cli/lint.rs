@@ -227,7 +227,7 @@ fn error_lines() {
         (out.code, out.stderr.as_str()),
         (
             2,
-            "meshscope: error: lint requires at least one PATH, or '-' for stdin\n"
+            "meshscope: error: lint requires at least one PATH, '-' for stdin, or --dump\n"
         )
     );
     let out = Test::new(["lint", "-"]).stdin(vec![0xff_u8]).run();

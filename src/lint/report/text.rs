@@ -20,6 +20,30 @@ impl Paint {
     }
 }
 
+/// Longest source line shown whole; longer ones (a minified JSON dump is one line) are cut
+/// to a window around the column.
+const MAX_LINE: usize = 160;
+
+/// The part of `line` to show, and the column within it.
+fn excerpt(line: &str, column: usize) -> (String, usize) {
+    let chars: Vec<char> = line.chars().collect();
+    if chars.len() <= MAX_LINE {
+        return (line.to_string(), column);
+    }
+    let at = column.saturating_sub(1).min(chars.len());
+    let start = at.saturating_sub(MAX_LINE / 3);
+    let end = (start + MAX_LINE).min(chars.len());
+    let mut shown = String::new();
+    if start > 0 {
+        shown.push('…');
+    }
+    shown.extend(&chars[start..end]);
+    if end < chars.len() {
+        shown.push('…');
+    }
+    (shown, at - start + 1 + usize::from(start > 0))
+}
+
 /// Writes the text report.
 pub fn write(
     findings: &[Finding],
@@ -56,13 +80,14 @@ pub fn write(
             .find(|s| s.label == f.path)
             .and_then(|s| s.text.lines().nth(f.line.saturating_sub(1)));
         if let Some(line) = source {
+            let (line, column) = excerpt(line, f.column);
             let gutter = f.line.to_string();
             let pad = " ".repeat(gutter.len());
             writeln!(out, "  {pad} |")?;
-            writeln!(out, "  {gutter} | {}", sanitize(line))?;
+            writeln!(out, "  {gutter} | {}", sanitize(&line))?;
             let caret_at: String = line
                 .chars()
-                .take(f.column.saturating_sub(1))
+                .take(column.saturating_sub(1))
                 .map(|c| if c == '\t' { '\t' } else { ' ' })
                 .collect();
             writeln!(out, "  {pad} | {caret_at}{}", p.paint(code, "^"))?;
@@ -79,5 +104,17 @@ pub fn write(
             "{} error(s), {} warning(s), {} info",
             s.errors, s.warnings, s.info
         )
+    }
+}
+
+#[cfg(test)]
+mod excerpt_tests {
+    #[test]
+    fn long_lines_are_cut_around_the_column() {
+        let line = format!("{}X{}", "a".repeat(500), "b".repeat(500));
+        let (shown, column) = super::excerpt(&line, 501);
+        assert!(shown.starts_with('…') && shown.ends_with('…'));
+        assert_eq!(shown.chars().nth(column - 1), Some('X'));
+        assert_eq!(super::excerpt("short", 3), ("short".to_string(), 3));
     }
 }

@@ -1,9 +1,16 @@
 //! The rule registry. One rule per file: each exports `RULE` (code, name, severity, summary,
 //! hint, docs) and `check(ctx, sink)`. Codes are stable forever: never renumber or reuse.
+//! Ranges: MS0xxx validation, MS1xxx WasmPlugin/TrafficExtension, MS2xxx PeerAuthentication,
+//! MS3xxx config dump (`--dump`).
 
+mod agent_deny_all_stand_in;
+mod chain_missing_inspector;
+mod chain_never_selected;
 mod crd_cel;
 mod crd_schema;
+mod duplicate_chain_match;
 mod duplicate_namespace_peer_authentication;
+mod ecds_filter_missing;
 mod fail_open_security_phase;
 mod oci_latest_without_sha256;
 mod port_level_service_port;
@@ -17,12 +24,14 @@ mod server_mode_on_gateway;
 mod sha256_digest_mismatch;
 mod unknown_in_version;
 mod unset_priority_after_negative;
+mod wasm_after_router;
 mod weaker_than_mesh_strict;
 mod webhook;
 mod webhook_warning;
 mod yaml11_boolean;
 
 use crate::istio::node::Pos;
+use crate::lint::dump::position::Spot;
 
 use super::context::Context;
 use super::finding::{Finding, Severity};
@@ -47,6 +56,13 @@ pub struct Rule {
     pub check: fn(&Context, &mut Sink<'_>),
 }
 
+impl Rule {
+    /// Config-dump rules (MS3xxx) read `--dump`, not the manifests.
+    pub fn is_dump_rule(&self) -> bool {
+        self.code.starts_with("MS3")
+    }
+}
+
 /// Every rule, sorted by code.
 pub static RULES: &[&Rule] = &[
     &crd_schema::RULE,
@@ -69,6 +85,12 @@ pub static RULES: &[&Rule] = &[
     &duplicate_namespace_peer_authentication::RULE,
     &root_namespace_selector::RULE,
     &weaker_than_mesh_strict::RULE,
+    &wasm_after_router::RULE,
+    &ecds_filter_missing::RULE,
+    &agent_deny_all_stand_in::RULE,
+    &chain_missing_inspector::RULE,
+    &duplicate_chain_match::RULE,
+    &chain_never_selected::RULE,
 ];
 
 /// Collects one rule's findings.
@@ -86,6 +108,28 @@ impl<'a> Sink<'a> {
             ctx,
             findings,
         }
+    }
+
+    /// Reports a finding in the `--dump` file at `pos` (no resource: no inline suppression).
+    pub fn report_in_dump(&mut self, spot: Spot, message: impl Into<String>) {
+        let file = self
+            .ctx
+            .dump
+            .as_ref()
+            .and_then(|d| self.ctx.files.get(d.file));
+        let path = file.map(|f| f.label.clone()).unwrap_or_default();
+        let pos = spot.resolve(file.map_or("", |f| f.text.as_str()));
+        self.findings.push(Finding {
+            code: self.rule.code,
+            name: self.rule.name,
+            severity: self.rule.severity,
+            path,
+            line: pos.line,
+            column: pos.column,
+            message: message.into(),
+            hint: self.rule.hint,
+            resource: None,
+        });
     }
 
     /// Reports a finding on resource `resource` at `pos`.
@@ -154,18 +198,45 @@ mod tests {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/manifests");
         for r in RULES {
             let dir = root.join(r.name);
-            assert!(
-                dir.join("bad.yaml").is_file(),
-                "{} lacks {}/bad.yaml",
-                r.code,
-                r.name
-            );
-            assert!(
-                dir.join("good.yaml").is_file(),
-                "{} lacks {}/good.yaml",
-                r.code,
-                r.name
-            );
+            for case in cases(r) {
+                assert!(
+                    dir.join(case).is_file(),
+                    "{} lacks {}/{case}",
+                    r.code,
+                    r.name
+                );
+            }
+        }
+    }
+
+    /// The bad and good cases: YAML manifests, or JSON dumps for the MS3xxx rules.
+    fn cases(r: &Rule) -> [&'static str; 2] {
+        if r.is_dump_rule() {
+            ["bad.json", "good.json"]
+        } else {
+            ["bad.yaml", "good.yaml"]
+        }
+    }
+
+    #[test]
+    fn dump_bad_triggers_and_good_is_clean() {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/manifests");
+        for r in RULES.iter().filter(|r| r.is_dump_rule()) {
+            let [bad, good] = cases(r);
+            let text = std::fs::read_to_string(root.join(r.name).join(bad)).unwrap();
+            let found = crate::lint::test_support::run_dump(r, &text);
+            assert!(!found.is_empty(), "{} {bad}", r.code);
+            assert!(found.iter().all(|f| f.line > 1 && f.column > 0));
+            let text = std::fs::read_to_string(root.join(r.name).join(good)).unwrap();
+            for other in RULES.iter().filter(|o| o.is_dump_rule()) {
+                let found = crate::lint::test_support::run_dump(other, &text);
+                assert!(
+                    found.is_empty(),
+                    "{} {}/{good}: {found:#?}",
+                    other.code,
+                    r.name
+                );
+            }
         }
     }
 
@@ -181,7 +252,7 @@ mod tests {
     #[test]
     fn bad_triggers_and_good_does_not() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/manifests");
-        for r in RULES {
+        for r in RULES.iter().filter(|r| !r.is_dump_rule()) {
             for (case, want) in [("bad.yaml", true), ("good.yaml", false)] {
                 let text = std::fs::read_to_string(root.join(r.name).join(case)).unwrap();
                 let found = crate::lint::test_support::run(r, &text, version_of(&text));

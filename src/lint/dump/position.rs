@@ -1,0 +1,214 @@
+//! Line and column of a place in the dump file. A JSON dump is read in place, so a place's
+//! raw JSON slice gives its offset; a YAML dump was transcoded to JSON first, so there the
+//! place's path (`configs[0].dynamic_listeners[2]…`) is followed through the YAML tree,
+//! trying each key in snake_case and camelCase.
+
+use serde_json::value::RawValue;
+
+use super::locate::offset_in;
+use crate::envoy::Document;
+use crate::envoy::load_error::position_of;
+use crate::istio::node::{Node, Pos, parse_documents};
+
+/// Where something is in the dump file: a byte offset into a JSON dump (turned into a line
+/// and column only when a finding is reported: a big dump has thousands of places), or the
+/// position found in a YAML dump.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Spot {
+    /// Byte offset in the file's text.
+    Offset(usize),
+    /// Line and column.
+    At(Pos),
+}
+
+impl Spot {
+    /// The start of the file, where findings go when nothing better is known.
+    pub const START: Spot = Spot::At(Pos { line: 1, column: 1 });
+
+    /// Line and column in `text`, the dump file's text.
+    pub fn resolve(self, text: &str) -> Pos {
+        match self {
+            Spot::At(p) => p,
+            Spot::Offset(o) => {
+                let p = position_of(text, o);
+                Pos {
+                    line: p.line,
+                    column: p.column,
+                }
+            }
+        }
+    }
+}
+
+/// One step of a path into the dump.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Seg {
+    /// A field, in snake_case.
+    Key(String),
+    /// An array element.
+    Index(usize),
+}
+
+/// A place in the dump: its raw JSON (when the walk found it) and its path.
+#[derive(Debug, Clone, Default)]
+pub struct Place<'a> {
+    /// The raw JSON of the place.
+    pub raw: Option<&'a RawValue>,
+    /// The path from the top of the document.
+    pub path: Vec<Seg>,
+}
+
+impl<'a> Place<'a> {
+    /// A place below this one.
+    pub fn child<'b>(&self, raw: Option<&'b RawValue>, steps: &[Seg]) -> Place<'b> {
+        let mut path = self.path.clone();
+        path.extend_from_slice(steps);
+        Place { raw, path }
+    }
+}
+
+/// `Seg::Key` from a snake_case field name.
+pub fn key(name: &str) -> Seg {
+    Seg::Key(name.to_string())
+}
+
+/// Reads a path as the loader writes it: `configs[0].dynamic_listeners[1].active_state.listener`
+/// or `[3]`.
+pub fn parse_path(path: &str) -> Vec<Seg> {
+    let mut out = Vec::new();
+    for part in path.split('.').filter(|p| !p.is_empty()) {
+        let (name, rest) = part.split_at(part.find('[').unwrap_or(part.len()));
+        if !name.is_empty() {
+            out.push(key(name));
+        }
+        for index in rest.split(['[', ']']).filter(|s| !s.is_empty()) {
+            if let Ok(i) = index.parse() {
+                out.push(Seg::Index(i));
+            }
+        }
+    }
+    out
+}
+
+fn camel(name: &str) -> String {
+    let mut out = String::new();
+    let mut upper = false;
+    for c in name.chars() {
+        if c == '_' {
+            upper = true;
+        } else if upper {
+            out.extend(c.to_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Turns places into positions for one dump.
+pub struct Locator<'t> {
+    text: &'t str,
+    from_yaml: bool,
+    yaml: Option<Node>,
+}
+
+impl<'t> Locator<'t> {
+    /// A locator for `doc`; `source` is the file's own text (the YAML, for YAML dumps).
+    pub fn new(doc: &Document<'t>, source: &str) -> Self {
+        let yaml = if doc.from_yaml {
+            parse_documents(source)
+                .ok()
+                .and_then(|docs| docs.into_iter().next())
+        } else {
+            None
+        };
+        Locator {
+            text: doc.text,
+            from_yaml: doc.from_yaml,
+            yaml,
+        }
+    }
+
+    /// Where `place` is, when it can be told.
+    pub fn pos(&self, place: &Place<'_>) -> Option<Spot> {
+        if self.from_yaml {
+            let root = self.yaml.as_ref()?;
+            return follow(root, &place.path).map(|n| Spot::At(n.pos));
+        }
+        offset_in(self.text, place.raw?).map(Spot::Offset)
+    }
+
+    /// Where the last ECDS entry named `name` is (YAML dumps; JSON dumps use its raw).
+    pub fn ecds_entry(&self, name: &str, raw: &RawValue) -> Option<Spot> {
+        if !self.from_yaml {
+            return self.pos(&Place {
+                raw: Some(raw),
+                path: Vec::new(),
+            });
+        }
+        let root = self.yaml.as_ref()?;
+        field(root, "configs")?
+            .items()
+            .iter()
+            .filter_map(|c| field(c, "ecds_filters"))
+            .flat_map(|list| list.items())
+            .rfind(|e| {
+                field(e, "ecds_filter")
+                    .and_then(|f| f.get("name"))
+                    .and_then(Node::as_scalar)
+                    == Some(name)
+            })
+            .map(|e| Spot::At(e.pos))
+    }
+}
+
+/// A mapping's field in snake_case or camelCase.
+fn field<'n>(node: &'n Node, name: &str) -> Option<&'n Node> {
+    node.get(name).or_else(|| node.get(&camel(name)))
+}
+
+fn follow<'n>(root: &'n Node, path: &[Seg]) -> Option<&'n Node> {
+    path.iter().try_fold(root, |node, seg| match seg {
+        Seg::Key(k) => field(node, k),
+        Seg::Index(i) => node.items().get(*i),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_and_camel_case() {
+        assert_eq!(
+            parse_path("configs[1].dynamic_listeners[2].active_state.listener"),
+            [
+                key("configs"),
+                Seg::Index(1),
+                key("dynamic_listeners"),
+                Seg::Index(2),
+                key("active_state"),
+                key("listener")
+            ]
+        );
+        assert_eq!(parse_path("[3]"), [Seg::Index(3)]);
+        assert_eq!(camel("filter_chain_match"), "filterChainMatch");
+    }
+
+    #[test]
+    fn follows_yaml_paths_in_either_spelling() {
+        let yaml = "- name: l\n  filterChains:\n  - name: a\n  - name: b\n    filter_chain_match:\n      destination_port: 80\n";
+        let doc = Document {
+            label: "d.yaml",
+            text: "[]",
+            from_yaml: true,
+        };
+        let loc = Locator::new(&doc, yaml);
+        let place = Place {
+            raw: None,
+            path: parse_path("[0].filter_chains[1].filter_chain_match"),
+        };
+        assert_eq!(loc.pos(&place), Some(Spot::At(Pos { line: 6, column: 7 })));
+    }
+}

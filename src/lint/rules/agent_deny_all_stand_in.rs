@@ -1,0 +1,66 @@
+//! MS3003 agent-deny-all-stand-in: The agent replaced a Wasm module with its deny-all RBAC filter
+
+use super::{Context, Rule, Sink};
+use crate::analysis::wasm_ecds::{EcdsState, ecds_verdicts};
+use crate::lint::dump::position::Spot;
+use crate::lint::finding::Severity;
+
+/// The rule.
+pub static RULE: Rule = Rule {
+    code: "MS3003",
+    name: "agent-deny-all-stand-in",
+    severity: Severity::Warning,
+    summary: "The istio-agent replaced a Wasm module with its deny-all RBAC stand-in (--dump)",
+    hint: "Fix the module fetch (url, sha256, pull secret, registry reachability); the agent logs the cause",
+    docs: "## What it checks\nIn the `--dump` config dump, an ECDS entry for a filter a listener references whose config is the istio-agent's deny-all stand-in: an `envoy.extensions.filters.http.rbac.v3.RBAC` (or network RBAC) config with a `rules` key, under the plugin's ECDS name (DOMAIN.md §6.5).\n\n## Why\nWhen the agent cannot fetch or verify a module (Istio 1.25 and later, any failStrategy but FAIL_OPEN) it serves a deny-all RBAC filter under the same name. A check by name alone reports the plugin as present, while every request through it is denied with 403.\n\n## Fix\nFind the cause in the agent log (`error in converting the wasm config to local: … applying deny RBAC filter`): a wrong url or sha256, a missing pull secret, an unreachable registry. Fix it and the next push restores the module.\n\n## Example\n```json\n{\"ecds_filter\": {\"name\": \"extensions.istio.io/wasmplugin/default.auth\",\n  \"typed_config\": {\"@type\": \"type.googleapis.com/envoy.extensions.filters.http.rbac.v3.RBAC\", \"rules\": {}}}}\n```\n",
+    check,
+};
+
+/// Reports each deny-all stand-in at its ECDS entry.
+pub fn check(ctx: &Context, sink: &mut Sink<'_>) {
+    let Some(dump) = &ctx.dump else { return };
+    for e in dump
+        .ecds
+        .iter()
+        .filter(|e| e.health.state == EcdsState::DenyAllStandIn)
+    {
+        for v in ecds_verdicts(std::slice::from_ref(&e.health)) {
+            sink.report_in_dump(
+                e.entry_pos.or(e.first_reference).unwrap_or(Spot::START),
+                format!(
+                    "ECDS filter {:?} (plugin {}): {}",
+                    e.health.filter, v.plugin, v.detail
+                ),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::lint::test_support::run_dump;
+
+    fn dump(config: &str) -> String {
+        format!(
+            r#"{{"configs":[{{"@type":"type.googleapis.com/envoy.admin.v3.ListenersConfigDump","dynamic_listeners":[{{"name":"l",
+            "active_state":{{"listener":{{"name":"l","filter_chains":[{{"filters":[{{"name":"envoy.filters.network.http_connection_manager",
+            "typed_config":{{"http_filters":[{{"name":"extensions.istio.io/wasmplugin/default.p","config_discovery":{{}}}},
+            {{"name":"envoy.filters.http.router"}}]}}}}]}}]}}}}}}]}},
+            {{"@type":"type.googleapis.com/envoy.admin.v3.EcdsConfigDump","ecds_filters":[
+            {{"ecds_filter":{{"name":"extensions.istio.io/wasmplugin/default.p","typed_config":{config}}}}}]}}]}}"#
+        )
+    }
+
+    #[test]
+    fn deny_all_only() {
+        let deny = r#"{"@type":"type.googleapis.com/envoy.extensions.filters.http.rbac.v3.RBAC","rules":{}}"#;
+        let found = run_dump(&super::RULE, &dump(deny));
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert_eq!(found[0].line, 6);
+        assert!(found[0].message.contains("deny-all"));
+        let allow = r#"{"@type":"type.googleapis.com/envoy.extensions.filters.http.rbac.v3.RBAC"}"#;
+        assert!(run_dump(&super::RULE, &dump(allow)).is_empty());
+        let wasm = r#"{"@type":"type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm"}"#;
+        assert!(run_dump(&super::RULE, &dump(wasm)).is_empty());
+    }
+}

@@ -1,0 +1,90 @@
+//! MS3006 chain-never-selected: No connection can reach a filter chain
+
+use super::{Context, Rule, Sink};
+use crate::analysis::explain::Warning;
+use crate::lint::finding::Severity;
+
+/// The rule.
+pub static RULE: Rule = Rule {
+    code: "MS3006",
+    name: "chain-never-selected",
+    severity: Severity::Warning,
+    summary: "A filter chain that no connection can select (--dump)",
+    hint: "Remove the chain, or narrow the chain that shadows it",
+    docs: "## What it checks\nIn the `--dump` config dump, a filter chain that Envoy's selection never picks. For `filter_chain_match` listeners this is decided by enumeration: per criterion, every value the listener's matches use plus one that matches none, each combination run through Envoy's selection order (DOMAIN.md §3); listeners that would need more than 100,000 combinations are skipped. The first of two chains with identical matches is left to MS3005. For `filter_chain_matcher` listeners, a chain no branch of the matcher names.\n\n## Why\nEnvoy picks the most specific match criterion by criterion, without backtracking: a chain shadowed by a more specific one (or identical to a later one) is dead configuration, and the traffic meant for it goes elsewhere.\n\n## Fix\nRemove the chain, or change the match of the chain that takes its traffic.\n\n## Example\n```json\n\"filter_chains\": [\n  {\"name\": \"wide\", \"filter_chain_match\": {\"destination_port\": 80, \"transport_protocol\": \"raw_buffer\"}},\n  {\"name\": \"any\", \"filter_chain_match\": {\"destination_port\": 80}}\n]\n```\n`any` only gets TLS connections; with no TLS inspector none arrive.\n",
+    check,
+};
+
+/// Reports explain's never-selected warnings at the chain.
+pub fn check(ctx: &Context, sink: &mut Sink<'_>) {
+    let Some(dump) = &ctx.dump else { return };
+    for l in &dump.listeners {
+        for w in &l.warnings {
+            let Warning::NeverSelected { chain } = w else {
+                continue;
+            };
+            // The first of two identical matches loses to the second: MS3005 says why.
+            let duplicate = l
+                .warnings
+                .iter()
+                .any(|d| matches!(d, Warning::IdenticalMatches { first, .. } if first == chain));
+            if duplicate {
+                continue;
+            }
+            let (name, pos) = l.chain(*chain);
+            let why = if l.uses_matcher {
+                "no branch of the listener's filter_chain_matcher leads to it".to_string()
+            } else {
+                let matched = l.chains.get(*chain).map_or("", |c| c.chain_match.as_str());
+                format!("every connection its match ({matched}) takes goes to another chain")
+            };
+            sink.report_in_dump(
+                pos,
+                format!(
+                    "chain {name} of listener {} is never selected: {why}",
+                    l.label()
+                ),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::lint::test_support::run_dump;
+
+    fn dump(a: &str, b: &str) -> String {
+        format!(
+            r#"[{{"name":"l","filter_chains":[{{"name":"a","filter_chain_match":{a}}},
+            {{"name":"b","filter_chain_match":{b}}}]}}]"#
+        )
+    }
+
+    #[test]
+    fn shadowed_chain() {
+        // Every connection is local or external, and a specific source type beats ANY.
+        let local = r#"{"destination_port":80,"source_type":"SAME_IP_OR_LOOPBACK"}"#;
+        let external = r#"{"destination_port":80,"source_type":"EXTERNAL"}"#;
+        let any = r#"{"destination_port":80}"#;
+        let three = format!(
+            r#"[{{"name":"l","filter_chains":[{{"name":"a","filter_chain_match":{local}}},
+            {{"name":"b","filter_chain_match":{external}}},
+            {{"name":"c","filter_chain_match":{any}}}]}}]"#
+        );
+        let found = run_dump(&super::RULE, &three);
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(found[0].message.contains("chain c"), "{found:#?}");
+        assert_eq!(found[0].line, 3);
+        assert!(run_dump(&super::RULE, &dump(local, any)).is_empty());
+    }
+
+    #[test]
+    fn matcher_listener() {
+        let dump = r#"[{"name":"l","filter_chains":[{"name":"a"},{"name":"b"}],
+            "filter_chain_matcher":{"on_no_match":{"action":{"name":"x","typed_config":{"@type":"type.googleapis.com/google.protobuf.StringValue","value":"a"}}}}}]"#;
+        let found = run_dump(&super::RULE, dump);
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(found[0].message.contains("chain b"));
+        assert!(found[0].message.contains("filter_chain_matcher"));
+    }
+}
