@@ -2,10 +2,15 @@
 
 pub mod ecds_rows;
 pub mod go_sort;
+pub mod inbound_template;
 pub mod listener_rows;
 pub mod matcher_paths;
+pub mod mtls_mode;
 pub mod wasm_count;
 pub mod wasm_ecds;
 pub mod wasm_intent;
 pub mod wasm_order;
 pub mod wasm_placement;
+
+#[cfg(test)]
+pub(crate) mod test_support;
