@@ -1,5 +1,6 @@
 //! Pure functions from the model to typed results; no I/O and no formatting.
 
+pub mod diff;
 pub mod ecds_rows;
 pub mod go_sort;
 pub mod inbound_template;
@@ -11,6 +12,7 @@ pub mod wasm_ecds;
 pub mod wasm_intent;
 pub mod wasm_order;
 pub mod wasm_placement;
+pub mod what_if;
 
 #[cfg(test)]
 pub(crate) mod test_support;

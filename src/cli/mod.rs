@@ -1,6 +1,7 @@
 //! The command-line definition (clap derive only). Doc comments here are the user help;
 //! `man/` is generated from this definition by a test.
 
+mod diff;
 mod input;
 mod lint;
 mod output;
@@ -9,6 +10,7 @@ mod wasm;
 
 use clap::{CommandFactory, Parser, Subcommand};
 
+pub use diff::{DiffArgs, DiffOutput, WhatIfMode};
 pub use input::InputArgs;
 pub use lint::{ISTIO_MINORS, LintArgs, parse_istio_version};
 pub use output::{ColorChoice, OutputFormat};
@@ -43,6 +45,9 @@ pub enum Command {
 
     /// Wasm filters on Envoy proxies: placements, and the WasmPlugins behind them.
     Wasm(Box<WasmArgs>),
+
+    /// Compare two dumps' listeners as mTLS modes, chains and Wasm placements (or predict one).
+    Diff(Box<DiffArgs>),
 
     /// Print a shell completion script.
     #[command(

@@ -1,0 +1,121 @@
+//! Unit tests of the semantic diff over the seed fixtures (issue #5 acceptance).
+
+use super::*;
+use crate::analysis::inbound_template::MtlsMode;
+use crate::analysis::test_support::virtual_inbound;
+
+fn diff_fixtures(before: &str, after: &str) -> DiffReport {
+    let b = virtual_inbound(before);
+    let a = virtual_inbound(after);
+    diff_listeners(&[&b], &[&a])
+}
+
+fn counts(r: &DiffReport) -> (usize, usize, usize, usize) {
+    let l = &r.listeners[0];
+    (l.removed.len(), l.added.len(), l.changed.len(), l.unchanged)
+}
+
+#[test]
+fn istio_1_12_permissive_to_strict() {
+    let r = diff_fixtures("istio-1.12-permissive.json", "istio-1.12-strict.json");
+    assert!(!r.equal);
+    assert_eq!(counts(&r), (8, 1, 2, 3));
+    let l = &r.listeners[0];
+    let modes: Vec<(String, Option<MtlsMode>, Option<MtlsMode>)> = l
+        .modes
+        .iter()
+        .map(|m| {
+            (
+                m.label.clone(),
+                m.before.as_ref().and_then(Inference::mode),
+                m.after.as_ref().and_then(Inference::mode),
+            )
+        })
+        .collect();
+    let ps = (Some(MtlsMode::Permissive), Some(MtlsMode::Strict));
+    assert_eq!(
+        modes,
+        [
+            ("passthrough 0.0.0.0/0".to_string(), ps.0, ps.1),
+            ("passthrough ::0/0".to_string(), ps.0, ps.1),
+            ("port 80".to_string(), ps.0, ps.1),
+        ]
+    );
+    // The plain-`tls` passthrough chain of each family gains TLS termination.
+    for c in &l.changed {
+        assert_eq!(c.before.match_text, c.after.match_text);
+        assert!(c.before.match_text.starts_with("Trans: tls; Addr: "));
+        assert!(matches!(
+            c.changes.as_slice(),
+            [Change::TransportSocket {
+                before: TlsSummary::None,
+                after: TlsSummary::Tls {
+                    istio_mtls: true,
+                    ..
+                }
+            }]
+        ));
+    }
+    assert_eq!(l.added[0].match_text, "Trans: tls; Addr: *:80");
+    let hw = r
+        .wasm
+        .iter()
+        .find(|w| w.filter == "default.helloworld")
+        .unwrap();
+    assert_eq!((hw.before, hw.after), (6, 3));
+    assert_eq!(hw.lost.len(), 4);
+    assert!(hw.lost.iter().all(|c| c.how == "removed"));
+    assert_eq!(hw.gained.len(), 1);
+    assert_eq!(hw.gained[0].chain_match, "Trans: tls; Addr: *:80");
+}
+
+#[test]
+fn current_permissive_to_strict() {
+    let r = diff_fixtures("istio-current-permissive.json", "istio-current-strict.json");
+    // One passthrough set: raw HTTP, mTLS-TCP, raw TCP removed + port 80 ×2; port 80 tls
+    // added; the plain-tls passthrough chain changed; blackhole and mTLS-HTTP unchanged.
+    assert_eq!(counts(&r), (5, 1, 1, 2));
+    let hw = &r.wasm[0];
+    assert_eq!(
+        (hw.before, hw.after, hw.lost.len(), hw.gained.len()),
+        (4, 2, 3, 1)
+    );
+}
+
+#[test]
+fn a_dump_against_itself_is_equal() {
+    let r = diff_fixtures("istio-1.12-permissive.json", "istio-1.12-permissive.json");
+    assert!(r.equal);
+    assert_eq!(counts(&r), (0, 0, 0, 13));
+    assert!(
+        r.wasm
+            .iter()
+            .all(|w| w.lost.is_empty() && w.gained.is_empty())
+    );
+}
+
+#[test]
+fn repeated_matches_pair_by_name_and_filters_report_order() {
+    let before = r#"{"name":"l","filter_chains":[
+      {"name":"a","filters":[{"name":"x"},{"name":"y"}]},
+      {"name":"b","filters":[{"name":"x"}]}]}"#;
+    let after = r#"{"name":"l","filter_chains":[
+      {"name":"b","filters":[{"name":"x"}]},
+      {"name":"a","filters":[{"name":"y"},{"name":"x"},{"name":"z"}]}]}"#;
+    let b: Listener = serde_json::from_str(before).unwrap();
+    let a: Listener = serde_json::from_str(after).unwrap();
+    let r = diff_listeners(&[&b], &[&a]);
+    let l = &r.listeners[0];
+    assert_eq!((l.unchanged, l.changed.len()), (1, 1));
+    assert_eq!(
+        l.changed[0].changes,
+        [Change::Filters {
+            added: vec!["z".into()],
+            removed: vec![],
+            reordered: true
+        }]
+    );
+    let only_before = diff_listeners(&[&b], &[]);
+    assert_eq!(only_before.listeners[0].presence, Presence::OnlyBefore);
+    assert_eq!(only_before.listeners[0].removed.len(), 2);
+}

@@ -1,0 +1,241 @@
+//! `meshscope diff`: reads two dumps (or one, with `--what-if`), runs the semantic diff and
+//! prints the report, then a unified diff of the two `pc listener -o wide` tables.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::analysis::diff::{DiffDocument, diff_listeners};
+use crate::analysis::inbound_template::MtlsMode;
+use crate::analysis::listener_rows::{
+    ListenerQuery, SelectedListener, chain_rows, sort_listeners_with_states,
+};
+use crate::analysis::mtls_mode::is_virtual_inbound;
+use crate::analysis::what_if::{Prediction, detect_version, predict};
+use crate::cli::{DiffArgs, DiffOutput, WhatIfMode};
+use crate::cmd::{CommandError, input};
+use crate::envoy::{Document, Listener, ListenerState, Sections};
+use crate::error::{Error, ExitCode};
+use crate::render::{diff_text, listener_table, structured};
+use crate::source::{self, DumpSource};
+
+const LISTENERS_TYPE: &str = "type.googleapis.com/envoy.admin.v3.ListenersConfigDump";
+
+/// Wrong inputs for `diff`.
+#[derive(Debug, thiserror::Error)]
+pub enum DiffError {
+    #[error("diff requires BEFORE and AFTER: two arguments, or two -f files")]
+    NeedsTwo,
+    #[error("diff --what-if requires exactly one dump: -f DUMP (or one argument)")]
+    WhatIfNeedsOne,
+    #[error("{0}: no virtualInbound listener to predict from")]
+    NoInbound(String),
+    #[error("{path}: predicting the listener failed: {message}")]
+    Prediction { path: String, message: String },
+}
+
+/// Options resolved from the flags before any I/O.
+struct Options {
+    sources: Vec<DumpSource>,
+    what_if: Option<MtlsMode>,
+    port: u32,
+    output: DiffOutput,
+}
+
+fn side(arg: &str) -> DumpSource {
+    // CLI.md: a side is a dump file if such a path exists, otherwise a pod.
+    if arg == "-" || Path::new(arg).exists() {
+        DumpSource::File(PathBuf::from(arg))
+    } else {
+        DumpSource::Pod(arg.to_string())
+    }
+}
+
+fn options(args: &DiffArgs) -> Result<Options, Error> {
+    let mut sources: Vec<DumpSource> = args.files.iter().cloned().map(DumpSource::File).collect();
+    sources.extend(args.sides.iter().map(|s| side(s)));
+    let what_if = args.what_if.map(|m| match m {
+        WhatIfMode::Strict => MtlsMode::Strict,
+        WhatIfMode::Permissive => MtlsMode::Permissive,
+        WhatIfMode::Disable => MtlsMode::Disable,
+    });
+    let want = if what_if.is_some() { 1 } else { 2 };
+    if sources.len() != want {
+        return Err(if what_if.is_some() {
+            DiffError::WhatIfNeedsOne
+        } else {
+            DiffError::NeedsTwo
+        }
+        .into());
+    }
+    Ok(Options {
+        sources,
+        what_if,
+        port: args.port,
+        output: args.output,
+    })
+}
+
+/// One side's active listeners on the selected port, and the bootstrap's Istio version.
+struct Side<'a> {
+    label: String,
+    listeners: Vec<(Listener<'a>, &'a str)>,
+    istio_version: Option<String>,
+}
+
+fn load_side<'a>(doc: &Document<'a>, port: u32) -> Result<Side<'a>, Error> {
+    let dump = doc.load(Sections {
+        listeners: true,
+        bootstrap: true,
+        ..Sections::default()
+    })?;
+    let section = dump.listeners.ok_or_else(|| CommandError::MissingSection {
+        path: doc.label.to_string(),
+        context: "",
+        type_url: LISTENERS_TYPE,
+    })?;
+    let query = ListenerQuery {
+        port,
+        ..ListenerQuery::default()
+    };
+    let mut listeners = Vec::new();
+    for entry in section
+        .entries
+        .iter()
+        .filter(|e| e.state == ListenerState::Active)
+    {
+        let l = doc.listener(entry)?;
+        if query.accepts_place(l.address.as_ref(), &l.additional_addresses) {
+            listeners.push((l, entry.raw.get()));
+        }
+    }
+    Ok(Side {
+        label: doc.label.to_string(),
+        listeners,
+        istio_version: dump
+            .node
+            .and_then(|n| n.metadata.istio_version.map(|v| v.to_string())),
+    })
+}
+
+/// Runs `diff`.
+pub fn run(args: &DiffArgs, color: bool, out: &mut dyn Write) -> Result<ExitCode, Error> {
+    let opts = options(args)?;
+    let raws = opts
+        .sources
+        .iter()
+        .map(input::read)
+        .collect::<Result<Vec<_>, _>>()?;
+    let texts = raws
+        .iter()
+        .map(|r| source::to_json_text(&r.label, &r.bytes))
+        .collect::<Result<Vec<_>, _>>()?;
+    let docs: Vec<Document<'_>> = raws
+        .iter()
+        .zip(&texts)
+        .map(|(r, t)| Document {
+            label: &r.label,
+            text: &t.json,
+            from_yaml: t.from_yaml,
+        })
+        .collect();
+    let sides = docs
+        .iter()
+        .map(|d| load_side(d, opts.port))
+        .collect::<Result<Vec<_>, _>>()?;
+    let before = &sides[0];
+    let prediction = match opts.what_if {
+        Some(mode) => Some(predict_side(before, mode)?),
+        None => None,
+    };
+    let predicted_listener: Option<Listener<'_>> = match &prediction {
+        Some(p) => {
+            Some(
+                serde_json::from_str(&p.listener_json).map_err(|e| DiffError::Prediction {
+                    path: before.label.clone(),
+                    message: e.to_string(),
+                })?,
+            )
+        }
+        None => None,
+    };
+    let before_refs: Vec<&Listener<'_>> = before.listeners.iter().map(|(l, _)| l).collect();
+    let after_refs: Vec<&Listener<'_>> = match (&predicted_listener, sides.get(1)) {
+        (Some(p), _) => before_refs
+            .iter()
+            .map(|l| if is_virtual_inbound(l) { p } else { *l })
+            .collect(),
+        (None, Some(after)) => after.listeners.iter().map(|(l, _)| l).collect(),
+        (None, None) => Vec::new(),
+    };
+    let report = diff_listeners(&before_refs, &after_refs);
+    let after_label = match (&prediction, sides.get(1)) {
+        (Some(p), _) => format!(
+            "{} (predicted for {})",
+            before.label,
+            p.summary.mode.as_str()
+        ),
+        (None, Some(a)) => a.label.clone(),
+        (None, None) => String::new(),
+    };
+    let summary = prediction.as_ref().map(|p| &p.summary);
+    match opts.output {
+        DiffOutput::Json => structured::write_json(
+            out,
+            &DiffDocument {
+                before: &before.label,
+                after: &after_label,
+                prediction: summary,
+                report: &report,
+            },
+        )?,
+        DiffOutput::Text => {
+            let tables = [wide_table(&before_refs)?, wide_table(&after_refs)?];
+            diff_text::write_report(
+                out,
+                &diff_text::Labels {
+                    before: &before.label,
+                    after: &after_label,
+                },
+                summary,
+                &report,
+                &tables,
+                color,
+            )?;
+        }
+    }
+    Ok(if report.equal {
+        ExitCode::Ok
+    } else {
+        ExitCode::Found
+    })
+}
+
+fn predict_side(side: &Side<'_>, mode: MtlsMode) -> Result<Prediction, Error> {
+    let (inbound, raw) = side
+        .listeners
+        .iter()
+        .find(|(l, _)| is_virtual_inbound(l))
+        .ok_or_else(|| DiffError::NoInbound(side.label.clone()))?;
+    let version = detect_version(side.istio_version.as_deref(), inbound);
+    predict(raw, inbound, mode, version).map_err(|e| {
+        DiffError::Prediction {
+            path: side.label.clone(),
+            message: e.to_string(),
+        }
+        .into()
+    })
+}
+
+/// `pc listener -o wide` of one side, as text (no colour).
+fn wide_table(listeners: &[&Listener<'_>]) -> Result<String, Error> {
+    let selected: Vec<SelectedListener<'_>> = listeners
+        .iter()
+        .enumerate()
+        .map(|(i, l)| SelectedListener::new(i, ListenerState::Active, (*l).clone()))
+        .collect();
+    let sorted = sort_listeners_with_states(selected);
+    let rows: Vec<_> = sorted.iter().flat_map(|l| chain_rows(l, true)).collect();
+    let mut buf = Vec::new();
+    listener_table::write_chain_rows(&mut buf, &rows, true, false)?;
+    Ok(String::from_utf8_lossy(&buf).into_owned())
+}
