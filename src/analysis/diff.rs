@@ -6,6 +6,7 @@
 //! as it is, so every field here is part of the documented wire format.
 
 mod chain;
+mod connections;
 
 use std::collections::BTreeMap;
 
@@ -14,6 +15,7 @@ use serde::Serialize;
 pub use chain::{
     ChainSummary, Change, PREDICTED_METADATA, TlsSummary, chain_summary, compare_chains, match_key,
 };
+pub use connections::{ConnectionKind, LostConnection, lost_connections};
 
 use super::mtls_mode::{Inference, ModeKey, infer_modes, is_virtual_inbound};
 use super::wasm_placement::{ProxyKind, chain_sites, count_placements};
@@ -75,6 +77,9 @@ pub struct ListenerDiff {
     pub unchanged: usize,
     /// The mTLS mode per inbound port and passthrough set on each side (`virtualInbound` only).
     pub modes: Vec<ModeChange>,
+    /// Connections (per port and passthrough set, per kind Istio distinguishes) that a
+    /// BEFORE chain takes and no AFTER chain would: Envoy closes them (`virtualInbound` only).
+    pub stopped_matching: Vec<LostConnection>,
 }
 
 impl ListenerDiff {
@@ -176,6 +181,14 @@ pub fn diff_listeners(before: &[&Listener<'_>], after: &[&Listener<'_>]) -> Diff
         let pairs = pair_chains(&b_chains, &b_keys, &a_chains, &a_keys);
         let b_wasm = b.map(user_wasm_per_chain).unwrap_or_default();
         let a_wasm = a.map(user_wasm_per_chain).unwrap_or_default();
+        let modes = mode_changes(b, a);
+        let stopped_matching = match (b, a) {
+            (Some(b), Some(a)) if is_virtual_inbound(b) => {
+                let keys: Vec<ModeKey> = modes.iter().map(|m| m.key.clone()).collect();
+                lost_connections(b, a, &keys)
+            }
+            _ => Vec::new(),
+        };
         let mut diff = ListenerDiff {
             name: name.clone(),
             presence,
@@ -183,7 +196,8 @@ pub fn diff_listeners(before: &[&Listener<'_>], after: &[&Listener<'_>]) -> Diff
             added: Vec::new(),
             changed: Vec::new(),
             unchanged: 0,
-            modes: mode_changes(b, a),
+            modes,
+            stopped_matching,
         };
         for pair in pairs {
             let empty = Vec::new();

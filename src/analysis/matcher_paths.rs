@@ -95,7 +95,7 @@ fn visit(on_match: &OnMatch<'_>, path: &mut Vec<String>, out: &mut BTreeMap<Stri
 }
 
 /// The input's name as Istio sets it (`port`, `ip`, ...), else derived from its type.
-fn input_name(input: &TypedExtensionConfig<'_>) -> String {
+pub(crate) fn input_name(input: &TypedExtensionConfig<'_>) -> String {
     if !input.name.is_empty() {
         return input.name.to_string();
     }
@@ -103,7 +103,8 @@ fn input_name(input: &TypedExtensionConfig<'_>) -> String {
     short.strip_suffix("Input").unwrap_or(short).to_string()
 }
 
-fn cidr(range: &CidrRange<'_>) -> String {
+/// A range as the matcher paths write it: a bare IP for /32 and /128, else the CIDR.
+pub(crate) fn cidr(range: &CidrRange<'_>) -> String {
     let len = range.prefix_len();
     let is_host = (len == 32 && !range.address_prefix.contains(':'))
         || (len == 128 && range.address_prefix.contains(':'));

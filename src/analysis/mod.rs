@@ -1,10 +1,16 @@
 //! Pure functions from the model to typed results; no I/O and no formatting.
 
+pub mod chain_select;
+pub mod cidr;
 pub mod diff;
 pub mod ecds_rows;
+pub mod explain;
+pub mod explain_simulation;
+pub mod explain_warnings;
 pub mod go_sort;
 pub mod inbound_template;
 pub mod listener_rows;
+pub mod matcher_eval;
 pub mod matcher_paths;
 pub mod mtls_mode;
 pub mod wasm_count;
@@ -16,3 +22,6 @@ pub mod what_if;
 
 #[cfg(test)]
 pub(crate) mod test_support;
+
+#[cfg(test)]
+mod chain_select_prop;

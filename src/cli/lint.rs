@@ -16,7 +16,10 @@ pub const ISTIO_MINORS: (u32, u32) = (12, 30);
     meshscope lint manifests/\n  \
     meshscope lint plugin.yaml --istio-version 1.22 -o sarif > lint.sarif\n  \
     kubectl get wasmplugins,peerauthentications -A -o yaml | meshscope lint -\n  \
-    meshscope lint --list-rules")]
+    meshscope lint --list-rules\n\n\
+    Exit status: 0 no findings at or above --fail-on, 1 some, 2 an input could not be read or parsed\n\
+    (every other input is still checked and reported).\n\
+    Suppress rules on one resource with the annotation meshscope.io/ignore: MS1001,MS1002")]
 pub struct LintArgs {
     /// Files or directories (searched recursively for *.yaml, *.yml, *.json); '-' reads stdin.
     #[arg(value_name = "PATH")]
@@ -46,6 +49,11 @@ pub struct LintArgs {
     #[arg(long, value_name = "X.Y", value_parser = parse_istio_version, default_value = "1.30")]
     pub istio_version: u32,
 
+    /// Validate kinds this CustomResourceDefinition defines against its OpenAPI schema and CEL
+    /// rules instead of the built-in ones (repeatable; webhook checks still apply).
+    #[arg(long, value_name = "FILE")]
+    pub crd: Vec<PathBuf>,
+
     /// The mesh root namespace (meshConfig rootNamespace).
     #[arg(long, default_value = "istio-system", value_name = "NAMESPACE")]
     pub root_namespace: String,
@@ -63,5 +71,19 @@ pub fn parse_istio_version(s: &str) -> Result<u32, String> {
             "unsupported Istio version {s:?}: expected 1.{} to 1.{}",
             ISTIO_MINORS.0, ISTIO_MINORS.1
         )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn istio_versions() {
+        assert_eq!(parse_istio_version("1.12"), Ok(12));
+        assert_eq!(parse_istio_version("1.30.1"), Ok(30));
+        assert!(parse_istio_version("1.11").is_err());
+        assert!(parse_istio_version("2.0").is_err());
+        crate::cli::command().debug_assert();
     }
 }

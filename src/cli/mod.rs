@@ -2,6 +2,7 @@
 //! `man/` is generated from this definition by a test.
 
 mod diff;
+mod explain;
 mod input;
 mod lint;
 mod output;
@@ -11,6 +12,7 @@ mod wasm;
 use clap::{CommandFactory, Parser, Subcommand};
 
 pub use diff::{DiffArgs, DiffOutput, WhatIfMode};
+pub use explain::{ExplainArgs, ExplainFormat, SrcType, Transport};
 pub use input::InputArgs;
 pub use lint::{ISTIO_MINORS, LintArgs, parse_istio_version};
 pub use output::{ColorChoice, OutputFormat};
@@ -39,6 +41,9 @@ pub enum Command {
     /// Retrieve information about an Envoy proxy's configuration (istioctl proxy-config).
     #[command(name = "proxy-config", visible_alias = "pc")]
     ProxyConfig(Box<ProxyConfigArgs>),
+
+    /// Explain each filter chain in plain words, and simulate Envoy's chain selection.
+    Explain(Box<ExplainArgs>),
 
     /// Preflight checks of WasmPlugin, TrafficExtension and PeerAuthentication manifests (no cluster).
     Lint(Box<LintArgs>),

@@ -6,7 +6,9 @@ use std::io::Write;
 
 use crate::cli::LintArgs;
 use crate::error::{Error, ExitCode};
+use crate::istio::crd::crd_of;
 use crate::istio::manifest::{Resource, resources_of};
+use crate::lint::validate::crd::{CompiledCrd, compile};
 use crate::lint::{self, Context, SourceFile, report};
 use crate::render::sanitize::sanitize;
 use crate::source;
@@ -20,6 +22,9 @@ pub enum LintError {
     /// `--enable`/`--disable` named no rule.
     #[error("{0}")]
     UnknownRule(String),
+    /// A `--crd` file that is unreadable, holds no CRD, or has rules that do not compile.
+    #[error("{0}")]
+    Crd(String),
     /// No PATH given.
     #[error("lint requires at least one PATH, or '-' for stdin")]
     NoInput,
@@ -35,6 +40,14 @@ pub fn run(args: &LintArgs, color: bool, out: &mut dyn Write) -> Result<ExitCode
     if args.paths.is_empty() {
         return Err(LintError::NoInput.into());
     }
+    let crds = args
+        .crd
+        .iter()
+        .map(|p| load_crds(p))
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>();
     let mut errors = Vec::new();
     let mut files = Vec::new();
     let mut resources: Vec<Resource> = Vec::new();
@@ -56,7 +69,13 @@ pub fn run(args: &LintArgs, color: bool, out: &mut dyn Write) -> Result<ExitCode
             }
         }
     }
-    let ctx = Context::new(files, resources, args.istio_version, &args.root_namespace);
+    let ctx = Context::with_crds(
+        files,
+        resources,
+        args.istio_version,
+        &args.root_namespace,
+        &crds,
+    );
     let findings = lint::lint(&ctx, &rules);
     report::write(args.output, &findings, &ctx.files, &rules, color, out)?;
     if !errors.is_empty() {
@@ -92,6 +111,21 @@ fn load(path: &std::path::Path, index: usize) -> Result<(SourceFile, Vec<Resourc
         )
     })?;
     Ok((SourceFile { label, text }, found))
+}
+
+/// Reads the CRDs in one `--crd` file and compiles their schemas and rules.
+fn load_crds(path: &std::path::Path) -> Result<Vec<CompiledCrd>, LintError> {
+    let (_, resources) = load(path, usize::MAX).map_err(LintError::Crd)?;
+    let label = path.display().to_string();
+    let crds: Vec<_> = resources.iter().filter_map(crd_of).collect();
+    if crds.is_empty() {
+        return Err(LintError::Crd(format!(
+            "{label}: no CustomResourceDefinition found"
+        )));
+    }
+    crds.iter()
+        .map(|c| compile(c).map_err(|e| LintError::Crd(format!("{label}: {}", e.join("; ")))))
+        .collect()
 }
 
 fn list_rules(rules: &[&'static lint::Rule], out: &mut dyn Write) -> std::io::Result<()> {

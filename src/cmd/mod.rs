@@ -2,6 +2,7 @@
 
 mod completion;
 mod diff;
+mod explain;
 mod input;
 mod lint;
 mod proxy_config_ecds;
@@ -31,6 +32,8 @@ pub enum CommandError {
         context: &'static str,
         type_url: &'static str,
     },
+    #[error("{path}: no active listener on port {port}")]
+    NoListenerOnPort { path: String, port: u32 },
     #[error("output format \"{0}\" not supported")]
     UnsupportedOutput(String),
 }
@@ -45,6 +48,7 @@ pub fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Error> {
             ProxyConfigCommand::Listener(args) => proxy_config_listener::run(&args, color, out),
             ProxyConfigCommand::Ecds(args) => proxy_config_ecds::run(&args, out),
         },
+        Command::Explain(args) => explain::run(&args, out),
         Command::Lint(args) => lint::run(&args, color, out),
         Command::Wasm(w) => match w.command {
             WasmCommand::Count(args) => wasm_count::run(&args, out),

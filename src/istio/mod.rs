@@ -1,6 +1,7 @@
 //! Istio knowledge that is not Envoy's: how Istio names the filters it generates, and the
 //! manifests (WasmPlugin, PeerAuthentication, workloads) read with source positions.
 
+pub mod crd;
 pub mod ecds_name;
 pub mod manifest;
 pub mod node;

@@ -7,7 +7,8 @@ use crate::istio::manifest::Resource;
 use crate::istio::node::Node;
 use crate::istio::workload::{Service, Workload, service_of, workload_of};
 
-use super::validate::{IstioKind, Violation, istio_kind, validate};
+use super::validate::crd::CompiledCrd;
+use super::validate::{IstioKind, Violation, istio_kind, validate_with};
 
 /// One input file's label and text (for carets in the text report).
 #[derive(Debug, Clone)]
@@ -40,12 +41,27 @@ pub struct Context {
 impl Context {
     /// Builds the context and runs validation once.
     pub fn new(files: Vec<SourceFile>, resources: Vec<Resource>, version: u32, root: &str) -> Self {
+        Context::with_crds(files, resources, version, root, &[])
+    }
+
+    /// Like [`Context::new`], validating kinds that `crds` define against those CRDs.
+    pub fn with_crds(
+        files: Vec<SourceFile>,
+        resources: Vec<Resource>,
+        version: u32,
+        root: &str,
+        crds: &[CompiledCrd],
+    ) -> Self {
         let workloads = resources.iter().filter_map(workload_of).collect();
         let services = resources.iter().filter_map(service_of).collect();
         let violations = resources
             .iter()
             .enumerate()
-            .flat_map(|(i, r)| validate(r, version).into_iter().map(move |v| (i, v)))
+            .flat_map(|(i, r)| {
+                validate_with(r, version, crds)
+                    .into_iter()
+                    .map(move |v| (i, v))
+            })
             .collect();
         Context {
             files,

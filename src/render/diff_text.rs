@@ -185,6 +185,30 @@ fn write_listener(out: &mut dyn Write, l: &ListenerDiff, predicted: bool) -> std
         }
         write_table(out, "changed", &h, rows)?;
     }
+    if !l.stopped_matching.is_empty() {
+        let rows = l
+            .stopped_matching
+            .iter()
+            .map(|c| {
+                vec![
+                    cell(&c.target),
+                    if c.dst_ip.contains(':') {
+                        format!("[{}]:{}", c.dst_ip, c.port)
+                    } else {
+                        format!("{}:{}", c.dst_ip, c.port)
+                    },
+                    c.kind.as_str().to_string(),
+                    cell(&c.before_chain),
+                ]
+            })
+            .collect();
+        write_table(
+            out,
+            "connections that would match no chain (Envoy closes them)",
+            &["PORT", "DESTINATION", "CONNECTION", "BEFORE: CHAIN"],
+            rows,
+        )?;
+    }
     Ok(())
 }
 

@@ -3,6 +3,11 @@
 
 pub mod diff_text;
 pub mod ecds_table;
+pub mod explain_dot;
+pub mod explain_json;
+pub mod explain_paragraph;
+pub mod explain_text;
+pub mod explain_words;
 pub mod jsonpath;
 pub mod listener_table;
 pub mod protojson;

@@ -190,3 +190,51 @@ fn istio_version_selects_rules() {
     );
     assert_eq!(out.stderr.lines().count(), 1);
 }
+
+#[test]
+fn crd_schema_and_cel_rules() {
+    let crd = "testdata/crds/wasmplugin.yaml";
+    let out = Test::new([
+        "lint",
+        "--crd",
+        crd,
+        "testdata/manifests/cases/crd-check.yaml",
+        "-o",
+        "github",
+    ])
+    .run();
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert_golden("lint/crd-check.github", &out.stdout);
+    // isURL / url(...).getScheme() are evaluated: ftp fails the CRD's scheme rule.
+    let doc = "apiVersion: extensions.istio.io/v1alpha1\nkind: WasmPlugin\nmetadata: {name: a}\nspec:\n  url: ftp://x/y.wasm\n";
+    let out = Test::new(["lint", "--crd", crd, "-", "-o", "github"])
+        .stdin(doc)
+        .run();
+    assert!(out.stdout.contains("line=5,col=8,title=MS0002 crd-cel::spec.url: Invalid value: \"string\": url must have schema one of [http, https, file, oci]"), "{}", out.stdout);
+    assert!(out.stdout.contains("this site only allows oci modules"));
+    let out = Test::new(["lint", "--crd", MIXED, CLEAN]).run();
+    assert_eq!(out.code, 2);
+    assert_eq!(
+        out.stderr,
+        format!("meshscope: error: {MIXED}: no CustomResourceDefinition found\n")
+    );
+}
+
+#[test]
+fn error_lines() {
+    let out = Test::new(["lint"]).run();
+    assert_eq!(
+        (out.code, out.stderr.as_str()),
+        (
+            2,
+            "meshscope: error: lint requires at least one PATH, or '-' for stdin\n"
+        )
+    );
+    let out = Test::new(["lint", "-"]).stdin(vec![0xff_u8]).run();
+    assert_eq!(out.code, 2);
+    assert_eq!(out.stdout, "no findings\n");
+    assert_eq!(
+        out.stderr,
+        "meshscope: error: -: not UTF-8 text (invalid byte at offset 0)\n"
+    );
+}

@@ -5,6 +5,7 @@
 
 mod cli_def;
 mod errors;
+mod explain;
 mod hostile;
 mod lint;
 mod man;

@@ -119,3 +119,36 @@ fn repeated_matches_pair_by_name_and_filters_report_order() {
     assert_eq!(only_before.listeners[0].presence, Presence::OnlyBefore);
     assert_eq!(only_before.listeners[0].removed.len(), 2);
 }
+
+#[test]
+fn strict_stops_plaintext_to_port_80() {
+    use ConnectionKind::{PlaintextHttp, PlaintextTcp};
+    for (before, after) in [
+        ("istio-1.12-permissive.json", "istio-1.12-strict.json"),
+        ("istio-current-permissive.json", "istio-current-strict.json"),
+    ] {
+        let r = diff_fixtures(before, after);
+        let lost = &r.listeners[0].stopped_matching;
+        let port80: Vec<ConnectionKind> = lost
+            .iter()
+            .filter(|c| c.target == "port 80")
+            .map(|c| c.kind)
+            .collect();
+        assert_eq!(port80, [PlaintextHttp, PlaintextTcp], "{before}: {lost:#?}");
+        // The passthrough loses plaintext too; mTLS keeps matching everywhere.
+        assert!(lost.iter().any(|c| c.target.starts_with("passthrough")));
+        assert!(
+            lost.iter()
+                .all(|c| matches!(c.kind, PlaintextHttp | PlaintextTcp))
+        );
+    }
+    // Back to PERMISSIVE, only non-Istio TLS to port 80 loses its chain: STRICT's `tls`
+    // chain took any TLS; PERMISSIVE's matches Istio's ALPN only.
+    let r = diff_fixtures("istio-current-strict.json", "istio-current-permissive.json");
+    let lost: Vec<(&str, ConnectionKind)> = r.listeners[0]
+        .stopped_matching
+        .iter()
+        .map(|c| (c.target.as_str(), c.kind))
+        .collect();
+    assert_eq!(lost, [("port 80", ConnectionKind::PlainTls)]);
+}

@@ -16,7 +16,7 @@ use super::rules::Rule;
 pub enum Format {
     /// Human-readable, grouped by file, with the source line and a caret.
     Text,
-    /// The documented JSON report ([`json::JsonReport`]).
+    /// A JSON report: findings (code, severity, path, line, column, message, hint) and a summary.
     Json,
     /// SARIF 2.1.0, for GitHub code scanning.
     Sarif,

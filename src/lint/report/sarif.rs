@@ -83,7 +83,6 @@ pub fn write(findings: &[Finding], rules: &[&'static Rule], out: &mut dyn Write)
     let driver = ToolComponent::builder()
         .name("meshscope".to_string())
         .semantic_version(env!("CARGO_PKG_VERSION").to_string())
-        .information_uri("https://github.com/meshscope/meshscope".to_string())
         .rules(rules.iter().map(|r| descriptor(r)).collect::<Vec<_>>())
         .build();
     let run = Run::builder()

@@ -59,3 +59,48 @@ pub fn check(ctx: &Context, sink: &mut Sink<'_>) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::lint::test_support::run;
+
+    const WP: &str = "apiVersion: extensions.istio.io/v1alpha1\nkind: WasmPlugin\n";
+    const PA: &str = "apiVersion: security.istio.io/v1\nkind: PeerAuthentication\n";
+    const POD: &str = "---\napiVersion: v1\nkind: Pod\n";
+
+    fn count(yaml: &str) -> usize {
+        let _ = (WP, PA, POD);
+        run(&super::RULE, yaml, 30).len()
+    }
+
+    #[test]
+    fn cases() {
+        let p = |name: &str, ts: &str| {
+            format!(
+                "{PA}metadata: {{name: {name}, namespace: a, creationTimestamp: \"{ts}\"}}\nspec: {{mtls: {{mode: STRICT}}}}\n---\n"
+            )
+        };
+        let findings = run(
+            &super::RULE,
+            &format!(
+                "{}{}",
+                p("b", "2024-01-01T00:00:00Z"),
+                p("a", "2025-01-01T00:00:00Z")
+            ),
+            30,
+        );
+        assert_eq!(findings.len(), 1);
+        assert!(
+            findings[0].message.contains("a/a is ignored"),
+            "the newer one: {}",
+            findings[0].message
+        );
+        let labelled = format!(
+            "{PA}metadata: {{name: c, namespace: a}}\nspec: {{selector: {{matchLabels: {{x: y}}}}}}\n"
+        );
+        assert_eq!(
+            count(&format!("{}{labelled}", p("b", "2024-01-01T00:00:00Z"))),
+            0
+        );
+    }
+}

@@ -38,3 +38,29 @@ pub fn check(ctx: &Context, sink: &mut Sink<'_>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::lint::test_support::run;
+
+    const WP: &str = "apiVersion: extensions.istio.io/v1alpha1\nkind: WasmPlugin\n";
+    const PA: &str = "apiVersion: security.istio.io/v1\nkind: PeerAuthentication\n";
+    const POD: &str = "---\napiVersion: v1\nkind: Pod\n";
+
+    fn count(yaml: &str) -> usize {
+        let _ = (WP, PA, POD);
+        run(&super::RULE, yaml, 30).len()
+    }
+
+    #[test]
+    fn cases() {
+        let p = |phase: &str| {
+            format!(
+                "{WP}metadata: {{name: p}}\nspec:\n  url: file:///p.wasm\n  phase: {phase}\n  failStrategy: FAIL_OPEN\n"
+            )
+        };
+        assert_eq!(count(&p("AUTHN")), 1);
+        assert_eq!(count(&p("AUTHZ")), 1);
+        assert_eq!(count(&p("UNSPECIFIED_PHASE")), 0);
+    }
+}

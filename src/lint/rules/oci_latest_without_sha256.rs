@@ -47,3 +47,25 @@ pub fn check(ctx: &Context, sink: &mut Sink<'_>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::lint::test_support::run;
+
+    const WP: &str = "apiVersion: extensions.istio.io/v1alpha1\nkind: WasmPlugin\n";
+    const PA: &str = "apiVersion: security.istio.io/v1\nkind: PeerAuthentication\n";
+    const POD: &str = "---\napiVersion: v1\nkind: Pod\n";
+
+    fn count(yaml: &str) -> usize {
+        let _ = (WP, PA, POD);
+        run(&super::RULE, yaml, 30).len()
+    }
+
+    #[test]
+    fn cases() {
+        let p = |url: &str| format!("{WP}metadata: {{name: p}}\nspec:\n  url: {url}\n");
+        assert_eq!(count(&p("ghcr.io/a/b:latest")), 1, "no scheme means oci");
+        assert_eq!(count(&p("oci://ghcr.io/a/b:v1")), 0);
+        assert_eq!(count(&p("https://x.io/b:latest")), 0);
+    }
+}

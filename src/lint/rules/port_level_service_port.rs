@@ -65,3 +65,37 @@ pub fn check(ctx: &Context, sink: &mut Sink<'_>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::lint::test_support::run;
+
+    const WP: &str = "apiVersion: extensions.istio.io/v1alpha1\nkind: WasmPlugin\n";
+    const PA: &str = "apiVersion: security.istio.io/v1\nkind: PeerAuthentication\n";
+    const POD: &str = "---\napiVersion: v1\nkind: Pod\n";
+
+    fn count(yaml: &str) -> usize {
+        let _ = (WP, PA, POD);
+        run(&super::RULE, yaml, 30).len()
+    }
+
+    #[test]
+    fn cases() {
+        let pa = format!(
+            "{PA}metadata: {{name: p, namespace: a}}\nspec:\n  selector: {{matchLabels: {{app: w}}}}\n  portLevelMtls: {{8000: {{mode: DISABLE}}}}\n"
+        );
+        assert_eq!(count(&pa), 0, "silent without Services");
+        let svc = |target: u32| {
+            format!(
+                "---\napiVersion: v1\nkind: Service\nmetadata: {{name: s, namespace: a}}\nspec:\n  selector: {{app: w}}\n  ports: [{{port: 8000, targetPort: {target}}}]\n"
+            )
+        };
+        let pod = format!("{POD}metadata: {{name: w, namespace: a, labels: {{app: w}}}}\n");
+        assert_eq!(count(&format!("{pa}{}{pod}", svc(80))), 1);
+        assert_eq!(
+            count(&format!("{pa}{}{pod}", svc(8000))),
+            0,
+            "port equals target port"
+        );
+    }
+}

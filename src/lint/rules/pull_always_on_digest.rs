@@ -34,3 +34,31 @@ pub fn check(ctx: &Context, sink: &mut Sink<'_>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::lint::test_support::run;
+
+    const WP: &str = "apiVersion: extensions.istio.io/v1alpha1\nkind: WasmPlugin\n";
+    const PA: &str = "apiVersion: security.istio.io/v1\nkind: PeerAuthentication\n";
+    const POD: &str = "---\napiVersion: v1\nkind: Pod\n";
+
+    fn count(yaml: &str) -> usize {
+        let _ = (WP, PA, POD);
+        run(&super::RULE, yaml, 30).len()
+    }
+
+    #[test]
+    fn cases() {
+        let p = |url: &str| {
+            format!("{WP}metadata: {{name: p}}\nspec:\n  url: {url}\n  imagePullPolicy: Always\n")
+        };
+        assert_eq!(
+            count(&p(
+                "oci://ghcr.io/a@sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+            )),
+            1
+        );
+        assert_eq!(count(&p("oci://ghcr.io/a:v1")), 0);
+    }
+}

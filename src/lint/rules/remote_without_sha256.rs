@@ -31,7 +31,10 @@ pub fn check(ctx: &Context, sink: &mut Sink<'_>) {
             .get("sha256")
             .is_some_and(|s| !s.display().is_empty());
         let scheme = scheme_of(&text);
-        if text.is_empty() || scheme == "file" || has_sha || url_digest(&text).is_some() {
+        if !matches!(scheme.as_str(), "http" | "https" | "oci")
+            || has_sha
+            || url_digest(&text).is_some()
+        {
             continue;
         }
         if scheme == "oci" && text.ends_with(":latest") {
@@ -41,6 +44,39 @@ pub fn check(ctx: &Context, sink: &mut Sink<'_>) {
             i,
             url.pos,
             format!("remote {scheme} module without sha256: not verified after download"),
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::lint::test_support::run;
+
+    const WP: &str = "apiVersion: extensions.istio.io/v1alpha1\nkind: WasmPlugin\n";
+    const PA: &str = "apiVersion: security.istio.io/v1\nkind: PeerAuthentication\n";
+    const POD: &str = "---\napiVersion: v1\nkind: Pod\n";
+
+    fn count(yaml: &str) -> usize {
+        let _ = (WP, PA, POD);
+        run(&super::RULE, yaml, 30).len()
+    }
+
+    #[test]
+    fn cases() {
+        let p = |url: &str| format!("{WP}metadata: {{name: p}}\nspec:\n  url: {url}\n");
+        assert_eq!(count(&p("http://x.io/p.wasm")), 1);
+        assert_eq!(count(&p("oci://ghcr.io/a/b:v1")), 1);
+        assert_eq!(
+            count(&p("oci://ghcr.io/a/b:latest")),
+            0,
+            "MS1006 reports it"
+        );
+        assert_eq!(count(&p("file:///p.wasm")), 0);
+        assert_eq!(
+            count(&p(
+                "oci://ghcr.io/a/b@sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+            )),
+            0
         );
     }
 }

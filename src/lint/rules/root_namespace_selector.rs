@@ -36,3 +36,32 @@ pub fn check(ctx: &Context, sink: &mut Sink<'_>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::lint::test_support::run;
+
+    const WP: &str = "apiVersion: extensions.istio.io/v1alpha1\nkind: WasmPlugin\n";
+    const PA: &str = "apiVersion: security.istio.io/v1\nkind: PeerAuthentication\n";
+    const POD: &str = "---\napiVersion: v1\nkind: Pod\n";
+
+    fn count(yaml: &str) -> usize {
+        let _ = (WP, PA, POD);
+        run(&super::RULE, yaml, 30).len()
+    }
+
+    #[test]
+    fn cases() {
+        let p = |ns: &str| {
+            format!(
+                "{PA}metadata: {{name: p, namespace: {ns}}}\nspec: {{selector: {{matchLabels: {{x: y}}}}}}\n"
+            )
+        };
+        assert_eq!(count(&p("istio-system")), 1);
+        assert_eq!(count(&p("a")), 0);
+        let wide = format!(
+            "{PA}metadata: {{name: p, namespace: istio-system}}\nspec: {{mtls: {{mode: STRICT}}}}\n"
+        );
+        assert_eq!(count(&wide), 0);
+    }
+}

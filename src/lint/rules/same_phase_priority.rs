@@ -54,3 +54,34 @@ pub fn check(ctx: &Context, sink: &mut Sink<'_>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::lint::test_support::run;
+
+    const WP: &str = "apiVersion: extensions.istio.io/v1alpha1\nkind: WasmPlugin\n";
+    const PA: &str = "apiVersion: security.istio.io/v1\nkind: PeerAuthentication\n";
+    const POD: &str = "---\napiVersion: v1\nkind: Pod\n";
+
+    fn count(yaml: &str) -> usize {
+        let _ = (WP, PA, POD);
+        run(&super::RULE, yaml, 30).len()
+    }
+
+    #[test]
+    fn cases() {
+        let p = |name: &str, app: &str| {
+            format!(
+                "{WP}metadata: {{name: {name}, namespace: a}}\nspec:\n  url: file:///p.wasm\n  selector: {{matchLabels: {{app: {app}}}}}\n  priority: 1\n---\n"
+            )
+        };
+        assert_eq!(count(&format!("{}{}", p("x", "w"), p("y", "w"))), 1);
+        assert_eq!(count(&format!("{}{}", p("x", "w"), p("y", "v"))), 0);
+        let pods = format!("{POD}metadata: {{name: w, namespace: a, labels: {{app: w}}}}\n");
+        assert_eq!(
+            count(&format!("{}{}{pods}", p("x", "w"), p("y", "v"))),
+            0,
+            "disjoint workloads"
+        );
+    }
+}

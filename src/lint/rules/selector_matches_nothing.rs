@@ -51,3 +51,29 @@ pub fn check(ctx: &Context, sink: &mut Sink<'_>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::lint::test_support::run;
+
+    const WP: &str = "apiVersion: extensions.istio.io/v1alpha1\nkind: WasmPlugin\n";
+    const PA: &str = "apiVersion: security.istio.io/v1\nkind: PeerAuthentication\n";
+    const POD: &str = "---\napiVersion: v1\nkind: Pod\n";
+
+    fn count(yaml: &str) -> usize {
+        let _ = (WP, PA, POD);
+        run(&super::RULE, yaml, 30).len()
+    }
+
+    #[test]
+    fn cases() {
+        let pa = format!(
+            "{PA}metadata: {{name: p, namespace: a}}\nspec:\n  selector: {{matchLabels: {{app: w}}}}\n"
+        );
+        assert_eq!(count(&pa), 0, "silent without workloads");
+        let other_ns = format!("{POD}metadata: {{name: w, namespace: b, labels: {{app: w}}}}\n");
+        assert_eq!(count(&format!("{pa}{other_ns}")), 1);
+        let deploy = "---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d, namespace: a}\nspec:\n  template:\n    metadata: {labels: {app: w}}\n";
+        assert_eq!(count(&format!("{pa}{deploy}")), 0, "pod templates count");
+    }
+}

@@ -42,3 +42,32 @@ pub fn check(ctx: &Context, sink: &mut Sink<'_>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::lint::test_support::run;
+
+    const WP: &str = "apiVersion: extensions.istio.io/v1alpha1\nkind: WasmPlugin\n";
+    const PA: &str = "apiVersion: security.istio.io/v1\nkind: PeerAuthentication\n";
+    const POD: &str = "---\napiVersion: v1\nkind: Pod\n";
+
+    fn count(yaml: &str) -> usize {
+        let _ = (WP, PA, POD);
+        run(&super::RULE, yaml, 30).len()
+    }
+
+    #[test]
+    fn cases() {
+        let plugin = format!(
+            "{WP}metadata: {{name: p, namespace: a}}\nspec:\n  url: file:///p.wasm\n  selector: {{matchLabels: {{app: w}}}}\n"
+        );
+        let waypoint = format!(
+            "{POD}metadata: {{name: w, namespace: a, labels: {{app: w, gateway.istio.io/managed: istio.io-mesh-controller}}}}\n"
+        );
+        assert_eq!(count(&format!("{plugin}{waypoint}")), 1);
+        let classic = format!(
+            "{POD}metadata: {{name: w, namespace: a, labels: {{app: w, istio: ingressgateway}}}}\n"
+        );
+        assert_eq!(count(&format!("{plugin}{classic}")), 0);
+    }
+}

@@ -44,3 +44,30 @@ pub fn check(ctx: &Context, sink: &mut Sink<'_>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::lint::test_support::run;
+
+    const WP: &str = "apiVersion: extensions.istio.io/v1alpha1\nkind: WasmPlugin\n";
+    const PA: &str = "apiVersion: security.istio.io/v1\nkind: PeerAuthentication\n";
+    const POD: &str = "---\napiVersion: v1\nkind: Pod\n";
+
+    fn count(yaml: &str) -> usize {
+        let _ = (WP, PA, POD);
+        run(&super::RULE, yaml, 30).len()
+    }
+
+    #[test]
+    fn cases() {
+        let plugin = format!(
+            "{WP}metadata: {{name: p, namespace: a}}\nspec:\n  url: file:///p.wasm\n  match: [{{mode: SERVER}}]\n"
+        );
+        assert_eq!(count(&plugin), 0, "silent without workloads");
+        let gw =
+            format!("{POD}metadata: {{name: g, namespace: a, labels: {{istio: egressgateway}}}}\n");
+        assert_eq!(count(&format!("{plugin}{gw}")), 1);
+        let both = plugin.replace("[{mode: SERVER}]", "[{mode: SERVER}, {mode: CLIENT}]");
+        assert_eq!(count(&format!("{both}{gw}")), 0, "the CLIENT entry applies");
+    }
+}

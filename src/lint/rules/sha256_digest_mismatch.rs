@@ -38,3 +38,29 @@ pub fn check(ctx: &Context, sink: &mut Sink<'_>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::lint::test_support::run;
+
+    const WP: &str = "apiVersion: extensions.istio.io/v1alpha1\nkind: WasmPlugin\n";
+    const PA: &str = "apiVersion: security.istio.io/v1\nkind: PeerAuthentication\n";
+    const POD: &str = "---\napiVersion: v1\nkind: Pod\n";
+
+    fn count(yaml: &str) -> usize {
+        let _ = (WP, PA, POD);
+        run(&super::RULE, yaml, 30).len()
+    }
+
+    #[test]
+    fn cases() {
+        let d = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+        let p = |sha: &str| {
+            format!(
+                "{WP}metadata: {{name: p}}\nspec:\n  url: oci://ghcr.io/a@sha256:{d}\n  sha256: {sha}\n"
+            )
+        };
+        assert_eq!(count(&p(&d.replace("e3", "f3"))), 1);
+        assert_eq!(count(&p(d)), 0);
+    }
+}

@@ -58,3 +58,43 @@ pub fn check(ctx: &Context, sink: &mut Sink<'_>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::lint::test_support::run;
+
+    const WP: &str = "apiVersion: extensions.istio.io/v1alpha1\nkind: WasmPlugin\n";
+    const PA: &str = "apiVersion: security.istio.io/v1\nkind: PeerAuthentication\n";
+    const POD: &str = "---\napiVersion: v1\nkind: Pod\n";
+
+    fn count(yaml: &str) -> usize {
+        let _ = (WP, PA, POD);
+        run(&super::RULE, yaml, 30).len()
+    }
+
+    #[test]
+    fn cases() {
+        let p = |name: &str, ns: &str, phase: &str, prio: &str| {
+            format!(
+                "{WP}metadata: {{name: {name}, namespace: {ns}}}\nspec:\n  url: file:///p.wasm\n  phase: {phase}\n{prio}---\n"
+            )
+        };
+        let neg = p("n", "a", "AUTHN", "  priority: -1\n");
+        assert_eq!(count(&format!("{neg}{}", p("u", "a", "AUTHN", ""))), 1);
+        assert_eq!(
+            count(&format!("{neg}{}", p("u", "a", "AUTHZ", ""))),
+            0,
+            "other phase"
+        );
+        assert_eq!(
+            count(&format!("{neg}{}", p("u", "b", "AUTHN", ""))),
+            0,
+            "other namespace"
+        );
+        assert_eq!(
+            count(&format!("{neg}{}", p("u", "istio-system", "AUTHN", ""))),
+            1,
+            "root namespace"
+        );
+    }
+}

@@ -58,3 +58,31 @@ pub fn check(ctx: &Context, sink: &mut Sink<'_>) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::lint::test_support::run;
+
+    const WP: &str = "apiVersion: extensions.istio.io/v1alpha1\nkind: WasmPlugin\n";
+    const PA: &str = "apiVersion: security.istio.io/v1\nkind: PeerAuthentication\n";
+    const POD: &str = "---\napiVersion: v1\nkind: Pod\n";
+
+    fn count(yaml: &str) -> usize {
+        let _ = (WP, PA, POD);
+        run(&super::RULE, yaml, 30).len()
+    }
+
+    #[test]
+    fn cases() {
+        let mesh = |mode: &str| {
+            format!(
+                "{PA}metadata: {{name: m, namespace: istio-system}}\nspec: {{mtls: {{mode: {mode}}}}}\n---\n"
+            )
+        };
+        let wl = format!(
+            "{PA}metadata: {{name: w, namespace: a}}\nspec:\n  selector: {{matchLabels: {{x: y}}}}\n  portLevelMtls: {{8080: {{mode: DISABLE}}}}\n"
+        );
+        assert_eq!(count(&format!("{}{wl}", mesh("STRICT"))), 1);
+        assert_eq!(count(&format!("{}{wl}", mesh("PERMISSIVE"))), 0);
+    }
+}

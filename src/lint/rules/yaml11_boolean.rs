@@ -23,7 +23,7 @@ use crate::lint::validate::istio_kind;
 const YAML11: [&str; 8] = ["yes", "no", "on", "off", "y", "n", "Yes", "No"];
 
 fn is_yaml11_bool(s: &str) -> bool {
-    YAML11.contains(&s) || ["YES", "NO", "ON", "OFF", "On", "Off"].contains(&s)
+    YAML11.contains(&s) || ["YES", "NO", "ON", "OFF", "On", "Off", "Y", "N"].contains(&s)
 }
 
 fn walk(node: &Node, found: &mut Vec<(crate::istio::node::Pos, String)>) {
@@ -53,5 +53,32 @@ pub fn check(ctx: &Context, sink: &mut Sink<'_>) {
                 ),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::lint::test_support::run;
+
+    const WP: &str = "apiVersion: extensions.istio.io/v1alpha1\nkind: WasmPlugin\n";
+    const PA: &str = "apiVersion: security.istio.io/v1\nkind: PeerAuthentication\n";
+    const POD: &str = "---\napiVersion: v1\nkind: Pod\n";
+
+    fn count(yaml: &str) -> usize {
+        let _ = (WP, PA, POD);
+        run(&super::RULE, yaml, 30).len()
+    }
+
+    #[test]
+    fn cases() {
+        let p =
+            |v: &str| format!("{PA}metadata: {{name: p, labels: {{canary: {v}}}}}\nspec: {{}}\n");
+        assert_eq!(count(&p("on")), 1);
+        assert_eq!(count(&p("\"on\"")), 0);
+        assert_eq!(
+            count(&p("true")),
+            0,
+            "a YAML 1.2 boolean is not this rule's business"
+        );
     }
 }

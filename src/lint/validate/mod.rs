@@ -4,12 +4,18 @@
 //!
 //! Pure functions over [`Node`] trees; the lint rules MS0001–MS0005 pick their layer.
 
+pub mod cel;
+pub mod crd;
+mod pattern;
 mod peer_authentication;
 pub mod schema;
 mod selector;
 mod traffic_extension;
 pub mod url;
 mod wasm_plugin;
+
+#[cfg(test)]
+mod tests;
 
 use crate::istio::manifest::Resource;
 use crate::istio::node::{Node, Pos};
@@ -119,6 +125,25 @@ pub fn validate(r: &Resource, version: u32) -> Vec<Violation> {
         IstioKind::PeerAuthentication => peer_authentication::validate(spec, version, &mut out),
         IstioKind::TrafficExtension => traffic_extension::validate(spec, version, &mut out),
     }
+    out
+}
+
+/// Validates with `--crd` schemas: a CRD for the resource's kind replaces the built-in schema
+/// and CEL layers; the webhook checks of the chosen release still apply.
+pub fn validate_with(r: &Resource, version: u32, crds: &[crd::CompiledCrd]) -> Vec<Violation> {
+    let builtin = validate(r, version);
+    let Some(from_crd) = crds
+        .iter()
+        .find_map(|c| crd::validate_against(r, c, version))
+    else {
+        return builtin;
+    };
+    let mut out: Vec<Violation> = builtin
+        .into_iter()
+        .filter(|v| matches!(v.layer, Layer::Webhook | Layer::WebhookWarning))
+        .collect();
+    out.extend(from_crd);
+    out.sort_by_key(|v| v.pos);
     out
 }
 

@@ -4,8 +4,12 @@
 //! Schemas are built in code per Istio version (see the sibling modules); this walker knows
 //! nothing about Istio.
 
+use std::borrow::Cow;
+
 use crate::istio::node::{Kind, Node, Pos};
 
+use super::cel::CelRule;
+pub use super::pattern::Pattern;
 use super::{Layer, Violation};
 
 /// The shape of a value.
@@ -21,64 +25,19 @@ pub enum Ty {
     String,
     /// An integer.
     Int,
+    /// A number (integers too).
+    Number,
+    /// A boolean.
+    Bool,
     /// Anything (`x-kubernetes-preserve-unknown-fields`).
     Any,
-}
-
-/// Patterns used by Istio's CRDs, matched by hand (no regex engine on the hot path).
-#[derive(Debug, Clone, Copy)]
-pub enum Pattern {
-    /// `(^$|^[a-f0-9]{64}$)`
-    Sha256,
-    /// `^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$`
-    Group,
-    /// `^[a-zA-Z]([-a-zA-Z0-9]*[a-zA-Z0-9])?$`
-    Kind,
-}
-
-impl Pattern {
-    fn text(self) -> &'static str {
-        match self {
-            Pattern::Sha256 => "(^$|^[a-f0-9]{64}$)",
-            Pattern::Group => {
-                "^$|^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$"
-            }
-            Pattern::Kind => "^[a-zA-Z]([-a-zA-Z0-9]*[a-zA-Z0-9])?$",
-        }
-    }
-
-    /// Whether `s` matches the pattern.
-    pub fn is_match(self, s: &str) -> bool {
-        match self {
-            Pattern::Sha256 => {
-                s.is_empty()
-                    || (s.len() == 64 && s.bytes().all(|b| matches!(b, b'a'..=b'f' | b'0'..=b'9')))
-            }
-            Pattern::Group => s.is_empty() || s.split('.').all(|l| is_label(l, false)),
-            Pattern::Kind => {
-                s.starts_with(|c: char| c.is_ascii_alphabetic())
-                    && !s.ends_with('-')
-                    && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
-            }
-        }
-    }
-}
-
-/// A DNS-1123 label (lowercase unless `upper`).
-fn is_label(l: &str, upper: bool) -> bool {
-    let ok =
-        |b: u8| b.is_ascii_digit() || b.is_ascii_lowercase() || (upper && b.is_ascii_uppercase());
-    !l.is_empty()
-        && l.bytes().all(|b| ok(b) || b == b'-')
-        && !l.starts_with('-')
-        && !l.ends_with('-')
 }
 
 /// One schema node with the constraints Istio's CRDs use.
 #[derive(Debug, Clone)]
 pub struct Schema {
     pub ty: Ty,
-    pub enum_values: Vec<&'static str>,
+    pub enum_values: Vec<Cow<'static, str>>,
     pub min_length: Option<usize>,
     pub max_length: Option<usize>,
     pub pattern: Option<Pattern>,
@@ -88,14 +47,22 @@ pub struct Schema {
     pub min_properties: Option<usize>,
     pub max_properties: Option<usize>,
     /// `x-kubernetes-list-type: map` with this key.
-    pub list_map_key: Option<&'static str>,
+    pub list_map_key: Option<Cow<'static, str>>,
     pub required: Vec<&'static str>,
+    /// `pattern` of a CRD given with `--crd` (Go RE2 syntax, which `regex` accepts).
+    pub regex: Option<regex::Regex>,
+    /// `required` of a CRD given with `--crd`.
+    pub required_owned: Vec<String>,
+    /// Unknown properties are kept (`x-kubernetes-preserve-unknown-fields` with properties).
+    pub allow_unknown: bool,
+    /// `x-kubernetes-validations` of a CRD given with `--crd`.
+    pub rules: Vec<CelRule>,
 }
 
 /// A property of an object schema.
 #[derive(Debug, Clone)]
 pub struct Field {
-    pub name: &'static str,
+    pub name: Cow<'static, str>,
     pub schema: Schema,
     /// The Istio minor release that added the field.
     pub since: u32,
@@ -117,6 +84,10 @@ impl Schema {
             max_properties: None,
             list_map_key: None,
             required: Vec::new(),
+            regex: None,
+            required_owned: Vec::new(),
+            allow_unknown: false,
+            rules: Vec::new(),
         }
     }
 
@@ -128,7 +99,7 @@ impl Schema {
     /// A string enum.
     pub fn enumeration(values: Vec<&'static str>) -> Schema {
         Schema {
-            enum_values: values,
+            enum_values: values.into_iter().map(Cow::Borrowed).collect(),
             ..Schema::of(Ty::String)
         }
     }
@@ -136,7 +107,7 @@ impl Schema {
     /// Wraps the schema in a property.
     pub fn field(self, name: &'static str, since: u32) -> Field {
         Field {
-            name,
+            name: Cow::Borrowed(name),
             schema: self,
             since,
         }
@@ -176,6 +147,9 @@ impl Walker<'_> {
             Ty::Array(_) => Kind::Array,
             Ty::String => Kind::String,
             Ty::Int => Kind::Integer,
+            Ty::Number if node.kind() == Kind::Integer => Kind::Integer,
+            Ty::Number => Kind::Number,
+            Ty::Bool => Kind::Bool,
             Ty::Any => return,
         };
         if node.kind() != want {
@@ -190,25 +164,46 @@ impl Walker<'_> {
             );
             return;
         }
+        for rule in &schema.rules {
+            let message = match rule.holds(node) {
+                Ok(true) => continue,
+                Ok(false) => rule.message.clone(),
+                Err(e) => format!("{} (evaluation error: {e})", rule.message),
+            };
+            let shown = want.name();
+            self.push(
+                Layer::Cel,
+                node.pos,
+                format!("{path}: Invalid value: \"{shown}\": {message}"),
+            );
+        }
         match &schema.ty {
             Ty::Object(fields) => self.walk_object(node, schema, fields, path),
             Ty::Map(values) => {
                 self.check_props(node, schema, path);
                 for (k, v) in node.entries() {
                     let key = k.display();
-                    self.walk(v, values, &format!("{path}.{key}"));
+                    self.walk(v, values, &format!("{path}[{key}]"));
                 }
             }
             Ty::Array(items) => self.walk_array(node, schema, items, path),
-            Ty::String => self.check_string(node, schema, path),
+            Ty::String => {
+                self.check_string(node, schema, path);
+                self.check_regex(node, schema, path);
+            }
             Ty::Int => self.check_int(node, schema, path),
-            Ty::Any => {}
+            Ty::Number | Ty::Bool | Ty::Any => {}
         }
     }
 
     fn walk_object(&mut self, node: &Node, schema: &Schema, fields: &[Field], path: &str) {
         self.check_props(node, schema, path);
-        for req in &schema.required {
+        let required = schema
+            .required
+            .iter()
+            .copied()
+            .chain(schema.required_owned.iter().map(String::as_str));
+        for req in required {
             if node.get(req).is_none_or(Node::is_null) {
                 let at = node.entries().first().map_or(node.pos, |(k, _)| k.pos);
                 self.push(Layer::Schema, at, format!("{path}.{req}: Required value"));
@@ -227,6 +222,7 @@ impl Walker<'_> {
                         f.since, self.version
                     ),
                 ),
+                None if schema.allow_unknown => {}
                 None => self.push(Layer::Schema, k.pos, format!("unknown field \"{child}\"")),
             }
         }
@@ -266,7 +262,7 @@ impl Walker<'_> {
         for (i, item) in list.iter().enumerate() {
             let child = format!("{path}[{i}]");
             self.walk(item, items, &child);
-            let Some(key) = schema.list_map_key else {
+            let Some(key) = schema.list_map_key.as_deref() else {
                 continue;
             };
             let Some(value) = item.get(key).filter(|v| !v.is_null()) else {
@@ -290,7 +286,7 @@ impl Walker<'_> {
     fn check_string(&mut self, node: &Node, schema: &Schema, path: &str) {
         let s = node.display();
         let shown = quote(node);
-        if !schema.enum_values.is_empty() && !schema.enum_values.contains(&s.as_ref()) {
+        if !schema.enum_values.is_empty() && !schema.enum_values.contains(&s) {
             let supported: Vec<String> = schema
                 .enum_values
                 .iter()
@@ -332,6 +328,24 @@ impl Walker<'_> {
         }
     }
 
+    fn check_regex(&mut self, node: &Node, schema: &Schema, path: &str) {
+        if let Some(re) = schema
+            .regex
+            .as_ref()
+            .filter(|re| !re.is_match(&node.display()))
+        {
+            self.push(
+                Layer::Schema,
+                node.pos,
+                format!(
+                    "{path}: Invalid value: {}: {path} in body should match '{}'",
+                    quote(node),
+                    re.as_str()
+                ),
+            );
+        }
+    }
+
     fn check_int(&mut self, node: &Node, schema: &Schema, path: &str) {
         let Some(n) = node.as_i64() else {
             return;
@@ -350,20 +364,5 @@ impl Walker<'_> {
                 format!("{path}: Invalid value: {n}: {path} in body should be less than or equal to {max}"),
             );
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn patterns() {
-        assert!(Pattern::Sha256.is_match(""));
-        assert!(!Pattern::Sha256.is_match("ABC"));
-        assert!(Pattern::Group.is_match("gateway.networking.k8s.io"));
-        assert!(!Pattern::Group.is_match("Gateway..io"));
-        assert!(Pattern::Kind.is_match("Service"));
-        assert!(!Pattern::Kind.is_match("1Service"));
     }
 }

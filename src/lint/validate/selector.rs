@@ -139,7 +139,9 @@ pub fn check_target_refs(
     if version >= one_of_cel_from && present > 1 {
         out.push(Violation::new(
             Layer::Cel,
-            key_pos(spec, "targetRef").min(key_pos(spec, "targetRefs")),
+            spec.entry("targetRefs")
+                .or_else(|| spec.entry("targetRef"))
+                .map_or(spec.pos, |(k, _)| k.pos),
             "spec: Invalid value: \"object\": only one of targetRefs or selector can be set",
         ));
     } else if version >= 22 && selector && has_refs {

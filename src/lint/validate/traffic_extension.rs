@@ -30,7 +30,7 @@ pub fn validate(spec: &Node, version: u32, out: &mut Vec<Violation>) {
     if wasm.is_some() == lua.is_some() {
         out.push(Violation::new(
             Layer::Cel,
-            key_pos(spec, "lua").min(key_pos(spec, "wasm")),
+            spec.entries().first().map_or(spec.pos, |(k, _)| k.pos),
             "spec: Invalid value: \"object\": exactly one of wasm or lua must be set",
         ));
     }

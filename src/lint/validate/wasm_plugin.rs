@@ -37,7 +37,7 @@ pub fn module_fields(version: u32) -> Vec<Field> {
     };
     let env = Schema {
         max_items: Some(256).filter(|_| c),
-        list_map_key: Some("name").filter(|_| c),
+        list_map_key: Some("name".into()).filter(|_| c),
         ..Schema::of(Ty::Array(Box::new(env_item)))
     };
     vec![
@@ -67,7 +67,7 @@ pub fn placement_fields(version: u32) -> Vec<Field> {
         ..Schema::object(vec![number.field("number", 16)])
     };
     let ports = Schema {
-        list_map_key: Some("number").filter(|_| c),
+        list_map_key: Some("number".into()).filter(|_| c),
         ..Schema::of(Ty::Array(Box::new(port)))
     };
     let entry = Schema::object(vec![

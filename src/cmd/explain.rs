@@ -1,0 +1,160 @@
+//! `meshscope explain`: loads the listeners, explains the chosen ones, and simulates a
+//! connection when `--dst-port` is given.
+
+use std::io::Write;
+use std::net::IpAddr;
+
+use crate::analysis::chain_select::Connection;
+use crate::analysis::explain::{Assumption, ExplainedListener, explain_listener, simulate};
+use crate::analysis::listener_rows::{self, ListenerQuery, SelectedListener};
+use crate::cli::{ExplainArgs, ExplainFormat, SrcType, Transport};
+use crate::cmd::{CommandError, input};
+use crate::envoy::{Document, ListenerState, Sections};
+use crate::error::{Error, ExitCode};
+use crate::render::{explain_dot, explain_json, explain_text};
+use crate::source;
+
+const LISTENERS_TYPE: &str = "type.googleapis.com/envoy.admin.v3.ListenersConfigDump";
+
+/// Options resolved from the flags before any I/O.
+struct Options {
+    port: u32,
+    connection: Option<Connection>,
+    assumptions: Vec<Assumption>,
+    format: ExplainFormat,
+}
+
+fn resolve_options(args: &ExplainArgs) -> Options {
+    let mut assumptions = Vec::new();
+    let connection = args.dst_port.map(|dst_port| {
+        let mut note = |flag: &'static str, value: String, given: bool| {
+            assumptions.push(Assumption {
+                flag,
+                value,
+                defaulted: !given,
+            });
+        };
+        let dst_ip = args.dst_ip.unwrap_or(IpAddr::from([10, 0, 0, 1]));
+        let src_ip = args.src_ip.unwrap_or(IpAddr::from([10, 0, 0, 2]));
+        let direct_src_ip = args.direct_src_ip.unwrap_or(src_ip);
+        let transport = match args.transport {
+            Some(Transport::Tls) => "tls",
+            _ => "raw_buffer",
+        };
+        let src_port = args.src_port.unwrap_or(40000);
+        let src_local = args.src_type == Some(SrcType::Local);
+        note("--dst-port", dst_port.to_string(), true);
+        note("--dst-ip", dst_ip.to_string(), args.dst_ip.is_some());
+        note(
+            "--transport",
+            transport.to_string(),
+            args.transport.is_some(),
+        );
+        let alpn = if args.alpn.is_empty() {
+            "none".to_string()
+        } else {
+            args.alpn.join(",")
+        };
+        note("--alpn", alpn, !args.alpn.is_empty());
+        note(
+            "--sni",
+            args.sni.clone().unwrap_or_else(|| "none".into()),
+            args.sni.is_some(),
+        );
+        note("--src-ip", src_ip.to_string(), args.src_ip.is_some());
+        note("--src-port", src_port.to_string(), args.src_port.is_some());
+        note(
+            "--direct-src-ip",
+            direct_src_ip.to_string(),
+            args.direct_src_ip.is_some(),
+        );
+        note(
+            "--src-type",
+            if src_local { "local" } else { "external" }.to_string(),
+            args.src_type.is_some(),
+        );
+        Connection {
+            dst_port,
+            dst_ip,
+            server_name: args.sni.clone(),
+            transport: transport.to_string(),
+            alpn: args
+                .alpn
+                .iter()
+                .filter(|a| !a.is_empty())
+                .cloned()
+                .collect(),
+            direct_src_ip,
+            src_local,
+            src_ip,
+            src_port,
+        }
+    });
+    Options {
+        port: args.port,
+        connection,
+        assumptions,
+        format: args.output,
+    }
+}
+
+/// Runs `explain`.
+pub fn run(args: &ExplainArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
+    let opts = resolve_options(args);
+    let source = input::resolve(&args.input, "explain")?;
+    let raw = input::read(&source)?;
+    let text = source::to_json_text(&raw.label, &raw.bytes)?;
+    let doc = Document {
+        label: &raw.label,
+        text: &text.json,
+        from_yaml: text.from_yaml,
+    };
+    let dump = doc.load(Sections {
+        listeners: true,
+        ..Sections::default()
+    })?;
+    let section = dump.listeners.ok_or_else(|| CommandError::MissingSection {
+        path: raw.label.clone(),
+        context: "listener dump: ",
+        type_url: LISTENERS_TYPE,
+    })?;
+    let query = ListenerQuery {
+        port: opts.port,
+        ..ListenerQuery::default()
+    };
+    let mut selected = Vec::new();
+    for (i, entry) in section.entries.iter().enumerate() {
+        if entry.state != ListenerState::Active {
+            continue;
+        }
+        let listener = SelectedListener::new(i, entry.state, doc.listener(entry)?);
+        if query.accepts(&listener) {
+            selected.push(listener);
+        }
+    }
+    if selected.is_empty() {
+        return Err(CommandError::NoListenerOnPort {
+            path: raw.label.clone(),
+            port: opts.port,
+        }
+        .into());
+    }
+    listener_rows::sort_listeners(&mut selected);
+    let explained: Vec<ExplainedListener> = selected
+        .iter()
+        .map(|s| ExplainedListener {
+            explanation: explain_listener(&s.listener),
+            simulation: opts.connection.as_ref().map(|c| simulate(&s.listener, c)),
+        })
+        .collect();
+    match opts.format {
+        ExplainFormat::Text => {
+            explain_text::write_explain_text(out, &explained, &opts.assumptions)?
+        }
+        ExplainFormat::Json => {
+            explain_json::write_explain_json(out, &explained, &opts.assumptions)?
+        }
+        ExplainFormat::Dot => explain_dot::write_explain_dot(out, &explained)?,
+    }
+    Ok(ExitCode::Ok)
+}
