@@ -1,0 +1,175 @@
+//! `diff`: the acceptance cases as goldens, exit codes, and error lines.
+// See: #5
+
+use crate::support::{Test, assert_golden};
+
+const DUMPS: &str = "testdata/dumps";
+
+fn dump(name: &str) -> String {
+    format!("{DUMPS}/{name}.json")
+}
+
+#[test]
+fn permissive_to_strict_differs_and_exits_1() {
+    for version in ["1.12", "current"] {
+        let before = dump(&format!("istio-{version}-permissive"));
+        let after = dump(&format!("istio-{version}-strict"));
+        let out = Test::new(["diff", &before, &after, "--port", "15006"]).run();
+        assert_eq!((out.code, out.stderr.as_str()), (1, ""), "{version}");
+        assert_golden(
+            &format!("diff/{version}-permissive-strict.txt"),
+            &out.stdout,
+        );
+        let json = Test::new([
+            "diff", "-f", &before, "-f", &after, "--port", "15006", "-o", "json",
+        ])
+        .run();
+        assert_eq!(json.code, 1);
+        assert_golden(
+            &format!("diff/{version}-permissive-strict.json"),
+            &json.stdout,
+        );
+    }
+}
+
+#[test]
+fn acceptance_counts_for_1_12() {
+    let out = Test::new([
+        "diff",
+        &dump("istio-1.12-permissive"),
+        &dump("istio-1.12-strict"),
+        "--port",
+        "15006",
+    ])
+    .run();
+    assert!(
+        out.stdout
+            .contains("listener virtualInbound: 8 removed, 1 added, 2 changed, 3 unchanged"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("default.helloworld  6 → 3"));
+    for port in ["passthrough 0.0.0.0/0", "passthrough ::0/0", "port 80"] {
+        let line = out
+            .stdout
+            .lines()
+            .find(|l| l.trim_start().starts_with(port))
+            .unwrap();
+        assert!(
+            line.contains("PERMISSIVE") && line.contains("STRICT"),
+            "{line}"
+        );
+    }
+}
+
+#[test]
+fn a_dump_against_itself_has_no_differences() {
+    let a = dump("istio-1.12-permissive");
+    let out = Test::new(["diff", &a, &a]).run();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.ends_with("\nno differences\n"), "{}", out.stdout);
+    // The YAML spelling of a dump equals its JSON spelling.
+    let out = Test::new([
+        "diff",
+        "-f",
+        &dump("istio-current-permissive"),
+        "-f",
+        "testdata/dumps/istio-current-permissive.camel.yaml",
+    ])
+    .run();
+    assert_eq!(out.code, 0, "{}", out.stdout);
+}
+
+#[test]
+fn what_if_predicts_and_labels_it() {
+    let out = Test::new([
+        "diff",
+        "-f",
+        &dump("istio-1.12-permissive"),
+        "--what-if",
+        "STRICT",
+        "--port",
+        "15006",
+    ])
+    .run();
+    assert_eq!((out.code, out.stderr.as_str()), (1, ""));
+    assert_golden("diff/1.12-what-if-strict.txt", &out.stdout);
+    assert!(out.stdout.contains("predicted for STRICT"));
+    let json = Test::new([
+        "diff",
+        "-f",
+        &dump("istio-current-strict"),
+        "--what-if",
+        "permissive",
+        "--port",
+        "15006",
+        "-o",
+        "json",
+    ])
+    .run();
+    assert_eq!(json.code, 1);
+    assert_golden("diff/current-what-if-permissive.json", &json.stdout);
+    // Predicting the mode a dump already has changes nothing.
+    let same = Test::new([
+        "diff",
+        "-f",
+        &dump("istio-current-disable"),
+        "--what-if",
+        "DISABLE",
+    ])
+    .run();
+    assert_eq!(same.code, 0, "{}", same.stdout);
+}
+
+#[test]
+fn mixed_port_level_mtls_modes_are_reported_per_port() {
+    let out = Test::new([
+        "diff",
+        &dump("istio-current-permissive"),
+        &dump("istio-current-mixed"),
+        "--port",
+        "15006",
+    ])
+    .run();
+    assert_eq!(out.code, 1);
+    assert_golden("diff/current-permissive-mixed.txt", &out.stdout);
+}
+
+#[test]
+fn bad_invocations_exit_2_with_one_line() {
+    let a = dump("istio-1.12-permissive");
+    let cases: [(&[&str], &str); 4] = [
+        (
+            &["diff", &a],
+            "meshscope: error: diff requires BEFORE and AFTER: two arguments, or two -f files\n",
+        ),
+        (
+            &["diff", "-f", &a, "-f", &a, "--what-if", "STRICT"],
+            "meshscope: error: diff --what-if requires exactly one dump: -f DUMP (or one argument)\n",
+        ),
+        (
+            &["diff", "-f", "testdata/dumps/nope.json", "-f", &a],
+            "meshscope: error: testdata/dumps/nope.json: no such file or directory\n",
+        ),
+        (
+            &["diff", "-f", "testdata/dumps/truncated.json", "-f", &a],
+            "",
+        ),
+    ];
+    for (args, stderr) in cases {
+        let out = Test::new(args).run();
+        assert_eq!(out.code, 2, "{args:?}");
+        assert_eq!(out.stdout, "", "{args:?}");
+        assert_eq!(out.stderr.lines().count(), 1, "{args:?}: {}", out.stderr);
+        if !stderr.is_empty() {
+            assert_eq!(out.stderr, stderr, "{args:?}");
+        }
+    }
+    let out = Test::new(["diff", "-f", &a, "--what-if", "SOMETIMES"]).run();
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr.starts_with("meshscope: error: "),
+        "{}",
+        out.stderr
+    );
+}
