@@ -189,7 +189,7 @@ pub fn run(args: &DiffArgs, color: bool, out: &mut dyn Write) -> Result<ExitCode
             },
         )?,
         DiffOutput::Text => {
-            let tables = [wide_table(&before_refs)?, wide_table(&after_refs)?];
+            let tables = wide_tables(&before_refs, &after_refs)?;
             diff_text::write_report(
                 out,
                 &diff_text::Labels {
@@ -226,16 +226,39 @@ fn predict_side(side: &Side<'_>, mode: MtlsMode) -> Result<Prediction, Error> {
     })
 }
 
-/// `pc listener -o wide` of one side, as text (no colour).
-fn wide_table(listeners: &[&Listener<'_>]) -> Result<String, Error> {
-    let selected: Vec<SelectedListener<'_>> = listeners
-        .iter()
-        .enumerate()
-        .map(|(i, l)| SelectedListener::new(i, ListenerState::Active, (*l).clone()))
-        .collect();
-    let sorted = sort_listeners_with_states(selected);
-    let rows: Vec<_> = sorted.iter().flat_map(|l| chain_rows(l, true)).collect();
+/// `pc listener -o wide` of each side, as text (no colour), laid out with shared column
+/// widths so that unchanged rows are identical lines in the unified diff.
+fn wide_tables(before: &[&Listener<'_>], after: &[&Listener<'_>]) -> Result<[String; 2], Error> {
+    let rows_of = |listeners: &[&Listener<'_>]| {
+        let selected: Vec<SelectedListener<'_>> = listeners
+            .iter()
+            .enumerate()
+            .map(|(i, l)| SelectedListener::new(i, ListenerState::Active, (*l).clone()))
+            .collect();
+        sort_listeners_with_states(selected)
+            .iter()
+            .flat_map(|l| chain_rows(l, true))
+            .collect::<Vec<_>>()
+    };
+    let (b, a) = (rows_of(before), rows_of(after));
+    let mut all = b.clone();
+    all.extend(a);
     let mut buf = Vec::new();
-    listener_table::write_chain_rows(&mut buf, &rows, true, false)?;
-    Ok(String::from_utf8_lossy(&buf).into_owned())
+    listener_table::write_chain_rows(&mut buf, &all, true, false)?;
+    let text = String::from_utf8_lossy(&buf);
+    let lines: Vec<&str> = text.lines().collect();
+    let header = lines.first().copied().unwrap_or_default();
+    let split = (b.len() + 1).min(lines.len());
+    let side = |rows: &[&str]| {
+        let mut s = format!("{header}\n");
+        for r in rows {
+            s.push_str(r);
+            s.push('\n');
+        }
+        s
+    };
+    Ok([
+        side(lines.get(1..split).unwrap_or_default()),
+        side(lines.get(split..).unwrap_or_default()),
+    ])
 }

@@ -88,8 +88,8 @@ pub fn write_report(
     writeln!(out, "pc listener -o wide")?;
     write_unified_diff(
         out,
-        (labels.before, &tables[0]),
-        (labels.after, &tables[1]),
+        (&cell(labels.before), &tables[0]),
+        (&cell(labels.after), &tables[1]),
         color,
     )
 }
@@ -225,7 +225,7 @@ fn chain_row(c: &ChainSummary, predicted: bool) -> Vec<String> {
         cell(&c.name),
         cell(&c.match_text),
         cell(&c.destination),
-        c.tls.to_string(),
+        cell(&c.tls.to_string()),
         dash(&c.wasm),
     ];
     if predicted {

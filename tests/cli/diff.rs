@@ -173,3 +173,34 @@ fn bad_invocations_exit_2_with_one_line() {
         out.stderr
     );
 }
+
+#[test]
+fn control_characters_in_names_never_reach_the_terminal() {
+    let evil = "evil\u{1b}[31mred\u{1b}[0m\tname";
+    let listener = |chain: &str, tls: bool| {
+        let mut c = serde_json::json!({"name": chain,
+            "filter_chain_match": {"destination_port": 80, "transport_protocol": "tls",
+                "application_protocols": [evil]},
+            "filters": [{"name": evil, "typed_config": {}},
+                {"name": "envoy.filters.network.tcp_proxy", "typed_config": {"cluster": evil}}]});
+        if tls {
+            c["transport_socket"] = serde_json::json!({"name": "envoy.transport_sockets.tls",
+                "typed_config": {"common_tls_context": {"alpn_protocols": [evil]}}});
+        }
+        serde_json::json!([{"name": "virtualInbound",
+            "address": {"socket_address": {"address": "0.0.0.0", "port_value": 15006}},
+            "filter_chains": [c]}])
+    };
+    let before = listener(evil, false).to_string();
+    let after = listener("other", true);
+    let path =
+        std::env::temp_dir().join(format!("meshscope-diff-evil-{}.json", std::process::id()));
+    std::fs::write(&path, after.to_string()).unwrap();
+    let out = Test::new(["diff", "-f", "-", "-f", path.to_str().unwrap()])
+        .stdin(before)
+        .run();
+    std::fs::remove_file(&path).ok();
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert!(!out.stdout.contains('\u{1b}'), "{}", out.stdout);
+    assert!(out.stdout.contains("evil\\u{1b}[31mred"), "{}", out.stdout);
+}
