@@ -7,6 +7,7 @@
 
 mod chain;
 mod connections;
+mod listener_filters;
 
 use std::collections::BTreeMap;
 
@@ -16,6 +17,7 @@ pub use chain::{
     ChainSummary, Change, PREDICTED_METADATA, TlsSummary, chain_summary, compare_chains, match_key,
 };
 pub use connections::{ConnectionKind, LostConnection, lost_connections};
+pub use listener_filters::predicate_text;
 
 use super::mtls_mode::{Inference, ModeKey, infer_modes, is_virtual_inbound};
 use super::wasm_placement::{ProxyKind, chain_sites, count_placements};
@@ -75,6 +77,9 @@ pub struct ListenerDiff {
     pub changed: Vec<ChainChange>,
     /// Number of paired chains that are equal.
     pub unchanged: usize,
+    /// Listener filters added, removed or reordered (each written `name` or `name (disabled
+    /// on PREDICATE)`); `null` when they are the same or the listener is on one side only.
+    pub listener_filters: Option<Change>,
     /// The mTLS mode per inbound port and passthrough set on each side (`virtualInbound` only).
     pub modes: Vec<ModeChange>,
     /// Connections (per port and passthrough set, per kind Istio distinguishes) that a
@@ -89,6 +94,7 @@ impl ListenerDiff {
             && self.removed.is_empty()
             && self.added.is_empty()
             && self.changed.is_empty()
+            && self.listener_filters.is_none()
     }
 }
 
@@ -189,9 +195,22 @@ pub fn diff_listeners(before: &[&Listener<'_>], after: &[&Listener<'_>]) -> Diff
             }
             _ => Vec::new(),
         };
+        let listener_filters = match (b, a) {
+            (Some(b), Some(a)) => {
+                let texts = |l: &Listener<'_>| {
+                    l.listener_filters
+                        .iter()
+                        .map(listener_filters::listener_filter_text)
+                        .collect::<Vec<_>>()
+                };
+                listener_filters::compare_listener_filters(&texts(b), &texts(a))
+            }
+            _ => None,
+        };
         let mut diff = ListenerDiff {
             name: name.clone(),
             presence,
+            listener_filters,
             removed: Vec::new(),
             added: Vec::new(),
             changed: Vec::new(),

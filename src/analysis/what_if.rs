@@ -6,7 +6,8 @@
 //! JSON plus what was assumed. A chain whose template already exists in the port is kept
 //! verbatim; every other chain is assembled from the port's own chains (filters of a chain
 //! with the same terminal, an Istio mTLS context from the listener) or, failing that,
-//! synthesised, and marked as predicted in its `metadata.filter_metadata.meshscope`.
+//! synthesised, and marked as predicted in its `metadata.filter_metadata.meshscope`. The
+//! TLS and HTTP inspectors are then worked out from the final chains (`inspectors`).
 
 use serde::Serialize;
 use serde_json::{Map, Value, json};
@@ -19,6 +20,10 @@ use super::inbound_template::{
 use super::listener_rows::chain_match;
 use super::mtls_mode::{Inference, infer_modes};
 use crate::envoy::{FilterChain, Listener};
+
+mod inspectors;
+
+use inspectors::{InspectorRules, predict_inspectors};
 
 /// The Istio version the prediction follows, and how it was found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -214,10 +219,29 @@ pub fn predict(
             None => {}
         }
     }
+    // The inspectors follow from the final chains (DOMAIN.md §5.6).
+    let chains_text = serde_json::to_string(&new_chains)?;
+    let view = Listener {
+        filter_chains: serde_json::from_str(&chains_text)?,
+        ..Listener::default()
+    };
+    let filters_key = keys.get("listener_filters", "listenerFilters");
+    let old_filters: Vec<Value> = value
+        .get(filters_key)
+        .and_then(Value::as_array)
+        .cloned()
+        .unwrap_or_default();
+    let rules = if istio.version.starts_with("1.12") {
+        InspectorRules::Istio1_12
+    } else {
+        InspectorRules::Head
+    };
+    let (listener_filters, note) = predict_inspectors(&old_filters, &view, &keys, rules);
+    notes.push(note);
     if let Some(obj) = value.as_object_mut() {
         obj.insert(chains_key.to_string(), Value::Array(new_chains));
+        obj.insert(filters_key.to_string(), Value::Array(listener_filters));
     }
-    notes.push("listener filters (tls_inspector, http_inspector) are not predicted".to_string());
     Ok(Prediction {
         listener_json: serde_json::to_string(&value)?,
         summary: PredictionSummary { mode, istio, notes },

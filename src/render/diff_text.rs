@@ -146,6 +146,10 @@ fn write_listener(out: &mut dyn Write, l: &ListenerDiff, predicted: bool) -> std
             rows,
         )?;
     }
+    if let Some(change) = &l.listener_filters {
+        writeln!(out, "listener {}", change_text(change))?;
+        writeln!(out)?;
+    }
     let header = ["CHAIN", "MATCH", "DESTINATION", "TLS", "WASM"];
     if !l.removed.is_empty() {
         let rows = l.removed.iter().map(|c| chain_row(c, false)).collect();

@@ -233,25 +233,22 @@ pub fn compare_chains(before: &ChainSummary, after: &ChainSummary) -> Vec<Change
         });
     }
     if before.filters != after.filters {
-        let removed = missing(&before.filters, &after.filters);
-        let added = missing(&after.filters, &before.filters);
-        let common_b: Vec<&String> = before
-            .filters
-            .iter()
-            .filter(|f| !removed.contains(f))
-            .collect();
-        let common_a: Vec<&String> = after
-            .filters
-            .iter()
-            .filter(|f| !added.contains(f))
-            .collect();
-        out.push(Change::Filters {
-            reordered: common_b != common_a,
-            added,
-            removed,
-        });
+        out.push(filters_change(&before.filters, &after.filters));
     }
     out
+}
+
+/// Added, removed and reordered entries between two filter lists.
+pub fn filters_change(before: &[String], after: &[String]) -> Change {
+    let removed = missing(before, after);
+    let added = missing(after, before);
+    let common_b: Vec<&String> = before.iter().filter(|f| !removed.contains(f)).collect();
+    let common_a: Vec<&String> = after.iter().filter(|f| !added.contains(f)).collect();
+    Change::Filters {
+        reordered: common_b != common_a,
+        added,
+        removed,
+    }
 }
 
 /// The entries of `a` that `b` lacks, as a multiset difference, in `a`'s order.
