@@ -174,7 +174,16 @@ pub fn predict(
             let donor = members
                 .iter()
                 .filter(|(_, _, have)| have.is_some_and(|h| h.terminal == t.terminal))
-                .max_by_key(|(_, _, have)| have.is_some_and(|h| h.mtls == t.mtls));
+                // The first chain with the same transport and ALPN, else the same TLS.
+                .rev()
+                .max_by_key(|(_, _, have)| {
+                    have.map(|h| {
+                        (
+                            h.transport == t.transport && h.alpn == t.alpn,
+                            h.mtls == t.mtls,
+                        )
+                    })
+                });
             let Some((d, donor_chain, _)) = donor else {
                 notes.push(format!(
                     "{label}: no {} chain to take filters from; {t} left out",
@@ -188,7 +197,8 @@ pub fn predict(
                 chain_match(donor_chain.filter_chain_match.as_ref())
             )];
             let socket = if t.mtls {
-                let (socket, mark) = mtls_socket(listener, &old_chains, &keys, t.terminal);
+                let (socket, mark) =
+                    mtls_socket(listener, &old_chains, &keys, t.terminal, &pm.chains);
                 marks.push(mark);
                 Some(socket)
             } else {
@@ -306,12 +316,14 @@ fn assemble(
 }
 
 /// An Istio mTLS socket for a chain ending in `terminal`: copied from a chain of the
-/// listener that has one (same terminal preferred), else synthesised (DOMAIN.md §5.3).
+/// listener that has one (same group, then same terminal preferred), else synthesised
+/// (DOMAIN.md §5.3).
 fn mtls_socket(
     listener: &Listener<'_>,
     raw_chains: &[Value],
     keys: &Keys,
     terminal: Terminal,
+    group: &[usize],
 ) -> (Value, String) {
     let socket_key = keys.get("transport_socket", "transportSocket");
     let candidates = listener
@@ -320,9 +332,11 @@ fn mtls_socket(
         .enumerate()
         .filter_map(|(i, c)| {
             let t = classify_chain(c).ok()?;
-            t.mtls.then_some((i, c, t.terminal == terminal))
+            t.mtls
+                .then_some((i, c, (group.contains(&i), t.terminal == terminal)))
         });
-    if let Some((i, c, _)) = candidates.max_by_key(|(_, _, same)| *same)
+    // The first of the best: same port or passthrough set, then same terminal.
+    if let Some((i, c, _)) = candidates.rev().max_by_key(|(_, _, rank)| *rank)
         && let Some(socket) = raw_chains.get(i).and_then(|v| v.get(socket_key))
     {
         let mark = format!(

@@ -95,6 +95,18 @@ fn what_if_predicts_and_labels_it() {
     assert_eq!((out.code, out.stderr.as_str()), (1, ""));
     assert_golden("diff/1.12-what-if-strict.txt", &out.stdout);
     assert!(out.stdout.contains("predicted for STRICT"));
+    // Plaintext HTTP and plaintext TCP to port 80 would stop matching any chain.
+    for kind in ["plaintext HTTP", "plaintext TCP"] {
+        assert!(
+            out.stdout
+                .lines()
+                .any(|l| l.trim_start().starts_with("port 80")
+                    && l.contains(kind)
+                    && l.contains("0.0.0.0_80 (Trans: raw_buffer; Addr: *:80)")),
+            "{kind}: {}",
+            out.stdout
+        );
+    }
     let json = Test::new([
         "diff",
         "-f",
