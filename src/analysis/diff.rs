@@ -6,8 +6,10 @@
 //! as it is, so every field here is part of the documented wire format.
 
 mod chain;
+mod config;
 mod connections;
 mod listener_filters;
+mod wasm;
 
 use std::collections::BTreeMap;
 
@@ -20,9 +22,10 @@ pub use connections::{ConnectionKind, LostConnection, lost_connections};
 pub use listener_filters::predicate_text;
 
 use super::mtls_mode::{Inference, ModeKey, infer_modes, is_virtual_inbound};
-use super::wasm_placement::{ProxyKind, chain_sites, count_placements};
+use super::wasm_placement::{ProxyKind, chain_sites};
 use super::what_if::PredictionSummary;
 use crate::envoy::{FilterChain, Listener, ListenerState};
+use wasm::WasmTally;
 
 /// The `-o json` document: both sides' labels, the prediction's assumptions when the AFTER
 /// side is predicted (`--what-if`), then the report's fields.
@@ -152,19 +155,37 @@ pub struct WasmChange {
     pub gained: Vec<ChainRef>,
 }
 
-/// Compares two sides' listeners (active listeners only; pairing by listener name).
+/// Compares two sides' listeners (active listeners only; pairing by listener name), by
+/// chain matches, filter names, TLS termination and destination.
 pub fn diff_listeners(before: &[&Listener<'_>], after: &[&Listener<'_>]) -> DiffReport {
-    let mut names: BTreeMap<String, (Option<&Listener<'_>>, Option<&Listener<'_>>)> =
-        BTreeMap::new();
-    for l in before {
-        names.entry(l.name.to_string()).or_default().0 = Some(l);
+    diff_listeners_with_raw(before, &[], after, &[])
+}
+
+/// [`diff_listeners`], also comparing each filter's and transport socket's config. `*_raw`
+/// hold each listener's JSON as the dump has it, aligned with the listeners (or empty).
+pub fn diff_listeners_with_raw(
+    before: &[&Listener<'_>],
+    before_raw: &[&str],
+    after: &[&Listener<'_>],
+    after_raw: &[&str],
+) -> DiffReport {
+    type Entry<'s, 'a> = (
+        Option<(&'s Listener<'a>, Option<&'s str>)>,
+        Option<(&'s Listener<'a>, Option<&'s str>)>,
+    );
+    let mut names: BTreeMap<String, Entry<'_, '_>> = BTreeMap::new();
+    for (i, l) in before.iter().enumerate() {
+        names.entry(l.name.to_string()).or_default().0 = Some((l, before_raw.get(i).copied()));
     }
-    for l in after {
-        names.entry(l.name.to_string()).or_default().1 = Some(l);
+    for (i, l) in after.iter().enumerate() {
+        names.entry(l.name.to_string()).or_default().1 = Some((l, after_raw.get(i).copied()));
     }
     let mut listeners = Vec::new();
     let mut wasm = WasmTally::default();
     for (name, (b, a)) in names {
+        let b_raw = raw_chains(b.and_then(|x| x.1));
+        let a_raw = raw_chains(a.and_then(|x| x.1));
+        let (b, a) = (b.map(|x| x.0), a.map(|x| x.0));
         let presence = match (b, a) {
             (Some(_), Some(_)) => Presence::Both,
             (Some(_), None) => Presence::OnlyBefore,
@@ -224,18 +245,18 @@ pub fn diff_listeners(before: &[&Listener<'_>], after: &[&Listener<'_>]) -> Diff
             let aw = pair.1.map_or(&empty, |i| &a_wasm[i]);
             match pair {
                 (Some(i), None) => {
-                    let s = chain_summary(b_chains[i], &b_wasm[i]);
+                    let s = summary(b_chains[i], &b_wasm[i], &b_raw, i);
                     wasm.record(&name, &s, "removed", bw, aw, true);
                     diff.removed.push(s);
                 }
                 (None, Some(j)) => {
-                    let s = chain_summary(a_chains[j], &a_wasm[j]);
+                    let s = summary(a_chains[j], &a_wasm[j], &a_raw, j);
                     wasm.record(&name, &s, "added", aw, bw, false);
                     diff.added.push(s);
                 }
                 (Some(i), Some(j)) => {
-                    let before = chain_summary(b_chains[i], &b_wasm[i]);
-                    let after = chain_summary(a_chains[j], &a_wasm[j]);
+                    let before = summary(b_chains[i], &b_wasm[i], &b_raw, i);
+                    let after = summary(a_chains[j], &a_wasm[j], &a_raw, j);
                     let changes = compare_chains(&before, &after);
                     if changes.is_empty() {
                         diff.unchanged += 1;
@@ -260,6 +281,33 @@ pub fn diff_listeners(before: &[&Listener<'_>], after: &[&Listener<'_>]) -> Diff
         listeners,
         wasm,
         equal,
+    }
+}
+
+/// Each chain's JSON, aligned with `Listener::chains` (filter chains, then the default).
+fn raw_chains(raw: Option<&str>) -> Vec<serde_json::Value> {
+    let Some(v) = raw.and_then(|r| serde_json::from_str::<serde_json::Value>(r).ok()) else {
+        return Vec::new();
+    };
+    let field = |snake: &str, camel: &str| v.get(snake).or_else(|| v.get(camel)).cloned();
+    let mut out = match field("filter_chains", "filterChains") {
+        Some(serde_json::Value::Array(a)) => a,
+        _ => Vec::new(),
+    };
+    out.extend(field("default_filter_chain", "defaultFilterChain"));
+    out
+}
+
+fn summary(
+    chain: &FilterChain<'_>,
+    wasm: &[String],
+    raw: &[serde_json::Value],
+    index: usize,
+) -> ChainSummary {
+    let s = chain_summary(chain, wasm);
+    match raw.get(index) {
+        Some(r) => s.with_raw(r),
+        None => s,
     }
 }
 
@@ -322,70 +370,6 @@ fn mode_changes(b: Option<&Listener<'_>>, a: Option<&Listener<'_>>) -> Vec<ModeC
             after,
         })
         .collect()
-}
-
-/// Collects the chains behind each Wasm filter's change while pairing runs.
-#[derive(Default)]
-struct WasmTally {
-    lost: BTreeMap<String, Vec<ChainRef>>,
-    gained: BTreeMap<String, Vec<ChainRef>>,
-}
-
-impl WasmTally {
-    /// Records filters on `this` side of a chain that the `other` side lacks.
-    fn record(
-        &mut self,
-        listener: &str,
-        chain: &ChainSummary,
-        how: &'static str,
-        this: &[String],
-        other: &[String],
-        before_side: bool,
-    ) {
-        for f in this.iter().filter(|f| !other.contains(f)) {
-            let map = if before_side {
-                &mut self.lost
-            } else {
-                &mut self.gained
-            };
-            map.entry(f.clone()).or_default().push(ChainRef {
-                listener: listener.to_string(),
-                chain: chain.name.clone(),
-                chain_match: chain.match_text.clone(),
-                how,
-            });
-        }
-    }
-
-    fn finish(mut self, before: &[&Listener<'_>], after: &[&Listener<'_>]) -> Vec<WasmChange> {
-        let totals = |ls: &[&Listener<'_>]| {
-            let refs: Vec<_> = ls.iter().map(|l| (ListenerState::Active, *l)).collect();
-            count_placements(&chain_sites(&refs, ProxyKind::Sidecar))
-                .into_iter()
-                .filter(|r| !r.builtin)
-                .map(|r| (r.filter.clone(), (r.total, r.plugin)))
-                .collect::<BTreeMap<_, _>>()
-        };
-        let (b, a) = (totals(before), totals(after));
-        let mut names: Vec<&String> = b.keys().chain(a.keys()).collect();
-        names.sort();
-        names.dedup();
-        names
-            .into_iter()
-            .map(|name| {
-                let bt = b.get(name);
-                let at = a.get(name);
-                WasmChange {
-                    filter: name.clone(),
-                    plugin: bt.or(at).and_then(|(_, p)| p.clone()),
-                    before: bt.map_or(0, |(n, _)| *n),
-                    after: at.map_or(0, |(n, _)| *n),
-                    lost: self.lost.remove(name).unwrap_or_default(),
-                    gained: self.gained.remove(name).unwrap_or_default(),
-                }
-            })
-            .collect()
-    }
 }
 
 #[cfg(test)]

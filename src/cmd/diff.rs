@@ -4,7 +4,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::analysis::diff::{DiffDocument, diff_listeners};
+use crate::analysis::diff::{DiffDocument, diff_listeners_with_raw};
 use crate::analysis::inbound_template::MtlsMode;
 use crate::analysis::listener_rows::{
     ListenerQuery, SelectedListener, chain_rows, sort_listeners_with_states,
@@ -159,15 +159,24 @@ pub fn run(args: &DiffArgs, color: bool, out: &mut dyn Write) -> Result<ExitCode
         None => None,
     };
     let before_refs: Vec<&Listener<'_>> = before.listeners.iter().map(|(l, _)| l).collect();
-    let after_refs: Vec<&Listener<'_>> = match (&predicted_listener, sides.get(1)) {
-        (Some(p), _) => before_refs
-            .iter()
-            .map(|l| if is_virtual_inbound(l) { p } else { *l })
-            .collect(),
-        (None, Some(after)) => after.listeners.iter().map(|(l, _)| l).collect(),
-        (None, None) => Vec::new(),
-    };
-    let report = diff_listeners(&before_refs, &after_refs);
+    let before_raw: Vec<&str> = before.listeners.iter().map(|(_, r)| *r).collect();
+    let (after_refs, after_raw): (Vec<&Listener<'_>>, Vec<&str>) =
+        match (&predicted_listener, &prediction, sides.get(1)) {
+            (Some(p), Some(pred), _) => before
+                .listeners
+                .iter()
+                .map(|(l, r)| {
+                    if is_virtual_inbound(l) {
+                        (p, pred.listener_json.as_str())
+                    } else {
+                        (l, *r)
+                    }
+                })
+                .unzip(),
+            (_, _, Some(after)) => after.listeners.iter().map(|(l, r)| (l, *r)).unzip(),
+            _ => (Vec::new(), Vec::new()),
+        };
+    let report = diff_listeners_with_raw(&before_refs, &before_raw, &after_refs, &after_raw);
     let after_label = match (&prediction, sides.get(1)) {
         (Some(p), _) => format!(
             "{} (predicted for {})",

@@ -86,6 +86,9 @@ pub fn write_report(
     }
     write_wasm(out, &report.wasm)?;
     writeln!(out, "pc listener -o wide")?;
+    if tables[0] == tables[1] {
+        return writeln!(out, "(the tables are equal)");
+    }
     write_unified_diff(
         out,
         (&cell(labels.before), &tables[0]),
@@ -241,6 +244,10 @@ fn chain_row(c: &ChainSummary, predicted: bool) -> Vec<String> {
 fn change_text(c: &Change) -> String {
     match c {
         Change::Name { before, after } => format!("name: {} → {}", cell(before), cell(after)),
+        Change::Config { part, changes } => {
+            let lines: Vec<String> = changes.iter().map(|c| format!("  {}", cell(c))).collect();
+            format!("config of {}:\n{}", cell(part), lines.join("\n"))
+        }
         Change::TransportSocket { before, after } => {
             format!(
                 "transport socket: {} → {}",

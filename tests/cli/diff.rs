@@ -216,3 +216,30 @@ fn control_characters_in_names_never_reach_the_terminal() {
     assert!(!out.stdout.contains('\u{1b}'), "{}", out.stdout);
     assert!(out.stdout.contains("evil\\u{1b}[31mred"), "{}", out.stdout);
 }
+
+#[test]
+fn real_compare_dumps_report_the_listener_changes() {
+    // ../shared/real-dumps: istioctl's compare fixtures differ inside two HCM configs.
+    let Some(dir) = crate::support::real_dumps() else {
+        return;
+    };
+    let before = crate::support::rel(&dir.join("compare-before.json"));
+    let after = crate::support::rel(&dir.join("compare-after.json"));
+    let out = Test::new(["diff", &before, &after]).run();
+    assert_eq!((out.code, out.stderr.as_str()), (1, ""), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("listener connect_terminate: 0 removed, 0 added, 1 changed")
+    );
+    assert!(
+        out.stdout
+            .contains("typed_config.use_remote_address: false → (absent)")
+    );
+    assert!(
+        out.stdout.contains(
+            "typed_config.stat_prefix: \"inbound_0.0.0.0_9080\" → \"inbound_0.0.0.0_9999\""
+        )
+    );
+    let same = Test::new(["diff", &before, &before]).run();
+    assert_eq!(same.code, 0, "{}", same.stdout);
+}

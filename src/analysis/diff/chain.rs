@@ -4,6 +4,9 @@
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+use super::config::{json_changes, normalized};
 
 use crate::analysis::listener_rows::{chain_destination, chain_match};
 use crate::envoy::{FilterChain, FilterChainMatch, NetworkFilterConfig};
@@ -68,6 +71,33 @@ pub struct ChainSummary {
     pub wasm: Vec<String>,
     /// Parts of this chain a what-if prediction synthesised (empty for real chains).
     pub predicted: Vec<String>,
+    /// Each network filter's JSON (keys in snake_case), when the raw chain was given.
+    #[serde(skip)]
+    pub raw_filters: Vec<(String, Value)>,
+    /// The transport socket's JSON (keys in snake_case), when the raw chain was given.
+    #[serde(skip)]
+    pub raw_socket: Option<Value>,
+}
+
+impl ChainSummary {
+    /// Adds the chain's JSON (as the dump holds it), so configs are compared too.
+    pub fn with_raw(mut self, raw: &Value) -> Self {
+        let raw = normalized(raw);
+        self.raw_filters = raw
+            .get("filters")
+            .and_then(Value::as_array)
+            .map(|fs| {
+                fs.iter()
+                    .map(|f| {
+                        let name = f.get("name").and_then(Value::as_str).unwrap_or_default();
+                        (name.to_string(), f.clone())
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        self.raw_socket = raw.get("transport_socket").cloned();
+        self
+    }
 }
 
 /// One difference between paired chains.
@@ -94,6 +124,13 @@ pub enum Change {
         before: String,
         /// AFTER's destination.
         after: String,
+    },
+    /// Same filter (or transport socket), different config.
+    Config {
+        /// The filter name, or `transport_socket`.
+        part: String,
+        /// `path: before → after`, at most 8 (then `…`).
+        changes: Vec<String>,
     },
     /// The filter lists differ.
     Filters {
@@ -208,10 +245,13 @@ pub fn chain_summary(chain: &FilterChain<'_>, wasm: &[String]) -> ChainSummary {
         filters,
         wasm: wasm.to_vec(),
         predicted: predicted_marks(chain),
+        raw_filters: Vec::new(),
+        raw_socket: None,
     }
 }
 
-/// What differs between two paired chains; empty when they are equal.
+/// What differs between two paired chains; empty when they are equal. Configs are compared
+/// only when both summaries carry their raw chain ([`ChainSummary::with_raw`]).
 pub fn compare_chains(before: &ChainSummary, after: &ChainSummary) -> Vec<Change> {
     let mut out = Vec::new();
     if before.name != after.name {
@@ -234,6 +274,41 @@ pub fn compare_chains(before: &ChainSummary, after: &ChainSummary) -> Vec<Change
     }
     if before.filters != after.filters {
         out.push(filters_change(&before.filters, &after.filters));
+    }
+    let once = |list: &[(String, Value)], name: &str| {
+        let mut it = list.iter().filter(|(n, _)| n == name);
+        match (it.next(), it.next()) {
+            (Some((_, v)), None) => Some(v.clone()),
+            _ => None,
+        }
+    };
+    for (name, _) in &before.raw_filters {
+        let (Some(b), Some(a)) = (
+            once(&before.raw_filters, name),
+            once(&after.raw_filters, name),
+        ) else {
+            continue;
+        };
+        if a != b {
+            out.push(Change::Config {
+                part: name.clone(),
+                changes: json_changes(&b, &a),
+            });
+        }
+    }
+    if before.tls == after.tls
+        && !before.raw_filters.is_empty()
+        && !after.raw_filters.is_empty()
+        && before.raw_socket != after.raw_socket
+    {
+        let none = Value::Null;
+        out.push(Change::Config {
+            part: "transport_socket".to_string(),
+            changes: json_changes(
+                before.raw_socket.as_ref().unwrap_or(&none),
+                after.raw_socket.as_ref().unwrap_or(&none),
+            ),
+        });
     }
     out
 }

@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 
 use super::*;
-use crate::analysis::diff::{chain_summary, diff_listeners};
+use crate::analysis::diff::{chain_summary, diff_listeners_with_raw};
 use crate::analysis::inbound_template::terminal_of;
 use crate::analysis::test_support::{fixture_text, virtual_inbound};
 
@@ -63,7 +63,8 @@ fn predictions_equal_the_real_fixtures() {
             let want = virtual_inbound(&dst);
             assert_eq!(shapes(&got), shapes(&want), "{src} → {to} ({bootstrap:?})");
             // Stronger: the semantic diff finds nothing either.
-            let r = diff_listeners(&[&got], &[&want]);
+            let want_raw = raw_inbound(&dst);
+            let r = diff_listeners_with_raw(&[&got], &[&json], &[&want], &[&want_raw]);
             assert!(r.equal, "{src} → {to}: {:#?}", r.listeners[0].changed);
             assert!(p.summary.notes.iter().any(|n| n.contains("predicted")));
         }
