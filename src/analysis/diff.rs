@@ -4,6 +4,19 @@
 //!
 //! Pure: reads decoded listeners, returns a [`DiffReport`]. `-o json` serialises that report
 //! as it is, so every field here is part of the documented wire format.
+//!
+//! # Wire format (`diff -o json`)
+//!
+//! One object, [`DiffDocument`]: `before` and `after` (input labels), `prediction` (`null`,
+//! or a [`PredictionSummary`]: `mode`, `istio` {`version`, `source`, `plaintext_alpn`},
+//! `notes`), `listeners` (one [`ListenerDiff`] per listener name: `name`, `presence`,
+//! `removed` / `added` ([`ChainSummary`]: `name`, `match_text`, `destination`, `tls`,
+//! `filters`, `wasm`, `predicted`), `changed` ([`ChainChange`]: `before`, `after`,
+//! `changes`, each a [`Change`] tagged by `field`), `unchanged`, `listener_filters`,
+//! `modes` ([`ModeChange`]: `key`, `label`, `before`, `after`, each an [`Inference`]
+//! tagged by `status`), `stopped_matching` ([`LostConnection`])), `wasm` (one
+//! [`WasmChange`] per user Wasm filter: `filter`, `plugin`, `before`, `after`, `lost`,
+//! `gained`) and `equal`. Fields are only ever added.
 
 mod chain;
 mod config;

@@ -243,3 +243,23 @@ fn real_compare_dumps_report_the_listener_changes() {
     let same = Test::new(["diff", &before, &before]).run();
     assert_eq!(same.code, 0, "{}", same.stdout);
 }
+
+#[test]
+fn color_always_paints_the_unified_diff_only() {
+    let args = [
+        "diff",
+        "--color",
+        "always",
+        "testdata/dumps/istio-current-permissive.json",
+        "testdata/dumps/istio-current-strict.json",
+        "--port",
+        "15006",
+    ];
+    let out = Test::new(args).run();
+    assert_eq!(out.code, 1);
+    let (report, table_diff) = out.stdout.split_once("pc listener -o wide\n").unwrap();
+    assert!(!report.contains('\u{1b}'));
+    assert!(table_diff.contains("\u{1b}["), "{table_diff}");
+    let json = Test::new(args.iter().copied().chain(["-o", "json"])).run();
+    assert!(!json.stdout.contains('\u{1b}'));
+}

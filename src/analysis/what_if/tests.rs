@@ -128,3 +128,36 @@ fn version_comes_from_bootstrap_else_markers() {
     let v = detect_version(None, &virtual_inbound("istio-current-strict.json"));
     assert_eq!((v.version.as_str(), v.plaintext_alpn.len()), ("1.23+", 2));
 }
+
+#[test]
+fn ports_of_unknown_mode_are_kept_as_they_are() {
+    // Port 443 terminates the user's TLS (Sidecar ingress TLS): no template fits.
+    let raw = r#"{"name":"virtualInbound","filter_chains":[
+      {"name":"0.0.0.0_443","filter_chain_match":{"destination_port":443,"transport_protocol":"tls"},
+       "transport_socket":{"name":"envoy.transport_sockets.tls","typed_config":{}},
+       "filters":[{"name":"envoy.filters.network.tcp_proxy","typed_config":{"cluster":"c"}}]},
+      {"name":"0.0.0.0_80","filter_chain_match":{"destination_port":80,"transport_protocol":"raw_buffer"},
+       "filters":[{"name":"envoy.filters.network.http_connection_manager","typed_config":{}}]}]}"#;
+    let l: Listener = serde_json::from_str(raw).unwrap();
+    let p = predict(
+        raw,
+        &l,
+        MtlsMode::Strict,
+        detect_version(Some("1.30.0"), &l),
+    )
+    .unwrap();
+    assert!(
+        p.summary
+            .notes
+            .iter()
+            .any(|n| n.starts_with("port 443: kept as is (mode unknown")),
+        "{:?}",
+        p.summary.notes
+    );
+    let got: Listener = serde_json::from_str(&p.listener_json).unwrap();
+    assert_eq!(got.filter_chains.len(), 2);
+    assert_eq!(got.filter_chains[0].name, "0.0.0.0_443");
+    let port80 = chain_summary(&got.filter_chains[1], &[]);
+    assert_eq!(port80.match_text, "Trans: tls; Addr: *:80");
+    assert!(port80.predicted.iter().any(|m| m.contains("synthesised")));
+}
