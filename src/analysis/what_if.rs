@@ -25,6 +25,14 @@ mod inspectors;
 
 use inspectors::{InspectorRules, predict_inspectors};
 
+/// Why a prediction could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum WhatIfError {
+    /// The listener JSON could not be read or the predicted chains not written back.
+    #[error("listener JSON: {0}")]
+    Json(#[from] serde_json::Error),
+}
+
 /// The Istio version the prediction follows, and how it was found.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct VersionGuess {
@@ -128,7 +136,7 @@ pub fn predict(
     listener: &Listener<'_>,
     mode: MtlsMode,
     istio: VersionGuess,
-) -> Result<Prediction, serde_json::Error> {
+) -> Result<Prediction, WhatIfError> {
     let mut value: Value = serde_json::from_str(raw)?;
     let camel = value.get("filterChains").is_some();
     let chains_key = if camel {

@@ -152,3 +152,27 @@ fn strict_stops_plaintext_to_port_80() {
         .collect();
     assert_eq!(lost, [("port 80", ConnectionKind::PlainTls)]);
 }
+
+#[test]
+fn same_filters_with_another_config_are_changed_when_raw_is_given() {
+    let before = r#"{"name":"l","filter_chains":[{"name":"a","filters":[
+      {"name":"envoy.filters.network.tcp_proxy","typed_config":{"statPrefix":"x","cluster":"c"}}]}]}"#;
+    let after = r#"{"name":"l","filter_chains":[{"name":"a","filters":[
+      {"name":"envoy.filters.network.tcp_proxy","typed_config":{"stat_prefix":"y","cluster":"c"}}]}]}"#;
+    let b: Listener = serde_json::from_str(before).unwrap();
+    let a: Listener = serde_json::from_str(after).unwrap();
+    // Names only: equal.
+    assert!(diff_listeners(&[&b], &[&a]).equal);
+    let r = diff_listeners_with_raw(&[&b], &[before], &[&a], &[after]);
+    assert_eq!(
+        r.listeners[0].changed[0].changes,
+        [Change::Config {
+            part: "envoy.filters.network.tcp_proxy".into(),
+            changes: vec![r#"typed_config.stat_prefix: "x" → "y""#.into()],
+        }]
+    );
+    // camelCase and snake_case spellings of one config are equal.
+    let camel = before.replace("statPrefix\":\"x", "statPrefix\":\"y");
+    let c: Listener = serde_json::from_str(&camel).unwrap();
+    assert!(diff_listeners_with_raw(&[&c], &[&camel], &[&a], &[after]).equal);
+}
