@@ -3,6 +3,7 @@
 
 use crate::analysis::go_sort::sort_slice;
 use crate::analysis::matcher_paths::matcher_branches;
+use crate::analysis::mtls_mode::{chain_modes, is_virtual_inbound};
 use crate::envoy::listener::AdditionalAddress;
 use crate::envoy::route::{RouteConfiguration, RouteMatch, VirtualHost};
 use crate::envoy::wasm;
@@ -221,6 +222,9 @@ pub struct ChainRow {
     pub state: ListenerState,
     /// User Wasm filters of the chain in execution order.
     pub wasm: Vec<String>,
+    /// MODE (wide only): the mTLS mode a `virtualInbound` chain's port implies; `None`
+    /// elsewhere and for the blackhole.
+    pub mode: Option<&'static str>,
 }
 
 /// The `--verbose=false` row of a listener.
@@ -242,8 +246,14 @@ pub fn chain_rows(l: &SelectedListener<'_>, wide: bool) -> Vec<ChainRow> {
         (Some(m), true) => Some(matcher_branches(m)),
         _ => None,
     };
+    let modes = if wide && is_virtual_inbound(&l.listener) {
+        chain_modes(&l.listener)
+    } else {
+        Vec::new()
+    };
     let mut rows = Vec::new();
-    for chain in l.listener.chains() {
+    for (i, chain) in l.listener.chains().enumerate() {
+        let mode = modes.get(i).and_then(|m| m.as_ref()).map(|m| m.mode_text());
         let destination = chain_destination(chain);
         let wasm = if wide { chain_wasm(chain) } else { Vec::new() };
         let matches = match &branches {
@@ -262,6 +272,7 @@ pub fn chain_rows(l: &SelectedListener<'_>, wide: bool) -> Vec<ChainRow> {
                 chain: chain.name.to_string(),
                 state: l.state,
                 wasm: wasm.clone(),
+                mode,
             });
         }
     }

@@ -1,6 +1,7 @@
 //! The command-line definition (clap derive only). Doc comments here are the user help;
 //! `man/` is generated from this definition by a test.
 
+mod diff;
 mod explain;
 mod input;
 mod lint;
@@ -10,6 +11,7 @@ mod wasm;
 
 use clap::{CommandFactory, Parser, Subcommand};
 
+pub use diff::{DiffArgs, DiffOutput, WhatIfMode};
 pub use explain::{ExplainArgs, ExplainFormat, SrcType, Transport};
 pub use input::InputArgs;
 pub use lint::{ISTIO_MINORS, LintArgs, parse_istio_version};
@@ -48,6 +50,9 @@ pub enum Command {
 
     /// Wasm filters on Envoy proxies: placements, and the WasmPlugins behind them.
     Wasm(Box<WasmArgs>),
+
+    /// Compare two dumps' listeners as mTLS modes, chains and Wasm placements (or predict one).
+    Diff(Box<DiffArgs>),
 
     /// Print a shell completion script.
     #[command(

@@ -1,6 +1,7 @@
 //! One file per subcommand; the only layer that calls all the others.
 
 mod completion;
+mod diff;
 mod explain;
 mod input;
 mod lint;
@@ -13,6 +14,7 @@ use std::io::Write;
 use crate::cli::{Cli, ColorChoice, Command, ProxyConfigCommand, WasmCommand};
 use crate::error::{Error, ExitCode};
 
+pub use diff::DiffError;
 pub use lint::LintError;
 pub use wasm_count::WasmCountError;
 
@@ -51,6 +53,7 @@ pub fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Error> {
         Command::Wasm(w) => match w.command {
             WasmCommand::Count(args) => wasm_count::run(&args, out),
         },
+        Command::Diff(args) => diff::run(&args, color, out),
         Command::Completion { shell } => completion::run(shell, out),
     }
 }

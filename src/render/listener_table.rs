@@ -1,4 +1,4 @@
-//! `pc listener` tables: istioctl's layout, and the wide one with CHAIN, STATE and WASM.
+//! `pc listener` tables: istioctl's layout, and the wide one with CHAIN, STATE, WASM and MODE.
 
 use std::io::Write;
 
@@ -9,7 +9,7 @@ use crate::analysis::listener_rows::{ChainRow, ListenerRow};
 use crate::envoy::ListenerState;
 
 const VERBOSE_HEADER: [&str; 4] = ["ADDRESSES", "PORT", "MATCH", "DESTINATION"];
-const WIDE_HEADER: [&str; 7] = [
+const WIDE_HEADER: [&str; 8] = [
     "ADDRESSES",
     "PORT",
     "MATCH",
@@ -17,6 +17,7 @@ const WIDE_HEADER: [&str; 7] = [
     "CHAIN",
     "STATE",
     "WASM",
+    "MODE",
 ];
 
 /// `--verbose=false`: one row per listener.
@@ -54,6 +55,7 @@ pub fn write_chain_rows(
                 row.push(dash_if_empty(&r.chain));
                 row.push(r.state.as_str().to_string());
                 row.push(dash_if_empty(&r.wasm.join(",")));
+                row.push(r.mode.unwrap_or("-").to_string());
             }
             row
         })

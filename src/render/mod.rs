@@ -1,6 +1,7 @@
 //! Lays results out as text, JSON or YAML. It never decides what to show: `analysis/`
 //! did that. Colour arrives as a plain bool decided once in `cmd/`.
 
+pub mod diff_text;
 pub mod ecds_table;
 pub mod explain_dot;
 pub mod explain_json;
@@ -13,6 +14,7 @@ pub mod protojson;
 pub mod sanitize;
 pub mod structured;
 pub mod table;
+pub mod unified_diff;
 pub mod wasm_table;
 
 /// Why output could not be produced.

@@ -513,11 +513,11 @@ def http_port_options(mode):
     return [("raw_buffer", None, None)]
 
 
-def passthrough_chains(p, mode, family):
+def passthrough_chains(p, mode, family, dport=None):
     cluster = family["cluster"]
     chains = []
     for kind, transport, alpn, server_alpn in passthrough_options(p, mode):
-        match = filter_chain_match(prefix=family["prefix"], transport=transport, alpn=alpn)
+        match = filter_chain_match(prefix=family["prefix"], dport=dport, transport=transport, alpn=alpn)
         tls = istio_mtls(p, server_alpn) if server_alpn else None
         if kind == "http":
             route = inline_route(cluster, "inbound|http|0", cluster, ":0/*")
@@ -525,6 +525,24 @@ def passthrough_chains(p, mode, family):
         else:
             chains.append(chain(match, [network_mx(p), network_stats(p), tcp_proxy(cluster)], "virtualInbound", tls))
     return chains
+
+
+MIXED_PASSTHROUGH_PORT = 9090
+
+
+def mixed_virtual_inbound(p):
+    """portLevelMtls {80: STRICT, 9090: PERMISSIVE} under a PERMISSIVE workload (§5.5, §7).
+
+    No Service targets 9090, so it gets a per-port passthrough set right after the full set.
+    """
+    listener = virtual_inbound(p, PERMISSIVE)
+    chains = [blackhole_chain(p)]
+    for family in p.families:
+        chains += passthrough_chains(p, PERMISSIVE, family)
+        chains += passthrough_chains(p, PERMISSIVE, family, dport=MIXED_PASSTHROUGH_PORT)
+    chains += service_chains(p, STRICT)
+    listener["filter_chains"] = chains
+    return listener
 
 
 def service_chains(p, mode):
@@ -948,7 +966,7 @@ def telemetry_ecds_entries(p):
     ]
 
 
-def seed_dump(p, mode):
+def seed_dump(p, mode, inbound=None):
     listeners = any_(
         "envoy.admin.v3.ListenersConfigDump",
         version_info=p.version_info,
@@ -957,7 +975,7 @@ def seed_dump(p, mode):
             active(p, outbound_tcp_listener(p, KUBE_DNS_VIP, 53, KUBE_DNS_CLUSTER), 601),
             active(p, outbound_http_listener(p, SERVICE_PORT), 604),
             active(p, virtual_outbound(p), 611),
-            active(p, virtual_inbound(p, mode), 618),
+            active(p, inbound if inbound is not None else virtual_inbound(p, mode), 618),
         ],
     )
     configs = [bootstrap_section(p), clusters_section(p)]
@@ -1585,6 +1603,8 @@ def outputs():
     )
     files["matcher-tree.json"] = dump_json(matcher_tree_dump())
     head = Profile("current")
+    seeds["istio-current-mixed.json"] = seed_dump(head, PERMISSIVE, mixed_virtual_inbound(head))
+    files["istio-current-mixed.json"] = dump_json(seeds["istio-current-mixed.json"])
     files["listeners-only.json"] = istioctl_listener_json(
         [outbound_http_listener(head, SERVICE_PORT), virtual_inbound(head, PERMISSIVE)]
     )
@@ -1611,6 +1631,7 @@ EXPECTED = {
     "istio-current-permissive.json": (8, 4),
     "istio-current-strict.json": (4, 2),
     "istio-current-disable.json": (4, 2),
+    "istio-current-mixed.json": (12, 5),
 }
 
 

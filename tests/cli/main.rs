@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod cli_def;
+mod diff;
 mod errors;
 mod explain;
 mod hostile;

@@ -70,8 +70,10 @@ fn wasm_rows(fixture: &str, plugin: &str) -> usize {
     out.lines()
         .skip(1)
         .filter(|l| {
+            // WASM is the second-to-last column (MODE is appended after it).
             l.split_whitespace()
-                .last()
+                .rev()
+                .nth(1)
                 .is_some_and(|w| w.split(',').any(|f| f == plugin))
         })
         .count()
@@ -176,4 +178,21 @@ fn json_output_is_the_dump_objects_unsorted() {
         .collect();
     assert!(names.contains(&"virtualInbound"), "{names:?}");
     assert!(out.starts_with("[\n    {"), "4-space indent");
+}
+
+#[test]
+fn wide_mode_column_shows_port_level_mtls() {
+    // See: #5. portLevelMtls {80: STRICT, 9090: PERMISSIVE} under a PERMISSIVE workload.
+    let out = Test::new([
+        "pc",
+        "listener",
+        "-f",
+        "testdata/dumps/istio-current-mixed.json",
+        "--port",
+        "15006",
+        "-o",
+        "wide",
+    ])
+    .ok();
+    assert_golden("pc-listener/istio-current-mixed/port-15006.wide.txt", &out);
 }

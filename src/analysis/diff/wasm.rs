@@ -1,0 +1,75 @@
+//! Each user Wasm filter's placements before → after, and the chains behind the change.
+
+use std::collections::BTreeMap;
+
+use super::{ChainRef, ChainSummary, WasmChange};
+use crate::analysis::wasm_placement::{ProxyKind, chain_sites, count_placements};
+use crate::envoy::{Listener, ListenerState};
+
+/// Collects the chains behind each Wasm filter's change while pairing runs.
+#[derive(Default)]
+pub(super) struct WasmTally {
+    lost: BTreeMap<String, Vec<ChainRef>>,
+    gained: BTreeMap<String, Vec<ChainRef>>,
+}
+
+impl WasmTally {
+    /// Records filters on `this` side of a chain that the `other` side lacks.
+    pub(super) fn record(
+        &mut self,
+        listener: &str,
+        chain: &ChainSummary,
+        how: &'static str,
+        this: &[String],
+        other: &[String],
+        before_side: bool,
+    ) {
+        for f in this.iter().filter(|f| !other.contains(f)) {
+            let map = if before_side {
+                &mut self.lost
+            } else {
+                &mut self.gained
+            };
+            map.entry(f.clone()).or_default().push(ChainRef {
+                listener: listener.to_string(),
+                chain: chain.name.clone(),
+                chain_match: chain.match_text.clone(),
+                how,
+            });
+        }
+    }
+
+    pub(super) fn finish(
+        mut self,
+        before: &[&Listener<'_>],
+        after: &[&Listener<'_>],
+    ) -> Vec<WasmChange> {
+        let totals = |ls: &[&Listener<'_>]| {
+            let refs: Vec<_> = ls.iter().map(|l| (ListenerState::Active, *l)).collect();
+            count_placements(&chain_sites(&refs, ProxyKind::Sidecar))
+                .into_iter()
+                .filter(|r| !r.builtin)
+                .map(|r| (r.filter.clone(), (r.total, r.plugin)))
+                .collect::<BTreeMap<_, _>>()
+        };
+        let (b, a) = (totals(before), totals(after));
+        let mut names: Vec<&String> = b.keys().chain(a.keys()).collect();
+        names.sort();
+        names.dedup();
+        names
+            .into_iter()
+            .map(|name| {
+                let bt = b.get(name);
+                let at = a.get(name);
+                WasmChange {
+                    filter: name.clone(),
+                    plugin: bt.or(at).and_then(|(_, p)| p.clone()),
+                    before: bt.map_or(0, |(n, _)| *n),
+                    after: at.map_or(0, |(n, _)| *n),
+                    lost: self.lost.remove(name).unwrap_or_default(),
+                    gained: self.gained.remove(name).unwrap_or_default(),
+                }
+            })
+            .collect()
+    }
+}

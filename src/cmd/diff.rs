@@ -1,0 +1,273 @@
+//! `meshscope diff`: reads two dumps (or one, with `--what-if`), runs the semantic diff and
+//! prints the report, then a unified diff of the two `pc listener -o wide` tables.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::analysis::diff::{DiffDocument, diff_listeners_with_raw};
+use crate::analysis::inbound_template::MtlsMode;
+use crate::analysis::listener_rows::{
+    ListenerQuery, SelectedListener, chain_rows, sort_listeners_with_states,
+};
+use crate::analysis::mtls_mode::is_virtual_inbound;
+use crate::analysis::what_if::{Prediction, detect_version, predict};
+use crate::cli::{DiffArgs, DiffOutput, WhatIfMode};
+use crate::cmd::{CommandError, input};
+use crate::envoy::{Document, Listener, ListenerState, Sections};
+use crate::error::{Error, ExitCode};
+use crate::render::{diff_text, listener_table, structured};
+use crate::source::{self, DumpSource};
+
+const LISTENERS_TYPE: &str = "type.googleapis.com/envoy.admin.v3.ListenersConfigDump";
+
+/// Wrong inputs for `diff`.
+#[derive(Debug, thiserror::Error)]
+pub enum DiffError {
+    #[error("diff requires BEFORE and AFTER: two arguments, or two -f files")]
+    NeedsTwo,
+    #[error("diff --what-if requires exactly one dump: -f DUMP (or one argument)")]
+    WhatIfNeedsOne,
+    #[error("{0}: no virtualInbound listener to predict from")]
+    NoInbound(String),
+    #[error("{path}: predicting the listener failed: {message}")]
+    Prediction { path: String, message: String },
+}
+
+/// Options resolved from the flags before any I/O.
+struct Options {
+    sources: Vec<DumpSource>,
+    what_if: Option<MtlsMode>,
+    port: u32,
+    output: DiffOutput,
+}
+
+fn side(arg: &str) -> DumpSource {
+    // CLI.md: a side is a dump file if such a path exists, otherwise a pod.
+    if arg == "-" || Path::new(arg).exists() {
+        DumpSource::File(PathBuf::from(arg))
+    } else {
+        DumpSource::Pod(arg.to_string())
+    }
+}
+
+fn options(args: &DiffArgs) -> Result<Options, Error> {
+    let mut sources: Vec<DumpSource> = args.files.iter().cloned().map(DumpSource::File).collect();
+    sources.extend(args.sides.iter().map(|s| side(s)));
+    let what_if = args.what_if.map(|m| match m {
+        WhatIfMode::Strict => MtlsMode::Strict,
+        WhatIfMode::Permissive => MtlsMode::Permissive,
+        WhatIfMode::Disable => MtlsMode::Disable,
+    });
+    let want = if what_if.is_some() { 1 } else { 2 };
+    if sources.len() != want {
+        return Err(if what_if.is_some() {
+            DiffError::WhatIfNeedsOne
+        } else {
+            DiffError::NeedsTwo
+        }
+        .into());
+    }
+    Ok(Options {
+        sources,
+        what_if,
+        port: args.port,
+        output: args.output,
+    })
+}
+
+/// One side's active listeners on the selected port, and the bootstrap's Istio version.
+struct Side<'a> {
+    label: String,
+    listeners: Vec<(Listener<'a>, &'a str)>,
+    istio_version: Option<String>,
+}
+
+fn load_side<'a>(doc: &Document<'a>, port: u32) -> Result<Side<'a>, Error> {
+    let dump = doc.load(Sections {
+        listeners: true,
+        bootstrap: true,
+        ..Sections::default()
+    })?;
+    let section = dump.listeners.ok_or_else(|| CommandError::MissingSection {
+        path: doc.label.to_string(),
+        context: "",
+        type_url: LISTENERS_TYPE,
+    })?;
+    let query = ListenerQuery {
+        port,
+        ..ListenerQuery::default()
+    };
+    let mut listeners = Vec::new();
+    for entry in section
+        .entries
+        .iter()
+        .filter(|e| e.state == ListenerState::Active)
+    {
+        let l = doc.listener(entry)?;
+        if query.accepts_place(l.address.as_ref(), &l.additional_addresses) {
+            listeners.push((l, entry.raw.get()));
+        }
+    }
+    Ok(Side {
+        label: doc.label.to_string(),
+        listeners,
+        istio_version: dump
+            .node
+            .and_then(|n| n.metadata.istio_version.map(|v| v.to_string())),
+    })
+}
+
+/// Runs `diff`.
+pub fn run(args: &DiffArgs, color: bool, out: &mut dyn Write) -> Result<ExitCode, Error> {
+    let opts = options(args)?;
+    let raws = opts
+        .sources
+        .iter()
+        .map(input::read)
+        .collect::<Result<Vec<_>, _>>()?;
+    let texts = raws
+        .iter()
+        .map(|r| source::to_json_text(&r.label, &r.bytes))
+        .collect::<Result<Vec<_>, _>>()?;
+    let docs: Vec<Document<'_>> = raws
+        .iter()
+        .zip(&texts)
+        .map(|(r, t)| Document {
+            label: &r.label,
+            text: &t.json,
+            from_yaml: t.from_yaml,
+        })
+        .collect();
+    let sides = docs
+        .iter()
+        .map(|d| load_side(d, opts.port))
+        .collect::<Result<Vec<_>, _>>()?;
+    let before = &sides[0];
+    let prediction = match opts.what_if {
+        Some(mode) => Some(predict_side(before, mode)?),
+        None => None,
+    };
+    let predicted_listener: Option<Listener<'_>> = match &prediction {
+        Some(p) => {
+            Some(
+                serde_json::from_str(&p.listener_json).map_err(|e| DiffError::Prediction {
+                    path: before.label.clone(),
+                    message: e.to_string(),
+                })?,
+            )
+        }
+        None => None,
+    };
+    let before_refs: Vec<&Listener<'_>> = before.listeners.iter().map(|(l, _)| l).collect();
+    let before_raw: Vec<&str> = before.listeners.iter().map(|(_, r)| *r).collect();
+    let (after_refs, after_raw): (Vec<&Listener<'_>>, Vec<&str>) =
+        match (&predicted_listener, &prediction, sides.get(1)) {
+            (Some(p), Some(pred), _) => before
+                .listeners
+                .iter()
+                .map(|(l, r)| {
+                    if is_virtual_inbound(l) {
+                        (p, pred.listener_json.as_str())
+                    } else {
+                        (l, *r)
+                    }
+                })
+                .unzip(),
+            (_, _, Some(after)) => after.listeners.iter().map(|(l, r)| (l, *r)).unzip(),
+            _ => (Vec::new(), Vec::new()),
+        };
+    let report = diff_listeners_with_raw(&before_refs, &before_raw, &after_refs, &after_raw);
+    let after_label = match (&prediction, sides.get(1)) {
+        (Some(p), _) => format!(
+            "{} (predicted for {})",
+            before.label,
+            p.summary.mode.as_str()
+        ),
+        (None, Some(a)) => a.label.clone(),
+        (None, None) => String::new(),
+    };
+    let summary = prediction.as_ref().map(|p| &p.summary);
+    match opts.output {
+        DiffOutput::Json => structured::write_json(
+            out,
+            &DiffDocument {
+                before: &before.label,
+                after: &after_label,
+                prediction: summary,
+                report: &report,
+            },
+        )?,
+        DiffOutput::Text => {
+            let tables = wide_tables(&before_refs, &after_refs)?;
+            diff_text::write_report(
+                out,
+                &diff_text::Labels {
+                    before: &before.label,
+                    after: &after_label,
+                },
+                summary,
+                &report,
+                &tables,
+                color,
+            )?;
+        }
+    }
+    Ok(if report.equal {
+        ExitCode::Ok
+    } else {
+        ExitCode::Found
+    })
+}
+
+fn predict_side(side: &Side<'_>, mode: MtlsMode) -> Result<Prediction, Error> {
+    let (inbound, raw) = side
+        .listeners
+        .iter()
+        .find(|(l, _)| is_virtual_inbound(l))
+        .ok_or_else(|| DiffError::NoInbound(side.label.clone()))?;
+    let version = detect_version(side.istio_version.as_deref(), inbound);
+    predict(raw, inbound, mode, version).map_err(|e| {
+        DiffError::Prediction {
+            path: side.label.clone(),
+            message: e.to_string(),
+        }
+        .into()
+    })
+}
+
+/// `pc listener -o wide` of each side, as text (no colour), laid out with shared column
+/// widths so that unchanged rows are identical lines in the unified diff.
+fn wide_tables(before: &[&Listener<'_>], after: &[&Listener<'_>]) -> Result<[String; 2], Error> {
+    let rows_of = |listeners: &[&Listener<'_>]| {
+        let selected: Vec<SelectedListener<'_>> = listeners
+            .iter()
+            .enumerate()
+            .map(|(i, l)| SelectedListener::new(i, ListenerState::Active, (*l).clone()))
+            .collect();
+        sort_listeners_with_states(selected)
+            .iter()
+            .flat_map(|l| chain_rows(l, true))
+            .collect::<Vec<_>>()
+    };
+    let (b, a) = (rows_of(before), rows_of(after));
+    let mut all = b.clone();
+    all.extend(a);
+    let mut buf = Vec::new();
+    listener_table::write_chain_rows(&mut buf, &all, true, false)?;
+    let text = String::from_utf8_lossy(&buf);
+    let lines: Vec<&str> = text.lines().collect();
+    let header = lines.first().copied().unwrap_or_default();
+    let split = (b.len() + 1).min(lines.len());
+    let side = |rows: &[&str]| {
+        let mut s = format!("{header}\n");
+        for r in rows {
+            s.push_str(r);
+            s.push('\n');
+        }
+        s
+    };
+    Ok([
+        side(lines.get(1..split).unwrap_or_default()),
+        side(lines.get(split..).unwrap_or_default()),
+    ])
+}
