@@ -16,6 +16,7 @@ use crate::istio::manifest::resources_of;
 use crate::istio::wasm_plugin::{WasmPluginSpec, wasm_plugin_of};
 use crate::render::sanitize::sanitize;
 use crate::render::{structured, wasm_table};
+use crate::source::kube::{KubeOptions, PodFetch};
 use crate::source::{self, DumpSource};
 
 const LISTENERS_TYPE: &str = "type.googleapis.com/envoy.admin.v3.ListenersConfigDump";
@@ -48,7 +49,22 @@ struct Options {
 }
 
 fn options(args: &WasmCountArgs) -> Result<Options, Error> {
-    let mut sources: Vec<DumpSource> = args.pods.iter().cloned().map(DumpSource::Pod).collect();
+    let mut sources: Vec<DumpSource> = args
+        .pods
+        .iter()
+        .map(|pod| {
+            DumpSource::Pod(PodFetch {
+                reference: pod.clone(),
+                kube: KubeOptions {
+                    namespace: args.namespace.clone(),
+                    ..KubeOptions::default()
+                },
+                admin_port: 15000,
+                query: String::new(),
+                timeout: std::time::Duration::from_secs(30),
+            })
+        })
+        .collect();
     sources.extend(args.files.iter().cloned().map(DumpSource::File));
     if sources.is_empty() {
         return Err(CommandError::NeedsOneInput("wasm count").into());

@@ -1,0 +1,260 @@
+//! Kubernetes access: one client built here from `--kubeconfig`/`--context` (or the
+//! default config), a POD target resolved to a running pod with an `istio-proxy`, and its
+//! config dump fetched through a port-forward to the admin port. Async; `cmd/` blocks on
+//! it with [`super::admin::block_on`]. It never parses the dump.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use ::kube::api::{Api, ListParams};
+use ::kube::config::{KubeConfigOptions, Kubeconfig};
+use ::kube::{Client, Config};
+use k8s_openapi::api::apps::v1::Deployment;
+use k8s_openapi::api::core::v1::Pod;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
+
+use super::Error;
+use super::admin;
+use super::target::{Target, TargetKind};
+
+/// The sidecar container meshscope reads.
+const SIDECAR: &str = "istio-proxy";
+
+/// How to reach the cluster: kubectl's flags.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KubeOptions {
+    /// `--kubeconfig`; else `KUBECONFIG`, `~/.kube/config` or the in-cluster config.
+    pub kubeconfig: Option<PathBuf>,
+    /// `--context`; else the kubeconfig's current context.
+    pub context: Option<String>,
+    /// `-n`; else the context's namespace, else `default`.
+    pub namespace: Option<String>,
+}
+
+/// A pod's dump request: where, which port, which query, how long.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PodFetch {
+    /// The POD argument as given.
+    pub reference: String,
+    /// Cluster access.
+    pub kube: KubeOptions,
+    /// `--proxy-admin-port`.
+    pub admin_port: u16,
+    /// Query appended to `/config_dump` (`?mask=…`, `?include_eds=true`, or empty).
+    pub query: String,
+    /// Bounds the whole fetch, from the first API call to the last body byte.
+    pub timeout: Duration,
+}
+
+/// A client and the namespace a bare pod name lives in.
+pub struct Cluster {
+    client: Client,
+    namespace: String,
+}
+
+/// Builds the one client of a run, at the edge.
+pub async fn connect(opts: &KubeOptions) -> Result<Cluster, Error> {
+    let config = if opts.kubeconfig.is_some() || opts.context.is_some() {
+        let kubeconfig = match &opts.kubeconfig {
+            Some(path) => Kubeconfig::read_from(path),
+            None => Kubeconfig::read(),
+        }
+        .map_err(|e| Error::KubeConfig(one_line(&e)))?;
+        let options = KubeConfigOptions {
+            context: opts.context.clone(),
+            ..KubeConfigOptions::default()
+        };
+        Config::from_custom_kubeconfig(kubeconfig, &options)
+            .await
+            .map_err(|e| Error::KubeConfig(one_line(&e)))?
+    } else {
+        Config::infer()
+            .await
+            .map_err(|e| Error::KubeConfig(one_line(&e)))?
+    };
+    let namespace = opts
+        .namespace
+        .clone()
+        .unwrap_or_else(|| config.default_namespace.clone());
+    let client = Client::try_from(config).map_err(|e| Error::KubeConfig(one_line(&e)))?;
+    Ok(Cluster { client, namespace })
+}
+
+/// Fetches the config dump of the pod `req` names, within `req.timeout`.
+/// Returns the label errors and output show (`pod/name.namespace`) and the bytes.
+pub async fn fetch_pod(req: &PodFetch) -> Result<(String, Vec<u8>), Error> {
+    let work = async {
+        let target = Target::parse(&req.reference)?;
+        let cluster = connect(&req.kube).await?;
+        let namespace = target
+            .namespace
+            .clone()
+            .unwrap_or_else(|| cluster.namespace.clone());
+        let pod = resolve_pod(&cluster.client, &target, &namespace).await?;
+        let label = format!("pod/{pod}.{namespace}");
+        let pods: Api<Pod> = Api::namespaced(cluster.client.clone(), &namespace);
+        let bytes = port_forward_get(&pods, &pod, &label, req).await?;
+        Ok((label, bytes))
+    };
+    tokio::time::timeout(req.timeout, work)
+        .await
+        .map_err(|_| Error::Timeout {
+            what: req.reference.clone(),
+            timeout: req.timeout,
+        })?
+}
+
+/// The name of the pod to read: the pod itself, or the deployment's first running pod.
+async fn resolve_pod(client: &Client, target: &Target, namespace: &str) -> Result<String, Error> {
+    let pods: Api<Pod> = Api::namespaced(client.clone(), namespace);
+    let pod = match target.kind {
+        TargetKind::Pod => pods
+            .get(&target.name)
+            .await
+            .map_err(|e| api_error(&format!("pod/{}.{namespace}", target.name), e))?,
+        TargetKind::Deployment => {
+            let what = format!("deployment/{}.{namespace}", target.name);
+            let deployments: Api<Deployment> = Api::namespaced(client.clone(), namespace);
+            let deployment = deployments
+                .get(&target.name)
+                .await
+                .map_err(|e| api_error(&what, e))?;
+            let selector = deployment
+                .spec
+                .as_ref()
+                .map(|s| selector_string(&s.selector))
+                .unwrap_or_default();
+            if selector.is_empty() {
+                return Err(Error::NoRunningPod(what));
+            }
+            let list = pods
+                .list(&ListParams::default().labels(&selector))
+                .await
+                .map_err(|e| api_error(&what, e))?;
+            list.items
+                .into_iter()
+                .find(|p| p.status.as_ref().and_then(|s| s.phase.as_deref()) == Some("Running"))
+                .ok_or(Error::NoRunningPod(what))?
+        }
+    };
+    let name = pod.metadata.name.clone().unwrap_or_default();
+    if !has_sidecar(&pod) {
+        return Err(Error::NoSidecar(format!("pod/{name}.{namespace}")));
+    }
+    Ok(name)
+}
+
+/// Whether the pod runs `istio-proxy`, as a container or as a native sidecar (an init
+/// container, Istio's `ENABLE_NATIVE_SIDECARS`).
+fn has_sidecar(pod: &Pod) -> bool {
+    pod.spec.as_ref().is_some_and(|s| {
+        s.containers.iter().any(|c| c.name == SIDECAR)
+            || s.init_containers
+                .iter()
+                .flatten()
+                .any(|c| c.name == SIDECAR)
+    })
+}
+
+/// A label selector in the `-l` syntax the API takes.
+fn selector_string(selector: &LabelSelector) -> String {
+    let mut parts: Vec<String> = selector
+        .match_labels
+        .iter()
+        .flatten()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    for e in selector.match_expressions.iter().flatten() {
+        let values = e.values.clone().unwrap_or_default().join(",");
+        parts.push(match e.operator.as_str() {
+            "In" => format!("{} in ({values})", e.key),
+            "NotIn" => format!("{} notin ({values})", e.key),
+            "DoesNotExist" => format!("!{}", e.key),
+            _ => e.key.clone(),
+        });
+    }
+    parts.join(",")
+}
+
+/// One `GET /config_dump` through a port-forward; the kubelet's message on the error
+/// channel (e.g. nothing listening on the port) wins over the HTTP failure it causes.
+async fn port_forward_get(
+    pods: &Api<Pod>,
+    pod: &str,
+    label: &str,
+    req: &PodFetch,
+) -> Result<Vec<u8>, Error> {
+    let port = req.admin_port;
+    let mut forwarder = pods
+        .portforward(pod, &[port])
+        .await
+        .map_err(|e| api_error(label, e))?;
+    let forward_error = |message: String| Error::PortForward {
+        pod: label.to_string(),
+        port,
+        message,
+    };
+    let (Some(stream), Some(errors)) = (forwarder.take_stream(port), forwarder.take_error(port))
+    else {
+        return Err(forward_error("no stream for the port".to_string()));
+    };
+    let path = format!("/config_dump{}", req.query);
+    let host = format!("localhost:{port}");
+    let fetch = admin::get(stream, label, &host, &path);
+    tokio::pin!(fetch);
+    tokio::pin!(errors);
+    let result = tokio::select! {
+        r = &mut fetch => match r {
+            Ok(bytes) => Ok(bytes),
+            Err(e) => match tokio::time::timeout(Duration::from_millis(200), &mut errors).await {
+                Ok(Some(message)) => Err(forward_error(message)),
+                _ => Err(e),
+            },
+        },
+        Some(message) = &mut errors => Err(forward_error(message)),
+    };
+    forwarder.abort();
+    result
+}
+
+/// A kube error as one line: the API's own `Status` message where there is one.
+fn api_error(what: &str, e: ::kube::Error) -> Error {
+    match e {
+        ::kube::Error::Api(status) => Error::KubeApi {
+            what: what.to_string(),
+            code: status.code,
+            message: one_line(&status.message),
+        },
+        other => Error::Kube {
+            what: what.to_string(),
+            message: one_line(&other),
+        },
+    }
+}
+
+/// The error text on one line (kube's messages can embed newlines and debug output).
+fn one_line(e: &dyn std::fmt::Display) -> String {
+    e.to_string()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelectorRequirement;
+
+    #[test]
+    fn selectors_render_as_kubectl_takes_them() {
+        let selector = LabelSelector {
+            match_labels: Some([("app".to_string(), "httpbin".to_string())].into()),
+            match_expressions: Some(vec![LabelSelectorRequirement {
+                key: "tier".into(),
+                operator: "In".into(),
+                values: Some(vec!["a".into(), "b".into()]),
+            }]),
+        };
+        assert_eq!(selector_string(&selector), "app=httpbin,tier in (a,b)");
+    }
+}
