@@ -8,6 +8,7 @@ mod errors;
 mod explain;
 mod hostile;
 mod lint;
+mod live;
 mod man;
 mod pc_ecds;
 mod pc_listener;

@@ -1,0 +1,355 @@
+//! An in-process Kubernetes API server for CLI tests: real TLS with a per-run CA and a
+//! client certificate (see `tls.rs`), a kubeconfig pointing at it, and just the API that
+//! meshscope uses: discovery (`/api`, `/apis`), pods and deployments (get; list with
+//! `labelSelector`), `Status` errors (403 for a forbidden namespace, 404 for what is not
+//! there), and the pod `portforward` subresource over WebSocket (`portforward.rs`),
+//! bridged to a fake admin server (`admin_server.rs`).
+//!
+//! ```ignore
+//! let admin = AdminServer::start(dump, Fault::None);
+//! let api = ApiServer::start(
+//!     FakeCluster::default()
+//!         .pod(FakePod::new("httpbin-xxx", "default").labels(&[("app", "httpbin")]).admin(&admin))
+//!         .deployment("httpbin", "default", &[("app", "httpbin")]),
+//! );
+//! Test::new(["pc", "listener", "deploy/httpbin", "--kubeconfig", api.kubeconfig_str()]).ok();
+//! ```
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use http_body_util::Full;
+use hyper::body::{Bytes, Incoming};
+use hyper::service::service_fn;
+use hyper::{Request, Response, StatusCode};
+use hyper_util::rt::TokioIo;
+use serde_json::{Value, json};
+use tokio::net::TcpListener;
+use tokio_rustls::TlsAcceptor;
+
+use super::admin_server::AdminServer;
+use super::{portforward, runtime, tls};
+
+/// A pod of the fake cluster.
+#[derive(Debug, Clone)]
+pub struct FakePod {
+    pub name: String,
+    pub namespace: String,
+    pub labels: Vec<(String, String)>,
+    pub running: bool,
+    pub sidecar: bool,
+    /// The pod's admin endpoint: where its port-forward to `admin_port` goes.
+    pub admin: Option<SocketAddr>,
+    /// The port the pod's Envoy admin listens on (15000).
+    pub admin_port: u16,
+}
+
+impl FakePod {
+    /// A running pod with an `istio-proxy` container and no admin endpoint yet.
+    pub fn new(name: &str, namespace: &str) -> FakePod {
+        FakePod {
+            name: name.into(),
+            namespace: namespace.into(),
+            labels: Vec::new(),
+            running: true,
+            sidecar: true,
+            admin: None,
+            admin_port: 15000,
+        }
+    }
+    pub fn labels(mut self, labels: &[(&str, &str)]) -> FakePod {
+        self.labels = pairs(labels);
+        self
+    }
+    pub fn admin(mut self, admin: &AdminServer) -> FakePod {
+        self.admin = Some(admin.addr);
+        self
+    }
+    pub fn pending(mut self) -> FakePod {
+        self.running = false;
+        self
+    }
+    pub fn without_sidecar(mut self) -> FakePod {
+        self.sidecar = false;
+        self
+    }
+
+    fn to_json(&self) -> Value {
+        let mut containers = vec![json!({"name": "app", "image": "app"})];
+        if self.sidecar {
+            containers.push(json!({"name": "istio-proxy", "image": "proxyv2"}));
+        }
+        json!({
+            "apiVersion": "v1", "kind": "Pod",
+            "metadata": {"name": self.name, "namespace": self.namespace, "labels": label_map(&self.labels)},
+            "spec": {"containers": containers},
+            "status": {"phase": if self.running { "Running" } else { "Pending" }},
+        })
+    }
+}
+
+/// A deployment of the fake cluster: name, namespace, `matchLabels`.
+pub type FakeDeployment = (String, String, Vec<(String, String)>);
+
+/// What the fake cluster holds.
+#[derive(Debug, Clone, Default)]
+pub struct FakeCluster {
+    pub pods: Vec<FakePod>,
+    /// Deployments: name, namespace, `matchLabels`.
+    pub deployments: Vec<FakeDeployment>,
+    /// Namespaces the test user may not read (403 on everything in them).
+    pub forbidden: Vec<String>,
+    /// The kubeconfig context's namespace, if any.
+    pub context_namespace: Option<String>,
+}
+
+impl FakeCluster {
+    pub fn pod(mut self, pod: FakePod) -> FakeCluster {
+        self.pods.push(pod);
+        self
+    }
+    pub fn deployment(mut self, name: &str, namespace: &str, selector: &[(&str, &str)]) -> Self {
+        self.deployments
+            .push((name.into(), namespace.into(), pairs(selector)));
+        self
+    }
+    pub fn forbid(mut self, namespace: &str) -> FakeCluster {
+        self.forbidden.push(namespace.into());
+        self
+    }
+    pub fn context_namespace(mut self, namespace: &str) -> FakeCluster {
+        self.context_namespace = Some(namespace.into());
+        self
+    }
+}
+
+/// A running test API server and the kubeconfig that reaches it.
+pub struct ApiServer {
+    pub addr: SocketAddr,
+    pub kubeconfig: PathBuf,
+}
+
+impl ApiServer {
+    /// Generates the PKI, writes the kubeconfig, and starts serving `cluster`.
+    pub fn start(cluster: FakeCluster) -> ApiServer {
+        static RUN: AtomicUsize = AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "meshscope-apiserver-{}-{}",
+            std::process::id(),
+            RUN.fetch_add(1, Ordering::SeqCst)
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        let (pki, tls_config) = tls::generate(&dir);
+        let listener = runtime()
+            .block_on(TcpListener::bind("127.0.0.1:0"))
+            .unwrap();
+        let addr = listener.local_addr().unwrap();
+        let namespace = cluster
+            .context_namespace
+            .as_ref()
+            .map(|ns| format!("\n    namespace: {ns}"))
+            .unwrap_or_default();
+        let kubeconfig = dir.join("kubeconfig");
+        std::fs::write(
+            &kubeconfig,
+            format!(
+                "apiVersion: v1\nkind: Config\nclusters:\n- name: test\n  cluster:\n    server: https://{addr}\n    certificate-authority: {}\nusers:\n- name: test\n  user:\n    client-certificate: {}\n    client-key: {}\ncontexts:\n- name: test\n  context:\n    cluster: test\n    user: test{namespace}\ncurrent-context: test\n",
+                pki.ca.display(),
+                pki.client_cert.display(),
+                pki.client_key.display(),
+            ),
+        )
+        .unwrap();
+        let cluster = Arc::new(cluster);
+        let acceptor = TlsAcceptor::from(tls_config);
+        runtime().spawn(async move {
+            while let Ok((tcp, _)) = listener.accept().await {
+                let (acceptor, cluster) = (acceptor.clone(), cluster.clone());
+                tokio::spawn(async move {
+                    let Ok(stream) = acceptor.accept(tcp).await else {
+                        return;
+                    };
+                    let service = service_fn(move |req| {
+                        let cluster = cluster.clone();
+                        async move { Ok::<_, Infallible>(route(&cluster, req)) }
+                    });
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(TokioIo::new(stream), service)
+                        .with_upgrades()
+                        .await;
+                });
+            }
+        });
+        ApiServer { addr, kubeconfig }
+    }
+
+    /// The kubeconfig path as a CLI argument.
+    pub fn kubeconfig_str(&self) -> &str {
+        self.kubeconfig.to_str().unwrap()
+    }
+}
+
+/// The response to one API request.
+fn route(cluster: &FakeCluster, req: Request<Incoming>) -> Response<Full<Bytes>> {
+    let path = req.uri().path().to_string();
+    let query = req.uri().query().unwrap_or("").to_string();
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let forbidden = |ns: &str, resource: &str, verb: &str| {
+        cluster.forbidden.iter().any(|f| f == ns).then(|| {
+            status(
+                403,
+                "Forbidden",
+                &format!(
+                    "{resource} is forbidden: User \"meshscope-test-user\" cannot {verb} resource \"{}\" in API group \"{}\" in the namespace \"{ns}\"",
+                    resource.split(' ').next().unwrap_or(resource).trim_matches('"'),
+                    if resource.starts_with("deployments") { "apps" } else { "" },
+                ),
+            )
+        })
+    };
+    match segments.as_slice() {
+        ["api"] => ok(json!({"kind": "APIVersions", "versions": ["v1"]})),
+        ["apis"] => ok(json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": []})),
+        ["api", "v1", "namespaces", ns, "pods"] => {
+            if let Some(r) = forbidden(ns, "pods", "list") {
+                return r;
+            }
+            let selector = query_param(&query, "labelSelector").unwrap_or_default();
+            let items: Vec<Value> = cluster
+                .pods
+                .iter()
+                .filter(|p| p.namespace == *ns && matches(&p.labels, &selector))
+                .map(FakePod::to_json)
+                .collect();
+            ok(json!({"apiVersion": "v1", "kind": "PodList", "metadata": {}, "items": items}))
+        }
+        ["api", "v1", "namespaces", ns, "pods", name, rest @ ..] => {
+            let what = format!("pods \"{name}\"");
+            if let Some(r) = forbidden(ns, &what, if rest.is_empty() { "get" } else { "create" }) {
+                return r;
+            }
+            let Some(pod) = cluster
+                .pods
+                .iter()
+                .find(|p| p.namespace == *ns && p.name == *name)
+            else {
+                return status(404, "NotFound", &format!("{what} not found"));
+            };
+            match rest {
+                [] => ok(pod.to_json()),
+                ["portforward"] => portforward::upgrade(req, pod, &query),
+                _ => status(
+                    404,
+                    "NotFound",
+                    "the server could not find the requested resource",
+                ),
+            }
+        }
+        ["apis", "apps", "v1", "namespaces", ns, "deployments", name] => {
+            let what = format!("deployments.apps \"{name}\"");
+            if let Some(r) = forbidden(ns, &what, "get") {
+                return r;
+            }
+            match cluster
+                .deployments
+                .iter()
+                .find(|(n, dns, _)| n == name && dns == ns)
+            {
+                Some((n, dns, selector)) => ok(json!({
+                    "apiVersion": "apps/v1", "kind": "Deployment",
+                    "metadata": {"name": n, "namespace": dns},
+                    "spec": {"selector": {"matchLabels": label_map(selector)},
+                             "template": {"metadata": {"labels": label_map(selector)}, "spec": {"containers": []}}},
+                })),
+                None => status(404, "NotFound", &format!("{what} not found")),
+            }
+        }
+        _ => status(
+            404,
+            "NotFound",
+            "the server could not find the requested resource",
+        ),
+    }
+}
+
+/// A JSON 200 response.
+pub fn ok(body: Value) -> Response<Full<Bytes>> {
+    json_response(StatusCode::OK, &body)
+}
+
+/// A Kubernetes `Status` failure, as the API server sends it.
+pub fn status(code: u16, reason: &str, message: &str) -> Response<Full<Bytes>> {
+    let body = json!({
+        "kind": "Status", "apiVersion": "v1", "metadata": {},
+        "status": "Failure", "message": message, "reason": reason, "code": code,
+    });
+    json_response(StatusCode::from_u16(code).unwrap(), &body)
+}
+
+fn json_response(code: StatusCode, body: &Value) -> Response<Full<Bytes>> {
+    Response::builder()
+        .status(code)
+        .header("content-type", "application/json")
+        .body(Full::new(Bytes::from(body.to_string())))
+        .unwrap()
+}
+
+/// Whether `labels` satisfy an equality selector (`k=v,k2=v2`; what deployments send).
+fn matches(labels: &[(String, String)], selector: &str) -> bool {
+    selector.split(',').filter(|s| !s.is_empty()).all(|term| {
+        let (k, v) = term.split_once('=').unwrap_or((term, ""));
+        let v = v.trim_start_matches('=');
+        labels.iter().any(|(lk, lv)| lk == k && lv == v)
+    })
+}
+
+/// A decoded query parameter.
+pub fn query_param(query: &str, key: &str) -> Option<String> {
+    query.split('&').find_map(|kv| {
+        let (k, v) = kv.split_once('=')?;
+        (k == key).then(|| percent_decode(v))
+    })
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'%' if i + 2 < bytes.len() => {
+                let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("");
+                out.push(u8::from_str_radix(hex, 16).unwrap_or(b'?'));
+                i += 3;
+            }
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            b => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+fn pairs(labels: &[(&str, &str)]) -> Vec<(String, String)> {
+    labels
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+fn label_map(labels: &[(String, String)]) -> Value {
+    Value::Object(
+        labels
+            .iter()
+            .map(|(k, v)| (k.clone(), Value::String(v.clone())))
+            .collect(),
+    )
+}
