@@ -40,6 +40,8 @@ pub enum WasmCountError {
 /// Options resolved from the flags before any I/O.
 struct Options {
     sources: Vec<DumpSource>,
+    /// Where to read WasmPlugins / TrafficExtensions from when no `--resources` is given.
+    cluster: Option<(KubeOptions, std::time::Duration)>,
     resources: Vec<PathBuf>,
     only: Option<PluginSelector>,
     namespace: Option<String>,
@@ -55,13 +57,10 @@ fn options(args: &WasmCountArgs) -> Result<Options, Error> {
         .map(|pod| {
             DumpSource::Pod(PodFetch {
                 reference: pod.clone(),
-                kube: KubeOptions {
-                    namespace: args.namespace.clone(),
-                    ..KubeOptions::default()
-                },
-                admin_port: 15000,
+                kube: kube_options(args),
+                admin_port: args.proxy_admin_port,
                 query: String::new(),
-                timeout: std::time::Duration::from_secs(30),
+                timeout: args.timeout,
             })
         })
         .collect();
@@ -69,7 +68,10 @@ fn options(args: &WasmCountArgs) -> Result<Options, Error> {
     if sources.is_empty() {
         return Err(CommandError::NeedsOneInput("wasm count").into());
     }
+    // CLI.md: resources come from the cluster only when the dumps do.
+    let from_cluster = args.resources.is_empty() && !args.pods.is_empty();
     Ok(Options {
+        cluster: from_cluster.then(|| (kube_options(args), args.timeout)),
         sources,
         resources: args.resources.clone(),
         only: args.plugin.as_deref().map(PluginSelector::new),
@@ -83,7 +85,9 @@ fn options(args: &WasmCountArgs) -> Result<Options, Error> {
 /// Runs `wasm count`.
 pub fn run(args: &WasmCountArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let opts = options(args)?;
-    let plugins = if opts.resources.is_empty() {
+    let plugins = if let Some((kube, timeout)) = &opts.cluster {
+        Some(cluster_plugins(kube, *timeout)?)
+    } else if opts.resources.is_empty() {
         None
     } else {
         Some(load_plugins(&opts.resources)?)
@@ -183,6 +187,34 @@ fn minor_of(version: &str) -> Option<u32> {
     let rest = version.strip_prefix("1.")?;
     let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
     digits.parse().ok()
+}
+
+/// Cluster access for POD arguments, from the `wasm count` flags.
+fn kube_options(args: &WasmCountArgs) -> KubeOptions {
+    KubeOptions {
+        kubeconfig: args.kubeconfig.clone(),
+        context: args.context.clone(),
+        namespace: args.namespace.clone(),
+    }
+}
+
+/// Every WasmPlugin and Wasm TrafficExtension in the cluster.
+fn cluster_plugins(
+    kube: &KubeOptions,
+    timeout: std::time::Duration,
+) -> Result<Vec<WasmPluginSpec>, Error> {
+    let lists = source::block_on(source::kube::extension_lists(kube, timeout))??;
+    let mut plugins = Vec::new();
+    for (index, text) in lists.iter().enumerate() {
+        let resources = resources_of(index, text).map_err(|e| WasmCountError::Resource {
+            path: "cluster".to_string(),
+            line: e.pos.line,
+            column: e.pos.column,
+            message: sanitize(&e.message).into_owned(),
+        })?;
+        plugins.extend(resources.iter().filter_map(wasm_plugin_of));
+    }
+    Ok(plugins)
 }
 
 /// Reads every WasmPlugin and Wasm TrafficExtension under `paths`.

@@ -59,7 +59,7 @@ pub async fn connect(opts: &KubeOptions) -> Result<Cluster, Error> {
             Some(path) => Kubeconfig::read_from(path),
             None => Kubeconfig::read(),
         }
-        .map_err(|e| Error::KubeConfig(one_line(&e)))?;
+        .map_err(|e| Error::KubeConfig(one_line(&e).replace("'\"", "'").replace("\"'", "'")))?;
         let options = KubeConfigOptions {
             context: opts.context.clone(),
             ..KubeConfigOptions::default()
@@ -102,6 +102,84 @@ pub async fn fetch_pod(req: &PodFetch) -> Result<(String, Vec<u8>), Error> {
             what: req.reference.clone(),
             timeout: req.timeout,
         })?
+}
+
+/// The Istio extension resources meshscope reads from a cluster: group, plural, kind.
+const EXTENSIONS_GROUP: &str = "extensions.istio.io";
+const EXTENSION_KINDS: [(&str, &str); 2] = [
+    ("wasmplugins", "WasmPlugin"),
+    ("trafficextensions", "TrafficExtension"),
+];
+
+/// Every WasmPlugin and TrafficExtension in the cluster (all namespaces), as the API's
+/// JSON list texts, at the group's preferred served version (discovered, not hard-coded).
+/// TrafficExtensions are skipped on clusters that do not serve them.
+pub async fn extension_lists(opts: &KubeOptions, timeout: Duration) -> Result<Vec<String>, Error> {
+    let work = async {
+        let cluster = connect(opts).await?;
+        let what = format!("/apis/{EXTENSIONS_GROUP}");
+        let no_crd = || Error::NoCrd {
+            kind: "WasmPlugin",
+            group: EXTENSIONS_GROUP,
+        };
+        let group = match get_json(&cluster.client, &what).await {
+            Err(Error::KubeApi { code: 404, .. }) => return Err(no_crd()),
+            other => other?,
+        };
+        let version = group
+            .pointer("/preferredVersion/groupVersion")
+            .and_then(serde_json::Value::as_str)
+            .ok_or_else(no_crd)?
+            .to_string();
+        let resources = get_json(&cluster.client, &format!("/apis/{version}")).await?;
+        let served: Vec<&str> = resources
+            .get("resources")
+            .and_then(serde_json::Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|r| r.get("name").and_then(serde_json::Value::as_str))
+            .collect();
+        if !served.contains(&"wasmplugins") {
+            return Err(no_crd());
+        }
+        let mut lists = Vec::new();
+        for (plural, _) in EXTENSION_KINDS.iter().filter(|(p, _)| served.contains(p)) {
+            let path = format!("/apis/{version}/{plural}");
+            let request = http::Request::get(&path)
+                .body(Vec::new())
+                .map_err(|e| Error::Kube {
+                    what: path.clone(),
+                    message: e.to_string(),
+                })?;
+            let text = cluster
+                .client
+                .request_text(request)
+                .await
+                .map_err(|e| api_error(&path, e))?;
+            lists.push(text);
+        }
+        Ok(lists)
+    };
+    tokio::time::timeout(timeout, work)
+        .await
+        .map_err(|_| Error::Timeout {
+            what: format!("/apis/{EXTENSIONS_GROUP}"),
+            timeout,
+        })?
+}
+
+/// `GET path` as JSON.
+async fn get_json(client: &Client, path: &str) -> Result<serde_json::Value, Error> {
+    let request = http::Request::get(path)
+        .body(Vec::new())
+        .map_err(|e| Error::Kube {
+            what: path.to_string(),
+            message: e.to_string(),
+        })?;
+    client
+        .request::<serde_json::Value>(request)
+        .await
+        .map_err(|e| api_error(path, e))
 }
 
 /// The name of the pod to read: the pod itself, or the deployment's first running pod.

@@ -83,6 +83,12 @@ pub enum Error {
     /// A deployment without a running pod.
     #[error("{0}: no running pod matches the deployment's selector")]
     NoRunningPod(String),
+    /// The cluster does not serve a resource kind meshscope needs.
+    #[error("the cluster has no {kind} CRD ({group}): is Istio installed?")]
+    NoCrd {
+        kind: &'static str,
+        group: &'static str,
+    },
     /// The port-forward failed; the message is the kubelet's.
     #[error("{pod}: port-forward to port {port} failed: {message}")]
     PortForward {

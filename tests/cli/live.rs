@@ -21,7 +21,11 @@ fn from_file(args: &[&str]) -> String {
 }
 
 fn assert_error(out: &Output, expected: &str) {
-    assert_eq!(out.code, 2, "stdout: {}", out.stdout);
+    assert_eq!(
+        out.code, 2,
+        "stdout: {}\nstderr: {}",
+        out.stdout, out.stderr
+    );
     assert_eq!(out.stdout, "");
     assert_eq!(out.stderr, format!("meshscope: error: {expected}\n"));
 }
@@ -213,5 +217,50 @@ fn a_slow_pod_times_out() {
     assert_error(
         &out,
         "httpbin-xxx: no complete config dump within 0.5s (--timeout)",
+    );
+}
+
+#[test]
+fn wasm_count_reads_the_pod_and_the_cluster_wasm_plugins() {
+    let fixture = "testdata/dumps/istio-current-permissive.json";
+    let seed = "testdata/manifests/wasm-count/seed/helloworld.yaml";
+    let admin = AdminServer::start(
+        std::fs::read(crate::support::root().join(fixture)).unwrap(),
+        Fault::None,
+    );
+    let plugin = std::fs::read_to_string(crate::support::root().join(seed)).unwrap();
+    let api = ApiServer::start(cluster(&admin).wasm_plugins(&[&plugin]));
+    let kubeconfig = api.kubeconfig_str();
+    let live = Test::new(["wasm", "count", "httpbin-xxx", "--kubeconfig", kubeconfig]).ok();
+    let offline = Test::new(["wasm", "count", "-f", fixture, "--resources", seed]).ok();
+    assert_eq!(live, offline.replace(fixture, "pod/httpbin-xxx.default"));
+    assert_eq!(admin.requests(), ["/config_dump"]);
+
+    let no_crd = ApiServer::start(cluster(&admin));
+    let out = Test::new([
+        "wasm",
+        "count",
+        "httpbin-xxx",
+        "--kubeconfig",
+        no_crd.kubeconfig_str(),
+    ])
+    .run();
+    assert_error(
+        &out,
+        "the cluster has no WasmPlugin CRD (extensions.istio.io): is Istio installed?",
+    );
+
+    let denied = ApiServer::start(cluster(&admin).wasm_plugins(&[]).forbid_wasm_plugins());
+    let out = Test::new([
+        "wasm",
+        "count",
+        "httpbin-xxx",
+        "--kubeconfig",
+        denied.kubeconfig_str(),
+    ])
+    .run();
+    assert_error(
+        &out,
+        "/apis/extensions.istio.io/v1alpha1/wasmplugins: Kubernetes API error 403: wasmplugins.extensions.istio.io is forbidden: User \"meshscope-test-user\" cannot list resource \"wasmplugins\" in API group \"extensions.istio.io\" at the cluster scope",
     );
 }

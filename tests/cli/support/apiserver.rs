@@ -104,6 +104,10 @@ pub struct FakeCluster {
     pub forbidden: Vec<String>,
     /// The kubeconfig context's namespace, if any.
     pub context_namespace: Option<String>,
+    /// WasmPlugins (JSON objects); `None`: the cluster has no WasmPlugin CRD.
+    pub wasm_plugins: Option<Vec<Value>>,
+    /// Listing WasmPlugins cluster-wide is forbidden (403).
+    pub forbid_wasm_plugins: bool,
 }
 
 impl FakeCluster {
@@ -118,6 +122,19 @@ impl FakeCluster {
     }
     pub fn forbid(mut self, namespace: &str) -> FakeCluster {
         self.forbidden.push(namespace.into());
+        self
+    }
+    /// Installs the WasmPlugin CRD with these objects (YAML or JSON documents).
+    pub fn wasm_plugins(mut self, documents: &[&str]) -> FakeCluster {
+        let items = documents
+            .iter()
+            .map(|d| serde_saphyr::from_str::<Value>(d).unwrap())
+            .collect();
+        self.wasm_plugins = Some(items);
+        self
+    }
+    pub fn forbid_wasm_plugins(mut self) -> FakeCluster {
+        self.forbid_wasm_plugins = true;
         self
     }
     pub fn context_namespace(mut self, namespace: &str) -> FakeCluster {
@@ -212,7 +229,45 @@ fn route(cluster: &FakeCluster, req: Request<Incoming>) -> Response<Full<Bytes>>
     };
     match segments.as_slice() {
         ["api"] => ok(json!({"kind": "APIVersions", "versions": ["v1"]})),
-        ["apis"] => ok(json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": []})),
+        ["apis"] => {
+            let groups: Vec<Value> = cluster
+                .wasm_plugins
+                .iter()
+                .map(|_| extensions_group())
+                .collect();
+            ok(json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": groups}))
+        }
+        ["apis", "extensions.istio.io", rest @ ..] => {
+            let Some(items) = &cluster.wasm_plugins else {
+                return status(
+                    404,
+                    "NotFound",
+                    "the server could not find the requested resource",
+                );
+            };
+            match rest {
+                [] => ok(extensions_group()),
+                ["v1alpha1"] => ok(json!({
+                    "kind": "APIResourceList", "apiVersion": "v1", "groupVersion": "extensions.istio.io/v1alpha1",
+                    "resources": [{"name": "wasmplugins", "singularName": "wasmplugin", "namespaced": true,
+                                   "kind": "WasmPlugin", "verbs": ["get", "list"]}],
+                })),
+                ["v1alpha1", "wasmplugins"] if cluster.forbid_wasm_plugins => status(
+                    403,
+                    "Forbidden",
+                    "wasmplugins.extensions.istio.io is forbidden: User \"meshscope-test-user\" cannot list resource \"wasmplugins\" in API group \"extensions.istio.io\" at the cluster scope",
+                ),
+                ["v1alpha1", "wasmplugins"] => ok(json!({
+                    "apiVersion": "extensions.istio.io/v1alpha1", "kind": "WasmPluginList",
+                    "metadata": {"resourceVersion": "1"}, "items": items,
+                })),
+                _ => status(
+                    404,
+                    "NotFound",
+                    "the server could not find the requested resource",
+                ),
+            }
+        }
         ["api", "v1", "namespaces", ns, "pods"] => {
             if let Some(r) = forbidden(ns, "pods", "list") {
                 return r;
@@ -273,6 +328,13 @@ fn route(cluster: &FakeCluster, req: Request<Incoming>) -> Response<Full<Bytes>>
             "the server could not find the requested resource",
         ),
     }
+}
+
+/// The `extensions.istio.io` APIGroup, serving v1alpha1 only.
+fn extensions_group() -> Value {
+    let version = json!({"groupVersion": "extensions.istio.io/v1alpha1", "version": "v1alpha1"});
+    json!({"kind": "APIGroup", "apiVersion": "v1", "name": "extensions.istio.io",
+           "versions": [version.clone()], "preferredVersion": version})
 }
 
 /// A JSON 200 response.

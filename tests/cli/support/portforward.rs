@@ -96,8 +96,14 @@ where
         Err(message) => {
             let mut frame = vec![1u8];
             frame.extend_from_slice(message.as_bytes());
+            // As the kubelet, report on the error channel and keep the stream open until
+            // the client gives up on it.
             let _ = sink.send(Message::binary(frame)).await;
-            let _ = sink.send(Message::Close(None)).await;
+            while let Some(Ok(msg)) = stream.next().await {
+                if msg.is_close() {
+                    break;
+                }
+            }
             return;
         }
     };
