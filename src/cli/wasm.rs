@@ -71,6 +71,18 @@ pub struct WasmCountArgs {
     #[arg(long, value_name = "K=V", value_delimiter = ',', value_parser = parse_label)]
     pub labels: Vec<(String, String)>,
 
+    /// Fleet mode: every running sidecar matching this label selector (as kubectl's -l).
+    #[arg(short = 'l', long, value_name = "SELECTOR")]
+    pub selector: Option<String>,
+
+    /// Fleet mode across all namespaces (with or without -l).
+    #[arg(short = 'A', long)]
+    pub all_namespaces: bool,
+
+    /// Fleet mode: at most this many dumps fetched at once.
+    #[arg(long, default_value_t = 16, value_name = "N")]
+    pub concurrency: usize,
+
     /// Path to the kubeconfig file (for POD arguments).
     #[arg(long, value_name = "PATH")]
     pub kubeconfig: Option<PathBuf>,

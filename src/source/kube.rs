@@ -104,6 +104,128 @@ pub async fn fetch_pod(req: &PodFetch) -> Result<(String, Vec<u8>), Error> {
         })?
 }
 
+/// A fleet request: every sidecar that `-l SELECTOR` selects in one namespace or all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FleetFetch {
+    /// Cluster access; `kube.namespace` is the namespace unless `all_namespaces`.
+    pub kube: KubeOptions,
+    /// The label selector, as kubectl's `-l`.
+    pub selector: String,
+    /// `-A`.
+    pub all_namespaces: bool,
+    /// `--proxy-admin-port`.
+    pub admin_port: u16,
+    /// Bounds each pod's fetch.
+    pub timeout: Duration,
+    /// At most this many fetches at once (`--concurrency`).
+    pub concurrency: usize,
+}
+
+/// One pod of a fleet: its label (`pod/name.namespace`) and its dump or why there is none.
+pub type FleetItem = (String, Result<Vec<u8>, Error>);
+
+/// Lists the running sidecars `req` selects and fetches their dumps, at most
+/// `req.concurrency` at once, on a background thread. Results arrive on the returned
+/// channel as each fetch completes; the channel is bounded, so dumps the caller has not
+/// processed yet do not pile up. A failed listing arrives as the only item.
+pub fn fleet(req: FleetFetch) -> std::sync::mpsc::Receiver<FleetItem> {
+    let (tx, rx) = std::sync::mpsc::sync_channel(1);
+    std::thread::spawn(move || {
+        let runtime = match tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        {
+            Ok(r) => r,
+            Err(e) => {
+                let _ = tx.send(("fleet".to_string(), Err(Error::Runtime(e))));
+                return;
+            }
+        };
+        runtime.block_on(run_fleet(&req, &tx));
+    });
+    rx
+}
+
+async fn run_fleet(req: &FleetFetch, tx: &std::sync::mpsc::SyncSender<FleetItem>) {
+    use futures::StreamExt;
+    let what = format!("pods -l {}", req.selector);
+    let listed = async {
+        let cluster = connect(&req.kube).await?;
+        let pods: Api<Pod> = if req.all_namespaces {
+            Api::all(cluster.client.clone())
+        } else {
+            Api::namespaced(cluster.client.clone(), &cluster.namespace)
+        };
+        let list = pods
+            .list(&ListParams::default().labels(&req.selector))
+            .await
+            .map_err(|e| api_error(&what, e))?;
+        let targets: Vec<(String, String)> = list
+            .items
+            .iter()
+            .filter(|p| has_sidecar(p) && is_running(p))
+            .filter_map(|p| Some((p.metadata.name.clone()?, p.metadata.namespace.clone()?)))
+            .collect();
+        if targets.is_empty() {
+            return Err(Error::NoSidecarSelected(what.clone()));
+        }
+        Ok((cluster, targets))
+    };
+    let (cluster, targets) = match tokio::time::timeout(req.timeout, listed).await {
+        Ok(Ok(found)) => found,
+        Ok(Err(e)) => {
+            let _ = tx.send((what, Err(e)));
+            return;
+        }
+        Err(_) => {
+            let _ = tx.send((
+                what.clone(),
+                Err(Error::Timeout {
+                    what,
+                    timeout: req.timeout,
+                }),
+            ));
+            return;
+        }
+    };
+    let fetches = targets.into_iter().map(|(name, namespace)| {
+        let client = cluster.client.clone();
+        async move {
+            let label = format!("pod/{name}.{namespace}");
+            let pods: Api<Pod> = Api::namespaced(client, &namespace);
+            let one = PodFetch {
+                reference: label.clone(),
+                kube: req.kube.clone(),
+                admin_port: req.admin_port,
+                query: String::new(),
+                timeout: req.timeout,
+            };
+            let result =
+                tokio::time::timeout(req.timeout, port_forward_get(&pods, &name, &label, &one))
+                    .await
+                    .unwrap_or_else(|_| {
+                        Err(Error::Timeout {
+                            what: label.clone(),
+                            timeout: req.timeout,
+                        })
+                    });
+            (label, result)
+        }
+    });
+    let mut results = futures::stream::iter(fetches).buffer_unordered(req.concurrency.max(1));
+    while let Some(item) = results.next().await {
+        // Blocks this runtime's only thread while the consumer is busy: that is the
+        // back-pressure that keeps memory bounded.
+        if tx.send(item).is_err() {
+            return;
+        }
+    }
+}
+
+fn is_running(pod: &Pod) -> bool {
+    pod.status.as_ref().and_then(|s| s.phase.as_deref()) == Some("Running")
+}
+
 /// The Istio extension resources meshscope reads from a cluster: group, plural, kind.
 const EXTENSIONS_GROUP: &str = "extensions.istio.io";
 const EXTENSION_KINDS: [(&str, &str); 2] = [

@@ -80,6 +80,9 @@ pub enum Error {
     /// The pod has no Istio sidecar to read.
     #[error("{0}: no istio-proxy container (is the pod in the mesh?)")]
     NoSidecar(String),
+    /// A fleet selector that selects no running sidecar.
+    #[error("{0}: no running pod with an istio-proxy container matches")]
+    NoSidecarSelected(String),
     /// A deployment without a running pod.
     #[error("{0}: no running pod matches the deployment's selector")]
     NoRunningPod(String),

@@ -268,6 +268,16 @@ fn route(cluster: &FakeCluster, req: Request<Incoming>) -> Response<Full<Bytes>>
                 ),
             }
         }
+        ["api", "v1", "pods"] => {
+            let selector = query_param(&query, "labelSelector").unwrap_or_default();
+            let items: Vec<Value> = cluster
+                .pods
+                .iter()
+                .filter(|p| matches(&p.labels, &selector))
+                .map(FakePod::to_json)
+                .collect();
+            ok(json!({"apiVersion": "v1", "kind": "PodList", "metadata": {}, "items": items}))
+        }
         ["api", "v1", "namespaces", ns, "pods"] => {
             if let Some(r) = forbidden(ns, "pods", "list") {
                 return r;
