@@ -11,14 +11,10 @@ use ::kube::config::{KubeConfigOptions, Kubeconfig};
 use ::kube::{Client, Config};
 use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::Pod;
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 
 use super::Error;
 use super::admin;
-use super::target::{Target, TargetKind};
-
-/// The sidecar container meshscope reads.
-const SIDECAR: &str = "istio-proxy";
+use super::target::{Target, TargetKind, has_sidecar, is_running, selector_string};
 
 /// How to reach the cluster: kubectl's flags.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -222,10 +218,6 @@ async fn run_fleet(req: &FleetFetch, tx: &std::sync::mpsc::SyncSender<FleetItem>
     }
 }
 
-fn is_running(pod: &Pod) -> bool {
-    pod.status.as_ref().and_then(|s| s.phase.as_deref()) == Some("Running")
-}
-
 /// The Istio extension resources meshscope reads from a cluster: group, plural, kind.
 const EXTENSIONS_GROUP: &str = "extensions.istio.io";
 const EXTENSION_KINDS: [(&str, &str); 2] = [
@@ -344,38 +336,6 @@ async fn resolve_pod(client: &Client, target: &Target, namespace: &str) -> Resul
     Ok(name)
 }
 
-/// Whether the pod runs `istio-proxy`, as a container or as a native sidecar (an init
-/// container, Istio's `ENABLE_NATIVE_SIDECARS`).
-fn has_sidecar(pod: &Pod) -> bool {
-    pod.spec.as_ref().is_some_and(|s| {
-        s.containers.iter().any(|c| c.name == SIDECAR)
-            || s.init_containers
-                .iter()
-                .flatten()
-                .any(|c| c.name == SIDECAR)
-    })
-}
-
-/// A label selector in the `-l` syntax the API takes.
-fn selector_string(selector: &LabelSelector) -> String {
-    let mut parts: Vec<String> = selector
-        .match_labels
-        .iter()
-        .flatten()
-        .map(|(k, v)| format!("{k}={v}"))
-        .collect();
-    for e in selector.match_expressions.iter().flatten() {
-        let values = e.values.clone().unwrap_or_default().join(",");
-        parts.push(match e.operator.as_str() {
-            "In" => format!("{} in ({values})", e.key),
-            "NotIn" => format!("{} notin ({values})", e.key),
-            "DoesNotExist" => format!("!{}", e.key),
-            _ => e.key.clone(),
-        });
-    }
-    parts.join(",")
-}
-
 /// One `GET /config_dump` through a port-forward; the kubelet's message on the error
 /// channel (e.g. nothing listening on the port) wins over the HTTP failure it causes.
 async fn port_forward_get(
@@ -427,9 +387,25 @@ fn api_error(what: &str, e: ::kube::Error) -> Error {
         },
         other => Error::Kube {
             what: what.to_string(),
-            message: one_line(&other),
+            message: one_line(&error_chain(&other)),
         },
     }
+}
+
+/// An error and its causes, `: `-joined, each said once (kube wraps hyper wraps io).
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        let part = c.to_string();
+        if !text.contains(&part) {
+            text = format!("{text}: {part}");
+        }
+        cause = c.source();
+    }
+    text.strip_prefix("ServiceError: ")
+        .unwrap_or(&text)
+        .to_string()
 }
 
 /// The error text on one line (kube's messages can embed newlines and debug output).
@@ -438,23 +414,4 @@ fn one_line(e: &dyn std::fmt::Display) -> String {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelectorRequirement;
-
-    #[test]
-    fn selectors_render_as_kubectl_takes_them() {
-        let selector = LabelSelector {
-            match_labels: Some([("app".to_string(), "httpbin".to_string())].into()),
-            match_expressions: Some(vec![LabelSelectorRequirement {
-                key: "tier".into(),
-                operator: "In".into(),
-                values: Some(vec!["a".into(), "b".into()]),
-            }]),
-        };
-        assert_eq!(selector_string(&selector), "app=httpbin,tier in (a,b)");
-    }
 }

@@ -1,5 +1,9 @@
 //! Parses a POD argument (`name[.namespace]`, `pod/…`, `deploy/…`, `deployment/…`) into
-//! a [`Target`]. Pure: no I/O; `kube.rs` resolves a target against the cluster.
+//! a [`Target`], and the pod rules used to pick one (sidecar, phase, selector). Pure: no
+//! I/O; `kube.rs` resolves a target against the cluster.
+
+use k8s_openapi::api::core::v1::Pod;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 
 use super::Error;
 
@@ -55,9 +59,63 @@ impl Target {
     }
 }
 
+/// The sidecar container meshscope reads.
+const SIDECAR: &str = "istio-proxy";
+
+/// Whether the pod runs `istio-proxy`, as a container or as a native sidecar (an init
+/// container, Istio's `ENABLE_NATIVE_SIDECARS`).
+pub fn has_sidecar(pod: &Pod) -> bool {
+    pod.spec.as_ref().is_some_and(|s| {
+        s.containers.iter().any(|c| c.name == SIDECAR)
+            || s.init_containers
+                .iter()
+                .flatten()
+                .any(|c| c.name == SIDECAR)
+    })
+}
+
+/// Whether the pod's phase is `Running`.
+pub fn is_running(pod: &Pod) -> bool {
+    pod.status.as_ref().and_then(|s| s.phase.as_deref()) == Some("Running")
+}
+
+/// A label selector in the `-l` syntax the API takes.
+pub fn selector_string(selector: &LabelSelector) -> String {
+    let mut parts: Vec<String> = selector
+        .match_labels
+        .iter()
+        .flatten()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    for e in selector.match_expressions.iter().flatten() {
+        let values = e.values.clone().unwrap_or_default().join(",");
+        parts.push(match e.operator.as_str() {
+            "In" => format!("{} in ({values})", e.key),
+            "NotIn" => format!("{} notin ({values})", e.key),
+            "DoesNotExist" => format!("!{}", e.key),
+            _ => e.key.clone(),
+        });
+    }
+    parts.join(",")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelectorRequirement;
+
+    #[test]
+    fn selectors_render_as_kubectl_takes_them() {
+        let selector = LabelSelector {
+            match_labels: Some([("app".to_string(), "httpbin".to_string())].into()),
+            match_expressions: Some(vec![LabelSelectorRequirement {
+                key: "tier".into(),
+                operator: "In".into(),
+                values: Some(vec!["a".into(), "b".into()]),
+            }]),
+        };
+        assert_eq!(selector_string(&selector), "app=httpbin,tier in (a,b)");
+    }
 
     #[test]
     fn parses_the_istioctl_forms() {

@@ -370,3 +370,33 @@ fn wasm_count_fleet_reports_every_pod_and_each_failure() {
     assert_eq!((out.code, out.stderr.as_str()), (0, ""));
     assert_eq!(out.stdout.matches("PROXY pod/httpbin-4.apps ").count(), 1);
 }
+
+#[test]
+fn context_flag_and_unreachable_cluster() {
+    let admin = AdminServer::start(dump(), Fault::None);
+    let api = ApiServer::start(cluster(&admin));
+    let out = live(&api, &["listener", "httpbin-xxx", "--context", "test"]);
+    assert_eq!((out.code, out.stderr.as_str()), (0, ""));
+    let out = live(&api, &["listener", "httpbin-xxx", "--context", "nope"]);
+    assert_error(&out, "kubeconfig: failed to load current context: nope");
+
+    let dead =
+        std::env::temp_dir().join(format!("meshscope-dead-{}.kubeconfig", std::process::id()));
+    std::fs::write(
+        &dead,
+        "apiVersion: v1\nkind: Config\nclusters:\n- name: d\n  cluster:\n    server: https://127.0.0.1:1\n    insecure-skip-tls-verify: true\nusers:\n- name: d\n  user: {}\ncontexts:\n- name: d\n  context: {cluster: d, user: d}\ncurrent-context: d\n",
+    )
+    .unwrap();
+    let out = Test::new([
+        "pc",
+        "listener",
+        "httpbin-xxx",
+        "--kubeconfig",
+        dead.to_str().unwrap(),
+    ])
+    .run();
+    assert_error(
+        &out,
+        "pod/httpbin-xxx.default: Kubernetes API: client error (Connect): tcp connect error: Connection refused (os error 111)",
+    );
+}

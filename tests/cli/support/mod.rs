@@ -6,6 +6,7 @@
 #![allow(dead_code)]
 
 pub mod admin_server;
+mod api_json;
 pub mod apiserver;
 mod portforward;
 mod tls;

@@ -19,7 +19,8 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
 use tokio_tungstenite::tungstenite::protocol::Role;
 
-use super::apiserver::{FakePod, query_param, status};
+use super::api_json::{query_param, status};
+use super::apiserver::FakePod;
 use super::runtime;
 
 const PROTOCOL: &str = "v4.channel.k8s.io";
