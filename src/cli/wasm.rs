@@ -71,6 +71,35 @@ pub struct WasmCountArgs {
     #[arg(long, value_name = "K=V", value_delimiter = ',', value_parser = parse_label)]
     pub labels: Vec<(String, String)>,
 
+    /// Fleet mode: every running sidecar matching this label selector (as kubectl's -l).
+    #[arg(short = 'l', long, value_name = "SELECTOR")]
+    pub selector: Option<String>,
+
+    /// Fleet mode across all namespaces (with or without -l).
+    #[arg(short = 'A', long)]
+    pub all_namespaces: bool,
+
+    /// Fleet mode: at most this many dumps fetched at once.
+    #[arg(long, default_value_t = 16, value_name = "N")]
+    pub concurrency: usize,
+
+    /// Path to the kubeconfig file (for POD arguments).
+    #[arg(long, value_name = "PATH")]
+    pub kubeconfig: Option<PathBuf>,
+
+    /// The kubeconfig context to use (for POD arguments).
+    #[arg(long, value_name = "NAME")]
+    pub context: Option<String>,
+
+    /// Time bound of each live fetch, e.g. 30s, 500ms, 2m.
+    #[arg(long, value_name = "DURATION", default_value = "30s",
+          value_parser = super::input::parse_duration)]
+    pub timeout: std::time::Duration,
+
+    /// Envoy proxy admin port used when reading from a pod.
+    #[arg(long, default_value_t = 15000, value_name = "PORT")]
+    pub proxy_admin_port: u16,
+
     /// The mesh root namespace (meshConfig rootNamespace).
     #[arg(long, default_value = "istio-system", value_name = "NAMESPACE")]
     pub root_namespace: String,

@@ -46,7 +46,15 @@ fn side(arg: &str) -> DumpSource {
     if arg == "-" || Path::new(arg).exists() {
         DumpSource::File(PathBuf::from(arg))
     } else {
-        DumpSource::Pod(arg.to_string())
+        // Diff has no kube flags of its own yet: the pod is read with the default kubeconfig,
+        // context and namespace, from admin port 15000, like `pc` without flags.
+        DumpSource::Pod(crate::source::kube::PodFetch {
+            reference: arg.to_string(),
+            kube: crate::source::kube::KubeOptions::default(),
+            admin_port: 15000,
+            query: String::new(),
+            timeout: std::time::Duration::from_secs(30),
+        })
     }
 }
 

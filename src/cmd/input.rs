@@ -4,7 +4,8 @@ use crate::cli::InputArgs;
 use crate::cmd::CommandError;
 use crate::envoy::Document;
 use crate::error::Error;
-use crate::source::{self, DumpSource};
+use crate::source::kube::{KubeOptions, PodFetch};
+use crate::source::{self, AdminUrl, DumpSource};
 
 /// The raw input of a single-dump command, with the label errors show.
 pub struct RawInput {
@@ -22,13 +23,39 @@ pub fn resolve(args: &InputArgs, command: &'static str) -> Result<DumpSource, Er
     if given.iter().filter(|g| **g).count() != 1 {
         return Err(CommandError::NeedsOneInput(command).into());
     }
+    let query = query_for(command).to_string();
     Ok(if let Some(f) = &args.file {
         DumpSource::File(f.clone())
     } else if let Some(url) = &args.admin {
-        DumpSource::Admin(url.clone())
+        DumpSource::Admin {
+            url: url.clone(),
+            query,
+            timeout: args.timeout,
+        }
     } else {
-        DumpSource::Pod(args.pod.clone().unwrap_or_default())
+        DumpSource::Pod(PodFetch {
+            reference: args.pod.clone().unwrap_or_default(),
+            kube: KubeOptions {
+                kubeconfig: args.kubeconfig.clone(),
+                context: args.context.clone(),
+                namespace: args.namespace.clone(),
+            },
+            admin_port: args.proxy_admin_port,
+            query,
+            timeout: args.timeout,
+        })
     })
+}
+
+/// The `/config_dump` query a command fetches with, as istioctl does (DOMAIN.md): `pc
+/// listener` masks to the listener sections, `pc ecds` asks for endpoints too; the others
+/// need several sections and take the whole dump.
+fn query_for(command: &str) -> &'static str {
+    match command {
+        "listener" => "?mask=dynamic_listeners,static_listeners",
+        "ecds" => "?include_eds=true",
+        _ => "",
+    }
 }
 
 /// Reads the single dump a command's flags name and runs `body` on it. The text lives
@@ -55,7 +82,21 @@ pub fn read(source: &DumpSource) -> Result<RawInput, Error> {
             let (label, bytes) = source::read_input(path)?;
             Ok(RawInput { label, bytes })
         }
-        DumpSource::Admin(url) => Err(source::Error::AdminUnsupported(url.clone()).into()),
-        DumpSource::Pod(pod) => Err(source::Error::PodUnsupported(pod.clone()).into()),
+        DumpSource::Admin {
+            url,
+            query,
+            timeout,
+        } => {
+            let url = AdminUrl::parse(url)?;
+            let bytes = source::block_on(source::admin::fetch_url(&url, query, *timeout))??;
+            Ok(RawInput {
+                label: url.label,
+                bytes,
+            })
+        }
+        DumpSource::Pod(fetch) => {
+            let (label, bytes) = source::block_on(source::kube::fetch_pod(fetch))??;
+            Ok(RawInput { label, bytes })
+        }
     }
 }

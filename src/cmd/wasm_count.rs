@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::PathBuf;
 
-use crate::analysis::wasm_count::{PluginSelector, ProxyInput, WasmCountReport, proxy_report};
+use crate::analysis::wasm_count::{
+    PluginSelector, ProxyInput, ProxyReport, WasmCountReport, proxy_report,
+};
 use crate::analysis::wasm_intent::ProxyContext;
 use crate::analysis::wasm_placement::{ProxyKind, chain_sites};
 use crate::cli::{WasmCountArgs, WasmOutput};
@@ -16,6 +18,7 @@ use crate::istio::manifest::resources_of;
 use crate::istio::wasm_plugin::{WasmPluginSpec, wasm_plugin_of};
 use crate::render::sanitize::sanitize;
 use crate::render::{structured, wasm_table};
+use crate::source::kube::{FleetFetch, KubeOptions, PodFetch};
 use crate::source::{self, DumpSource};
 
 const LISTENERS_TYPE: &str = "type.googleapis.com/envoy.admin.v3.ListenersConfigDump";
@@ -31,6 +34,9 @@ pub enum WasmCountError {
         column: usize,
         message: String,
     },
+    /// Fleet pods that could not be read: one line each (the others were reported).
+    #[error("{}", .0.join("\nmeshscope: error: "))]
+    Inputs(Vec<String>),
     /// A `--resources` file that is not UTF-8.
     #[error("{0}: not UTF-8 text")]
     NotUtf8(String),
@@ -39,6 +45,10 @@ pub enum WasmCountError {
 /// Options resolved from the flags before any I/O.
 struct Options {
     sources: Vec<DumpSource>,
+    /// `-l` / `-A`: the sidecars to read from the cluster.
+    fleet: Option<FleetFetch>,
+    /// Where to read WasmPlugins / TrafficExtensions from when no `--resources` is given.
+    cluster: Option<(KubeOptions, std::time::Duration)>,
     resources: Vec<PathBuf>,
     only: Option<PluginSelector>,
     namespace: Option<String>,
@@ -48,12 +58,36 @@ struct Options {
 }
 
 fn options(args: &WasmCountArgs) -> Result<Options, Error> {
-    let mut sources: Vec<DumpSource> = args.pods.iter().cloned().map(DumpSource::Pod).collect();
+    let mut sources: Vec<DumpSource> = args
+        .pods
+        .iter()
+        .map(|pod| {
+            DumpSource::Pod(PodFetch {
+                reference: pod.clone(),
+                kube: kube_options(args),
+                admin_port: args.proxy_admin_port,
+                query: String::new(),
+                timeout: args.timeout,
+            })
+        })
+        .collect();
     sources.extend(args.files.iter().cloned().map(DumpSource::File));
-    if sources.is_empty() {
+    let fleet = (args.selector.is_some() || args.all_namespaces).then(|| FleetFetch {
+        kube: kube_options(args),
+        selector: args.selector.clone().unwrap_or_default(),
+        all_namespaces: args.all_namespaces,
+        admin_port: args.proxy_admin_port,
+        timeout: args.timeout,
+        concurrency: args.concurrency,
+    });
+    if sources.is_empty() && fleet.is_none() {
         return Err(CommandError::NeedsOneInput("wasm count").into());
     }
+    // CLI.md: resources come from the cluster only when the dumps do.
+    let from_cluster = args.resources.is_empty() && (!args.pods.is_empty() || fleet.is_some());
     Ok(Options {
+        fleet,
+        cluster: from_cluster.then(|| (kube_options(args), args.timeout)),
         sources,
         resources: args.resources.clone(),
         only: args.plugin.as_deref().map(PluginSelector::new),
@@ -67,7 +101,9 @@ fn options(args: &WasmCountArgs) -> Result<Options, Error> {
 /// Runs `wasm count`.
 pub fn run(args: &WasmCountArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let opts = options(args)?;
-    let plugins = if opts.resources.is_empty() {
+    let plugins = if let Some((kube, timeout)) = &opts.cluster {
+        Some(cluster_plugins(kube, *timeout)?)
+    } else if opts.resources.is_empty() {
         None
     } else {
         Some(load_plugins(&opts.resources)?)
@@ -75,72 +111,25 @@ pub fn run(args: &WasmCountArgs, out: &mut dyn Write) -> Result<ExitCode, Error>
     let mut proxies = Vec::new();
     for src in &opts.sources {
         let raw = input::read(src)?;
-        let text = source::to_json_text(&raw.label, &raw.bytes)?;
-        let doc = Document {
-            label: &raw.label,
-            text: &text.json,
-            from_yaml: text.from_yaml,
-        };
-        let dump = doc.load(Sections {
-            listeners: true,
-            ecds: true,
-            bootstrap: true,
-        })?;
-        let section = dump.listeners.ok_or_else(|| CommandError::MissingSection {
-            path: raw.label.clone(),
-            context: "",
-            type_url: LISTENERS_TYPE,
-        })?;
-        let listeners = section
-            .entries
-            .iter()
-            .map(|e| Ok((e.state, doc.listener(e)?)))
-            .collect::<Result<Vec<_>, Error>>()?;
-        let refs: Vec<_> = listeners.iter().map(|(s, l)| (*s, l)).collect();
-
-        let node = dump.node.as_ref();
-        let kind = node.map_or(ProxyKind::Unknown, |n| ProxyKind::from_node_id(&n.id));
-        let node_ns = node.and_then(|n| n.metadata.namespace.as_deref().map(str::to_string));
-        let node_labels: BTreeMap<String, String> = node
-            .map(|n| {
-                n.metadata
-                    .labels
-                    .0
-                    .iter()
-                    .map(|(k, v)| (k.to_string(), v.to_string()))
-                    .collect()
-            })
-            .unwrap_or_default();
-        let istio_version =
-            node.and_then(|n| n.metadata.istio_version.as_deref().map(str::to_string));
-        let from_bootstrap = node_ns.is_some();
-        let identity_from = if from_bootstrap {
-            "bootstrap"
-        } else if opts.namespace.is_some() || !opts.labels.is_empty() {
-            "flags"
-        } else {
-            "none"
-        };
-        let context = ProxyContext {
-            kind,
-            namespace: node_ns.or_else(|| opts.namespace.clone()),
-            labels: if node_labels.is_empty() {
-                opts.labels.clone()
-            } else {
-                node_labels
-            },
-            istio_minor: istio_version.as_deref().and_then(minor_of),
-            root_namespace: opts.root_namespace.clone(),
-        };
-        let input = ProxyInput {
-            source: raw.label.clone(),
-            context,
-            istio_version,
-            identity_from,
-            sites: chain_sites(&refs, kind),
-            ecds: dump.ecds.as_deref(),
-        };
-        proxies.push(proxy_report(input, plugins.as_deref(), opts.only.as_ref()));
+        proxies.push(proxy(&raw, &opts, plugins.as_deref())?);
+    }
+    // Fleet: each dump is processed as it arrives; every pod that fails gets its own line
+    // after the report of the others (CLI.md: exit 2 still reports what could be read).
+    let mut failures = Vec::new();
+    if let Some(fleet) = &opts.fleet {
+        let mut reports = Vec::new();
+        for (label, result) in source::kube::fleet(fleet.clone()) {
+            let report = result.map_err(Error::from).and_then(|bytes| {
+                proxy(&input::RawInput { label, bytes }, &opts, plugins.as_deref())
+            });
+            match report {
+                Ok(r) => reports.push(r),
+                Err(e) => failures.push(e.to_string()),
+            }
+        }
+        reports.sort_by(|a, b| a.source.cmp(&b.source));
+        failures.sort();
+        proxies.extend(reports);
     }
     let report = WasmCountReport { proxies };
     match opts.output {
@@ -155,6 +144,9 @@ pub fn run(args: &WasmCountArgs, out: &mut dyn Write) -> Result<ExitCode, Error>
             structured::write_yaml(out, &value)?
         }
     }
+    if !failures.is_empty() {
+        return Err(WasmCountError::Inputs(failures).into());
+    }
     Ok(if report.has_problems() {
         ExitCode::Found
     } else {
@@ -162,11 +154,112 @@ pub fn run(args: &WasmCountArgs, out: &mut dyn Write) -> Result<ExitCode, Error>
     })
 }
 
+/// The report of one proxy's dump.
+fn proxy(
+    raw: &input::RawInput,
+    opts: &Options,
+    plugins: Option<&[WasmPluginSpec]>,
+) -> Result<ProxyReport, Error> {
+    let text = source::to_json_text(&raw.label, &raw.bytes)?;
+    let doc = Document {
+        label: &raw.label,
+        text: &text.json,
+        from_yaml: text.from_yaml,
+    };
+    let dump = doc.load(Sections {
+        listeners: true,
+        ecds: true,
+        bootstrap: true,
+    })?;
+    let section = dump.listeners.ok_or_else(|| CommandError::MissingSection {
+        path: raw.label.clone(),
+        context: "",
+        type_url: LISTENERS_TYPE,
+    })?;
+    let listeners = section
+        .entries
+        .iter()
+        .map(|e| Ok((e.state, doc.listener(e)?)))
+        .collect::<Result<Vec<_>, Error>>()?;
+    let refs: Vec<_> = listeners.iter().map(|(s, l)| (*s, l)).collect();
+
+    let node = dump.node.as_ref();
+    let kind = node.map_or(ProxyKind::Unknown, |n| ProxyKind::from_node_id(&n.id));
+    let node_ns = node.and_then(|n| n.metadata.namespace.as_deref().map(str::to_string));
+    let node_labels: BTreeMap<String, String> = node
+        .map(|n| {
+            n.metadata
+                .labels
+                .0
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect()
+        })
+        .unwrap_or_default();
+    let istio_version = node.and_then(|n| n.metadata.istio_version.as_deref().map(str::to_string));
+    let from_bootstrap = node_ns.is_some();
+    let identity_from = if from_bootstrap {
+        "bootstrap"
+    } else if opts.namespace.is_some() || !opts.labels.is_empty() {
+        "flags"
+    } else {
+        "none"
+    };
+    let context = ProxyContext {
+        kind,
+        namespace: node_ns.or_else(|| opts.namespace.clone()),
+        labels: if node_labels.is_empty() {
+            opts.labels.clone()
+        } else {
+            node_labels
+        },
+        istio_minor: istio_version.as_deref().and_then(minor_of),
+        root_namespace: opts.root_namespace.clone(),
+    };
+    let input = ProxyInput {
+        source: raw.label.clone(),
+        context,
+        istio_version,
+        identity_from,
+        sites: chain_sites(&refs, kind),
+        ecds: dump.ecds.as_deref(),
+    };
+    Ok(proxy_report(input, plugins, opts.only.as_ref()))
+}
+
 /// `1.N.P` (or `1.N-dev`) → N.
 fn minor_of(version: &str) -> Option<u32> {
     let rest = version.strip_prefix("1.")?;
     let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
     digits.parse().ok()
+}
+
+/// Cluster access for POD arguments, from the `wasm count` flags.
+fn kube_options(args: &WasmCountArgs) -> KubeOptions {
+    KubeOptions {
+        kubeconfig: args.kubeconfig.clone(),
+        context: args.context.clone(),
+        namespace: args.namespace.clone(),
+    }
+}
+
+/// Every WasmPlugin and Wasm TrafficExtension in the cluster.
+fn cluster_plugins(
+    kube: &KubeOptions,
+    timeout: std::time::Duration,
+) -> Result<Vec<WasmPluginSpec>, Error> {
+    let lists = source::block_on(source::kube::extension_lists(kube, timeout))??;
+    let mut plugins = Vec::new();
+    for (index, text) in lists.iter().enumerate() {
+        let resources = resources_of(index, text).map_err(|e| WasmCountError::Resource {
+            path: "cluster".to_string(),
+            line: e.pos.line,
+            column: e.pos.column,
+            message: sanitize(&e.message).into_owned(),
+        })?;
+        plugins.extend(resources.iter().filter_map(wasm_plugin_of));
+    }
+    Ok(plugins)
 }
 
 /// Reads every WasmPlugin and Wasm TrafficExtension under `paths`.

@@ -1,11 +1,16 @@
-//! Where configuration comes from: files, stdin, and (later) admin URLs and pods.
+//! Where configuration comes from: files, stdin, admin URLs and pods.
 //! `cmd/` calls [`load_text`] and never sees how the bytes were fetched.
 
+pub mod admin;
 pub mod file;
+pub mod kube;
+pub mod target;
 pub mod text;
 pub mod tree;
 
 use std::path::PathBuf;
+
+pub use admin::{AdminUrl, block_on};
 
 pub use file::read_input;
 pub use text::{InputText, to_json_text};
@@ -26,18 +31,74 @@ pub enum Error {
     },
     #[error(transparent)]
     Load(#[from] crate::envoy::LoadError),
-    /// Live pod access is not part of this build yet.
-    #[error(
-        "{0}: reading a pod through the Kubernetes API is not supported by this build; save the dump \
-         with `kubectl exec {0} -c istio-proxy -- pilot-agent request GET config_dump > dump.json` and use -f"
-    )]
-    PodUnsupported(String),
-    /// Admin-URL access is not part of this build yet.
-    #[error(
-        "{0}: reading from an admin URL is not supported by this build; save the dump with \
-         `curl {0}/config_dump > dump.json` and use -f"
-    )]
-    AdminUnsupported(String),
+    /// A POD argument that is not `name[.namespace]`, `pod/…` or `deploy/…`.
+    #[error("{target}: not a pod reference: {reason}")]
+    BadTarget { target: String, reason: String },
+    /// An `--admin` value that is not a usable URL.
+    #[error("{url}: not a usable admin URL: {reason}")]
+    AdminUrl { url: String, reason: String },
+    /// Nothing accepted the connection to the admin endpoint.
+    #[error("{url}: cannot connect: {source}")]
+    AdminConnect {
+        url: String,
+        #[source]
+        source: std::io::Error,
+    },
+    /// The admin endpoint answered with an error status.
+    #[error("{url}: GET {path}: HTTP {status} {reason}")]
+    AdminStatus {
+        url: String,
+        path: String,
+        status: u16,
+        reason: String,
+    },
+    /// The HTTP exchange with the admin endpoint broke (reset, closed mid-body, ...).
+    #[error("{url}: reading the config dump failed: {message}")]
+    AdminHttp { url: String, message: String },
+    /// The fetch did not complete in time.
+    #[error("{what}: no complete config dump within {}s (--timeout)", timeout.as_secs_f64())]
+    Timeout {
+        what: String,
+        timeout: std::time::Duration,
+    },
+    /// The async runtime could not start.
+    #[error("starting the I/O runtime: {0}")]
+    Runtime(#[source] std::io::Error),
+    /// No usable kubeconfig / client configuration.
+    #[error("kubeconfig: {0}")]
+    KubeConfig(String),
+    /// The Kubernetes API answered with a `Status` error (403, 404, ...).
+    #[error("{what}: Kubernetes API error {code}: {message}")]
+    KubeApi {
+        what: String,
+        code: u16,
+        message: String,
+    },
+    /// The Kubernetes API could not be reached or spoke nonsense.
+    #[error("{what}: Kubernetes API: {message}")]
+    Kube { what: String, message: String },
+    /// The pod has no Istio sidecar to read.
+    #[error("{0}: no istio-proxy container (is the pod in the mesh?)")]
+    NoSidecar(String),
+    /// A fleet selector that selects no running sidecar.
+    #[error("{0}: no running pod with an istio-proxy container matches")]
+    NoSidecarSelected(String),
+    /// A deployment without a running pod.
+    #[error("{0}: no running pod matches the deployment's selector")]
+    NoRunningPod(String),
+    /// The cluster does not serve a resource kind meshscope needs.
+    #[error("the cluster has no {kind} CRD ({group}): is Istio installed?")]
+    NoCrd {
+        kind: &'static str,
+        group: &'static str,
+    },
+    /// The port-forward failed; the message is the kubelet's.
+    #[error("{pod}: port-forward to port {port} failed: {message}")]
+    PortForward {
+        pod: String,
+        port: u16,
+        message: String,
+    },
 }
 
 /// A resolved dump source (CLI.md "Where configuration comes from").
@@ -45,8 +106,12 @@ pub enum Error {
 pub enum DumpSource {
     /// A file path, or `-` for stdin.
     File(PathBuf),
-    /// An Envoy admin base URL.
-    Admin(String),
-    /// A pod reference (`name[.namespace]`, `pod/…`, `deploy/…`).
-    Pod(String),
+    /// An Envoy admin base URL, the query for `/config_dump`, and the fetch's time bound.
+    Admin {
+        url: String,
+        query: String,
+        timeout: std::time::Duration,
+    },
+    /// A pod reference (`name[.namespace]`, `pod/…`, `deploy/…`) and how to reach it.
+    Pod(kube::PodFetch),
 }

@@ -6,12 +6,18 @@ use crate::support::{Test, assert_golden};
 fn bad_inputs_give_one_line_and_exit_2() {
     let cases: [(&str, &[&str]); 14] = [
         (
-            "pod-not-in-this-build",
-            &["pc", "listener", "httpbin.default"],
+            "pod-kubeconfig-missing",
+            &[
+                "pc",
+                "listener",
+                "httpbin.default",
+                "--kubeconfig",
+                "testdata/no-such-kubeconfig",
+            ],
         ),
         (
-            "admin-not-in-this-build",
-            &["pc", "ecds", "--admin", "http://127.0.0.1:15000"],
+            "admin-refused",
+            &["pc", "ecds", "--admin", "http://127.0.0.1:1"],
         ),
         (
             "truncated",

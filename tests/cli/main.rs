@@ -10,6 +10,7 @@ mod explain;
 mod hostile;
 mod lint;
 mod lint_dump;
+mod live;
 mod man;
 mod pc_ecds;
 mod pc_listener;

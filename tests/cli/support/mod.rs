@@ -1,6 +1,15 @@
-//! Shared test helpers: run the binary, compare goldens, find the shared real dumps.
+//! Shared test helpers: run the binary, compare goldens, find the shared real dumps, and
+//! the live fakes: an Envoy admin endpoint (`admin_server`) and a Kubernetes API server
+//! with TLS, kubeconfig and port-forward (`apiserver`). The fakes run on one background
+//! runtime ([`runtime`]) for the whole test binary; each test starts its own instances.
 
 #![allow(dead_code)]
+
+pub mod admin_server;
+mod api_json;
+pub mod apiserver;
+mod portforward;
+mod tls;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -79,6 +88,18 @@ impl Test {
         assert_eq!(out.stderr, "", "meshscope {args}");
         out.stdout
     }
+}
+
+/// The runtime the fake servers run on, shared by every test of the binary.
+pub fn runtime() -> &'static tokio::runtime::Runtime {
+    static RUNTIME: std::sync::OnceLock<tokio::runtime::Runtime> = std::sync::OnceLock::new();
+    RUNTIME.get_or_init(|| {
+        tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .unwrap()
+    })
 }
 
 /// The crate root (tests run from there, so relative testdata paths work).

@@ -1,0 +1,417 @@
+//! Kubernetes access: one client built here from `--kubeconfig`/`--context` (or the
+//! default config), a POD target resolved to a running pod with an `istio-proxy`, and its
+//! config dump fetched through a port-forward to the admin port. Async; `cmd/` blocks on
+//! it with [`super::admin::block_on`]. It never parses the dump.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use ::kube::api::{Api, ListParams};
+use ::kube::config::{KubeConfigOptions, Kubeconfig};
+use ::kube::{Client, Config};
+use k8s_openapi::api::apps::v1::Deployment;
+use k8s_openapi::api::core::v1::Pod;
+
+use super::Error;
+use super::admin;
+use super::target::{Target, TargetKind, has_sidecar, is_running, selector_string};
+
+/// How to reach the cluster: kubectl's flags.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct KubeOptions {
+    /// `--kubeconfig`; else `KUBECONFIG`, `~/.kube/config` or the in-cluster config.
+    pub kubeconfig: Option<PathBuf>,
+    /// `--context`; else the kubeconfig's current context.
+    pub context: Option<String>,
+    /// `-n`; else the context's namespace, else `default`.
+    pub namespace: Option<String>,
+}
+
+/// A pod's dump request: where, which port, which query, how long.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PodFetch {
+    /// The POD argument as given.
+    pub reference: String,
+    /// Cluster access.
+    pub kube: KubeOptions,
+    /// `--proxy-admin-port`.
+    pub admin_port: u16,
+    /// Query appended to `/config_dump` (`?mask=…`, `?include_eds=true`, or empty).
+    pub query: String,
+    /// Bounds the whole fetch, from the first API call to the last body byte.
+    pub timeout: Duration,
+}
+
+/// A client and the namespace a bare pod name lives in.
+pub struct Cluster {
+    client: Client,
+    namespace: String,
+}
+
+/// Builds the one client of a run, at the edge.
+pub async fn connect(opts: &KubeOptions) -> Result<Cluster, Error> {
+    let config = if opts.kubeconfig.is_some() || opts.context.is_some() {
+        let kubeconfig = match &opts.kubeconfig {
+            Some(path) => Kubeconfig::read_from(path),
+            None => Kubeconfig::read(),
+        }
+        .map_err(|e| Error::KubeConfig(one_line(&e).replace("'\"", "'").replace("\"'", "'")))?;
+        let options = KubeConfigOptions {
+            context: opts.context.clone(),
+            ..KubeConfigOptions::default()
+        };
+        Config::from_custom_kubeconfig(kubeconfig, &options)
+            .await
+            .map_err(|e| Error::KubeConfig(one_line(&e)))?
+    } else {
+        Config::infer()
+            .await
+            .map_err(|e| Error::KubeConfig(one_line(&e)))?
+    };
+    let namespace = opts
+        .namespace
+        .clone()
+        .unwrap_or_else(|| config.default_namespace.clone());
+    let client = Client::try_from(config).map_err(|e| Error::KubeConfig(one_line(&e)))?;
+    Ok(Cluster { client, namespace })
+}
+
+/// Fetches the config dump of the pod `req` names, within `req.timeout`.
+/// Returns the label errors and output show (`pod/name.namespace`) and the bytes.
+pub async fn fetch_pod(req: &PodFetch) -> Result<(String, Vec<u8>), Error> {
+    let work = async {
+        let target = Target::parse(&req.reference)?;
+        let cluster = connect(&req.kube).await?;
+        let namespace = target
+            .namespace
+            .clone()
+            .unwrap_or_else(|| cluster.namespace.clone());
+        let pod = resolve_pod(&cluster.client, &target, &namespace).await?;
+        let label = format!("pod/{pod}.{namespace}");
+        let pods: Api<Pod> = Api::namespaced(cluster.client.clone(), &namespace);
+        let bytes = port_forward_get(&pods, &pod, &label, req).await?;
+        Ok((label, bytes))
+    };
+    tokio::time::timeout(req.timeout, work)
+        .await
+        .map_err(|_| Error::Timeout {
+            what: req.reference.clone(),
+            timeout: req.timeout,
+        })?
+}
+
+/// A fleet request: every sidecar that `-l SELECTOR` selects in one namespace or all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FleetFetch {
+    /// Cluster access; `kube.namespace` is the namespace unless `all_namespaces`.
+    pub kube: KubeOptions,
+    /// The label selector, as kubectl's `-l`.
+    pub selector: String,
+    /// `-A`.
+    pub all_namespaces: bool,
+    /// `--proxy-admin-port`.
+    pub admin_port: u16,
+    /// Bounds each pod's fetch.
+    pub timeout: Duration,
+    /// At most this many fetches at once (`--concurrency`).
+    pub concurrency: usize,
+}
+
+/// One pod of a fleet: its label (`pod/name.namespace`) and its dump or why there is none.
+pub type FleetItem = (String, Result<Vec<u8>, Error>);
+
+/// Lists the running sidecars `req` selects and fetches their dumps, at most
+/// `req.concurrency` at once, on a background thread. Results arrive on the returned
+/// channel as each fetch completes; the channel is bounded, so dumps the caller has not
+/// processed yet do not pile up. A failed listing arrives as the only item.
+pub fn fleet(req: FleetFetch) -> std::sync::mpsc::Receiver<FleetItem> {
+    let (tx, rx) = std::sync::mpsc::sync_channel(1);
+    std::thread::spawn(move || {
+        let runtime = match tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+        {
+            Ok(r) => r,
+            Err(e) => {
+                let _ = tx.send(("fleet".to_string(), Err(Error::Runtime(e))));
+                return;
+            }
+        };
+        runtime.block_on(run_fleet(&req, &tx));
+    });
+    rx
+}
+
+async fn run_fleet(req: &FleetFetch, tx: &std::sync::mpsc::SyncSender<FleetItem>) {
+    use futures::StreamExt;
+    let what = format!("pods -l {}", req.selector);
+    let listed = async {
+        let cluster = connect(&req.kube).await?;
+        let pods: Api<Pod> = if req.all_namespaces {
+            Api::all(cluster.client.clone())
+        } else {
+            Api::namespaced(cluster.client.clone(), &cluster.namespace)
+        };
+        let list = pods
+            .list(&ListParams::default().labels(&req.selector))
+            .await
+            .map_err(|e| api_error(&what, e))?;
+        let targets: Vec<(String, String)> = list
+            .items
+            .iter()
+            .filter(|p| has_sidecar(p) && is_running(p))
+            .filter_map(|p| Some((p.metadata.name.clone()?, p.metadata.namespace.clone()?)))
+            .collect();
+        if targets.is_empty() {
+            return Err(Error::NoSidecarSelected(what.clone()));
+        }
+        Ok((cluster, targets))
+    };
+    let (cluster, targets) = match tokio::time::timeout(req.timeout, listed).await {
+        Ok(Ok(found)) => found,
+        Ok(Err(e)) => {
+            let _ = tx.send((what, Err(e)));
+            return;
+        }
+        Err(_) => {
+            let _ = tx.send((
+                what.clone(),
+                Err(Error::Timeout {
+                    what,
+                    timeout: req.timeout,
+                }),
+            ));
+            return;
+        }
+    };
+    let fetches = targets.into_iter().map(|(name, namespace)| {
+        let client = cluster.client.clone();
+        async move {
+            let label = format!("pod/{name}.{namespace}");
+            let pods: Api<Pod> = Api::namespaced(client, &namespace);
+            let one = PodFetch {
+                reference: label.clone(),
+                kube: req.kube.clone(),
+                admin_port: req.admin_port,
+                query: String::new(),
+                timeout: req.timeout,
+            };
+            let result =
+                tokio::time::timeout(req.timeout, port_forward_get(&pods, &name, &label, &one))
+                    .await
+                    .unwrap_or_else(|_| {
+                        Err(Error::Timeout {
+                            what: label.clone(),
+                            timeout: req.timeout,
+                        })
+                    });
+            (label, result)
+        }
+    });
+    let mut results = futures::stream::iter(fetches).buffer_unordered(req.concurrency.max(1));
+    while let Some(item) = results.next().await {
+        // Blocks this runtime's only thread while the consumer is busy: that is the
+        // back-pressure that keeps memory bounded.
+        if tx.send(item).is_err() {
+            return;
+        }
+    }
+}
+
+/// The Istio extension resources meshscope reads from a cluster: group, plural, kind.
+const EXTENSIONS_GROUP: &str = "extensions.istio.io";
+const EXTENSION_KINDS: [(&str, &str); 2] = [
+    ("wasmplugins", "WasmPlugin"),
+    ("trafficextensions", "TrafficExtension"),
+];
+
+/// Every WasmPlugin and TrafficExtension in the cluster (all namespaces), as the API's
+/// JSON list texts, at the group's preferred served version (discovered, not hard-coded).
+/// TrafficExtensions are skipped on clusters that do not serve them.
+pub async fn extension_lists(opts: &KubeOptions, timeout: Duration) -> Result<Vec<String>, Error> {
+    let work = async {
+        let cluster = connect(opts).await?;
+        let what = format!("/apis/{EXTENSIONS_GROUP}");
+        let no_crd = || Error::NoCrd {
+            kind: "WasmPlugin",
+            group: EXTENSIONS_GROUP,
+        };
+        let group = match get_json(&cluster.client, &what).await {
+            Err(Error::KubeApi { code: 404, .. }) => return Err(no_crd()),
+            other => other?,
+        };
+        let version = group
+            .pointer("/preferredVersion/groupVersion")
+            .and_then(serde_json::Value::as_str)
+            .ok_or_else(no_crd)?
+            .to_string();
+        let resources = get_json(&cluster.client, &format!("/apis/{version}")).await?;
+        let served: Vec<&str> = resources
+            .get("resources")
+            .and_then(serde_json::Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter_map(|r| r.get("name").and_then(serde_json::Value::as_str))
+            .collect();
+        if !served.contains(&"wasmplugins") {
+            return Err(no_crd());
+        }
+        let mut lists = Vec::new();
+        for (plural, _) in EXTENSION_KINDS.iter().filter(|(p, _)| served.contains(p)) {
+            let path = format!("/apis/{version}/{plural}");
+            let request = http::Request::get(&path)
+                .body(Vec::new())
+                .map_err(|e| Error::Kube {
+                    what: path.clone(),
+                    message: e.to_string(),
+                })?;
+            let text = cluster
+                .client
+                .request_text(request)
+                .await
+                .map_err(|e| api_error(&path, e))?;
+            lists.push(text);
+        }
+        Ok(lists)
+    };
+    tokio::time::timeout(timeout, work)
+        .await
+        .map_err(|_| Error::Timeout {
+            what: format!("/apis/{EXTENSIONS_GROUP}"),
+            timeout,
+        })?
+}
+
+/// `GET path` as JSON.
+async fn get_json(client: &Client, path: &str) -> Result<serde_json::Value, Error> {
+    let request = http::Request::get(path)
+        .body(Vec::new())
+        .map_err(|e| Error::Kube {
+            what: path.to_string(),
+            message: e.to_string(),
+        })?;
+    client
+        .request::<serde_json::Value>(request)
+        .await
+        .map_err(|e| api_error(path, e))
+}
+
+/// The name of the pod to read: the pod itself, or the deployment's first running pod.
+async fn resolve_pod(client: &Client, target: &Target, namespace: &str) -> Result<String, Error> {
+    let pods: Api<Pod> = Api::namespaced(client.clone(), namespace);
+    let pod = match target.kind {
+        TargetKind::Pod => pods
+            .get(&target.name)
+            .await
+            .map_err(|e| api_error(&format!("pod/{}.{namespace}", target.name), e))?,
+        TargetKind::Deployment => {
+            let what = format!("deployment/{}.{namespace}", target.name);
+            let deployments: Api<Deployment> = Api::namespaced(client.clone(), namespace);
+            let deployment = deployments
+                .get(&target.name)
+                .await
+                .map_err(|e| api_error(&what, e))?;
+            let selector = deployment
+                .spec
+                .as_ref()
+                .map(|s| selector_string(&s.selector))
+                .unwrap_or_default();
+            if selector.is_empty() {
+                return Err(Error::NoRunningPod(what));
+            }
+            let list = pods
+                .list(&ListParams::default().labels(&selector))
+                .await
+                .map_err(|e| api_error(&what, e))?;
+            list.items
+                .into_iter()
+                .find(|p| p.status.as_ref().and_then(|s| s.phase.as_deref()) == Some("Running"))
+                .ok_or(Error::NoRunningPod(what))?
+        }
+    };
+    let name = pod.metadata.name.clone().unwrap_or_default();
+    if !has_sidecar(&pod) {
+        return Err(Error::NoSidecar(format!("pod/{name}.{namespace}")));
+    }
+    Ok(name)
+}
+
+/// One `GET /config_dump` through a port-forward; the kubelet's message on the error
+/// channel (e.g. nothing listening on the port) wins over the HTTP failure it causes.
+async fn port_forward_get(
+    pods: &Api<Pod>,
+    pod: &str,
+    label: &str,
+    req: &PodFetch,
+) -> Result<Vec<u8>, Error> {
+    let port = req.admin_port;
+    let mut forwarder = pods
+        .portforward(pod, &[port])
+        .await
+        .map_err(|e| api_error(label, e))?;
+    let forward_error = |message: String| Error::PortForward {
+        pod: label.to_string(),
+        port,
+        message,
+    };
+    let (Some(stream), Some(errors)) = (forwarder.take_stream(port), forwarder.take_error(port))
+    else {
+        return Err(forward_error("no stream for the port".to_string()));
+    };
+    let path = format!("/config_dump{}", req.query);
+    let host = format!("localhost:{port}");
+    let fetch = admin::get(stream, label, &host, &path);
+    tokio::pin!(fetch);
+    tokio::pin!(errors);
+    let result = tokio::select! {
+        r = &mut fetch => match r {
+            Ok(bytes) => Ok(bytes),
+            Err(e) => match tokio::time::timeout(Duration::from_millis(200), &mut errors).await {
+                Ok(Some(message)) => Err(forward_error(message)),
+                _ => Err(e),
+            },
+        },
+        Some(message) = &mut errors => Err(forward_error(message)),
+    };
+    forwarder.abort();
+    result
+}
+
+/// A kube error as one line: the API's own `Status` message where there is one.
+fn api_error(what: &str, e: ::kube::Error) -> Error {
+    match e {
+        ::kube::Error::Api(status) => Error::KubeApi {
+            what: what.to_string(),
+            code: status.code,
+            message: one_line(&status.message),
+        },
+        other => Error::Kube {
+            what: what.to_string(),
+            message: one_line(&error_chain(&other)),
+        },
+    }
+}
+
+/// An error and its causes, `: `-joined, each said once (kube wraps hyper wraps io).
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        let part = c.to_string();
+        if !text.contains(&part) {
+            text = format!("{text}: {part}");
+        }
+        cause = c.source();
+    }
+    text.strip_prefix("ServiceError: ")
+        .unwrap_or(&text)
+        .to_string()
+}
+
+/// The error text on one line (kube's messages can embed newlines and debug output).
+fn one_line(e: &dyn std::fmt::Display) -> String {
+    e.to_string()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}

@@ -1,0 +1,116 @@
+//! A fake Envoy admin endpoint on 127.0.0.1: serves one fixture body at `/config_dump`
+//! (any query), records every request target, and can misbehave on purpose.
+//!
+//! ```ignore
+//! let admin = AdminServer::start(dump_bytes, Fault::None);
+//! Test::new(["pc", "listener", "--admin", &admin.url()]).ok();
+//! assert_eq!(admin.requests(), ["/config_dump?mask=dynamic_listeners,static_listeners"]);
+//! ```
+//!
+//! It speaks just enough HTTP/1.1 by hand (one request per connection, `Connection:
+//! close`) so that faults like a body cut short are exact.
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+use super::runtime;
+
+/// How the fake admin endpoint misbehaves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// Answers 200 with the whole body.
+    None,
+    /// Answers with this status and a short text body.
+    Status(u16),
+    /// Waits this long before answering (for `--timeout`).
+    Delay(Duration),
+    /// Promises the whole body, sends half, and closes.
+    Truncate,
+}
+
+/// A running fake admin endpoint; it lives as long as the test runtime.
+pub struct AdminServer {
+    /// Where it listens.
+    pub addr: SocketAddr,
+    requests: Arc<Mutex<Vec<String>>>,
+}
+
+impl AdminServer {
+    /// Starts serving `body` with `fault` on an ephemeral port.
+    pub fn start(body: Vec<u8>, fault: Fault) -> AdminServer {
+        let listener = runtime()
+            .block_on(TcpListener::bind("127.0.0.1:0"))
+            .unwrap();
+        let addr = listener.local_addr().unwrap();
+        let requests = Arc::new(Mutex::new(Vec::new()));
+        let seen = requests.clone();
+        let body = Arc::new(body);
+        runtime().spawn(async move {
+            while let Ok((conn, _)) = listener.accept().await {
+                let (body, seen) = (body.clone(), seen.clone());
+                tokio::spawn(async move { serve(conn, &body, fault, &seen).await });
+            }
+        });
+        AdminServer { addr, requests }
+    }
+
+    /// The base URL to pass to `--admin`.
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Every request target seen so far (`/config_dump?…`).
+    pub fn requests(&self) -> Vec<String> {
+        self.requests.lock().unwrap().clone()
+    }
+}
+
+async fn serve(mut conn: TcpStream, body: &[u8], fault: Fault, seen: &Mutex<Vec<String>>) {
+    let mut head = Vec::new();
+    let mut buf = [0u8; 4096];
+    while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+        match conn.read(&mut buf).await {
+            Ok(0) | Err(_) => return,
+            Ok(n) => head.extend_from_slice(&buf[..n]),
+        }
+        if head.len() > 65536 {
+            return;
+        }
+    }
+    let head = String::from_utf8_lossy(&head).to_string();
+    let target = head.split(' ').nth(1).unwrap_or("").to_string();
+    seen.lock().unwrap().push(target.clone());
+    let path = target.split('?').next().unwrap_or("");
+    let (status, payload, declared) = match fault {
+        _ if path != "/config_dump" => (404, b"invalid path\n".as_slice(), None),
+        Fault::Status(code) => (code, b"admin says no\n".as_slice(), None),
+        Fault::Delay(d) => {
+            tokio::time::sleep(d).await;
+            (200, body, None)
+        }
+        Fault::Truncate => (200, &body[..body.len() / 2], Some(body.len())),
+        Fault::None => (200, body, None),
+    };
+    let reply = format!(
+        "HTTP/1.1 {status} {}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+        reason(status),
+        declared.unwrap_or(payload.len())
+    );
+    let _ = conn.write_all(reply.as_bytes()).await;
+    let _ = conn.write_all(payload).await;
+    let _ = conn.shutdown().await;
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        403 => "Forbidden",
+        404 => "Not Found",
+        503 => "Service Unavailable",
+        _ => "Error",
+    }
+}

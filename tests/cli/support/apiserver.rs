@@ -1,0 +1,349 @@
+//! An in-process Kubernetes API server for CLI tests: real TLS with a per-run CA and a
+//! client certificate (see `tls.rs`), a kubeconfig pointing at it, and just the API that
+//! meshscope uses: discovery (`/api`, `/apis`), pods and deployments (get; list with
+//! `labelSelector`), `Status` errors (403 for a forbidden namespace, 404 for what is not
+//! there), and the pod `portforward` subresource over WebSocket (`portforward.rs`),
+//! bridged to a fake admin server (`admin_server.rs`).
+//!
+//! ```ignore
+//! let admin = AdminServer::start(dump, Fault::None);
+//! let api = ApiServer::start(
+//!     FakeCluster::default()
+//!         .pod(FakePod::new("httpbin-xxx", "default").labels(&[("app", "httpbin")]).admin(&admin))
+//!         .deployment("httpbin", "default", &[("app", "httpbin")]),
+//! );
+//! Test::new(["pc", "listener", "deploy/httpbin", "--kubeconfig", api.kubeconfig_str()]).ok();
+//! ```
+
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use http_body_util::Full;
+use hyper::body::{Bytes, Incoming};
+use hyper::service::service_fn;
+use hyper::{Request, Response};
+use hyper_util::rt::TokioIo;
+use serde_json::{Value, json};
+use tokio::net::TcpListener;
+use tokio_rustls::TlsAcceptor;
+
+use super::admin_server::AdminServer;
+use super::api_json::{label_map, matches, ok, pairs, query_param, status};
+use super::{portforward, runtime, tls};
+
+/// A pod of the fake cluster.
+#[derive(Debug, Clone)]
+pub struct FakePod {
+    pub name: String,
+    pub namespace: String,
+    pub labels: Vec<(String, String)>,
+    pub running: bool,
+    pub sidecar: bool,
+    /// The pod's admin endpoint: where its port-forward to `admin_port` goes.
+    pub admin: Option<SocketAddr>,
+    /// The port the pod's Envoy admin listens on (15000).
+    pub admin_port: u16,
+}
+
+impl FakePod {
+    /// A running pod with an `istio-proxy` container and no admin endpoint yet.
+    pub fn new(name: &str, namespace: &str) -> FakePod {
+        FakePod {
+            name: name.into(),
+            namespace: namespace.into(),
+            labels: Vec::new(),
+            running: true,
+            sidecar: true,
+            admin: None,
+            admin_port: 15000,
+        }
+    }
+    pub fn labels(mut self, labels: &[(&str, &str)]) -> FakePod {
+        self.labels = pairs(labels);
+        self
+    }
+    pub fn admin(mut self, admin: &AdminServer) -> FakePod {
+        self.admin = Some(admin.addr);
+        self
+    }
+    pub fn pending(mut self) -> FakePod {
+        self.running = false;
+        self
+    }
+    pub fn without_sidecar(mut self) -> FakePod {
+        self.sidecar = false;
+        self
+    }
+
+    fn to_json(&self) -> Value {
+        let mut containers = vec![json!({"name": "app", "image": "app"})];
+        if self.sidecar {
+            containers.push(json!({"name": "istio-proxy", "image": "proxyv2"}));
+        }
+        json!({
+            "apiVersion": "v1", "kind": "Pod",
+            "metadata": {"name": self.name, "namespace": self.namespace, "labels": label_map(&self.labels)},
+            "spec": {"containers": containers},
+            "status": {"phase": if self.running { "Running" } else { "Pending" }},
+        })
+    }
+}
+
+/// A deployment of the fake cluster: name, namespace, `matchLabels`.
+pub type FakeDeployment = (String, String, Vec<(String, String)>);
+
+/// What the fake cluster holds.
+#[derive(Debug, Clone, Default)]
+pub struct FakeCluster {
+    pub pods: Vec<FakePod>,
+    /// Deployments: name, namespace, `matchLabels`.
+    pub deployments: Vec<FakeDeployment>,
+    /// Namespaces the test user may not read (403 on everything in them).
+    pub forbidden: Vec<String>,
+    /// The kubeconfig context's namespace, if any.
+    pub context_namespace: Option<String>,
+    /// WasmPlugins (JSON objects); `None`: the cluster has no WasmPlugin CRD.
+    pub wasm_plugins: Option<Vec<Value>>,
+    /// Listing WasmPlugins cluster-wide is forbidden (403).
+    pub forbid_wasm_plugins: bool,
+}
+
+impl FakeCluster {
+    pub fn pod(mut self, pod: FakePod) -> FakeCluster {
+        self.pods.push(pod);
+        self
+    }
+    pub fn deployment(mut self, name: &str, namespace: &str, selector: &[(&str, &str)]) -> Self {
+        self.deployments
+            .push((name.into(), namespace.into(), pairs(selector)));
+        self
+    }
+    pub fn forbid(mut self, namespace: &str) -> FakeCluster {
+        self.forbidden.push(namespace.into());
+        self
+    }
+    /// Installs the WasmPlugin CRD with these objects (YAML or JSON documents).
+    pub fn wasm_plugins(mut self, documents: &[&str]) -> FakeCluster {
+        let items = documents
+            .iter()
+            .map(|d| serde_saphyr::from_str::<Value>(d).unwrap())
+            .collect();
+        self.wasm_plugins = Some(items);
+        self
+    }
+    pub fn forbid_wasm_plugins(mut self) -> FakeCluster {
+        self.forbid_wasm_plugins = true;
+        self
+    }
+    pub fn context_namespace(mut self, namespace: &str) -> FakeCluster {
+        self.context_namespace = Some(namespace.into());
+        self
+    }
+}
+
+/// A running test API server and the kubeconfig that reaches it.
+pub struct ApiServer {
+    pub addr: SocketAddr,
+    pub kubeconfig: PathBuf,
+}
+
+impl ApiServer {
+    /// Generates the PKI, writes the kubeconfig, and starts serving `cluster`.
+    pub fn start(cluster: FakeCluster) -> ApiServer {
+        static RUN: AtomicUsize = AtomicUsize::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "meshscope-apiserver-{}-{}",
+            std::process::id(),
+            RUN.fetch_add(1, Ordering::SeqCst)
+        ));
+        std::fs::create_dir_all(&dir).unwrap();
+        let (pki, tls_config) = tls::generate(&dir);
+        let listener = runtime()
+            .block_on(TcpListener::bind("127.0.0.1:0"))
+            .unwrap();
+        let addr = listener.local_addr().unwrap();
+        let namespace = cluster
+            .context_namespace
+            .as_ref()
+            .map(|ns| format!("\n    namespace: {ns}"))
+            .unwrap_or_default();
+        let kubeconfig = dir.join("kubeconfig");
+        std::fs::write(
+            &kubeconfig,
+            format!(
+                "apiVersion: v1\nkind: Config\nclusters:\n- name: test\n  cluster:\n    server: https://{addr}\n    certificate-authority: {}\nusers:\n- name: test\n  user:\n    client-certificate: {}\n    client-key: {}\ncontexts:\n- name: test\n  context:\n    cluster: test\n    user: test{namespace}\ncurrent-context: test\n",
+                pki.ca.display(),
+                pki.client_cert.display(),
+                pki.client_key.display(),
+            ),
+        )
+        .unwrap();
+        let cluster = Arc::new(cluster);
+        let acceptor = TlsAcceptor::from(tls_config);
+        runtime().spawn(async move {
+            while let Ok((tcp, _)) = listener.accept().await {
+                let (acceptor, cluster) = (acceptor.clone(), cluster.clone());
+                tokio::spawn(async move {
+                    let Ok(stream) = acceptor.accept(tcp).await else {
+                        return;
+                    };
+                    let service = service_fn(move |req| {
+                        let cluster = cluster.clone();
+                        async move { Ok::<_, Infallible>(route(&cluster, req)) }
+                    });
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .serve_connection(TokioIo::new(stream), service)
+                        .with_upgrades()
+                        .await;
+                });
+            }
+        });
+        ApiServer { addr, kubeconfig }
+    }
+
+    /// The kubeconfig path as a CLI argument.
+    pub fn kubeconfig_str(&self) -> &str {
+        self.kubeconfig.to_str().unwrap()
+    }
+}
+
+/// The response to one API request.
+fn route(cluster: &FakeCluster, req: Request<Incoming>) -> Response<Full<Bytes>> {
+    let path = req.uri().path().to_string();
+    let query = req.uri().query().unwrap_or("").to_string();
+    let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    let forbidden = |ns: &str, resource: &str, verb: &str| {
+        cluster.forbidden.iter().any(|f| f == ns).then(|| {
+            status(
+                403,
+                "Forbidden",
+                &format!(
+                    "{resource} is forbidden: User \"meshscope-test-user\" cannot {verb} resource \"{}\" in API group \"{}\" in the namespace \"{ns}\"",
+                    resource.split(' ').next().unwrap_or(resource).trim_matches('"'),
+                    if resource.starts_with("deployments") { "apps" } else { "" },
+                ),
+            )
+        })
+    };
+    match segments.as_slice() {
+        ["api"] => ok(json!({"kind": "APIVersions", "versions": ["v1"]})),
+        ["apis"] => {
+            let groups: Vec<Value> = cluster
+                .wasm_plugins
+                .iter()
+                .map(|_| extensions_group())
+                .collect();
+            ok(json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": groups}))
+        }
+        ["apis", "extensions.istio.io", rest @ ..] => {
+            let Some(items) = &cluster.wasm_plugins else {
+                return status(
+                    404,
+                    "NotFound",
+                    "the server could not find the requested resource",
+                );
+            };
+            match rest {
+                [] => ok(extensions_group()),
+                ["v1alpha1"] => ok(json!({
+                    "kind": "APIResourceList", "apiVersion": "v1", "groupVersion": "extensions.istio.io/v1alpha1",
+                    "resources": [{"name": "wasmplugins", "singularName": "wasmplugin", "namespaced": true,
+                                   "kind": "WasmPlugin", "verbs": ["get", "list"]}],
+                })),
+                ["v1alpha1", "wasmplugins"] if cluster.forbid_wasm_plugins => status(
+                    403,
+                    "Forbidden",
+                    "wasmplugins.extensions.istio.io is forbidden: User \"meshscope-test-user\" cannot list resource \"wasmplugins\" in API group \"extensions.istio.io\" at the cluster scope",
+                ),
+                ["v1alpha1", "wasmplugins"] => ok(json!({
+                    "apiVersion": "extensions.istio.io/v1alpha1", "kind": "WasmPluginList",
+                    "metadata": {"resourceVersion": "1"}, "items": items,
+                })),
+                _ => status(
+                    404,
+                    "NotFound",
+                    "the server could not find the requested resource",
+                ),
+            }
+        }
+        ["api", "v1", "pods"] => {
+            let selector = query_param(&query, "labelSelector").unwrap_or_default();
+            let items: Vec<Value> = cluster
+                .pods
+                .iter()
+                .filter(|p| matches(&p.labels, &selector))
+                .map(FakePod::to_json)
+                .collect();
+            ok(json!({"apiVersion": "v1", "kind": "PodList", "metadata": {}, "items": items}))
+        }
+        ["api", "v1", "namespaces", ns, "pods"] => {
+            if let Some(r) = forbidden(ns, "pods", "list") {
+                return r;
+            }
+            let selector = query_param(&query, "labelSelector").unwrap_or_default();
+            let items: Vec<Value> = cluster
+                .pods
+                .iter()
+                .filter(|p| p.namespace == *ns && matches(&p.labels, &selector))
+                .map(FakePod::to_json)
+                .collect();
+            ok(json!({"apiVersion": "v1", "kind": "PodList", "metadata": {}, "items": items}))
+        }
+        ["api", "v1", "namespaces", ns, "pods", name, rest @ ..] => {
+            let what = format!("pods \"{name}\"");
+            if let Some(r) = forbidden(ns, &what, if rest.is_empty() { "get" } else { "create" }) {
+                return r;
+            }
+            let Some(pod) = cluster
+                .pods
+                .iter()
+                .find(|p| p.namespace == *ns && p.name == *name)
+            else {
+                return status(404, "NotFound", &format!("{what} not found"));
+            };
+            match rest {
+                [] => ok(pod.to_json()),
+                ["portforward"] => portforward::upgrade(req, pod, &query),
+                _ => status(
+                    404,
+                    "NotFound",
+                    "the server could not find the requested resource",
+                ),
+            }
+        }
+        ["apis", "apps", "v1", "namespaces", ns, "deployments", name] => {
+            let what = format!("deployments.apps \"{name}\"");
+            if let Some(r) = forbidden(ns, &what, "get") {
+                return r;
+            }
+            match cluster
+                .deployments
+                .iter()
+                .find(|(n, dns, _)| n == name && dns == ns)
+            {
+                Some((n, dns, selector)) => ok(json!({
+                    "apiVersion": "apps/v1", "kind": "Deployment",
+                    "metadata": {"name": n, "namespace": dns},
+                    "spec": {"selector": {"matchLabels": label_map(selector)},
+                             "template": {"metadata": {"labels": label_map(selector)}, "spec": {"containers": []}}},
+                })),
+                None => status(404, "NotFound", &format!("{what} not found")),
+            }
+        }
+        _ => status(
+            404,
+            "NotFound",
+            "the server could not find the requested resource",
+        ),
+    }
+}
+
+/// The `extensions.istio.io` APIGroup, serving v1alpha1 only.
+fn extensions_group() -> Value {
+    let version = json!({"groupVersion": "extensions.istio.io/v1alpha1", "version": "v1alpha1"});
+    json!({"kind": "APIGroup", "apiVersion": "v1", "name": "extensions.istio.io",
+           "versions": [version.clone()], "preferredVersion": version})
+}
