@@ -363,15 +363,20 @@ async fn port_forward_get(
     let fetch = admin::get(stream, label, &host, &path);
     tokio::pin!(fetch);
     tokio::pin!(errors);
-    let result = tokio::select! {
-        r = &mut fetch => match r {
-            Ok(bytes) => Ok(bytes),
-            Err(e) => match tokio::time::timeout(Duration::from_millis(200), &mut errors).await {
-                Ok(Some(message)) => Err(forward_error(message)),
-                _ => Err(e),
-            },
+    // Poll each future only until it completes: a completed future is never polled again.
+    let first = tokio::select! {
+        r = &mut fetch => Ok(r),
+        m = &mut errors => Err(m),
+    };
+    let result = match first {
+        Ok(Ok(bytes)) => Ok(bytes),
+        Ok(Err(e)) => match tokio::time::timeout(Duration::from_millis(200), &mut errors).await {
+            Ok(Some(message)) => Err(forward_error(message)),
+            _ => Err(e),
         },
-        Some(message) = &mut errors => Err(forward_error(message)),
+        Err(Some(message)) => Err(forward_error(message)),
+        // The error channel closed without a message: the HTTP exchange decides.
+        Err(None) => fetch.await,
     };
     forwarder.abort();
     result
