@@ -400,3 +400,24 @@ fn context_flag_and_unreachable_cluster() {
         "pod/httpbin-xxx.default: Kubernetes API: client error (Connect): tcp connect error: Connection refused (os error 111)",
     );
 }
+
+/// The stream closes with no kubelet message: one line, never a panic (the error
+/// channel's future is not polled again once it has finished).
+#[test]
+fn a_dropped_port_forward_is_one_line() {
+    let admin = AdminServer::start(dump(), Fault::None);
+    let api = ApiServer::start(
+        FakeCluster::default().pod(FakePod::new("p", "default").admin(&admin).forward_drops()),
+    );
+    for _ in 0..5 {
+        let out = live(&api, &["listener", "p"]);
+        assert_eq!(out.code, 2, "{}", out.stderr);
+        assert!(
+            out.stderr
+                .starts_with("meshscope: error: pod/p.default: reading the config dump failed: "),
+            "{}",
+            out.stderr
+        );
+        assert_eq!(out.stderr.lines().count(), 1);
+    }
+}

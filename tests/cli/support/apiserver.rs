@@ -46,6 +46,8 @@ pub struct FakePod {
     pub admin: Option<SocketAddr>,
     /// The port the pod's Envoy admin listens on (15000).
     pub admin_port: u16,
+    /// The port-forward stream closes right after it opens, with no error message.
+    pub forward_drops: bool,
 }
 
 impl FakePod {
@@ -59,6 +61,7 @@ impl FakePod {
             sidecar: true,
             admin: None,
             admin_port: 15000,
+            forward_drops: false,
         }
     }
     pub fn labels(mut self, labels: &[(&str, &str)]) -> FakePod {
@@ -71,6 +74,10 @@ impl FakePod {
     }
     pub fn pending(mut self) -> FakePod {
         self.running = false;
+        self
+    }
+    pub fn forward_drops(mut self) -> FakePod {
+        self.forward_drops = true;
         self
     }
     pub fn without_sidecar(mut self) -> FakePod {
