@@ -18,7 +18,7 @@ use crate::istio::manifest::resources_of;
 use crate::istio::wasm_plugin::{WasmPluginSpec, wasm_plugin_of};
 use crate::render::sanitize::sanitize;
 use crate::render::{structured, wasm_table};
-use crate::source::kube::{FleetFetch, KubeOptions, PodFetch};
+use crate::source::kube::{FleetFetch, FleetItem, KubeOptions, PodFetch};
 use crate::source::{self, DumpSource};
 
 const LISTENERS_TYPE: &str = "type.googleapis.com/envoy.admin.v3.ListenersConfigDump";
@@ -117,8 +117,16 @@ pub fn run(args: &WasmCountArgs, out: &mut dyn Write) -> Result<ExitCode, Error>
     // after the report of the others (CLI.md: exit 2 still reports what could be read).
     let mut failures = Vec::new();
     if let Some(fleet) = &opts.fleet {
+        let progress = Progress::new();
         let mut reports = Vec::new();
-        for (label, result) in source::kube::fleet(fleet.clone()) {
+        for item in source::kube::fleet(fleet.clone()) {
+            let (label, result) = match item {
+                FleetItem::Selected(n) => {
+                    progress.start(n);
+                    continue;
+                }
+                FleetItem::Pod(label, result) => (label, result),
+            };
             let report = result.map_err(Error::from).and_then(|bytes| {
                 proxy(&input::RawInput { label, bytes }, &opts, plugins.as_deref())
             });
@@ -126,7 +134,9 @@ pub fn run(args: &WasmCountArgs, out: &mut dyn Write) -> Result<ExitCode, Error>
                 Ok(r) => reports.push(r),
                 Err(e) => failures.push(e.to_string()),
             }
+            progress.advance(failures.len());
         }
+        progress.finish();
         reports.sort_by(|a, b| a.source.cmp(&b.source));
         failures.sort();
         proxies.extend(reports);
@@ -232,6 +242,41 @@ fn minor_of(version: &str) -> Option<u32> {
     let rest = version.strip_prefix("1.")?;
     let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
     digits.parse().ok()
+}
+
+/// The fleet progress bar: on stderr, only when stderr is a terminal.
+struct Progress(Option<indicatif::ProgressBar>);
+
+impl Progress {
+    fn new() -> Progress {
+        use std::io::IsTerminal;
+        Progress(std::io::stderr().is_terminal().then(|| {
+            let bar = indicatif::ProgressBar::new(0);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} pods read {msg}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            bar
+        }))
+    }
+    fn start(&self, pods: usize) {
+        if let Some(bar) = &self.0 {
+            bar.set_length(pods as u64);
+        }
+    }
+    fn advance(&self, failed: usize) {
+        if let Some(bar) = &self.0 {
+            bar.inc(1);
+            if failed > 0 {
+                bar.set_message(format!("({failed} failed)"));
+            }
+        }
+    }
+    fn finish(&self) {
+        if let Some(bar) = &self.0 {
+            bar.finish_and_clear();
+        }
+    }
 }
 
 /// Cluster access for POD arguments, from the `wasm count` flags.

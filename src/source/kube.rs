@@ -117,8 +117,14 @@ pub struct FleetFetch {
     pub concurrency: usize,
 }
 
-/// One pod of a fleet: its label (`pod/name.namespace`) and its dump or why there is none.
-pub type FleetItem = (String, Result<Vec<u8>, Error>);
+/// What a fleet run reports, in order: how many pods were selected, then each pod.
+#[derive(Debug)]
+pub enum FleetItem {
+    /// The listing is done: this many sidecars will be fetched.
+    Selected(usize),
+    /// One pod: its label (`pod/name.namespace`) and its dump or why there is none.
+    Pod(String, Result<Vec<u8>, Error>),
+}
 
 /// Lists the running sidecars `req` selects and fetches their dumps, at most
 /// `req.concurrency` at once, on a background thread. Results arrive on the returned
@@ -133,7 +139,7 @@ pub fn fleet(req: FleetFetch) -> std::sync::mpsc::Receiver<FleetItem> {
         {
             Ok(r) => r,
             Err(e) => {
-                let _ = tx.send(("fleet".to_string(), Err(Error::Runtime(e))));
+                let _ = tx.send(FleetItem::Pod("fleet".to_string(), Err(Error::Runtime(e))));
                 return;
             }
         };
@@ -170,20 +176,21 @@ async fn run_fleet(req: &FleetFetch, tx: &std::sync::mpsc::SyncSender<FleetItem>
     let (cluster, targets) = match tokio::time::timeout(req.timeout, listed).await {
         Ok(Ok(found)) => found,
         Ok(Err(e)) => {
-            let _ = tx.send((what, Err(e)));
+            let _ = tx.send(FleetItem::Pod(what, Err(e)));
             return;
         }
         Err(_) => {
-            let _ = tx.send((
-                what.clone(),
-                Err(Error::Timeout {
-                    what,
-                    timeout: req.timeout,
-                }),
-            ));
+            let timeout = Error::Timeout {
+                what: what.clone(),
+                timeout: req.timeout,
+            };
+            let _ = tx.send(FleetItem::Pod(what, Err(timeout)));
             return;
         }
     };
+    if tx.send(FleetItem::Selected(targets.len())).is_err() {
+        return;
+    }
     let fetches = targets.into_iter().map(|(name, namespace)| {
         let client = cluster.client.clone();
         async move {
@@ -205,7 +212,7 @@ async fn run_fleet(req: &FleetFetch, tx: &std::sync::mpsc::SyncSender<FleetItem>
                             timeout: req.timeout,
                         })
                     });
-            (label, result)
+            FleetItem::Pod(label, result)
         }
     });
     let mut results = futures::stream::iter(fetches).buffer_unordered(req.concurrency.max(1));

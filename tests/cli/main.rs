@@ -9,6 +9,7 @@ mod explain;
 mod hostile;
 mod lint;
 mod live;
+mod live_wasm;
 mod man;
 mod pc_ecds;
 mod pc_listener;
