@@ -63,7 +63,8 @@ pub struct WasmCountArgs {
     #[arg(long, value_name = "PATH", num_args = 1..)]
     pub resources: Vec<PathBuf>,
 
-    /// The proxy's namespace when the dump has no bootstrap node.metadata.NAMESPACE.
+    /// Namespace of POD arguments and of -l (default: the context's); also the proxy's
+    /// namespace when a dump has no bootstrap node.metadata.NAMESPACE.
     #[arg(short = 'n', long, value_name = "NAMESPACE")]
     pub namespace: Option<String>,
 

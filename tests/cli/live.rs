@@ -172,6 +172,24 @@ fn namespace_comes_from_the_context() {
     let out = live(&api, &["listener", "httpbin-yyy", "--port", "15006"]);
     assert_eq!((out.code, out.stderr.as_str()), (0, ""));
     assert_eq!(out.stdout, from_file(&["--port", "15006"]));
+    // -n wins over the context's namespace.
+    let out = live(
+        &api,
+        &[
+            "listener",
+            "httpbin-xxx",
+            "-n",
+            "default",
+            "--port",
+            "15006",
+        ],
+    );
+    assert_eq!((out.code, out.stderr.as_str()), (0, ""));
+    let out = live(&api, &["listener", "httpbin-xxx"]);
+    assert_error(
+        &out,
+        "pod/httpbin-xxx.apps: Kubernetes API error 404: pods \"httpbin-xxx\" not found",
+    );
 }
 
 #[test]
@@ -226,6 +244,12 @@ fn context_flag_and_unreachable_cluster() {
     let api = ApiServer::start(cluster(&admin));
     let out = live(&api, &["listener", "httpbin-xxx", "--context", "test"]);
     assert_eq!((out.code, out.stderr.as_str()), (0, ""));
+    // KUBECONFIG is honoured when --kubeconfig is absent (kube's inference).
+    let out = Test::new(["pc", "listener", "httpbin-xxx", "--port", "15006"])
+        .env("KUBECONFIG", api.kubeconfig_str())
+        .run();
+    assert_eq!((out.code, out.stderr.as_str()), (0, ""));
+    assert_eq!(out.stdout, from_file(&["--port", "15006"]));
     let out = live(&api, &["listener", "httpbin-xxx", "--context", "nope"]);
     assert_error(&out, "kubeconfig: failed to load current context: nope");
 
