@@ -88,9 +88,10 @@ pub struct WasmCountArgs {
     #[arg(long, value_name = "PATH")]
     pub kubeconfig: Option<PathBuf>,
 
-    /// The kubeconfig context to use (for POD arguments).
+    /// The kubeconfig context to use; repeatable in fleet mode (one run over several
+    /// clusters, each pod labelled CONTEXT/pod/NAME.NAMESPACE). POD arguments use the first.
     #[arg(long, value_name = "NAME")]
-    pub context: Option<String>,
+    pub context: Vec<String>,
 
     /// Time bound of each live fetch, e.g. 30s, 500ms, 2m.
     #[arg(long, value_name = "DURATION", default_value = "30s",

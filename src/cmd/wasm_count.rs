@@ -45,8 +45,8 @@ pub enum WasmCountError {
 /// Options resolved from the flags before any I/O.
 struct Options {
     sources: Vec<DumpSource>,
-    /// `-l` / `-A`: the sidecars to read from the cluster.
-    fleet: Option<FleetFetch>,
+    /// `-l` / `-A`: the sidecars to read, one request per cluster (`--context`).
+    fleets: Vec<FleetFetch>,
     /// Where to read WasmPlugins / TrafficExtensions from when no `--resources` is given.
     cluster: Option<(KubeOptions, std::time::Duration)>,
     resources: Vec<PathBuf>,
@@ -72,21 +72,41 @@ fn options(args: &WasmCountArgs) -> Result<Options, Error> {
         })
         .collect();
     sources.extend(args.files.iter().cloned().map(DumpSource::File));
-    let fleet = (args.selector.is_some() || args.all_namespaces).then(|| FleetFetch {
-        kube: kube_options(args),
-        selector: args.selector.clone().unwrap_or_default(),
-        all_namespaces: args.all_namespaces,
-        admin_port: args.proxy_admin_port,
-        timeout: args.timeout,
-        concurrency: args.concurrency,
-    });
-    if sources.is_empty() && fleet.is_none() {
+    let contexts: Vec<Option<&String>> = if args.context.is_empty() {
+        vec![None]
+    } else {
+        args.context.iter().map(Some).collect()
+    };
+    let several = contexts.len() > 1;
+    let fleets: Vec<FleetFetch> = if args.selector.is_some() || args.all_namespaces {
+        contexts
+            .into_iter()
+            .map(|context| FleetFetch {
+                kube: KubeOptions {
+                    context: context.cloned(),
+                    ..kube_options(args)
+                },
+                selector: args.selector.clone().unwrap_or_default(),
+                all_namespaces: args.all_namespaces,
+                admin_port: args.proxy_admin_port,
+                timeout: args.timeout,
+                concurrency: args.concurrency,
+                label_prefix: match context {
+                    Some(c) if several => format!("{c}/"),
+                    _ => String::new(),
+                },
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    if sources.is_empty() && fleets.is_empty() {
         return Err(CommandError::NeedsOneInput("wasm count").into());
     }
     // CLI.md: resources come from the cluster only when the dumps do.
-    let from_cluster = args.resources.is_empty() && (!args.pods.is_empty() || fleet.is_some());
+    let from_cluster = args.resources.is_empty() && (!args.pods.is_empty() || !fleets.is_empty());
     Ok(Options {
-        fleet,
+        fleets,
         cluster: from_cluster.then(|| (kube_options(args), args.timeout)),
         sources,
         resources: args.resources.clone(),
@@ -116,9 +136,17 @@ pub fn run(args: &WasmCountArgs, out: &mut dyn Write) -> Result<ExitCode, Error>
     // Fleet: each dump is processed as it arrives; every pod that fails gets its own line
     // after the report of the others (CLI.md: exit 2 still reports what could be read).
     let mut failures = Vec::new();
-    if let Some(fleet) = &opts.fleet {
+    let mut reports = Vec::new();
+    for fleet in &opts.fleets {
+        // Several clusters: each is checked against its own WasmPlugins.
+        let own = match &opts.cluster {
+            Some((_, timeout)) if opts.fleets.len() > 1 => {
+                Some(cluster_plugins(&fleet.kube, *timeout)?)
+            }
+            _ => None,
+        };
+        let fleet_plugins = own.as_deref().or(plugins.as_deref());
         let progress = Progress::new();
-        let mut reports = Vec::new();
         for item in source::kube::fleet(fleet.clone()) {
             let (label, result) = match item {
                 FleetItem::Selected(n) => {
@@ -127,9 +155,9 @@ pub fn run(args: &WasmCountArgs, out: &mut dyn Write) -> Result<ExitCode, Error>
                 }
                 FleetItem::Pod(label, result) => (label, result),
             };
-            let report = result.map_err(Error::from).and_then(|bytes| {
-                proxy(&input::RawInput { label, bytes }, &opts, plugins.as_deref())
-            });
+            let report = result
+                .map_err(Error::from)
+                .and_then(|bytes| proxy(&input::RawInput { label, bytes }, &opts, fleet_plugins));
             match report {
                 Ok(r) => reports.push(r),
                 Err(e) => failures.push(e.to_string()),
@@ -137,10 +165,10 @@ pub fn run(args: &WasmCountArgs, out: &mut dyn Write) -> Result<ExitCode, Error>
             progress.advance(failures.len());
         }
         progress.finish();
-        reports.sort_by(|a, b| a.source.cmp(&b.source));
-        failures.sort();
-        proxies.extend(reports);
     }
+    reports.sort_by(|a, b| a.source.cmp(&b.source));
+    proxies.extend(reports);
+    failures.sort();
     let report = WasmCountReport { proxies };
     match opts.output {
         WasmOutput::Table => wasm_table::write_report(out, &report)?,
@@ -283,7 +311,7 @@ impl Progress {
 fn kube_options(args: &WasmCountArgs) -> KubeOptions {
     KubeOptions {
         kubeconfig: args.kubeconfig.clone(),
-        context: args.context.clone(),
+        context: args.context.first().cloned(),
         namespace: args.namespace.clone(),
     }
 }

@@ -115,6 +115,8 @@ pub struct FleetFetch {
     pub timeout: Duration,
     /// At most this many fetches at once (`--concurrency`).
     pub concurrency: usize,
+    /// Put before every label, to tell clusters apart (`CONTEXT/` when several).
+    pub label_prefix: String,
 }
 
 /// What a fleet run reports, in order: how many pods were selected, then each pod.
@@ -150,7 +152,7 @@ pub fn fleet(req: FleetFetch) -> std::sync::mpsc::Receiver<FleetItem> {
 
 async fn run_fleet(req: &FleetFetch, tx: &std::sync::mpsc::SyncSender<FleetItem>) {
     use futures::StreamExt;
-    let what = format!("pods -l {}", req.selector);
+    let what = format!("{}pods -l {}", req.label_prefix, req.selector);
     let listed = async {
         let cluster = connect(&req.kube).await?;
         let pods: Api<Pod> = if req.all_namespaces {
@@ -194,7 +196,7 @@ async fn run_fleet(req: &FleetFetch, tx: &std::sync::mpsc::SyncSender<FleetItem>
     let fetches = targets.into_iter().map(|(name, namespace)| {
         let client = cluster.client.clone();
         async move {
-            let label = format!("pod/{name}.{namespace}");
+            let label = format!("{}pod/{name}.{namespace}", req.label_prefix);
             let pods: Api<Pod> = Api::namespaced(client, &namespace);
             let one = PodFetch {
                 reference: label.clone(),

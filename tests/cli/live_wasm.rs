@@ -158,3 +158,55 @@ fn wasm_count_fleet_reports_every_pod_and_each_failure() {
     assert_eq!((out.code, out.stderr.as_str()), (0, ""));
     assert_eq!(out.stdout.matches("PROXY pod/httpbin-4.apps ").count(), 1);
 }
+
+#[test]
+fn wasm_count_fleet_over_two_contexts() {
+    let fixture = "testdata/dumps/istio-current-permissive.json";
+    let seed = "testdata/manifests/wasm-count/seed/helloworld.yaml";
+    let body = std::fs::read(crate::support::root().join(fixture)).unwrap();
+    let plugin = std::fs::read_to_string(crate::support::root().join(seed)).unwrap();
+    let admin = AdminServer::start(body, Fault::None);
+    let labels = [("app", "httpbin")];
+    let east = ApiServer::start(
+        FakeCluster::default()
+            .pod(
+                FakePod::new("httpbin-e", "default")
+                    .labels(&labels)
+                    .admin(&admin),
+            )
+            .wasm_plugins(&[&plugin]),
+    );
+    let west = ApiServer::start(
+        FakeCluster::default()
+            .pod(
+                FakePod::new("httpbin-w", "default")
+                    .labels(&labels)
+                    .admin(&admin),
+            )
+            .wasm_plugins(&[&plugin]),
+    );
+    let kubeconfig = ApiServer::merged_kubeconfig(&[("east", &east), ("west", &west)]);
+    let out = Test::new([
+        "wasm",
+        "count",
+        "-l",
+        "app=httpbin",
+        "--context",
+        "west",
+        "--context",
+        "east",
+        "--kubeconfig",
+        kubeconfig.to_str().unwrap(),
+    ])
+    .run();
+    assert_eq!((out.code, out.stderr.as_str()), (0, ""));
+    let offline = Test::new(["wasm", "count", "-f", fixture, "--resources", seed]).ok();
+    assert_eq!(
+        out.stdout,
+        format!(
+            "{}\n{}",
+            offline.replace(fixture, "east/pod/httpbin-e.default"),
+            offline.replace(fixture, "west/pod/httpbin-w.default")
+        )
+    );
+}

@@ -155,6 +155,7 @@ impl FakeCluster {
 pub struct ApiServer {
     pub addr: SocketAddr,
     pub kubeconfig: PathBuf,
+    pki: tls::Pki,
 }
 
 impl ApiServer {
@@ -208,7 +209,41 @@ impl ApiServer {
                 });
             }
         });
-        ApiServer { addr, kubeconfig }
+        ApiServer {
+            addr,
+            kubeconfig,
+            pki,
+        }
+    }
+
+    /// One kubeconfig with a context per server (named as given), for `--context` given
+    /// several times; the first is the current context.
+    pub fn merged_kubeconfig(servers: &[(&str, &ApiServer)]) -> PathBuf {
+        let (mut clusters, mut users, mut contexts) = (String::new(), String::new(), String::new());
+        for (name, api) in servers {
+            clusters += &format!(
+                "- name: {name}\n  cluster:\n    server: https://{}\n    certificate-authority: {}\n",
+                api.addr,
+                api.pki.ca.display()
+            );
+            users += &format!(
+                "- name: {name}\n  user:\n    client-certificate: {}\n    client-key: {}\n",
+                api.pki.client_cert.display(),
+                api.pki.client_key.display()
+            );
+            contexts +=
+                &format!("- name: {name}\n  context:\n    cluster: {name}\n    user: {name}\n");
+        }
+        let path = servers[0].1.kubeconfig.with_file_name("merged-kubeconfig");
+        std::fs::write(
+            &path,
+            format!(
+                "apiVersion: v1\nkind: Config\nclusters:\n{clusters}users:\n{users}contexts:\n{contexts}current-context: {}\n",
+                servers[0].0
+            ),
+        )
+        .unwrap();
+        path
     }
 
     /// The kubeconfig path as a CLI argument.
