@@ -272,6 +272,7 @@ fn context_flag_and_unreachable_cluster() {
         &out,
         "pod/httpbin-xxx.default: Kubernetes API: client error (Connect): tcp connect error: Connection refused (os error 111)",
     );
+    let _ = std::fs::remove_file(&dead);
 }
 
 /// The stream closes with no kubelet message: one line, never a panic (the error

@@ -156,6 +156,15 @@ pub struct ApiServer {
     pub addr: SocketAddr,
     pub kubeconfig: PathBuf,
     pki: tls::Pki,
+    dir: PathBuf,
+}
+
+impl Drop for ApiServer {
+    /// The kubeconfig and PEM files go with the server (the listener lives on with the
+    /// shared runtime, unused).
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
 }
 
 impl ApiServer {
@@ -213,6 +222,7 @@ impl ApiServer {
             addr,
             kubeconfig,
             pki,
+            dir,
         }
     }
 
