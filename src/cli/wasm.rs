@@ -63,7 +63,8 @@ pub struct WasmCountArgs {
     #[arg(long, value_name = "PATH", num_args = 1..)]
     pub resources: Vec<PathBuf>,
 
-    /// The proxy's namespace when the dump has no bootstrap node.metadata.NAMESPACE.
+    /// Namespace of POD arguments and of -l (default: the context's); also the proxy's
+    /// namespace when a dump has no bootstrap node.metadata.NAMESPACE.
     #[arg(short = 'n', long, value_name = "NAMESPACE")]
     pub namespace: Option<String>,
 
@@ -87,9 +88,10 @@ pub struct WasmCountArgs {
     #[arg(long, value_name = "PATH")]
     pub kubeconfig: Option<PathBuf>,
 
-    /// The kubeconfig context to use (for POD arguments).
+    /// The kubeconfig context to use; repeatable in fleet mode (one run over several
+    /// clusters, each pod labelled CONTEXT/pod/NAME.NAMESPACE). POD arguments use the first.
     #[arg(long, value_name = "NAME")]
-    pub context: Option<String>,
+    pub context: Vec<String>,
 
     /// Time bound of each live fetch, e.g. 30s, 500ms, 2m.
     #[arg(long, value_name = "DURATION", default_value = "30s",

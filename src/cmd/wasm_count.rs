@@ -18,7 +18,7 @@ use crate::istio::manifest::resources_of;
 use crate::istio::wasm_plugin::{WasmPluginSpec, wasm_plugin_of};
 use crate::render::sanitize::sanitize;
 use crate::render::{structured, wasm_table};
-use crate::source::kube::{FleetFetch, KubeOptions, PodFetch};
+use crate::source::kube::{FleetFetch, FleetItem, KubeOptions, PodFetch};
 use crate::source::{self, DumpSource};
 
 const LISTENERS_TYPE: &str = "type.googleapis.com/envoy.admin.v3.ListenersConfigDump";
@@ -45,8 +45,8 @@ pub enum WasmCountError {
 /// Options resolved from the flags before any I/O.
 struct Options {
     sources: Vec<DumpSource>,
-    /// `-l` / `-A`: the sidecars to read from the cluster.
-    fleet: Option<FleetFetch>,
+    /// `-l` / `-A`: the sidecars to read, one request per cluster (`--context`).
+    fleets: Vec<FleetFetch>,
     /// Where to read WasmPlugins / TrafficExtensions from when no `--resources` is given.
     cluster: Option<(KubeOptions, std::time::Duration)>,
     resources: Vec<PathBuf>,
@@ -72,21 +72,41 @@ fn options(args: &WasmCountArgs) -> Result<Options, Error> {
         })
         .collect();
     sources.extend(args.files.iter().cloned().map(DumpSource::File));
-    let fleet = (args.selector.is_some() || args.all_namespaces).then(|| FleetFetch {
-        kube: kube_options(args),
-        selector: args.selector.clone().unwrap_or_default(),
-        all_namespaces: args.all_namespaces,
-        admin_port: args.proxy_admin_port,
-        timeout: args.timeout,
-        concurrency: args.concurrency,
-    });
-    if sources.is_empty() && fleet.is_none() {
+    let contexts: Vec<Option<&String>> = if args.context.is_empty() {
+        vec![None]
+    } else {
+        args.context.iter().map(Some).collect()
+    };
+    let several = contexts.len() > 1;
+    let fleets: Vec<FleetFetch> = if args.selector.is_some() || args.all_namespaces {
+        contexts
+            .into_iter()
+            .map(|context| FleetFetch {
+                kube: KubeOptions {
+                    context: context.cloned(),
+                    ..kube_options(args)
+                },
+                selector: args.selector.clone().unwrap_or_default(),
+                all_namespaces: args.all_namespaces,
+                admin_port: args.proxy_admin_port,
+                timeout: args.timeout,
+                concurrency: args.concurrency,
+                label_prefix: match context {
+                    Some(c) if several => format!("{c}/"),
+                    _ => String::new(),
+                },
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    if sources.is_empty() && fleets.is_empty() {
         return Err(CommandError::NeedsOneInput("wasm count").into());
     }
     // CLI.md: resources come from the cluster only when the dumps do.
-    let from_cluster = args.resources.is_empty() && (!args.pods.is_empty() || fleet.is_some());
+    let from_cluster = args.resources.is_empty() && (!args.pods.is_empty() || !fleets.is_empty());
     Ok(Options {
-        fleet,
+        fleets,
         cluster: from_cluster.then(|| (kube_options(args), args.timeout)),
         sources,
         resources: args.resources.clone(),
@@ -116,21 +136,39 @@ pub fn run(args: &WasmCountArgs, out: &mut dyn Write) -> Result<ExitCode, Error>
     // Fleet: each dump is processed as it arrives; every pod that fails gets its own line
     // after the report of the others (CLI.md: exit 2 still reports what could be read).
     let mut failures = Vec::new();
-    if let Some(fleet) = &opts.fleet {
-        let mut reports = Vec::new();
-        for (label, result) in source::kube::fleet(fleet.clone()) {
-            let report = result.map_err(Error::from).and_then(|bytes| {
-                proxy(&input::RawInput { label, bytes }, &opts, plugins.as_deref())
-            });
+    let mut reports = Vec::new();
+    for fleet in &opts.fleets {
+        // Several clusters: each is checked against its own WasmPlugins.
+        let own = match &opts.cluster {
+            Some((_, timeout)) if opts.fleets.len() > 1 => {
+                Some(cluster_plugins(&fleet.kube, *timeout)?)
+            }
+            _ => None,
+        };
+        let fleet_plugins = own.as_deref().or(plugins.as_deref());
+        let progress = Progress::new();
+        for item in source::kube::fleet(fleet.clone()) {
+            let (label, result) = match item {
+                FleetItem::Selected(n) => {
+                    progress.start(n);
+                    continue;
+                }
+                FleetItem::Pod(label, result) => (label, result),
+            };
+            let report = result
+                .map_err(Error::from)
+                .and_then(|bytes| proxy(&input::RawInput { label, bytes }, &opts, fleet_plugins));
             match report {
                 Ok(r) => reports.push(r),
                 Err(e) => failures.push(e.to_string()),
             }
+            progress.advance(failures.len());
         }
-        reports.sort_by(|a, b| a.source.cmp(&b.source));
-        failures.sort();
-        proxies.extend(reports);
+        progress.finish();
     }
+    reports.sort_by(|a, b| a.source.cmp(&b.source));
+    proxies.extend(reports);
+    failures.sort();
     let report = WasmCountReport { proxies };
     match opts.output {
         WasmOutput::Table => wasm_table::write_report(out, &report)?,
@@ -234,11 +272,46 @@ fn minor_of(version: &str) -> Option<u32> {
     digits.parse().ok()
 }
 
+/// The fleet progress bar: on stderr, only when stderr is a terminal.
+struct Progress(Option<indicatif::ProgressBar>);
+
+impl Progress {
+    fn new() -> Progress {
+        use std::io::IsTerminal;
+        Progress(std::io::stderr().is_terminal().then(|| {
+            let bar = indicatif::ProgressBar::new(0);
+            bar.set_style(
+                indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} pods read {msg}")
+                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+            );
+            bar
+        }))
+    }
+    fn start(&self, pods: usize) {
+        if let Some(bar) = &self.0 {
+            bar.set_length(pods as u64);
+        }
+    }
+    fn advance(&self, failed: usize) {
+        if let Some(bar) = &self.0 {
+            bar.inc(1);
+            if failed > 0 {
+                bar.set_message(format!("({failed} failed)"));
+            }
+        }
+    }
+    fn finish(&self) {
+        if let Some(bar) = &self.0 {
+            bar.finish_and_clear();
+        }
+    }
+}
+
 /// Cluster access for POD arguments, from the `wasm count` flags.
 fn kube_options(args: &WasmCountArgs) -> KubeOptions {
     KubeOptions {
         kubeconfig: args.kubeconfig.clone(),
-        context: args.context.clone(),
+        context: args.context.first().cloned(),
         namespace: args.namespace.clone(),
     }
 }

@@ -115,10 +115,18 @@ pub struct FleetFetch {
     pub timeout: Duration,
     /// At most this many fetches at once (`--concurrency`).
     pub concurrency: usize,
+    /// Put before every label, to tell clusters apart (`CONTEXT/` when several).
+    pub label_prefix: String,
 }
 
-/// One pod of a fleet: its label (`pod/name.namespace`) and its dump or why there is none.
-pub type FleetItem = (String, Result<Vec<u8>, Error>);
+/// What a fleet run reports, in order: how many pods were selected, then each pod.
+#[derive(Debug)]
+pub enum FleetItem {
+    /// The listing is done: this many sidecars will be fetched.
+    Selected(usize),
+    /// One pod: its label (`pod/name.namespace`) and its dump or why there is none.
+    Pod(String, Result<Vec<u8>, Error>),
+}
 
 /// Lists the running sidecars `req` selects and fetches their dumps, at most
 /// `req.concurrency` at once, on a background thread. Results arrive on the returned
@@ -133,7 +141,7 @@ pub fn fleet(req: FleetFetch) -> std::sync::mpsc::Receiver<FleetItem> {
         {
             Ok(r) => r,
             Err(e) => {
-                let _ = tx.send(("fleet".to_string(), Err(Error::Runtime(e))));
+                let _ = tx.send(FleetItem::Pod("fleet".to_string(), Err(Error::Runtime(e))));
                 return;
             }
         };
@@ -144,7 +152,7 @@ pub fn fleet(req: FleetFetch) -> std::sync::mpsc::Receiver<FleetItem> {
 
 async fn run_fleet(req: &FleetFetch, tx: &std::sync::mpsc::SyncSender<FleetItem>) {
     use futures::StreamExt;
-    let what = format!("pods -l {}", req.selector);
+    let what = format!("{}pods -l {}", req.label_prefix, req.selector);
     let listed = async {
         let cluster = connect(&req.kube).await?;
         let pods: Api<Pod> = if req.all_namespaces {
@@ -170,24 +178,25 @@ async fn run_fleet(req: &FleetFetch, tx: &std::sync::mpsc::SyncSender<FleetItem>
     let (cluster, targets) = match tokio::time::timeout(req.timeout, listed).await {
         Ok(Ok(found)) => found,
         Ok(Err(e)) => {
-            let _ = tx.send((what, Err(e)));
+            let _ = tx.send(FleetItem::Pod(what, Err(e)));
             return;
         }
         Err(_) => {
-            let _ = tx.send((
-                what.clone(),
-                Err(Error::Timeout {
-                    what,
-                    timeout: req.timeout,
-                }),
-            ));
+            let timeout = Error::Timeout {
+                what: what.clone(),
+                timeout: req.timeout,
+            };
+            let _ = tx.send(FleetItem::Pod(what, Err(timeout)));
             return;
         }
     };
+    if tx.send(FleetItem::Selected(targets.len())).is_err() {
+        return;
+    }
     let fetches = targets.into_iter().map(|(name, namespace)| {
         let client = cluster.client.clone();
         async move {
-            let label = format!("pod/{name}.{namespace}");
+            let label = format!("{}pod/{name}.{namespace}", req.label_prefix);
             let pods: Api<Pod> = Api::namespaced(client, &namespace);
             let one = PodFetch {
                 reference: label.clone(),
@@ -205,7 +214,7 @@ async fn run_fleet(req: &FleetFetch, tx: &std::sync::mpsc::SyncSender<FleetItem>
                             timeout: req.timeout,
                         })
                     });
-            (label, result)
+            FleetItem::Pod(label, result)
         }
     });
     let mut results = futures::stream::iter(fetches).buffer_unordered(req.concurrency.max(1));
@@ -363,15 +372,20 @@ async fn port_forward_get(
     let fetch = admin::get(stream, label, &host, &path);
     tokio::pin!(fetch);
     tokio::pin!(errors);
-    let result = tokio::select! {
-        r = &mut fetch => match r {
-            Ok(bytes) => Ok(bytes),
-            Err(e) => match tokio::time::timeout(Duration::from_millis(200), &mut errors).await {
-                Ok(Some(message)) => Err(forward_error(message)),
-                _ => Err(e),
-            },
+    // Poll each future only until it completes: a completed future is never polled again.
+    let first = tokio::select! {
+        r = &mut fetch => Ok(r),
+        m = &mut errors => Err(m),
+    };
+    let result = match first {
+        Ok(Ok(bytes)) => Ok(bytes),
+        Ok(Err(e)) => match tokio::time::timeout(Duration::from_millis(200), &mut errors).await {
+            Ok(Some(message)) => Err(forward_error(message)),
+            _ => Err(e),
         },
-        Some(message) = &mut errors => Err(forward_error(message)),
+        Err(Some(message)) => Err(forward_error(message)),
+        // The error channel closed without a message: the HTTP exchange decides.
+        Err(None) => fetch.await,
     };
     forwarder.abort();
     result

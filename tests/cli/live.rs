@@ -10,7 +10,7 @@ use crate::support::{Output, Test};
 const DUMP: &str = "testdata/dumps/istio-1.12-strict.json";
 const LISTENER_QUERY: &str = "/config_dump?mask=dynamic_listeners,static_listeners";
 
-fn dump() -> Vec<u8> {
+pub(crate) fn dump() -> Vec<u8> {
     std::fs::read(crate::support::root().join(DUMP)).unwrap()
 }
 
@@ -20,7 +20,7 @@ fn from_file(args: &[&str]) -> String {
     Test::new(all).ok()
 }
 
-fn assert_error(out: &Output, expected: &str) {
+pub(crate) fn assert_error(out: &Output, expected: &str) {
     assert_eq!(
         out.code, 2,
         "stdout: {}\nstderr: {}",
@@ -93,7 +93,7 @@ fn admin_url_failures_are_one_line_each() {
 
 /// A cluster with httpbin in `default` (one pending pod listed before the running one),
 /// a pod without a sidecar, and a forbidden namespace.
-fn cluster(admin: &AdminServer) -> FakeCluster {
+pub(crate) fn cluster(admin: &AdminServer) -> FakeCluster {
     let labels = [("app", "httpbin")];
     FakeCluster::default()
         .pod(
@@ -117,7 +117,7 @@ fn cluster(admin: &AdminServer) -> FakeCluster {
         .forbid("secret")
 }
 
-fn live(api: &ApiServer, args: &[&str]) -> Output {
+pub(crate) fn live(api: &ApiServer, args: &[&str]) -> Output {
     let mut all = vec!["pc"];
     all.extend_from_slice(args);
     all.extend_from_slice(&["--kubeconfig", api.kubeconfig_str()]);
@@ -172,6 +172,24 @@ fn namespace_comes_from_the_context() {
     let out = live(&api, &["listener", "httpbin-yyy", "--port", "15006"]);
     assert_eq!((out.code, out.stderr.as_str()), (0, ""));
     assert_eq!(out.stdout, from_file(&["--port", "15006"]));
+    // -n wins over the context's namespace.
+    let out = live(
+        &api,
+        &[
+            "listener",
+            "httpbin-xxx",
+            "-n",
+            "default",
+            "--port",
+            "15006",
+        ],
+    );
+    assert_eq!((out.code, out.stderr.as_str()), (0, ""));
+    let out = live(&api, &["listener", "httpbin-xxx"]);
+    assert_error(
+        &out,
+        "pod/httpbin-xxx.apps: Kubernetes API error 404: pods \"httpbin-xxx\" not found",
+    );
 }
 
 #[test]
@@ -221,162 +239,17 @@ fn a_slow_pod_times_out() {
 }
 
 #[test]
-fn wasm_count_reads_the_pod_and_the_cluster_wasm_plugins() {
-    let fixture = "testdata/dumps/istio-current-permissive.json";
-    let seed = "testdata/manifests/wasm-count/seed/helloworld.yaml";
-    let admin = AdminServer::start(
-        std::fs::read(crate::support::root().join(fixture)).unwrap(),
-        Fault::None,
-    );
-    let plugin = std::fs::read_to_string(crate::support::root().join(seed)).unwrap();
-    let api = ApiServer::start(cluster(&admin).wasm_plugins(&[&plugin]));
-    let kubeconfig = api.kubeconfig_str();
-    let live = Test::new(["wasm", "count", "httpbin-xxx", "--kubeconfig", kubeconfig]).ok();
-    let offline = Test::new(["wasm", "count", "-f", fixture, "--resources", seed]).ok();
-    assert_eq!(live, offline.replace(fixture, "pod/httpbin-xxx.default"));
-    assert_eq!(admin.requests(), ["/config_dump"]);
-
-    let no_crd = ApiServer::start(cluster(&admin));
-    let out = Test::new([
-        "wasm",
-        "count",
-        "httpbin-xxx",
-        "--kubeconfig",
-        no_crd.kubeconfig_str(),
-    ])
-    .run();
-    assert_error(
-        &out,
-        "the cluster has no WasmPlugin CRD (extensions.istio.io): is Istio installed?",
-    );
-
-    let denied = ApiServer::start(cluster(&admin).wasm_plugins(&[]).forbid_wasm_plugins());
-    let out = Test::new([
-        "wasm",
-        "count",
-        "httpbin-xxx",
-        "--kubeconfig",
-        denied.kubeconfig_str(),
-    ])
-    .run();
-    assert_error(
-        &out,
-        "/apis/extensions.istio.io/v1alpha1/wasmplugins: Kubernetes API error 403: wasmplugins.extensions.istio.io is forbidden: User \"meshscope-test-user\" cannot list resource \"wasmplugins\" in API group \"extensions.istio.io\" at the cluster scope",
-    );
-}
-
-#[test]
-fn wasm_count_fleet_reports_every_pod_and_each_failure() {
-    let fixture = "testdata/dumps/istio-current-permissive.json";
-    let body = std::fs::read(crate::support::root().join(fixture)).unwrap();
-    let admin = AdminServer::start(body.clone(), Fault::None);
-    let slow = AdminServer::start(body, Fault::Delay(Duration::from_secs(10)));
-    let labels = [("app", "httpbin")];
-    let mut cluster = FakeCluster::default();
-    for i in 1..=3 {
-        cluster = cluster.pod(
-            FakePod::new(&format!("httpbin-{i}"), "default")
-                .labels(&labels)
-                .admin(&admin),
-        );
-    }
-    let cluster = cluster
-        .pod(
-            FakePod::new("httpbin-4", "apps")
-                .labels(&labels)
-                .admin(&admin),
-        )
-        .pod(
-            FakePod::new("httpbin-slow", "default")
-                .labels(&labels)
-                .admin(&slow),
-        )
-        .pod(
-            FakePod::new("httpbin-s", "secret")
-                .labels(&labels)
-                .admin(&admin),
-        )
-        .pod(
-            FakePod::new("httpbin-pending", "default")
-                .labels(&labels)
-                .pending(),
-        )
-        .pod(
-            FakePod::new("httpbin-plain", "default")
-                .labels(&labels)
-                .without_sidecar(),
-        )
-        .pod(
-            FakePod::new("other", "default")
-                .labels(&[("app", "other")])
-                .admin(&admin),
-        )
-        .forbid("secret");
-    let api = ApiServer::start(cluster);
-    let seed = "testdata/manifests/wasm-count/seed/";
-    let args = [
-        "wasm",
-        "count",
-        "-l",
-        "app=httpbin",
-        "-A",
-        "--resources",
-        seed,
-        "--timeout",
-        "1s",
-    ];
-    let mut all = args.to_vec();
-    all.extend(["--kubeconfig", api.kubeconfig_str()]);
-    let out = Test::new(&all).run();
-    assert_eq!(out.code, 2, "{}", out.stderr);
-    let proxies: Vec<&str> = out
-        .stdout
-        .lines()
-        .filter(|l| l.starts_with("PROXY "))
-        .collect();
-    let names: Vec<&str> = proxies
-        .iter()
-        .map(|l| l.split(' ').nth(1).unwrap())
-        .collect();
-    assert_eq!(
-        names,
-        [
-            "pod/httpbin-1.default",
-            "pod/httpbin-2.default",
-            "pod/httpbin-3.default",
-            "pod/httpbin-4.apps"
-        ]
-    );
-    assert_eq!(
-        out.stderr,
-        "meshscope: error: pod/httpbin-s.secret: Kubernetes API error 403: pods \"httpbin-s\" is forbidden: User \"meshscope-test-user\" cannot create resource \"pods\" in API group \"\" in the namespace \"secret\"\n\
-         meshscope: error: pod/httpbin-slow.default: no complete config dump within 1s (--timeout)\n"
-    );
-
-    // One namespace, every pod readable: the report alone, exit 0.
-    let out = Test::new([
-        "wasm",
-        "count",
-        "-l",
-        "app=httpbin",
-        "-n",
-        "apps",
-        "--resources",
-        seed,
-        "--kubeconfig",
-        api.kubeconfig_str(),
-    ])
-    .run();
-    assert_eq!((out.code, out.stderr.as_str()), (0, ""));
-    assert_eq!(out.stdout.matches("PROXY pod/httpbin-4.apps ").count(), 1);
-}
-
-#[test]
 fn context_flag_and_unreachable_cluster() {
     let admin = AdminServer::start(dump(), Fault::None);
     let api = ApiServer::start(cluster(&admin));
     let out = live(&api, &["listener", "httpbin-xxx", "--context", "test"]);
     assert_eq!((out.code, out.stderr.as_str()), (0, ""));
+    // KUBECONFIG is honoured when --kubeconfig is absent (kube's inference).
+    let out = Test::new(["pc", "listener", "httpbin-xxx", "--port", "15006"])
+        .env("KUBECONFIG", api.kubeconfig_str())
+        .run();
+    assert_eq!((out.code, out.stderr.as_str()), (0, ""));
+    assert_eq!(out.stdout, from_file(&["--port", "15006"]));
     let out = live(&api, &["listener", "httpbin-xxx", "--context", "nope"]);
     assert_error(&out, "kubeconfig: failed to load current context: nope");
 
@@ -399,4 +272,26 @@ fn context_flag_and_unreachable_cluster() {
         &out,
         "pod/httpbin-xxx.default: Kubernetes API: client error (Connect): tcp connect error: Connection refused (os error 111)",
     );
+    let _ = std::fs::remove_file(&dead);
+}
+
+/// The stream closes with no kubelet message: one line, never a panic (the error
+/// channel's future is not polled again once it has finished).
+#[test]
+fn a_dropped_port_forward_is_one_line() {
+    let admin = AdminServer::start(dump(), Fault::None);
+    let api = ApiServer::start(
+        FakeCluster::default().pod(FakePod::new("p", "default").admin(&admin).forward_drops()),
+    );
+    for _ in 0..5 {
+        let out = live(&api, &["listener", "p"]);
+        assert_eq!(out.code, 2, "{}", out.stderr);
+        assert!(
+            out.stderr
+                .starts_with("meshscope: error: pod/p.default: reading the config dump failed: "),
+            "{}",
+            out.stderr
+        );
+        assert_eq!(out.stderr.lines().count(), 1);
+    }
 }

@@ -46,6 +46,8 @@ pub struct FakePod {
     pub admin: Option<SocketAddr>,
     /// The port the pod's Envoy admin listens on (15000).
     pub admin_port: u16,
+    /// The port-forward stream closes right after it opens, with no error message.
+    pub forward_drops: bool,
 }
 
 impl FakePod {
@@ -59,6 +61,7 @@ impl FakePod {
             sidecar: true,
             admin: None,
             admin_port: 15000,
+            forward_drops: false,
         }
     }
     pub fn labels(mut self, labels: &[(&str, &str)]) -> FakePod {
@@ -71,6 +74,10 @@ impl FakePod {
     }
     pub fn pending(mut self) -> FakePod {
         self.running = false;
+        self
+    }
+    pub fn forward_drops(mut self) -> FakePod {
+        self.forward_drops = true;
         self
     }
     pub fn without_sidecar(mut self) -> FakePod {
@@ -148,6 +155,16 @@ impl FakeCluster {
 pub struct ApiServer {
     pub addr: SocketAddr,
     pub kubeconfig: PathBuf,
+    pki: tls::Pki,
+    dir: PathBuf,
+}
+
+impl Drop for ApiServer {
+    /// The kubeconfig and PEM files go with the server (the listener lives on with the
+    /// shared runtime, unused).
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
 }
 
 impl ApiServer {
@@ -201,7 +218,42 @@ impl ApiServer {
                 });
             }
         });
-        ApiServer { addr, kubeconfig }
+        ApiServer {
+            addr,
+            kubeconfig,
+            pki,
+            dir,
+        }
+    }
+
+    /// One kubeconfig with a context per server (named as given), for `--context` given
+    /// several times; the first is the current context.
+    pub fn merged_kubeconfig(servers: &[(&str, &ApiServer)]) -> PathBuf {
+        let (mut clusters, mut users, mut contexts) = (String::new(), String::new(), String::new());
+        for (name, api) in servers {
+            clusters += &format!(
+                "- name: {name}\n  cluster:\n    server: https://{}\n    certificate-authority: {}\n",
+                api.addr,
+                api.pki.ca.display()
+            );
+            users += &format!(
+                "- name: {name}\n  user:\n    client-certificate: {}\n    client-key: {}\n",
+                api.pki.client_cert.display(),
+                api.pki.client_key.display()
+            );
+            contexts +=
+                &format!("- name: {name}\n  context:\n    cluster: {name}\n    user: {name}\n");
+        }
+        let path = servers[0].1.kubeconfig.with_file_name("merged-kubeconfig");
+        std::fs::write(
+            &path,
+            format!(
+                "apiVersion: v1\nkind: Config\nclusters:\n{clusters}users:\n{users}contexts:\n{contexts}current-context: {}\n",
+                servers[0].0
+            ),
+        )
+        .unwrap();
+        path
     }
 
     /// The kubeconfig path as a CLI argument.

@@ -56,10 +56,15 @@ pub fn upgrade(req: Request<Incoming>, pod: &FakePod, query: &str) -> Response<F
             pod.name
         )),
     };
+    let drops = pod.forward_drops;
     runtime().spawn(async move {
         if let Ok(upgraded) = hyper::upgrade::on(req).await {
-            let ws =
+            let mut ws =
                 WebSocketStream::from_raw_socket(TokioIo::new(upgraded), Role::Server, None).await;
+            if drops {
+                let _ = ws.close(None).await;
+                return;
+            }
             bridge(ws, port, target).await;
         }
     });

@@ -1,0 +1,212 @@
+//! Live `wasm count`: one pod with the cluster's WasmPlugins, and fleet mode (`-l`, `-A`)
+//! through the test API server. See: #7
+
+use std::time::Duration;
+
+use crate::live::{assert_error, cluster};
+use crate::support::Test;
+use crate::support::admin_server::{AdminServer, Fault};
+use crate::support::apiserver::{ApiServer, FakeCluster, FakePod};
+
+#[test]
+fn wasm_count_reads_the_pod_and_the_cluster_wasm_plugins() {
+    let fixture = "testdata/dumps/istio-current-permissive.json";
+    let seed = "testdata/manifests/wasm-count/seed/helloworld.yaml";
+    let admin = AdminServer::start(
+        std::fs::read(crate::support::root().join(fixture)).unwrap(),
+        Fault::None,
+    );
+    let plugin = std::fs::read_to_string(crate::support::root().join(seed)).unwrap();
+    let api = ApiServer::start(cluster(&admin).wasm_plugins(&[&plugin]));
+    let kubeconfig = api.kubeconfig_str();
+    let live = Test::new(["wasm", "count", "httpbin-xxx", "--kubeconfig", kubeconfig]).ok();
+    let offline = Test::new(["wasm", "count", "-f", fixture, "--resources", seed]).ok();
+    assert_eq!(live, offline.replace(fixture, "pod/httpbin-xxx.default"));
+    assert_eq!(admin.requests(), ["/config_dump"]);
+
+    let no_crd = ApiServer::start(cluster(&admin));
+    let out = Test::new([
+        "wasm",
+        "count",
+        "httpbin-xxx",
+        "--kubeconfig",
+        no_crd.kubeconfig_str(),
+    ])
+    .run();
+    assert_error(
+        &out,
+        "the cluster has no WasmPlugin CRD (extensions.istio.io): is Istio installed?",
+    );
+
+    let denied = ApiServer::start(cluster(&admin).wasm_plugins(&[]).forbid_wasm_plugins());
+    let out = Test::new([
+        "wasm",
+        "count",
+        "httpbin-xxx",
+        "--kubeconfig",
+        denied.kubeconfig_str(),
+    ])
+    .run();
+    assert_error(
+        &out,
+        "/apis/extensions.istio.io/v1alpha1/wasmplugins: Kubernetes API error 403: wasmplugins.extensions.istio.io is forbidden: User \"meshscope-test-user\" cannot list resource \"wasmplugins\" in API group \"extensions.istio.io\" at the cluster scope",
+    );
+}
+
+#[test]
+fn wasm_count_fleet_reports_every_pod_and_each_failure() {
+    let fixture = "testdata/dumps/istio-current-permissive.json";
+    let body = std::fs::read(crate::support::root().join(fixture)).unwrap();
+    let admin = AdminServer::start(body.clone(), Fault::None);
+    let slow = AdminServer::start(body, Fault::Delay(Duration::from_secs(10)));
+    let labels = [("app", "httpbin")];
+    let mut cluster = FakeCluster::default();
+    for i in 1..=3 {
+        cluster = cluster.pod(
+            FakePod::new(&format!("httpbin-{i}"), "default")
+                .labels(&labels)
+                .admin(&admin),
+        );
+    }
+    let cluster = cluster
+        .pod(
+            FakePod::new("httpbin-4", "apps")
+                .labels(&labels)
+                .admin(&admin),
+        )
+        .pod(
+            FakePod::new("httpbin-slow", "default")
+                .labels(&labels)
+                .admin(&slow),
+        )
+        .pod(
+            FakePod::new("httpbin-s", "secret")
+                .labels(&labels)
+                .admin(&admin),
+        )
+        .pod(
+            FakePod::new("httpbin-pending", "default")
+                .labels(&labels)
+                .pending(),
+        )
+        .pod(
+            FakePod::new("httpbin-plain", "default")
+                .labels(&labels)
+                .without_sidecar(),
+        )
+        .pod(
+            FakePod::new("other", "default")
+                .labels(&[("app", "other")])
+                .admin(&admin),
+        )
+        .forbid("secret");
+    let api = ApiServer::start(cluster);
+    let seed = "testdata/manifests/wasm-count/seed/";
+    let args = [
+        "wasm",
+        "count",
+        "-l",
+        "app=httpbin",
+        "-A",
+        "--resources",
+        seed,
+        "--timeout",
+        "1s",
+    ];
+    let mut all = args.to_vec();
+    all.extend(["--kubeconfig", api.kubeconfig_str()]);
+    let out = Test::new(&all).run();
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    let proxies: Vec<&str> = out
+        .stdout
+        .lines()
+        .filter(|l| l.starts_with("PROXY "))
+        .collect();
+    let names: Vec<&str> = proxies
+        .iter()
+        .map(|l| l.split(' ').nth(1).unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "pod/httpbin-1.default",
+            "pod/httpbin-2.default",
+            "pod/httpbin-3.default",
+            "pod/httpbin-4.apps"
+        ]
+    );
+    assert_eq!(
+        out.stderr,
+        "meshscope: error: pod/httpbin-s.secret: Kubernetes API error 403: pods \"httpbin-s\" is forbidden: User \"meshscope-test-user\" cannot create resource \"pods\" in API group \"\" in the namespace \"secret\"\n\
+         meshscope: error: pod/httpbin-slow.default: no complete config dump within 1s (--timeout)\n"
+    );
+
+    // One namespace, every pod readable: the report alone, exit 0.
+    let out = Test::new([
+        "wasm",
+        "count",
+        "-l",
+        "app=httpbin",
+        "-n",
+        "apps",
+        "--resources",
+        seed,
+        "--kubeconfig",
+        api.kubeconfig_str(),
+    ])
+    .run();
+    assert_eq!((out.code, out.stderr.as_str()), (0, ""));
+    assert_eq!(out.stdout.matches("PROXY pod/httpbin-4.apps ").count(), 1);
+}
+
+#[test]
+fn wasm_count_fleet_over_two_contexts() {
+    let fixture = "testdata/dumps/istio-current-permissive.json";
+    let seed = "testdata/manifests/wasm-count/seed/helloworld.yaml";
+    let body = std::fs::read(crate::support::root().join(fixture)).unwrap();
+    let plugin = std::fs::read_to_string(crate::support::root().join(seed)).unwrap();
+    let admin = AdminServer::start(body, Fault::None);
+    let labels = [("app", "httpbin")];
+    let east = ApiServer::start(
+        FakeCluster::default()
+            .pod(
+                FakePod::new("httpbin-e", "default")
+                    .labels(&labels)
+                    .admin(&admin),
+            )
+            .wasm_plugins(&[&plugin]),
+    );
+    let west = ApiServer::start(
+        FakeCluster::default()
+            .pod(
+                FakePod::new("httpbin-w", "default")
+                    .labels(&labels)
+                    .admin(&admin),
+            )
+            .wasm_plugins(&[&plugin]),
+    );
+    let kubeconfig = ApiServer::merged_kubeconfig(&[("east", &east), ("west", &west)]);
+    let out = Test::new([
+        "wasm",
+        "count",
+        "-l",
+        "app=httpbin",
+        "--context",
+        "west",
+        "--context",
+        "east",
+        "--kubeconfig",
+        kubeconfig.to_str().unwrap(),
+    ])
+    .run();
+    assert_eq!((out.code, out.stderr.as_str()), (0, ""));
+    let offline = Test::new(["wasm", "count", "-f", fixture, "--resources", seed]).ok();
+    assert_eq!(
+        out.stdout,
+        format!(
+            "{}\n{}",
+            offline.replace(fixture, "east/pod/httpbin-e.default"),
+            offline.replace(fixture, "west/pod/httpbin-w.default")
+        )
+    );
+}
