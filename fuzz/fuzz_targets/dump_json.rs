@@ -1,0 +1,10 @@
+//! Fuzz target 1: the config-dump loader on JSON text.
+//! See fuzz/README.md; the driver is in src/lib.rs.
+
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    meshscope_fuzz::dump(data, false);
+});
