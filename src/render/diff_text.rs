@@ -4,9 +4,8 @@
 
 use std::io::Write;
 
-use comfy_table::{Table, presets};
-
 use super::sanitize::sanitize;
+use super::table::write_titled_table as write_table;
 use super::unified_diff::write_unified_diff;
 use crate::analysis::diff::{ChainSummary, Change, DiffReport, ListenerDiff, Presence, WasmChange};
 use crate::analysis::mtls_mode::Inference;
@@ -30,25 +29,6 @@ fn dash(list: &[String]) -> String {
     } else {
         cell(&list.join(","))
     }
-}
-
-fn write_table(
-    out: &mut dyn Write,
-    title: &str,
-    header: &[&str],
-    rows: Vec<Vec<String>>,
-) -> std::io::Result<()> {
-    let mut table = Table::new();
-    table.load_style(presets::NOTHING).force_no_tty();
-    table.set_header(header.to_vec());
-    for row in rows {
-        table.add_row(row);
-    }
-    writeln!(out, "{title}")?;
-    for line in table.to_string().lines() {
-        writeln!(out, "{}", line.trim_end())?;
-    }
-    writeln!(out)
 }
 
 /// Writes the whole report; `tables` are BEFORE's and AFTER's `pc listener -o wide` text.

@@ -53,6 +53,29 @@ pub fn write_painted_table(
     out.write_all(&bytes)
 }
 
+/// meshscope's own tables (comfy-table, no borders): a title line, the table with trailing
+/// spaces trimmed, then a blank line. Cells must already be sanitised.
+pub fn write_titled_table(
+    out: &mut dyn Write,
+    title: &str,
+    header: &[&str],
+    rows: Vec<Vec<String>>,
+) -> io::Result<()> {
+    let mut table = comfy_table::Table::new();
+    table
+        .load_style(comfy_table::presets::NOTHING)
+        .force_no_tty();
+    table.set_header(header.to_vec());
+    for row in rows {
+        table.add_row(row);
+    }
+    writeln!(out, "{title}")?;
+    for line in table.to_string().lines() {
+        writeln!(out, "{}", line.trim_end())?;
+    }
+    writeln!(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -5,9 +5,8 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 
-use comfy_table::{Table, presets};
-
 use super::sanitize::sanitize;
+use super::table::write_titled_table as write_table;
 use crate::analysis::wasm_count::{ProxyReport, WasmCountReport};
 use crate::analysis::wasm_intent::IntentStatus;
 use crate::analysis::wasm_placement::WasmFilterReport;
@@ -26,25 +25,6 @@ fn counts(map: &BTreeMap<String, usize>) -> String {
         .map(|(k, v)| format!("{}: {v}", cell(k)))
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-fn write_table(
-    out: &mut dyn Write,
-    title: &str,
-    header: &[&str],
-    rows: Vec<Vec<String>>,
-) -> std::io::Result<()> {
-    let mut table = Table::new();
-    table.load_style(presets::NOTHING).force_no_tty();
-    table.set_header(header.to_vec());
-    for row in rows {
-        table.add_row(row);
-    }
-    writeln!(out, "{title}")?;
-    for line in table.to_string().lines() {
-        writeln!(out, "{}", line.trim_end())?;
-    }
-    writeln!(out)
 }
 
 fn label(f: &WasmFilterReport) -> String {
