@@ -77,6 +77,11 @@ pub(crate) mod test_support {
     use super::*;
     use crate::istio::manifest::resources_of;
 
+    /// Document headers rule tests build their manifests from.
+    pub const WP: &str = "apiVersion: extensions.istio.io/v1alpha1\nkind: WasmPlugin\n";
+    pub const PA: &str = "apiVersion: security.istio.io/v1\nkind: PeerAuthentication\n";
+    pub const POD: &str = "---\napiVersion: v1\nkind: Pod\n";
+
     /// Lints one YAML text with one rule at Istio 1.`version`.
     pub fn run(rule: &'static Rule, yaml: &str, version: u32) -> Vec<Finding> {
         let resources = resources_of(0, yaml).unwrap();

@@ -37,14 +37,9 @@ pub fn check(ctx: &Context, sink: &mut Sink<'_>) {
 
 #[cfg(test)]
 mod tests {
-    use crate::lint::test_support::run;
-
-    const WP: &str = "apiVersion: extensions.istio.io/v1alpha1\nkind: WasmPlugin\n";
-    const PA: &str = "apiVersion: security.istio.io/v1\nkind: PeerAuthentication\n";
-    const POD: &str = "---\napiVersion: v1\nkind: Pod\n";
+    use crate::lint::test_support::{WP, run};
 
     fn count(yaml: &str) -> usize {
-        let _ = (WP, PA, POD);
         run(&super::RULE, yaml, 30).len()
     }
 
