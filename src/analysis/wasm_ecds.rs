@@ -15,7 +15,7 @@ use crate::envoy::EcdsFilter;
 use crate::envoy::ecds::AgentStandIn;
 
 /// What the ECDS section holds for a filter name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum EcdsState {
     /// An entry with a Wasm (or other) config.
@@ -64,6 +64,8 @@ pub struct EcdsHealth {
     pub failure_policy: Option<String>,
     /// The VM runtime.
     pub runtime: Option<String>,
+    /// The WasmPlugin's `resourceVersion`, when the VM environment carries it.
+    pub resource_version: Option<String>,
     /// Each referencing listener and its state (`active`, `warming`, `draining`).
     pub listeners: BTreeMap<String, Vec<&'static str>>,
 }
@@ -99,6 +101,7 @@ pub fn ecds_health(
             sha256: None,
             failure_policy: None,
             runtime: None,
+            resource_version: None,
             listeners,
         };
         if let Some(entries) = ecds {
@@ -118,6 +121,7 @@ pub fn ecds_health(
                         health.sha256 = d.sha256;
                         health.failure_policy = d.failure_policy;
                         health.runtime = d.runtime;
+                        health.resource_version = d.resource_version;
                     }
                 }
             }

@@ -28,9 +28,10 @@ pub struct InputArgs {
     #[arg(long, value_name = "PATH")]
     pub kubeconfig: Option<PathBuf>,
 
-    /// The kubeconfig context to use.
+    /// The kubeconfig context to use; in fleet mode (-l/-A) repeatable: one run over several
+    /// clusters, with a CLUSTER column.
     #[arg(long, value_name = "NAME")]
-    pub context: Option<String>,
+    pub context: Vec<String>,
 
     /// Time bound of each live fetch (POD or --admin), e.g. 30s, 500ms, 2m.
     #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_duration)]

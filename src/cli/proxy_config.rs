@@ -19,6 +19,14 @@ pub struct ProxyConfigArgs {
 #[derive(Debug, Subcommand)]
 pub enum ProxyConfigCommand {
     /// Listener configuration of an Envoy proxy, as istioctl prints it.
+    ///
+    /// Fleet mode (-l SELECTOR, -A) reads every running sidecar selected (at most
+    /// --concurrency at once) and prints one row per pod instead: its active, warming and
+    /// draining listeners, the chains of its inbound listener (virtualInbound, port 15006),
+    /// the mTLS mode they imply (one mode, or PORT=MODE per port when they differ) and the
+    /// Wasm plugins placed on them (plugin=chains). With several --context, a CLUSTER
+    /// column comes first. -o json|yaml|jsonpath give the same as data. A pod that cannot
+    /// be read gets one error line; the others are still printed, and the exit code is 2.
     #[command(visible_aliases = ["listeners", "l"])]
     #[command(after_help = "Examples:\n  \
         # The inbound listener's filter chains, as istioctl prints them\n  \
@@ -26,7 +34,9 @@ pub enum ProxyConfigCommand {
         # With chain names, state and the Wasm filters of each chain\n  \
         meshscope pc listener -f config_dump.json --port 15006 -o wide\n\n  \
         # Listener names only\n  \
-        meshscope pc listener -f config_dump.json -o 'jsonpath={range [*]}{.name}{\"\\n\"}{end}'")]
+        meshscope pc listener -f config_dump.json -o 'jsonpath={range [*]}{.name}{\"\\n\"}{end}'\n\n  \
+        # One line per httpbin sidecar in every namespace\n  \
+        meshscope pc listener -l app=httpbin -A")]
     Listener(ListenerArgs),
 
     /// Extension configuration (ECDS) of an Envoy proxy, as istioctl prints it.
@@ -68,6 +78,19 @@ pub struct ListenerArgs {
         value_name = "FORMAT"
     )]
     pub output: OutputFormat,
+
+    /// Fleet mode: one summary row per running sidecar matching this label selector (as
+    /// kubectl's -l) instead of one proxy's listeners.
+    #[arg(short = 'l', long, value_name = "SELECTOR")]
+    pub selector: Option<String>,
+
+    /// Fleet mode across all namespaces (with or without -l).
+    #[arg(short = 'A', long)]
+    pub all_namespaces: bool,
+
+    /// Fleet mode: at most this many dumps fetched at once.
+    #[arg(long, default_value_t = 16, value_name = "N")]
+    pub concurrency: usize,
 }
 
 /// `pc ecds` flags.

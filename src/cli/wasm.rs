@@ -23,13 +23,32 @@ pub enum WasmCommand {
     /// its filters: expected and present, expected but missing, present but not expected,
     /// wrong order, ECDS missing, or replaced by the agent's RBAC stand-in. Exits 1 when a
     /// problem verdict appears.
+    ///
+    /// Fleet mode (-l SELECTOR, -A) reads every running sidecar selected and prints a summary
+    /// instead of one report per proxy: a table of pods × plugins (the number of filter
+    /// chains carrying each plugin; "-" where a pod lacks it; "deny-all", "allow-all" or
+    /// "ecds-missing" after the count where the agent's stand-in or no ECDS resource is
+    /// there), the GROUP of pods sharing one placement signature (counts, ECDS state and
+    /// module: the sha256, else the module's source, and the WasmPlugin's resourceVersion;
+    /// never the ECDS version_info), then the groups, then each pod that differs from its
+    /// workload's majority with the reasons. A pod's workload is its controller (a
+    /// Deployment for a ReplicaSet's pods), else the dump's node OWNER or WORKLOAD_NAME,
+    /// else its service.istio.io/canonical-name, app.kubernetes.io/name or app label, within
+    /// its cluster and namespace. With several --context, a CLUSTER column comes first.
+    /// --detail adds each pod's full report after the summary. Exits 1 when a pod differs
+    /// from its majority or has a problem verdict; 2 when any pod could not be read (after
+    /// printing the others; one error line per such pod).
     #[command(after_help = "Examples:\n  \
         # How often the plugin is placed, and where\n  \
         meshscope wasm count -f config_dump.json\n\n  \
         # Checked against the WasmPlugins that should apply\n  \
         meshscope wasm count -f config_dump.json --resources manifests/\n\n  \
         # One plugin, as JSON\n  \
-        meshscope wasm count -f config_dump.json --plugin default/helloworld -o json")]
+        meshscope wasm count -f config_dump.json --plugin default/helloworld -o json\n\n  \
+        # Every httpbin sidecar in the cluster, and the pods that differ from the others\n  \
+        meshscope wasm count -l app=httpbin -A\n\n  \
+        # Two clusters in one table (CLUSTER column)\n  \
+        meshscope wasm count -l app=httpbin -A --context east --context west")]
     Count(WasmCountArgs),
 }
 
@@ -83,6 +102,11 @@ pub struct WasmCountArgs {
     /// Fleet mode: at most this many dumps fetched at once.
     #[arg(long, default_value_t = 16, value_name = "N")]
     pub concurrency: usize,
+
+    /// Fleet mode: after the summary, print each pod's full report too (its PROXY tables;
+    /// with -o json|yaml, a "proxies" list).
+    #[arg(long)]
+    pub detail: bool,
 
     /// Path to the kubeconfig file (for POD arguments).
     #[arg(long, value_name = "PATH")]

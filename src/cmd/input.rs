@@ -23,6 +23,9 @@ pub fn resolve(args: &InputArgs, command: &'static str) -> Result<DumpSource, Er
     if given.iter().filter(|g| **g).count() != 1 {
         return Err(CommandError::NeedsOneInput(command).into());
     }
+    if args.context.len() > 1 {
+        return Err(crate::cmd::FleetError::ContextsNeedFleet.into());
+    }
     let query = query_for(command).to_string();
     Ok(if let Some(f) = &args.file {
         DumpSource::File(f.clone())
@@ -37,7 +40,7 @@ pub fn resolve(args: &InputArgs, command: &'static str) -> Result<DumpSource, Er
             reference: args.pod.clone().unwrap_or_default(),
             kube: KubeOptions {
                 kubeconfig: args.kubeconfig.clone(),
-                context: args.context.clone(),
+                context: args.context.first().cloned(),
                 namespace: args.namespace.clone(),
             },
             admin_port: args.proxy_admin_port,
@@ -73,6 +76,15 @@ pub fn with_document<T>(
         text: &text.json,
         from_yaml: text.from_yaml,
     })
+}
+
+/// How errors name a source before it is read: the path, URL or POD argument as given.
+pub fn label(source: &DumpSource) -> String {
+    match source {
+        DumpSource::File(path) => path.display().to_string(),
+        DumpSource::Admin { url, .. } => url.clone(),
+        DumpSource::Pod(fetch) => fetch.reference.clone(),
+    }
 }
 
 /// Fetches the bytes of a dump source.

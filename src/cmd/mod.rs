@@ -3,6 +3,7 @@
 mod completion;
 mod diff;
 mod explain;
+mod fleet;
 mod input;
 mod lint;
 mod proxy_config_ecds;
@@ -15,6 +16,7 @@ use crate::cli::{Cli, ColorChoice, Command, ProxyConfigCommand, WasmCommand};
 use crate::error::{Error, ExitCode};
 
 pub use diff::DiffError;
+pub use fleet::FleetError;
 pub use lint::LintError;
 pub use wasm_count::WasmCountError;
 

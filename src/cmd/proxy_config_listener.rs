@@ -1,4 +1,5 @@
-//! `meshscope proxy-config listener`: istioctl's table, plus `-o wide` and `-o jsonpath=`.
+//! `meshscope proxy-config listener`: istioctl's table, plus `-o wide` and `-o jsonpath=`;
+//! in fleet mode (`-l`, `-A`) one summary row per pod instead.
 
 use std::io::Write;
 
@@ -7,11 +8,14 @@ use serde_json::Value;
 use crate::analysis::listener_rows::{
     self, ListenerQuery, SelectedListener, chain_rows, listener_row,
 };
+use crate::analysis::listener_summary::{ListenerSummary, listener_fleet_report, listener_summary};
 use crate::cli::{ListenerArgs, OutputFormat};
+use crate::cmd::fleet::{self, Failures, FleetError, FleetFlags, Progress, drain, pod_id};
 use crate::cmd::{CommandError, input};
 use crate::envoy::{Document, ListenerState, Sections};
 use crate::error::{Error, ExitCode};
-use crate::render::{RenderError, jsonpath, listener_table, structured};
+use crate::render::{RenderError, fleet_table, jsonpath, listener_table, structured};
+use crate::source;
 
 const LISTENERS_TYPE: &str = "type.googleapis.com/envoy.admin.v3.ListenersConfigDump";
 
@@ -23,6 +27,21 @@ struct Options {
 }
 
 pub fn run(args: &ListenerArgs, color: bool, out: &mut dyn Write) -> Result<ExitCode, Error> {
+    let fleet = FleetFlags {
+        selector: args.selector.as_deref(),
+        all_namespaces: args.all_namespaces,
+        contexts: &args.input.context,
+        kubeconfig: args.input.kubeconfig.as_ref(),
+        namespace: args.input.namespace.as_deref(),
+        admin_port: args.input.proxy_admin_port,
+        timeout: args.input.timeout,
+        concurrency: args.concurrency,
+        // As istioctl fetches for `pc listener`: the listener sections only.
+        query: "?mask=dynamic_listeners,static_listeners",
+    };
+    if fleet.is_fleet() {
+        return run_fleet(args, &fleet, out);
+    }
     let opts = Options {
         query: ListenerQuery {
             address: args.address.clone(),
@@ -112,6 +131,84 @@ fn render(
         }
     }
     Ok(ExitCode::Ok)
+}
+
+/// Fleet mode: one summary per pod, each dump dropped once summarised; then one error line
+/// per pod that could not be read.
+fn run_fleet(
+    args: &ListenerArgs,
+    flags: &FleetFlags<'_>,
+    out: &mut dyn Write,
+) -> Result<ExitCode, Error> {
+    let input = &args.input;
+    if input.pod.is_some() || input.file.is_some() || input.admin.is_some() {
+        return Err(FleetError::OneProxyInput.into());
+    }
+    let narrowing = [
+        (args.port != 0, "--port"),
+        (args.address.is_some(), "--address"),
+        (args.listener_type.is_some(), "--type"),
+    ];
+    if let Some((_, flag)) = narrowing.iter().find(|(given, _)| *given) {
+        return Err(FleetError::NotInFleetMode(flag).into());
+    }
+    let progress = Progress::new();
+    let mut failures = Failures::default();
+    let mut rows = Vec::new();
+    for request in flags.requests() {
+        let items = source::kube::fleet(request);
+        drain(items, &progress, &mut failures, &mut rows, |pod, raw| {
+            Ok((pod_id(pod), summarise(raw)?))
+        });
+    }
+    progress.finish();
+    let report = listener_fleet_report(rows, failures.into_inner());
+    match &args.output {
+        OutputFormat::Short | OutputFormat::Wide => {
+            fleet_table::write_listener_fleet(out, &report)?
+        }
+        OutputFormat::Json => structured::write_json(out, &report)?,
+        other => {
+            let value = serde_json::to_value(&report).map_err(|e| RenderError::Encode {
+                format: "json",
+                message: e.to_string(),
+            })?;
+            match other {
+                OutputFormat::JsonPath(t) => {
+                    out.write_all(jsonpath::render_template(t, &value)?.as_bytes())?
+                }
+                _ => structured::write_yaml(out, &value)?,
+            }
+        }
+    }
+    fleet::check(&report.failures)?;
+    Ok(ExitCode::Ok)
+}
+
+/// One pod's listener summary.
+fn summarise(raw: &input::RawInput) -> Result<ListenerSummary, Error> {
+    let text = source::to_json_text(&raw.label, &raw.bytes)?;
+    let doc = Document {
+        label: &raw.label,
+        text: &text.json,
+        from_yaml: text.from_yaml,
+    };
+    let dump = doc.load(Sections {
+        listeners: true,
+        ..Sections::default()
+    })?;
+    let section = dump.listeners.ok_or_else(|| CommandError::MissingSection {
+        path: raw.label.clone(),
+        context: "listener dump: ",
+        type_url: LISTENERS_TYPE,
+    })?;
+    let listeners = section
+        .entries
+        .iter()
+        .map(|e| Ok((e.state, doc.listener(e)?)))
+        .collect::<Result<Vec<_>, Error>>()?;
+    let refs: Vec<_> = listeners.iter().map(|(s, l)| (*s, l)).collect();
+    Ok(listener_summary(&refs))
 }
 
 fn raw_value(raw: &serde_json::value::RawValue) -> Result<Value, RenderError> {

@@ -1,24 +1,31 @@
 //! `meshscope wasm count`: loads each dump and the resources, builds one report per proxy,
-//! renders it, and exits 1 on a problem verdict.
+//! renders it, and exits 1 on a problem verdict. In fleet mode (`-l`, `-A`) each pod's
+//! report is summarised as its dump arrives, and the fleet summary is printed instead: pods
+//! × plugins, signature groups, and the pods that differ from their workload's majority.
 
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::PathBuf;
 
+use crate::analysis::fleet::{
+    FleetOutput, PodId, PodSummary, WorkloadHints, fleet_report, pod_summary, workload_of,
+};
 use crate::analysis::wasm_count::{
     PluginSelector, ProxyInput, ProxyReport, WasmCountReport, proxy_report,
 };
 use crate::analysis::wasm_intent::ProxyContext;
 use crate::analysis::wasm_placement::{ProxyKind, chain_sites};
 use crate::cli::{WasmCountArgs, WasmOutput};
+use crate::cmd::fleet::{self, Failures, FleetFlags, Progress, drain, pod_id};
 use crate::cmd::{CommandError, input};
 use crate::envoy::{Document, Sections};
 use crate::error::{Error, ExitCode};
 use crate::istio::manifest::resources_of;
 use crate::istio::wasm_plugin::{WasmPluginSpec, wasm_plugin_of};
 use crate::render::sanitize::sanitize;
-use crate::render::{structured, wasm_table};
-use crate::source::kube::{FleetFetch, FleetItem, KubeOptions, PodFetch};
+use crate::render::{fleet_table, structured, wasm_table};
+use crate::source::fleet::FleetPod;
+use crate::source::kube::{FleetFetch, KubeOptions, PodFetch};
 use crate::source::{self, DumpSource};
 
 const LISTENERS_TYPE: &str = "type.googleapis.com/envoy.admin.v3.ListenersConfigDump";
@@ -34,9 +41,6 @@ pub enum WasmCountError {
         column: usize,
         message: String,
     },
-    /// Fleet pods that could not be read: one line each (the others were reported).
-    #[error("{}", .0.join("\nmeshscope: error: "))]
-    Inputs(Vec<String>),
     /// A `--resources` file that is not UTF-8.
     #[error("{0}: not UTF-8 text")]
     NotUtf8(String),
@@ -55,6 +59,8 @@ struct Options {
     labels: BTreeMap<String, String>,
     root_namespace: String,
     output: WasmOutput,
+    /// Fleet mode: keep and print each pod's full report after the summary.
+    detail: bool,
 }
 
 fn options(args: &WasmCountArgs) -> Result<Options, Error> {
@@ -72,34 +78,18 @@ fn options(args: &WasmCountArgs) -> Result<Options, Error> {
         })
         .collect();
     sources.extend(args.files.iter().cloned().map(DumpSource::File));
-    let contexts: Vec<Option<&String>> = if args.context.is_empty() {
-        vec![None]
-    } else {
-        args.context.iter().map(Some).collect()
-    };
-    let several = contexts.len() > 1;
-    let fleets: Vec<FleetFetch> = if args.selector.is_some() || args.all_namespaces {
-        contexts
-            .into_iter()
-            .map(|context| FleetFetch {
-                kube: KubeOptions {
-                    context: context.cloned(),
-                    ..kube_options(args)
-                },
-                selector: args.selector.clone().unwrap_or_default(),
-                all_namespaces: args.all_namespaces,
-                admin_port: args.proxy_admin_port,
-                timeout: args.timeout,
-                concurrency: args.concurrency,
-                label_prefix: match context {
-                    Some(c) if several => format!("{c}/"),
-                    _ => String::new(),
-                },
-            })
-            .collect()
-    } else {
-        Vec::new()
-    };
+    let fleets = FleetFlags {
+        selector: args.selector.as_deref(),
+        all_namespaces: args.all_namespaces,
+        contexts: &args.context,
+        kubeconfig: args.kubeconfig.as_ref(),
+        namespace: args.namespace.as_deref(),
+        admin_port: args.proxy_admin_port,
+        timeout: args.timeout,
+        concurrency: args.concurrency,
+        query: "",
+    }
+    .requests();
     if sources.is_empty() && fleets.is_empty() {
         return Err(CommandError::NeedsOneInput("wasm count").into());
     }
@@ -115,6 +105,7 @@ fn options(args: &WasmCountArgs) -> Result<Options, Error> {
         labels: args.labels.iter().cloned().collect(),
         root_namespace: args.root_namespace.clone(),
         output: args.output,
+        detail: args.detail,
     })
 }
 
@@ -128,62 +119,28 @@ pub fn run(args: &WasmCountArgs, out: &mut dyn Write) -> Result<ExitCode, Error>
     } else {
         Some(load_plugins(&opts.resources)?)
     };
+    if opts.fleets.is_empty() {
+        run_proxies(&opts, plugins.as_deref(), out)
+    } else {
+        run_fleet(&opts, plugins.as_deref(), out)
+    }
+}
+
+/// One report per dump, in argument order; the first input that cannot be read stops it.
+fn run_proxies(
+    opts: &Options,
+    plugins: Option<&[WasmPluginSpec]>,
+    out: &mut dyn Write,
+) -> Result<ExitCode, Error> {
     let mut proxies = Vec::new();
     for src in &opts.sources {
         let raw = input::read(src)?;
-        proxies.push(proxy(&raw, &opts, plugins.as_deref())?);
+        proxies.push(proxy(&raw, opts, plugins)?.0);
     }
-    // Fleet: each dump is processed as it arrives; every pod that fails gets its own line
-    // after the report of the others (CLI.md: exit 2 still reports what could be read).
-    let mut failures = Vec::new();
-    let mut reports = Vec::new();
-    for fleet in &opts.fleets {
-        // Several clusters: each is checked against its own WasmPlugins.
-        let own = match &opts.cluster {
-            Some((_, timeout)) if opts.fleets.len() > 1 => {
-                Some(cluster_plugins(&fleet.kube, *timeout)?)
-            }
-            _ => None,
-        };
-        let fleet_plugins = own.as_deref().or(plugins.as_deref());
-        let progress = Progress::new();
-        for item in source::kube::fleet(fleet.clone()) {
-            let (label, result) = match item {
-                FleetItem::Selected(n) => {
-                    progress.start(n);
-                    continue;
-                }
-                FleetItem::Pod(label, result) => (label, result),
-            };
-            let report = result
-                .map_err(Error::from)
-                .and_then(|bytes| proxy(&input::RawInput { label, bytes }, &opts, fleet_plugins));
-            match report {
-                Ok(r) => reports.push(r),
-                Err(e) => failures.push(e.to_string()),
-            }
-            progress.advance(failures.len());
-        }
-        progress.finish();
-    }
-    reports.sort_by(|a, b| a.source.cmp(&b.source));
-    proxies.extend(reports);
-    failures.sort();
     let report = WasmCountReport { proxies };
     match opts.output {
         WasmOutput::Table => wasm_table::write_report(out, &report)?,
-        WasmOutput::Json => structured::write_json(out, &report)?,
-        WasmOutput::Yaml => {
-            let value =
-                serde_json::to_value(&report).map_err(|e| crate::render::RenderError::Encode {
-                    format: "yaml",
-                    message: e.to_string(),
-                })?;
-            structured::write_yaml(out, &value)?
-        }
-    }
-    if !failures.is_empty() {
-        return Err(WasmCountError::Inputs(failures).into());
+        format => write_structured(out, &report, format)?,
     }
     Ok(if report.has_problems() {
         ExitCode::Found
@@ -192,12 +149,155 @@ pub fn run(args: &WasmCountArgs, out: &mut dyn Write) -> Result<ExitCode, Error>
     })
 }
 
+/// A pod of the fleet, summarised; its full report only with `--detail`.
+struct FleetResult {
+    summary: PodSummary,
+    detail: Option<ProxyReport>,
+}
+
+/// Fleet mode: every dump is summarised as it arrives and dropped; the summary table (or
+/// JSON/YAML) of every readable pod is printed, then one error line per pod that failed.
+fn run_fleet(
+    opts: &Options,
+    plugins: Option<&[WasmPluginSpec]>,
+    out: &mut dyn Write,
+) -> Result<ExitCode, Error> {
+    let mut failures = Failures::default();
+    let mut results = Vec::new();
+    // POD and -f inputs given with -l/-A join the table, named by their bootstrap node.
+    for src in &opts.sources {
+        let label = input::label(src);
+        let read = input::read(src).and_then(|raw| {
+            let (report, node) = proxy(&raw, opts, plugins)?;
+            let id = PodId {
+                cluster: None,
+                namespace: report
+                    .proxy
+                    .namespace
+                    .clone()
+                    .unwrap_or_else(|| "-".to_string()),
+                pod: node.name.clone().unwrap_or_else(|| raw.label.clone()),
+            };
+            Ok(fleet_result(id, None, report, &node, opts.detail))
+        });
+        match read {
+            Ok(r) => results.push(r),
+            Err(e) => failures.push(label, None, &e),
+        }
+    }
+    let progress = Progress::new();
+    for fleet in &opts.fleets {
+        // Several clusters: each is checked against its own WasmPlugins; a cluster whose
+        // plugins cannot be read is one failure, and the other clusters still run.
+        let own = match &opts.cluster {
+            Some((_, timeout)) if opts.fleets.len() > 1 => {
+                match cluster_plugins(&fleet.kube, *timeout) {
+                    Ok(p) => Some(p),
+                    Err(e) => {
+                        let what = fleet.cluster.clone().unwrap_or_default();
+                        failures.push(what, None, &e);
+                        continue;
+                    }
+                }
+            }
+            _ => None,
+        };
+        let fleet_plugins = own.as_deref().or(plugins);
+        let items = source::kube::fleet(fleet.clone());
+        drain(items, &progress, &mut failures, &mut results, |pod, raw| {
+            let (report, node) = proxy(raw, opts, fleet_plugins)?;
+            Ok(fleet_result(pod_id(pod), Some(pod), report, &node, opts.detail))
+        });
+    }
+    progress.finish();
+    let (summaries, mut details): (Vec<_>, Vec<_>) =
+        results.into_iter().map(|r| (r.summary, r.detail)).unzip();
+    let mut details: Vec<ProxyReport> = details.drain(..).flatten().collect();
+    details.sort_by(|a, b| a.source.cmp(&b.source));
+    let report = fleet_report(summaries, failures.into_inner());
+    match opts.output {
+        WasmOutput::Table => {
+            fleet_table::write_fleet(out, &report)?;
+            if opts.detail && !details.is_empty() {
+                writeln!(out)?;
+                wasm_table::write_report(out, &WasmCountReport { proxies: details })?;
+            }
+        }
+        format => {
+            let wire = FleetOutput {
+                summary: &report,
+                proxies: opts.detail.then_some(details.as_slice()),
+            };
+            write_structured(out, &wire, format)?
+        }
+    }
+    fleet::check(&report.failures)?;
+    Ok(if report.has_findings() {
+        ExitCode::Found
+    } else {
+        ExitCode::Ok
+    })
+}
+
+/// Summarises one pod's report (and keeps it only for `--detail`).
+fn fleet_result(
+    id: PodId,
+    pod: Option<&FleetPod>,
+    report: ProxyReport,
+    node: &NodeNames,
+    detail: bool,
+) -> FleetResult {
+    let meta = pod.and_then(|p| p.meta.as_ref());
+    let hints = WorkloadHints {
+        owner: meta
+            .and_then(|m| m.owner.as_ref())
+            .map(|o| (o.kind.as_str(), o.name.as_str())),
+        labels: Some(meta.map_or(&report.proxy.labels, |m| &m.labels)),
+        node_owner: node.owner.as_deref(),
+        node_workload_name: node.workload_name.as_deref(),
+    };
+    let workload = workload_of(&hints, &id.pod);
+    FleetResult {
+        summary: pod_summary(id, workload, &report),
+        detail: detail.then_some(report),
+    }
+}
+
+/// JSON or YAML of a report.
+fn write_structured(
+    out: &mut dyn Write,
+    value: &impl serde::Serialize,
+    format: WasmOutput,
+) -> Result<(), Error> {
+    if format == WasmOutput::Yaml {
+        let value = serde_json::to_value(value).map_err(|e| crate::render::RenderError::Encode {
+            format: "yaml",
+            message: e.to_string(),
+        })?;
+        structured::write_yaml(out, &value)?;
+    } else {
+        structured::write_json(out, value)?;
+    }
+    Ok(())
+}
+
+/// What the bootstrap node says about who the proxy is, beyond namespace and labels.
+#[derive(Debug, Default)]
+struct NodeNames {
+    /// `NAME`: the pod's name.
+    name: Option<String>,
+    /// `OWNER`.
+    owner: Option<String>,
+    /// `WORKLOAD_NAME`.
+    workload_name: Option<String>,
+}
+
 /// The report of one proxy's dump.
 fn proxy(
     raw: &input::RawInput,
     opts: &Options,
     plugins: Option<&[WasmPluginSpec]>,
-) -> Result<ProxyReport, Error> {
+) -> Result<(ProxyReport, NodeNames), Error> {
     let text = source::to_json_text(&raw.label, &raw.bytes)?;
     let doc = Document {
         label: &raw.label,
@@ -235,6 +335,12 @@ fn proxy(
         })
         .unwrap_or_default();
     let istio_version = node.and_then(|n| n.metadata.istio_version.as_deref().map(str::to_string));
+    let own = |v: Option<&std::borrow::Cow<'_, str>>| v.map(|s| s.to_string());
+    let names = NodeNames {
+        name: node.and_then(|n| own(n.metadata.name.as_ref())),
+        owner: node.and_then(|n| own(n.metadata.owner.as_ref())),
+        workload_name: node.and_then(|n| own(n.metadata.workload_name.as_ref())),
+    };
     let from_bootstrap = node_ns.is_some();
     let identity_from = if from_bootstrap {
         "bootstrap"
@@ -262,7 +368,7 @@ fn proxy(
         sites: chain_sites(&refs, kind),
         ecds: dump.ecds.as_deref(),
     };
-    Ok(proxy_report(input, plugins, opts.only.as_ref()))
+    Ok((proxy_report(input, plugins, opts.only.as_ref()), names))
 }
 
 /// `1.N.P` (or `1.N-dev`) → N.
@@ -270,41 +376,6 @@ fn minor_of(version: &str) -> Option<u32> {
     let rest = version.strip_prefix("1.")?;
     let digits: String = rest.chars().take_while(char::is_ascii_digit).collect();
     digits.parse().ok()
-}
-
-/// The fleet progress bar: on stderr, only when stderr is a terminal.
-struct Progress(Option<indicatif::ProgressBar>);
-
-impl Progress {
-    fn new() -> Progress {
-        use std::io::IsTerminal;
-        Progress(std::io::stderr().is_terminal().then(|| {
-            let bar = indicatif::ProgressBar::new(0);
-            bar.set_style(
-                indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} pods read {msg}")
-                    .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
-            );
-            bar
-        }))
-    }
-    fn start(&self, pods: usize) {
-        if let Some(bar) = &self.0 {
-            bar.set_length(pods as u64);
-        }
-    }
-    fn advance(&self, failed: usize) {
-        if let Some(bar) = &self.0 {
-            bar.inc(1);
-            if failed > 0 {
-                bar.set_message(format!("({failed} failed)"));
-            }
-        }
-    }
-    fn finish(&self) {
-        if let Some(bar) = &self.0 {
-            bar.finish_and_clear();
-        }
-    }
 }
 
 /// Cluster access for POD arguments, from the `wasm count` flags.

@@ -53,7 +53,13 @@ pub struct WasmDetails {
     /// `FAIL_CLOSED`, `FAIL_OPEN` or `FAIL_RELOAD` (unset is FAIL_CLOSED in Envoy).
     pub failure_policy: Option<String>,
     pub runtime: Option<String>,
+    /// `ISTIO_META_WASM_PLUGIN_RESOURCE_VERSION` from the VM's environment: the WasmPlugin's
+    /// `resourceVersion` (Istio 1.14+; from 1.18 only `file://` modules keep it).
+    pub resource_version: Option<String>,
 }
+
+/// The VM environment key that carries the plugin object's `resourceVersion` (DOMAIN.md §6.2).
+const RESOURCE_VERSION_KEY: &str = "ISTIO_META_WASM_PLUGIN_RESOURCE_VERSION";
 
 /// The istio-agent's replacement for a module it could not fetch (DOMAIN.md §6.5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,6 +96,15 @@ struct VmConfig<'a> {
     runtime: Option<Str<'a>>,
     #[serde(borrow, default)]
     code: Option<AsyncDataSource<'a>>,
+    #[serde(borrow, default, alias = "environmentVariables")]
+    environment_variables: Option<EnvironmentVariables<'a>>,
+}
+
+#[derive(Deserialize)]
+struct EnvironmentVariables<'a> {
+    /// A map field: its keys are data, never re-cased.
+    #[serde(borrow, default, alias = "keyValues")]
+    key_values: Option<std::collections::BTreeMap<Str<'a>, Str<'a>>>,
 }
 
 #[derive(Deserialize)]
@@ -154,6 +169,15 @@ impl EcdsFilter<'_> {
         };
         if let Some(vm) = config.vm_config {
             details.runtime = vm.runtime.map(|r| r.into_owned());
+            details.resource_version = vm
+                .environment_variables
+                .and_then(|e| e.key_values)
+                .and_then(|kv| {
+                    kv.into_iter()
+                        .find(|(k, _)| k == RESOURCE_VERSION_KEY)
+                        .map(|(_, v)| v.into_owned())
+                })
+                .filter(|v| !v.is_empty());
             if let Some(code) = vm.code {
                 if let Some(remote) = code.remote {
                     details.source = remote.http_uri.map(|u| u.uri.into_owned());

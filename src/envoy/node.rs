@@ -27,6 +27,13 @@ pub struct NodeMetadata<'a> {
     pub istio_version: Option<Str<'a>>,
     #[serde(borrow, default, rename = "WORKLOAD_NAME")]
     pub workload_name: Option<Str<'a>>,
+    /// The pod's name.
+    #[serde(borrow, default, rename = "NAME")]
+    pub name: Option<Str<'a>>,
+    /// The pod's controller, as the injector saw it:
+    /// `kubernetes://apis/apps/v1/namespaces/NS/deployments/NAME`.
+    #[serde(borrow, default, rename = "OWNER")]
+    pub owner: Option<Str<'a>>,
 }
 
 /// `BootstrapConfigDump.bootstrap`, only its node.

@@ -8,6 +8,7 @@ pub mod explain_json;
 pub mod explain_paragraph;
 pub mod explain_text;
 pub mod explain_words;
+pub mod fleet_table;
 pub mod jsonpath;
 pub mod listener_table;
 pub mod protojson;

@@ -14,6 +14,7 @@ use k8s_openapi::api::core::v1::Pod;
 
 use super::Error;
 use super::admin;
+use super::fleet::{FleetItem, FleetPod, OwnerRef, PodMeta};
 use super::target::{Target, TargetKind, has_sidecar, is_running, selector_string};
 
 /// How to reach the cluster: kubectl's flags.
@@ -111,29 +112,35 @@ pub struct FleetFetch {
     pub all_namespaces: bool,
     /// `--proxy-admin-port`.
     pub admin_port: u16,
-    /// Bounds each pod's fetch.
+    /// Query appended to `/config_dump` (`?mask=…` for `pc listener`, or empty).
+    pub query: String,
+    /// Bounds the listing, and each pod's fetch from port-forward to the last body byte.
     pub timeout: Duration,
     /// At most this many fetches at once (`--concurrency`).
     pub concurrency: usize,
-    /// Put before every label, to tell clusters apart (`CONTEXT/` when several).
-    pub label_prefix: String,
+    /// The cluster's name in labels and the CLUSTER column (the context, when several).
+    pub cluster: Option<String>,
 }
 
-/// What a fleet run reports, in order: how many pods were selected, then each pod.
-#[derive(Debug)]
-pub enum FleetItem {
-    /// The listing is done: this many sidecars will be fetched.
-    Selected(usize),
-    /// One pod: its label (`pod/name.namespace`) and its dump or why there is none.
-    Pod(String, Result<Vec<u8>, Error>),
+/// The receiving end of a fleet run: an iterator over its items, in completion order.
+pub struct FleetItems(tokio::sync::mpsc::Receiver<FleetItem>);
+
+impl Iterator for FleetItems {
+    type Item = FleetItem;
+    fn next(&mut self) -> Option<FleetItem> {
+        self.0.blocking_recv()
+    }
 }
 
 /// Lists the running sidecars `req` selects and fetches their dumps, at most
-/// `req.concurrency` at once, on a background thread. Results arrive on the returned
-/// channel as each fetch completes; the channel is bounded, so dumps the caller has not
-/// processed yet do not pile up. A failed listing arrives as the only item.
-pub fn fleet(req: FleetFetch) -> std::sync::mpsc::Receiver<FleetItem> {
-    let (tx, rx) = std::sync::mpsc::sync_channel(1);
+/// `req.concurrency` at once, on a background thread. Items arrive as each fetch completes.
+///
+/// Memory stays bounded by the concurrency, not the fleet: a fetch keeps its slot until the
+/// consumer has taken its dump, so at most `concurrency` dumps wait (plus the one the
+/// consumer holds). Each fetch runs as its own task, so fetches keep progressing while the
+/// consumer is busy; only starting new ones waits for it.
+pub fn fleet(req: FleetFetch) -> FleetItems {
+    let (tx, rx) = tokio::sync::mpsc::channel(1);
     std::thread::spawn(move || {
         let runtime = match tokio::runtime::Builder::new_current_thread()
             .enable_all()
@@ -141,18 +148,23 @@ pub fn fleet(req: FleetFetch) -> std::sync::mpsc::Receiver<FleetItem> {
         {
             Ok(r) => r,
             Err(e) => {
-                let _ = tx.send(FleetItem::Pod("fleet".to_string(), Err(Error::Runtime(e))));
+                let _ = tx.blocking_send(FleetItem::Failed("fleet".to_string(), Error::Runtime(e)));
                 return;
             }
         };
-        runtime.block_on(run_fleet(&req, &tx));
+        runtime.block_on(run_fleet(req, tx));
     });
-    rx
+    FleetItems(rx)
 }
 
-async fn run_fleet(req: &FleetFetch, tx: &std::sync::mpsc::SyncSender<FleetItem>) {
+async fn run_fleet(req: FleetFetch, tx: tokio::sync::mpsc::Sender<FleetItem>) {
     use futures::StreamExt;
-    let what = format!("{}pods -l {}", req.label_prefix, req.selector);
+    let prefix = req
+        .cluster
+        .as_deref()
+        .map(|c| format!("{c}/"))
+        .unwrap_or_default();
+    let what = format!("{prefix}pods -l {}", req.selector);
     let listed = async {
         let cluster = connect(&req.kube).await?;
         let pods: Api<Pod> = if req.all_namespaces {
@@ -164,11 +176,11 @@ async fn run_fleet(req: &FleetFetch, tx: &std::sync::mpsc::SyncSender<FleetItem>
             .list(&ListParams::default().labels(&req.selector))
             .await
             .map_err(|e| api_error(&what, e))?;
-        let targets: Vec<(String, String)> = list
+        let targets: Vec<FleetPod> = list
             .items
             .iter()
             .filter(|p| has_sidecar(p) && is_running(p))
-            .filter_map(|p| Some((p.metadata.name.clone()?, p.metadata.namespace.clone()?)))
+            .filter_map(|p| fleet_pod(p, req.cluster.clone()))
             .collect();
         if targets.is_empty() {
             return Err(Error::NoSidecarSelected(what.clone()));
@@ -178,7 +190,7 @@ async fn run_fleet(req: &FleetFetch, tx: &std::sync::mpsc::SyncSender<FleetItem>
     let (cluster, targets) = match tokio::time::timeout(req.timeout, listed).await {
         Ok(Ok(found)) => found,
         Ok(Err(e)) => {
-            let _ = tx.send(FleetItem::Pod(what, Err(e)));
+            let _ = tx.send(FleetItem::Failed(what, e)).await;
             return;
         }
         Err(_) => {
@@ -186,27 +198,29 @@ async fn run_fleet(req: &FleetFetch, tx: &std::sync::mpsc::SyncSender<FleetItem>
                 what: what.clone(),
                 timeout: req.timeout,
             };
-            let _ = tx.send(FleetItem::Pod(what, Err(timeout)));
+            let _ = tx.send(FleetItem::Failed(what, timeout)).await;
             return;
         }
     };
-    if tx.send(FleetItem::Selected(targets.len())).is_err() {
+    if tx.send(FleetItem::Selected(targets.len())).await.is_err() {
         return;
     }
-    let fetches = targets.into_iter().map(|(name, namespace)| {
-        let client = cluster.client.clone();
-        async move {
-            let label = format!("{}pod/{name}.{namespace}", req.label_prefix);
-            let pods: Api<Pod> = Api::namespaced(client, &namespace);
+    let req = std::sync::Arc::new(req);
+    let fetches = targets.into_iter().map(|pod| {
+        let (client, req) = (cluster.client.clone(), req.clone());
+        // Spawned, so a fetch progresses whether or not this loop is waiting on the consumer.
+        tokio::spawn(async move {
+            let label = pod.label();
+            let pods: Api<Pod> = Api::namespaced(client, &pod.namespace);
             let one = PodFetch {
                 reference: label.clone(),
                 kube: req.kube.clone(),
                 admin_port: req.admin_port,
-                query: String::new(),
+                query: req.query.clone(),
                 timeout: req.timeout,
             };
             let result =
-                tokio::time::timeout(req.timeout, port_forward_get(&pods, &name, &label, &one))
+                tokio::time::timeout(req.timeout, port_forward_get(&pods, &pod.name, &label, &one))
                     .await
                     .unwrap_or_else(|_| {
                         Err(Error::Timeout {
@@ -214,17 +228,49 @@ async fn run_fleet(req: &FleetFetch, tx: &std::sync::mpsc::SyncSender<FleetItem>
                             timeout: req.timeout,
                         })
                     });
-            FleetItem::Pod(label, result)
-        }
+            (pod, result)
+        })
     });
     let mut results = futures::stream::iter(fetches).buffer_unordered(req.concurrency.max(1));
-    while let Some(item) = results.next().await {
-        // Blocks this runtime's only thread while the consumer is busy: that is the
-        // back-pressure that keeps memory bounded.
-        if tx.send(item).is_err() {
+    while let Some(joined) = results.next().await {
+        let item = match joined {
+            Ok((pod, result)) => FleetItem::Pod(pod, result),
+            // A fetch task only ends this way if it panicked; say so once, as one line.
+            Err(e) => FleetItem::Failed(
+                what.clone(),
+                Error::Kube {
+                    what: what.clone(),
+                    message: format!("a fetch task failed: {e}"),
+                },
+            ),
+        };
+        if tx.send(item).await.is_err() {
             return;
         }
     }
+}
+
+/// A listed pod as a fleet member: its name, namespace, labels and controlling owner.
+fn fleet_pod(pod: &Pod, cluster: Option<String>) -> Option<FleetPod> {
+    let meta = &pod.metadata;
+    let owner = meta
+        .owner_references
+        .iter()
+        .flatten()
+        .find(|o| o.controller == Some(true))
+        .map(|o| OwnerRef {
+            kind: o.kind.clone(),
+            name: o.name.clone(),
+        });
+    Some(FleetPod {
+        cluster,
+        namespace: meta.namespace.clone()?,
+        name: meta.name.clone()?,
+        meta: Some(PodMeta {
+            labels: meta.labels.clone().unwrap_or_default(),
+            owner,
+        }),
+    })
 }
 
 /// The Istio extension resources meshscope reads from a cluster: group, plural, kind.

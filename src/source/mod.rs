@@ -3,6 +3,7 @@
 
 pub mod admin;
 pub mod file;
+pub mod fleet;
 pub mod kube;
 pub mod target;
 pub mod text;
