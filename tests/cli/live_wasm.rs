@@ -117,22 +117,25 @@ fn wasm_count_fleet_reports_every_pod_and_each_failure() {
     all.extend(["--kubeconfig", api.kubeconfig_str()]);
     let out = Test::new(&all).run();
     assert_eq!(out.code, 2, "{}", out.stderr);
-    let proxies: Vec<&str> = out
+    // The fleet table: one row per readable pod (NAMESPACE POD ...), pending pods, pods
+    // without a sidecar and other labels left out.
+    let rows: Vec<(&str, &str)> = out
         .stdout
         .lines()
-        .filter(|l| l.starts_with("PROXY "))
-        .collect();
-    let names: Vec<&str> = proxies
-        .iter()
-        .map(|l| l.split(' ').nth(1).unwrap())
+        .skip(1)
+        .take_while(|l| !l.is_empty())
+        .map(|l| {
+            let mut cells = l.split_whitespace();
+            (cells.next().unwrap(), cells.next().unwrap())
+        })
         .collect();
     assert_eq!(
-        names,
+        rows,
         [
-            "pod/httpbin-1.default",
-            "pod/httpbin-2.default",
-            "pod/httpbin-3.default",
-            "pod/httpbin-4.apps"
+            ("apps", "httpbin-4"),
+            ("default", "httpbin-1"),
+            ("default", "httpbin-2"),
+            ("default", "httpbin-3"),
         ]
     );
     assert_eq!(
@@ -156,7 +159,8 @@ fn wasm_count_fleet_reports_every_pod_and_each_failure() {
     ])
     .run();
     assert_eq!((out.code, out.stderr.as_str()), (0, ""));
-    assert_eq!(out.stdout.matches("PROXY pod/httpbin-4.apps ").count(), 1);
+    assert_eq!(out.stdout.matches("\napps ").count(), 1, "{}", out.stdout);
+    assert!(!out.stdout.contains("\ndefault "), "{}", out.stdout);
 }
 
 #[test]
@@ -197,16 +201,19 @@ fn wasm_count_fleet_over_two_contexts() {
         "east",
         "--kubeconfig",
         kubeconfig.to_str().unwrap(),
+        "--detail",
     ])
     .run();
     assert_eq!((out.code, out.stderr.as_str()), (0, ""));
+    // --detail: after the summary, each pod's report exactly as one proxy's would be.
     let offline = Test::new(["wasm", "count", "-f", fixture, "--resources", seed]).ok();
-    assert_eq!(
-        out.stdout,
-        format!(
-            "{}\n{}",
-            offline.replace(fixture, "east/pod/httpbin-e.default"),
-            offline.replace(fixture, "west/pod/httpbin-w.default")
-        )
+    let detail = format!(
+        "{}\n{}",
+        offline.replace(fixture, "east/pod/httpbin-e.default"),
+        offline.replace(fixture, "west/pod/httpbin-w.default")
     );
+    let (summary, rest) = out.stdout.split_once("\n\nPROXY ").unwrap();
+    assert_eq!(format!("PROXY {rest}"), detail);
+    assert!(summary.starts_with("CLUSTER   NAMESPACE   POD"), "{summary}");
+    assert!(summary.contains("\neast      default     httpbin-e "), "{summary}");
 }

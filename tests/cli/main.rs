@@ -11,6 +11,7 @@ mod hostile;
 mod lint;
 mod lint_dump;
 mod live;
+mod live_fleet;
 mod live_wasm;
 mod man;
 mod pc_ecds;

@@ -1,11 +1,28 @@
 //! A fake Envoy admin endpoint on 127.0.0.1: serves one fixture body at `/config_dump`
-//! (any query), records every request target, and can misbehave on purpose.
+//! (any query), records every request target, and can misbehave on purpose ([`Fault`]).
+//! Reach it directly (`--admin URL`) or through the test API server's port-forward
+//! (`FakePod::admin`); one server can stand behind any number of pods.
 //!
 //! ```ignore
 //! let admin = AdminServer::start(dump_bytes, Fault::None);
 //! Test::new(["pc", "listener", "--admin", &admin.url()]).ok();
 //! assert_eq!(admin.requests(), ["/config_dump?mask=dynamic_listeners,static_listeners"]);
+//!
+//! // A pod whose proxy sends half the dump, then nothing: only --timeout ends the fetch.
+//! let stalls = AdminServer::start(dump_bytes, Fault::Stall);
 //! ```
+//!
+//! Faults, and what the client sees:
+//!
+//! | fault | behaviour | meshscope reports |
+//! |---|---|---|
+//! | `None` | 200, whole body | the dump |
+//! | `Status(code)` | `code` with a short text body | `GET …: HTTP code …` |
+//! | `Delay(d)` | latency: waits `d`, then answers in full | the dump, or a timeout when `d` > `--timeout` |
+//! | `Truncate` | declares the whole length, sends half, closes | `reading the config dump failed: …` |
+//! | `Stall` | declares the whole length, sends half, then nothing, connection kept open | a timeout (`no complete config dump within …`) |
+//! | `Reset` | declares the whole length, sends half, resets the connection (RST) | `reading the config dump failed: …` |
+//! | `CutDump` | a complete HTTP answer whose body is the first half of the dump | the dump's parse error (`LABEL:LINE:COL: …`) |
 //!
 //! It speaks just enough HTTP/1.1 by hand (one request per connection, `Connection:
 //! close`) so that faults like a body cut short are exact.
@@ -26,10 +43,17 @@ pub enum Fault {
     None,
     /// Answers with this status and a short text body.
     Status(u16),
-    /// Waits this long before answering (for `--timeout`).
+    /// Latency: waits this long before answering in full (for `--timeout`, and benchmarks).
     Delay(Duration),
     /// Promises the whole body, sends half, and closes.
     Truncate,
+    /// Promises the whole body, sends half, then stalls with the connection open until the
+    /// client gives up.
+    Stall,
+    /// Promises the whole body, sends half, then resets the connection.
+    Reset,
+    /// Answers 200 with only the first half of the body, as a complete HTTP message.
+    CutDump,
 }
 
 /// A running fake admin endpoint; it lives as long as the test runtime.
@@ -92,7 +116,10 @@ async fn serve(mut conn: TcpStream, body: &[u8], fault: Fault, seen: &Mutex<Vec<
             tokio::time::sleep(d).await;
             (200, body, None)
         }
-        Fault::Truncate => (200, &body[..body.len() / 2], Some(body.len())),
+        Fault::Truncate | Fault::Stall | Fault::Reset => {
+            (200, &body[..body.len() / 2], Some(body.len()))
+        }
+        Fault::CutDump => (200, &body[..body.len() / 2], None),
         Fault::None => (200, body, None),
     };
     let reply = format!(
@@ -102,7 +129,25 @@ async fn serve(mut conn: TcpStream, body: &[u8], fault: Fault, seen: &Mutex<Vec<
     );
     let _ = conn.write_all(reply.as_bytes()).await;
     let _ = conn.write_all(payload).await;
-    let _ = conn.shutdown().await;
+    let _ = conn.flush().await;
+    match fault {
+        Fault::Stall => {
+            // Hold the connection until the client closes it (its timeout), sending nothing.
+            while let Ok(n) = conn.read(&mut buf).await {
+                if n == 0 {
+                    break;
+                }
+            }
+        }
+        Fault::Reset => {
+            // SO_LINGER 0: closing sends RST instead of FIN.
+            let _ = conn.set_zero_linger();
+            drop(conn);
+        }
+        _ => {
+            let _ = conn.shutdown().await;
+        }
+    }
 }
 
 fn reason(status: u16) -> &'static str {

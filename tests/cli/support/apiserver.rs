@@ -48,6 +48,8 @@ pub struct FakePod {
     pub admin_port: u16,
     /// The port-forward stream closes right after it opens, with no error message.
     pub forward_drops: bool,
+    /// The controlling owner (`ownerReferences` with `controller: true`): kind and name.
+    pub owner: Option<(String, String)>,
 }
 
 impl FakePod {
@@ -62,7 +64,13 @@ impl FakePod {
             admin: None,
             admin_port: 15000,
             forward_drops: false,
+            owner: None,
         }
+    }
+    /// Sets the controlling owner, e.g. `("ReplicaSet", "httpbin-7d5b9c6f48")`.
+    pub fn owner(mut self, kind: &str, name: &str) -> FakePod {
+        self.owner = Some((kind.into(), name.into()));
+        self
     }
     pub fn labels(mut self, labels: &[(&str, &str)]) -> FakePod {
         self.labels = pairs(labels);
@@ -90,9 +98,18 @@ impl FakePod {
         if self.sidecar {
             containers.push(json!({"name": "istio-proxy", "image": "proxyv2"}));
         }
+        let owners: Vec<Value> = self
+            .owner
+            .iter()
+            .map(|(kind, name)| {
+                json!({"apiVersion": "apps/v1", "kind": kind, "name": name,
+                       "uid": format!("uid-{name}"), "controller": true})
+            })
+            .collect();
         json!({
             "apiVersion": "v1", "kind": "Pod",
-            "metadata": {"name": self.name, "namespace": self.namespace, "labels": label_map(&self.labels)},
+            "metadata": {"name": self.name, "namespace": self.namespace, "labels": label_map(&self.labels),
+                         "ownerReferences": owners},
             "spec": {"containers": containers},
             "status": {"phase": if self.running { "Running" } else { "Pending" }},
         })

@@ -2,6 +2,52 @@
 //! the live fakes: an Envoy admin endpoint (`admin_server`) and a Kubernetes API server
 //! with TLS, kubeconfig and port-forward (`apiserver`). The fakes run on one background
 //! runtime ([`runtime`]) for the whole test binary; each test starts its own instances.
+//!
+//! # The test cluster, for live and fleet tests
+//!
+//! A live test starts one [`admin_server::AdminServer`] per distinct proxy behaviour (a
+//! dump and a [`admin_server::Fault`]), describes the pods in an
+//! [`apiserver::FakeCluster`], starts an [`apiserver::ApiServer`] on it and passes
+//! `--kubeconfig api.kubeconfig_str()` to the binary. Everything is on 127.0.0.1; nothing
+//! needs a real cluster.
+//!
+//! ```ignore
+//! let good = AdminServer::start(dump.clone(), Fault::None);
+//! let slow = AdminServer::start(dump, Fault::Delay(Duration::from_secs(10)));
+//! let api = ApiServer::start(
+//!     FakeCluster::default()
+//!         .pod(FakePod::new("web-1", "default").labels(&[("app", "web")]).admin(&good)
+//!             .owner("ReplicaSet", "web-5d9f8c7b6"))
+//!         .pod(FakePod::new("web-2", "default").labels(&[("app", "web")]).admin(&slow))
+//!         .pod(FakePod::new("web-3", "secret").labels(&[("app", "web")]).admin(&good))
+//!         .forbid("secret")                       // 403 on everything in "secret"
+//!         .wasm_plugins(&[&plugin_yaml]),          // serves the WasmPlugin CRD and these
+//! );
+//! let out = Test::new(["wasm", "count", "-l", "app=web", "-A", "--timeout", "1s",
+//!                      "--kubeconfig", api.kubeconfig_str()])
+//!     .deadline(Duration::from_secs(60))           // kill and fail if it hangs
+//!     .run();
+//! ```
+//!
+//! Knobs, by what they simulate:
+//! - **latency**: `Fault::Delay(d)` on the admin server (each answer waits `d`);
+//! - **timeouts**: a `Delay` longer than `--timeout`, or `Fault::Stall` (half the body,
+//!   then silence with the connection open: only the client's time bound ends it);
+//! - **dropped connections mid-body**: `Fault::Reset` (half the body, then RST), and
+//!   `FakePod::forward_drops` (the port-forward WebSocket closes at once, no message);
+//! - **truncated bodies**: `Fault::Truncate` (the declared length is never reached) and
+//!   `Fault::CutDump` (a complete HTTP answer carrying half a dump: a parse error);
+//! - **API errors**: `FakeCluster::forbid(ns)` (403 `Status` for gets, lists and
+//!   port-forwards in `ns`), unknown pods and deployments (404), no WasmPlugin CRD (the
+//!   default), `forbid_wasm_plugins` (403 on the cluster-wide list), a port nothing
+//!   listens on (`--proxy-admin-port`: the kubelet's error on the port-forward's error
+//!   channel);
+//! - **pod shapes**: `pending()`, `without_sidecar()` (both skipped by fleet listings),
+//!   `owner(kind, name)` (`ownerReferences`), labels, `context_namespace`, deployments;
+//! - **several clusters**: start one `ApiServer` each and join them with
+//!   [`apiserver::ApiServer::merged_kubeconfig`] (one context per server).
+//!
+//! `AdminServer::requests()` lists what each proxy was asked (e.g. the `?mask=` query).
 
 #![allow(dead_code)]
 
@@ -27,6 +73,7 @@ pub struct Test {
     args: Vec<String>,
     stdin: Option<Vec<u8>>,
     env: Vec<(String, String)>,
+    deadline: Option<std::time::Duration>,
 }
 
 impl Test {
@@ -39,7 +86,15 @@ impl Test {
             args: args.into_iter().map(|a| a.as_ref().to_string()).collect(),
             stdin: None,
             env: Vec::new(),
+            deadline: None,
         }
+    }
+
+    /// Kills the run and fails the test if it has not ended after `limit` (a guard against
+    /// hangs, not a performance assertion: pick a generous bound).
+    pub fn deadline(mut self, limit: std::time::Duration) -> Self {
+        self.deadline = Some(limit);
+        self
     }
 
     pub fn stdin(mut self, bytes: impl Into<Vec<u8>>) -> Self {
@@ -72,7 +127,31 @@ impl Test {
         if let Some(bytes) = self.stdin {
             child.stdin.take().unwrap().write_all(&bytes).unwrap();
         }
+        let watchdog = self.deadline.map(|limit| {
+            let pid = child.id();
+            let (done, wait) = std::sync::mpsc::channel::<()>();
+            let thread = std::thread::spawn(move || {
+                if wait.recv_timeout(limit).is_err() {
+                    // Still running: kill it (by its pid, which we own) so the test fails
+                    // with a message instead of hanging.
+                    let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
+                    return true;
+                }
+                false
+            });
+            (done, thread)
+        });
         let out = child.wait_with_output().unwrap();
+        if let Some((done, thread)) = watchdog {
+            let _ = done.send(());
+            let killed = thread.join().unwrap();
+            assert!(
+                !killed,
+                "meshscope {} did not end within {:?}",
+                self.args.join(" "),
+                self.deadline
+            );
+        }
         Output {
             code: out.status.code().unwrap_or(-1),
             stdout: String::from_utf8(out.stdout).expect("stdout is UTF-8"),
