@@ -28,8 +28,9 @@ pub struct InputArgs {
     #[arg(long, value_name = "PATH")]
     pub kubeconfig: Option<PathBuf>,
 
-    /// The kubeconfig context to use; in fleet mode (-l/-A) repeatable: one run over several
-    /// clusters, with a CLUSTER column.
+    /// The kubeconfig context to use.
+    // A list so that commands with a fleet mode (pc listener -l/-A) take it several times
+    // (their help says so); single-proxy runs reject a second one.
     #[arg(long, value_name = "NAME")]
     pub context: Vec<String>,
 

@@ -28,6 +28,18 @@ pub enum ProxyConfigCommand {
     /// column comes first. -o json|yaml|jsonpath give the same as data. A pod that cannot
     /// be read gets one error line; the others are still printed, and the exit code is 2.
     #[command(visible_aliases = ["listeners", "l"])]
+    #[command(mut_arg("namespace", |a| a.help(
+        "Namespace of the pod, and of -l (default: the kubeconfig context's namespace, else \
+         'default')",
+    )))]
+    #[command(mut_arg("timeout", |a| a.help(
+        "Time bound of each live fetch (POD, --admin, or each pod in fleet mode), e.g. 30s, \
+         500ms, 2m",
+    )))]
+    #[command(mut_arg("context", |a| a.help(
+        "The kubeconfig context to use; repeatable in fleet mode (-l/-A): one run over \
+         several clusters, with a CLUSTER column",
+    )))]
     #[command(after_help = "Examples:\n  \
         # The inbound listener's filter chains, as istioctl prints them\n  \
         meshscope pc listener -f config_dump.json --port 15006\n\n  \

@@ -28,13 +28,14 @@ pub enum WasmCommand {
     /// instead of one report per proxy: a table of pods × plugins (the number of filter
     /// chains carrying each plugin; "-" where a pod lacks it; "deny-all", "allow-all" or
     /// "ecds-missing" after the count where the agent's stand-in or no ECDS resource is
-    /// there), the GROUP of pods sharing one placement signature (counts, ECDS state and
-    /// module: the sha256, else the module's source, and the WasmPlugin's resourceVersion;
-    /// never the ECDS version_info), then the groups, then each pod that differs from its
-    /// workload's majority with the reasons. A pod's workload is its controller (a
-    /// Deployment for a ReplicaSet's pods), else the dump's node OWNER or WORKLOAD_NAME,
-    /// else its service.istio.io/canonical-name, app.kubernetes.io/name or app label, within
-    /// its cluster and namespace. With several --context, a CLUSTER column comes first.
+    /// there) with each pod's GROUP (pods sharing one placement signature: counts, ECDS state
+    /// and module, known by its sha256, else its source, and the WasmPlugin's
+    /// resourceVersion; never by the ECDS version_info) and FLAG; then the groups; then each
+    /// pod that differs from its workload's majority, with the reasons. A pod's workload is
+    /// its controller (a Deployment for a ReplicaSet's pods), else the dump's node OWNER or
+    /// WORKLOAD_NAME, else its service.istio.io/canonical-name, app.kubernetes.io/name or app
+    /// label, within its cluster and namespace. With several --context, a CLUSTER column
+    /// comes first.
     /// --detail adds each pod's full report after the summary. Exits 1 when a pod differs
     /// from its majority or has a problem verdict; 2 when any pod could not be read (after
     /// printing the others; one error line per such pod).

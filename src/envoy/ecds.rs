@@ -219,3 +219,44 @@ fn digest_from_filename(path: &str) -> Option<String> {
     let stem = path.rsplit('/').next()?.strip_suffix(".wasm")?;
     (stem.len() == 64 && stem.bytes().all(|b| b.is_ascii_hexdigit())).then(|| stem.to_string())
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::envoy::{Document, Sections};
+
+    /// One ECDS entry per spelling: snake_case with a remote module, camelCase with a local
+    /// file whose VM environment carries the plugin's resourceVersion.
+    const DUMP: &str = r#"{"configs":[{"@type":"type.googleapis.com/envoy.admin.v3.EcdsConfigDump","ecds_filters":[
+      {"ecds_filter":{"name":"a","typed_config":{"@type":"type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm",
+        "config":{"vm_config":{"code":{"remote":{"http_uri":{"uri":"https://x/a.wasm"},"sha256":"abc"}}}}}}},
+      {"ecdsFilter":{"name":"b","typedConfig":{"@type":"type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm",
+        "config":{"vmConfig":{"code":{"local":{"filename":"/var/lib/istio/data/m/d1294d5f5d1e29473e8bce0e97f9131c8338a8ac705a09181ad9382c7c4bcde9.wasm"}},
+          "environmentVariables":{"keyValues":{"ISTIO_META_WASM_PLUGIN_RESOURCE_VERSION":"4711","OTHER":"x"}}}}}}}]}]}"#;
+
+    #[test]
+    fn module_identity_and_resource_version() {
+        let doc = Document {
+            label: "t",
+            text: DUMP,
+            from_yaml: false,
+        };
+        let dump = doc
+            .load(Sections {
+                ecds: true,
+                ..Sections::default()
+            })
+            .unwrap();
+        let entries = dump.ecds.unwrap();
+        let a = entries[0].wasm_details().unwrap();
+        assert_eq!(
+            (a.sha256.as_deref(), a.source.as_deref(), a.resource_version),
+            (Some("abc"), Some("https://x/a.wasm"), None)
+        );
+        let b = entries[1].wasm_details().unwrap();
+        assert_eq!(
+            b.sha256.as_deref(),
+            Some("d1294d5f5d1e29473e8bce0e97f9131c8338a8ac705a09181ad9382c7c4bcde9")
+        );
+        assert_eq!(b.resource_version.as_deref(), Some("4711"));
+    }
+}
