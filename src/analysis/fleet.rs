@@ -361,7 +361,11 @@ pub fn fleet_report(mut pods: Vec<PodSummary>, mut failures: Vec<FleetFailure>) 
             .collect();
         let (flag, majority, reasons) = match leaders.as_slice() {
             [majority] if *majority == &p.plugins => (Flag::Ok, Some(*majority), Vec::new()),
-            [majority] => (Flag::Differs, Some(*majority), differences(&p.plugins, majority)),
+            [majority] => (
+                Flag::Differs,
+                Some(*majority),
+                differences(&p.plugins, majority),
+            ),
             _ => {
                 let mut groups: Vec<usize> = counts.keys().map(|s| group_of[s]).collect();
                 groups.sort_unstable();
@@ -480,9 +484,10 @@ fn differences(pod: &Signature, majority: &Signature) -> Vec<Reason> {
                     out.push(ecds_reason(name, p, m));
                 } else if p.module != m.module {
                     let describe = |s: &PluginState| {
-                        s.module
-                            .as_ref()
-                            .map_or_else(|| "an unidentified module".to_string(), ModuleId::describe)
+                        s.module.as_ref().map_or_else(
+                            || "an unidentified module".to_string(),
+                            ModuleId::describe,
+                        )
                     };
                     out.push(reason(
                         ReasonKind::OtherModule,
@@ -513,7 +518,9 @@ fn differences(pod: &Signature, majority: &Signature) -> Vec<Reason> {
 /// The reason for an ECDS state that differs from the majority's.
 fn ecds_reason(name: &str, p: &PluginState, m: &PluginState) -> Reason {
     let majority = match (&m.ecds, &m.module) {
-        (Some(EcdsState::Present), Some(module)) => format!("the majority runs {}", module.describe()),
+        (Some(EcdsState::Present), Some(module)) => {
+            format!("the majority runs {}", module.describe())
+        }
         (state, _) => format!("the majority's is {}", ecds_words(*state)),
     };
     let (kind, what) = match p.ecds {

@@ -157,7 +157,10 @@ mod tests {
         ]);
         assert_eq!((s.listeners, s.warming, s.draining), (2, 1, 0));
         assert_eq!(s.inbound_chains, Some(2));
-        assert_eq!(s.inbound_wasm, BTreeMap::from([("default/hw".to_string(), 1)]));
+        assert_eq!(
+            s.inbound_wasm,
+            BTreeMap::from([("default/hw".to_string(), 1)])
+        );
         assert_eq!(s.mtls.len(), 1);
         assert_eq!(s.mtls[0].key, "port 80");
 

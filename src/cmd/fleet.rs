@@ -26,7 +26,9 @@ pub enum FleetError {
     #[error("--context can be given once here; several contexts need fleet mode (-l/-A)")]
     ContextsNeedFleet,
     /// POD, `--file` or `--admin` given with `-l`/`-A` where only one kind of input is read.
-    #[error("POD, --file and --admin read one proxy; fleet mode (-l/-A) reads the pods it selects: give one or the other")]
+    #[error(
+        "POD, --file and --admin read one proxy; fleet mode (-l/-A) reads the pods it selects: give one or the other"
+    )]
     OneProxyInput,
     /// A flag that selects within one proxy, given in fleet mode.
     #[error("{0} selects within one proxy's output and does not apply in fleet mode (-l/-A)")]

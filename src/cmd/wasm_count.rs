@@ -206,7 +206,13 @@ fn run_fleet(
         let items = source::kube::fleet(fleet.clone());
         drain(items, &progress, &mut failures, &mut results, |pod, raw| {
             let (report, node) = proxy(raw, opts, fleet_plugins)?;
-            Ok(fleet_result(pod_id(pod), Some(pod), report, &node, opts.detail))
+            Ok(fleet_result(
+                pod_id(pod),
+                Some(pod),
+                report,
+                &node,
+                opts.detail,
+            ))
         });
     }
     progress.finish();
@@ -270,10 +276,11 @@ fn write_structured(
     format: WasmOutput,
 ) -> Result<(), Error> {
     if format == WasmOutput::Yaml {
-        let value = serde_json::to_value(value).map_err(|e| crate::render::RenderError::Encode {
-            format: "yaml",
-            message: e.to_string(),
-        })?;
+        let value =
+            serde_json::to_value(value).map_err(|e| crate::render::RenderError::Encode {
+                format: "yaml",
+                message: e.to_string(),
+            })?;
         structured::write_yaml(out, &value)?;
     } else {
         structured::write_json(out, value)?;

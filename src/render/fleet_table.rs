@@ -125,7 +125,10 @@ pub fn write_fleet(out: &mut dyn Write, report: &FleetReport) -> io::Result<()> 
     for d in &report.deviations {
         let majority = match (d.flag, d.majority_group) {
             (Flag::NoMajority, _) | (_, None) => "none".to_string(),
-            (_, Some(g)) => format!("group {g} ({} of {} pods)", d.majority_pods, d.workload_pods),
+            (_, Some(g)) => format!(
+                "group {g} ({} of {} pods)",
+                d.majority_pods, d.workload_pods
+            ),
         };
         for r in &d.reasons {
             let mut row = Vec::new();

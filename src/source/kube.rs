@@ -219,15 +219,17 @@ async fn run_fleet(req: FleetFetch, tx: tokio::sync::mpsc::Sender<FleetItem>) {
                 query: req.query.clone(),
                 timeout: req.timeout,
             };
-            let result =
-                tokio::time::timeout(req.timeout, port_forward_get(&pods, &pod.name, &label, &one))
-                    .await
-                    .unwrap_or_else(|_| {
-                        Err(Error::Timeout {
-                            what: label.clone(),
-                            timeout: req.timeout,
-                        })
-                    });
+            let result = tokio::time::timeout(
+                req.timeout,
+                port_forward_get(&pods, &pod.name, &label, &one),
+            )
+            .await
+            .unwrap_or_else(|_| {
+                Err(Error::Timeout {
+                    what: label.clone(),
+                    timeout: req.timeout,
+                })
+            });
             (pod, result)
         })
     });

@@ -12,7 +12,8 @@ use crate::support::{Test, assert_golden, root};
 
 const FIXTURE: &str = "testdata/dumps/istio-current-permissive.json";
 const SEED: &str = "testdata/manifests/wasm-count/seed/helloworld.yaml";
-const FILTER: &str = "extensions.istio.io/trafficextension/default.helloworld~istio-translated-wasmplugin";
+const FILTER: &str =
+    "extensions.istio.io/trafficextension/default.helloworld~istio-translated-wasmplugin";
 const SHA: &str = "d1294d5f5d1e29473e8bce0e97f9131c8338a8ac705a09181ad9382c7c4bcde9";
 /// A generous bound on any one run: a guard against hangs, not a performance assertion.
 const HANG: Duration = Duration::from_secs(120);
@@ -190,9 +191,15 @@ fn wasm_count_fleet_flags_the_pods_that_differ_and_lists_each_failure() {
         .iter()
         .map(|d| {
             assert_eq!(d["majority_group"], 1);
-            assert_eq!((d["majority_pods"].as_u64(), d["workload_pods"].as_u64()), (Some(13), Some(16)));
+            assert_eq!(
+                (d["majority_pods"].as_u64(), d["workload_pods"].as_u64()),
+                (Some(13), Some(16))
+            );
             let r = &d["reasons"][0];
-            (d["pod"].as_str().unwrap().to_string(), r["kind"].as_str().unwrap().to_string())
+            (
+                d["pod"].as_str().unwrap().to_string(),
+                r["kind"].as_str().unwrap().to_string(),
+            )
         })
         .collect();
     let want = [
@@ -262,7 +269,12 @@ fn wasm_count_fleet_exit_codes_without_failures() {
     // A 1–1 split: no majority, both flagged, exit 1.
     let out = run("apps");
     assert_eq!((out.code, out.stderr.as_str()), (1, ""), "{}", out.stdout);
-    assert_eq!(out.stdout.matches(" no-majority\n").count(), 2, "{}", out.stdout);
+    assert_eq!(
+        out.stdout.matches(" no-majority\n").count(),
+        2,
+        "{}",
+        out.stdout
+    );
     assert!(
         out.stdout.contains(
             "no majority: the workload's 2 readable pods have 2 different placement signatures (groups 1, 2)"
@@ -374,7 +386,11 @@ fn wasm_count_fleet_over_two_clusters_has_a_cluster_column() {
     .run();
     assert_eq!((out.code, out.stderr.as_str()), (1, ""), "{}", out.stdout);
     assert_golden("wasm-count/fleet-two-clusters.txt", &out.stdout);
-    assert!(out.stdout.starts_with("CLUSTER   NAMESPACE   POD"), "{}", out.stdout);
+    assert!(
+        out.stdout.starts_with("CLUSTER   NAMESPACE   POD"),
+        "{}",
+        out.stdout
+    );
 }
 
 #[test]
@@ -386,9 +402,21 @@ fn pc_listener_fleet_summarises_each_pod() {
     let labels = [("app", "httpbin")];
     let api = ApiServer::start(
         FakeCluster::default()
-            .pod(FakePod::new("httpbin-1", "default").labels(&labels).admin(&good))
-            .pod(FakePod::new("httpbin-2", "apps").labels(&labels).admin(&other))
-            .pod(FakePod::new("httpbin-3", "secret").labels(&labels).admin(&good))
+            .pod(
+                FakePod::new("httpbin-1", "default")
+                    .labels(&labels)
+                    .admin(&good),
+            )
+            .pod(
+                FakePod::new("httpbin-2", "apps")
+                    .labels(&labels)
+                    .admin(&other),
+            )
+            .pod(
+                FakePod::new("httpbin-3", "secret")
+                    .labels(&labels)
+                    .admin(&good),
+            )
             .forbid("secret"),
     );
     let run = |extra: &[&str]| {
@@ -424,23 +452,39 @@ fn pc_listener_fleet_summarises_each_pod() {
     let out = run(&["--port", "15006"]);
     assert_eq!(
         (out.code, out.stderr.as_str()),
-        (2, "meshscope: error: --port selects within one proxy's output and does not apply in fleet mode (-l/-A)\n")
+        (
+            2,
+            "meshscope: error: --port selects within one proxy's output and does not apply in fleet mode (-l/-A)\n"
+        )
     );
     let out = run(&["-f", FIXTURE]);
     assert_eq!(
         (out.code, out.stderr.as_str()),
-        (2, "meshscope: error: POD, --file and --admin read one proxy; fleet mode (-l/-A) reads the pods it selects: give one or the other\n")
+        (
+            2,
+            "meshscope: error: POD, --file and --admin read one proxy; fleet mode (-l/-A) reads the pods it selects: give one or the other\n"
+        )
     );
 }
 
 #[test]
 fn several_contexts_need_fleet_mode() {
     let out = Test::new([
-        "pc", "listener", "-f", FIXTURE, "--context", "a", "--context", "b",
+        "pc",
+        "listener",
+        "-f",
+        FIXTURE,
+        "--context",
+        "a",
+        "--context",
+        "b",
     ])
     .run();
     assert_eq!(
         (out.code, out.stderr.as_str()),
-        (2, "meshscope: error: --context can be given once here; several contexts need fleet mode (-l/-A)\n")
+        (
+            2,
+            "meshscope: error: --context can be given once here; several contexts need fleet mode (-l/-A)\n"
+        )
     );
 }

@@ -214,6 +214,12 @@ fn wasm_count_fleet_over_two_contexts() {
     );
     let (summary, rest) = out.stdout.split_once("\n\nPROXY ").unwrap();
     assert_eq!(format!("PROXY {rest}"), detail);
-    assert!(summary.starts_with("CLUSTER   NAMESPACE   POD"), "{summary}");
-    assert!(summary.contains("\neast      default     httpbin-e "), "{summary}");
+    assert!(
+        summary.starts_with("CLUSTER   NAMESPACE   POD"),
+        "{summary}"
+    );
+    assert!(
+        summary.contains("\neast      default     httpbin-e "),
+        "{summary}"
+    );
 }

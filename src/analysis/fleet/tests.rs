@@ -67,7 +67,10 @@ fn each_kind_of_difference_is_flagged_with_its_reason() {
     pods.push(pod(
         "web-extra",
         "web",
-        &[(HW, present(6, SHA_A)), ("default/other", present(2, SHA_B))],
+        &[
+            (HW, present(6, SHA_A)),
+            ("default/other", present(2, SHA_B)),
+        ],
     ));
     pods.push(pod(
         "web-ecds",
