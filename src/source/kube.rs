@@ -164,7 +164,11 @@ async fn run_fleet(req: FleetFetch, tx: tokio::sync::mpsc::Sender<FleetItem>) {
         .as_deref()
         .map(|c| format!("{c}/"))
         .unwrap_or_default();
-    let what = format!("{prefix}pods -l {}", req.selector);
+    let what = if req.selector.is_empty() {
+        format!("{prefix}pods")
+    } else {
+        format!("{prefix}pods -l {}", req.selector)
+    };
     let listed = async {
         let cluster = connect(&req.kube).await?;
         let pods: Api<Pod> = if req.all_namespaces {

@@ -488,3 +488,76 @@ fn several_contexts_need_fleet_mode() {
         )
     );
 }
+
+/// A listing that fails (403, nothing selected) is one line; another cluster of the same
+/// run is still read and printed.
+#[test]
+fn a_failed_listing_is_one_line_and_the_other_clusters_still_print() {
+    let good = AdminServer::start(std::fs::read(root().join(FIXTURE)).unwrap(), Fault::None);
+    let labels = [("app", "httpbin")];
+    let east = ApiServer::start(
+        FakeCluster::default()
+            .pod(
+                FakePod::new("httpbin-e", "secret")
+                    .labels(&labels)
+                    .admin(&good),
+            )
+            .forbid("secret"),
+    );
+    let west = ApiServer::start(
+        FakeCluster::default().pod(
+            FakePod::new("httpbin-w", "secret")
+                .labels(&labels)
+                .admin(&good),
+        ),
+    );
+    let kubeconfig = ApiServer::merged_kubeconfig(&[("east", &east), ("west", &west)]);
+    let out = Test::new([
+        "pc",
+        "listener",
+        "-l",
+        "app=httpbin",
+        "-n",
+        "secret",
+        "--context",
+        "east",
+        "--context",
+        "west",
+        "--kubeconfig",
+        kubeconfig.to_str().unwrap(),
+    ])
+    .deadline(HANG)
+    .run();
+    assert_eq!(out.code, 2);
+    assert_eq!(
+        out.stderr,
+        "meshscope: error: east/pods -l app=httpbin: Kubernetes API error 403: pods is forbidden: User \"meshscope-test-user\" cannot list resource \"pods\" in API group \"\" in the namespace \"secret\"\n"
+    );
+    assert_eq!(
+        out.stdout,
+        "CLUSTER   NAMESPACE   POD         LISTENERS   WARMING   DRAINING   INBOUND CHAINS   MTLS         INBOUND WASM\n\
+         west      secret      httpbin-w   6           0         0          8                PERMISSIVE   default/helloworld=4\n"
+    );
+
+    let out = Test::new([
+        "wasm",
+        "count",
+        "-l",
+        "app=nothing",
+        "-A",
+        "--kubeconfig",
+        west.kubeconfig_str(),
+        "--resources",
+        SEED,
+    ])
+    .deadline(HANG)
+    .run();
+    assert_eq!(
+        (out.code, out.stdout.as_str(), out.stderr.as_str()),
+        (
+            2,
+            "",
+            "meshscope: error: pods -l app=nothing: no running pod with an istio-proxy container matches\n"
+        )
+    );
+}
