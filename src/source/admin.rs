@@ -131,7 +131,8 @@ where
     }
     let body = response.into_body().collect().await.map_err(http)?;
     conn.abort();
-    Ok(body.to_bytes().to_vec())
+    // Into a Vec without a copy when the body arrived as one buffer.
+    Ok(Vec::from(body.to_bytes()))
 }
 
 #[cfg(test)]
