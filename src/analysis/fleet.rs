@@ -37,6 +37,8 @@
 //! `namespace`, `pod`, `error`); with `--detail`, also `proxies` ([`FleetOutput`]). Fields are
 //! only ever added; absent values are `null`.
 
+mod reasons;
+mod report;
 pub mod workload;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -46,6 +48,10 @@ use serde::Serialize;
 use super::wasm_count::ProxyReport;
 use super::wasm_ecds::EcdsState;
 use super::wasm_placement::FilterLevel;
+use reasons::differences;
+pub use report::{
+    Deviation, Flag, FleetOutput, FleetReport, FleetRow, Reason, ReasonKind, SignatureGroup,
+};
 pub use workload::{Workload, WorkloadFrom, WorkloadHints, workload_of};
 
 /// Which module a plugin runs (see the module docs).
@@ -128,153 +134,6 @@ pub struct FleetFailure {
     /// The error: the one line stderr prints after `meshscope: error: ` (it starts with
     /// `source`).
     pub error: String,
-}
-
-/// A pod's flag in the fleet table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Flag {
-    /// As its workload's majority (or alone in its workload).
-    Ok,
-    /// Differs from its workload's majority.
-    Differs,
-    /// Its workload has no majority signature.
-    NoMajority,
-}
-
-impl Flag {
-    /// The word the table prints.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Flag::Ok => "ok",
-            Flag::Differs => "differs",
-            Flag::NoMajority => "no-majority",
-        }
-    }
-}
-
-/// One row of the fleet table.
-#[derive(Debug, Clone, Serialize)]
-pub struct FleetRow {
-    /// The cluster, when several were read.
-    pub cluster: Option<String>,
-    /// The namespace.
-    pub namespace: String,
-    /// The pod.
-    pub pod: String,
-    /// Its workload.
-    pub workload: Workload,
-    /// Plugin column → state; a plugin the pod lacks is absent.
-    pub plugins: BTreeMap<String, PluginState>,
-    /// Problem verdicts in the pod's own report.
-    pub problems: usize,
-    /// Its signature group (1 = the most common signature).
-    pub group: usize,
-    /// How it compares with its workload's majority.
-    pub flag: Flag,
-}
-
-/// Pods that share one placement signature.
-#[derive(Debug, Clone, Serialize)]
-pub struct SignatureGroup {
-    /// 1-based; groups are numbered by size, largest first.
-    pub group: usize,
-    /// How many pods.
-    pub pods: usize,
-    /// The signature: plugin → state.
-    pub plugins: BTreeMap<String, PluginState>,
-}
-
-/// Why a pod differs from its workload's majority.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ReasonKind {
-    /// The majority carries the plugin; this pod does not.
-    PluginMissing,
-    /// This pod carries a plugin the majority does not.
-    PluginExtra,
-    /// The plugin runs another module.
-    OtherModule,
-    /// The agent replaced the module with its deny-all RBAC filter.
-    DenyAllStandIn,
-    /// The agent replaced the module with its allow-all RBAC filter.
-    AllowAllStandIn,
-    /// Listeners reference the plugin but the ECDS section lacks it.
-    EcdsMissing,
-    /// Another ECDS state than the majority's (e.g. present where the majority has a stand-in).
-    EcdsState,
-    /// The plugin sits on another number of filter chains.
-    PlacementCount,
-    /// The workload has no majority signature.
-    NoMajority,
-}
-
-/// One reason, in plain words.
-#[derive(Debug, Clone, Serialize)]
-pub struct Reason {
-    /// The plugin concerned; `null` for `no-majority`.
-    pub plugin: Option<String>,
-    /// The class.
-    pub kind: ReasonKind,
-    /// One sentence.
-    pub detail: String,
-}
-
-/// A pod flagged against its workload's majority.
-#[derive(Debug, Clone, Serialize)]
-pub struct Deviation {
-    /// The cluster, when several were read.
-    pub cluster: Option<String>,
-    /// The namespace.
-    pub namespace: String,
-    /// The pod.
-    pub pod: String,
-    /// Its workload's name.
-    pub workload: String,
-    /// `differs` or `no-majority`.
-    pub flag: Flag,
-    /// The majority's signature group; `null` without a majority.
-    pub majority_group: Option<usize>,
-    /// Pods with the majority signature (with no majority: the largest tied count).
-    pub majority_pods: usize,
-    /// Readable pods of the workload.
-    pub workload_pods: usize,
-    /// Why, one entry per plugin that differs.
-    pub reasons: Vec<Reason>,
-}
-
-/// The whole fleet summary.
-#[derive(Debug, Clone, Serialize)]
-pub struct FleetReport {
-    /// The plugin columns, sorted.
-    pub plugins: Vec<String>,
-    /// One row per readable pod, sorted by cluster, namespace and pod.
-    pub pods: Vec<FleetRow>,
-    /// Signature groups, largest first.
-    pub groups: Vec<SignatureGroup>,
-    /// Flagged pods, in row order.
-    pub deviations: Vec<Deviation>,
-    /// Pods (or whole sources) that could not be read, sorted by label.
-    pub failures: Vec<FleetFailure>,
-}
-
-/// `wasm count -l … -o json|yaml`: the summary's fields, plus `proxies` (every readable pod's
-/// full report, as `wasm count` prints one proxy's) with `--detail`.
-#[derive(Debug, Serialize)]
-pub struct FleetOutput<'a> {
-    /// The summary.
-    #[serde(flatten)]
-    pub summary: &'a FleetReport,
-    /// Each pod's report, sorted by source; only with `--detail`.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub proxies: Option<&'a [ProxyReport]>,
-}
-
-impl FleetReport {
-    /// Whether any pod has a problem verdict or differs from its majority (exit code 1).
-    pub fn has_findings(&self) -> bool {
-        !self.deviations.is_empty() || self.pods.iter().any(|p| p.problems > 0)
-    }
 }
 
 /// The plugin column of a filter report: its `namespace/name`, else its filter name; a
@@ -433,125 +292,5 @@ fn workload_key(p: &PodSummary) -> WorkloadKey {
         p.workload.name.clone(),
     )
 }
-
-fn chains(n: usize) -> String {
-    if n == 1 {
-        "1 filter chain".to_string()
-    } else {
-        format!("{n} filter chains")
-    }
-}
-
-/// An ECDS state as the object of "is".
-fn ecds_words(state: Option<EcdsState>) -> &'static str {
-    match state {
-        None => "an inline filter",
-        Some(EcdsState::Present) => "delivered through ECDS",
-        Some(EcdsState::Missing) => "missing from the ECDS section",
-        Some(EcdsState::Unknown) => "of unknown ECDS state (the dump has no ECDS section)",
-        Some(EcdsState::DenyAllStandIn) => "the agent's deny-all stand-in",
-        Some(EcdsState::AllowAllStandIn) => "the agent's allow-all stand-in",
-    }
-}
-
-/// One reason per plugin whose state differs from the majority's, in plugin order.
-fn differences(pod: &Signature, majority: &Signature) -> Vec<Reason> {
-    let names: BTreeSet<&String> = pod.keys().chain(majority.keys()).collect();
-    let mut out = Vec::new();
-    for name in names {
-        let reason = |kind, detail: String| Reason {
-            plugin: Some(name.clone()),
-            kind,
-            detail,
-        };
-        match (pod.get(name), majority.get(name)) {
-            (None, Some(m)) => out.push(reason(
-                ReasonKind::PluginMissing,
-                format!(
-                    "{name} is missing; the majority has it on {}",
-                    chains(m.count)
-                ),
-            )),
-            (Some(p), None) => out.push(reason(
-                ReasonKind::PluginExtra,
-                format!(
-                    "{name} is on {}; the majority does not have it",
-                    chains(p.count)
-                ),
-            )),
-            (Some(p), Some(m)) => {
-                if p.ecds != m.ecds {
-                    out.push(ecds_reason(name, p, m));
-                } else if p.module != m.module {
-                    let describe = |s: &PluginState| {
-                        s.module.as_ref().map_or_else(
-                            || "an unidentified module".to_string(),
-                            ModuleId::describe,
-                        )
-                    };
-                    out.push(reason(
-                        ReasonKind::OtherModule,
-                        format!(
-                            "{name} runs another module: {}; the majority runs {}",
-                            describe(p),
-                            describe(m)
-                        ),
-                    ));
-                }
-                if p.count != m.count {
-                    out.push(reason(
-                        ReasonKind::PlacementCount,
-                        format!(
-                            "{name} is on {}; the majority has it on {}",
-                            chains(p.count),
-                            m.count
-                        ),
-                    ));
-                }
-            }
-            (None, None) => {}
-        }
-    }
-    out
-}
-
-/// The reason for an ECDS state that differs from the majority's.
-fn ecds_reason(name: &str, p: &PluginState, m: &PluginState) -> Reason {
-    let majority = match (&m.ecds, &m.module) {
-        (Some(EcdsState::Present), Some(module)) => {
-            format!("the majority runs {}", module.describe())
-        }
-        (state, _) => format!("the majority's is {}", ecds_words(*state)),
-    };
-    let (kind, what) = match p.ecds {
-        Some(EcdsState::DenyAllStandIn) => (
-            ReasonKind::DenyAllStandIn,
-            "is the agent's deny-all stand-in: its module failed to load and every request \
-             is denied",
-        ),
-        Some(EcdsState::AllowAllStandIn) => (
-            ReasonKind::AllowAllStandIn,
-            "is the agent's allow-all stand-in: its module failed to load and the plugin \
-             does not run",
-        ),
-        Some(EcdsState::Missing) => (
-            ReasonKind::EcdsMissing,
-            "has no ECDS resource: traffic through the listeners that reference it is blocked",
-        ),
-        other => {
-            return Reason {
-                plugin: Some(name.to_string()),
-                kind: ReasonKind::EcdsState,
-                detail: format!("{name} is {}; {majority}", ecds_words(other)),
-            };
-        }
-    };
-    Reason {
-        plugin: Some(name.to_string()),
-        kind,
-        detail: format!("{name} {what}; {majority}"),
-    }
-}
-
 #[cfg(test)]
 mod tests;

@@ -12,6 +12,7 @@ mod lint;
 mod lint_dump;
 mod live;
 mod live_fleet;
+mod live_fleet_pc;
 mod live_wasm;
 mod man;
 mod pc_ecds;
