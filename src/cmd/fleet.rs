@@ -120,6 +120,17 @@ impl Failures {
         });
     }
 
+    /// Records a failure that concerns no single pod, with its line as given.
+    pub fn push_line(&mut self, source: String, line: String) {
+        self.0.push(FleetFailure {
+            cluster: None,
+            namespace: None,
+            pod: None,
+            error: sanitize(&line).into_owned(),
+            source,
+        });
+    }
+
     /// How many so far.
     pub fn len(&self) -> usize {
         self.0.len()

@@ -112,12 +112,14 @@ fn options(args: &WasmCountArgs) -> Result<Options, Error> {
 /// Runs `wasm count`.
 pub fn run(args: &WasmCountArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let opts = options(args)?;
-    let plugins = if let Some((kube, timeout)) = &opts.cluster {
-        Some(cluster_plugins(kube, *timeout)?)
-    } else if opts.resources.is_empty() {
-        None
-    } else {
-        Some(load_plugins(&opts.resources)?)
+    // Several clusters read their own plugins one by one (see `run_fleet`); only POD
+    // arguments, which use the first context, need them up front.
+    let per_cluster = opts.cluster.is_some() && opts.fleets.len() > 1 && opts.sources.is_empty();
+    let plugins = match &opts.cluster {
+        Some(_) if per_cluster => None,
+        Some((kube, timeout)) => Some(cluster_plugins(kube, *timeout)?),
+        None if opts.resources.is_empty() => None,
+        None => Some(load_plugins(&opts.resources)?),
     };
     if opts.fleets.is_empty() {
         run_proxies(&opts, plugins.as_deref(), out)
@@ -194,8 +196,10 @@ fn run_fleet(
                 match cluster_plugins(&fleet.kube, *timeout) {
                     Ok(p) => Some(p),
                     Err(e) => {
-                        let what = fleet.cluster.clone().unwrap_or_default();
-                        failures.push(what, None, &e);
+                        // The error names the API path; the line must name the cluster.
+                        let cluster = fleet.cluster.clone().unwrap_or_default();
+                        let line = format!("{cluster}: {e}");
+                        failures.push_line(cluster, line);
                         continue;
                     }
                 }
@@ -216,9 +220,12 @@ fn run_fleet(
         });
     }
     progress.finish();
-    let (summaries, mut details): (Vec<_>, Vec<_>) =
-        results.into_iter().map(|r| (r.summary, r.detail)).unzip();
-    let mut details: Vec<ProxyReport> = details.drain(..).flatten().collect();
+    let mut summaries = Vec::with_capacity(results.len());
+    let mut details = Vec::new();
+    for r in results {
+        summaries.push(r.summary);
+        details.extend(r.detail);
+    }
     details.sort_by(|a, b| a.source.cmp(&b.source));
     let report = fleet_report(summaries, failures.into_inner());
     match opts.output {

@@ -449,3 +449,88 @@ fn wasm_count_fleet_over_two_clusters_has_a_cluster_column() {
         out.stdout
     );
 }
+
+/// Several clusters: one whose WasmPlugins cannot be read is one line naming it; the other
+/// cluster's pods are still read and printed.
+#[test]
+fn a_cluster_whose_plugins_are_forbidden_is_one_line() {
+    let plugin = std::fs::read_to_string(root().join(SEED)).unwrap();
+    let good = AdminServer::start(bytes(&fixture()), Fault::None);
+    let east = ApiServer::start(
+        FakeCluster::default()
+            .wasm_plugins(&[])
+            .forbid_wasm_plugins()
+            .pod(httpbin("httpbin-e1", "default", &good)),
+    );
+    let west = ApiServer::start(FakeCluster::default().wasm_plugins(&[&plugin]).pod(httpbin(
+        "httpbin-w1",
+        "default",
+        &good,
+    )));
+    let kubeconfig = ApiServer::merged_kubeconfig(&[("east", &east), ("west", &west)]);
+    let out = Test::new([
+        "wasm",
+        "count",
+        "-l",
+        "app=httpbin",
+        "--context",
+        "east",
+        "--context",
+        "west",
+        "--kubeconfig",
+        kubeconfig.to_str().unwrap(),
+    ])
+    .deadline(HANG)
+    .run();
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert_eq!(
+        out.stderr,
+        "meshscope: error: east: /apis/extensions.istio.io/v1alpha1/wasmplugins: Kubernetes API error 403: wasmplugins.extensions.istio.io is forbidden: User \"meshscope-test-user\" cannot list resource \"wasmplugins\" in API group \"extensions.istio.io\" at the cluster scope\n"
+    );
+    let rows: Vec<&str> = out
+        .stdout
+        .lines()
+        .skip(1)
+        .take_while(|l| !l.is_empty())
+        .collect();
+    assert_eq!(rows.len(), 1, "{}", out.stdout);
+    assert!(
+        rows[0].starts_with("west      default     httpbin-w1 "),
+        "{}",
+        out.stdout
+    );
+
+    // With --resources no cluster's plugins are read: both clusters' pods are checked
+    // against the given ones.
+    let out = Test::new([
+        "wasm",
+        "count",
+        "-l",
+        "app=httpbin",
+        "--context",
+        "east",
+        "--context",
+        "west",
+        "--kubeconfig",
+        kubeconfig.to_str().unwrap(),
+        "--resources",
+        SEED,
+        "-o",
+        "json",
+        "--detail",
+    ])
+    .deadline(HANG)
+    .run();
+    assert_eq!((out.code, out.stderr.as_str()), (0, ""), "{}", out.stdout);
+    let report: Value = serde_json::from_str(&out.stdout).unwrap();
+    let clusters: Vec<&str> = report["pods"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["cluster"].as_str().unwrap())
+        .collect();
+    assert_eq!(clusters, ["east", "west"]);
+    for proxy in report["proxies"].as_array().unwrap() {
+        assert_eq!(proxy["intent"], "checked", "{}", proxy["source"]);
+    }
+}
