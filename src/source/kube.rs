@@ -55,18 +55,18 @@ pub async fn connect(opts: &KubeOptions) -> Result<Cluster, Error> {
             Some(path) => Kubeconfig::read_from(path),
             None => Kubeconfig::read(),
         }
-        .map_err(|e| Error::KubeConfig(one_line(&e).replace("'\"", "'").replace("\"'", "'")))?;
+        .map_err(|e| kubeconfig_error(opts.kubeconfig.as_deref(), &e))?;
         let options = KubeConfigOptions {
             context: opts.context.clone(),
             ..KubeConfigOptions::default()
         };
         Config::from_custom_kubeconfig(kubeconfig, &options)
             .await
-            .map_err(|e| Error::KubeConfig(one_line(&e)))?
+            .map_err(|e| kubeconfig_error(opts.kubeconfig.as_deref(), &e))?
     } else {
         Config::infer()
             .await
-            .map_err(|e| Error::KubeConfig(one_line(&e)))?
+            .map_err(|e| kubeconfig_error(None, &e))?
     };
     let namespace = opts
         .namespace
@@ -404,6 +404,40 @@ fn api_error(what: &str, e: ::kube::Error) -> Error {
             message: one_line(&error_chain(&other)),
         },
     }
+}
+
+/// A kubeconfig that cannot be read or used, said on one line.
+///
+/// The YAML parser's message quotes the lines around the mistake, and a kubeconfig's lines
+/// hold tokens and keys: only the message before that excerpt is kept. A parse error is
+/// placed as `PATH:LINE:COL` when the path is known.
+fn kubeconfig_error(path: Option<&std::path::Path>, e: &dyn std::fmt::Display) -> Error {
+    let text = e.to_string();
+    let message: Vec<&str> = text
+        .lines()
+        .take_while(|line| !line.trim_start().starts_with("-->"))
+        .collect();
+    let message = one_line(&message.join(" "))
+        .replace("'\"", "'")
+        .replace("\"'", "'");
+    if let (Some(path), Some((line, column, what))) = (path, yaml_position(&message)) {
+        return Error::KubeConfigAt {
+            path: path.display().to_string(),
+            line,
+            column,
+            message: what.to_string(),
+        };
+    }
+    Error::KubeConfig(message)
+}
+
+/// `… line L column C: what` → (L, C, what).
+fn yaml_position(message: &str) -> Option<(usize, usize, &str)> {
+    let at = message.find("line ")?;
+    let rest = &message[at + "line ".len()..];
+    let (line, rest) = rest.split_once(" column ")?;
+    let (column, what) = rest.split_once(": ")?;
+    Some((line.parse().ok()?, column.parse().ok()?, what.trim()))
 }
 
 /// An error and its causes, `: `-joined, each said once (kube wraps hyper wraps io).

@@ -67,6 +67,14 @@ pub enum Error {
     /// No usable kubeconfig / client configuration.
     #[error("kubeconfig: {0}")]
     KubeConfig(String),
+    /// A kubeconfig file that does not parse, placed in the file.
+    #[error("{path}:{line}:{column}: invalid kubeconfig: {message}")]
+    KubeConfigAt {
+        path: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
     /// The Kubernetes API answered with a `Status` error (403, 404, ...).
     #[error("{what}: Kubernetes API error {code}: {message}")]
     KubeApi {

@@ -16,5 +16,6 @@ mod man;
 mod pc_ecds;
 mod pc_listener;
 mod real_dumps;
+mod secrets;
 mod support;
 mod wasm;
