@@ -167,7 +167,11 @@ fn credentials_never_reach_an_error_message() {
         ] {
             let out = Test::new(&args).run();
             assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
-            assert!(out.stderr.starts_with("meshscope: error: "), "{}", out.stderr);
+            assert!(
+                out.stderr.starts_with("meshscope: error: "),
+                "{}",
+                out.stderr
+            );
             assert_no_marker(&args, &out.stdout, &out.stderr);
         }
     }
@@ -181,7 +185,8 @@ fn tls_verification_stays_on_unless_the_kubeconfig_turns_it_off() {
             .unwrap(),
         Fault::None,
     );
-    let api = ApiServer::start(FakeCluster::default().pod(FakePod::new("p", "default").admin(&admin)));
+    let api =
+        ApiServer::start(FakeCluster::default().pod(FakePod::new("p", "default").admin(&admin)));
     // The test server's own kubeconfig, minus the line that trusts its CA: the server's
     // certificate is then checked against the system roots, and must be refused.
     let trusted = std::fs::read_to_string(&api.kubeconfig).unwrap();
