@@ -33,6 +33,8 @@ pub enum Error {
     #[error(transparent)]
     Diff(#[from] crate::cmd::DiffError),
     #[error(transparent)]
+    Resource(#[from] crate::cmd::ResourceError),
+    #[error(transparent)]
     Render(#[from] crate::render::RenderError),
     /// Writing to stdout failed (a closed pipe is not reported, see [`Error::is_broken_pipe`]).
     #[error("writing output: {0}")]

@@ -11,12 +11,10 @@ use crate::analysis::wasm_count::{
 use crate::analysis::wasm_intent::ProxyContext;
 use crate::analysis::wasm_placement::{ProxyKind, chain_sites};
 use crate::cli::{WasmCountArgs, WasmOutput};
-use crate::cmd::{CommandError, input};
+use crate::cmd::{CommandError, input, resources};
 use crate::envoy::{Document, Sections};
 use crate::error::{Error, ExitCode};
-use crate::istio::manifest::resources_of;
 use crate::istio::wasm_plugin::{WasmPluginSpec, wasm_plugin_of};
-use crate::render::sanitize::sanitize;
 use crate::render::{structured, wasm_table};
 use crate::source::kube::{FleetFetch, FleetItem, KubeOptions, PodFetch};
 use crate::source::{self, DumpSource};
@@ -26,20 +24,9 @@ const LISTENERS_TYPE: &str = "type.googleapis.com/envoy.admin.v3.ListenersConfig
 /// `wasm count` failures besides reading dumps.
 #[derive(Debug, thiserror::Error)]
 pub enum WasmCountError {
-    /// A `--resources` file that could not be parsed.
-    #[error("{path}:{line}:{column}: {message}")]
-    Resource {
-        path: String,
-        line: usize,
-        column: usize,
-        message: String,
-    },
     /// Fleet pods that could not be read: one line each (the others were reported).
     #[error("{}", .0.join("\nmeshscope: error: "))]
     Inputs(Vec<String>),
-    /// A `--resources` file that is not UTF-8.
-    #[error("{0}: not UTF-8 text")]
-    NotUtf8(String),
 }
 
 /// Options resolved from the flags before any I/O.
@@ -322,36 +309,16 @@ fn cluster_plugins(
     timeout: std::time::Duration,
 ) -> Result<Vec<WasmPluginSpec>, Error> {
     let lists = source::block_on(source::kube::extension_lists(kube, timeout))??;
-    let mut plugins = Vec::new();
-    for (index, text) in lists.iter().enumerate() {
-        let resources = resources_of(index, text).map_err(|e| WasmCountError::Resource {
-            path: "cluster".to_string(),
-            line: e.pos.line,
-            column: e.pos.column,
-            message: sanitize(&e.message).into_owned(),
-        })?;
-        plugins.extend(resources.iter().filter_map(wasm_plugin_of));
-    }
-    Ok(plugins)
+    Ok(resources::from_cluster_lists(&lists)?
+        .iter()
+        .filter_map(wasm_plugin_of)
+        .collect())
 }
 
 /// Reads every WasmPlugin and Wasm TrafficExtension under `paths`.
 fn load_plugins(paths: &[PathBuf]) -> Result<Vec<WasmPluginSpec>, Error> {
-    let mut plugins = Vec::new();
-    for path in paths {
-        for (index, file) in source::manifest_files(path)?.into_iter().enumerate() {
-            let (label, bytes) = source::read_input(&file)?;
-            let text =
-                String::from_utf8(bytes).map_err(|_| WasmCountError::NotUtf8(label.clone()))?;
-            let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-            let resources = resources_of(index, text).map_err(|e| WasmCountError::Resource {
-                path: label.clone(),
-                line: e.pos.line,
-                column: e.pos.column,
-                message: sanitize(&e.message).into_owned(),
-            })?;
-            plugins.extend(resources.iter().filter_map(wasm_plugin_of));
-        }
-    }
-    Ok(plugins)
+    Ok(resources::from_paths(paths)?
+        .iter()
+        .filter_map(wasm_plugin_of)
+        .collect())
 }

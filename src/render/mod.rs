@@ -10,6 +10,7 @@ pub mod explain_text;
 pub mod explain_words;
 pub mod jsonpath;
 pub mod listener_table;
+pub mod policy_text;
 pub mod protojson;
 pub mod sanitize;
 pub mod structured;

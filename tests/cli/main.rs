@@ -5,6 +5,7 @@
 
 mod cli_def;
 mod diff;
+mod diff_policy;
 mod errors;
 mod explain;
 mod hostile;
