@@ -86,10 +86,7 @@ fn options(args: &WasmCountArgs) -> Result<Options, Error> {
     let several = contexts.len() > 1;
     let bug_report = args.bug_report.as_ref().map(|path| BugReportFetch {
         path: path.clone(),
-        namespace: args
-            .namespace
-            .clone()
-            .filter(|_| !args.all_namespaces),
+        namespace: args.namespace.clone().filter(|_| !args.all_namespaces),
         selector: args.selector.clone(),
     });
     let live_fleet = bug_report.is_none() && (args.selector.is_some() || args.all_namespaces);

@@ -125,12 +125,14 @@ impl Entry<'_> {
         read: impl FnOnce(&mut dyn Read) -> io::Result<T>,
     ) -> Result<T, Error> {
         match &mut self.body {
-            Body::File(path) => File::open(&*path)
-                .and_then(|mut f| read(&mut f))
-                .map_err(|source| Error::Io {
-                    path: path.display().to_string(),
-                    source,
-                }),
+            Body::File(path) => {
+                File::open(&*path)
+                    .and_then(|mut f| read(&mut f))
+                    .map_err(|source| Error::Io {
+                        path: path.display().to_string(),
+                        source,
+                    })
+            }
             Body::Tar(r) => read(&mut **r).map_err(|e| corrupt(layout, &e)),
         }
     }
@@ -226,9 +228,8 @@ pub fn open(req: &BugReportFetch) -> Result<BugReport, Error> {
             Some(Kind::Crs) if crs.is_none() => {
                 let label = layout.entry_label(&entry.name);
                 let bytes = entry.bytes(&layout)?;
-                let text = String::from_utf8(bytes).map_err(|e| {
-                    LoadError::Binary(label.clone(), e.utf8_error().valid_up_to())
-                })?;
+                let text = String::from_utf8(bytes)
+                    .map_err(|e| LoadError::Binary(label.clone(), e.utf8_error().valid_up_to()))?;
                 crs = Some(ArchiveText { label, text });
             }
             Some(Kind::K8sResources) if pods.is_none() => {
@@ -404,7 +405,11 @@ fn walk_tarball(
         source,
     };
     let mut reader = BufReader::new(File::open(path).map_err(io_error)?);
-    if !reader.fill_buf().map_err(io_error)?.starts_with(&GZIP_MAGIC) {
+    if !reader
+        .fill_buf()
+        .map_err(io_error)?
+        .starts_with(&GZIP_MAGIC)
+    {
         return Err(Error::NotArchive(label));
     }
     let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(reader));
@@ -474,8 +479,8 @@ fn pod_labels(label: &str, reader: &mut dyn Read) -> Result<PodLabels, Error> {
             max_total_scalar_bytes: usize::MAX,
         },
     };
-    let list: List = serde_saphyr::from_reader_with_options(reader, options).map_err(|e| {
-        LoadError::Yaml {
+    let list: List =
+        serde_saphyr::from_reader_with_options(reader, options).map_err(|e| LoadError::Yaml {
             location: Location {
                 path: label.to_string(),
                 position: e.location().map(|l| Position {
@@ -484,8 +489,7 @@ fn pod_labels(label: &str, reader: &mut dyn Read) -> Result<PodLabels, Error> {
                 }),
             },
             message: super::text::first_line(&e.to_string()),
-        }
-    })?;
+        })?;
     Ok(list
         .items
         .into_iter()
@@ -550,7 +554,10 @@ mod tests {
             ("x/y/bug-report/cluster/crs", Some(Kind::Crs)),
             ("bug-report/cluster/k8s-resources", Some(Kind::K8sResources)),
             ("bug-report/proxies/default/httpbin-1/clusters", None),
-            ("bug-report/proxies/default/httpbin-1/stats/prometheus", None),
+            (
+                "bug-report/proxies/default/httpbin-1/stats/prometheus",
+                None,
+            ),
             ("bug-report/istio/istio-system/istiod-1/debug/configz", None),
             ("bug-report/cluster/events", None),
             ("config_dump", None),

@@ -109,7 +109,10 @@ fn key_of(key: &str) -> Result<String, String> {
     if key.is_empty() {
         return Err("empty label key".to_string());
     }
-    if key.chars().any(|c| c.is_whitespace() || "=!(),".contains(c)) {
+    if key
+        .chars()
+        .any(|c| c.is_whitespace() || "=!(),".contains(c))
+    {
         return Err(format!("{key:?} is not a label key"));
     }
     Ok(key.to_string())
@@ -117,7 +120,10 @@ fn key_of(key: &str) -> Result<String, String> {
 
 /// A label value (may be empty).
 fn value_of(value: &str) -> Result<String, String> {
-    if value.chars().any(|c| c.is_whitespace() || "=!(),".contains(c)) {
+    if value
+        .chars()
+        .any(|c| c.is_whitespace() || "=!(),".contains(c))
+    {
         return Err(format!("{value:?} is not a label value"));
     }
     Ok(value.to_string())
@@ -164,7 +170,15 @@ mod tests {
 
     #[test]
     fn rejects_what_the_api_server_rejects() {
-        for text in ["=x", "a in (b", "a in b)", "a within (b)", "a b", "a=b c", "!"] {
+        for text in [
+            "=x",
+            "a in (b",
+            "a in b)",
+            "a within (b)",
+            "a b",
+            "a=b c",
+            "!",
+        ] {
             assert!(LabelSelector::parse(text).is_err(), "{text}");
         }
     }

@@ -131,11 +131,7 @@ fn namespace_and_selector_pick_the_proxies() {
         let out = wasm_count(source, &["-n", "default"]);
         assert_eq!((out.code, out.stderr.as_str()), (1, ""));
         assert_eq!(proxies(&out.stdout).len(), 3);
-        assert!(
-            proxies(&out.stdout)
-                .iter()
-                .all(|p| p.ends_with(".default"))
-        );
+        assert!(proxies(&out.stdout).iter().all(|p| p.ends_with(".default")));
 
         let out = wasm_count(source, &["-n", "apps"]);
         assert_eq!((out.code, out.stderr.as_str()), (2, BROKEN));
@@ -186,7 +182,11 @@ fn the_same_fleet_live_gives_the_same_report() {
             .iter()
             .map(|(k, v)| (k.as_str(), v.as_str().unwrap()))
             .collect();
-        let dir = root().join(FOLDER).join("proxies").join(namespace).join(name);
+        let dir = root()
+            .join(FOLDER)
+            .join("proxies")
+            .join(namespace)
+            .join(name);
         let dump = ["config_dump?include_eds", "config_dump"]
             .iter()
             .find_map(|f| std::fs::read(dir.join(f)).ok());
@@ -213,7 +213,11 @@ fn the_same_fleet_live_gives_the_same_report() {
     let plugin_refs: Vec<&str> = plugins.iter().map(String::as_str).collect();
     let api = ApiServer::start(cluster.wasm_plugins(&plugin_refs));
 
-    for args in [&["-A"][..], &["-l", "app=ratings", "-A"], &["-n", "default", "-l", "version=v1"]] {
+    for args in [
+        &["-A"][..],
+        &["-l", "app=ratings", "-A"],
+        &["-n", "default", "-l", "version=v1"],
+    ] {
         let mut live_args = vec!["wasm", "count", "--kubeconfig", api.kubeconfig_str()];
         live_args.extend_from_slice(args);
         let live = Test::new(&live_args).run();
@@ -314,7 +318,10 @@ fn a_dump_without_identity_takes_it_from_the_archive() {
     ])
     .run();
     assert_eq!((out.code, out.stderr.as_str()), (from_flags.code, ""));
-    assert!(out.stdout.contains("INTENT: checked against the given resources"));
+    assert!(
+        out.stdout
+            .contains("INTENT: checked against the given resources")
+    );
     assert_eq!(
         out.stdout,
         from_flags
