@@ -20,27 +20,27 @@
 //! `cluster/crs` are known. [`open`] reads the archive once for the small `cluster/*` files
 //! and the names of the dumps (their bytes are skipped), and [`BugReport::fleet`] reads it
 //! again, handing over one dump at a time. A `.tar.gz` is decompressed twice; in exchange
-//! memory holds at most one dump, not all of them.
+//! memory holds a few dumps at most, not all of them. (istioctl's own tarballs list
+//! `cluster/` before `proxies/`, being walked in lexical order, but a repacked archive need
+//! not, and a single pass would then have to keep every dump until the WasmPlugins came.)
+
+mod listing;
+mod walk;
 
 use std::collections::BTreeMap;
-use std::fs::File;
-use std::io::{self, BufRead, BufReader, Read};
-use std::path::{Path, PathBuf};
+use std::io;
+use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
-
-use serde::Deserialize;
 
 use super::Error;
 use super::kube::FleetItem;
 use super::selector::LabelSelector;
 use crate::envoy::LoadError;
-use crate::envoy::load_error::{Location, Position};
+use listing::{PodLabels, pod_labels};
+use walk::{Layout, walk};
 
 /// A proxy's dump file names, preferred first (the newer name includes endpoints).
 const DUMP_FILES: [&str; 2] = ["config_dump?include_eds", "config_dump"];
-
-/// The gzip magic number (RFC 1952 §2.3.1).
-const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
 
 /// What to read from a bug report: `-n`/`-A` and `-l` pick the proxies.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,78 +78,6 @@ pub struct BugReport {
     crs: Option<ArchiveText>,
     /// The selected proxies by fleet label (`pod/NAME.NAMESPACE`), with their entry names.
     proxies: BTreeMap<String, (String, ArchivePod)>,
-}
-
-/// How the bug report is stored.
-#[derive(Debug, Clone)]
-enum Layout {
-    Folder(PathBuf),
-    Tarball(PathBuf),
-}
-
-impl Layout {
-    fn path(&self) -> &Path {
-        match self {
-            Layout::Folder(p) | Layout::Tarball(p) => p,
-        }
-    }
-
-    fn label(&self) -> String {
-        self.path().display().to_string()
-    }
-
-    /// `ARCHIVE/ENTRY`: the path of the file once unpacked, which is what a user can open.
-    fn entry_label(&self, entry: &str) -> String {
-        format!("{}/{entry}", self.label().trim_end_matches('/'))
-    }
-}
-
-/// One regular file of the bug report; its bytes are read only when asked for.
-struct Entry<'a> {
-    /// `/`-separated path inside the archive or folder, without `./` steps.
-    name: String,
-    body: Body<'a>,
-}
-
-enum Body<'a> {
-    File(PathBuf),
-    Tar(&'a mut dyn Read),
-}
-
-impl Entry<'_> {
-    /// Runs `read` on the entry's bytes; I/O failures name the archive (a broken tarball)
-    /// or the file (a folder).
-    fn read<T>(
-        &mut self,
-        layout: &Layout,
-        read: impl FnOnce(&mut dyn Read) -> io::Result<T>,
-    ) -> Result<T, Error> {
-        match &mut self.body {
-            Body::File(path) => {
-                File::open(&*path)
-                    .and_then(|mut f| read(&mut f))
-                    .map_err(|source| Error::Io {
-                        path: path.display().to_string(),
-                        source,
-                    })
-            }
-            Body::Tar(r) => read(&mut **r).map_err(|e| corrupt(layout, &e)),
-        }
-    }
-
-    fn bytes(&mut self, layout: &Layout) -> Result<Vec<u8>, Error> {
-        self.read(layout, |r| {
-            let mut buf = Vec::new();
-            r.read_to_end(&mut buf).map(|_| buf)
-        })
-    }
-}
-
-fn corrupt(layout: &Layout, e: &dyn std::fmt::Display) -> Error {
-    Error::CorruptArchive {
-        path: layout.label(),
-        message: e.to_string(),
-    }
 }
 
 /// What an entry is, by its trailing path components.
@@ -309,8 +237,8 @@ impl BugReport {
     }
 
     /// Second pass, on a background thread: `Selected(n)`, then each selected proxy's dump
-    /// as it is read. The channel is bounded, so the reader waits while the caller works on
-    /// a dump, and at most one dump beyond the caller's is in memory.
+    /// as it is read. The channel holds one item, so the reader waits while the caller works
+    /// on a dump: besides the caller's, one dump waits in the channel and one is being read.
     pub fn fleet(&self) -> Receiver<FleetItem> {
         let (tx, rx) = sync_channel(1);
         let layout = self.layout.clone();
@@ -350,174 +278,11 @@ fn read_dumps(layout: &Layout, mut wanted: BTreeMap<String, String>, tx: &SyncSe
     }
 }
 
-/// Calls `visit` on every regular file, in archive order (a folder: sorted by name), until
-/// it returns `false`.
-fn walk(
-    layout: &Layout,
-    visit: &mut dyn FnMut(Entry<'_>) -> Result<bool, Error>,
-) -> Result<(), Error> {
-    match layout {
-        Layout::Folder(root) => walk_folder(root, visit),
-        Layout::Tarball(path) => walk_tarball(layout, path, visit),
-    }
-}
-
-fn walk_folder(
-    root: &Path,
-    visit: &mut dyn FnMut(Entry<'_>) -> Result<bool, Error>,
-) -> Result<(), Error> {
-    for entry in walkdir::WalkDir::new(root).sort_by_file_name() {
-        let entry = entry.map_err(|e| Error::Io {
-            path: e
-                .path()
-                .map_or_else(|| root.display().to_string(), |p| p.display().to_string()),
-            source: e
-                .into_io_error()
-                .unwrap_or_else(|| io::Error::other("filesystem loop")),
-        })?;
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        let Ok(relative) = entry.path().strip_prefix(root) else {
-            continue;
-        };
-        let name = relative
-            .components()
-            .map(|c| c.as_os_str().to_string_lossy())
-            .collect::<Vec<_>>()
-            .join("/");
-        let body = Body::File(entry.into_path());
-        if !visit(Entry { name, body })? {
-            break;
-        }
-    }
-    Ok(())
-}
-
-fn walk_tarball(
-    layout: &Layout,
-    path: &Path,
-    visit: &mut dyn FnMut(Entry<'_>) -> Result<bool, Error>,
-) -> Result<(), Error> {
-    let label = layout.label();
-    let io_error = |source| Error::Io {
-        path: label.clone(),
-        source,
-    };
-    let mut reader = BufReader::new(File::open(path).map_err(io_error)?);
-    if !reader
-        .fill_buf()
-        .map_err(io_error)?
-        .starts_with(&GZIP_MAGIC)
-    {
-        return Err(Error::NotArchive(label));
-    }
-    let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(reader));
-    for entry in archive.entries().map_err(|e| corrupt(layout, &e))? {
-        let mut entry = entry.map_err(|e| corrupt(layout, &e))?;
-        if !entry.header().entry_type().is_file() {
-            continue;
-        }
-        let name = entry
-            .path()
-            .map_err(|e| corrupt(layout, &e))?
-            .components()
-            .filter(|c| !matches!(c, std::path::Component::CurDir))
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect::<Vec<_>>()
-            .join("/");
-        let body = Body::Tar(&mut entry);
-        if !visit(Entry { name, body })? {
-            return Ok(());
-        }
-    }
-    // The tar reader stops at the end-of-archive blocks; reading on to the end of the gzip
-    // stream checks its CRC, so a damaged archive fails here, in the first pass.
-    io::copy(&mut archive.into_inner(), &mut io::sink()).map_err(|e| corrupt(layout, &e))?;
-    Ok(())
-}
-
-/// Pods' labels by (namespace, name).
-type PodLabels = BTreeMap<(String, String), BTreeMap<String, String>>;
-
-/// The envelope of `kubectl get -o yaml` output: only what picking pods needs is decoded;
-/// the rest (specs, statuses, CRD schemas) is skipped as it is parsed.
-#[derive(Deserialize)]
-struct List {
-    #[serde(default)]
-    items: Vec<Object>,
-}
-
-#[derive(Deserialize)]
-struct Object {
-    #[serde(default)]
-    kind: String,
-    #[serde(default)]
-    metadata: Metadata,
-}
-
-#[derive(Deserialize, Default)]
-struct Metadata {
-    #[serde(default)]
-    name: String,
-    #[serde(default)]
-    namespace: String,
-    /// Any scalar: a hand-made file may leave `"true"` or `"1"` unquoted.
-    #[serde(default)]
-    labels: BTreeMap<String, serde_json::Value>,
-}
-
-/// The labels of every pod in a `cluster/k8s-resources` List, parsed as it is read.
-fn pod_labels(label: &str, reader: &mut dyn Read) -> Result<PodLabels, Error> {
-    // A real cluster's listing (every pod, config map, event and CRD schema) is far larger
-    // than serde-saphyr's defaults allow; the alias limits stay, against alias bombs.
-    let options = serde_saphyr::options! {
-        budget: serde_saphyr::budget! {
-            max_reader_input_bytes: None,
-            max_events: usize::MAX,
-            max_nodes: usize::MAX,
-            max_total_scalar_bytes: usize::MAX,
-        },
-    };
-    let list: List =
-        serde_saphyr::from_reader_with_options(reader, options).map_err(|e| LoadError::Yaml {
-            location: Location {
-                path: label.to_string(),
-                position: e.location().map(|l| Position {
-                    line: l.line() as usize,
-                    column: l.column() as usize,
-                }),
-            },
-            message: super::text::first_line(&e.to_string()),
-        })?;
-    Ok(list
-        .items
-        .into_iter()
-        .filter(|o| o.kind == "Pod" && !o.metadata.name.is_empty())
-        .map(|o| {
-            let labels = o
-                .metadata
-                .labels
-                .into_iter()
-                .map(|(k, v)| match v {
-                    serde_json::Value::String(s) => (k, s),
-                    other => (k, other.to_string()),
-                })
-                .collect();
-            let namespace = if o.metadata.namespace.is_empty() {
-                "default".to_string()
-            } else {
-                o.metadata.namespace
-            };
-            ((namespace, o.metadata.name), labels)
-        })
-        .collect())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use std::collections::BTreeSet;
+    use std::path::Path;
 
     /// The namespaces and pods of every dump the archive holds, whatever `-n`/`-l` say.
     fn all_dumps(layout: &Layout) -> BTreeSet<(String, String)> {
@@ -565,35 +330,6 @@ mod tests {
         for (name, want) in cases {
             assert_eq!(classify(name), want, "{name}");
         }
-    }
-
-    #[test]
-    fn reads_pod_labels_from_a_list() {
-        let text = "apiVersion: v1\nkind: List\nitems:\n\
-            - apiVersion: v1\n  kind: Pod\n  metadata:\n    name: a\n    namespace: apps\n    labels: {app: web, ver: 1}\n  spec: {containers: [{name: x}]}\n\
-            - apiVersion: v1\n  kind: Service\n  metadata: {name: a, namespace: apps, labels: {app: svc}}\n\
-            - apiVersion: v1\n  kind: Pod\n  metadata: {name: b}\n";
-        let pods = pod_labels("k8s", &mut text.as_bytes()).unwrap();
-        let want: PodLabels = [
-            (
-                ("apps".to_string(), "a".to_string()),
-                [("app", "web"), ("ver", "1")]
-                    .iter()
-                    .map(|(k, v)| (k.to_string(), v.to_string()))
-                    .collect(),
-            ),
-            (("default".to_string(), "b".to_string()), BTreeMap::new()),
-        ]
-        .into();
-        assert_eq!(pods, want);
-    }
-
-    #[test]
-    fn a_bad_listing_names_its_entry_and_position() {
-        let err = pod_labels("br/cluster/k8s-resources", &mut "items: [a, b\n".as_bytes())
-            .unwrap_err()
-            .to_string();
-        assert!(err.starts_with("br/cluster/k8s-resources:"), "{err}");
     }
 
     #[test]
