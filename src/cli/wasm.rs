@@ -19,17 +19,20 @@ pub enum WasmCommand {
     ///
     /// Counts each Wasm filter's placements (total, per listener, filter chain, transport
     /// protocol and direction) and its position among Istio's own filters; Istio's built-ins
-    /// are listed apart. With --resources, each WasmPlugin and TrafficExtension is joined to
-    /// its filters: expected and present, expected but missing, present but not expected,
-    /// wrong order, ECDS missing, or replaced by the agent's RBAC stand-in. Exits 1 when a
-    /// problem verdict appears.
+    /// are listed apart. With --resources (or the WasmPlugins of the cluster or bug report the
+    /// dumps come from), each WasmPlugin and TrafficExtension is joined to its filters:
+    /// expected and present, expected but missing, present but not expected, wrong order,
+    /// ECDS missing, or replaced by the agent's RBAC stand-in. Exits 1 when a problem verdict
+    /// appears.
     #[command(after_help = "Examples:\n  \
         # How often the plugin is placed, and where\n  \
         meshscope wasm count -f config_dump.json\n\n  \
         # Checked against the WasmPlugins that should apply\n  \
         meshscope wasm count -f config_dump.json --resources manifests/\n\n  \
         # One plugin, as JSON\n  \
-        meshscope wasm count -f config_dump.json --plugin default/helloworld -o json")]
+        meshscope wasm count -f config_dump.json --plugin default/helloworld -o json\n\n  \
+        # Every sidecar of an istioctl bug report, offline\n  \
+        meshscope wasm count --bug-report bug-report.tar.gz -A")]
     Count(WasmCountArgs),
 }
 
@@ -63,8 +66,9 @@ pub struct WasmCountArgs {
     #[arg(long, value_name = "PATH", num_args = 1..)]
     pub resources: Vec<PathBuf>,
 
-    /// Namespace of POD arguments and of -l (default: the context's); also the proxy's
-    /// namespace when a dump has no bootstrap node.metadata.NAMESPACE.
+    /// Namespace of POD arguments and of -l (default: the context's); with --bug-report,
+    /// only the proxies of this namespace (default: all). Also the proxy's namespace when a
+    /// dump has no bootstrap node.metadata.NAMESPACE.
     #[arg(short = 'n', long, value_name = "NAMESPACE")]
     pub namespace: Option<String>,
 
@@ -72,9 +76,16 @@ pub struct WasmCountArgs {
     #[arg(long, value_name = "K=V", value_delimiter = ',', value_parser = parse_label)]
     pub labels: Vec<(String, String)>,
 
-    /// Fleet mode: every running sidecar matching this label selector (as kubectl's -l).
+    /// Fleet mode: every running sidecar matching this label selector (as kubectl's -l);
+    /// with --bug-report, matched against the pods the archive lists.
     #[arg(short = 'l', long, value_name = "SELECTOR")]
     pub selector: Option<String>,
+
+    /// Fleet mode, offline: every proxy dump in an istioctl bug-report archive (.tar.gz or
+    /// its unpacked folder), checked against the WasmPlugins in its cluster/crs unless
+    /// --resources is given. Never contacts a cluster.
+    #[arg(long, value_name = "PATH", conflicts_with = "pods")]
+    pub bug_report: Option<PathBuf>,
 
     /// Fleet mode across all namespaces (with or without -l).
     #[arg(short = 'A', long)]

@@ -25,6 +25,11 @@ pub enum ResourceError {
     NotUtf8(String),
 }
 
+/// Every object in one manifest text (a file read elsewhere, e.g. from an archive).
+pub fn from_text(label: &str, text: &str) -> Result<Vec<Resource>, Error> {
+    parse(label, 0, text)
+}
+
 fn parse(label: &str, index: usize, text: &str) -> Result<Vec<Resource>, Error> {
     resources_of(index, text).map_err(|e| {
         ResourceError::Syntax {

@@ -15,7 +15,9 @@ use crate::cmd::{CommandError, input, resources};
 use crate::envoy::{Document, Sections};
 use crate::error::{Error, ExitCode};
 use crate::istio::wasm_plugin::{WasmPluginSpec, wasm_plugin_of};
+use crate::render::sanitize::sanitize;
 use crate::render::{structured, wasm_table};
+use crate::source::bug_report::{ArchivePod, BugReport, BugReportFetch};
 use crate::source::kube::{FleetFetch, FleetItem, KubeOptions, PodFetch};
 use crate::source::{self, DumpSource};
 
@@ -27,6 +29,9 @@ pub enum WasmCountError {
     /// Fleet pods that could not be read: one line each (the others were reported).
     #[error("{}", .0.join("\nmeshscope: error: "))]
     Inputs(Vec<String>),
+    /// A `--bug-report` that could not be read (sanitised: names come from the archive).
+    #[error("{0}")]
+    BugReport(String),
 }
 
 /// Options resolved from the flags before any I/O.
@@ -34,6 +39,8 @@ struct Options {
     sources: Vec<DumpSource>,
     /// `-l` / `-A`: the sidecars to read, one request per cluster (`--context`).
     fleets: Vec<FleetFetch>,
+    /// `--bug-report`: the offline fleet (then `-n`/`-l`/`-A` pick from the archive).
+    bug_report: Option<BugReportFetch>,
     /// Where to read WasmPlugins / TrafficExtensions from when no `--resources` is given.
     cluster: Option<(KubeOptions, std::time::Duration)>,
     resources: Vec<PathBuf>,
@@ -65,7 +72,13 @@ fn options(args: &WasmCountArgs) -> Result<Options, Error> {
         args.context.iter().map(Some).collect()
     };
     let several = contexts.len() > 1;
-    let fleets: Vec<FleetFetch> = if args.selector.is_some() || args.all_namespaces {
+    let bug_report = args.bug_report.as_ref().map(|path| BugReportFetch {
+        path: path.clone(),
+        namespace: args.namespace.clone().filter(|_| !args.all_namespaces),
+        selector: args.selector.clone(),
+    });
+    let live_fleet = bug_report.is_none() && (args.selector.is_some() || args.all_namespaces);
+    let fleets: Vec<FleetFetch> = if live_fleet {
         contexts
             .into_iter()
             .map(|context| FleetFetch {
@@ -87,13 +100,14 @@ fn options(args: &WasmCountArgs) -> Result<Options, Error> {
     } else {
         Vec::new()
     };
-    if sources.is_empty() && fleets.is_empty() {
+    if sources.is_empty() && fleets.is_empty() && bug_report.is_none() {
         return Err(CommandError::NeedsOneInput("wasm count").into());
     }
     // CLI.md: resources come from the cluster only when the dumps do.
     let from_cluster = args.resources.is_empty() && (!args.pods.is_empty() || !fleets.is_empty());
     Ok(Options {
         fleets,
+        bug_report,
         cluster: from_cluster.then(|| (kube_options(args), args.timeout)),
         sources,
         resources: args.resources.clone(),
@@ -108,20 +122,27 @@ fn options(args: &WasmCountArgs) -> Result<Options, Error> {
 /// Runs `wasm count`.
 pub fn run(args: &WasmCountArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let opts = options(args)?;
+    let archive = match &opts.bug_report {
+        Some(fetch) => Some(
+            source::bug_report::open(fetch)
+                .map_err(|e| WasmCountError::BugReport(sanitize(&e.to_string()).into_owned()))?,
+        ),
+        None => None,
+    };
     let plugins = if let Some((kube, timeout)) = &opts.cluster {
         Some(cluster_plugins(kube, *timeout)?)
-    } else if opts.resources.is_empty() {
-        None
-    } else {
+    } else if !opts.resources.is_empty() {
         Some(load_plugins(&opts.resources)?)
+    } else if let Some(archive) = &archive {
+        Some(archive_plugins(archive)?)
+    } else {
+        None
     };
     let mut proxies = Vec::new();
     for src in &opts.sources {
         let raw = input::read(src)?;
-        proxies.push(proxy(&raw, &opts, plugins.as_deref())?);
+        proxies.push(proxy(&raw, &opts, plugins.as_deref(), None)?);
     }
-    // Fleet: each dump is processed as it arrives; every pod that fails gets its own line
-    // after the report of the others (CLI.md: exit 2 still reports what could be read).
     let mut failures = Vec::new();
     let mut reports = Vec::new();
     for fleet in &opts.fleets {
@@ -133,25 +154,21 @@ pub fn run(args: &WasmCountArgs, out: &mut dyn Write) -> Result<ExitCode, Error>
             _ => None,
         };
         let fleet_plugins = own.as_deref().or(plugins.as_deref());
-        let progress = Progress::new();
-        for item in source::kube::fleet(fleet.clone()) {
-            let (label, result) = match item {
-                FleetItem::Selected(n) => {
-                    progress.start(n);
-                    continue;
-                }
-                FleetItem::Pod(label, result) => (label, result),
-            };
-            let report = result
-                .map_err(Error::from)
-                .and_then(|bytes| proxy(&input::RawInput { label, bytes }, &opts, fleet_plugins));
-            match report {
-                Ok(r) => reports.push(r),
-                Err(e) => failures.push(e.to_string()),
-            }
-            progress.advance(failures.len());
-        }
-        progress.finish();
+        let items = source::kube::fleet(fleet.clone());
+        let fleet = Fleet {
+            opts: &opts,
+            plugins: fleet_plugins,
+            archive: None,
+        };
+        fleet.read(items, &mut reports, &mut failures);
+    }
+    if let Some(archive) = &archive {
+        let fleet = Fleet {
+            opts: &opts,
+            plugins: plugins.as_deref(),
+            archive: Some(archive),
+        };
+        fleet.read(archive.fleet(), &mut reports, &mut failures);
     }
     reports.sort_by(|a, b| a.source.cmp(&b.source));
     proxies.extend(reports);
@@ -179,11 +196,54 @@ pub fn run(args: &WasmCountArgs, out: &mut dyn Write) -> Result<ExitCode, Error>
     })
 }
 
-/// The report of one proxy's dump.
+/// One fleet's dumps, and what they are judged against.
+struct Fleet<'a> {
+    opts: &'a Options,
+    plugins: Option<&'a [WasmPluginSpec]>,
+    /// The bug report the dumps come from: its pods fill in what a dump's node lacks.
+    archive: Option<&'a BugReport>,
+}
+
+impl Fleet<'_> {
+    /// Builds each dump's report as it arrives; every pod that fails gets its own line after
+    /// the report of the others (CLI.md: exit 2 still reports what could be read).
+    fn read(
+        &self,
+        items: std::sync::mpsc::Receiver<FleetItem>,
+        reports: &mut Vec<ProxyReport>,
+        failures: &mut Vec<String>,
+    ) {
+        let progress = Progress::new();
+        for item in items {
+            let (label, result) = match item {
+                FleetItem::Selected(n) => {
+                    progress.start(n);
+                    continue;
+                }
+                FleetItem::Pod(label, result) => (label, result),
+            };
+            let pod = self.archive.and_then(|a| a.pod(&label));
+            let report = result.map_err(Error::from).and_then(|bytes| {
+                let raw = input::RawInput { label, bytes };
+                proxy(&raw, self.opts, self.plugins, pod)
+            });
+            match report {
+                Ok(r) => reports.push(r),
+                // Pod names come from the cluster or the archive: escaped for the terminal.
+                Err(e) => failures.push(sanitize(&e.to_string()).into_owned()),
+            }
+            progress.advance(failures.len());
+        }
+        progress.finish();
+    }
+}
+
+/// The report of one proxy's dump. `pod` is the bug report's view of the proxy, if any.
 fn proxy(
     raw: &input::RawInput,
     opts: &Options,
     plugins: Option<&[WasmPluginSpec]>,
+    pod: Option<&ArchivePod>,
 ) -> Result<ProxyReport, Error> {
     let text = source::to_json_text(&raw.label, &raw.bytes)?;
     let doc = Document {
@@ -225,6 +285,8 @@ fn proxy(
     let from_bootstrap = node_ns.is_some();
     let identity_from = if from_bootstrap {
         "bootstrap"
+    } else if pod.is_some() {
+        "bug-report"
     } else if opts.namespace.is_some() || !opts.labels.is_empty() {
         "flags"
     } else {
@@ -232,11 +294,17 @@ fn proxy(
     };
     let context = ProxyContext {
         kind,
-        namespace: node_ns.or_else(|| opts.namespace.clone()),
-        labels: if node_labels.is_empty() {
-            opts.labels.clone()
-        } else {
+        // The dump's node first; then where the bug report keeps it and the pod it lists;
+        // then the flags.
+        namespace: node_ns
+            .or_else(|| pod.map(|p| p.namespace.clone()))
+            .or_else(|| opts.namespace.clone()),
+        labels: if !node_labels.is_empty() {
             node_labels
+        } else if let Some(labels) = pod.and_then(|p| p.labels.clone()) {
+            labels
+        } else {
+            opts.labels.clone()
         },
         istio_minor: istio_version.as_deref().and_then(minor_of),
         root_namespace: opts.root_namespace.clone(),
@@ -310,6 +378,20 @@ fn cluster_plugins(
 ) -> Result<Vec<WasmPluginSpec>, Error> {
     let lists = source::block_on(source::kube::extension_lists(kube, timeout))??;
     Ok(resources::from_cluster_lists(&lists)?
+        .iter()
+        .filter_map(wasm_plugin_of)
+        .collect())
+}
+
+/// Every WasmPlugin and Wasm TrafficExtension in the bug report's `cluster/crs` List.
+fn archive_plugins(archive: &BugReport) -> Result<Vec<WasmPluginSpec>, Error> {
+    let crs = archive.crs().ok_or_else(|| {
+        WasmCountError::BugReport(format!(
+            "{}: the bug report has no cluster/crs (its WasmPlugins; --resources can give them)",
+            sanitize(&archive.label())
+        ))
+    })?;
+    Ok(resources::from_text(&sanitize(&crs.label), &crs.text)?
         .iter()
         .filter_map(wasm_plugin_of)
         .collect())

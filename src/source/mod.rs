@@ -1,9 +1,11 @@
-//! Where configuration comes from: files, stdin, admin URLs and pods.
+//! Where configuration comes from: files, stdin, admin URLs, pods and bug-report archives.
 //! `cmd/` calls [`load_text`] and never sees how the bytes were fetched.
 
 pub mod admin;
+pub mod bug_report;
 pub mod file;
 pub mod kube;
+pub mod selector;
 pub mod target;
 pub mod text;
 pub mod tree;
@@ -100,6 +102,28 @@ pub enum Error {
         kind: &'static str,
         group: &'static str,
     },
+    /// A `-l` value that is not a label selector (checked locally for a bug report).
+    #[error("{selector}: not a label selector: {reason}")]
+    BadSelector { selector: String, reason: String },
+    /// A `--bug-report` file that is not gzip-compressed.
+    #[error("{0}: not a .tar.gz archive or a folder (expected istioctl bug-report's output)")]
+    NotArchive(String),
+    /// A `--bug-report` archive whose gzip or tar data is damaged.
+    #[error("{path}: corrupt archive: {message}")]
+    CorruptArchive { path: String, message: String },
+    /// A `--bug-report` path without a single proxy dump in the bug-report layout.
+    #[error("{0}: not an istioctl bug report: no proxies/NAMESPACE/POD/config_dump in it")]
+    NotBugReport(String),
+    /// A bug report without a file a flag needs.
+    #[error("{path}: the bug report has no {entry} (needed for {needed_for})")]
+    BugReportLacks {
+        path: String,
+        entry: &'static str,
+        needed_for: &'static str,
+    },
+    /// `-n`/`-l` leave no proxy of the bug report.
+    #[error("{path}: no proxy in the bug report matches {what}")]
+    NoProxySelected { path: String, what: String },
     /// The port-forward failed; the message is the kubelet's.
     #[error("{pod}: port-forward to port {port} failed: {message}")]
     PortForward {

@@ -3,6 +3,7 @@
 // Test helpers panic on purpose: a failed step is a failed test.
 #![allow(clippy::unwrap_used)]
 
+mod bug_report;
 mod cli_def;
 mod diff;
 mod diff_policy;
