@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::manifest::Resource;
+use super::manifest::{Resource, selector_labels};
 use super::node::Node;
 
 const GROUP: &str = "security.istio.io";
@@ -61,21 +61,7 @@ pub fn peer_authentication_of(r: &Resource) -> Option<PeerAuthenticationSpec> {
         return None;
     }
     let spec = r.spec();
-    let selector = spec
-        .and_then(|s| s.get("selector"))
-        .filter(|s| !s.is_null())
-        .map(|s| {
-            s.get("matchLabels")
-                .map(|m| {
-                    m.entries()
-                        .iter()
-                        .filter_map(|(k, v)| {
-                            Some((k.as_scalar()?.to_string(), v.as_scalar()?.to_string()))
-                        })
-                        .collect()
-                })
-                .unwrap_or_default()
-        });
+    let selector = spec.and_then(selector_labels);
     let port_modes = spec
         .and_then(|s| s.get("portLevelMtls"))
         .map(|ports| {
