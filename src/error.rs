@@ -35,6 +35,8 @@ pub enum Error {
     #[error(transparent)]
     Fleet(#[from] crate::cmd::FleetError),
     #[error(transparent)]
+    Resource(#[from] crate::cmd::ResourceError),
+    #[error(transparent)]
     Render(#[from] crate::render::RenderError),
     /// Writing to stdout failed (a closed pipe is not reported, see [`Error::is_broken_pipe`]).
     #[error("writing output: {0}")]

@@ -50,6 +50,9 @@ pub struct DiffDocument<'r> {
     pub after: &'r str,
     /// Present when AFTER is a prediction.
     pub prediction: Option<&'r PredictionSummary>,
+    /// Each side's PeerAuthentication check, when `--resources` or a pod side asked for it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub policy: Option<&'r super::mtls_policy::PolicyCheck>,
     /// The diff.
     #[serde(flatten)]
     pub report: &'r DiffReport,

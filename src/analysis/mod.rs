@@ -15,6 +15,7 @@ pub mod listener_summary;
 pub mod matcher_eval;
 pub mod matcher_paths;
 pub mod mtls_mode;
+pub mod mtls_policy;
 pub mod wasm_count;
 pub mod wasm_ecds;
 pub mod wasm_intent;

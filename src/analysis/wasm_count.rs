@@ -47,7 +47,8 @@ pub struct ProxyInfo {
     pub labels: BTreeMap<String, String>,
     /// `node.metadata.ISTIO_VERSION`.
     pub istio_version: Option<String>,
-    /// `bootstrap` (the dump's node.metadata), `flags` (--namespace/--labels) or `none`.
+    /// `bootstrap` (the dump's node.metadata), `bug-report` (where the archive keeps the dump,
+    /// and the pod its `cluster/k8s-resources` lists), `flags` (--namespace/--labels) or `none`.
     pub identity_from: &'static str,
 }
 

@@ -42,7 +42,9 @@ pub enum WhatIfMode {
     # Force both sides to be files\n  \
     meshscope diff -f before.json -f after.json -o json\n\n  \
     # What STRICT would do, predicted from today's dump\n  \
-    meshscope diff -f config_dump.json --what-if STRICT --port 15006")]
+    meshscope diff -f config_dump.json --what-if STRICT --port 15006\n\n  \
+    # Did both proxies get the mode their PeerAuthentications ask for?\n  \
+    meshscope diff before.json after.json --resources peer-authentications/")]
 pub struct DiffArgs {
     /// BEFORE and AFTER: each a dump file if such a path exists, otherwise a pod.
     #[arg(value_name = "BEFORE AFTER", num_args = 0..=2)]
@@ -59,6 +61,16 @@ pub struct DiffArgs {
     /// Only listeners on this port (the listener's socket port, as pc listener --port).
     #[arg(long, value_name = "N", default_value_t = 0)]
     pub port: u32,
+
+    /// PeerAuthentication manifests (files or directories; '-' reads stdin): each side's
+    /// inbound modes are checked against the policy they compose to for that proxy. Without
+    /// it, a side read from a pod is checked against the cluster's PeerAuthentications.
+    #[arg(long, value_name = "PATH", num_args = 1..)]
+    pub resources: Vec<PathBuf>,
+
+    /// The mesh root namespace (meshConfig rootNamespace), for the policy check.
+    #[arg(long, default_value = "istio-system", value_name = "NAMESPACE")]
+    pub root_namespace: String,
 
     /// Output format.
     #[arg(short = 'o', long = "output", value_enum, default_value_t = DiffOutput::Text)]

@@ -19,15 +19,16 @@ pub enum WasmCommand {
     ///
     /// Counts each Wasm filter's placements (total, per listener, filter chain, transport
     /// protocol and direction) and its position among Istio's own filters; Istio's built-ins
-    /// are listed apart. With --resources, each WasmPlugin and TrafficExtension is joined to
-    /// its filters: expected and present, expected but missing, present but not expected,
-    /// wrong order, ECDS missing, or replaced by the agent's RBAC stand-in. Exits 1 when a
-    /// problem verdict appears.
+    /// are listed apart. With --resources (or the WasmPlugins of the cluster or bug report the
+    /// dumps come from), each WasmPlugin and TrafficExtension is joined to its filters:
+    /// expected and present, expected but missing, present but not expected, wrong order,
+    /// ECDS missing, or replaced by the agent's RBAC stand-in. Exits 1 when a problem verdict
+    /// appears.
     ///
-    /// Fleet mode (-l SELECTOR, -A) reads every running sidecar selected and prints a summary
-    /// instead of one report per proxy: a table of pods × plugins (the number of filter
-    /// chains carrying each plugin; "-" where a pod lacks it; "deny-all", "allow-all" or
-    /// "ecds-missing" after the count where the agent's stand-in or no ECDS resource is
+    /// Fleet mode (-l SELECTOR, -A, --bug-report) reads every sidecar selected and prints a
+    /// summary instead of one report per proxy: a table of pods × plugins (the number of
+    /// filter chains carrying each plugin; "-" where a pod lacks it; "deny-all", "allow-all"
+    /// or "ecds-missing" after the count where the agent's stand-in or no ECDS resource is
     /// there) with each pod's GROUP (pods sharing one placement signature: counts, ECDS state
     /// and module, known by its sha256, else its source, and the WasmPlugin's
     /// resourceVersion; never by the ECDS version_info) and FLAG; then the groups; then each
@@ -49,7 +50,9 @@ pub enum WasmCommand {
         # Every httpbin sidecar in the cluster, and the pods that differ from the others\n  \
         meshscope wasm count -l app=httpbin -A\n\n  \
         # Two clusters in one table (CLUSTER column)\n  \
-        meshscope wasm count -l app=httpbin -A --context east --context west")]
+        meshscope wasm count -l app=httpbin -A --context east --context west\n\n  \
+        # Every sidecar of an istioctl bug report, offline\n  \
+        meshscope wasm count --bug-report bug-report.tar.gz -A")]
     Count(WasmCountArgs),
 }
 
@@ -83,8 +86,9 @@ pub struct WasmCountArgs {
     #[arg(long, value_name = "PATH", num_args = 1..)]
     pub resources: Vec<PathBuf>,
 
-    /// Namespace of POD arguments and of -l (default: the context's); also the proxy's
-    /// namespace when a dump has no bootstrap node.metadata.NAMESPACE.
+    /// Namespace of POD arguments and of -l (default: the context's); with --bug-report,
+    /// only the proxies of this namespace (default: all). Also the proxy's namespace when a
+    /// dump has no bootstrap node.metadata.NAMESPACE.
     #[arg(short = 'n', long, value_name = "NAMESPACE")]
     pub namespace: Option<String>,
 
@@ -92,9 +96,16 @@ pub struct WasmCountArgs {
     #[arg(long, value_name = "K=V", value_delimiter = ',', value_parser = parse_label)]
     pub labels: Vec<(String, String)>,
 
-    /// Fleet mode: every running sidecar matching this label selector (as kubectl's -l).
+    /// Fleet mode: every running sidecar matching this label selector (as kubectl's -l);
+    /// with --bug-report, matched against the pods the archive lists.
     #[arg(short = 'l', long, value_name = "SELECTOR")]
     pub selector: Option<String>,
+
+    /// Fleet mode, offline: every proxy dump in an istioctl bug-report archive (.tar.gz or
+    /// its unpacked folder), checked against the WasmPlugins in its cluster/crs unless
+    /// --resources is given. Never contacts a cluster.
+    #[arg(long, value_name = "PATH", conflicts_with = "pods")]
+    pub bug_report: Option<PathBuf>,
 
     /// Fleet mode across all namespaces (with or without -l).
     #[arg(short = 'A', long)]

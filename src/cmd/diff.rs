@@ -1,6 +1,7 @@
 //! `meshscope diff`: reads two dumps (or one, with `--what-if`), runs the semantic diff and
 //! prints the report, then a unified diff of the two `pc listener -o wide` tables.
 
+use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -12,10 +13,11 @@ use crate::analysis::listener_rows::{
 use crate::analysis::mtls_mode::is_virtual_inbound;
 use crate::analysis::what_if::{Prediction, detect_version, predict};
 use crate::cli::{DiffArgs, DiffOutput, WhatIfMode};
+use crate::cmd::diff_policy::{self, PolicySource, SideInput};
 use crate::cmd::{CommandError, input};
 use crate::envoy::{Document, Listener, ListenerState, Sections};
 use crate::error::{Error, ExitCode};
-use crate::render::{diff_text, listener_table, structured};
+use crate::render::{diff_text, listener_table, policy_text, structured};
 use crate::source::{self, DumpSource};
 
 const LISTENERS_TYPE: &str = "type.googleapis.com/envoy.admin.v3.ListenersConfigDump";
@@ -39,6 +41,9 @@ struct Options {
     what_if: Option<MtlsMode>,
     port: u32,
     output: DiffOutput,
+    /// Where PeerAuthentications come from, when the modes are to be checked.
+    policy: Option<PolicySource>,
+    root_namespace: String,
 }
 
 fn side(arg: &str) -> DumpSource {
@@ -75,11 +80,21 @@ fn options(args: &DiffArgs) -> Result<Options, Error> {
         }
         .into());
     }
+    let policy = if !args.resources.is_empty() {
+        Some(PolicySource::Files(args.resources.clone()))
+    } else {
+        sources.iter().find_map(|s| match s {
+            DumpSource::Pod(pod) => Some(PolicySource::Cluster(pod.kube.clone(), pod.timeout)),
+            _ => None,
+        })
+    };
     Ok(Options {
         sources,
         what_if,
         port: args.port,
         output: args.output,
+        policy,
+        root_namespace: args.root_namespace.clone(),
     })
 }
 
@@ -88,6 +103,8 @@ struct Side<'a> {
     label: String,
     listeners: Vec<(Listener<'a>, &'a str)>,
     istio_version: Option<String>,
+    /// The proxy's namespace and labels, from the bootstrap node.
+    workload: Option<(String, BTreeMap<String, String>)>,
 }
 
 fn load_side<'a>(doc: &Document<'a>, port: u32) -> Result<Side<'a>, Error> {
@@ -116,12 +133,23 @@ fn load_side<'a>(doc: &Document<'a>, port: u32) -> Result<Side<'a>, Error> {
             listeners.push((l, entry.raw.get()));
         }
     }
+    let node = dump.node.as_ref();
+    let workload = node.and_then(|n| {
+        let namespace = n.metadata.namespace.as_deref()?.to_string();
+        let labels = n
+            .metadata
+            .labels
+            .0
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Some((namespace, labels))
+    });
     Ok(Side {
         label: doc.label.to_string(),
         listeners,
-        istio_version: dump
-            .node
-            .and_then(|n| n.metadata.istio_version.map(|v| v.to_string())),
+        istio_version: node.and_then(|n| n.metadata.istio_version.as_deref().map(str::to_string)),
+        workload,
     })
 }
 
@@ -195,6 +223,22 @@ pub fn run(args: &DiffArgs, color: bool, out: &mut dyn Write) -> Result<ExitCode
         (None, None) => String::new(),
     };
     let summary = prediction.as_ref().map(|p| &p.summary);
+    // A predicted side has no proxy of its own to check.
+    let policy = match &opts.policy {
+        Some(source) => {
+            let inputs: Vec<SideInput<'_, '_>> = sides
+                .iter()
+                .zip(["before", "after"])
+                .map(|(side, name)| SideInput {
+                    side: name,
+                    workload: side.workload.clone(),
+                    listeners: side.listeners.iter().map(|(l, _)| l).collect(),
+                })
+                .collect();
+            Some(diff_policy::check(source, &opts.root_namespace, &inputs)?)
+        }
+        None => None,
+    };
     match opts.output {
         DiffOutput::Json => structured::write_json(
             out,
@@ -202,6 +246,7 @@ pub fn run(args: &DiffArgs, color: bool, out: &mut dyn Write) -> Result<ExitCode
                 before: &before.label,
                 after: &after_label,
                 prediction: summary,
+                policy: policy.as_ref(),
                 report: &report,
             },
         )?,
@@ -218,6 +263,9 @@ pub fn run(args: &DiffArgs, color: bool, out: &mut dyn Write) -> Result<ExitCode
                 &tables,
                 color,
             )?;
+            if let Some(policy) = &policy {
+                policy_text::write_policy(out, policy)?;
+            }
         }
     }
     Ok(if report.equal {

@@ -2,12 +2,14 @@
 
 mod completion;
 mod diff;
+mod diff_policy;
 mod explain;
 mod fleet;
 mod input;
 mod lint;
 mod proxy_config_ecds;
 mod proxy_config_listener;
+mod resources;
 mod wasm_count;
 
 use std::io::Write;
@@ -18,6 +20,7 @@ use crate::error::{Error, ExitCode};
 pub use diff::DiffError;
 pub use fleet::FleetError;
 pub use lint::LintError;
+pub use resources::ResourceError;
 pub use wasm_count::WasmCountError;
 
 /// Command-level failures: wrong flag combinations, or a dump without what was asked for.

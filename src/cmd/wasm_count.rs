@@ -1,7 +1,8 @@
 //! `meshscope wasm count`: loads each dump and the resources, builds one report per proxy,
-//! renders it, and exits 1 on a problem verdict. In fleet mode (`-l`, `-A`) each pod's
-//! report is summarised as its dump arrives, and the fleet summary is printed instead: pods
-//! × plugins, signature groups, and the pods that differ from their workload's majority.
+//! renders it, and exits 1 on a problem verdict. In fleet mode (`-l`, `-A`, `--bug-report`)
+//! each pod's report is summarised as its dump arrives, and the fleet summary is printed
+//! instead: pods × plugins, signature groups, and the pods that differ from their
+//! workload's majority.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -17,13 +18,13 @@ use crate::analysis::wasm_intent::ProxyContext;
 use crate::analysis::wasm_placement::{ProxyKind, chain_sites};
 use crate::cli::{WasmCountArgs, WasmOutput};
 use crate::cmd::fleet::{self, Failures, FleetFlags, Progress, drain, pod_id};
-use crate::cmd::{CommandError, input};
+use crate::cmd::{CommandError, input, resources};
 use crate::envoy::{Document, Sections};
 use crate::error::{Error, ExitCode};
-use crate::istio::manifest::resources_of;
 use crate::istio::wasm_plugin::{WasmPluginSpec, wasm_plugin_of};
 use crate::render::sanitize::sanitize;
 use crate::render::{fleet_table, structured, wasm_table};
+use crate::source::bug_report::{ArchivePod, BugReport, BugReportFetch};
 use crate::source::fleet::FleetPod;
 use crate::source::kube::{FleetFetch, KubeOptions, PodFetch};
 use crate::source::{self, DumpSource};
@@ -33,17 +34,9 @@ const LISTENERS_TYPE: &str = "type.googleapis.com/envoy.admin.v3.ListenersConfig
 /// `wasm count` failures besides reading dumps.
 #[derive(Debug, thiserror::Error)]
 pub enum WasmCountError {
-    /// A `--resources` file that could not be parsed.
-    #[error("{path}:{line}:{column}: {message}")]
-    Resource {
-        path: String,
-        line: usize,
-        column: usize,
-        message: String,
-    },
-    /// A `--resources` file that is not UTF-8.
-    #[error("{0}: not UTF-8 text")]
-    NotUtf8(String),
+    /// A `--bug-report` that could not be read (sanitised: names come from the archive).
+    #[error("{0}")]
+    BugReport(String),
 }
 
 /// Options resolved from the flags before any I/O.
@@ -51,6 +44,8 @@ struct Options {
     sources: Vec<DumpSource>,
     /// `-l` / `-A`: the sidecars to read, one request per cluster (`--context`).
     fleets: Vec<FleetFetch>,
+    /// `--bug-report`: the offline fleet (then `-n`/`-l`/`-A` pick from the archive).
+    bug_report: Option<BugReportFetch>,
     /// Where to read WasmPlugins / TrafficExtensions from when no `--resources` is given.
     cluster: Option<(KubeOptions, std::time::Duration)>,
     resources: Vec<PathBuf>,
@@ -78,9 +73,16 @@ fn options(args: &WasmCountArgs) -> Result<Options, Error> {
         })
         .collect();
     sources.extend(args.files.iter().cloned().map(DumpSource::File));
+    let bug_report = args.bug_report.as_ref().map(|path| BugReportFetch {
+        path: path.clone(),
+        namespace: args.namespace.clone().filter(|_| !args.all_namespaces),
+        selector: args.selector.clone(),
+    });
+    // With --bug-report, -l/-A pick from the archive: no live fleet.
+    let live = bug_report.is_none();
     let fleets = FleetFlags {
-        selector: args.selector.as_deref(),
-        all_namespaces: args.all_namespaces,
+        selector: args.selector.as_deref().filter(|_| live),
+        all_namespaces: args.all_namespaces && live,
         contexts: &args.context,
         kubeconfig: args.kubeconfig.as_ref(),
         namespace: args.namespace.as_deref(),
@@ -90,13 +92,14 @@ fn options(args: &WasmCountArgs) -> Result<Options, Error> {
         query: "",
     }
     .requests();
-    if sources.is_empty() && fleets.is_empty() {
+    if sources.is_empty() && fleets.is_empty() && bug_report.is_none() {
         return Err(CommandError::NeedsOneInput("wasm count").into());
     }
     // CLI.md: resources come from the cluster only when the dumps do.
     let from_cluster = args.resources.is_empty() && (!args.pods.is_empty() || !fleets.is_empty());
     Ok(Options {
         fleets,
+        bug_report,
         cluster: from_cluster.then(|| (kube_options(args), args.timeout)),
         sources,
         resources: args.resources.clone(),
@@ -112,19 +115,26 @@ fn options(args: &WasmCountArgs) -> Result<Options, Error> {
 /// Runs `wasm count`.
 pub fn run(args: &WasmCountArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let opts = options(args)?;
+    let archive = match &opts.bug_report {
+        Some(fetch) => Some(
+            source::bug_report::open(fetch)
+                .map_err(|e| WasmCountError::BugReport(sanitize(&e.to_string()).into_owned()))?,
+        ),
+        None => None,
+    };
     // Several clusters read their own plugins one by one (see `run_fleet`); only POD
     // arguments, which use the first context, need them up front.
     let per_cluster = opts.cluster.is_some() && opts.fleets.len() > 1 && opts.sources.is_empty();
     let plugins = match &opts.cluster {
         Some(_) if per_cluster => None,
         Some((kube, timeout)) => Some(cluster_plugins(kube, *timeout)?),
-        None if opts.resources.is_empty() => None,
-        None => Some(load_plugins(&opts.resources)?),
+        None if !opts.resources.is_empty() => Some(load_plugins(&opts.resources)?),
+        None => archive.as_ref().map(archive_plugins).transpose()?,
     };
-    if opts.fleets.is_empty() {
+    if opts.fleets.is_empty() && archive.is_none() {
         run_proxies(&opts, plugins.as_deref(), out)
     } else {
-        run_fleet(&opts, plugins.as_deref(), out)
+        run_fleet(&opts, plugins.as_deref(), archive.as_ref(), out)
     }
 }
 
@@ -137,7 +147,7 @@ fn run_proxies(
     let mut proxies = Vec::new();
     for src in &opts.sources {
         let raw = input::read(src)?;
-        proxies.push(proxy(&raw, opts, plugins)?.0);
+        proxies.push(proxy(&raw, opts, plugins, None)?.0);
     }
     let report = WasmCountReport { proxies };
     match opts.output {
@@ -159,9 +169,12 @@ struct FleetResult {
 
 /// Fleet mode: every dump is summarised as it arrives and dropped; the summary table (or
 /// JSON/YAML) of every readable pod is printed, then one error line per pod that failed.
+/// The pods come from the live clusters and from the bug report, each a stream of fleet
+/// items drained alike.
 fn run_fleet(
     opts: &Options,
     plugins: Option<&[WasmPluginSpec]>,
+    archive: Option<&BugReport>,
     out: &mut dyn Write,
 ) -> Result<ExitCode, Error> {
     let mut failures = Failures::default();
@@ -170,7 +183,7 @@ fn run_fleet(
     for src in &opts.sources {
         let label = input::label(src);
         let read = input::read(src).and_then(|raw| {
-            let (report, node) = proxy(&raw, opts, plugins)?;
+            let (report, node) = proxy(&raw, opts, plugins, None)?;
             let id = PodId {
                 cluster: None,
                 namespace: report
@@ -209,7 +222,7 @@ fn run_fleet(
         let fleet_plugins = own.as_deref().or(plugins);
         let items = source::kube::fleet(fleet.clone());
         drain(items, &progress, &mut failures, &mut results, |pod, raw| {
-            let (report, node) = proxy(raw, opts, fleet_plugins)?;
+            let (report, node) = proxy(raw, opts, fleet_plugins, None)?;
             Ok(fleet_result(
                 pod_id(pod),
                 Some(pod),
@@ -218,6 +231,26 @@ fn run_fleet(
                 opts.detail,
             ))
         });
+    }
+    if let Some(archive) = archive {
+        drain(
+            archive.fleet(),
+            &progress,
+            &mut failures,
+            &mut results,
+            |pod, raw| {
+                // The archive's pod fills in what a dump's bootstrap node lacks.
+                let listed = archive.pod(&pod.label());
+                let (report, node) = proxy(raw, opts, plugins, listed)?;
+                Ok(fleet_result(
+                    pod_id(pod),
+                    Some(pod),
+                    report,
+                    &node,
+                    opts.detail,
+                ))
+            },
+        );
     }
     progress.finish();
     let mut summaries = Vec::with_capacity(results.len());
@@ -306,11 +339,12 @@ struct NodeNames {
     workload_name: Option<String>,
 }
 
-/// The report of one proxy's dump.
+/// The report of one proxy's dump. `pod` is the bug report's view of the proxy, if any.
 fn proxy(
     raw: &input::RawInput,
     opts: &Options,
     plugins: Option<&[WasmPluginSpec]>,
+    pod: Option<&ArchivePod>,
 ) -> Result<(ProxyReport, NodeNames), Error> {
     let text = source::to_json_text(&raw.label, &raw.bytes)?;
     let doc = Document {
@@ -358,6 +392,8 @@ fn proxy(
     let from_bootstrap = node_ns.is_some();
     let identity_from = if from_bootstrap {
         "bootstrap"
+    } else if pod.is_some() {
+        "bug-report"
     } else if opts.namespace.is_some() || !opts.labels.is_empty() {
         "flags"
     } else {
@@ -365,11 +401,17 @@ fn proxy(
     };
     let context = ProxyContext {
         kind,
-        namespace: node_ns.or_else(|| opts.namespace.clone()),
-        labels: if node_labels.is_empty() {
-            opts.labels.clone()
-        } else {
+        // The dump's node first; then where the bug report keeps it and the pod it lists;
+        // then the flags.
+        namespace: node_ns
+            .or_else(|| pod.map(|p| p.namespace.clone()))
+            .or_else(|| opts.namespace.clone()),
+        labels: if !node_labels.is_empty() {
             node_labels
+        } else if let Some(labels) = pod.and_then(|p| p.labels.clone()) {
+            labels
+        } else {
+            opts.labels.clone()
         },
         istio_minor: istio_version.as_deref().and_then(minor_of),
         root_namespace: opts.root_namespace.clone(),
@@ -407,36 +449,30 @@ fn cluster_plugins(
     timeout: std::time::Duration,
 ) -> Result<Vec<WasmPluginSpec>, Error> {
     let lists = source::block_on(source::kube::extension_lists(kube, timeout))??;
-    let mut plugins = Vec::new();
-    for (index, text) in lists.iter().enumerate() {
-        let resources = resources_of(index, text).map_err(|e| WasmCountError::Resource {
-            path: "cluster".to_string(),
-            line: e.pos.line,
-            column: e.pos.column,
-            message: sanitize(&e.message).into_owned(),
-        })?;
-        plugins.extend(resources.iter().filter_map(wasm_plugin_of));
-    }
-    Ok(plugins)
+    Ok(resources::from_cluster_lists(&lists)?
+        .iter()
+        .filter_map(wasm_plugin_of)
+        .collect())
+}
+
+/// Every WasmPlugin and Wasm TrafficExtension in the bug report's `cluster/crs` List.
+fn archive_plugins(archive: &BugReport) -> Result<Vec<WasmPluginSpec>, Error> {
+    let crs = archive.crs().ok_or_else(|| {
+        WasmCountError::BugReport(format!(
+            "{}: the bug report has no cluster/crs (its WasmPlugins; --resources can give them)",
+            sanitize(&archive.label())
+        ))
+    })?;
+    Ok(resources::from_text(&sanitize(&crs.label), &crs.text)?
+        .iter()
+        .filter_map(wasm_plugin_of)
+        .collect())
 }
 
 /// Reads every WasmPlugin and Wasm TrafficExtension under `paths`.
 fn load_plugins(paths: &[PathBuf]) -> Result<Vec<WasmPluginSpec>, Error> {
-    let mut plugins = Vec::new();
-    for path in paths {
-        for (index, file) in source::manifest_files(path)?.into_iter().enumerate() {
-            let (label, bytes) = source::read_input(&file)?;
-            let text =
-                String::from_utf8(bytes).map_err(|_| WasmCountError::NotUtf8(label.clone()))?;
-            let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-            let resources = resources_of(index, text).map_err(|e| WasmCountError::Resource {
-                path: label.clone(),
-                line: e.pos.line,
-                column: e.pos.column,
-                message: sanitize(&e.message).into_owned(),
-            })?;
-            plugins.extend(resources.iter().filter_map(wasm_plugin_of));
-        }
-    }
-    Ok(plugins)
+    Ok(resources::from_paths(paths)?
+        .iter()
+        .filter_map(wasm_plugin_of)
+        .collect())
 }

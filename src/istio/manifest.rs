@@ -69,6 +69,25 @@ impl Resource {
     }
 }
 
+/// `spec.selector.matchLabels` of a WasmPlugin or PeerAuthentication: `None` when there is
+/// no selector, empty when it has no labels (both select the whole namespace).
+pub fn selector_labels(spec: &Node) -> Option<BTreeMap<String, String>> {
+    let selector = spec.get("selector").filter(|s| !s.is_null())?;
+    Some(
+        selector
+            .get("matchLabels")
+            .map(|m| {
+                m.entries()
+                    .iter()
+                    .filter_map(|(k, v)| {
+                        Some((k.as_scalar()?.to_string(), v.as_scalar()?.to_string()))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default(),
+    )
+}
+
 /// Splits parsed documents into resources, unwrapping `List` objects.
 pub fn resources_of(file: usize, text: &str) -> Result<Vec<Resource>, SyntaxError> {
     let mut out = Vec::new();

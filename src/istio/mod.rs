@@ -5,6 +5,7 @@ pub mod crd;
 pub mod ecds_name;
 pub mod manifest;
 pub mod node;
+pub mod peer_authentication;
 pub mod wasm_plugin;
 pub mod workload;
 

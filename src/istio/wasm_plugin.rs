@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use super::ecds_name::PluginKind;
-use super::manifest::Resource;
+use super::manifest::{Resource, selector_labels};
 use super::node::Node;
 
 /// API group of both kinds.
@@ -119,18 +119,7 @@ pub fn wasm_plugin_of(r: &Resource) -> Option<WasmPluginSpec> {
         namespace: r.namespace.clone(),
         name: r.name.clone(),
         creation_timestamp: r.creation_timestamp.clone(),
-        selector: spec.get("selector").filter(|s| !s.is_null()).map(|s| {
-            s.get("matchLabels")
-                .map(|m| {
-                    m.entries()
-                        .iter()
-                        .filter_map(|(k, v)| {
-                            Some((k.as_scalar()?.to_string(), v.as_scalar()?.to_string()))
-                        })
-                        .collect()
-                })
-                .unwrap_or_default()
-        }),
+        selector: selector_labels(spec),
         has_target_refs: spec.get("targetRef").is_some_and(|t| !t.is_null())
             || spec
                 .get("targetRefs")

@@ -11,6 +11,7 @@ pub mod explain_words;
 pub mod fleet_table;
 pub mod jsonpath;
 pub mod listener_table;
+pub mod policy_text;
 pub mod protojson;
 pub mod sanitize;
 pub mod structured;

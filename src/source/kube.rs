@@ -58,18 +58,18 @@ pub async fn connect(opts: &KubeOptions) -> Result<Cluster, Error> {
             Some(path) => Kubeconfig::read_from(path),
             None => Kubeconfig::read(),
         }
-        .map_err(|e| Error::KubeConfig(one_line(&e).replace("'\"", "'").replace("\"'", "'")))?;
+        .map_err(|e| kubeconfig_error(opts.kubeconfig.as_deref(), &e))?;
         let options = KubeConfigOptions {
             context: opts.context.clone(),
             ..KubeConfigOptions::default()
         };
         Config::from_custom_kubeconfig(kubeconfig, &options)
             .await
-            .map_err(|e| Error::KubeConfig(one_line(&e)))?
+            .map_err(|e| kubeconfig_error(opts.kubeconfig.as_deref(), &e))?
     } else {
         Config::infer()
             .await
-            .map_err(|e| Error::KubeConfig(one_line(&e)))?
+            .map_err(|e| kubeconfig_error(None, &e))?
     };
     let namespace = opts
         .namespace
@@ -103,23 +103,56 @@ pub async fn fetch_pod(req: &PodFetch) -> Result<(String, Vec<u8>), Error> {
         })?
 }
 
-/// The Istio extension resources meshscope reads from a cluster: group, plural, kind.
-const EXTENSIONS_GROUP: &str = "extensions.istio.io";
-const EXTENSION_KINDS: [(&str, &str); 2] = [
-    ("wasmplugins", "WasmPlugin"),
-    ("trafficextensions", "TrafficExtension"),
-];
+/// A custom resource group meshscope lists from a cluster: the group, its kinds as
+/// (plural, Kind), the first of which must be served.
+struct CustomResources {
+    group: &'static str,
+    kinds: &'static [(&'static str, &'static str)],
+}
+
+/// WasmPlugins and TrafficExtensions (TrafficExtensions only where the cluster serves them).
+const EXTENSIONS: CustomResources = CustomResources {
+    group: "extensions.istio.io",
+    kinds: &[
+        ("wasmplugins", "WasmPlugin"),
+        ("trafficextensions", "TrafficExtension"),
+    ],
+};
+
+/// PeerAuthentications (`v1` from Istio 1.22, `v1beta1` before; same schema).
+const PEER_AUTHENTICATIONS: CustomResources = CustomResources {
+    group: "security.istio.io",
+    kinds: &[("peerauthentications", "PeerAuthentication")],
+};
 
 /// Every WasmPlugin and TrafficExtension in the cluster (all namespaces), as the API's
-/// JSON list texts, at the group's preferred served version (discovered, not hard-coded).
-/// TrafficExtensions are skipped on clusters that do not serve them.
+/// JSON list texts.
 pub async fn extension_lists(opts: &KubeOptions, timeout: Duration) -> Result<Vec<String>, Error> {
+    custom_resource_lists(opts, timeout, &EXTENSIONS).await
+}
+
+/// Every PeerAuthentication in the cluster (all namespaces), as the API's JSON list text.
+pub async fn peer_authentication_lists(
+    opts: &KubeOptions,
+    timeout: Duration,
+) -> Result<Vec<String>, Error> {
+    custom_resource_lists(opts, timeout, &PEER_AUTHENTICATIONS).await
+}
+
+/// Lists `wanted`'s kinds at the group's preferred served version (discovered, not
+/// hard-coded), all namespaces.
+async fn custom_resource_lists(
+    opts: &KubeOptions,
+    timeout: Duration,
+    wanted: &CustomResources,
+) -> Result<Vec<String>, Error> {
+    let (required, required_kind) = wanted.kinds[0];
     let work = async {
         let cluster = connect(opts).await?;
-        let what = format!("/apis/{EXTENSIONS_GROUP}");
+        let what = format!("/apis/{}", wanted.group);
         let no_crd = || Error::NoCrd {
-            kind: "WasmPlugin",
-            group: EXTENSIONS_GROUP,
+            kind: required_kind,
+            group: wanted.group,
         };
         let group = match get_json(&cluster.client, &what).await {
             Err(Error::KubeApi { code: 404, .. }) => return Err(no_crd()),
@@ -138,11 +171,11 @@ pub async fn extension_lists(opts: &KubeOptions, timeout: Duration) -> Result<Ve
             .flatten()
             .filter_map(|r| r.get("name").and_then(serde_json::Value::as_str))
             .collect();
-        if !served.contains(&"wasmplugins") {
+        if !served.contains(&required) {
             return Err(no_crd());
         }
         let mut lists = Vec::new();
-        for (plural, _) in EXTENSION_KINDS.iter().filter(|(p, _)| served.contains(p)) {
+        for (plural, _) in wanted.kinds.iter().filter(|(p, _)| served.contains(p)) {
             let path = format!("/apis/{version}/{plural}");
             let request = http::Request::get(&path)
                 .body(Vec::new())
@@ -162,7 +195,7 @@ pub async fn extension_lists(opts: &KubeOptions, timeout: Duration) -> Result<Ve
     tokio::time::timeout(timeout, work)
         .await
         .map_err(|_| Error::Timeout {
-            what: format!("/apis/{EXTENSIONS_GROUP}"),
+            what: format!("/apis/{}", wanted.group),
             timeout,
         })?
 }
@@ -280,6 +313,40 @@ fn api_error(what: &str, e: ::kube::Error) -> Error {
             message: one_line(&error_chain(&other)),
         },
     }
+}
+
+/// A kubeconfig that cannot be read or used, said on one line.
+///
+/// The YAML parser's message quotes the lines around the mistake, and a kubeconfig's lines
+/// hold tokens and keys: only the message before that excerpt is kept. A parse error is
+/// placed as `PATH:LINE:COL` when the path is known.
+fn kubeconfig_error(path: Option<&std::path::Path>, e: &dyn std::fmt::Display) -> Error {
+    let text = e.to_string();
+    let message: Vec<&str> = text
+        .lines()
+        .take_while(|line| !line.trim_start().starts_with("-->"))
+        .collect();
+    let message = one_line(&message.join(" "))
+        .replace("'\"", "'")
+        .replace("\"'", "'");
+    if let (Some(path), Some((line, column, what))) = (path, yaml_position(&message)) {
+        return Error::KubeConfigAt {
+            path: path.display().to_string(),
+            line,
+            column,
+            message: what.to_string(),
+        };
+    }
+    Error::KubeConfig(message)
+}
+
+/// `… line L column C: what` → (L, C, what).
+fn yaml_position(message: &str) -> Option<(usize, usize, &str)> {
+    let at = message.find("line ")?;
+    let rest = &message[at + "line ".len()..];
+    let (line, rest) = rest.split_once(" column ")?;
+    let (column, what) = rest.split_once(": ")?;
+    Some((line.parse().ok()?, column.parse().ok()?, what.trim()))
 }
 
 /// An error and its causes, `: `-joined, each said once (kube wraps hyper wraps io).

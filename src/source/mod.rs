@@ -1,10 +1,12 @@
-//! Where configuration comes from: files, stdin, admin URLs and pods.
+//! Where configuration comes from: files, stdin, admin URLs, pods and bug-report archives.
 //! `cmd/` calls [`load_text`] and never sees how the bytes were fetched.
 
 pub mod admin;
+pub mod bug_report;
 pub mod file;
 pub mod fleet;
 pub mod kube;
+pub mod selector;
 pub mod target;
 pub mod text;
 pub mod tree;
@@ -68,6 +70,14 @@ pub enum Error {
     /// No usable kubeconfig / client configuration.
     #[error("kubeconfig: {0}")]
     KubeConfig(String),
+    /// A kubeconfig file that does not parse, placed in the file.
+    #[error("{path}:{line}:{column}: invalid kubeconfig: {message}")]
+    KubeConfigAt {
+        path: String,
+        line: usize,
+        column: usize,
+        message: String,
+    },
     /// The Kubernetes API answered with a `Status` error (403, 404, ...).
     #[error("{what}: Kubernetes API error {code}: {message}")]
     KubeApi {
@@ -93,6 +103,28 @@ pub enum Error {
         kind: &'static str,
         group: &'static str,
     },
+    /// A `-l` value that is not a label selector (checked locally for a bug report).
+    #[error("{selector}: not a label selector: {reason}")]
+    BadSelector { selector: String, reason: String },
+    /// A `--bug-report` file that is not gzip-compressed.
+    #[error("{0}: not a .tar.gz archive or a folder (expected istioctl bug-report's output)")]
+    NotArchive(String),
+    /// A `--bug-report` archive whose gzip or tar data is damaged.
+    #[error("{path}: corrupt archive: {message}")]
+    CorruptArchive { path: String, message: String },
+    /// A `--bug-report` path without a single proxy dump in the bug-report layout.
+    #[error("{0}: not an istioctl bug report: no proxies/NAMESPACE/POD/config_dump in it")]
+    NotBugReport(String),
+    /// A bug report without a file a flag needs.
+    #[error("{path}: the bug report has no {entry} (needed for {needed_for})")]
+    BugReportLacks {
+        path: String,
+        entry: &'static str,
+        needed_for: &'static str,
+    },
+    /// `-n`/`-l` leave no proxy of the bug report.
+    #[error("{path}: no proxy in the bug report matches {what}")]
+    NoProxySelected { path: String, what: String },
     /// The port-forward failed; the message is the kubelet's.
     #[error("{pod}: port-forward to port {port} failed: {message}")]
     PortForward {

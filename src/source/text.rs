@@ -68,7 +68,7 @@ pub fn to_json_text<'a>(label: &str, bytes: &'a [u8]) -> Result<InputText<'a>, L
 
 /// serde-saphyr's message without its own `error: line L column C: ` lead-in or snippet
 /// (meshscope prints the location once, first).
-fn first_line(s: &str) -> String {
+pub(crate) fn first_line(s: &str) -> String {
     let line = s.lines().find(|l| !l.trim().is_empty()).unwrap_or(s).trim();
     let line = line.strip_prefix("error: ").unwrap_or(line);
     let line = match line.strip_prefix("line ").and_then(|r| r.split_once(": ")) {

@@ -3,8 +3,10 @@
 // Test helpers panic on purpose: a failed step is a failed test.
 #![allow(clippy::unwrap_used)]
 
+mod bug_report;
 mod cli_def;
 mod diff;
+mod diff_policy;
 mod errors;
 mod explain;
 mod hostile;
@@ -18,5 +20,6 @@ mod man;
 mod pc_ecds;
 mod pc_listener;
 mod real_dumps;
+mod secrets;
 mod support;
 mod wasm;

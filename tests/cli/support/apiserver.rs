@@ -133,6 +133,9 @@ pub struct FakeCluster {
     pub wasm_plugins: Option<Vec<Value>>,
     /// Listing WasmPlugins cluster-wide is forbidden (403).
     pub forbid_wasm_plugins: bool,
+    /// PeerAuthentications and the one version `security.istio.io` serves (`v1` from
+    /// Istio 1.22, `v1beta1` before); `None`: no PeerAuthentication CRD.
+    pub peer_authentications: Option<(&'static str, Vec<Value>)>,
 }
 
 impl FakeCluster {
@@ -156,6 +159,15 @@ impl FakeCluster {
             .map(|d| serde_saphyr::from_str::<Value>(d).unwrap())
             .collect();
         self.wasm_plugins = Some(items);
+        self
+    }
+    /// Installs the PeerAuthentication CRD, serving `version` only, with these objects.
+    pub fn peer_authentications(mut self, version: &'static str, documents: &[&str]) -> Self {
+        let items = documents
+            .iter()
+            .map(|d| serde_saphyr::from_str::<Value>(d).unwrap())
+            .collect();
+        self.peer_authentications = Some((version, items));
         self
     }
     pub fn forbid_wasm_plugins(mut self) -> FakeCluster {
@@ -304,8 +316,40 @@ fn route(cluster: &FakeCluster, req: Request<Incoming>) -> Response<Full<Bytes>>
                 .wasm_plugins
                 .iter()
                 .map(|_| extensions_group())
+                .chain(
+                    cluster
+                        .peer_authentications
+                        .iter()
+                        .map(|(version, _)| security_group(version)),
+                )
                 .collect();
             ok(json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": groups}))
+        }
+        ["apis", "security.istio.io", rest @ ..] => {
+            let not_found = || {
+                status(
+                    404,
+                    "NotFound",
+                    "the server could not find the requested resource",
+                )
+            };
+            let Some((version, items)) = &cluster.peer_authentications else {
+                return not_found();
+            };
+            match rest {
+                [] => ok(security_group(version)),
+                [v] if v == version => ok(json!({
+                    "kind": "APIResourceList", "apiVersion": "v1",
+                    "groupVersion": format!("security.istio.io/{version}"),
+                    "resources": [{"name": "peerauthentications", "singularName": "peerauthentication",
+                                   "namespaced": true, "kind": "PeerAuthentication", "verbs": ["get", "list"]}],
+                })),
+                [v, "peerauthentications"] if v == version => ok(json!({
+                    "apiVersion": format!("security.istio.io/{version}"), "kind": "PeerAuthenticationList",
+                    "metadata": {"resourceVersion": "1"}, "items": items,
+                })),
+                _ => not_found(),
+            }
         }
         ["apis", "extensions.istio.io", rest @ ..] => {
             let Some(items) = &cluster.wasm_plugins else {
@@ -408,6 +452,14 @@ fn route(cluster: &FakeCluster, req: Request<Incoming>) -> Response<Full<Bytes>>
             "the server could not find the requested resource",
         ),
     }
+}
+
+/// The `security.istio.io` APIGroup, serving `version` only.
+fn security_group(version: &str) -> Value {
+    let version =
+        json!({"groupVersion": format!("security.istio.io/{version}"), "version": version});
+    json!({"kind": "APIGroup", "apiVersion": "v1", "name": "security.istio.io",
+           "versions": [version.clone()], "preferredVersion": version})
 }
 
 /// The `extensions.istio.io` APIGroup, serving v1alpha1 only.
