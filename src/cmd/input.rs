@@ -50,12 +50,20 @@ pub fn resolve(args: &InputArgs, command: &'static str) -> Result<DumpSource, Er
     })
 }
 
+/// Only the listener sections (Envoy applies the mask to every config of the dump).
+pub const LISTENERS_QUERY: &str = "?mask=dynamic_listeners,static_listeners";
+
+/// What `wasm count` reads: the bootstrap (the proxy's node), the listeners and the ECDS
+/// filters; clusters, routes and secrets, most of a big dump, stay on the proxy.
+pub const WASM_COUNT_QUERY: &str =
+    "?mask=bootstrap,dynamic_listeners,static_listeners,ecds_filters";
+
 /// The `/config_dump` query a command fetches with, as istioctl does (DOMAIN.md): `pc
 /// listener` masks to the listener sections, `pc ecds` asks for endpoints too; the others
 /// need several sections and take the whole dump.
 fn query_for(command: &str) -> &'static str {
     match command {
-        "listener" => "?mask=dynamic_listeners,static_listeners",
+        "listener" | "explain" => LISTENERS_QUERY,
         "ecds" => "?include_eds=true",
         _ => "",
     }

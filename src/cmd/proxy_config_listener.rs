@@ -37,7 +37,7 @@ pub fn run(args: &ListenerArgs, color: bool, out: &mut dyn Write) -> Result<Exit
         timeout: args.input.timeout,
         concurrency: args.concurrency,
         // As istioctl fetches for `pc listener`: the listener sections only.
-        query: "?mask=dynamic_listeners,static_listeners",
+        query: input::LISTENERS_QUERY,
     };
     if fleet.is_fleet() {
         return run_fleet(args, &fleet, out);

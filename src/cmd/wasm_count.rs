@@ -67,7 +67,7 @@ fn options(args: &WasmCountArgs) -> Result<Options, Error> {
                 reference: pod.clone(),
                 kube: kube_options(args),
                 admin_port: args.proxy_admin_port,
-                query: String::new(),
+                query: input::WASM_COUNT_QUERY.to_string(),
                 timeout: args.timeout,
             })
         })
@@ -89,7 +89,7 @@ fn options(args: &WasmCountArgs) -> Result<Options, Error> {
         admin_port: args.proxy_admin_port,
         timeout: args.timeout,
         concurrency: args.concurrency,
-        query: "",
+        query: input::WASM_COUNT_QUERY,
     }
     .requests();
     if sources.is_empty() && fleets.is_empty() && bug_report.is_none() {

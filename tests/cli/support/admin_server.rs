@@ -24,9 +24,14 @@
 //! | `Reset` | declares the whole length, sends half, resets the connection (RST) | `reading the config dump failed: …` |
 //! | `CutDump` | a complete HTTP answer whose body is the first half of the dump | the dump's parse error (`LABEL:LINE:COL: …`) |
 //!
+//! Like Envoy, it honours `mask=f1,f2` (each config keeps its `@type` and those top-level
+//! fields) and leaves `EndpointsConfigDump` out unless `include_eds` is given; a query that
+//! changes nothing gets the fixture's bytes as they are. Each distinct body is made once.
+//!
 //! It speaks just enough HTTP/1.1 by hand (one request per connection, `Connection:
 //! close`) so that faults like a body cut short are exact.
 
+use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -63,6 +68,56 @@ pub struct AdminServer {
     requests: Arc<Mutex<Vec<String>>>,
 }
 
+/// The fixture and the bodies already made from it, per query.
+struct Bodies {
+    full: Arc<Vec<u8>>,
+    made: Mutex<HashMap<String, Arc<Vec<u8>>>>,
+}
+
+impl Bodies {
+    /// The body `/config_dump?query` answers with.
+    fn for_query(&self, query: &str) -> Arc<Vec<u8>> {
+        let mut made = self.made.lock().unwrap();
+        made.entry(query.to_string())
+            .or_insert_with(|| {
+                filtered(&self.full, query).map_or_else(|| self.full.clone(), Arc::new)
+            })
+            .clone()
+    }
+}
+
+/// Envoy's `mask` and `include_eds` applied to a dump; `None` when nothing changes (or the
+/// fixture is not a JSON dump, e.g. a deliberately broken one).
+fn filtered(full: &[u8], query: &str) -> Option<Vec<u8>> {
+    let params: Vec<(&str, &str)> = query
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|p| p.split_once('=').unwrap_or((p, "")))
+        .collect();
+    let mask: Option<Vec<&str>> = params
+        .iter()
+        .find(|(k, _)| *k == "mask")
+        .map(|(_, v)| v.split(',').collect());
+    let include_eds = params.iter().any(|(k, _)| *k == "include_eds");
+    let mut dump: serde_json::Value = serde_json::from_slice(full).ok()?;
+    let configs = dump.get_mut("configs")?.as_array_mut()?;
+    let before = configs.clone();
+    configs.retain(|c| {
+        include_eds
+            || !c["@type"]
+                .as_str()
+                .is_some_and(|t| t.ends_with("EndpointsConfigDump"))
+    });
+    if let Some(mask) = &mask {
+        for config in configs.iter_mut() {
+            if let Some(fields) = config.as_object_mut() {
+                fields.retain(|k, _| k == "@type" || mask.contains(&k.as_str()));
+            }
+        }
+    }
+    (*configs != before).then(|| serde_json::to_vec_pretty(&dump).unwrap())
+}
+
 impl AdminServer {
     /// Starts serving `body` with `fault` on an ephemeral port.
     pub fn start(body: Vec<u8>, fault: Fault) -> AdminServer {
@@ -72,11 +127,14 @@ impl AdminServer {
         let addr = listener.local_addr().unwrap();
         let requests = Arc::new(Mutex::new(Vec::new()));
         let seen = requests.clone();
-        let body = Arc::new(body);
+        let bodies = Arc::new(Bodies {
+            full: Arc::new(body),
+            made: Mutex::new(HashMap::new()),
+        });
         runtime().spawn(async move {
             while let Ok((conn, _)) = listener.accept().await {
-                let (body, seen) = (body.clone(), seen.clone());
-                tokio::spawn(async move { serve(conn, &body, fault, &seen).await });
+                let (bodies, seen) = (bodies.clone(), seen.clone());
+                tokio::spawn(async move { serve(conn, &bodies, fault, &seen).await });
             }
         });
         AdminServer { addr, requests }
@@ -93,7 +151,7 @@ impl AdminServer {
     }
 }
 
-async fn serve(mut conn: TcpStream, body: &[u8], fault: Fault, seen: &Mutex<Vec<String>>) {
+async fn serve(mut conn: TcpStream, bodies: &Bodies, fault: Fault, seen: &Mutex<Vec<String>>) {
     let mut head = Vec::new();
     let mut buf = [0u8; 4096];
     while !head.windows(4).any(|w| w == b"\r\n\r\n") {
@@ -108,7 +166,9 @@ async fn serve(mut conn: TcpStream, body: &[u8], fault: Fault, seen: &Mutex<Vec<
     let head = String::from_utf8_lossy(&head).to_string();
     let target = head.split(' ').nth(1).unwrap_or("").to_string();
     seen.lock().unwrap().push(target.clone());
-    let path = target.split('?').next().unwrap_or("");
+    let (path, query) = target.split_once('?').unwrap_or((&target, ""));
+    let body = bodies.for_query(query);
+    let body = body.as_slice();
     let (status, payload, declared) = match fault {
         _ if path != "/config_dump" => (404, b"invalid path\n".as_slice(), None),
         Fault::Status(code) => (code, b"admin says no\n".as_slice(), None),
