@@ -7,22 +7,30 @@
 #![deny(unsafe_code)]
 
 pub mod analysis;
+#[cfg(feature = "cli")]
 pub mod cli;
+#[cfg(feature = "cli")]
 pub mod cmd;
 pub mod envoy;
+#[cfg(feature = "cli")]
 pub mod error;
 pub mod istio;
 pub mod lint;
 pub mod render;
 pub mod source;
 
+#[cfg(feature = "cli")]
 use std::ffi::OsString;
+#[cfg(feature = "cli")]
 use std::io::{self, Write};
 
+#[cfg(feature = "cli")]
 use clap::Parser;
 
+#[cfg(feature = "cli")]
 pub use error::{Error, ExitCode};
 
+#[cfg(feature = "cli")]
 /// Runs meshscope with `args` (program name first) and returns the process exit code.
 pub fn run<I, T>(args: I) -> i32
 where
@@ -50,6 +58,7 @@ where
     }
 }
 
+#[cfg(feature = "cli")]
 /// Help and version go to stdout with exit 0; every usage error becomes one line and exit 2.
 fn report_usage(err: clap::Error) -> i32 {
     use clap::error::ErrorKind;

@@ -1,18 +1,23 @@
 //! Where configuration comes from: files, stdin, admin URLs, pods and bug-report archives.
 //! `cmd/` calls [`load_text`] and never sees how the bytes were fetched.
 
+#[cfg(feature = "cli")]
 pub mod admin;
+#[cfg(feature = "cli")]
 pub mod bug_report;
 pub mod file;
+#[cfg(feature = "cli")]
 pub mod fleet;
+#[cfg(feature = "cli")]
 pub mod kube;
+#[cfg(feature = "cli")]
 pub mod selector;
+#[cfg(feature = "cli")]
 pub mod target;
 pub mod text;
 pub mod tree;
 
-use std::path::PathBuf;
-
+#[cfg(feature = "cli")]
 pub use admin::{AdminUrl, block_on};
 
 pub use file::read_input;
@@ -135,10 +140,11 @@ pub enum Error {
 }
 
 /// A resolved dump source (CLI.md "Where configuration comes from").
+#[cfg(feature = "cli")]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DumpSource {
     /// A file path, or `-` for stdin.
-    File(PathBuf),
+    File(std::path::PathBuf),
     /// An Envoy admin base URL, the query for `/config_dump`, and the fetch's time bound.
     Admin {
         url: String,
