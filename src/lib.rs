@@ -41,8 +41,10 @@ where
         Ok(cli) => cli,
         Err(err) => return report_usage(err),
     };
-    let stdout = io::stdout();
-    let mut out = stdout.lock();
+    // Stdout is line-buffered: a 50,000-line report would cost one write call per line.
+    // Commands write their whole output before they return, so it is buffered here and
+    // flushed once (and before an error line, so the two keep their order).
+    let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
     let result = cmd::dispatch(cli, &mut out).and_then(|code| {
         out.flush().map_err(Error::Output)?;
         Ok(code)

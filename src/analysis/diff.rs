@@ -199,8 +199,15 @@ pub fn diff_listeners_with_raw(
     let mut listeners = Vec::new();
     let mut wasm = WasmTally::default();
     for (name, (b, a)) in names {
-        let b_raw = raw_chains(b.and_then(|x| x.1));
-        let a_raw = raw_chains(a.and_then(|x| x.1));
+        let (b_text, a_text) = (b.and_then(|x| x.1), a.and_then(|x| x.1));
+        // A listener whose JSON is the same text on both sides has no changed chain: most
+        // listeners when two dumps of one proxy are compared. Its chains' JSON, the costly
+        // part, is parsed only for a pair that could differ.
+        let same_text = b_text.is_some() && b_text == a_text;
+        let b_raw = std::cell::OnceCell::new();
+        let a_raw = std::cell::OnceCell::new();
+        let b_raw = || b_raw.get_or_init(|| raw_chains(b_text));
+        let a_raw = || a_raw.get_or_init(|| raw_chains(a_text));
         let (b, a) = (b.map(|x| x.0), a.map(|x| x.0));
         let presence = match (b, a) {
             (Some(_), Some(_)) => Presence::Both,
@@ -260,19 +267,20 @@ pub fn diff_listeners_with_raw(
             let bw = pair.0.map_or(&empty, |i| &b_wasm[i]);
             let aw = pair.1.map_or(&empty, |i| &a_wasm[i]);
             match pair {
+                (Some(i), Some(j)) if same_text && i == j => diff.unchanged += 1,
                 (Some(i), None) => {
-                    let s = summary(b_chains[i], &b_wasm[i], &b_raw, i);
+                    let s = summary(b_chains[i], &b_wasm[i], b_raw(), i);
                     wasm.record(&name, &s, "removed", bw, aw, true);
                     diff.removed.push(s);
                 }
                 (None, Some(j)) => {
-                    let s = summary(a_chains[j], &a_wasm[j], &a_raw, j);
+                    let s = summary(a_chains[j], &a_wasm[j], a_raw(), j);
                     wasm.record(&name, &s, "added", aw, bw, false);
                     diff.added.push(s);
                 }
                 (Some(i), Some(j)) => {
-                    let before = summary(b_chains[i], &b_wasm[i], &b_raw, i);
-                    let after = summary(a_chains[j], &a_wasm[j], &a_raw, j);
+                    let before = summary(b_chains[i], &b_wasm[i], b_raw(), i);
+                    let after = summary(a_chains[j], &a_wasm[j], a_raw(), j);
                     let changes = compare_chains(&before, &after);
                     if changes.is_empty() {
                         diff.unchanged += 1;

@@ -11,11 +11,7 @@ pub fn fixture_text(name: &str) -> &'static str {
 
 /// Every active listener of a fixture dump, in dump order.
 pub fn listeners(name: &str) -> Vec<Listener<'static>> {
-    let doc = Document {
-        label: "fixture",
-        text: fixture_text(name),
-        from_yaml: false,
-    };
+    let doc = Document::new("fixture", fixture_text(name).as_bytes());
     let dump = doc
         .load(Sections {
             listeners: true,

@@ -204,11 +204,7 @@ mod tests {
     #[test]
     fn present_stand_in_missing_and_unknown() {
         let reports = count_placements(&sites());
-        let doc = Document {
-            label: "t",
-            text: ECDS,
-            from_yaml: false,
-        };
+        let doc = Document::new("t", ECDS.as_bytes());
         let dump = doc
             .load(Sections {
                 ecds: true,

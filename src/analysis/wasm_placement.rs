@@ -11,8 +11,11 @@ use serde::Serialize;
 use super::listener_rows::chain_match;
 use crate::envoy::filter::{HttpFilter, NetworkFilter, NetworkFilterConfig};
 use crate::envoy::wasm::{self, WasmFilter};
-use crate::envoy::{FilterChain, Listener, ListenerState, TrafficDirection};
+use crate::envoy::{FilterChain, FilterChainMatch, Listener, ListenerState, TrafficDirection};
+
+mod reduced;
 use crate::istio::{NamingScheme, PluginRef};
+pub use reduced::{ListenerChains, reduced_sites};
 
 /// What kind of proxy a dump comes from (the first field of the bootstrap `node.id`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -139,45 +142,79 @@ pub fn chain_sites(
     listeners: &[(ListenerState, &Listener<'_>)],
     proxy: ProxyKind,
 ) -> Vec<ChainSite> {
+    sites(listeners, proxy, false)
+}
+
+/// [`chain_sites`] without the chains that carry no Wasm filter: all that counting
+/// placements needs (checking intent needs every chain, to tell where a plugin is missing).
+/// Most chains of a big dump carry none.
+pub fn wasm_chain_sites(
+    listeners: &[(ListenerState, &Listener<'_>)],
+    proxy: ProxyKind,
+) -> Vec<ChainSite> {
+    sites(listeners, proxy, true)
+}
+
+fn sites(
+    listeners: &[(ListenerState, &Listener<'_>)],
+    proxy: ProxyKind,
+    wasm_only: bool,
+) -> Vec<ChainSite> {
     let mut sites = Vec::new();
     for (state, l) in listeners {
-        let direction = match (proxy, l.traffic_direction) {
-            (ProxyKind::Gateway | ProxyKind::Waypoint, _) => Direction::Gateway,
-            (_, TrafficDirection::Inbound) => Direction::Inbound,
-            (_, TrafficDirection::Outbound) => Direction::Outbound,
-            (_, TrafficDirection::Unspecified) => Direction::Unspecified,
-        };
+        let direction = direction_of(proxy, l.traffic_direction);
         let listener_port = l.socket_address().map_or(0, |s| s.port_value);
         for c in l.chains() {
-            sites.push(site_of(l, *state, direction, listener_port, c));
+            let (filters, has_hcm, is_blackhole) = chain_filters(c);
+            if wasm_only && filters.is_empty() {
+                continue;
+            }
+            let site = Site {
+                state: *state,
+                direction,
+                listener_port,
+                filters,
+                has_hcm,
+                is_blackhole,
+            };
+            sites.push(site_of(
+                &l.name,
+                &c.name,
+                c.filter_chain_match.as_ref(),
+                site,
+            ));
         }
     }
     sites
 }
 
-fn site_of(
-    l: &Listener<'_>,
+/// How `wasm count` groups a listener's traffic.
+fn direction_of(proxy: ProxyKind, traffic: TrafficDirection) -> Direction {
+    match (proxy, traffic) {
+        (ProxyKind::Gateway | ProxyKind::Waypoint, _) => Direction::Gateway,
+        (_, TrafficDirection::Inbound) => Direction::Inbound,
+        (_, TrafficDirection::Outbound) => Direction::Outbound,
+        (_, TrafficDirection::Unspecified) => Direction::Unspecified,
+    }
+}
+
+/// What [`chain_filters`] and the listener give a site.
+struct Site {
     state: ListenerState,
     direction: Direction,
     listener_port: u32,
-    c: &FilterChain<'_>,
-) -> ChainSite {
-    let fcm = c.filter_chain_match.as_ref();
-    let port = match direction {
-        Direction::Inbound => fcm
-            .and_then(|m| m.destination_port)
-            .filter(|p| *p != listener_port)
-            .unwrap_or(0),
-        _ => listener_port,
-    };
-    let transport = fcm
-        .map(|m| m.transport_protocol.to_string())
-        .filter(|t| !t.is_empty())
-        .unwrap_or_else(|| "any".into());
-    let network: Vec<(String, Option<WasmFilter>)> = c
+    filters: Vec<SiteFilter>,
+    has_hcm: bool,
+    is_blackhole: bool,
+}
+
+/// A chain's Wasm filters (network first), whether it has an HCM, whether it is a blackhole.
+fn chain_filters(c: &FilterChain<'_>) -> (Vec<SiteFilter>, bool, bool) {
+    // Names are borrowed: only the Wasm filters and their neighbours get a String.
+    let network: Vec<(&str, Option<WasmFilter>)> = c
         .filters
         .iter()
-        .map(|f| (f.name.to_string(), classify_network(f)))
+        .map(|f| (f.name.as_ref(), classify_network(f)))
         .collect();
     let mut filters = collect(&network, FilterLevel::Network);
     let mut has_hcm = false;
@@ -189,7 +226,7 @@ fn site_of(
                 let http: Vec<_> = hcm
                     .http_filters
                     .iter()
-                    .map(|hf| (hf.name.to_string(), wasm::classify(hf)))
+                    .map(|hf| (hf.name.as_ref(), wasm::classify(hf)))
                     .collect();
                 filters.extend(collect(&http, FilterLevel::Http));
             }
@@ -197,21 +234,41 @@ fn site_of(
             _ => {}
         }
     }
+    (filters, has_hcm, is_blackhole)
+}
+
+fn site_of(
+    listener: &str,
+    chain: &str,
+    fcm: Option<&FilterChainMatch<'_>>,
+    site: Site,
+) -> ChainSite {
+    let port = match site.direction {
+        Direction::Inbound => fcm
+            .and_then(|m| m.destination_port)
+            .filter(|p| *p != site.listener_port)
+            .unwrap_or(0),
+        _ => site.listener_port,
+    };
+    let transport = fcm
+        .map(|m| m.transport_protocol.to_string())
+        .filter(|t| !t.is_empty())
+        .unwrap_or_else(|| "any".into());
     ChainSite {
-        listener: l.name.to_string(),
-        state,
-        direction,
-        chain: if c.name.is_empty() {
+        listener: listener.to_string(),
+        state: site.state,
+        direction: site.direction,
+        chain: if chain.is_empty() {
             "-".into()
         } else {
-            c.name.to_string()
+            chain.to_string()
         },
         chain_match: chain_match(fcm),
         transport,
         port,
-        has_hcm,
-        is_blackhole,
-        filters,
+        has_hcm: site.has_hcm,
+        is_blackhole: site.is_blackhole,
+        filters: site.filters,
     }
 }
 
@@ -229,15 +286,15 @@ pub fn classify_network(f: &NetworkFilter<'_>) -> Option<WasmFilter> {
     wasm::classify(&as_http)
 }
 
-fn collect(list: &[(String, Option<WasmFilter>)], level: FilterLevel) -> Vec<SiteFilter> {
+fn collect(list: &[(&str, Option<WasmFilter>)], level: FilterLevel) -> Vec<SiteFilter> {
     let is_user =
-        |(name, w): &(String, Option<WasmFilter>)| w.as_ref().is_some_and(|w| !w.is_builtin(name));
+        |(name, w): &(&str, Option<WasmFilter>)| w.as_ref().is_some_and(|w| !w.is_builtin(name));
     let mut out = Vec::new();
     for (i, (name, w)) in list.iter().enumerate() {
         let Some(w) = w else { continue };
-        let anchor = |f: &(String, Option<WasmFilter>)| (!is_user(f)).then(|| f.0.clone());
+        let anchor = |f: &(&str, Option<WasmFilter>)| (!is_user(f)).then(|| f.0.to_string());
         out.push(SiteFilter {
-            name: name.clone(),
+            name: name.to_string(),
             level,
             builtin: w.is_builtin(name),
             wasm: w.clone(),

@@ -168,11 +168,7 @@ pub fn run(args: &DiffArgs, color: bool, out: &mut dyn Write) -> Result<ExitCode
     let docs: Vec<Document<'_>> = raws
         .iter()
         .zip(&texts)
-        .map(|(r, t)| Document {
-            label: &r.label,
-            text: &t.json,
-            from_yaml: t.from_yaml,
-        })
+        .map(|(r, t)| t.document(&r.label))
         .collect();
     let sides = docs
         .iter()
@@ -251,7 +247,13 @@ pub fn run(args: &DiffArgs, color: bool, out: &mut dyn Write) -> Result<ExitCode
             },
         )?,
         DiffOutput::Text => {
-            let tables = wide_tables(&before_refs, &after_refs)?;
+            // The tables are printed only when something differs; laying out both sides of
+            // a big dump costs more than the comparison.
+            let tables = if report.equal {
+                [String::new(), String::new()]
+            } else {
+                wide_tables(&before_refs, &after_refs)?
+            };
             diff_text::write_report(
                 out,
                 &diff_text::Labels {

@@ -9,7 +9,7 @@ use crate::analysis::explain::{Assumption, ExplainedListener, explain_listener, 
 use crate::analysis::listener_rows::{self, ListenerQuery, SelectedListener};
 use crate::cli::{ExplainArgs, ExplainFormat, SrcType, Transport};
 use crate::cmd::{CommandError, input};
-use crate::envoy::{Document, ListenerState, Sections};
+use crate::envoy::{ListenerState, Sections};
 use crate::error::{Error, ExitCode};
 use crate::render::{explain_dot, explain_json, explain_text};
 use crate::source;
@@ -104,11 +104,7 @@ pub fn run(args: &ExplainArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let source = input::resolve(&args.input, "explain")?;
     let raw = input::read(&source)?;
     let text = source::to_json_text(&raw.label, &raw.bytes)?;
-    let doc = Document {
-        label: &raw.label,
-        text: &text.json,
-        from_yaml: text.from_yaml,
-    };
+    let doc = text.document(&raw.label);
     let dump = doc.load(Sections {
         listeners: true,
         ..Sections::default()
@@ -126,6 +122,13 @@ pub fn run(args: &ExplainArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     for (i, entry) in section.entries.iter().enumerate() {
         if entry.state != ListenerState::Active {
             continue;
+        }
+        // Only the listeners on the port are decoded whole (as `pc listener --port`).
+        if query.filters_by_place_only() {
+            let head = doc.listener_head(entry, false)?;
+            if !query.accepts_place(head.address.as_ref(), &head.additional_addresses) {
+                continue;
+            }
         }
         let listener = SelectedListener::new(i, entry.state, doc.listener(entry)?);
         if query.accepts(&listener) {

@@ -192,7 +192,7 @@ fn drain_with<T: Send>(
                 &pod,
                 &RawInput {
                     label: label.clone(),
-                    bytes,
+                    bytes: bytes.into(),
                 },
             )
         });

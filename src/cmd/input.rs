@@ -5,12 +5,12 @@ use crate::cmd::CommandError;
 use crate::envoy::Document;
 use crate::error::Error;
 use crate::source::kube::{KubeOptions, PodFetch};
-use crate::source::{self, AdminUrl, DumpSource};
+use crate::source::{self, AdminUrl, DumpSource, InputBytes};
 
 /// The raw input of a single-dump command, with the label errors show.
 pub struct RawInput {
     pub label: String,
-    pub bytes: Vec<u8>,
+    pub bytes: InputBytes,
 }
 
 /// Exactly one of POD, `--file` or `--admin` (istioctl's rule, extended to `--admin`).
@@ -79,11 +79,7 @@ pub fn with_document<T>(
     let source = resolve(args, command)?;
     let raw = read(&source)?;
     let text = source::to_json_text(&raw.label, &raw.bytes)?;
-    body(&Document {
-        label: &raw.label,
-        text: &text.json,
-        from_yaml: text.from_yaml,
-    })
+    body(&text.document(&raw.label))
 }
 
 /// How errors name a source before it is read: the path, URL or POD argument as given.
@@ -99,7 +95,7 @@ pub fn label(source: &DumpSource) -> String {
 pub fn read(source: &DumpSource) -> Result<RawInput, Error> {
     match source {
         DumpSource::File(path) => {
-            let (label, bytes) = source::read_input(path)?;
+            let (label, bytes) = source::read_dump(path)?;
             Ok(RawInput { label, bytes })
         }
         DumpSource::Admin {
@@ -111,12 +107,15 @@ pub fn read(source: &DumpSource) -> Result<RawInput, Error> {
             let bytes = source::block_on(source::admin::fetch_url(&url, query, *timeout))??;
             Ok(RawInput {
                 label: url.label,
-                bytes,
+                bytes: bytes.into(),
             })
         }
         DumpSource::Pod(fetch) => {
             let (label, bytes) = source::block_on(source::kube::fetch_pod(fetch))??;
-            Ok(RawInput { label, bytes })
+            Ok(RawInput {
+                label,
+                bytes: bytes.into(),
+            })
         }
     }
 }

@@ -5,7 +5,6 @@
 use std::io::Write;
 
 use crate::cli::LintArgs;
-use crate::envoy::Document;
 use crate::error::{Error, ExitCode};
 use crate::istio::crd::crd_of;
 use crate::istio::manifest::{Resource, resources_of};
@@ -136,11 +135,7 @@ fn load(path: &std::path::Path, index: usize) -> Result<(SourceFile, Vec<Resourc
 fn load_dump(path: &std::path::Path) -> Result<(SourceFile, DumpFacts), String> {
     let (label, bytes) = source::read_input(path).map_err(|e| e.to_string())?;
     let text = source::to_json_text(&label, &bytes).map_err(|e| e.to_string())?;
-    let doc = Document {
-        label: &label,
-        text: &text.json,
-        from_yaml: text.from_yaml,
-    };
+    let doc = text.document(&label);
     let shown = String::from_utf8_lossy(&bytes);
     let shown = shown.strip_prefix('\u{feff}').unwrap_or(&shown).to_string();
     let facts = DumpFacts::load(&doc, &shown, 0).map_err(|e| e.to_string())?;

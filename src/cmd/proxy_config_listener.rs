@@ -188,11 +188,7 @@ fn run_fleet(
 /// One pod's listener summary.
 fn summarise(raw: &input::RawInput) -> Result<ListenerSummary, Error> {
     let text = source::to_json_text(&raw.label, &raw.bytes)?;
-    let doc = Document {
-        label: &raw.label,
-        text: &text.json,
-        from_yaml: text.from_yaml,
-    };
+    let doc = text.document(&raw.label);
     let dump = doc.load(Sections {
         listeners: true,
         ..Sections::default()

@@ -15,11 +15,11 @@ use crate::analysis::wasm_count::{
     PluginSelector, ProxyInput, ProxyReport, WasmCountReport, proxy_report,
 };
 use crate::analysis::wasm_intent::ProxyContext;
-use crate::analysis::wasm_placement::{ProxyKind, chain_sites};
+use crate::analysis::wasm_placement::{ListenerChains, ProxyKind, reduced_sites};
 use crate::cli::{WasmCountArgs, WasmOutput};
 use crate::cmd::fleet::{self, Failures, FleetFlags, Progress, drain, pod_id};
 use crate::cmd::{CommandError, input, resources};
-use crate::envoy::{Document, Sections};
+use crate::envoy::Sections;
 use crate::error::{Error, ExitCode};
 use crate::istio::wasm_plugin::{WasmPluginSpec, wasm_plugin_of};
 use crate::render::sanitize::sanitize;
@@ -347,12 +347,9 @@ fn proxy(
     pod: Option<&ArchivePod>,
 ) -> Result<(ProxyReport, NodeNames), Error> {
     let text = source::to_json_text(&raw.label, &raw.bytes)?;
-    let doc = Document {
-        label: &raw.label,
-        text: &text.json,
-        from_yaml: text.from_yaml,
-    };
-    let dump = doc.load(Sections {
+    let doc = text.document(&raw.label);
+    // Every listener is read, so they are decoded in the one pass over the text.
+    let dump = doc.load_decoded::<ListenerChains>(Sections {
         listeners: true,
         ecds: true,
         bootstrap: true,
@@ -362,12 +359,11 @@ fn proxy(
         context: "",
         type_url: LISTENERS_TYPE,
     })?;
-    let listeners = section
+    let listeners: Vec<_> = section
         .entries
-        .iter()
-        .map(|e| Ok((e.state, doc.listener(e)?)))
-        .collect::<Result<Vec<_>, Error>>()?;
-    let refs: Vec<_> = listeners.iter().map(|(s, l)| (*s, l)).collect();
+        .into_iter()
+        .map(|e| (e.state, e.raw))
+        .collect();
 
     let node = dump.node.as_ref();
     let kind = node.map_or(ProxyKind::Unknown, |n| ProxyKind::from_node_id(&n.id));
@@ -421,7 +417,8 @@ fn proxy(
         context,
         istio_version,
         identity_from,
-        sites: chain_sites(&refs, kind),
+        // Counting needs only the chains with Wasm filters; the intent check needs all.
+        sites: reduced_sites(listeners, kind, plugins.is_none()),
         ecds: dump.ecds.as_deref(),
     };
     Ok((proxy_report(input, plugins, opts.only.as_ref()), names))

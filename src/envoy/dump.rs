@@ -1,10 +1,16 @@
 //! Loads an Envoy `/config_dump` (or a bare listener array) in one pass over the text.
 //!
 //! The text is never turned into a `serde_json::Value`: sections a command does not need
-//! are skipped with `IgnoredAny` (still validated, so bad JSON anywhere is reported), and
-//! each listener is kept as a borrowed `RawValue` until a command decodes it.
+//! are skipped (still validated, so bad JSON anywhere is reported), and each listener is
+//! kept as a borrowed `RawValue` until a command decodes it.
+//!
+//! The text is parsed as bytes, checked to be UTF-8 along the way (`TextCheck`). Any
+//! failure is diagnosed by a second, reference parse that reads the text exactly as the
+//! loader always has (text check first, then skipping with `IgnoredAny`), so error
+//! messages do not depend on the fast path, and inputs it is stricter on still load.
 
 use std::fmt;
+use std::marker::PhantomData;
 
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -15,6 +21,7 @@ use super::listener::Listener;
 use super::load_error::{self, LoadError, Location};
 use super::node::{Bootstrap, Node};
 use super::proto::{BorrowedStr, Str};
+use super::text_check::{TextCheck, binary_offset};
 
 const LISTENERS_TYPE: &str = "type.googleapis.com/envoy.admin.v3.ListenersConfigDump";
 const ECDS_TYPE: &str = "type.googleapis.com/envoy.admin.v3.EcdsConfigDump";
@@ -25,10 +32,13 @@ const BOOTSTRAP_TYPE: &str = "type.googleapis.com/envoy.admin.v3.BootstrapConfig
 pub struct Document<'a> {
     /// The path (or `-`, or the URL) shown in errors.
     pub label: &'a str,
-    /// JSON text. For YAML inputs this is the YAML transcoded to JSON.
-    pub text: &'a str,
+    /// JSON text. For YAML inputs this is the YAML transcoded to JSON. It is not known to
+    /// be UTF-8 until [`Document::load`] has read it, which reports binary data.
+    pub text: &'a [u8],
     /// True when `text` was transcoded from YAML, so JSON positions mean nothing to the user.
     pub from_yaml: bool,
+    /// Bytes of the input before `text` (a byte-order mark), counted in binary-data offsets.
+    pub skipped: usize,
 }
 
 /// Which sections a command wants built; the others are only validated.
@@ -48,12 +58,13 @@ pub enum DumpShape {
     ListenerArray,
 }
 
-/// A loaded dump: the requested sections, borrowing from the document text.
+/// A loaded dump: the requested sections, borrowing from the document text. Each listener
+/// is kept as `L`: its raw JSON by default, or decoded ([`Document::load_decoded`]).
 #[derive(Debug)]
-pub struct Dump<'a> {
+pub struct Dump<'a, L = &'a RawValue> {
     pub shape: DumpShape,
     /// The last `ListenersConfigDump` (istioctl reads the last), or `None` without one.
-    pub listeners: Option<ListenersSection<'a>>,
+    pub listeners: Option<ListenersSection<'a, L>>,
     /// Every `EcdsConfigDump` concatenated in dump order, or `None` without one.
     pub ecds: Option<Vec<EcdsFilter<'a>>>,
     /// The bootstrap's node, when the dump has a bootstrap section.
@@ -61,11 +72,11 @@ pub struct Dump<'a> {
 }
 
 /// The listeners of a dump, one entry per listener state.
-#[derive(Debug, Default)]
-pub struct ListenersSection<'a> {
+#[derive(Debug)]
+pub struct ListenersSection<'a, L = &'a RawValue> {
     pub version_info: Str<'a>,
     /// Dynamic listeners (every state they have) in dump order, then static listeners.
-    pub entries: Vec<ListenerEntry<'a>>,
+    pub entries: Vec<ListenerEntry<'a, L>>,
     /// The last rejected update of each dynamic listener that has one.
     pub errors: Vec<ListenerErrorState<'a>>,
 }
@@ -105,21 +116,21 @@ pub enum ListenerOrigin {
     Bare,
 }
 
-/// One listener in one state, not decoded yet.
+/// One listener in one state.
 #[derive(Debug, Clone)]
-pub struct ListenerEntry<'a> {
+pub struct ListenerEntry<'a, L = &'a RawValue> {
     pub origin: ListenerOrigin,
     pub state: ListenerState,
     pub version_info: Str<'a>,
     pub last_updated: Str<'a>,
-    /// The listener object as the dump holds it (printed by `-o json|yaml`).
-    pub raw: &'a RawValue,
+    /// The listener object as the dump holds it (printed by `-o json|yaml`), or decoded.
+    pub raw: L,
     /// Index in `configs`, and in its listener list, for error paths.
     section_index: usize,
     index: usize,
 }
 
-impl ListenerEntry<'_> {
+impl<L> ListenerEntry<'_, L> {
     /// A JSON path to this listener, for error messages.
     pub fn json_path(&self) -> String {
         match self.origin {
@@ -148,16 +159,75 @@ pub struct ListenerErrorState<'a> {
 }
 
 impl<'a> Document<'a> {
-    /// Parses the document, building only `sections`.
+    /// A JSON document read from `label`, with nothing before `text`.
+    pub fn new(label: &'a str, text: &'a [u8]) -> Self {
+        Document {
+            label,
+            text,
+            from_yaml: false,
+            skipped: 0,
+        }
+    }
+
+    /// Parses the document, building only `sections`; listeners are kept raw.
     pub fn load(&self, sections: Sections) -> Result<Dump<'a>, LoadError> {
-        let mut de = serde_json::Deserializer::from_str(self.text);
-        let top = TopSeed { sections }
-            .deserialize(&mut de)
-            .and_then(|top| de.end().map(|()| top));
-        let top = match top {
-            Ok(top) => top,
-            Err(e) => return Err(self.top_level_error(sections, e)),
+        let check = TextCheck::new(self.text);
+        let top = match self.parse(sections, Some(&check)) {
+            Ok(top) if check.finish() => top,
+            // The fast path found a problem: the reference parse says which, exactly as
+            // it always has (or loads an input the fast path was stricter on).
+            _ => self.reference_parse(sections)?,
         };
+        self.build(top)
+    }
+
+    /// Like [`Document::load`], but every listener is decoded in the same pass over the
+    /// text, for commands that read them all: a second parse of each listener's text would
+    /// cost a third of the load on a big dump. Any failure is reported as `load` and then
+    /// [`Document::listener`] on each entry in order would report it.
+    /// `L` is what each listener is decoded into (a `Listener`, or a reduction of it).
+    pub fn load_decoded<L: ListenerBody<'a> + From<Listener<'a>>>(
+        &self,
+        sections: Sections,
+    ) -> Result<Dump<'a, L>, LoadError> {
+        let check = TextCheck::new(self.text);
+        if let Ok(top) = self.parse(sections, Some(&check))
+            && check.finish()
+        {
+            return self.build(top);
+        }
+        let dump = self.load(sections)?;
+        let listeners = match dump.listeners {
+            None => None,
+            Some(section) => Some(ListenersSection {
+                version_info: section.version_info,
+                entries: section
+                    .entries
+                    .into_iter()
+                    .map(|e| {
+                        Ok(ListenerEntry {
+                            raw: L::from(self.listener(&e)?),
+                            origin: e.origin,
+                            state: e.state,
+                            version_info: e.version_info,
+                            last_updated: e.last_updated,
+                            section_index: e.section_index,
+                            index: e.index,
+                        })
+                    })
+                    .collect::<Result<_, LoadError>>()?,
+                errors: section.errors,
+            }),
+        };
+        Ok(Dump {
+            shape: dump.shape,
+            listeners,
+            ecds: dump.ecds,
+            node: dump.node,
+        })
+    }
+
+    fn build<L>(&self, top: Top<'a, L>) -> Result<Dump<'a, L>, LoadError> {
         match top {
             Top::NotADump(found) => Err(LoadError::NotADump {
                 location: self.location(None),
@@ -179,7 +249,8 @@ impl<'a> Document<'a> {
                             index,
                         })
                         .collect(),
-                    ..Default::default()
+                    version_info: Str::default(),
+                    errors: Vec::new(),
                 }),
                 ecds: None,
                 node: None,
@@ -188,7 +259,29 @@ impl<'a> Document<'a> {
         }
     }
 
-    fn assemble(&self, parsed: Vec<Section<'a>>) -> Result<Dump<'a>, LoadError> {
+    /// One parse of the whole text. With `check`, skipped values are walked so that the
+    /// check can follow the parser; without it they are skipped as `IgnoredAny`.
+    fn parse<L: ListenerBody<'a>>(
+        &self,
+        sections: Sections,
+        check: Option<&TextCheck<'_>>,
+    ) -> Result<Top<'a, L>, serde_json::Error> {
+        let mut de = serde_json::Deserializer::from_slice(self.text);
+        let top = TopSeed::new(sections, check).deserialize(&mut de)?;
+        de.end()?;
+        Ok(top)
+    }
+
+    /// The loader as it was before the fast path: binary data first, then the parse.
+    fn reference_parse(&self, sections: Sections) -> Result<Top<'a, &'a RawValue>, LoadError> {
+        if let Some(at) = binary_offset(self.text) {
+            return Err(LoadError::Binary(self.label.to_string(), at + self.skipped));
+        }
+        self.parse(sections, None)
+            .map_err(|e| self.top_level_error(sections, e))
+    }
+
+    fn assemble<L>(&self, parsed: Vec<Section<'a, L>>) -> Result<Dump<'a, L>, LoadError> {
         let mut listeners = None;
         let mut ecds: Option<Vec<EcdsFilter<'a>>> = None;
         let mut node = None;
@@ -292,20 +385,23 @@ impl<'a> Document<'a> {
             path: self.label.to_string(),
             position: offset
                 .filter(|_| !self.from_yaml)
-                .map(|o| load_error::position_of(self.text, o)),
+                .map(|o| load_error::position_of(&String::from_utf8_lossy(self.text), o)),
         }
     }
 
+    /// Only called after the text check passed, so the text is UTF-8.
     fn top_level_error(&self, sections: Sections, e: serde_json::Error) -> LoadError {
-        let offset = load_error::offset_of(self.text, e.line(), e.column());
+        let offset =
+            load_error::offset_of(&String::from_utf8_lossy(self.text), e.line(), e.column());
         let message = load_error::strip_serde_position(&e.to_string());
         match e.classify() {
             serde_json::error::Category::Data => {
                 // Only now pay for path tracking: rerun the same parse to learn the field.
-                let mut de = serde_json::Deserializer::from_str(self.text);
+                let mut de = serde_json::Deserializer::from_slice(self.text);
                 let mut track = serde_path_to_error::Track::new();
                 let tracked = serde_path_to_error::Deserializer::new(&mut de, &mut track);
-                let field = match (TopSeed { sections }).deserialize(tracked) {
+                let seed = TopSeed::<&RawValue>::new(sections, None);
+                let field = match seed.deserialize(tracked) {
                     Err(_) => track.path().to_string(),
                     Ok(_) => String::new(),
                 };
@@ -336,40 +432,157 @@ fn join_path(prefix: &str, inner: &str) -> String {
     }
 }
 
-enum Top<'a> {
-    Configs(Vec<Section<'a>>),
-    Listeners(Vec<&'a RawValue>),
+enum Top<'a, L> {
+    Configs(Vec<Section<'a, L>>),
+    Listeners(Vec<L>),
     NotADump(String),
 }
 
-struct TopSeed {
-    sections: Sections,
+/// How the loader keeps each listener: its raw JSON (decoded on demand, so a command pays
+/// only for the listeners it reads) or the decoded model (for commands that read all).
+pub trait ListenerBody<'de>: Deserialize<'de> {
+    /// A slice of the text in it, which tells the text check where the parser is.
+    fn landmark(&self) -> Option<&str>;
+    /// False for an element of a bare array that is not an object (not a listener list).
+    fn is_object(&self) -> bool;
 }
 
-impl<'de> DeserializeSeed<'de> for TopSeed {
-    type Value = Top<'de>;
+impl<'de> ListenerBody<'de> for &'de RawValue {
+    fn landmark(&self) -> Option<&str> {
+        Some(self.get())
+    }
+    fn is_object(&self) -> bool {
+        self.get().starts_with('{')
+    }
+}
 
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Top<'de>, D::Error> {
+impl<'de> ListenerBody<'de> for Box<Listener<'de>> {
+    fn landmark(&self) -> Option<&str> {
+        match &self.name {
+            std::borrow::Cow::Borrowed(name) => Some(name),
+            std::borrow::Cow::Owned(_) => None,
+        }
+    }
+    fn is_object(&self) -> bool {
+        true
+    }
+}
+
+/// Tells the text check where the parser is; a no-op on the reference parse.
+fn passed(check: Option<&TextCheck<'_>>, seen: &str) {
+    if let Some(c) = check {
+        c.passed(seen);
+    }
+}
+
+/// Skips a value. On the fast path (`check` set) the elements of an array and the entries
+/// of an object are taken as raw values, which serde_json checks to be UTF-8 while they
+/// are still in the cache, and which tell the text check how far the parser got.
+struct Skip<'c> {
+    check: Option<&'c TextCheck<'c>>,
+}
+
+impl<'de> DeserializeSeed<'de> for Skip<'_> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        match self.check {
+            None => IgnoredAny::deserialize(d).map(|_| ()),
+            Some(_) => d.deserialize_any(self),
+        }
+    }
+}
+
+impl<'de> Visitor<'de> for Skip<'_> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any value")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(raw) = seq.next_element::<&'de RawValue>()? {
+            passed(self.check, raw.get());
+        }
+        Ok(())
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        while let Some(key) = map.next_key::<BorrowedStr<'de>>()? {
+            passed(self.check, &key.0);
+            let raw = map.next_value::<&'de RawValue>()?;
+            passed(self.check, raw.get());
+        }
+        Ok(())
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<(), E> {
+        passed(self.check, v);
+        Ok(())
+    }
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
+        Ok(())
+    }
+}
+
+struct TopSeed<'c, L> {
+    sections: Sections,
+    check: Option<&'c TextCheck<'c>>,
+    body: PhantomData<L>,
+}
+
+impl<'c, L> TopSeed<'c, L> {
+    fn new(sections: Sections, check: Option<&'c TextCheck<'c>>) -> Self {
+        TopSeed {
+            sections,
+            check,
+            body: PhantomData,
+        }
+    }
+}
+
+impl<'de, L: ListenerBody<'de>> DeserializeSeed<'de> for TopSeed<'_, L> {
+    type Value = Top<'de, L>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_any(self)
     }
 }
 
-impl<'de> Visitor<'de> for TopSeed {
-    type Value = Top<'de>;
+impl<'de, L: ListenerBody<'de>> Visitor<'de> for TopSeed<'_, L> {
+    type Value = Top<'de, L>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("an Envoy config dump object or an array of listeners")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Top<'de>, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut configs = None;
         while let Some(key) = map.next_key::<BorrowedStr<'de>>()? {
+            passed(self.check, &key.0);
             if key.0 == "configs" {
                 configs = Some(map.next_value_seed(ConfigsSeed {
                     sections: self.sections,
+                    check: self.check,
+                    body: PhantomData::<L>,
                 })?);
             } else {
-                map.next_value::<IgnoredAny>()?;
+                map.next_value_seed(Skip { check: self.check })?;
             }
         }
         Ok(match configs {
@@ -378,14 +591,17 @@ impl<'de> Visitor<'de> for TopSeed {
         })
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Top<'de>, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
         let mut out = Vec::new();
         let mut not_object = None;
-        while let Some(raw) = seq.next_element::<&'de RawValue>()? {
-            if not_object.is_none() && !raw.get().starts_with('{') {
+        while let Some(listener) = seq.next_element::<L>()? {
+            if let Some(seen) = listener.landmark() {
+                passed(self.check, seen);
+            }
+            if not_object.is_none() && !listener.is_object() {
                 not_object = Some(out.len());
             }
-            out.push(raw);
+            out.push(listener);
         }
         Ok(match not_object {
             Some(i) => Top::NotADump(format!("an array whose element {i} is not an object")),
@@ -393,40 +609,42 @@ impl<'de> Visitor<'de> for TopSeed {
         })
     }
 
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<Top<'de>, E> {
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
         Ok(Top::NotADump("a string".into()))
     }
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Top<'de>, E> {
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
         Ok(Top::NotADump("a boolean".into()))
     }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Top<'de>, E> {
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
         Ok(Top::NotADump("a number".into()))
     }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Top<'de>, E> {
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
         Ok(Top::NotADump("a number".into()))
     }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Top<'de>, E> {
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
         Ok(Top::NotADump("a number".into()))
     }
-    fn visit_unit<E: de::Error>(self) -> Result<Top<'de>, E> {
+    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
         Ok(Top::NotADump("null".into()))
     }
 }
 
-struct ConfigsSeed {
+struct ConfigsSeed<'c, L> {
     sections: Sections,
+    check: Option<&'c TextCheck<'c>>,
+    body: PhantomData<L>,
 }
 
-impl<'de> DeserializeSeed<'de> for ConfigsSeed {
-    type Value = Vec<Section<'de>>;
+impl<'de, L: ListenerBody<'de>> DeserializeSeed<'de> for ConfigsSeed<'_, L> {
+    type Value = Vec<Section<'de, L>>;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_seq(self)
     }
 }
 
-impl<'de> Visitor<'de> for ConfigsSeed {
-    type Value = Vec<Section<'de>>;
+impl<'de, L: ListenerBody<'de>> Visitor<'de> for ConfigsSeed<'_, L> {
+    type Value = Vec<Section<'de, L>>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a list of config sections")
@@ -436,6 +654,8 @@ impl<'de> Visitor<'de> for ConfigsSeed {
         let mut out = Vec::new();
         while let Some(section) = seq.next_element_seed(SectionSeed {
             sections: self.sections,
+            check: self.check,
+            body: PhantomData::<L>,
         })? {
             out.push(section);
         }
@@ -443,23 +663,31 @@ impl<'de> Visitor<'de> for ConfigsSeed {
     }
 }
 
-/// One element of `configs`, built only when its section is wanted.
-enum Section<'a> {
-    Listeners(ListenersAcc<'a>),
+enum Section<'a, L> {
+    Listeners(ListenersAcc<'a, L>),
     Ecds(Vec<&'a RawValue>),
     Bootstrap(Option<Node<'a>>),
     Other,
 }
 
-#[derive(Default)]
-struct ListenersAcc<'a> {
+struct ListenersAcc<'a, L> {
     version_info: Str<'a>,
-    statics: Vec<StaticListener<'a>>,
-    dynamics: Vec<DynamicListener<'a>>,
+    statics: Vec<StaticListener<'a, L>>,
+    dynamics: Vec<DynamicListener<'a, L>>,
 }
 
-impl<'a> ListenersAcc<'a> {
-    fn into_section(self, section_index: usize) -> ListenersSection<'a> {
+impl<L> Default for ListenersAcc<'_, L> {
+    fn default() -> Self {
+        ListenersAcc {
+            version_info: Str::default(),
+            statics: Vec::new(),
+            dynamics: Vec::new(),
+        }
+    }
+}
+
+impl<'a, L> ListenersAcc<'a, L> {
+    fn into_section(self, section_index: usize) -> ListenersSection<'a, L> {
         let mut entries = Vec::new();
         let mut errors = Vec::new();
         for (index, d) in self.dynamics.into_iter().enumerate() {
@@ -516,33 +744,36 @@ impl<'a> ListenersAcc<'a> {
 }
 
 #[derive(Deserialize)]
-struct StaticListener<'a> {
-    #[serde(borrow, default)]
-    listener: Option<&'a RawValue>,
+#[serde(bound(deserialize = "L: Deserialize<'de>"))]
+struct StaticListener<'a, L> {
+    #[serde(default = "Option::default")]
+    listener: Option<L>,
     #[serde(borrow, default, alias = "lastUpdated")]
     last_updated: Str<'a>,
 }
 
 #[derive(Deserialize)]
-struct DynamicListener<'a> {
+#[serde(bound(deserialize = "L: Deserialize<'de>"))]
+struct DynamicListener<'a, L> {
     #[serde(borrow, default)]
     name: Str<'a>,
-    #[serde(borrow, default, alias = "activeState")]
-    active_state: Option<ListenerStateFields<'a>>,
-    #[serde(borrow, default, alias = "warmingState")]
-    warming_state: Option<ListenerStateFields<'a>>,
-    #[serde(borrow, default, alias = "drainingState")]
-    draining_state: Option<ListenerStateFields<'a>>,
+    #[serde(borrow, default = "Option::default", alias = "activeState")]
+    active_state: Option<ListenerStateFields<'a, L>>,
+    #[serde(borrow, default = "Option::default", alias = "warmingState")]
+    warming_state: Option<ListenerStateFields<'a, L>>,
+    #[serde(borrow, default = "Option::default", alias = "drainingState")]
+    draining_state: Option<ListenerStateFields<'a, L>>,
     #[serde(borrow, default, alias = "errorState")]
     error_state: Option<UpdateFailureState<'a>>,
 }
 
 #[derive(Deserialize)]
-struct ListenerStateFields<'a> {
+#[serde(bound(deserialize = "L: Deserialize<'de>"))]
+struct ListenerStateFields<'a, L> {
     #[serde(borrow, default, alias = "versionInfo")]
     version_info: Str<'a>,
-    #[serde(borrow, default)]
-    listener: Option<&'a RawValue>,
+    #[serde(default = "Option::default")]
+    listener: Option<L>,
     #[serde(borrow, default, alias = "lastUpdated")]
     last_updated: Str<'a>,
 }
@@ -557,23 +788,112 @@ struct UpdateFailureState<'a> {
     details: Str<'a>,
 }
 
-#[derive(Deserialize)]
-struct EcdsSectionFilters<'a>(#[serde(borrow)] Vec<&'a RawValue>);
-
-struct SectionSeed {
-    sections: Sections,
+/// A list element that holds slices of the text, which tell the check where the parser is.
+trait Landmarks {
+    /// Tells `check` about the element's slices, in the order Envoy writes them.
+    fn report(&self, check: &TextCheck<'_>);
 }
 
-impl<'de> DeserializeSeed<'de> for SectionSeed {
-    type Value = Section<'de>;
+fn report_str(check: &TextCheck<'_>, s: &Str<'_>) {
+    if let std::borrow::Cow::Borrowed(b) = s {
+        check.passed(b);
+    }
+}
+
+impl Landmarks for &RawValue {
+    fn report(&self, check: &TextCheck<'_>) {
+        check.passed(self.get());
+    }
+}
+
+impl<'de, L: ListenerBody<'de>> Landmarks for StaticListener<'_, L> {
+    fn report(&self, check: &TextCheck<'_>) {
+        if let Some(seen) = self.listener.as_ref().and_then(L::landmark) {
+            check.passed(seen);
+        }
+    }
+}
+
+impl<'de, L: ListenerBody<'de>> Landmarks for DynamicListener<'_, L> {
+    fn report(&self, check: &TextCheck<'_>) {
+        report_str(check, &self.name);
+        for state in [
+            &self.active_state,
+            &self.warming_state,
+            &self.draining_state,
+        ] {
+            if let Some(seen) = state
+                .as_ref()
+                .and_then(|s| s.listener.as_ref())
+                .and_then(L::landmark)
+            {
+                check.passed(seen);
+            }
+        }
+    }
+}
+
+/// A list whose elements report their slices to the check as soon as each is read.
+struct ListSeed<'c, T> {
+    check: Option<&'c TextCheck<'c>>,
+    element: std::marker::PhantomData<T>,
+}
+
+impl<'c, T> ListSeed<'c, T> {
+    fn new(check: Option<&'c TextCheck<'c>>) -> Self {
+        ListSeed {
+            check,
+            element: std::marker::PhantomData,
+        }
+    }
+}
+
+impl<'de, T: Deserialize<'de> + Landmarks> DeserializeSeed<'de> for ListSeed<'_, T> {
+    type Value = Vec<T>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Vec<T>, D::Error> {
+        match self.check {
+            None => Vec::deserialize(d),
+            Some(_) => d.deserialize_seq(self),
+        }
+    }
+}
+
+impl<'de, T: Deserialize<'de> + Landmarks> Visitor<'de> for ListSeed<'_, T> {
+    type Value = Vec<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a sequence")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
+        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0));
+        while let Some(element) = seq.next_element::<T>()? {
+            if let Some(check) = self.check {
+                element.report(check);
+            }
+            out.push(element);
+        }
+        Ok(out)
+    }
+}
+
+struct SectionSeed<'c, L> {
+    sections: Sections,
+    check: Option<&'c TextCheck<'c>>,
+    body: PhantomData<L>,
+}
+
+impl<'de, L: ListenerBody<'de>> DeserializeSeed<'de> for SectionSeed<'_, L> {
+    type Value = Section<'de, L>;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
         d.deserialize_map(self)
     }
 }
 
-impl SectionSeed {
-    fn start<'de>(&self, type_url: &str) -> Section<'de> {
+impl<L> SectionSeed<'_, L> {
+    fn start<'de>(&self, type_url: &str) -> Section<'de, L> {
         match type_url {
             LISTENERS_TYPE if self.sections.listeners => Section::Listeners(Default::default()),
             ECDS_TYPE if self.sections.ecds => Section::Ecds(Vec::new()),
@@ -585,7 +905,7 @@ impl SectionSeed {
         }
     }
 
-    fn wants(&self, section: &Section<'_>) -> bool {
+    fn wants(&self, section: &Section<'_, L>) -> bool {
         match section {
             Section::Listeners(_) => self.sections.listeners,
             Section::Ecds(_) => self.sections.ecds,
@@ -596,46 +916,45 @@ impl SectionSeed {
 }
 
 /// Reads one field of a section into its accumulator (or skips it).
-struct FieldSeed<'s, 'de> {
+struct FieldSeed<'s, 'de, L> {
     key: &'s str,
-    section: &'s mut Section<'de>,
+    section: &'s mut Section<'de, L>,
     build: bool,
+    check: Option<&'s TextCheck<'s>>,
 }
 
-impl<'de> DeserializeSeed<'de> for FieldSeed<'_, 'de> {
+impl<'de, L: ListenerBody<'de>> DeserializeSeed<'de> for FieldSeed<'_, 'de, L> {
     type Value = ();
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        let check = self.check;
         if !self.build {
-            IgnoredAny::deserialize(d)?;
-            return Ok(());
+            return Skip { check }.deserialize(d);
         }
         match (self.section, self.key) {
             (Section::Listeners(acc), "version_info" | "versionInfo") => {
                 acc.version_info = BorrowedStr::deserialize(d)?.0;
             }
             (Section::Listeners(acc), "static_listeners" | "staticListeners") => {
-                acc.statics = Vec::deserialize(d)?;
+                acc.statics = ListSeed::new(check).deserialize(d)?;
             }
             (Section::Listeners(acc), "dynamic_listeners" | "dynamicListeners") => {
-                acc.dynamics = Vec::deserialize(d)?;
+                acc.dynamics = ListSeed::new(check).deserialize(d)?;
             }
             (Section::Ecds(raws), "ecds_filters" | "ecdsFilters") => {
-                *raws = EcdsSectionFilters::deserialize(d)?.0;
+                *raws = ListSeed::new(check).deserialize(d)?;
             }
             (Section::Bootstrap(node), "bootstrap") => {
                 *node = Bootstrap::deserialize(d)?.node;
             }
-            _ => {
-                IgnoredAny::deserialize(d)?;
-            }
+            _ => Skip { check }.deserialize(d)?,
         }
         Ok(())
     }
 }
 
-impl<'de> Visitor<'de> for SectionSeed {
-    type Value = Section<'de>;
+impl<'de, L: ListenerBody<'de>> Visitor<'de> for SectionSeed<'_, L> {
+    type Value = Section<'de, L>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("a config section object with \"@type\"")
@@ -644,9 +963,10 @@ impl<'de> Visitor<'de> for SectionSeed {
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
         // Envoy writes "@type" first; anything before it is held raw and read afterwards.
         let mut early: Vec<(Str<'de>, &'de RawValue)> = Vec::new();
-        let mut section: Option<Section<'de>> = None;
+        let mut section: Option<Section<'de, L>> = None;
         while let Some(key) = map.next_key::<BorrowedStr<'de>>()? {
             let key = key.0;
+            passed(self.check, &key);
             if key == "@type" && section.is_none() {
                 let type_url = map.next_value::<BorrowedStr<'de>>()?.0;
                 let mut s = self.start(&type_url);
@@ -657,6 +977,7 @@ impl<'de> Visitor<'de> for SectionSeed {
                         key: &k,
                         section: &mut s,
                         build,
+                        check: self.check,
                     }
                     .deserialize(&mut de)
                     .map_err(|e| de::Error::custom(format!("{k}: {e}")))?;
@@ -671,9 +992,14 @@ impl<'de> Visitor<'de> for SectionSeed {
                         key: &key,
                         section: s,
                         build,
+                        check: self.check,
                     })?;
                 }
-                None => early.push((key, map.next_value()?)),
+                None => {
+                    let raw: &'de RawValue = map.next_value()?;
+                    passed(self.check, raw.get());
+                    early.push((key, raw));
+                }
             }
         }
         Ok(section.unwrap_or(Section::Other))
@@ -685,11 +1011,7 @@ mod tests {
     use super::*;
 
     fn doc(text: &str) -> Document<'_> {
-        Document {
-            label: "t.json",
-            text,
-            from_yaml: false,
-        }
+        Document::new("t.json", text.as_bytes())
     }
 
     const ALL: Sections = Sections {
@@ -769,6 +1091,69 @@ mod tests {
             ),
             "{err}"
         );
+    }
+
+    #[test]
+    fn decoded_in_the_pass_as_decoded_afterwards() {
+        let text = r#"{"configs":[{"@type":"type.googleapis.com/envoy.admin.v3.ListenersConfigDump",
+           "dynamic_listeners":[{"name":"a","active_state":{"listener":{"name":"a",
+             "address":{"socket_address":{"port_value":80}}}}}],
+           "static_listeners":[{"listener":{"name":"s"}}]}]}"#;
+        let d = doc(text);
+        let decoded = d.load_decoded::<Box<Listener>>(ALL).unwrap();
+        let raw = d.load(ALL).unwrap();
+        let names = |it: Vec<String>| it.join(",");
+        assert_eq!(
+            names(
+                decoded
+                    .listeners
+                    .unwrap()
+                    .entries
+                    .iter()
+                    .map(|e| e.raw.name.to_string())
+                    .collect()
+            ),
+            names(
+                raw.listeners
+                    .unwrap()
+                    .entries
+                    .iter()
+                    .map(|e| d.listener(e).unwrap().name.to_string())
+                    .collect()
+            ),
+        );
+    }
+
+    #[test]
+    fn what_the_fast_path_refuses_the_reference_parse_decides() {
+        // A float too big for f64 in a skipped section: valid JSON, and it loads.
+        let text = r#"{"configs":[{"@type":"x.ClustersConfigDump","n":1e400}],"other":[1e400]}"#;
+        assert!(doc(text).load(ALL).is_ok());
+        assert!(doc(text).load_decoded::<Box<Listener>>(ALL).is_ok());
+        // A wrong type inside a listener decoded in the pass: reported as the lazy decode does.
+        let text = r#"{"configs":[{"@type":"type.googleapis.com/envoy.admin.v3.ListenersConfigDump",
+           "static_listeners":[{"listener":{"name":"s","address":{"socket_address":{"port_value":true}}}}]}]}"#;
+        let d = doc(text);
+        let lazy = d.listener(&d.load(ALL).unwrap().listeners.unwrap().entries[0]);
+        let fused = d.load_decoded::<Box<Listener>>(ALL).unwrap_err();
+        assert_eq!(fused.to_string(), lazy.unwrap_err().to_string());
+    }
+
+    #[test]
+    fn binary_data_in_a_skipped_string_is_still_refused() {
+        let mut text = br#"{"configs":[{"@type":"x.ClustersConfigDump","a":["ok",""#.to_vec();
+        let at = text.len();
+        text.extend_from_slice(b"\xff\"]}]}");
+        let d = Document::new("t.json", &text);
+        let err = d.load(Sections::default()).unwrap_err().to_string();
+        assert_eq!(
+            err,
+            format!("t.json: not a text file (binary data at byte {at})")
+        );
+        // Counted from the start of the file when a byte-order mark came before the text.
+        let d = Document { skipped: 3, ..d };
+        let err = d.load(Sections::default()).unwrap_err().to_string();
+        assert!(err.ends_with(&format!("at byte {})", at + 3)), "{err}");
     }
 
     #[test]

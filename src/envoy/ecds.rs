@@ -235,11 +235,7 @@ mod tests {
 
     #[test]
     fn module_identity_and_resource_version() {
-        let doc = Document {
-            label: "t",
-            text: DUMP,
-            from_yaml: false,
-        };
+        let doc = Document::new("t", DUMP.as_bytes());
         let dump = doc
             .load(Sections {
                 ecds: true,

@@ -96,11 +96,7 @@ pub(crate) mod test_support {
     /// Lints one JSON or YAML config dump with one rule.
     pub fn run_dump(rule: &'static Rule, dump: &str) -> Vec<Finding> {
         let text = crate::source::to_json_text("dump.json", dump.as_bytes()).unwrap();
-        let doc = crate::envoy::Document {
-            label: "dump.json",
-            text: &text.json,
-            from_yaml: text.from_yaml,
-        };
+        let doc = text.document("dump.json");
         let facts = dump::DumpFacts::load(&doc, dump, 0).unwrap();
         let file = SourceFile {
             label: "dump.json".into(),

@@ -20,7 +20,7 @@ pub mod tree;
 #[cfg(feature = "cli")]
 pub use admin::{AdminUrl, block_on};
 
-pub use file::read_input;
+pub use file::{InputBytes, read_dump, read_input};
 pub use text::{InputText, to_json_text};
 pub use tree::manifest_files;
 

@@ -1,7 +1,7 @@
 //! Hostile input: truncations, deep nesting, alias bombs, binary data, huge files and
 //! control characters never panic or hang; they end in one clear error line and exit 2.
 
-use meshscope::envoy::{Document, Sections};
+use meshscope::envoy::Sections;
 use meshscope::source::to_json_text;
 
 use crate::support::{Test, root};
@@ -15,11 +15,7 @@ const ALL: Sections = Sections {
 /// Loads every section and decodes every listener, as the commands do.
 fn load_everything(bytes: &[u8]) -> Result<usize, String> {
     let text = to_json_text("input", bytes).map_err(|e| e.to_string())?;
-    let doc = Document {
-        label: "input",
-        text: &text.json,
-        from_yaml: text.from_yaml,
-    };
+    let doc = text.document("input");
     let dump = doc.load(ALL).map_err(|e| e.to_string())?;
     let mut n = 0;
     for entry in dump.listeners.iter().flat_map(|s| s.entries.iter()) {

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::{ChainRef, ChainSummary, WasmChange};
-use crate::analysis::wasm_placement::{ProxyKind, chain_sites, count_placements};
+use crate::analysis::wasm_placement::{ProxyKind, count_placements, wasm_chain_sites};
 use crate::envoy::{Listener, ListenerState};
 
 /// Collects the chains behind each Wasm filter's change while pairing runs.
@@ -46,7 +46,7 @@ impl WasmTally {
     ) -> Vec<WasmChange> {
         let totals = |ls: &[&Listener<'_>]| {
             let refs: Vec<_> = ls.iter().map(|l| (ListenerState::Active, *l)).collect();
-            count_placements(&chain_sites(&refs, ProxyKind::Sidecar))
+            count_placements(&wasm_chain_sites(&refs, ProxyKind::Sidecar))
                 .into_iter()
                 .filter(|r| !r.builtin)
                 .map(|r| (r.filter.clone(), (r.total, r.plugin)))

@@ -132,7 +132,7 @@ fn http_spans(hcm: &RawValue) -> Vec<FilterSpan<'_>> {
 }
 
 /// Byte offset of `inner` (a slice of `text`) inside `text`.
-pub fn offset_in(text: &str, inner: &RawValue) -> Option<usize> {
+pub fn offset_in(text: &[u8], inner: &RawValue) -> Option<usize> {
     let start = text.as_ptr() as usize;
     let at = inner.get().as_ptr() as usize;
     (at >= start && at <= start + text.len()).then(|| at - start)
@@ -154,7 +154,7 @@ mod tests {
         assert_eq!(spans.chains[0].filters.len(), 1);
         let b = spans.chains[0].hcms[0][1];
         assert_eq!(b.object.get(), r#"{"name":"b"}"#);
-        let off = offset_in(text, b.best()).unwrap();
+        let off = offset_in(text.as_bytes(), b.best()).unwrap();
         assert!(text[off..].starts_with(r#""b"}"#));
         assert!(spans.default_chain.is_some());
         assert!(spans.chains[1].hcms.is_empty());

@@ -108,7 +108,7 @@ fn camel(name: &str) -> String {
 
 /// Turns places into positions for one dump.
 pub struct Locator<'t> {
-    text: &'t str,
+    text: &'t [u8],
     from_yaml: bool,
     yaml: Option<Node>,
 }
@@ -200,9 +200,8 @@ mod tests {
     fn follows_yaml_paths_in_either_spelling() {
         let yaml = "- name: l\n  filterChains:\n  - name: a\n  - name: b\n    filter_chain_match:\n      destination_port: 80\n";
         let doc = Document {
-            label: "d.yaml",
-            text: "[]",
             from_yaml: true,
+            ..Document::new("d.yaml", b"[]")
         };
         let loc = Locator::new(&doc, yaml);
         let place = Place {

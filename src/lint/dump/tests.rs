@@ -2,11 +2,7 @@ use super::*;
 use crate::istio::node::Pos;
 
 fn facts(text: &str) -> DumpFacts {
-    let doc = Document {
-        label: "d.json",
-        text,
-        from_yaml: false,
-    };
+    let doc = Document::new("d.json", text.as_bytes());
     DumpFacts::load(&doc, text, 0).unwrap()
 }
 
@@ -46,9 +42,11 @@ fn positions_of_listeners_chains_and_filters() {
 #[test]
 fn yaml_positions_follow_the_path() {
     let doc = Document {
-        label: "d.yaml",
-        text: r#"[{"name":"l","filter_chains":[{"name":"c"}]}]"#,
         from_yaml: true,
+        ..Document::new(
+            "d.yaml",
+            br#"[{"name":"l","filter_chains":[{"name":"c"}]}]"#,
+        )
     };
     // Not the YAML the JSON came from: nothing to follow, so the start of the file.
     let f = DumpFacts::load(&doc, "[]", 0).unwrap();
