@@ -11,6 +11,7 @@ use meshscope::analysis::chain_select::{self, Connection, Criterion};
 use meshscope::analysis::explain_simulation::simulate;
 use meshscope::analysis::explain_warnings::listener_warnings;
 use meshscope::analysis::matcher_eval::evaluate_matcher;
+use meshscope::analysis::wasm_placement::{ListenerChains, ProxyKind, reduced_sites};
 use meshscope::envoy::listener_head::decode_head;
 use meshscope::envoy::matcher::Matcher;
 use meshscope::envoy::{Document, FilterChainMatch, Listener, Sections};
@@ -34,33 +35,26 @@ pub fn dump(data: &[u8], yaml: bool) {
         Ok(t) => t,
         Err(e) => {
             let _ = e.to_string();
-            if yaml {
-                return;
+            if !yaml {
+                // Still give the JSON loader bytes that look like YAML or are not text.
+                load_document(data, false, 0);
             }
-            // Still give the JSON loader text that is UTF-8 but YAML-looking.
-            match std::str::from_utf8(data) {
-                Ok(s) => {
-                    load_document(s, false);
-                    return;
-                }
-                Err(_) => return,
-            }
+            return;
         }
     };
     if !yaml && text.from_yaml {
-        if let Ok(s) = std::str::from_utf8(data) {
-            load_document(s, false);
-        }
+        load_document(data, false, 0);
         return;
     }
-    load_document(&text.json, text.from_yaml);
+    load_document(&text.json, text.from_yaml, text.skipped);
 }
 
-fn load_document(text: &str, from_yaml: bool) {
+fn load_document(text: &[u8], from_yaml: bool, skipped: usize) {
     let doc = Document {
         label: LABEL,
         text,
         from_yaml,
+        skipped,
     };
     // The lazy path (sections only validated) and the full one.
     if let Err(e) = doc.load(Sections::default()) {
@@ -71,6 +65,18 @@ fn load_document(text: &str, from_yaml: bool) {
         ecds: true,
         bootstrap: true,
     };
+    // The fused path of `wasm count`: listeners reduced while the text is parsed.
+    match doc.load_decoded::<ListenerChains>(all) {
+        Ok(d) => {
+            if let Some(section) = d.listeners {
+                let listeners = section.entries.into_iter().map(|e| (e.state, e.raw));
+                let _ = reduced_sites(listeners.collect(), ProxyKind::Sidecar, false);
+            }
+        }
+        Err(e) => {
+            let _ = e.to_string();
+        }
+    }
     let dump = match doc.load(all) {
         Ok(d) => d,
         Err(e) => {
@@ -100,8 +106,10 @@ fn load_document(text: &str, from_yaml: bool) {
         }
     }
     // The head scanner on the whole document too (any JSON, not just listeners).
-    let _ = decode_head(text, false);
-    let _ = decode_head(text, true);
+    if let Ok(text) = std::str::from_utf8(text) {
+        let _ = decode_head(text, false);
+        let _ = decode_head(text, true);
+    }
 }
 
 /// CRDs from `testdata/crds/`, compiled once, so the CRD rules have schemas to check.

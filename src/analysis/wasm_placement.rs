@@ -286,13 +286,15 @@ pub fn classify_network(f: &NetworkFilter<'_>) -> Option<WasmFilter> {
     wasm::classify(&as_http)
 }
 
-fn collect(list: &[(&str, Option<WasmFilter>)], level: FilterLevel) -> Vec<SiteFilter> {
-    let is_user =
-        |(name, w): &(&str, Option<WasmFilter>)| w.as_ref().is_some_and(|w| !w.is_builtin(name));
+fn collect<S: AsRef<str>>(list: &[(S, Option<WasmFilter>)], level: FilterLevel) -> Vec<SiteFilter> {
+    let is_user = |(name, w): &(S, Option<WasmFilter>)| {
+        w.as_ref().is_some_and(|w| !w.is_builtin(name.as_ref()))
+    };
     let mut out = Vec::new();
     for (i, (name, w)) in list.iter().enumerate() {
         let Some(w) = w else { continue };
-        let anchor = |f: &(&str, Option<WasmFilter>)| (!is_user(f)).then(|| f.0.to_string());
+        let name = name.as_ref();
+        let anchor = |f: &(S, Option<WasmFilter>)| (!is_user(f)).then(|| f.0.as_ref().to_string());
         out.push(SiteFilter {
             name: name.to_string(),
             level,

@@ -13,6 +13,8 @@ pub const HTTP_WASM_TYPE: &str = "type.googleapis.com/envoy.extensions.filters.h
 /// Type URL of the network Wasm filter config.
 pub const NETWORK_WASM_TYPE: &str =
     "type.googleapis.com/envoy.extensions.filters.network.wasm.v3.Wasm";
+/// What both Wasm type URLs end with.
+const WASM_TYPE_SUFFIX: &str = ".wasm.v3.Wasm";
 /// Runtime of Istio's compiled-in extensions.
 pub const NULL_RUNTIME: &str = "envoy.wasm.runtime.null";
 
@@ -80,6 +82,11 @@ pub fn classify(filter: &HttpFilter<'_>) -> Option<WasmFilter> {
         return (plugin.is_some() || wasm_typed).then_some(WasmFilter::Ecds { plugin });
     }
     let raw = filter.typed_config?;
+    // Most filters are not Wasm: a config whose text names no Wasm type and holds no escape
+    // (which could spell one) is not, without parsing it again.
+    if !raw.get().contains(WASM_TYPE_SUFFIX) && !raw.get().contains('\\') {
+        return None;
+    }
     // The `typed_config` is the filter's own; one that does not decode is simply not Wasm.
     let inline: InlineWasm = serde_json::from_str(raw.get()).ok()?;
     let real_type = match inline.type_url_inner.as_deref() {
@@ -127,6 +134,12 @@ mod tests {
                 "config":{"vm_config":{"runtime":"envoy.wasm.runtime.v8"}}}}"#,
         );
         assert!(!classify(&user_inline).unwrap().is_builtin("my-filter"));
+
+        // The type spelled with an escape still counts (the text search alone would miss it).
+        let escaped = filter(
+            r#"{"name":"my-filter","typed_config":{"@type":"type.googleapis.com/envoy.extensions.filters.http.wasm.v3.\u0057asm"}}"#,
+        );
+        assert!(classify(&escaped).is_some());
 
         let router = filter(
             r#"{"name":"envoy.filters.http.router","typed_config":{"@type":"type.googleapis.com/envoy.extensions.filters.http.router.v3.Router"}}"#,
