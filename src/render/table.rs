@@ -119,7 +119,13 @@ fn write_plain_table(out: &mut dyn Write, header: &[&str], rows: &[Vec<String>])
 }
 
 fn pad(line: &mut String, n: usize) {
-    line.extend(std::iter::repeat_n(' ', n));
+    const SPACES: &str = "                                                                ";
+    let mut n = n;
+    while n > 0 {
+        let k = n.min(SPACES.len());
+        line.push_str(&SPACES[..k]);
+        n -= k;
+    }
 }
 
 /// The table through comfy-table itself (header first), trailing spaces trimmed.

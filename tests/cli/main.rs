@@ -15,6 +15,7 @@ mod lint_dump;
 mod live;
 mod live_fleet;
 mod live_fleet_pc;
+mod live_rbac;
 mod live_wasm;
 mod man;
 mod pc_ecds;

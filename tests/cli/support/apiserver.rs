@@ -32,6 +32,7 @@ use tokio_rustls::TlsAcceptor;
 
 use super::admin_server::AdminServer;
 use super::api_json::{label_map, matches, ok, pairs, query_param, status};
+use super::rbac::Rbac;
 use super::{portforward, runtime, tls};
 
 /// A pod of the fake cluster.
@@ -136,6 +137,8 @@ pub struct FakeCluster {
     /// PeerAuthentications and the one version `security.istio.io` serves (`v1` from
     /// Istio 1.22, `v1beta1` before); `None`: no PeerAuthentication CRD.
     pub peer_authentications: Option<(&'static str, Vec<Value>)>,
+    /// Only what these Roles and ClusterRoles allow (403 otherwise); `None`: everything.
+    pub rbac: Option<Rbac>,
 }
 
 impl FakeCluster {
@@ -172,6 +175,11 @@ impl FakeCluster {
     }
     pub fn forbid_wasm_plugins(mut self) -> FakeCluster {
         self.forbid_wasm_plugins = true;
+        self
+    }
+    /// Enforces RBAC: a request no rule of `rbac` allows gets the API server's 403.
+    pub fn rbac(mut self, rbac: Rbac) -> FakeCluster {
+        self.rbac = Some(rbac);
         self
     }
     pub fn context_namespace(mut self, namespace: &str) -> FakeCluster {
@@ -296,6 +304,13 @@ fn route(cluster: &FakeCluster, req: Request<Incoming>) -> Response<Full<Bytes>>
     let path = req.uri().path().to_string();
     let query = req.uri().query().unwrap_or("").to_string();
     let segments: Vec<&str> = path.trim_matches('/').split('/').collect();
+    if let Some(message) = cluster
+        .rbac
+        .as_ref()
+        .and_then(|r| r.deny(req.method().as_str(), &segments, &query))
+    {
+        return status(403, "Forbidden", &message);
+    }
     let forbidden = |ns: &str, resource: &str, verb: &str| {
         cluster.forbidden.iter().any(|f| f == ns).then(|| {
             status(

@@ -44,6 +44,9 @@
 //!   channel);
 //! - **pod shapes**: `pending()`, `without_sidecar()` (both skipped by fleet listings),
 //!   `owner(kind, name)` (`ownerReferences`), labels, `context_namespace`, deployments;
+//! - **RBAC**: `FakeCluster::rbac(Rbac::from_manifest(text, "ClusterRole", name))`
+//!   allows only what those rules grant (403 `Status` with the API server's wording
+//!   otherwise); discovery stays open;
 //! - **several clusters**: start one `ApiServer` each and join them with
 //!   [`apiserver::ApiServer::merged_kubeconfig`] (one context per server).
 //!
@@ -55,6 +58,7 @@ pub mod admin_server;
 mod api_json;
 pub mod apiserver;
 mod portforward;
+pub mod rbac;
 mod tls;
 
 use std::path::{Path, PathBuf};
