@@ -16,8 +16,11 @@
 //! ```text
 //! cargo build --release --example gen_dump
 //! cargo bench --bench fleet                      # 100 and 1000 pods, 1 MB, 50 ms, 16
-//! cargo bench --bench fleet -- --pods 100,1000 --size-mb 1 --latency-ms 50 --concurrency 16
+//! cargo bench --bench fleet -- --pods 100,1000 --size-mb 1 --latency-ms 50 --concurrency 16 --runs 5
 //! ```
+//!
+//! Each round runs every pod count once (so a shift of load on the machine hits them
+//! alike); the table has the median of the rounds, with the range.
 
 #![allow(clippy::unwrap_used)]
 
@@ -36,6 +39,7 @@ struct Args {
     size_mb: usize,
     latency: Duration,
     concurrency: usize,
+    runs: usize,
 }
 
 fn parse_args() -> Args {
@@ -44,6 +48,7 @@ fn parse_args() -> Args {
         size_mb: 1,
         latency: Duration::from_millis(50),
         concurrency: 16,
+        runs: 5,
     };
     let mut it = std::env::args().skip(1);
     while let Some(a) = it.next() {
@@ -53,6 +58,7 @@ fn parse_args() -> Args {
             "--size-mb" => args.size_mb = value().parse().unwrap(),
             "--latency-ms" => args.latency = Duration::from_millis(value().parse().unwrap()),
             "--concurrency" => args.concurrency = value().parse().unwrap(),
+            "--runs" => args.runs = value().parse().unwrap(),
             // `cargo bench` passes `--bench`; ignore what is not ours.
             _ => {}
         }
@@ -169,29 +175,54 @@ fn main() {
         args.concurrency
     );
     let admin = AdminServer::start(dump, Fault::Delay(args.latency));
-    println!("| pods | wall s | ideal s | × ideal | peak RSS MB |");
-    println!("|---:|---:|---:|---:|---:|");
+    let servers: Vec<(usize, ApiServer)> = args
+        .pods
+        .iter()
+        .map(|&pods| (pods, ApiServer::start(cluster(pods, &admin))))
+        .collect();
+    let mut runs: Vec<Vec<Run>> = servers.iter().map(|_| Vec::new()).collect();
+    for round in 1..=args.runs {
+        eprintln!("round {round}/{}", args.runs);
+        for ((pods, api), done) in servers.iter().zip(&mut runs) {
+            done.push(run(&meshscope, api, *pods, args.concurrency));
+        }
+    }
+    println!(
+        "| pods | wall s (median of {}) | range | ideal s | × ideal | peak RSS MB (median) | range |",
+        args.runs
+    );
+    println!("|---:|---:|---:|---:|---:|---:|---:|");
     let mut rss = Vec::new();
-    for &pods in &args.pods {
-        let api = ApiServer::start(cluster(pods, &admin));
-        let r = run(&meshscope, &api, pods, args.concurrency);
-        let ideal = pods as f64 / args.concurrency as f64 * args.latency.as_secs_f64();
+    for ((pods, _), done) in servers.iter().zip(&runs) {
+        let ideal = *pods as f64 / args.concurrency as f64 * args.latency.as_secs_f64();
+        let (wall, wall_lo, wall_hi) = median(done.iter().map(|r| r.wall).collect());
+        let (mem, mem_lo, mem_hi) = median(done.iter().map(|r| r.peak_rss_mb).collect());
         println!(
-            "| {pods} | {:.2} | {ideal:.2} | {:.2} | {:.1} |",
-            r.wall,
-            r.wall / ideal,
-            r.peak_rss_mb
+            "| {pods} | {wall:.2} | {wall_lo:.2}–{wall_hi:.2} | {ideal:.2} | {:.2} | {mem:.1} | {mem_lo:.1}–{mem_hi:.1} |",
+            wall / ideal
         );
-        rss.push((pods, r.peak_rss_mb));
+        rss.push((*pods, mem));
     }
     if let (Some(first), Some(last)) = (rss.first(), rss.last())
         && rss.len() > 1
     {
         println!(
-            "peak RSS growth {} → {} pods: {:.1} MB",
+            "peak RSS growth {} → {} pods (medians): {:.1} MB",
             first.0,
             last.0,
             last.1 - first.1
         );
     }
+}
+
+/// The median (the mean of the middle two for an even count), the minimum and the maximum.
+fn median(mut v: Vec<f64>) -> (f64, f64, f64) {
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    let mid = if n % 2 == 1 {
+        v[n / 2]
+    } else {
+        (v[n / 2 - 1] + v[n / 2]) / 2.0
+    };
+    (mid, v[0], v[n - 1])
 }
