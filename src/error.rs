@@ -29,8 +29,6 @@ pub enum Error {
     #[error(transparent)]
     Lint(#[from] crate::cmd::LintError),
     #[error(transparent)]
-    Wasm(#[from] crate::cmd::WasmCountError),
-    #[error(transparent)]
     Diff(#[from] crate::cmd::DiffError),
     #[error(transparent)]
     Fleet(#[from] crate::cmd::FleetError),

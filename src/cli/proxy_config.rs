@@ -27,6 +27,7 @@ pub enum ProxyConfigCommand {
     /// Wasm plugins placed on them (plugin=chains). With several --context, a CLUSTER
     /// column comes first. -o json|yaml|jsonpath give the same as data. A pod that cannot
     /// be read gets one error line; the others are still printed, and the exit code is 2.
+    /// --bug-report gives the same rows offline, from an istioctl bug-report archive.
     #[command(visible_aliases = ["listeners", "l"])]
     #[command(mut_arg("namespace", |a| a.help(
         "Namespace of the pod, and of -l (default: the kubeconfig context's namespace, else \
@@ -99,6 +100,12 @@ pub struct ListenerArgs {
     /// Fleet mode across all namespaces (with or without -l).
     #[arg(short = 'A', long)]
     pub all_namespaces: bool,
+
+    /// Fleet mode, offline: one summary row per proxy dump in an istioctl bug-report
+    /// archive (.tar.gz or its unpacked folder); -l and -n pick from the pods it lists.
+    /// Never contacts a cluster.
+    #[arg(long, value_name = "PATH")]
+    pub bug_report: Option<std::path::PathBuf>,
 
     /// Fleet mode: at most this many dumps fetched at once.
     #[arg(long, default_value_t = 16, value_name = "N")]

@@ -33,6 +33,9 @@ pub enum FleetError {
     /// A flag that selects within one proxy, given in fleet mode.
     #[error("{0} selects within one proxy's output and does not apply in fleet mode (-l/-A)")]
     NotInFleetMode(&'static str),
+    /// A `--bug-report` that could not be read (sanitised: names come from the archive).
+    #[error("{0}")]
+    BugReport(String),
 }
 
 /// The fleet flags, as each command has them.

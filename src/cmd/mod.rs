@@ -21,7 +21,6 @@ pub use diff::DiffError;
 pub use fleet::FleetError;
 pub use lint::LintError;
 pub use resources::ResourceError;
-pub use wasm_count::WasmCountError;
 
 /// Command-level failures: wrong flag combinations, or a dump without what was asked for.
 #[derive(Debug, thiserror::Error)]

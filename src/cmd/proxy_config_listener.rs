@@ -14,8 +14,10 @@ use crate::cmd::fleet::{self, Failures, FleetError, FleetFlags, Progress, drain,
 use crate::cmd::{CommandError, input};
 use crate::envoy::{Document, ListenerState, Sections};
 use crate::error::{Error, ExitCode};
+use crate::render::sanitize::sanitize;
 use crate::render::{RenderError, fleet_table, jsonpath, listener_table, structured};
 use crate::source;
+use crate::source::bug_report::BugReportFetch;
 
 const LISTENERS_TYPE: &str = "type.googleapis.com/envoy.admin.v3.ListenersConfigDump";
 
@@ -27,9 +29,11 @@ struct Options {
 }
 
 pub fn run(args: &ListenerArgs, color: bool, out: &mut dyn Write) -> Result<ExitCode, Error> {
+    // With --bug-report, -l/-A pick from the archive: no live fleet.
+    let live = args.bug_report.is_none();
     let fleet = FleetFlags {
-        selector: args.selector.as_deref(),
-        all_namespaces: args.all_namespaces,
+        selector: args.selector.as_deref().filter(|_| live),
+        all_namespaces: args.all_namespaces && live,
         contexts: &args.input.context,
         kubeconfig: args.input.kubeconfig.as_ref(),
         namespace: args.input.namespace.as_deref(),
@@ -39,7 +43,7 @@ pub fn run(args: &ListenerArgs, color: bool, out: &mut dyn Write) -> Result<Exit
         // As istioctl fetches for `pc listener`: the listener sections only.
         query: input::LISTENERS_QUERY,
     };
-    if fleet.is_fleet() {
+    if fleet.is_fleet() || !live {
         return run_fleet(args, &fleet, out);
     }
     let opts = Options {
@@ -160,6 +164,21 @@ fn run_fleet(
         drain(items, &progress, &mut failures, &mut rows, |pod, raw| {
             Ok((pod_id(pod), summarise(raw)?))
         });
+    }
+    if let Some(path) = &args.bug_report {
+        let archive = source::bug_report::open(&BugReportFetch {
+            path: path.clone(),
+            namespace: input.namespace.clone().filter(|_| !args.all_namespaces),
+            selector: args.selector.clone(),
+        })
+        .map_err(|e| FleetError::BugReport(sanitize(&e.to_string()).into_owned()))?;
+        drain(
+            archive.fleet(),
+            &progress,
+            &mut failures,
+            &mut rows,
+            |pod, raw| Ok((pod_id(pod), summarise(raw)?)),
+        );
     }
     progress.finish();
     let report = listener_fleet_report(rows, failures.into_inner());

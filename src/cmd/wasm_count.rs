@@ -17,7 +17,7 @@ use crate::analysis::wasm_count::{
 use crate::analysis::wasm_intent::ProxyContext;
 use crate::analysis::wasm_placement::{ListenerChains, ProxyKind, reduced_sites};
 use crate::cli::{WasmCountArgs, WasmOutput};
-use crate::cmd::fleet::{self, Failures, FleetFlags, Progress, drain, pod_id};
+use crate::cmd::fleet::{self, Failures, FleetError, FleetFlags, Progress, drain, pod_id};
 use crate::cmd::{CommandError, input, resources};
 use crate::envoy::Sections;
 use crate::error::{Error, ExitCode};
@@ -30,14 +30,6 @@ use crate::source::kube::{FleetFetch, KubeOptions, PodFetch};
 use crate::source::{self, DumpSource};
 
 const LISTENERS_TYPE: &str = "type.googleapis.com/envoy.admin.v3.ListenersConfigDump";
-
-/// `wasm count` failures besides reading dumps.
-#[derive(Debug, thiserror::Error)]
-pub enum WasmCountError {
-    /// A `--bug-report` that could not be read (sanitised: names come from the archive).
-    #[error("{0}")]
-    BugReport(String),
-}
 
 /// Options resolved from the flags before any I/O.
 struct Options {
@@ -118,7 +110,7 @@ pub fn run(args: &WasmCountArgs, out: &mut dyn Write) -> Result<ExitCode, Error>
     let archive = match &opts.bug_report {
         Some(fetch) => Some(
             source::bug_report::open(fetch)
-                .map_err(|e| WasmCountError::BugReport(sanitize(&e.to_string()).into_owned()))?,
+                .map_err(|e| FleetError::BugReport(sanitize(&e.to_string()).into_owned()))?,
         ),
         None => None,
     };
@@ -455,7 +447,7 @@ fn cluster_plugins(
 /// Every WasmPlugin and Wasm TrafficExtension in the bug report's `cluster/crs` List.
 fn archive_plugins(archive: &BugReport) -> Result<Vec<WasmPluginSpec>, Error> {
     let crs = archive.crs().ok_or_else(|| {
-        WasmCountError::BugReport(format!(
+        FleetError::BugReport(format!(
             "{}: the bug report has no cluster/crs (its WasmPlugins; --resources can give them)",
             sanitize(&archive.label())
         ))

@@ -260,6 +260,28 @@ fn the_same_fleet_live_gives_the_same_report() {
         );
         assert!(!offline.stdout.is_empty());
     }
+    // The fleet `pc listener` summary too, from the folder and from the tarball.
+    for args in [&["-A"][..], &["-n", "default", "-l", "version=v1"]] {
+        let mut live_args = vec!["pc", "listener", "--kubeconfig", api.kubeconfig_str()];
+        live_args.extend_from_slice(args);
+        let live = Test::new(&live_args).run();
+        for source in [FOLDER, TARBALL] {
+            let mut offline_args = vec!["pc", "listener", "--bug-report", source];
+            offline_args.extend_from_slice(args);
+            let offline = Test::new(&offline_args).run();
+            assert_eq!(live.stdout, offline.stdout, "{args:?}");
+            assert_eq!(
+                (live.code, &live.stderr),
+                (offline.code, &offline.stderr),
+                "{args:?}"
+            );
+            assert!(
+                offline.stdout.contains("INBOUND CHAINS"),
+                "{}",
+                offline.stdout
+            );
+        }
+    }
 }
 
 #[test]
