@@ -9,13 +9,10 @@
 use std::fmt;
 
 use serde::Deserializer;
-use serde::de::{self, IgnoredAny, MapAccess, Visitor};
+use serde::de::{IgnoredAny, MapAccess, Visitor};
 
 use super::listener::{AdditionalAddress, Address};
 use super::proto::BorrowedStr;
-
-/// The message of the error that ends a scan early on purpose (never shown to users).
-const STOP: &str = "meshscope: listener head complete";
 
 /// A listener's addresses.
 #[derive(Debug, Clone, Default)]
@@ -32,18 +29,25 @@ pub fn decode_head<'a>(
 ) -> Result<ListenerHead<'a>, serde_json::Error> {
     let mut de = serde_json::Deserializer::from_str(json);
     let mut head = ListenerHead::default();
-    match de.deserialize_map(HeadVisitor {
+    let mut complete = false;
+    let scanned = de.deserialize_map(HeadVisitor {
         head: &mut head,
+        complete: &mut complete,
         with_additional,
-    }) {
+    });
+    // A scan that stopped early leaves the object unfinished, which serde_json reports as
+    // it returns; the head is complete all the same.
+    match scanned {
         Ok(()) => Ok(head),
-        Err(e) if e.is_data() && e.to_string().starts_with(STOP) => Ok(head),
+        Err(_) if complete => Ok(head),
         Err(e) => Err(e),
     }
 }
 
 struct HeadVisitor<'h, 'a> {
     head: &'h mut ListenerHead<'a>,
+    /// Set when the scan stops on purpose after the address.
+    complete: &'h mut bool,
     with_additional: bool,
 }
 
@@ -70,7 +74,8 @@ impl<'de: 'a, 'a> Visitor<'de> for HeadVisitor<'_, 'a> {
                     map.next_value::<IgnoredAny>()?;
                 }
                 _ if seen_address && !self.with_additional => {
-                    return Err(de::Error::custom(STOP));
+                    *self.complete = true;
+                    return Ok(());
                 }
                 _ => {
                     map.next_value::<IgnoredAny>()?;
