@@ -44,7 +44,9 @@ pub enum WhatIfMode {
     # What STRICT would do, predicted from today's dump\n  \
     meshscope diff -f config_dump.json --what-if STRICT --port 15006\n\n  \
     # Did both proxies get the mode their PeerAuthentications ask for?\n  \
-    meshscope diff before.json after.json --resources peer-authentications/")]
+    meshscope diff before.json after.json --resources peer-authentications/\n\n  \
+    # Two pods of one deployment, checked against the cluster's PeerAuthentications\n  \
+    meshscope diff httpbin-7d5b9c6f48-m4n7t httpbin-7d5b9c6f48-x2k9p -n default")]
 pub struct DiffArgs {
     /// BEFORE and AFTER: each a dump file if such a path exists, otherwise a pod.
     #[arg(value_name = "BEFORE AFTER", num_args = 0..=2)]
@@ -67,6 +69,27 @@ pub struct DiffArgs {
     /// it, a side read from a pod is checked against the cluster's PeerAuthentications.
     #[arg(long, value_name = "PATH", num_args = 1..)]
     pub resources: Vec<PathBuf>,
+
+    /// Namespace of pod sides (default: the kubeconfig context's namespace, else 'default').
+    #[arg(short = 'n', long, value_name = "NAMESPACE")]
+    pub namespace: Option<String>,
+
+    /// Path to the kubeconfig file (for pod sides).
+    #[arg(long, value_name = "PATH")]
+    pub kubeconfig: Option<PathBuf>,
+
+    /// The kubeconfig context to use (for pod sides).
+    #[arg(long, value_name = "NAME")]
+    pub context: Option<String>,
+
+    /// Time bound of each pod side's fetch, e.g. 30s, 500ms, 2m.
+    #[arg(long, value_name = "DURATION", default_value = "30s",
+          value_parser = super::input::parse_duration)]
+    pub timeout: std::time::Duration,
+
+    /// Envoy proxy admin port used when reading from a pod.
+    #[arg(long, default_value_t = 15000, value_name = "PORT")]
+    pub proxy_admin_port: u16,
 
     /// The mesh root namespace (meshConfig rootNamespace), for the policy check.
     #[arg(long, default_value = "istio-system", value_name = "NAMESPACE")]

@@ -46,26 +46,28 @@ struct Options {
     root_namespace: String,
 }
 
-fn side(arg: &str) -> DumpSource {
+fn side(arg: &str, args: &DiffArgs) -> DumpSource {
     // CLI.md: a side is a dump file if such a path exists, otherwise a pod.
     if arg == "-" || Path::new(arg).exists() {
         DumpSource::File(PathBuf::from(arg))
     } else {
-        // Diff has no kube flags of its own yet: the pod is read with the default kubeconfig,
-        // context and namespace, from admin port 15000, like `pc` without flags.
         DumpSource::Pod(crate::source::kube::PodFetch {
             reference: arg.to_string(),
-            kube: crate::source::kube::KubeOptions::default(),
-            admin_port: 15000,
-            query: String::new(),
-            timeout: std::time::Duration::from_secs(30),
+            kube: crate::source::kube::KubeOptions {
+                kubeconfig: args.kubeconfig.clone(),
+                context: args.context.clone(),
+                namespace: args.namespace.clone(),
+            },
+            admin_port: args.proxy_admin_port,
+            query: input::DIFF_QUERY.to_string(),
+            timeout: args.timeout,
         })
     }
 }
 
 fn options(args: &DiffArgs) -> Result<Options, Error> {
     let mut sources: Vec<DumpSource> = args.files.iter().cloned().map(DumpSource::File).collect();
-    sources.extend(args.sides.iter().map(|s| side(s)));
+    sources.extend(args.sides.iter().map(|s| side(s, args)));
     let what_if = args.what_if.map(|m| match m {
         WhatIfMode::Strict => MtlsMode::Strict,
         WhatIfMode::Permissive => MtlsMode::Permissive,

@@ -58,6 +58,10 @@ pub const LISTENERS_QUERY: &str = "?mask=dynamic_listeners,static_listeners";
 pub const WASM_COUNT_QUERY: &str =
     "?mask=bootstrap,dynamic_listeners,static_listeners,ecds_filters";
 
+/// What `diff` reads: the bootstrap (the proxy's node and Istio version, for the policy
+/// check and the what-if rules) and the listeners.
+pub const DIFF_QUERY: &str = "?mask=bootstrap,dynamic_listeners,static_listeners";
+
 /// The `/config_dump` query a command fetches with, as istioctl does (DOMAIN.md): `pc
 /// listener` masks to the listener sections, `pc ecds` asks for endpoints too; the others
 /// need several sections and take the whole dump.

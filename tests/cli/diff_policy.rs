@@ -136,3 +136,80 @@ fn pod_sides_read_the_cluster_policies() {
         live.stdout
     );
 }
+
+/// Pod sides take the kube flags of the other read commands (`-n`, `--kubeconfig`,
+/// `--context`, `--timeout`, `--proxy-admin-port`) and fetch only what diff reads.
+#[test]
+fn pod_sides_take_the_kube_flags() {
+    let read = |name: &str| std::fs::read(root().join(dump(name))).unwrap();
+    let permissive = AdminServer::start(read("istio-1.12-permissive"), Fault::None);
+    let strict = AdminServer::start(read("istio-1.12-strict"), Fault::None);
+    let api = ApiServer::start(
+        FakeCluster::default()
+            .pod(FakePod::new("httpbin-old", "apps").admin(&permissive))
+            .pod(FakePod::new("httpbin-new", "apps").admin(&strict)),
+    );
+    let files = Test::new([
+        "diff",
+        &dump("istio-1.12-permissive"),
+        &dump("istio-1.12-strict"),
+        "--port",
+        "15006",
+    ])
+    .run();
+    let live = Test::new([
+        "diff",
+        "httpbin-old",
+        "pod/httpbin-new",
+        "-n",
+        "apps",
+        "--port",
+        "15006",
+        "--kubeconfig",
+        api.kubeconfig_str(),
+        "--timeout",
+        "20s",
+    ])
+    .run();
+    assert_eq!((live.code, live.stderr.as_str()), (1, ""));
+    // The report is the file run's, with the pods for the file names (the BEFORE line
+    // is cut: its padding follows the label's length).
+    let report = |text: &str| text[text.find("\n").unwrap()..].to_string();
+    let report_of = |text: &str| {
+        let r = report(text);
+        // The live run adds the policy check (here: no PeerAuthentication CRD).
+        r[..r.find("PeerAuthentication (").unwrap_or(r.len())]
+            .trim_end()
+            .to_string()
+    };
+    assert_eq!(
+        report_of(&live.stdout)
+            .replace("pod/httpbin-new.apps", "AFTER")
+            .replace("pod/httpbin-old.apps", "BEFORE"),
+        report_of(&files.stdout)
+            .replace(&dump("istio-1.12-strict"), "AFTER")
+            .replace(&dump("istio-1.12-permissive"), "BEFORE")
+    );
+    for admin in [&permissive, &strict] {
+        assert_eq!(
+            admin.requests(),
+            ["/config_dump?mask=bootstrap,dynamic_listeners,static_listeners"]
+        );
+    }
+    // The wrong port is the kubelet's refusal, one line.
+    let out = Test::new([
+        "diff",
+        "httpbin-old",
+        "httpbin-new",
+        "-n",
+        "apps",
+        "--kubeconfig",
+        api.kubeconfig_str(),
+        "--proxy-admin-port",
+        "15999",
+    ])
+    .run();
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("15999"), "{}", out.stderr);
+    assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
+}

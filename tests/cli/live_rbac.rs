@@ -46,11 +46,8 @@ fn cluster(admin: &AdminServer, rbac: Rbac) -> ApiServer {
 
 fn run(api: &ApiServer, args: &[&str]) -> Output {
     let mut all = args.to_vec();
-    // `diff` has no --kubeconfig: it reads pods with the default client, as kubectl does.
-    if args[0] != "diff" {
-        all.extend_from_slice(&["--kubeconfig", api.kubeconfig_str()]);
-    }
-    Test::new(all).env("KUBECONFIG", api.kubeconfig_str()).run()
+    all.extend_from_slice(&["--kubeconfig", api.kubeconfig_str()]);
+    Test::new(all).run()
 }
 
 fn assert_allowed(api: &ApiServer, args: &[&str]) {
