@@ -153,3 +153,43 @@ fn matcher_listeners_list_their_branches_in_wide() {
             .any(|l| l.contains(" ALL ") && l.contains("inbound-vip"))
     );
 }
+
+/// `wasm count`'s listener decode (straight into chains and Wasm filters) agrees with
+/// reducing the fully decoded listeners, on every listener of every real dump.
+#[test]
+fn wasm_count_reduced_decode_agrees_on_real_dumps() {
+    use meshscope::analysis::wasm_placement::{ListenerChains, ProxyKind, reduced_sites};
+    use meshscope::envoy::Sections;
+
+    let Some(dir) = real_dumps() else { return };
+    let sections = Sections {
+        listeners: true,
+        ecds: true,
+        bootstrap: true,
+    };
+    let mut listeners = 0;
+    for file in [
+        "sidecar-productpage.yaml",
+        "compare-before.json",
+        "compare-after.json",
+        "istioctl-reference/proxyconfig-config_dump.json",
+    ] {
+        let bytes = std::fs::read(dir.join(file)).unwrap();
+        let text = meshscope::source::to_json_text(file, &bytes).unwrap();
+        let doc = text.document(file);
+        let direct = doc.load_decoded::<ListenerChains>(sections).unwrap();
+        let full = doc.load(sections).unwrap();
+        let direct = direct.listeners.unwrap().entries;
+        let full = full.listeners.unwrap().entries;
+        assert_eq!(direct.len(), full.len(), "{file}");
+        let mut from_full = Vec::new();
+        for (d, f) in direct.into_iter().zip(&full) {
+            let reduced = ListenerChains::from(doc.listener(f).unwrap());
+            assert_eq!(format!("{:?}", d.raw), format!("{reduced:?}"), "{file}");
+            from_full.push((f.state, reduced));
+            listeners += 1;
+        }
+        assert!(!reduced_sites(from_full, ProxyKind::Sidecar, false).is_empty());
+    }
+    assert!(listeners > 30, "{listeners} listeners");
+}
