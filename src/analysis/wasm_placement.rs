@@ -11,7 +11,7 @@ use serde::Serialize;
 use super::listener_rows::chain_match;
 use crate::envoy::filter::{HttpFilter, NetworkFilter, NetworkFilterConfig};
 use crate::envoy::wasm::{self, WasmFilter};
-use crate::envoy::{FilterChain, FilterChainMatch, Listener, ListenerState, TrafficDirection};
+use crate::envoy::{FilterChainMatch, Listener, ListenerState, TrafficDirection};
 
 mod reduced;
 use crate::istio::{NamingScheme, PluginRef};
@@ -160,32 +160,11 @@ fn sites(
     proxy: ProxyKind,
     wasm_only: bool,
 ) -> Vec<ChainSite> {
-    let mut sites = Vec::new();
-    for (state, l) in listeners {
-        let direction = direction_of(proxy, l.traffic_direction);
-        let listener_port = l.socket_address().map_or(0, |s| s.port_value);
-        for c in l.chains() {
-            let (filters, has_hcm, is_blackhole) = chain_filters(c);
-            if wasm_only && filters.is_empty() {
-                continue;
-            }
-            let site = Site {
-                state: *state,
-                direction,
-                listener_port,
-                filters,
-                has_hcm,
-                is_blackhole,
-            };
-            sites.push(site_of(
-                &l.name,
-                &c.name,
-                c.filter_chain_match.as_ref(),
-                site,
-            ));
-        }
-    }
-    sites
+    let reduced = listeners
+        .iter()
+        .map(|(state, l)| (*state, ListenerChains::from(*l)))
+        .collect();
+    reduced_sites(reduced, proxy, wasm_only)
 }
 
 /// How `wasm count` groups a listener's traffic.
@@ -198,7 +177,7 @@ fn direction_of(proxy: ProxyKind, traffic: TrafficDirection) -> Direction {
     }
 }
 
-/// What [`chain_filters`] and the listener give a site.
+/// What a chain and its listener give a site.
 struct Site {
     state: ListenerState,
     direction: Direction,
@@ -206,35 +185,6 @@ struct Site {
     filters: Vec<SiteFilter>,
     has_hcm: bool,
     is_blackhole: bool,
-}
-
-/// A chain's Wasm filters (network first), whether it has an HCM, whether it is a blackhole.
-fn chain_filters(c: &FilterChain<'_>) -> (Vec<SiteFilter>, bool, bool) {
-    // Names are borrowed: only the Wasm filters and their neighbours get a String.
-    let network: Vec<(&str, Option<WasmFilter>)> = c
-        .filters
-        .iter()
-        .map(|f| (f.name.as_ref(), classify_network(f)))
-        .collect();
-    let mut filters = collect(&network, FilterLevel::Network);
-    let mut has_hcm = false;
-    let mut is_blackhole = false;
-    for f in &c.filters {
-        match &f.config {
-            NetworkFilterConfig::HttpConnectionManager(hcm) => {
-                has_hcm = true;
-                let http: Vec<_> = hcm
-                    .http_filters
-                    .iter()
-                    .map(|hf| (hf.name.as_ref(), wasm::classify(hf)))
-                    .collect();
-                filters.extend(collect(&http, FilterLevel::Http));
-            }
-            NetworkFilterConfig::TcpProxy(t) => is_blackhole |= t.is_blackhole,
-            _ => {}
-        }
-    }
-    (filters, has_hcm, is_blackhole)
 }
 
 fn site_of(
