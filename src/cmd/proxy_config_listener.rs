@@ -166,11 +166,12 @@ fn run_fleet(
         });
     }
     if let Some(path) = &args.bug_report {
-        let archive = source::bug_report::open(&BugReportFetch {
-            path: path.clone(),
-            namespace: input.namespace.clone().filter(|_| !args.all_namespaces),
-            selector: args.selector.clone(),
-        })
+        let archive = source::bug_report::open(&BugReportFetch::new(
+            path,
+            input.namespace.as_deref(),
+            args.all_namespaces,
+            args.selector.as_deref(),
+        ))
         .map_err(|e| FleetError::BugReport(sanitize(&e.to_string()).into_owned()))?;
         drain(
             archive.fleet(),

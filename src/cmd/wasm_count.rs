@@ -65,10 +65,13 @@ fn options(args: &WasmCountArgs) -> Result<Options, Error> {
         })
         .collect();
     sources.extend(args.files.iter().cloned().map(DumpSource::File));
-    let bug_report = args.bug_report.as_ref().map(|path| BugReportFetch {
-        path: path.clone(),
-        namespace: args.namespace.clone().filter(|_| !args.all_namespaces),
-        selector: args.selector.clone(),
+    let bug_report = args.bug_report.as_deref().map(|path| {
+        BugReportFetch::new(
+            path,
+            args.namespace.as_deref(),
+            args.all_namespaces,
+            args.selector.as_deref(),
+        )
     });
     // With --bug-report, -l/-A pick from the archive: no live fleet.
     let live = bug_report.is_none();

@@ -53,6 +53,23 @@ pub struct BugReportFetch {
     pub selector: Option<String>,
 }
 
+impl BugReportFetch {
+    /// What the fleet flags pick from the archive at `path`: `-n` keeps one namespace
+    /// unless `-A` is given, `-l` filters by the pods' labels.
+    pub fn new(
+        path: &std::path::Path,
+        namespace: Option<&str>,
+        all_namespaces: bool,
+        selector: Option<&str>,
+    ) -> Self {
+        BugReportFetch {
+            path: path.to_path_buf(),
+            namespace: namespace.filter(|_| !all_namespaces).map(str::to_string),
+            selector: selector.map(str::to_string),
+        }
+    }
+}
+
 /// A proxy of the archive: where its dump sits tells its namespace and pod.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ArchivePod {
