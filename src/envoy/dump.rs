@@ -11,6 +11,7 @@
 
 use std::fmt;
 use std::marker::PhantomData;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -21,6 +22,7 @@ use super::listener::Listener;
 use super::load_error::{self, LoadError, Location};
 use super::node::{Bootstrap, Node};
 use super::proto::{BorrowedStr, Str};
+use super::section_split;
 use super::text_check::{TextCheck, binary_offset};
 
 const LISTENERS_TYPE: &str = "type.googleapis.com/envoy.admin.v3.ListenersConfigDump";
@@ -171,12 +173,11 @@ impl<'a> Document<'a> {
 
     /// Parses the document, building only `sections`; listeners are kept raw.
     pub fn load(&self, sections: Sections) -> Result<Dump<'a>, LoadError> {
-        let check = TextCheck::new(self.text);
-        let top = match self.parse(sections, Some(&check)) {
-            Ok(top) if check.finish() => top,
+        let top = match self.parse_fast(sections) {
+            Some(top) => top,
             // The fast path found a problem: the reference parse says which, exactly as
             // it always has (or loads an input the fast path was stricter on).
-            _ => self.reference_parse(sections)?,
+            None => self.reference_parse(sections)?,
         };
         self.build(top)
     }
@@ -186,14 +187,11 @@ impl<'a> Document<'a> {
     /// cost a third of the load on a big dump. Any failure is reported as `load` and then
     /// [`Document::listener`] on each entry in order would report it.
     /// `L` is what each listener is decoded into (a `Listener`, or a reduction of it).
-    pub fn load_decoded<L: ListenerBody<'a> + From<Listener<'a>>>(
+    pub fn load_decoded<L: ListenerBody<'a> + From<Listener<'a>> + Send>(
         &self,
         sections: Sections,
     ) -> Result<Dump<'a, L>, LoadError> {
-        let check = TextCheck::new(self.text);
-        if let Ok(top) = self.parse(sections, Some(&check))
-            && check.finish()
-        {
+        if let Some(top) = self.parse_fast(sections) {
             return self.build(top);
         }
         let dump = self.load(sections)?;
@@ -257,6 +255,93 @@ impl<'a> Document<'a> {
             }),
             Top::Configs(sections) => self.assemble(sections),
         }
+    }
+
+    /// The parse with the UTF-8 check fused in, its sections apart on several cores when
+    /// the dump is big and has the plain shape; `None` on any failure.
+    fn parse_fast<L: ListenerBody<'a> + Send>(&self, sections: Sections) -> Option<Top<'a, L>> {
+        let threads = std::thread::available_parallelism().map_or(1, usize::from);
+        // A section that does not parse may be a wrong guess at the split (a nested
+        // object that looks like a section); the one pass decides.
+        if threads > 1
+            && self.text.len() >= SPLIT_AT_LEAST
+            && let Some(top) = self.parse_apart(sections, threads)
+        {
+            return Some(top);
+        }
+        let check = TextCheck::new(self.text);
+        match self.parse(sections, Some(&check)) {
+            Ok(top) if check.finish() => Some(top),
+            _ => None,
+        }
+    }
+
+    /// Parses the sections of a dump on `threads` threads (at most one per section),
+    /// biggest first, each thread taking the next section when done with one. `None` when
+    /// the dump does not split (see [`section_split`]) or a section does not parse.
+    fn parse_apart<L: ListenerBody<'a> + Send>(
+        &self,
+        sections: Sections,
+        threads: usize,
+    ) -> Option<Top<'a, L>> {
+        let ranges = section_split::split(self.text, threads)?;
+        let mut order: Vec<usize> = (0..ranges.len()).collect();
+        order.sort_by_key(|&i| std::cmp::Reverse(ranges[i].len()));
+        let next = AtomicUsize::new(0);
+        let work = || {
+            let mut done = Vec::new();
+            while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
+                let parsed = self.parse_section::<L>(sections, &self.text[ranges[i].clone()]);
+                let failed = parsed.is_none();
+                done.push((i, parsed));
+                if failed {
+                    // Let the other threads stop too: the result is thrown away.
+                    next.store(order.len(), Ordering::Relaxed);
+                }
+            }
+            done
+        };
+        let mut parsed: Vec<Option<Section<'a, L>>> = std::thread::scope(|scope| {
+            let helpers: Vec<_> = (1..threads.min(ranges.len()))
+                .map(|_| scope.spawn(work))
+                .collect();
+            let mut all = work();
+            for helper in helpers {
+                match helper.join() {
+                    Ok(done) => all.extend(done),
+                    Err(panic) => std::panic::resume_unwind(panic),
+                }
+            }
+            let mut slots: Vec<Option<Section<'a, L>>> = (0..ranges.len()).map(|_| None).collect();
+            for (i, section) in all {
+                slots[i] = section;
+            }
+            slots
+        });
+        let all = parsed
+            .iter_mut()
+            .map(Option::take)
+            .collect::<Option<Vec<_>>>()?;
+        Some(Top::Configs(all))
+    }
+
+    /// One section, parsed from its own slice of the text, with its own UTF-8 check.
+    fn parse_section<L: ListenerBody<'a>>(
+        &self,
+        sections: Sections,
+        slice: &'a [u8],
+    ) -> Option<Section<'a, L>> {
+        let check = TextCheck::new(slice);
+        let mut de = serde_json::Deserializer::from_slice(slice);
+        let section = SectionSeed {
+            sections,
+            check: Some(&check),
+            body: PhantomData::<L>,
+        }
+        .deserialize(&mut de)
+        .ok()?;
+        de.end().ok()?;
+        check.finish().then_some(section)
     }
 
     /// One parse of the whole text. With `check`, skipped values are walked so that the
@@ -431,6 +516,10 @@ fn join_path(prefix: &str, inner: &str) -> String {
         (false, false) => format!("{prefix}.{inner}"),
     }
 }
+
+/// Dumps smaller than this are parsed in one pass: threads would cost about as much as
+/// they save, and small inputs stay on one thread.
+const SPLIT_AT_LEAST: usize = 4 << 20;
 
 enum Top<'a, L> {
     Configs(Vec<Section<'a, L>>),
@@ -1005,6 +1094,9 @@ impl<'de, L: ListenerBody<'de>> Visitor<'de> for SectionSeed<'_, L> {
         Ok(section.unwrap_or(Section::Other))
     }
 }
+
+#[cfg(test)]
+mod apart_tests;
 
 #[cfg(test)]
 mod tests {

@@ -15,6 +15,7 @@ pub mod matcher;
 pub mod node;
 pub mod proto;
 pub mod route;
+mod section_split;
 pub(crate) mod text_check;
 pub mod tls;
 pub mod wasm;
