@@ -13,6 +13,7 @@ pub mod listener_head;
 pub mod load_error;
 pub mod matcher;
 pub mod node;
+pub mod on_every_core;
 pub mod proto;
 pub mod route;
 mod section_split;
