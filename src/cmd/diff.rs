@@ -14,7 +14,9 @@ use crate::analysis::mtls_mode::is_virtual_inbound;
 use crate::analysis::what_if::{Prediction, detect_version, predict};
 use crate::cli::{DiffArgs, DiffOutput, WhatIfMode};
 use crate::cmd::diff_policy::{self, PolicySource, SideInput};
+use crate::cmd::listener_select::DECODE_APART_FROM;
 use crate::cmd::{CommandError, input};
+use crate::envoy::on_every_core;
 use crate::envoy::{Document, Listener, ListenerState, Sections};
 use crate::error::{Error, ExitCode};
 use crate::render::{diff_text, listener_table, policy_text, structured};
@@ -124,13 +126,16 @@ fn load_side<'a>(doc: &Document<'a>, port: u32) -> Result<Side<'a>, Error> {
         port,
         ..ListenerQuery::default()
     };
-    let mut listeners = Vec::new();
-    for entry in section
+    let active: Vec<_> = section
         .entries
         .iter()
         .filter(|e| e.state == ListenerState::Active)
-    {
-        let l = doc.listener(entry)?;
+        .collect();
+    // Decoded on every core; the first error in dump order is the one reported.
+    let decoded = on_every_core::map_in_order(&active, DECODE_APART_FROM, |e| doc.listener(e));
+    let mut listeners = Vec::new();
+    for (entry, l) in active.iter().zip(decoded) {
+        let l = l?;
         if query.accepts_place(l.address.as_ref(), &l.additional_addresses) {
             listeners.push((l, entry.raw.get()));
         }

@@ -6,9 +6,9 @@ use std::net::IpAddr;
 
 use crate::analysis::chain_select::Connection;
 use crate::analysis::explain::{Assumption, ExplainedListener, explain_listener, simulate};
-use crate::analysis::listener_rows::{self, ListenerQuery, SelectedListener};
+use crate::analysis::listener_rows::{self, ListenerQuery};
 use crate::cli::{ExplainArgs, ExplainFormat, SrcType, Transport};
-use crate::cmd::{CommandError, input};
+use crate::cmd::{CommandError, input, listener_select};
 use crate::envoy::{ListenerState, Sections};
 use crate::error::{Error, ExitCode};
 use crate::render::{explain_dot, explain_json, explain_text};
@@ -118,23 +118,10 @@ pub fn run(args: &ExplainArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
         port: opts.port,
         ..ListenerQuery::default()
     };
-    let mut selected = Vec::new();
-    for (i, entry) in section.entries.iter().enumerate() {
-        if entry.state != ListenerState::Active {
-            continue;
-        }
-        // Only the listeners on the port are decoded whole (as `pc listener --port`).
-        if query.filters_by_place_only() {
-            let head = doc.listener_head(entry, false)?;
-            if !query.accepts_place(head.address.as_ref(), &head.additional_addresses) {
-                continue;
-            }
-        }
-        let listener = SelectedListener::new(i, entry.state, doc.listener(entry)?);
-        if query.accepts(&listener) {
-            selected.push(listener);
-        }
-    }
+    let mut selected = listener_select::select(&doc, &section.entries, &query, |entry| {
+        entry.state == ListenerState::Active
+    })?
+    .selected;
     if selected.is_empty() {
         return Err(CommandError::NoListenerOnPort {
             path: raw.label.clone(),

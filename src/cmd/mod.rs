@@ -7,6 +7,7 @@ mod explain;
 mod fleet;
 mod input;
 mod lint;
+mod listener_select;
 mod proxy_config_ecds;
 mod proxy_config_listener;
 mod resources;

@@ -11,9 +11,9 @@ use crate::analysis::listener_rows::{
 use crate::analysis::listener_summary::{ListenerSummary, listener_fleet_report, listener_summary};
 use crate::cli::{ListenerArgs, OutputFormat};
 use crate::cmd::fleet::{self, Failures, FleetError, FleetFlags, Progress, drain, pod_id};
+use crate::cmd::listener_select::{self, Selection};
 use crate::cmd::{CommandError, input};
-use crate::envoy::on_every_core;
-use crate::envoy::{Document, ListenerEntry, ListenerState, LoadError, Sections};
+use crate::envoy::{Document, ListenerState, Sections};
 use crate::error::{Error, ExitCode};
 use crate::render::sanitize::sanitize;
 use crate::render::{RenderError, fleet_table, jsonpath, listener_table, structured};
@@ -61,9 +61,6 @@ pub fn run(args: &ListenerArgs, color: bool, out: &mut dyn Write) -> Result<Exit
     })
 }
 
-/// Below this many listeners they are decoded on one thread.
-const DECODE_APART_FROM: usize = 256;
-
 fn render(
     doc: &Document<'_>,
     opts: &Options,
@@ -81,49 +78,12 @@ fn render(
     })?;
 
     let wide = opts.output == OutputFormat::Wide;
-    let listed: Vec<(usize, &ListenerEntry<'_>)> = section
-        .entries
-        .iter()
-        .enumerate()
-        .filter(|(_, entry)| wide || entry.state == ListenerState::Active)
-        .collect();
-    // Where a listener binds is read without decoding it, so a `--port` query decodes
-    // only the listeners on that port.
-    let mut placed = Vec::with_capacity(listed.len());
-    // The first listener whose head does not read stops the walk; the ones before it are
-    // still decoded, so that the first error in dump order is the one reported.
-    let mut head_error = None;
-    for &(i, entry) in &listed {
-        if opts.query.filters_by_place_only() {
-            let head = match doc.listener_head(entry, opts.query.address.is_some()) {
-                Ok(head) => head,
-                Err(e) => {
-                    head_error = Some(e);
-                    break;
-                }
-            };
-            if !opts
-                .query
-                .accepts_place(head.address.as_ref(), &head.additional_addresses)
-            {
-                continue;
-            }
-        }
-        placed.push((i, entry));
-    }
-    // Decoded on every core; errors are then reported in dump order, as one by one.
-    let decoded = on_every_core::map_in_order(&placed, DECODE_APART_FROM, |&(i, entry)| {
-        let listener = SelectedListener::new(i, entry.state, doc.listener(entry)?);
-        Ok::<_, LoadError>(opts.query.accepts(&listener).then_some(listener))
-    });
-    let mut selected = Vec::new();
-    for listener in decoded {
-        selected.extend(listener?);
-    }
-    if let Some(e) = head_error {
-        return Err(e.into());
-    }
-    let listed = listed.len();
+    let Selection {
+        listed,
+        mut selected,
+    } = listener_select::select(doc, &section.entries, &opts.query, |entry| {
+        wide || entry.state == ListenerState::Active
+    })?;
     // istioctl fails on a dump with no active listener; wide also lists warming ones.
     if listed == 0 {
         return Err(CommandError::NoListeners(doc.label.to_string()).into());

@@ -1,0 +1,66 @@
+//! Picks and decodes the listeners `pc listener` and `explain` show.
+//!
+//! Where a listener binds is read without decoding it, so a `--port` query decodes only
+//! the listeners on that port; the listeners picked are decoded on every core. Errors are
+//! reported in dump order, as a walk over the listeners one by one would report them.
+
+use crate::analysis::listener_rows::{ListenerQuery, SelectedListener};
+use crate::envoy::on_every_core;
+use crate::envoy::{Document, ListenerEntry, LoadError};
+
+/// Below this many listeners they are decoded on one thread.
+pub(crate) const DECODE_APART_FROM: usize = 256;
+
+/// The listeners a query picked, and how many were looked at.
+pub(crate) struct Selection<'a> {
+    pub listed: usize,
+    pub selected: Vec<SelectedListener<'a>>,
+}
+
+/// The entries `listed` keeps that `query` accepts, decoded, in dump order.
+pub(crate) fn select<'a>(
+    doc: &Document<'a>,
+    entries: &[ListenerEntry<'a>],
+    query: &ListenerQuery,
+    listed: impl Fn(&ListenerEntry<'a>) -> bool,
+) -> Result<Selection<'a>, LoadError> {
+    let listed: Vec<(usize, &ListenerEntry<'a>)> = entries
+        .iter()
+        .enumerate()
+        .filter(|(_, entry)| listed(entry))
+        .collect();
+    let mut placed = Vec::with_capacity(listed.len());
+    // The first listener whose head does not read stops the walk; the ones before it are
+    // still decoded, so that the first error in dump order is the one reported.
+    let mut head_error = None;
+    for &(i, entry) in &listed {
+        if query.filters_by_place_only() {
+            let head = match doc.listener_head(entry, query.address.is_some()) {
+                Ok(head) => head,
+                Err(e) => {
+                    head_error = Some(e);
+                    break;
+                }
+            };
+            if !query.accepts_place(head.address.as_ref(), &head.additional_addresses) {
+                continue;
+            }
+        }
+        placed.push((i, entry));
+    }
+    let decoded = on_every_core::map_in_order(&placed, DECODE_APART_FROM, |&(i, entry)| {
+        let listener = SelectedListener::new(i, entry.state, doc.listener(entry)?);
+        Ok::<_, LoadError>(query.accepts(&listener).then_some(listener))
+    });
+    let mut selected = Vec::new();
+    for listener in decoded {
+        selected.extend(listener?);
+    }
+    match head_error {
+        Some(e) => Err(e),
+        None => Ok(Selection {
+            listed: listed.len(),
+            selected,
+        }),
+    }
+}
