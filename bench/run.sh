@@ -3,7 +3,8 @@
 # generated dumps, in one run. Reports the median wall time of RUNS runs (default 5) and
 # the peak RSS of each command. Usage: bench/run.sh [SIZE_MB…]   (default: 10 100 300)
 # Needs hyperfine, jq and GNU time: `apt-get install hyperfine jq time`. NO_JQ=1 skips jq.
-# After the hyperfine table of every command, the floors and the four commands of issue #9
+# After the hyperfine table of every command, the floors, the four commands of issue #9 and
+# `pc listener`
 # are timed again in interleaved rounds (bench/interleave.py), which a shift of load between
 # commands does not skew. QUICK=1 gives only that table (for the 1 GB dump).
 # STARTUP=1 also times `--version` and `pc listener` on a ~10 KB dump (hyperfine, warmed).
@@ -49,7 +50,7 @@ for mb in "${sizes[@]}"; do
     "jq -c '[.. | objects | select(has(\"config_discovery\")) | .name] | group_by(.) | map({(.[0]): length}) | add' $f"
   )
   pairs=()
-  for i in 0 1 2 3 4 5 6; do pairs+=("${names[$i]}=${cmds[$i]}"); done
+  for i in 0 1 2 3 4 5 6 7; do pairs+=("${names[$i]}=${cmds[$i]}"); done
   if [ -n "${QUICK:-}" ]; then
     python3 bench/interleave.py "$runs" "$actual" "${pairs[@]}"
     echo

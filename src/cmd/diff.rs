@@ -14,7 +14,7 @@ use crate::analysis::mtls_mode::is_virtual_inbound;
 use crate::analysis::what_if::{Prediction, detect_version, predict};
 use crate::cli::{DiffArgs, DiffOutput, WhatIfMode};
 use crate::cmd::diff_policy::{self, PolicySource, SideInput};
-use crate::cmd::listener_select::DECODE_APART_FROM;
+use crate::cmd::listener_select::LISTENERS_PER_TASK;
 use crate::cmd::{CommandError, input};
 use crate::envoy::on_every_core;
 use crate::envoy::{Document, Listener, ListenerState, Sections};
@@ -132,7 +132,7 @@ fn load_side<'a>(doc: &Document<'a>, port: u32) -> Result<Side<'a>, Error> {
         .filter(|e| e.state == ListenerState::Active)
         .collect();
     // Decoded on every core; the first error in dump order is the one reported.
-    let decoded = on_every_core::map_in_order(&active, DECODE_APART_FROM, |e| doc.listener(e));
+    let decoded = on_every_core::map_in_order(&active, LISTENERS_PER_TASK, |e| doc.listener(e));
     let mut listeners = Vec::new();
     for (entry, l) in active.iter().zip(decoded) {
         let l = l?;

@@ -8,8 +8,8 @@ use crate::analysis::listener_rows::{ListenerQuery, SelectedListener};
 use crate::envoy::on_every_core;
 use crate::envoy::{Document, ListenerEntry, LoadError};
 
-/// Below this many listeners they are decoded on one thread.
-pub(crate) const DECODE_APART_FROM: usize = 256;
+/// Listeners per task when they are decoded on every core: a few milliseconds of work.
+pub(crate) const LISTENERS_PER_TASK: usize = 64;
 
 /// The listeners a query picked, and how many were looked at.
 pub(crate) struct Selection<'a> {
@@ -48,7 +48,7 @@ pub(crate) fn select<'a>(
         }
         placed.push((i, entry));
     }
-    let decoded = on_every_core::map_in_order(&placed, DECODE_APART_FROM, |&(i, entry)| {
+    let decoded = on_every_core::map_in_order(&placed, LISTENERS_PER_TASK, |&(i, entry)| {
         let listener = SelectedListener::new(i, entry.state, doc.listener(entry)?);
         Ok::<_, LoadError>(query.accepts(&listener).then_some(listener))
     });

@@ -11,7 +11,6 @@
 
 use std::fmt;
 use std::marker::PhantomData;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
@@ -21,6 +20,7 @@ use super::ecds::{EcdsFilter, EcdsFilterFields, TypeUrl};
 use super::listener::Listener;
 use super::load_error::{self, LoadError, Location};
 use super::node::{Bootstrap, Node};
+use super::on_every_core;
 use super::proto::{BorrowedStr, Str};
 use super::section_split;
 use super::text_check::{TextCheck, binary_offset};
@@ -276,9 +276,9 @@ impl<'a> Document<'a> {
         }
     }
 
-    /// Parses the sections of a dump on `threads` threads (at most one per section),
-    /// biggest first, each thread taking the next section when done with one. `None` when
-    /// the dump does not split (see [`section_split`]) or a section does not parse.
+    /// Parses the sections of a dump on every core, each thread taking the next section
+    /// when done with one; `threads` search for the sections. `None` when the dump does
+    /// not split (see [`section_split`]) or a section does not parse.
     fn parse_apart<L: ListenerBody<'a> + Send>(
         &self,
         sections: Sections,
@@ -286,42 +286,16 @@ impl<'a> Document<'a> {
     ) -> Option<Top<'a, L>> {
         let ranges = section_split::split(self.text, threads)?;
         let mut order: Vec<usize> = (0..ranges.len()).collect();
+        // Biggest first, so that no big section is left to one thread at the end.
         order.sort_by_key(|&i| std::cmp::Reverse(ranges[i].len()));
-        let next = AtomicUsize::new(0);
-        let work = || {
-            let mut done = Vec::new();
-            while let Some(&i) = order.get(next.fetch_add(1, Ordering::Relaxed)) {
-                let parsed = self.parse_section::<L>(sections, &self.text[ranges[i].clone()]);
-                let failed = parsed.is_none();
-                done.push((i, parsed));
-                if failed {
-                    // Let the other threads stop too: the result is thrown away.
-                    next.store(order.len(), Ordering::Relaxed);
-                }
-            }
-            done
-        };
-        let mut parsed: Vec<Option<Section<'a, L>>> = std::thread::scope(|scope| {
-            let helpers: Vec<_> = (1..threads.min(ranges.len()))
-                .map(|_| scope.spawn(work))
-                .collect();
-            let mut all = work();
-            for helper in helpers {
-                match helper.join() {
-                    Ok(done) => all.extend(done),
-                    Err(panic) => std::panic::resume_unwind(panic),
-                }
-            }
-            let mut slots: Vec<Option<Section<'a, L>>> = (0..ranges.len()).map(|_| None).collect();
-            for (i, section) in all {
-                slots[i] = section;
-            }
-            slots
+        let parsed = on_every_core::map_in_order(&order, 1, |&i| {
+            self.parse_section::<L>(sections, &self.text[ranges[i].clone()])
         });
-        let all = parsed
-            .iter_mut()
-            .map(Option::take)
-            .collect::<Option<Vec<_>>>()?;
+        let mut slots: Vec<Option<Section<'a, L>>> = (0..ranges.len()).map(|_| None).collect();
+        for (&i, section) in order.iter().zip(parsed) {
+            slots[i] = Some(section?);
+        }
+        let all = slots.into_iter().collect::<Option<Vec<_>>>()?;
         Some(Top::Configs(all))
     }
 

@@ -1,26 +1,23 @@
 //! Runs one function over many independent items on every core, results in item order.
 //!
-//! Decoding 25,000 listeners of a big dump takes longer than loading the dump; the
-//! listeners do not depend on each other, so they are decoded on all cores at once.
+//! The sections of a big dump, and the listeners of a dump, do not depend on each other,
+//! so they are parsed and decoded on all cores at once. Each thread takes the next task
+//! (`per_task` items) when done with one, so uneven items still share the work.
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// Items per task: small enough to share the work evenly, big enough that taking a task
-/// costs nothing next to it.
-const CHUNK: usize = 64;
-
-/// `f` of each item, in the items' order. Runs on the calling thread alone when there
-/// are fewer than `min_items` items (threads would cost more than they save) or one core.
+/// `f` of each item, in the items' order. Runs on the calling thread alone when there is
+/// one task or one core.
 pub fn map_in_order<T: Sync, R: Send>(
     items: &[T],
-    min_items: usize,
+    per_task: usize,
     f: impl Fn(&T) -> R + Sync,
 ) -> Vec<R> {
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    if threads < 2 || items.len() < min_items.max(2) {
+    if threads < 2 || items.len() <= per_task.max(1) {
         return items.iter().map(f).collect();
     }
-    let chunks: Vec<&[T]> = items.chunks(CHUNK).collect();
+    let chunks: Vec<&[T]> = items.chunks(per_task.max(1)).collect();
     let next = AtomicUsize::new(0);
     let work = || {
         let mut done = Vec::new();
@@ -56,10 +53,13 @@ mod tests {
 
     #[test]
     fn results_come_back_in_item_order() {
-        for len in [0, 1, 63, 64, 65, 1000] {
-            let items: Vec<usize> = (0..len).collect();
-            let got = map_in_order(&items, 1, |&i| i * 2);
-            assert_eq!(got, (0..len).map(|i| i * 2).collect::<Vec<_>>(), "{len}");
+        for per_task in [0, 1, 64] {
+            for len in [0, 1, 63, 64, 65, 1000] {
+                let items: Vec<usize> = (0..len).collect();
+                let got = map_in_order(&items, per_task, |&i| i * 2);
+                let want: Vec<usize> = (0..len).map(|i| i * 2).collect();
+                assert_eq!(got, want, "{per_task} {len}");
+            }
         }
     }
 }
