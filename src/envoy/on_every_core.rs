@@ -31,8 +31,10 @@ pub fn map_in_order<T: Sync, R: Send>(
         done
     };
     let mut done = std::thread::scope(|scope| {
+        // A helper the system will not start (a thread limit) leaves its share to the
+        // others: every thread takes tasks until none is left.
         let helpers: Vec<_> = (1..threads.min(chunks.len()))
-            .map(|_| scope.spawn(work))
+            .filter_map(|_| std::thread::Builder::new().spawn_scoped(scope, work).ok())
             .collect();
         let mut all = work();
         for helper in helpers {

@@ -134,15 +134,21 @@ fn section_type_hits(text: &[u8], threads: usize) -> Vec<usize> {
         return starts.first().map_or_else(Vec::new, |&from| search(from));
     }
     std::thread::scope(|scope| {
+        // A part whose thread the system will not start (a thread limit) is searched here.
         let handles: Vec<_> = starts[1..]
             .iter()
-            .map(|&from| scope.spawn(move || search(from)))
+            .map(|&from| {
+                std::thread::Builder::new()
+                    .spawn_scoped(scope, move || search(from))
+                    .map_err(|_| from)
+            })
             .collect();
         let mut hits = search(starts[0]);
         for handle in handles {
-            match handle.join() {
-                Ok(more) => hits.extend(more),
-                Err(panic) => std::panic::resume_unwind(panic),
+            match handle.map(|h| h.join()) {
+                Ok(Ok(more)) => hits.extend(more),
+                Ok(Err(panic)) => std::panic::resume_unwind(panic),
+                Err(from) => hits.extend(search(from)),
             }
         }
         hits
