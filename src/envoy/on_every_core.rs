@@ -6,6 +6,10 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+/// A helper's stack, as big as the main thread's: decoding a listener recurses as deep as
+/// its matcher trees (up to serde_json's nesting limit), as it would on the main thread.
+const STACK: usize = 8 << 20;
+
 /// `f` of each item, in the items' order. Runs on the calling thread alone when there is
 /// one task or one core.
 pub fn map_in_order<T: Sync, R: Send>(
@@ -34,7 +38,12 @@ pub fn map_in_order<T: Sync, R: Send>(
         // A helper the system will not start (a thread limit) leaves its share to the
         // others: every thread takes tasks until none is left.
         let helpers: Vec<_> = (1..threads.min(chunks.len()))
-            .filter_map(|_| std::thread::Builder::new().spawn_scoped(scope, work).ok())
+            .filter_map(|_| {
+                std::thread::Builder::new()
+                    .stack_size(STACK)
+                    .spawn_scoped(scope, work)
+                    .ok()
+            })
             .collect();
         let mut all = work();
         for helper in helpers {

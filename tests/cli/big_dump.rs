@@ -14,17 +14,32 @@ use crate::support::Test;
 const PADDING_CLUSTERS: usize = 12_000;
 const LISTENERS: usize = 300;
 
-fn listener(i: usize, broken: bool) -> String {
-    let port = if broken {
+/// How a listener of the test dump is broken.
+#[derive(Clone, Copy, PartialEq)]
+enum Broken {
+    No,
+    /// Where it binds does not read: found by the listener heads of a `--port` query.
+    Port,
+    /// Its chains do not read: found only when the listener is decoded.
+    Chains,
+}
+
+fn listener(i: usize, broken: Broken) -> String {
+    let port = if broken == Broken::Port {
         "true".to_string()
     } else {
         (10_000 + i).to_string()
+    };
+    let chains = if broken == Broken::Chains {
+        "[1, "
+    } else {
+        "["
     };
     format!(
         r#"{{"name": "l{i}", "active_state": {{"version_info": "v1", "listener": {{
   "@type": "type.googleapis.com/envoy.config.listener.v3.Listener", "name": "10.0.{a}.{b}_{p}",
   "address": {{"socket_address": {{"address": "10.0.{a}.{b}", "port_value": {port}}}}},
-  "filter_chains": [{{"filters": [{{"name": "envoy.filters.network.http_connection_manager",
+  "filter_chains": {chains}{{"filters": [{{"name": "envoy.filters.network.http_connection_manager",
     "typed_config": {{"@type": "type.googleapis.com/envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager",
       "stat_prefix": "s{i}", "rds": {{"route_config_name": "{p}"}},
       "http_filters": [
@@ -39,7 +54,7 @@ fn listener(i: usize, broken: bool) -> String {
 }
 
 /// The dump's text; `late_type` writes the clusters section's "@type" after its list.
-fn dump(late_type: bool, broken: &[usize]) -> String {
+fn dump(late_type: bool, broken: &[(usize, Broken)]) -> String {
     let mut clusters = String::new();
     for i in 0..PADDING_CLUSTERS {
         if i > 0 {
@@ -59,7 +74,10 @@ fn dump(late_type: bool, broken: &[usize]) -> String {
         format!("{{{clusters_type},\n \"dynamic_active_clusters\": [\n{clusters}]}}")
     };
     let listeners: Vec<String> = (0..LISTENERS)
-        .map(|i| listener(i, broken.contains(&i)))
+        .map(|i| {
+            let how = broken.iter().find(|(at, _)| *at == i);
+            listener(i, how.map_or(Broken::No, |(_, how)| *how))
+        })
         .collect();
     format!(
         r#"{{
@@ -93,6 +111,11 @@ fn write(dir: &Path, name: &str, text: &str) -> String {
 
 #[test]
 fn split_and_one_pass_loads_print_the_same() {
+    if std::thread::available_parallelism().map_or(1, usize::from) < 2 {
+        eprintln!(
+            "notice: one core here, so the loader parses in one pass; this compares it with itself"
+        );
+    }
     let dir = tempfile_dir("same");
     let split = write(&dir, "split.json", &dump(false, &[]));
     let whole = write(&dir, "whole.json", &dump(true, &[]));
@@ -126,23 +149,47 @@ fn split_and_one_pass_loads_print_the_same() {
 #[test]
 fn of_two_broken_listeners_decoded_on_every_core_the_first_is_reported() {
     let dir = tempfile_dir("broken");
-    let path = write(&dir, "broken.json", &dump(false, &[270, 130]));
-    for args in [
-        &["pc", "listener"][..],
-        &["pc", "listener", "--port", "10200"],
+    // Both found by the listener heads (`--port`) or by decoding every listener.
+    let path = write(
+        &dir,
+        "ports.json",
+        &dump(false, &[(270, Broken::Port), (130, Broken::Port)]),
+    );
+    // With `--port 10130` the heads stop at listener 270; listener 130, before it, is on
+    // the port and fails only when decoded: its error comes first in dump order.
+    let chains = write(
+        &dir,
+        "chains.json",
+        &dump(false, &[(270, Broken::Port), (130, Broken::Chains)]),
+    );
+    for (file, args) in [
+        (&path, &["pc", "listener"][..]),
+        (&path, &["pc", "listener", "--port", "10200"]),
+        (&chains, &["pc", "listener"]),
+        (&chains, &["pc", "listener", "--port", "10130"]),
+        (&chains, &["explain", "--port", "10130"]),
     ] {
         let mut argv: Vec<&str> = args.to_vec();
-        argv.extend(["-f", &path]);
+        argv.extend(["-f", file]);
         let out = Test::new(argv).run();
         assert_eq!(out.code, 2, "{args:?}");
         assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
         assert!(
             out.stderr
                 .contains("configs[3].dynamic_listeners[130].active_state.listener"),
-            "{args:?}: {}",
+            "{file} {args:?}: {}",
             out.stderr
         );
     }
+    // diff decodes every listener of both sides: the first broken one is named.
+    let out = Test::new(["diff", "-f", &chains, "-f", &path]).run();
+    assert_eq!(out.code, 2);
+    assert!(
+        out.stderr
+            .contains("configs[3].dynamic_listeners[130].active_state.listener"),
+        "{}",
+        out.stderr
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
