@@ -162,34 +162,26 @@ fn of_two_broken_listeners_decoded_on_every_core_the_first_is_reported() {
         "chains.json",
         &dump(false, &[(270, Broken::Port), (130, Broken::Chains)]),
     );
-    for (file, args) in [
-        (&path, &["pc", "listener"][..]),
-        (&path, &["pc", "listener", "--port", "10200"]),
-        (&chains, &["pc", "listener"]),
-        (&chains, &["pc", "listener", "--port", "10130"]),
-        (&chains, &["explain", "--port", "10130"]),
-    ] {
-        let mut argv: Vec<&str> = args.to_vec();
-        argv.extend(["-f", file]);
-        let out = Test::new(argv).run();
-        assert_eq!(out.code, 2, "{args:?}");
+    let runs: [Vec<&str>; 6] = [
+        vec!["pc", "listener", "-f", &path],
+        vec!["pc", "listener", "--port", "10200", "-f", &path],
+        vec!["pc", "listener", "-f", &chains],
+        vec!["pc", "listener", "--port", "10130", "-f", &chains],
+        vec!["explain", "--port", "10130", "-f", &chains],
+        // diff decodes every listener of both sides.
+        vec!["diff", "-f", &chains, "-f", &path],
+    ];
+    for argv in runs {
+        let out = Test::new(argv.clone()).run();
+        assert_eq!(out.code, 2, "{argv:?}");
         assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
         assert!(
             out.stderr
                 .contains("configs[3].dynamic_listeners[130].active_state.listener"),
-            "{file} {args:?}: {}",
+            "{argv:?}: {}",
             out.stderr
         );
     }
-    // diff decodes every listener of both sides: the first broken one is named.
-    let out = Test::new(["diff", "-f", &chains, "-f", &path]).run();
-    assert_eq!(out.code, 2);
-    assert!(
-        out.stderr
-            .contains("configs[3].dynamic_listeners[130].active_state.listener"),
-        "{}",
-        out.stderr
-    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
