@@ -11,6 +11,7 @@ use std::time::Duration;
 
 use crate::analysis::fleet::{FleetFailure, PodId};
 use crate::cmd::input::RawInput;
+use crate::envoy::on_every_core;
 use crate::error::Error;
 use crate::render::sanitize::sanitize;
 use crate::source::fleet::{FleetItem, FleetPod};
@@ -268,9 +269,7 @@ fn drain_with<T: Send>(
 /// Threads that process dumps: the cores left after the fetch thread, at most 4 (parsing
 /// a dump is quicker than fetching one, so more would only wait).
 fn processing_workers() -> usize {
-    std::thread::available_parallelism()
-        .map_or(1, |n| n.get().saturating_sub(1))
-        .clamp(1, 4)
+    on_every_core::cores().saturating_sub(1).clamp(1, 4)
 }
 
 /// The fleet progress bar: on stderr, only when stderr is a terminal; one bar for every

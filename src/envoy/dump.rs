@@ -260,12 +260,11 @@ impl<'a> Document<'a> {
     /// The parse with the UTF-8 check fused in, its sections apart on several cores when
     /// the dump is big and has the plain shape; `None` on any failure.
     fn parse_fast<L: ListenerBody<'a> + Send>(&self, sections: Sections) -> Option<Top<'a, L>> {
-        let threads = std::thread::available_parallelism().map_or(1, usize::from);
         // A section that does not parse may be a wrong guess at the split (a nested
         // object that looks like a section); the one pass decides.
-        if threads > 1
-            && self.text.len() >= SPLIT_AT_LEAST
-            && let Some(top) = self.parse_apart(sections, threads)
+        if self.text.len() >= SPLIT_AT_LEAST
+            && on_every_core::cores() > 1
+            && let Some(top) = self.parse_apart(sections, on_every_core::cores())
         {
             return Some(top);
         }

@@ -4,11 +4,19 @@
 //! so they are parsed and decoded on all cores at once. Each thread takes the next task
 //! (`per_task` items) when done with one, so uneven items still share the work.
 
+use std::sync::OnceLock;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// A helper's stack, as big as the main thread's: decoding a listener recurses as deep as
 /// its matcher trees (up to serde_json's nesting limit), as it would on the main thread.
 const STACK: usize = 8 << 20;
+
+/// The cores this process may use (1 when the system does not say). Asked once: on
+/// Linux the answer comes from reading cgroup files.
+pub fn cores() -> usize {
+    static CORES: OnceLock<usize> = OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, usize::from))
+}
 
 /// `f` of each item, in the items' order. Runs on the calling thread alone when there is
 /// one task or one core.
@@ -17,10 +25,10 @@ pub fn map_in_order<T: Sync, R: Send>(
     per_task: usize,
     f: impl Fn(&T) -> R + Sync,
 ) -> Vec<R> {
-    let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    if threads < 2 || items.len() <= per_task.max(1) {
+    if items.len() <= per_task.max(1) || cores() < 2 {
         return items.iter().map(f).collect();
     }
+    let threads = cores();
     let chunks: Vec<&[T]> = items.chunks(per_task.max(1)).collect();
     let next = AtomicUsize::new(0);
     let work = || {
