@@ -18,6 +18,7 @@ pub mod istio;
 pub mod lint;
 pub mod render;
 pub mod source;
+pub mod util;
 
 #[cfg(feature = "cli")]
 use std::ffi::OsString;

@@ -7,11 +7,11 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::sync::OnceLock;
 
 use arbitrary::{Arbitrary, Unstructured};
-use meshscope::analysis::chain_select::{self, Connection, Criterion};
-use meshscope::analysis::explain_simulation::simulate;
-use meshscope::analysis::explain_warnings::listener_warnings;
-use meshscope::analysis::matcher_eval::evaluate_matcher;
-use meshscope::analysis::wasm_placement::{ListenerChains, ProxyKind, reduced_sites};
+use meshscope::analysis::explain::chain_select::{self, Connection, Criterion};
+use meshscope::analysis::explain::simulation::simulate;
+use meshscope::analysis::explain::warnings::listener_warnings;
+use meshscope::analysis::explain::matcher_eval::evaluate_matcher;
+use meshscope::analysis::wasm::placement::{ListenerChains, ProxyKind, reduced_sites};
 use meshscope::envoy::listener_head::decode_head;
 use meshscope::envoy::matcher::Matcher;
 use meshscope::envoy::{Document, FilterChainMatch, Listener, Sections};
@@ -21,7 +21,7 @@ use meshscope::lint::report::{self, Format};
 use meshscope::lint::validate::crd::{CompiledCrd, compile};
 use meshscope::lint::{self, Context, RULES, SourceFile};
 use meshscope::render::jsonpath::render_template;
-use meshscope::render::sanitize::sanitize;
+use meshscope::util::sanitize::sanitize;
 use meshscope::source::to_json_text;
 use serde_json::Value;
 

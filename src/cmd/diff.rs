@@ -5,22 +5,24 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use crate::analysis::diff::what_if::{Prediction, detect_version, predict};
 use crate::analysis::diff::{DiffDocument, diff_listeners_with_raw};
-use crate::analysis::inbound_template::MtlsMode;
-use crate::analysis::listener_rows::{
+use crate::analysis::listener::rows::{
     ListenerQuery, SelectedListener, chain_rows, sort_listeners_with_states,
 };
-use crate::analysis::mtls_mode::is_virtual_inbound;
-use crate::analysis::what_if::{Prediction, detect_version, predict};
+use crate::analysis::mtls::inbound_template::MtlsMode;
+use crate::analysis::mtls::mode::is_virtual_inbound;
 use crate::cli::{DiffArgs, DiffOutput, WhatIfMode};
 use crate::cmd::diff_policy::{self, PolicySource, SideInput};
 use crate::cmd::listener_select::LISTENERS_PER_TASK;
 use crate::cmd::{CommandError, input};
-use crate::envoy::on_every_core;
 use crate::envoy::{Document, Listener, ListenerState, Sections};
 use crate::error::{Error, ExitCode};
-use crate::render::{diff_text, listener_table, policy_text, structured};
+use crate::render::diff::{policy, text};
+use crate::render::structured;
+use crate::render::tables::listener;
 use crate::source::{self, DumpSource};
+use crate::util::parallel;
 
 const LISTENERS_TYPE: &str = "type.googleapis.com/envoy.admin.v3.ListenersConfigDump";
 
@@ -132,7 +134,7 @@ fn load_side<'a>(doc: &Document<'a>, port: u32) -> Result<Side<'a>, Error> {
         .filter(|e| e.state == ListenerState::Active)
         .collect();
     // Decoded on every core; the first error in dump order is the one reported.
-    let decoded = on_every_core::map_in_order(&active, LISTENERS_PER_TASK, |e| doc.listener(e));
+    let decoded = parallel::map_in_order(&active, LISTENERS_PER_TASK, |e| doc.listener(e));
     let mut listeners = Vec::new();
     for (entry, l) in active.iter().zip(decoded) {
         let l = l?;
@@ -261,9 +263,9 @@ pub fn run(args: &DiffArgs, color: bool, out: &mut dyn Write) -> Result<ExitCode
             } else {
                 wide_tables(&before_refs, &after_refs)?
             };
-            diff_text::write_report(
+            text::write_report(
                 out,
-                &diff_text::Labels {
+                &text::Labels {
                     before: &before.label,
                     after: &after_label,
                 },
@@ -273,7 +275,7 @@ pub fn run(args: &DiffArgs, color: bool, out: &mut dyn Write) -> Result<ExitCode
                 color,
             )?;
             if let Some(policy) = &policy {
-                policy_text::write_policy(out, policy)?;
+                policy::write_policy(out, policy)?;
             }
         }
     }
@@ -318,7 +320,7 @@ fn wide_tables(before: &[&Listener<'_>], after: &[&Listener<'_>]) -> Result<[Str
     let mut all = b.clone();
     all.extend(a);
     let mut buf = Vec::new();
-    listener_table::write_chain_rows(&mut buf, &all, true, false)?;
+    listener::write_chain_rows(&mut buf, &all, true, false)?;
     let text = String::from_utf8_lossy(&buf);
     let lines: Vec<&str> = text.lines().collect();
     let header = lines.first().copied().unwrap_or_default();

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use crate::analysis::mtls_mode::{infer_modes, is_virtual_inbound};
-use crate::analysis::mtls_policy::{
+use crate::analysis::mtls::mode::{infer_modes, is_virtual_inbound};
+use crate::analysis::mtls::policy::{
     PolicyCheck, SidePolicy, Workload, check_against_dump, effective_policy,
 };
 use crate::cmd::resources;

@@ -4,14 +4,14 @@
 use std::io::Write;
 use std::net::IpAddr;
 
-use crate::analysis::chain_select::Connection;
+use crate::analysis::explain::chain_select::Connection;
 use crate::analysis::explain::{Assumption, ExplainedListener, explain_listener, simulate};
-use crate::analysis::listener_rows::{self, ListenerQuery};
+use crate::analysis::listener::rows::{self, ListenerQuery};
 use crate::cli::{ExplainArgs, ExplainFormat, SrcType, Transport};
 use crate::cmd::{CommandError, input, listener_select};
 use crate::envoy::{ListenerState, Sections};
 use crate::error::{Error, ExitCode};
-use crate::render::{explain_dot, explain_json, explain_text};
+use crate::render::explain::{dot, json, text};
 use crate::source;
 
 const LISTENERS_TYPE: &str = "type.googleapis.com/envoy.admin.v3.ListenersConfigDump";
@@ -129,7 +129,7 @@ pub fn run(args: &ExplainArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
         }
         .into());
     }
-    listener_rows::sort_listeners(&mut selected);
+    rows::sort_listeners(&mut selected);
     let explained: Vec<ExplainedListener> = selected
         .iter()
         .map(|s| ExplainedListener {
@@ -138,13 +138,9 @@ pub fn run(args: &ExplainArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
         })
         .collect();
     match opts.format {
-        ExplainFormat::Text => {
-            explain_text::write_explain_text(out, &explained, &opts.assumptions)?
-        }
-        ExplainFormat::Json => {
-            explain_json::write_explain_json(out, &explained, &opts.assumptions)?
-        }
-        ExplainFormat::Dot => explain_dot::write_explain_dot(out, &explained)?,
+        ExplainFormat::Text => text::write_explain_text(out, &explained, &opts.assumptions)?,
+        ExplainFormat::Json => json::write_explain_json(out, &explained, &opts.assumptions)?,
+        ExplainFormat::Dot => dot::write_explain_dot(out, &explained)?,
     }
     Ok(ExitCode::Ok)
 }

@@ -11,11 +11,11 @@ use std::time::Duration;
 
 use crate::analysis::fleet::{FleetFailure, PodId};
 use crate::cmd::input::RawInput;
-use crate::envoy::on_every_core;
 use crate::error::Error;
-use crate::render::sanitize::sanitize;
 use crate::source::fleet::{FleetItem, FleetPod};
 use crate::source::kube::{FleetFetch, KubeOptions};
+use crate::util::parallel;
+use crate::util::sanitize::sanitize;
 
 /// Fleet failures: the others were reported; each of these is one line.
 #[derive(Debug, thiserror::Error)]
@@ -269,7 +269,7 @@ fn drain_with<T: Send>(
 /// Threads that process dumps: the cores left after the fetch thread, at most 4 (parsing
 /// a dump is quicker than fetching one, so more would only wait).
 fn processing_workers() -> usize {
-    on_every_core::cores().saturating_sub(1).clamp(1, 4)
+    parallel::cores().saturating_sub(1).clamp(1, 4)
 }
 
 /// The fleet progress bar: on stderr, only when stderr is a terminal; one bar for every

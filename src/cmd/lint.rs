@@ -11,8 +11,8 @@ use crate::istio::manifest::{Resource, resources_of};
 use crate::lint::dump::DumpFacts;
 use crate::lint::validate::crd::{CompiledCrd, compile};
 use crate::lint::{self, Context, SourceFile, report};
-use crate::render::sanitize::sanitize;
 use crate::source;
+use crate::util::sanitize::sanitize;
 
 /// Lint-specific failures.
 #[derive(Debug, thiserror::Error)]

@@ -4,9 +4,9 @@
 //! the listeners on that port; the listeners picked are decoded on every core. Errors are
 //! reported in dump order, as a walk over the listeners one by one would report them.
 
-use crate::analysis::listener_rows::{ListenerQuery, SelectedListener};
-use crate::envoy::on_every_core;
+use crate::analysis::listener::rows::{ListenerQuery, SelectedListener};
 use crate::envoy::{Document, ListenerEntry, LoadError};
+use crate::util::parallel;
 
 /// Listeners per task when they are decoded on every core: a few milliseconds of work.
 pub(crate) const LISTENERS_PER_TASK: usize = 64;
@@ -48,7 +48,7 @@ pub(crate) fn select<'a>(
         }
         placed.push((i, entry));
     }
-    let decoded = on_every_core::map_in_order(&placed, LISTENERS_PER_TASK, |&(i, entry)| {
+    let decoded = parallel::map_in_order(&placed, LISTENERS_PER_TASK, |&(i, entry)| {
         let listener = SelectedListener::new(i, entry.state, doc.listener(entry)?);
         Ok::<_, LoadError>(query.accepts(&listener).then_some(listener))
     });

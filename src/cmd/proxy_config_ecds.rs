@@ -4,12 +4,13 @@ use std::io::Write;
 
 use serde_json::{Map, Value};
 
-use crate::analysis::ecds_rows::ecds_rows;
+use crate::analysis::listener::ecds_rows::ecds_rows;
 use crate::cli::{EcdsArgs, OutputFormat};
 use crate::cmd::{CommandError, input};
 use crate::envoy::{Document, Sections};
 use crate::error::{Error, ExitCode};
-use crate::render::{RenderError, ecds_table, jsonpath, protojson, structured};
+use crate::render::tables::ecds;
+use crate::render::{RenderError, jsonpath, protojson, structured};
 
 const ECDS_TYPE: &str = "type.googleapis.com/envoy.admin.v3.EcdsConfigDump";
 
@@ -34,8 +35,8 @@ fn render(
     })?;
 
     match output {
-        OutputFormat::Short => ecds_table::write_short(out, &ecds_rows(&filters))?,
-        OutputFormat::Wide => ecds_table::write_wide(out, &ecds_rows(&filters))?,
+        OutputFormat::Short => ecds::write_short(out, &ecds_rows(&filters))?,
+        OutputFormat::Wide => ecds::write_wide(out, &ecds_rows(&filters))?,
         OutputFormat::Json | OutputFormat::Yaml | OutputFormat::JsonPath(_) => {
             // istioctl prints the merged EcdsConfigDump as protojson (camelCase names).
             let entries = filters

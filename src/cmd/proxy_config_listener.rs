@@ -5,20 +5,23 @@ use std::io::Write;
 
 use serde_json::Value;
 
-use crate::analysis::listener_rows::{
+use crate::analysis::listener::rows::{
     self, ListenerQuery, SelectedListener, chain_rows, listener_row,
 };
-use crate::analysis::listener_summary::{ListenerSummary, listener_fleet_report, listener_summary};
+use crate::analysis::listener::summary::{
+    ListenerSummary, listener_fleet_report, listener_summary,
+};
 use crate::cli::{ListenerArgs, OutputFormat};
 use crate::cmd::fleet::{self, Failures, FleetError, FleetFlags, Progress, drain, pod_id};
 use crate::cmd::listener_select::{self, Selection};
 use crate::cmd::{CommandError, input};
 use crate::envoy::{Document, ListenerState, Sections};
 use crate::error::{Error, ExitCode};
-use crate::render::sanitize::sanitize;
-use crate::render::{RenderError, fleet_table, jsonpath, listener_table, structured};
+use crate::render::tables::{fleet as fleet_table, listener};
+use crate::render::{RenderError, jsonpath, structured};
 use crate::source;
 use crate::source::bug_report::BugReportFetch;
+use crate::util::sanitize::sanitize;
 
 const LISTENERS_TYPE: &str = "type.googleapis.com/envoy.admin.v3.ListenersConfigDump";
 
@@ -91,16 +94,16 @@ fn render(
 
     match &opts.output {
         OutputFormat::Short if opts.verbose => {
-            listener_rows::sort_listeners(&mut selected);
+            rows::sort_listeners(&mut selected);
             write_chain_table(out, &selected, false, color)?;
         }
         OutputFormat::Short => {
-            listener_rows::sort_listeners(&mut selected);
+            rows::sort_listeners(&mut selected);
             let rows: Vec<_> = selected.iter().map(listener_row).collect();
-            listener_table::write_listener_rows(out, &rows)?;
+            listener::write_listener_rows(out, &rows)?;
         }
         OutputFormat::Wide => {
-            let sorted = listener_rows::sort_listeners_with_states(selected);
+            let sorted = rows::sort_listeners_with_states(selected);
             write_chain_table(out, &sorted, true, color)?;
         }
         OutputFormat::Json | OutputFormat::Yaml | OutputFormat::JsonPath(_) => {
@@ -227,6 +230,6 @@ fn write_chain_table(
     color: bool,
 ) -> Result<(), Error> {
     let rows: Vec<_> = listeners.iter().flat_map(|l| chain_rows(l, wide)).collect();
-    listener_table::write_chain_rows(out, &rows, wide, color)?;
+    listener::write_chain_rows(out, &rows, wide, color)?;
     Ok(())
 }

@@ -6,8 +6,8 @@ use std::path::PathBuf;
 
 use crate::error::Error;
 use crate::istio::manifest::{Resource, resources_of};
-use crate::render::sanitize::sanitize;
 use crate::source;
+use crate::util::sanitize::sanitize;
 
 /// A resource input that could not be parsed.
 #[derive(Debug, thiserror::Error)]

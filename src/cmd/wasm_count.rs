@@ -11,23 +11,25 @@ use std::path::PathBuf;
 use crate::analysis::fleet::{
     FleetOutput, PodId, PodSummary, WorkloadHints, fleet_report, pod_summary, workload_of,
 };
-use crate::analysis::wasm_count::{
+use crate::analysis::wasm::count::{
     PluginSelector, ProxyInput, ProxyReport, WasmCountReport, proxy_report,
 };
-use crate::analysis::wasm_intent::ProxyContext;
-use crate::analysis::wasm_placement::{ListenerChains, ProxyKind, reduced_sites};
+use crate::analysis::wasm::intent::ProxyContext;
+use crate::analysis::wasm::placement::{ListenerChains, ProxyKind, reduced_sites};
 use crate::cli::{WasmCountArgs, WasmOutput};
 use crate::cmd::fleet::{self, Failures, FleetError, FleetFlags, Progress, drain, pod_id};
 use crate::cmd::{CommandError, input, resources};
 use crate::envoy::Sections;
 use crate::error::{Error, ExitCode};
 use crate::istio::wasm_plugin::{WasmPluginSpec, wasm_plugin_of};
-use crate::render::sanitize::sanitize;
-use crate::render::{fleet_table, structured, wasm_table};
+use crate::render::structured;
+use crate::render::tables::fleet as fleet_table;
+use crate::render::wasm::table;
 use crate::source::bug_report::{ArchivePod, BugReport, BugReportFetch};
 use crate::source::fleet::FleetPod;
 use crate::source::kube::{FleetFetch, KubeOptions, PodFetch};
 use crate::source::{self, DumpSource};
+use crate::util::sanitize::sanitize;
 
 const LISTENERS_TYPE: &str = "type.googleapis.com/envoy.admin.v3.ListenersConfigDump";
 
@@ -146,7 +148,7 @@ fn run_proxies(
     }
     let report = WasmCountReport { proxies };
     match opts.output {
-        WasmOutput::Table => wasm_table::write_report(out, &report)?,
+        WasmOutput::Table => table::write_report(out, &report)?,
         format => write_structured(out, &report, format)?,
     }
     Ok(if report.has_problems() {
@@ -261,7 +263,7 @@ fn run_fleet(
             fleet_table::write_fleet(out, &report)?;
             if opts.detail && !details.is_empty() {
                 writeln!(out)?;
-                wasm_table::write_report(out, &WasmCountReport { proxies: details })?;
+                table::write_report(out, &WasmCountReport { proxies: details })?;
             }
         }
         format => {

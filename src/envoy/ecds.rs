@@ -3,7 +3,7 @@
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::proto::Str;
+use crate::envoy::proto::Str;
 
 /// One `ecds_filters[]` entry, decoded; `raw` is the entry as the dump holds it.
 #[derive(Debug, Clone)]

@@ -7,8 +7,8 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
-use super::proto::{BorrowedStr, Str};
-use super::route::RouteConfiguration;
+use crate::envoy::proto::{BorrowedStr, Str};
+use crate::envoy::route::RouteConfiguration;
 
 /// Filter name of the HTTP connection manager (istioctl matches this exact name).
 pub const HCM_NAME: &str = "envoy.filters.network.http_connection_manager";

@@ -3,8 +3,8 @@
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::filter::NetworkFilter;
-use super::proto::{self, ProtoEnum, Str};
+use crate::envoy::filter::NetworkFilter;
+use crate::envoy::proto::{self, ProtoEnum, Str};
 
 /// One filter chain: what it matches, its network filters, and its transport socket.
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -3,10 +3,10 @@
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::filter::ConfigDiscovery;
-use super::filter_chain::FilterChain;
-use super::matcher::Matcher;
-use super::proto::{self, ProtoEnum, Str};
+use crate::envoy::filter::ConfigDiscovery;
+use crate::envoy::filter_chain::FilterChain;
+use crate::envoy::matcher::Matcher;
+use crate::envoy::proto::{self, ProtoEnum, Str};
 
 /// A listener as the dump holds it. Unknown fields are ignored.
 #[derive(Debug, Clone, Default, Deserialize)]

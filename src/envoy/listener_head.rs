@@ -11,8 +11,8 @@ use std::fmt;
 use serde::Deserializer;
 use serde::de::{IgnoredAny, MapAccess, Visitor};
 
-use super::listener::{AdditionalAddress, Address};
-use super::proto::BorrowedStr;
+use crate::envoy::listener::{AdditionalAddress, Address};
+use crate::envoy::proto::BorrowedStr;
 
 /// A listener's addresses.
 #[derive(Debug, Clone, Default)]

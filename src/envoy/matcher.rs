@@ -3,8 +3,8 @@
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::filter_chain::CidrRange;
-use super::proto::{OrderedMap, Str};
+use crate::envoy::filter_chain::CidrRange;
+use crate::envoy::proto::{OrderedMap, Str};
 
 /// A matcher: a tree or a list, plus what to do when nothing matches.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -201,7 +201,7 @@ pub struct StringMatcher<'a> {
     #[serde(borrow, default)]
     pub contains: Option<Str<'a>>,
     #[serde(borrow, default, alias = "safeRegex")]
-    pub safe_regex: Option<super::route::SafeRegex<'a>>,
+    pub safe_regex: Option<crate::envoy::route::SafeRegex<'a>>,
     #[serde(default, alias = "ignoreCase")]
     pub ignore_case: bool,
 }

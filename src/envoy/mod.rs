@@ -13,11 +13,8 @@ pub mod listener_head;
 pub mod load_error;
 pub mod matcher;
 pub mod node;
-pub mod on_every_core;
 pub mod proto;
 pub mod route;
-mod section_split;
-pub(crate) mod text_check;
 pub mod tls;
 pub mod wasm;
 

@@ -2,7 +2,7 @@
 
 use serde::Deserialize;
 
-use super::proto::{OrderedMap, Str};
+use crate::envoy::proto::{OrderedMap, Str};
 
 /// `envoy.config.core.v3.Node`, as far as meshscope reads it.
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -3,7 +3,7 @@
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::proto::Str;
+use crate::envoy::proto::Str;
 
 /// An inline route configuration inside an HCM.
 #[derive(Debug, Clone, Default, Deserialize)]

@@ -4,8 +4,8 @@
 
 use serde::Deserialize;
 
-use super::filter_chain::TransportSocket;
-use super::proto::Str;
+use crate::envoy::filter_chain::TransportSocket;
+use crate::envoy::proto::Str;
 
 /// Transport socket name of Envoy's TLS.
 pub const TLS_SOCKET: &str = "envoy.transport_sockets.tls";

@@ -4,8 +4,8 @@
 
 use serde::Deserialize;
 
-use super::filter::HttpFilter;
-use super::proto::Str;
+use crate::envoy::filter::HttpFilter;
+use crate::envoy::proto::Str;
 use crate::istio::PluginRef;
 
 /// Type URL of the HTTP Wasm filter config.

@@ -158,7 +158,7 @@ fn matcher_listeners_list_their_branches_in_wide() {
 /// reducing the fully decoded listeners, on every listener of every real dump.
 #[test]
 fn wasm_count_reduced_decode_agrees_on_real_dumps() {
-    use meshscope::analysis::wasm_placement::{ListenerChains, ProxyKind, reduced_sites};
+    use meshscope::analysis::wasm::placement::{ListenerChains, ProxyKind, reduced_sites};
     use meshscope::envoy::Sections;
 
     let Some(dir) = real_dumps() else { return };

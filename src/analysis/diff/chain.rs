@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::config::{json_changes, normalized};
 
-use crate::analysis::listener_rows::{chain_destination, chain_match};
+use crate::analysis::listener::rows::{chain_destination, chain_match};
 use crate::envoy::{FilterChain, FilterChainMatch, NetworkFilterConfig};
 
 /// The metadata namespace the what-if prediction marks synthesised chain parts with.

@@ -10,10 +10,10 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
 use serde::Serialize;
 
-use crate::analysis::chain_select::{Chosen, Connection, select_chain};
+use crate::analysis::explain::chain_select::{Chosen, Connection, select_chain};
 use crate::analysis::explain::{Inspector, InspectorState, inspector_state};
-use crate::analysis::listener_rows::chain_match;
-use crate::analysis::mtls_mode::ModeKey;
+use crate::analysis::listener::rows::chain_match;
+use crate::analysis::mtls::mode::ModeKey;
 use crate::envoy::Listener;
 
 /// The kinds of inbound connection Istio's chains tell apart.

@@ -1,7 +1,7 @@
 //! Unit tests of the semantic diff over the seed fixtures (issue #5 acceptance).
 
 use super::*;
-use crate::analysis::inbound_template::MtlsMode;
+use crate::analysis::mtls::inbound_template::MtlsMode;
 use crate::analysis::test_support::virtual_inbound;
 
 fn diff_fixtures(before: &str, after: &str) -> DiffReport {

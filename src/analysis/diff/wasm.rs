@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::{ChainRef, ChainSummary, WasmChange};
-use crate::analysis::wasm_placement::{ProxyKind, count_placements, wasm_chain_sites};
+use crate::analysis::wasm::placement::{ProxyKind, count_placements, wasm_chain_sites};
 use crate::envoy::{Listener, ListenerState};
 
 /// Collects the chains behind each Wasm filter's change while pairing runs.

@@ -4,7 +4,7 @@
 use std::collections::BTreeSet;
 
 use super::{ModuleId, PluginState, Reason, ReasonKind, Signature};
-use crate::analysis::wasm_ecds::EcdsState;
+use crate::analysis::wasm::ecds::EcdsState;
 
 fn chains(n: usize) -> String {
     if n == 1 {

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::{FleetFailure, PluginState, Workload};
-use crate::analysis::wasm_count::ProxyReport;
+use crate::analysis::wasm::count::ProxyReport;
 
 /// A pod's flag in the fleet table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]

@@ -7,9 +7,11 @@ pub mod locate;
 pub mod position;
 
 use crate::analysis::explain::{Warning, listener_warnings};
-use crate::analysis::listener_rows::chain_match;
-use crate::analysis::wasm_ecds::{EcdsHealth, ecds_health};
-use crate::analysis::wasm_placement::{ProxyKind, chain_sites, classify_network, count_placements};
+use crate::analysis::listener::rows::chain_match;
+use crate::analysis::wasm::ecds::{EcdsHealth, ecds_health};
+use crate::analysis::wasm::placement::{
+    ProxyKind, chain_sites, classify_network, count_placements,
+};
 use crate::envoy::filter::{HCM_NAME, TCP_PROXY_NAME};
 use crate::envoy::wasm::{self, WasmFilter};
 use crate::envoy::{

@@ -34,7 +34,7 @@ fn positions_of_listeners_chains_and_filters() {
     // Without an ECDS section the filter's state is unknown.
     assert_eq!(
         f.ecds[0].health.state,
-        crate::analysis::wasm_ecds::EcdsState::Unknown
+        crate::analysis::wasm::ecds::EcdsState::Unknown
     );
     assert_eq!(f.ecds[0].first_reference, Some(filters[0].pos));
 }

@@ -4,7 +4,7 @@ use std::io::{self, Write};
 
 use crate::lint::context::SourceFile;
 use crate::lint::finding::{Finding, Severity};
-use crate::render::sanitize::sanitize;
+use crate::util::sanitize::sanitize;
 
 use super::json::summarize;
 

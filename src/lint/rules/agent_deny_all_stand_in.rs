@@ -1,7 +1,7 @@
 //! MS3003 agent-deny-all-stand-in: The agent replaced a Wasm module with its deny-all RBAC filter
 
 use super::{Context, Rule, Sink};
-use crate::analysis::wasm_ecds::{EcdsState, ecds_verdicts};
+use crate::analysis::wasm::ecds::{EcdsState, ecds_verdicts};
 use crate::lint::dump::position::Spot;
 use crate::lint::finding::Severity;
 

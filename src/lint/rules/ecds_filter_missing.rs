@@ -1,7 +1,7 @@
 //! MS3002 ecds-filter-missing: An ECDS filter is referenced but absent from the ECDS section
 
 use super::{Context, Rule, Sink};
-use crate::analysis::wasm_ecds::{EcdsState, ecds_verdicts};
+use crate::analysis::wasm::ecds::{EcdsState, ecds_verdicts};
 use crate::lint::dump::position::Spot;
 use crate::lint::finding::Severity;
 

@@ -34,7 +34,7 @@ mod test_support;
 use serde_json::Value;
 
 use super::RenderError;
-use super::sanitize::sanitize;
+use crate::util::sanitize::sanitize;
 use eval::{Mode, render_pieces};
 use parser::Parser;
 

@@ -1,0 +1,341 @@
+//! Envoy's filter chain selection for `filter_chain_match` listeners, simulated for one
+//! connection (DOMAIN.md §3; envoyproxy/envoy `filter_chain_manager_impl.cc`).
+//!
+//! Nine criteria in a fixed order. At each one only the chains with the most specific value
+//! that matches the connection survive; an empty field is the fallback of its own level only.
+//! There is no backtracking: when a level leaves no chain, the default chain (if any) takes
+//! the connection, otherwise Envoy closes it. Every chain that drops out is recorded with the
+//! criterion that removed it and why. Pure: no I/O, no wording (render/ words the reasons).
+
+use std::net::IpAddr;
+
+use serde::Serialize;
+
+use crate::envoy::{FilterChainMatch, SourceType};
+use crate::util::cidr::longest_match;
+
+/// The connection attributes Envoy matches chains on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Connection {
+    pub dst_port: u32,
+    pub dst_ip: IpAddr,
+    /// SNI from the TLS ClientHello, if any.
+    pub server_name: Option<String>,
+    /// `raw_buffer` or `tls` (or what another listener filter set).
+    pub transport: String,
+    /// ALPN values in client order (or the sniffed plaintext HTTP version).
+    pub alpn: Vec<String>,
+    pub direct_src_ip: IpAddr,
+    /// True when the peer is on the same host (same IP or loopback).
+    pub src_local: bool,
+    pub src_ip: IpAddr,
+    pub src_port: u32,
+}
+
+/// The nine criteria, in Envoy's order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Criterion {
+    DestinationPort,
+    DestinationIp,
+    ServerName,
+    TransportProtocol,
+    ApplicationProtocols,
+    DirectSourceIp,
+    SourceType,
+    SourceIp,
+    SourcePort,
+}
+
+impl Criterion {
+    /// Every criterion in selection order.
+    pub const ALL: [Criterion; 9] = [
+        Criterion::DestinationPort,
+        Criterion::DestinationIp,
+        Criterion::ServerName,
+        Criterion::TransportProtocol,
+        Criterion::ApplicationProtocols,
+        Criterion::DirectSourceIp,
+        Criterion::SourceType,
+        Criterion::SourceIp,
+        Criterion::SourcePort,
+    ];
+
+    /// The `FilterChainMatch` field this criterion reads.
+    pub fn field(self) -> &'static str {
+        match self {
+            Criterion::DestinationPort => "destination_port",
+            Criterion::DestinationIp => "prefix_ranges",
+            Criterion::ServerName => "server_names",
+            Criterion::TransportProtocol => "transport_protocol",
+            Criterion::ApplicationProtocols => "application_protocols",
+            Criterion::DirectSourceIp => "direct_source_prefix_ranges",
+            Criterion::SourceType => "source_type",
+            Criterion::SourceIp => "source_prefix_ranges",
+            Criterion::SourcePort => "source_ports",
+        }
+    }
+}
+
+/// Why a chain dropped out at its criterion.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Elimination {
+    /// The chain's values do not fit the connection's value at all.
+    Mismatch { wanted: Vec<String>, got: String },
+    /// The chain leaves the field empty, but other chains name the connection's value
+    /// (`winner`), and an empty field is only the fallback.
+    Shadowed { winner: String },
+    /// The chain fits through `own`, but `winner` is more specific.
+    LessSpecific { own: String, winner: String },
+    /// The chain survived every criterion together with chain `winner`: their matches
+    /// overlap exactly (Envoy rejects identical matches); the later chain is reported.
+    Tie { winner: usize },
+}
+
+/// A chain that was not selected, and the first criterion that ruled it out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verdict {
+    /// Index in the listener's `filter_chains`.
+    pub chain: usize,
+    pub criterion: Criterion,
+    pub reason: Elimination,
+}
+
+/// The outcome of a selection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Chosen {
+    /// Index in `filter_chains`.
+    Chain(usize),
+    /// No chain matched; `default_filter_chain` takes the connection.
+    Default,
+    /// No chain matched and there is no default chain: Envoy closes the connection.
+    Closed,
+}
+
+/// The result of [`select_chain`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Selection {
+    pub chosen: Chosen,
+    /// The criterion at which no chain was left, when selection failed.
+    pub failed_at: Option<Criterion>,
+    /// How many chains were still in the running when selection failed.
+    pub left_when_failed: usize,
+    /// Every chain not chosen, in `filter_chains` order.
+    pub verdicts: Vec<Verdict>,
+}
+
+/// How well a chain's field fits: `None` = not at all; a higher rank is more specific.
+/// The text names the value that matched (for "a more specific chain wins").
+fn assess(c: Criterion, m: &FilterChainMatch<'_>, conn: &Connection) -> Option<(u32, String)> {
+    match c {
+        Criterion::DestinationPort => match m.destination_port {
+            None => Some((0, String::new())),
+            Some(p) if p == conn.dst_port => Some((1, p.to_string())),
+            Some(_) => None,
+        },
+        Criterion::DestinationIp => assess_ip(&m.prefix_ranges, conn.dst_ip),
+        Criterion::ServerName => assess_server_name(&m.server_names, conn.server_name.as_deref()),
+        Criterion::TransportProtocol => match m.transport_protocol.as_ref() {
+            "" => Some((0, String::new())),
+            t if t == conn.transport => Some((1, t.to_string())),
+            _ => None,
+        },
+        Criterion::ApplicationProtocols => {
+            if m.application_protocols.is_empty() {
+                return Some((0, String::new()));
+            }
+            // The earlier in the client's list, the stronger: the first listed value wins.
+            let n = conn.alpn.len() as u32;
+            let pos = conn
+                .alpn
+                .iter()
+                .position(|a| m.application_protocols.iter().any(|p| p == a))?;
+            Some((n - pos as u32, conn.alpn[pos].clone()))
+        }
+        Criterion::DirectSourceIp => assess_ip(&m.direct_source_prefix_ranges, conn.direct_src_ip),
+        Criterion::SourceType => match (m.source_type, conn.src_local) {
+            (SourceType::Any, _) => Some((0, String::new())),
+            (SourceType::SameIpOrLoopback, true) => Some((1, "SAME_IP_OR_LOOPBACK".into())),
+            (SourceType::External, false) => Some((1, "EXTERNAL".into())),
+            _ => None,
+        },
+        Criterion::SourceIp => assess_ip(&m.source_prefix_ranges, conn.src_ip),
+        Criterion::SourcePort => {
+            if m.source_ports.is_empty() {
+                Some((0, String::new()))
+            } else if m.source_ports.contains(&conn.src_port) {
+                Some((1, conn.src_port.to_string()))
+            } else {
+                None
+            }
+        }
+    }
+}
+
+/// Ranges: the longest matching prefix ranks; no ranges act as `0.0.0.0/0` and `::/0`.
+fn assess_ip(ranges: &[crate::envoy::CidrRange<'_>], ip: IpAddr) -> Option<(u32, String)> {
+    if ranges.is_empty() {
+        return Some((0, String::new()));
+    }
+    longest_match(ranges, ip)
+}
+
+/// Exact name first, then wildcards from the most to the least specific suffix.
+fn assess_server_name(
+    names: &[std::borrow::Cow<'_, str>],
+    sni: Option<&str>,
+) -> Option<(u32, String)> {
+    if names.is_empty() {
+        return Some((0, String::new()));
+    }
+    let sni = sni.filter(|s| !s.is_empty())?;
+    names
+        .iter()
+        .filter_map(|n| wildcard_rank(n, sni).map(|r| (r, n.to_string())))
+        .max_by_key(|(rank, _)| *rank)
+}
+
+/// How specifically server name `pattern` (exact, or `*.suffix`) matches `sni`: `u32::MAX`
+/// for the exact name, else the number of labels in the wildcard's suffix; `None` when it
+/// does not match. `*.example.com` matches `a.example.com` and `a.b.example.com`, not
+/// `example.com`.
+pub fn wildcard_rank(pattern: &str, sni: &str) -> Option<u32> {
+    if pattern.eq_ignore_ascii_case(sni) {
+        return Some(u32::MAX);
+    }
+    let suffix = pattern.strip_prefix("*.")?;
+    let n = sni.len();
+    let fits = n > suffix.len() + 1
+        && sni
+            .get(n - suffix.len()..)
+            .is_some_and(|tail| tail.eq_ignore_ascii_case(suffix))
+        && sni.as_bytes()[n - suffix.len() - 1] == b'.';
+    fits.then(|| suffix.split('.').count() as u32)
+}
+
+/// The chain's own values for a criterion, as text (for "the chain wants ...").
+pub fn wanted(c: Criterion, m: &FilterChainMatch<'_>) -> Vec<String> {
+    let ranges = |r: &[crate::envoy::CidrRange<'_>]| {
+        r.iter()
+            .map(|r| format!("{}/{}", r.address_prefix, r.prefix_len()))
+            .collect()
+    };
+    match c {
+        Criterion::DestinationPort => m.destination_port.iter().map(u32::to_string).collect(),
+        Criterion::DestinationIp => ranges(&m.prefix_ranges),
+        Criterion::ServerName => m.server_names.iter().map(|s| s.to_string()).collect(),
+        Criterion::TransportProtocol => vec![m.transport_protocol.to_string()],
+        Criterion::ApplicationProtocols => m
+            .application_protocols
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+        Criterion::DirectSourceIp => ranges(&m.direct_source_prefix_ranges),
+        Criterion::SourceType => vec![
+            match m.source_type {
+                SourceType::Any => "ANY",
+                SourceType::SameIpOrLoopback => "SAME_IP_OR_LOOPBACK",
+                SourceType::External => "EXTERNAL",
+            }
+            .to_string(),
+        ],
+        Criterion::SourceIp => ranges(&m.source_prefix_ranges),
+        Criterion::SourcePort => m.source_ports.iter().map(u32::to_string).collect(),
+    }
+}
+
+/// The connection's value for a criterion, as text.
+pub fn got(c: Criterion, conn: &Connection) -> String {
+    match c {
+        Criterion::DestinationPort => conn.dst_port.to_string(),
+        Criterion::DestinationIp => conn.dst_ip.to_string(),
+        Criterion::ServerName => conn.server_name.clone().unwrap_or_default(),
+        Criterion::TransportProtocol => conn.transport.clone(),
+        Criterion::ApplicationProtocols => conn.alpn.join(","),
+        Criterion::DirectSourceIp => conn.direct_src_ip.to_string(),
+        Criterion::SourceType => if conn.src_local { "local" } else { "external" }.to_string(),
+        Criterion::SourceIp => conn.src_ip.to_string(),
+        Criterion::SourcePort => conn.src_port.to_string(),
+    }
+}
+
+/// Runs Envoy's selection over `matches` (one per chain; `None` = match everything).
+pub fn select_chain(
+    matches: &[Option<&FilterChainMatch<'_>>],
+    has_default: bool,
+    conn: &Connection,
+) -> Selection {
+    let empty = FilterChainMatch::default();
+    let fcm = |i: usize| matches[i].unwrap_or(&empty);
+    let mut alive: Vec<usize> = (0..matches.len()).collect();
+    let mut verdicts = Vec::new();
+    let mut failed_at = None;
+    let mut left_when_failed = 0;
+    for c in Criterion::ALL {
+        let ranks: Vec<Option<(u32, String)>> =
+            alive.iter().map(|&i| assess(c, fcm(i), conn)).collect();
+        let best = ranks.iter().flatten().max_by_key(|(r, _)| *r).cloned();
+        let mut next = Vec::new();
+        for (&i, rank) in alive.iter().zip(ranks) {
+            let reason = match (&best, rank) {
+                (Some((b, _)), Some((r, _))) if r == *b => {
+                    next.push(i);
+                    continue;
+                }
+                (_, None) => Elimination::Mismatch {
+                    wanted: wanted(c, fcm(i)),
+                    got: got(c, conn),
+                },
+                (Some((_, winner)), Some((0, _))) => Elimination::Shadowed {
+                    winner: winner.clone(),
+                },
+                (Some((_, winner)), Some((_, own))) => Elimination::LessSpecific {
+                    own,
+                    winner: winner.clone(),
+                },
+                (None, Some(_)) => continue, // cannot happen: a rank implies a best
+            };
+            verdicts.push(Verdict {
+                chain: i,
+                criterion: c,
+                reason,
+            });
+        }
+        if next.is_empty() && !alive.is_empty() {
+            failed_at = Some(c);
+            left_when_failed = alive.len();
+        }
+        alive = next;
+    }
+    verdicts.sort_by_key(|v| v.chain);
+    // Identical matches are rejected at load time; with them, Envoy would keep the last.
+    let chosen = match alive.last() {
+        Some(&i) => Chosen::Chain(i),
+        None if has_default => Chosen::Default,
+        None => Chosen::Closed,
+    };
+    if let [rest @ .., _] = alive.as_slice() {
+        for &i in rest {
+            verdicts.push(Verdict {
+                chain: i,
+                criterion: Criterion::SourcePort,
+                reason: Elimination::Tie {
+                    winner: alive.last().copied().unwrap_or(i),
+                },
+            });
+        }
+        verdicts.sort_by_key(|v| v.chain);
+    }
+    Selection {
+        chosen,
+        failed_at,
+        left_when_failed,
+        verdicts,
+    }
+}
+
+#[cfg(test)]
+mod tests;
+
+#[cfg(test)]
+mod prop;

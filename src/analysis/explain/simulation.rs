@@ -1,0 +1,216 @@
+//! A connection simulated against one listener: the chain Envoy selects (chain_select for
+//! `filter_chain_match`, matcher_eval for matcher trees), and which of the given inputs a
+//! real sidecar could not see because an inspector is absent or disabled for the port
+//! (DOMAIN.md §2.3, §3, §5.6). Pure data; `render/` words it.
+
+use crate::analysis::explain::chain_select::{self, Chosen, Connection, Criterion, Verdict};
+use crate::analysis::explain::matcher_eval::{MatcherResult, evaluate_matcher};
+use crate::analysis::explain::{
+    Inspector, InspectorState, ListenerExplanation, SNIFFED_ALPN, inspector_state,
+};
+use crate::envoy::{FilterChainMatch, Listener};
+
+/// A connection attribute the simulation was given but a real sidecar could not see.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unseen {
+    /// TLS, SNI or ALPN on TLS without a TLS inspector running for the port.
+    NeedsTlsInspector {
+        what: &'static str,
+        state: InspectorState,
+    },
+    /// SNI on a plaintext connection.
+    SniOnPlaintext,
+    /// ALPN on plaintext without a running HTTP inspector.
+    NeedsHttpInspector { state: InspectorState },
+    /// A plaintext ALPN value the HTTP inspector never sets.
+    NotSniffable { value: String },
+    /// Without `original_dst` the destination is the listener's own address and port.
+    NoOriginalDst { listener_port: u32 },
+}
+
+/// The simulated selection for one connection.
+#[derive(Debug, Clone)]
+pub struct Simulation {
+    pub connection: Connection,
+    pub chosen: Chosen,
+    pub failed_at: Option<Criterion>,
+    pub left_when_failed: usize,
+    /// Classic listeners: every chain not chosen, with what ruled it out.
+    pub verdicts: Vec<Verdict>,
+    /// Matcher listeners: the matcher's answer.
+    pub matcher: Option<MatcherResult>,
+    /// The matcher named a chain the listener does not have.
+    pub missing_chain: Option<String>,
+    pub unseen: Vec<Unseen>,
+}
+
+/// Simulates Envoy's chain selection on `listener` for `conn`.
+pub fn simulate(listener: &Listener<'_>, conn: &Connection) -> Simulation {
+    let has_default = listener.default_filter_chain.is_some();
+    let unseen = unseen_inputs(listener, conn);
+    if let Some(m) = &listener.filter_chain_matcher {
+        let result = evaluate_matcher(m, conn);
+        let index = result
+            .chain_name
+            .as_ref()
+            .and_then(|n| listener.filter_chains.iter().position(|c| c.name == *n));
+        let missing_chain = result.chain_name.clone().filter(|_| index.is_none());
+        let chosen = match index {
+            Some(i) => Chosen::Chain(i),
+            None if has_default => Chosen::Default,
+            None => Chosen::Closed,
+        };
+        return Simulation {
+            connection: conn.clone(),
+            chosen,
+            failed_at: None,
+            left_when_failed: 0,
+            verdicts: Vec::new(),
+            matcher: Some(result),
+            missing_chain,
+            unseen,
+        };
+    }
+    let matches: Vec<Option<&FilterChainMatch<'_>>> = listener
+        .filter_chains
+        .iter()
+        .map(|c| c.filter_chain_match.as_ref())
+        .collect();
+    let s = chain_select::select_chain(&matches, has_default, conn);
+    Simulation {
+        connection: conn.clone(),
+        chosen: s.chosen,
+        failed_at: s.failed_at,
+        left_when_failed: s.left_when_failed,
+        verdicts: s.verdicts,
+        matcher: None,
+        missing_chain: None,
+        unseen,
+    }
+}
+
+fn unseen_inputs(listener: &Listener<'_>, conn: &Connection) -> Vec<Unseen> {
+    let mut out = Vec::new();
+    let listener_port = listener.socket_address().map_or(0, |a| a.port_value);
+    let has_original_dst = listener.listener_filters.iter().any(|f| {
+        f.name.contains("original_dst")
+            || f.typed_config
+                .is_some_and(|t| t.get().contains("OriginalDst"))
+    });
+    if !listener.is_internal()
+        && !has_original_dst
+        && listener_port != 0
+        && conn.dst_port != listener_port
+    {
+        out.push(Unseen::NoOriginalDst { listener_port });
+    }
+    let tls_state = inspector_state(listener, Inspector::Tls, conn.dst_port);
+    let tls = conn.transport == "tls";
+    if tls_state != InspectorState::Active {
+        for (given, what) in [
+            (tls, "transport tls"),
+            (tls && conn.server_name.is_some(), "SNI"),
+            (tls && !conn.alpn.is_empty(), "ALPN"),
+        ] {
+            if given {
+                out.push(Unseen::NeedsTlsInspector {
+                    what,
+                    state: tls_state,
+                });
+            }
+        }
+    }
+    if !tls && conn.server_name.is_some() {
+        out.push(Unseen::SniOnPlaintext);
+    }
+    if !tls && !conn.alpn.is_empty() {
+        let http_state = inspector_state(listener, Inspector::Http, conn.dst_port);
+        if http_state != InspectorState::Active {
+            out.push(Unseen::NeedsHttpInspector { state: http_state });
+        } else if let Some(v) = conn
+            .alpn
+            .iter()
+            .find(|a| !SNIFFED_ALPN.contains(&a.as_str()))
+        {
+            out.push(Unseen::NotSniffable { value: v.clone() });
+        }
+    }
+    out
+}
+
+/// One listener's explanation plus, when a connection was given, its simulation.
+#[derive(Debug, Clone)]
+pub struct ExplainedListener {
+    pub explanation: ListenerExplanation,
+    pub simulation: Option<Simulation>,
+}
+
+/// A connection attribute and whether it came from a flag or a default.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assumption {
+    /// The flag, e.g. `--dst-ip`.
+    pub flag: &'static str,
+    pub value: String,
+    /// True when the value is the default, not given on the command line.
+    pub defaulted: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn conn(transport: &str, alpn: &[&str], sni: Option<&str>) -> Connection {
+        Connection {
+            dst_port: 80,
+            dst_ip: "10.0.0.1".parse().unwrap(),
+            server_name: sni.map(Into::into),
+            transport: transport.into(),
+            alpn: alpn.iter().map(|s| s.to_string()).collect(),
+            direct_src_ip: "10.0.0.2".parse().unwrap(),
+            src_local: false,
+            src_ip: "10.0.0.2".parse().unwrap(),
+            src_port: 40000,
+        }
+    }
+
+    #[test]
+    fn reports_inputs_a_sidecar_cannot_see() {
+        let l: Listener = serde_json::from_str(
+            r#"{"listener_filters":[{"name":"envoy.filters.listener.http_inspector",
+                 "filter_disabled":{"destination_port_range":{"start":80,"end":81}}}],
+               "filter_chains":[{"filter_chain_match":{"destination_port":80}}]}"#,
+        )
+        .unwrap();
+        let s = simulate(&l, &conn("raw_buffer", &["http/1.1"], None));
+        assert_eq!(s.chosen, Chosen::Chain(0));
+        assert_eq!(
+            s.unseen,
+            [Unseen::NeedsHttpInspector {
+                state: InspectorState::Disabled
+            }]
+        );
+        let s = simulate(&l, &conn("tls", &["h2"], Some("a")));
+        assert_eq!(s.unseen.len(), 3, "{:?}", s.unseen);
+        assert!(matches!(
+            s.unseen[0],
+            Unseen::NeedsTlsInspector {
+                what: "transport tls",
+                state: InspectorState::Absent
+            }
+        ));
+        let s = simulate(&l, &conn("raw_buffer", &[], Some("a")));
+        assert_eq!(s.unseen, [Unseen::SniOnPlaintext]);
+    }
+
+    #[test]
+    fn matcher_names_a_missing_chain() {
+        let l: Listener = serde_json::from_str(
+            r#"{"filter_chains":[{"name":"a"}],"filter_chain_matcher":{"on_no_match":{"action":{"name":"zzz"}}},
+                "default_filter_chain":{"name":"d"}}"#,
+        )
+        .unwrap();
+        let s = simulate(&l, &conn("raw_buffer", &[], None));
+        assert_eq!(s.chosen, Chosen::Default);
+        assert_eq!(s.missing_chain.as_deref(), Some("zzz"));
+    }
+}

@@ -1,0 +1,296 @@
+//! The fleet summary of `wasm count` (`-l`, `-A`): one row per pod with each plugin's
+//! placement count, the pods grouped by identical placement signature, and the pods that
+//! differ from their workload's majority, each with its reasons in plain words.
+//!
+//! Pure, and built for fleets: [`pod_summary`] keeps only what the comparison needs from a
+//! pod's report (a few strings per plugin), so the caller drops the dump and the report as
+//! soon as each pod is summarised; [`fleet_report`] then works on the summaries alone.
+//!
+//! # Signature
+//! A pod's placement signature is, for each user plugin, the number of filter chains that
+//! carry it, its ECDS state (present, missing, unknown, or the agent's deny-all / allow-all
+//! stand-in) and its module identity. Two pods with equal signatures are in one group.
+//!
+//! # Module identity
+//! A module is known by its digest, never by the ECDS entry's `version_info` (istiod bumps it
+//! on every push, so equal modules show different versions): the `remote.sha256`, or the
+//! digest the agent puts in a local module's file name (`…/<sha256>.wasm`); when neither is
+//! known, the module's source (URI or file path). The WasmPlugin's `resourceVersion`, where
+//! the VM environment carries it, is part of the identity too: a pod still on an older
+//! version of the plugin object differs.
+//!
+//! # Majority
+//! Pods are compared within their workload ([`workload`]), in their cluster and namespace.
+//! The majority signature is the one most of the workload's readable pods share; a pod with
+//! another signature is flagged `differs`, with one reason per plugin that differs. When two
+//! signatures tie for most pods there is no majority: every pod of that workload is flagged
+//! `no-majority`. A workload of one pod is never flagged.
+//!
+//! # Wire format (`-o json|yaml` in fleet mode, stable)
+//! [`FleetReport`]: `plugins` (the plugin columns, sorted), `pods` ([`FleetRow`]: `cluster`,
+//! `namespace`, `pod`, `workload` ([`Workload`]: `name`, `from`), `plugins` (plugin →
+//! [`PluginState`]: `count`, `ecds`, `module` ([`ModuleId`]: `sha256`, `source`,
+//! `resource_version`)), `problems`, `group`, `flag`), `groups` ([`SignatureGroup`]: `group`,
+//! `pods`, `plugins`), `deviations` ([`Deviation`]: `cluster`, `namespace`, `pod`, `workload`,
+//! `flag`, `majority_group`, `majority_pods`, `workload_pods`, `reasons` ([`Reason`]:
+//! `plugin`, `kind`, `detail`)) and `failures` ([`FleetFailure`]: `source`, `cluster`,
+//! `namespace`, `pod`, `error`); with `--detail`, also `proxies` ([`FleetOutput`]). Fields are
+//! only ever added; absent values are `null`.
+
+mod reasons;
+mod report;
+pub mod workload;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use crate::analysis::wasm::count::ProxyReport;
+use crate::analysis::wasm::ecds::EcdsState;
+use crate::analysis::wasm::placement::FilterLevel;
+use reasons::differences;
+pub use report::{
+    Deviation, Flag, FleetOutput, FleetReport, FleetRow, Reason, ReasonKind, SignatureGroup,
+};
+pub use workload::{Workload, WorkloadFrom, WorkloadHints, workload_of};
+
+/// Which module a plugin runs (see the module docs).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct ModuleId {
+    /// The module's sha256, when known.
+    pub sha256: Option<String>,
+    /// The module's URI or file path, only when the digest is unknown.
+    pub source: Option<String>,
+    /// The WasmPlugin's `resourceVersion`, when the VM environment carries it.
+    pub resource_version: Option<String>,
+}
+
+impl ModuleId {
+    /// In words, for reasons: `sha256 d1294d5f5d1e`, the source, and the resource version.
+    pub fn describe(&self) -> String {
+        let mut text = match (&self.sha256, &self.source) {
+            (Some(sha), _) => format!("sha256 {}", short_digest(sha)),
+            (None, Some(source)) => source.clone(),
+            (None, None) => "an unidentified module".to_string(),
+        };
+        if let Some(rv) = &self.resource_version {
+            text.push_str(&format!(" (resourceVersion {rv})"));
+        }
+        text
+    }
+}
+
+/// The first 12 hex digits of a digest, as `docker images` shortens image ids.
+pub fn short_digest(sha: &str) -> &str {
+    sha.get(..12).unwrap_or(sha)
+}
+
+/// One plugin on one pod: what its signature compares.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct PluginState {
+    /// Filter chains that carry it.
+    pub count: usize,
+    /// Its ECDS state; `null` for an inline Wasm filter.
+    pub ecds: Option<EcdsState>,
+    /// The module it runs, when the ECDS entry says.
+    pub module: Option<ModuleId>,
+}
+
+/// Where a fleet pod is.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct PodId {
+    /// The cluster (context) when several were read.
+    pub cluster: Option<String>,
+    /// The namespace.
+    pub namespace: String,
+    /// The pod's name.
+    pub pod: String,
+}
+
+/// One readable pod, summarised for the comparison.
+#[derive(Debug, Clone)]
+pub struct PodSummary {
+    /// Where it is.
+    pub id: PodId,
+    /// Its workload.
+    pub workload: Workload,
+    /// Its signature: plugin column → state.
+    pub plugins: BTreeMap<String, PluginState>,
+    /// Problem verdicts in the pod's own report.
+    pub problems: usize,
+}
+
+/// A pod that could not be read (or parsed), for the `failures` list.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct FleetFailure {
+    /// The label the error line starts with (`[CONTEXT/]pod/NAME.NAMESPACE`).
+    pub source: String,
+    /// The cluster, when several were read.
+    pub cluster: Option<String>,
+    /// The pod's namespace, when the failure concerns one pod.
+    pub namespace: Option<String>,
+    /// The pod's name, when the failure concerns one pod.
+    pub pod: Option<String>,
+    /// The error: the one line stderr prints after `meshscope: error: ` (it starts with
+    /// `source`).
+    pub error: String,
+}
+
+/// The plugin column of a filter report: its `namespace/name`, else its filter name; a
+/// network-level filter is told apart from an HTTP one of the same name.
+fn column(plugin: Option<&str>, filter: &str, level: FilterLevel) -> String {
+    let name = plugin.unwrap_or(filter);
+    match level {
+        FilterLevel::Http => name.to_string(),
+        FilterLevel::Network => format!("{name} (network)"),
+    }
+}
+
+/// Keeps what the comparison needs from one pod's report.
+pub fn pod_summary(id: PodId, workload: Workload, report: &ProxyReport) -> PodSummary {
+    let mut plugins = BTreeMap::new();
+    for f in &report.plugins {
+        let health = report.ecds.iter().find(|h| h.filter == f.filter);
+        let module = health.and_then(|h| {
+            let known = h.sha256.is_some() || h.source.is_some() || h.resource_version.is_some();
+            known.then(|| ModuleId {
+                sha256: h.sha256.clone(),
+                source: h.sha256.is_none().then(|| h.source.clone()).flatten(),
+                resource_version: h.resource_version.clone(),
+            })
+        });
+        let state = PluginState {
+            count: f.total,
+            ecds: health.map(|h| h.state),
+            module,
+        };
+        plugins.insert(column(f.plugin.as_deref(), &f.filter, f.level), state);
+    }
+    PodSummary {
+        id,
+        workload,
+        plugins,
+        problems: report.problems,
+    }
+}
+
+type Signature = BTreeMap<String, PluginState>;
+type WorkloadKey = (Option<String>, String, String);
+
+/// Groups the pods, finds each workload's majority and flags the pods that differ.
+pub fn fleet_report(mut pods: Vec<PodSummary>, mut failures: Vec<FleetFailure>) -> FleetReport {
+    pods.sort_by(|a, b| a.id.cmp(&b.id));
+    failures.sort();
+    let plugins: BTreeSet<&String> = pods.iter().flat_map(|p| p.plugins.keys()).collect();
+    let plugins: Vec<String> = plugins.into_iter().cloned().collect();
+
+    // Groups: by size, largest first, then by signature for a stable order.
+    let mut sizes: BTreeMap<&Signature, usize> = BTreeMap::new();
+    for p in &pods {
+        *sizes.entry(&p.plugins).or_default() += 1;
+    }
+    let mut ordered: Vec<(&Signature, usize)> = sizes.into_iter().collect();
+    ordered.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(b.0)));
+    let group_of: BTreeMap<&Signature, usize> = ordered
+        .iter()
+        .enumerate()
+        .map(|(i, (sig, _))| (*sig, i + 1))
+        .collect();
+
+    // Per workload: how many pods share each signature.
+    let mut workloads: BTreeMap<WorkloadKey, BTreeMap<&Signature, usize>> = BTreeMap::new();
+    for p in &pods {
+        *workloads
+            .entry(workload_key(p))
+            .or_default()
+            .entry(&p.plugins)
+            .or_default() += 1;
+    }
+
+    let mut rows = Vec::with_capacity(pods.len());
+    let mut deviations = Vec::new();
+    for p in &pods {
+        let counts = &workloads[&workload_key(p)];
+        let total: usize = counts.values().sum();
+        let top = counts.values().copied().max().unwrap_or(0);
+        let leaders: Vec<&Signature> = counts
+            .iter()
+            .filter(|(_, n)| **n == top)
+            .map(|(s, _)| *s)
+            .collect();
+        let (flag, majority, reasons) = match leaders.as_slice() {
+            [majority] if *majority == &p.plugins => (Flag::Ok, Some(*majority), Vec::new()),
+            [majority] => (
+                Flag::Differs,
+                Some(*majority),
+                differences(&p.plugins, majority),
+            ),
+            _ => {
+                let mut groups: Vec<usize> = counts.keys().map(|s| group_of[s]).collect();
+                groups.sort_unstable();
+                let groups: Vec<String> = groups.iter().map(ToString::to_string).collect();
+                let detail = format!(
+                    "no majority: the workload's {total} readable pods have {} different \
+                     placement signatures (groups {})",
+                    counts.len(),
+                    groups.join(", ")
+                );
+                let reason = Reason {
+                    plugin: None,
+                    kind: ReasonKind::NoMajority,
+                    detail,
+                };
+                (Flag::NoMajority, None, vec![reason])
+            }
+        };
+        if flag != Flag::Ok {
+            deviations.push(Deviation {
+                cluster: p.id.cluster.clone(),
+                namespace: p.id.namespace.clone(),
+                pod: p.id.pod.clone(),
+                workload: p.workload.name.clone(),
+                flag,
+                majority_group: majority.map(|m| group_of[m]),
+                majority_pods: top,
+                workload_pods: total,
+                reasons,
+            });
+        }
+        rows.push(FleetRow {
+            cluster: p.id.cluster.clone(),
+            namespace: p.id.namespace.clone(),
+            pod: p.id.pod.clone(),
+            workload: p.workload.clone(),
+            plugins: p.plugins.clone(),
+            problems: p.problems,
+            group: group_of[&p.plugins],
+            flag,
+        });
+    }
+    let groups = ordered
+        .iter()
+        .enumerate()
+        .map(|(i, (sig, n))| SignatureGroup {
+            group: i + 1,
+            pods: *n,
+            plugins: (*sig).clone(),
+        })
+        .collect();
+    FleetReport {
+        plugins,
+        pods: rows,
+        groups,
+        deviations,
+        failures,
+    }
+}
+
+fn workload_key(p: &PodSummary) -> WorkloadKey {
+    (
+        p.id.cluster.clone(),
+        p.id.namespace.clone(),
+        p.workload.name.clone(),
+    )
+}
+#[cfg(test)]
+mod tests;

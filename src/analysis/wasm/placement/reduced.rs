@@ -1,0 +1,439 @@
+//! Listeners reduced, while the dump is read, to what placing Wasm filters needs.
+//!
+//! `wasm count` reads every listener of a dump. Held decoded all at once, a 300 MB dump's
+//! listeners took 180 MB of small allocations that were faulted in, then freed one by one
+//! at exit. Decoded into [`ListenerChains`] inside the loader's one pass instead, each
+//! listener keeps only its chains' matches and Wasm filters, and the rest of it is freed
+//! while it is still in the cache. Commands that hold decoded listeners anyway (lint
+//! `--dump`, diff) reduce them with `From<&Listener>`, so both come to the same sites.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::de::{self, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer};
+use serde_json::value::RawValue;
+
+use super::{
+    ChainSite, FilterLevel, Site, SiteFilter, classify_network, collect, direction_of, site_of,
+};
+use crate::analysis::wasm::placement::ProxyKind;
+use crate::envoy::dump::ListenerBody;
+use crate::envoy::filter::{
+    BLACKHOLE_CLUSTER, ConfigDiscovery, HCM_NAME, NetworkFilter, NetworkFilterConfig,
+    TCP_PROXY_NAME,
+};
+use crate::envoy::proto::{self, BorrowedStr, Str};
+use crate::envoy::wasm::{self, WasmFilter};
+use crate::envoy::{
+    Address, FilterChainMatch, HttpFilter, Listener, ListenerState, TrafficDirection,
+};
+
+/// A listener with only what [`reduced_sites`] reads: its name, direction, port, and for
+/// each chain (filter chains, then the default chain) its name, match and Wasm filters.
+#[derive(Debug)]
+pub struct ListenerChains<'a> {
+    name: Str<'a>,
+    traffic_direction: TrafficDirection,
+    listener_port: u32,
+    chains: Vec<ChainFilters<'a>>,
+}
+
+#[derive(Debug)]
+struct ChainFilters<'a> {
+    name: Str<'a>,
+    filter_chain_match: Option<FilterChainMatch<'a>>,
+    filters: Vec<SiteFilter>,
+    has_hcm: bool,
+    is_blackhole: bool,
+}
+
+impl<'a> From<&Listener<'a>> for ListenerChains<'a> {
+    fn from(l: &Listener<'a>) -> Self {
+        let chains = l
+            .chains()
+            .map(|c| {
+                let filters: Vec<_> = c.filters.iter().map(WasmNetworkFilter::of).collect();
+                ChainFilters::new(c.name.clone(), c.filter_chain_match.clone(), &filters)
+            })
+            .collect();
+        ListenerChains {
+            name: l.name.clone(),
+            traffic_direction: l.traffic_direction,
+            listener_port: l.socket_address().map_or(0, |s| s.port_value),
+            chains,
+        }
+    }
+}
+
+impl<'a> From<Listener<'a>> for ListenerChains<'a> {
+    fn from(l: Listener<'a>) -> Self {
+        ListenerChains::from(&l)
+    }
+}
+
+/// Decoded straight from the text: only the fields above are read, every other one
+/// (listener filters, transport sockets, route configs, access logs, …) is skipped by the
+/// parser without being built, and HTTP filters are classified as they are read. The
+/// result is what `From<Listener>` gives for the same listener (tested below).
+impl<'de> Deserialize<'de> for ListenerChains<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let l = WasmListener::deserialize(d)?;
+        Ok(ListenerChains {
+            name: l.name,
+            traffic_direction: l.traffic_direction,
+            listener_port: l
+                .address
+                .and_then(|a| a.socket_address)
+                .map_or(0, |s| s.port_value),
+            chains: l
+                .filter_chains
+                .into_iter()
+                .chain(l.default_filter_chain)
+                .collect(),
+        })
+    }
+}
+
+/// The fields of a `Listener` that placing Wasm filters reads.
+#[derive(Deserialize)]
+struct WasmListener<'a> {
+    #[serde(borrow, default)]
+    name: Str<'a>,
+    #[serde(borrow, default)]
+    address: Option<Address<'a>>,
+    #[serde(
+        default,
+        alias = "trafficDirection",
+        deserialize_with = "proto::proto_enum"
+    )]
+    traffic_direction: TrafficDirection,
+    #[serde(borrow, default, alias = "filterChains")]
+    filter_chains: Vec<ChainFilters<'a>>,
+    #[serde(borrow, default, alias = "defaultFilterChain")]
+    default_filter_chain: Option<ChainFilters<'a>>,
+}
+
+/// The fields of a `FilterChain` that placing Wasm filters reads.
+#[derive(Deserialize)]
+struct WasmChain<'a> {
+    #[serde(borrow, default)]
+    name: Str<'a>,
+    #[serde(borrow, default, alias = "filterChainMatch")]
+    filter_chain_match: Option<FilterChainMatch<'a>>,
+    #[serde(borrow, default)]
+    filters: Vec<WasmNetworkFilter<'a>>,
+}
+
+impl<'a> ChainFilters<'a> {
+    /// A chain's Wasm filters (network first, then the HCM's HTTP filters), whether it has
+    /// an HCM, and whether it is Istio's blackhole chain.
+    fn new(
+        name: Str<'a>,
+        filter_chain_match: Option<FilterChainMatch<'a>>,
+        network: &[WasmNetworkFilter<'_>],
+    ) -> Self {
+        let classified: Vec<_> = network.iter().map(|f| (&*f.name, f.wasm.clone())).collect();
+        let mut filters = collect(&classified, FilterLevel::Network);
+        let mut has_hcm = false;
+        let mut is_blackhole = false;
+        for f in network {
+            match &f.config {
+                Terminal::Hcm(http) => {
+                    has_hcm = true;
+                    filters.extend(collect(http, FilterLevel::Http));
+                }
+                Terminal::TcpProxy { is_blackhole: b } => is_blackhole |= b,
+                Terminal::Other => {}
+            }
+        }
+        ChainFilters {
+            name,
+            filter_chain_match,
+            filters,
+            has_hcm,
+            is_blackhole,
+        }
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for ChainFilters<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let c = WasmChain::deserialize(d)?;
+        Ok(ChainFilters::new(c.name, c.filter_chain_match, &c.filters))
+    }
+}
+
+/// A network filter as placing Wasm filters reads it: its name, its own Wasm
+/// classification, and what its config says when it is one of the two terminals.
+struct WasmNetworkFilter<'a> {
+    name: Str<'a>,
+    wasm: Option<WasmFilter>,
+    config: Terminal<'a>,
+}
+
+impl<'a> WasmNetworkFilter<'a> {
+    /// The same reading of a fully decoded network filter.
+    fn of(f: &NetworkFilter<'a>) -> Self {
+        let config = match &f.config {
+            NetworkFilterConfig::HttpConnectionManager(hcm) => Terminal::Hcm(
+                hcm.http_filters
+                    .iter()
+                    .map(|hf| (hf.name.clone(), wasm::classify(hf)))
+                    .collect(),
+            ),
+            NetworkFilterConfig::TcpProxy(t) => Terminal::TcpProxy {
+                is_blackhole: t.is_blackhole,
+            },
+            _ => Terminal::Other,
+        };
+        WasmNetworkFilter {
+            name: f.name.clone(),
+            wasm: classify_network(f),
+            config,
+        }
+    }
+}
+
+enum Terminal<'a> {
+    /// The HCM's HTTP filters, each with its classification.
+    Hcm(Vec<(Str<'a>, Option<WasmFilter>)>),
+    TcpProxy {
+        is_blackhole: bool,
+    },
+    Other,
+}
+
+/// `HttpConnectionManager` as far as its HTTP filters.
+#[derive(Deserialize)]
+struct HcmFilters<'a> {
+    #[serde(borrow, default, alias = "httpFilters")]
+    http_filters: ClassifiedHttpFilters<'a>,
+}
+
+/// HTTP filters classified one by one as they are read, so none is kept whole.
+#[derive(Default)]
+struct ClassifiedHttpFilters<'a>(Vec<(Str<'a>, Option<WasmFilter>)>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for ClassifiedHttpFilters<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct ListVisitor<'a>(PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for ListVisitor<'a> {
+            type Value = ClassifiedHttpFilters<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a list of HTTP filters")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let mut out = Vec::new();
+                while let Some(f) = seq.next_element::<HttpFilter<'a>>()? {
+                    let wasm = wasm::classify(&f);
+                    out.push((f.name, wasm));
+                }
+                Ok(ClassifiedHttpFilters(out))
+            }
+        }
+        d.deserialize_seq(ListVisitor(PhantomData))
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for WasmNetworkFilter<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct FilterVisitor<'a>(PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for FilterVisitor<'a> {
+            type Value = WasmNetworkFilter<'a>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a network filter object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut name: Option<Str<'a>> = None;
+                let mut hcm: Option<HcmFilters<'a>> = None;
+                let mut raw: Option<&'a RawValue> = None;
+                let mut config_discovery: Option<ConfigDiscovery<'a>> = None;
+                while let Some(key) = map.next_key::<BorrowedStr<'a>>()? {
+                    match key.0.as_ref() {
+                        "name" => name = Some(map.next_value::<BorrowedStr<'a>>()?.0),
+                        // As `NetworkFilter` does: the HCM is decoded in place when its name
+                        // came first, so a wrong field in it is reported where it is.
+                        "typed_config" | "typedConfig" => match name.as_deref() {
+                            Some(HCM_NAME) => hcm = Some(map.next_value()?),
+                            _ => raw = Some(map.next_value()?),
+                        },
+                        "config_discovery" | "configDiscovery" => {
+                            config_discovery = Some(map.next_value()?)
+                        }
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
+                        }
+                    }
+                }
+                let name = name.unwrap_or_default();
+                let config = match (&*name, hcm, raw) {
+                    (_, Some(hcm), _) => Terminal::Hcm(hcm.http_filters.0),
+                    (HCM_NAME, None, Some(raw)) => serde_json::from_str::<HcmFilters>(raw.get())
+                        .map(|h| Terminal::Hcm(h.http_filters.0))
+                        .map_err(|e| {
+                            de::Error::custom(format!("typed_config of {HCM_NAME}: {e}"))
+                        })?,
+                    // istioctl's blackhole test, as `TcpProxy` reads it; nothing else of the
+                    // config is needed.
+                    (TCP_PROXY_NAME, None, Some(raw)) => Terminal::TcpProxy {
+                        is_blackhole: raw.get().contains(BLACKHOLE_CLUSTER),
+                    },
+                    _ => Terminal::Other,
+                };
+                // The network-level classification sees the config only of a filter that is
+                // neither terminal, as `classify_network` does.
+                let as_http = HttpFilter {
+                    name: name.clone(),
+                    typed_config: match config {
+                        Terminal::Other => raw,
+                        _ => None,
+                    },
+                    config_discovery,
+                    ..HttpFilter::default()
+                };
+                Ok(WasmNetworkFilter {
+                    wasm: wasm::classify(&as_http),
+                    name,
+                    config,
+                })
+            }
+        }
+        d.deserialize_map(FilterVisitor(PhantomData))
+    }
+}
+
+impl<'de> ListenerBody<'de> for ListenerChains<'de> {
+    fn landmark(&self) -> Option<&str> {
+        match &self.name {
+            Cow::Borrowed(name) => Some(name),
+            Cow::Owned(_) => None,
+        }
+    }
+    fn is_object(&self) -> bool {
+        true
+    }
+}
+
+/// The sites of reduced listeners, in dump order (every chain, or with `wasm_only` only the
+/// chains that carry a Wasm filter). [`super::chain_sites`] reduces decoded listeners and
+/// comes here too.
+pub fn reduced_sites(
+    listeners: Vec<(ListenerState, ListenerChains<'_>)>,
+    proxy: ProxyKind,
+    wasm_only: bool,
+) -> Vec<ChainSite> {
+    let mut sites = Vec::new();
+    for (state, l) in listeners {
+        let direction = direction_of(proxy, l.traffic_direction);
+        for c in l.chains {
+            if wasm_only && c.filters.is_empty() {
+                continue;
+            }
+            let site = Site {
+                state,
+                direction,
+                listener_port: l.listener_port,
+                filters: c.filters,
+                has_hcm: c.has_hcm,
+                is_blackhole: c.is_blackhole,
+            };
+            sites.push(site_of(
+                &l.name,
+                &c.name,
+                c.filter_chain_match.as_ref(),
+                site,
+            ));
+        }
+    }
+    sites
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Decoding straight from the text gives what reducing the decoded listener gives, for
+    /// every fixture dump, in snake_case and camelCase spellings and with the HCM's name
+    /// after its config.
+    #[test]
+    fn direct_decode_equals_reducing_the_listener() {
+        let mut texts: Vec<String> = Vec::new();
+        for name in [
+            "wasm-verdicts.json",
+            "istio-current-permissive.json",
+            "istio-1.12-permissive.json",
+            "istio-current-mixed.json",
+            "matcher-tree.json",
+            "warming-draining.json",
+        ] {
+            let dump: serde_json::Value =
+                serde_json::from_str(crate::analysis::test_support::fixture_text(name)).unwrap();
+            let mut found = Vec::new();
+            collect_listeners(&dump, &mut found);
+            assert!(!found.is_empty(), "{name}");
+            for l in found {
+                texts.push(l.to_string());
+                texts.push(camel_case(&l).to_string());
+            }
+        }
+        // The HCM's typed_config before its name: decoded after the loop, not in place.
+        texts.push(
+            r#"{"name":"x","filter_chains":[{"filters":[{"typed_config":{"http_filters":[
+              {"name":"default.p","config_discovery":{"type_urls":["type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm"]}},
+              {"name":"envoy.filters.http.router"}]},"name":"envoy.filters.network.http_connection_manager"}]},
+              {"filters":[{"typed_config":{"cluster":"BlackHoleCluster"},"name":"envoy.filters.network.tcp_proxy"}]}]}"#
+                .to_string(),
+        );
+        for text in &texts {
+            let direct: ListenerChains = serde_json::from_str(text).unwrap();
+            let listener: Listener = serde_json::from_str(text).unwrap();
+            let via = ListenerChains::from(listener);
+            assert_eq!(format!("{direct:?}"), format!("{via:?}"), "{text}");
+        }
+    }
+
+    /// Listener objects anywhere in a dump: the values of `listener` keys and bare arrays.
+    fn collect_listeners(v: &serde_json::Value, out: &mut Vec<serde_json::Value>) {
+        match v {
+            serde_json::Value::Object(m) => {
+                for (k, v) in m {
+                    if k == "listener" && v.is_object() {
+                        out.push(v.clone());
+                    } else {
+                        collect_listeners(v, out);
+                    }
+                }
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|v| collect_listeners(v, out)),
+            _ => {}
+        }
+    }
+
+    /// The same JSON with snake_case keys spelled in camelCase, as proto3 JSON allows.
+    fn camel_case(v: &serde_json::Value) -> serde_json::Value {
+        match v {
+            serde_json::Value::Object(m) => m
+                .iter()
+                .map(|(k, v)| {
+                    let mut key = String::new();
+                    let mut up = false;
+                    for ch in k.chars() {
+                        if ch == '_' && !key.is_empty() {
+                            up = true;
+                        } else if up {
+                            key.extend(ch.to_uppercase());
+                            up = false;
+                        } else {
+                            key.push(ch);
+                        }
+                    }
+                    (key, camel_case(v))
+                })
+                .collect(),
+            serde_json::Value::Array(a) => a.iter().map(camel_case).collect(),
+            other => other.clone(),
+        }
+    }
+}

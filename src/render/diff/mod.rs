@@ -1,0 +1,5 @@
+//! `diff` laid out: the report's text, the PeerAuthentication check and the unified diff.
+
+pub mod policy;
+pub mod text;
+pub mod unified;

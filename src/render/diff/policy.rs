@@ -1,0 +1,90 @@
+//! `diff -o text`'s PeerAuthentication section: per side, the policy its proxy composes to
+//! and each inbound port's mode, policy against chains. Lays out what
+//! `analysis::mtls_policy` decided; every name is sanitised.
+
+use std::io::Write;
+
+use crate::analysis::mtls::policy::{PolicyCheck, SidePolicy};
+use crate::render::tables::layout::write_titled_table;
+use crate::util::sanitize::sanitize;
+
+/// Writes the section after the diff.
+pub fn write_policy(out: &mut dyn Write, check: &PolicyCheck) -> std::io::Result<()> {
+    writeln!(out)?;
+    writeln!(
+        out,
+        "PeerAuthentication (the mode the policies give each proxy)"
+    )?;
+    let sides = match check {
+        PolicyCheck::Sides(sides) => sides,
+        PolicyCheck::Unavailable(why) => {
+            return writeln!(out, "not checked: {}", sanitize(why));
+        }
+    };
+    let mut rows = Vec::new();
+    for s in sides {
+        let side = s.side.to_uppercase();
+        let (Some(workload), Some(policy)) = (&s.workload, &s.policy) else {
+            writeln!(
+                out,
+                "{side}: not checked: the dump has no bootstrap node.metadata.NAMESPACE"
+            )?;
+            continue;
+        };
+        let from: Vec<String> = policy
+            .applied
+            .iter()
+            .map(|a| format!("{} {} {}", a.level.as_str(), sanitize(&a.id), a.mode))
+            .collect();
+        writeln!(
+            out,
+            "{side}: {}: {}{}",
+            sanitize(&workload.short()),
+            policy.mode,
+            if from.is_empty() {
+                " (no policy applies: Istio's default)".to_string()
+            } else {
+                format!(" from {}", from.join(", "))
+            }
+        )?;
+        for (port, mode) in &policy.ports {
+            writeln!(out, "  port {port}: {mode} (portLevelMtls)")?;
+        }
+        for i in &policy.ignored {
+            writeln!(
+                out,
+                "  ignored {}: {}",
+                sanitize(&i.id),
+                sanitize(&i.reason)
+            )?;
+        }
+        rows.extend(s.ports.iter().map(|p| {
+            vec![
+                side.clone(),
+                sanitize(&p.chains).into_owned(),
+                p.policy.to_string(),
+                p.dump.to_string(),
+                if p.agrees { "yes" } else { "NO" }.to_string(),
+            ]
+        }));
+    }
+    writeln!(out)?;
+    if rows.is_empty() {
+        return Ok(());
+    }
+    write_titled_table(
+        out,
+        "policy against chains (virtualInbound)",
+        &["SIDE", "PORT", "POLICY", "CHAINS", "AGREE"],
+        rows,
+    )?;
+    let disagreeing = sides.iter().flat_map(SidePolicy::disagreements).count();
+    if disagreeing > 0 {
+        writeln!(
+            out,
+            "{disagreeing} port(s) disagree: the proxy has not received the policy yet, or an \
+             EnvoyFilter or Sidecar ingress TLS changes the chains"
+        )?;
+    }
+    Ok(())
+}

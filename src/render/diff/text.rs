@@ -1,0 +1,307 @@
+//! `diff -o text`: the report as comfy-table tables (modes, removed / added / changed chains,
+//! Wasm placements), then the unified diff of the two `pc listener -o wide` tables. It only
+//! lays out what `analysis::diff` decided; every name is sanitised.
+
+use std::io::Write;
+
+use crate::analysis::diff::what_if::PredictionSummary;
+use crate::analysis::diff::{ChainSummary, Change, DiffReport, ListenerDiff, Presence, WasmChange};
+use crate::analysis::mtls::mode::Inference;
+use crate::render::diff::unified::write_unified_diff;
+use crate::render::tables::layout::write_titled_table as write_table;
+use crate::util::sanitize::sanitize;
+
+/// How the two sides are named in the output.
+pub struct Labels<'a> {
+    /// BEFORE's input.
+    pub before: &'a str,
+    /// AFTER's input (or the prediction's label).
+    pub after: &'a str,
+}
+
+fn cell(s: &str) -> String {
+    sanitize(s).into_owned()
+}
+
+fn dash(list: &[String]) -> String {
+    if list.is_empty() {
+        "-".to_string()
+    } else {
+        cell(&list.join(","))
+    }
+}
+
+/// Writes the whole report; `tables` are BEFORE's and AFTER's `pc listener -o wide` text.
+pub fn write_report(
+    out: &mut dyn Write,
+    labels: &Labels<'_>,
+    prediction: Option<&PredictionSummary>,
+    report: &DiffReport,
+    tables: &[String; 2],
+    color: bool,
+) -> std::io::Result<()> {
+    writeln!(out, "BEFORE: {}", cell(labels.before))?;
+    writeln!(out, "AFTER:  {}", cell(labels.after))?;
+    if let Some(p) = prediction {
+        writeln!(
+            out,
+            "PREDICTION: AFTER is predicted for {} with Istio {} ({}); plaintext HTTP ALPN {}",
+            p.mode,
+            cell(&p.istio.version),
+            cell(&p.istio.source),
+            cell(&p.istio.plaintext_alpn.join(","))
+        )?;
+        for note in &p.notes {
+            writeln!(out, "  {}", cell(note))?;
+        }
+    }
+    writeln!(out)?;
+    if report.equal {
+        writeln!(out, "no differences")?;
+        return Ok(());
+    }
+    let predicted = prediction.is_some();
+    for l in &report.listeners {
+        write_listener(out, l, predicted)?;
+    }
+    write_wasm(out, &report.wasm)?;
+    writeln!(out, "pc listener -o wide")?;
+    if tables[0] == tables[1] {
+        return writeln!(out, "(the tables are equal)");
+    }
+    write_unified_diff(
+        out,
+        (&cell(labels.before), &tables[0]),
+        (&cell(labels.after), &tables[1]),
+        color,
+    )
+}
+
+fn mode_cell(i: Option<&Inference>) -> String {
+    match i {
+        None => "-".to_string(),
+        Some(Inference::Known { mode, protocol }) => format!("{mode} ({})", protocol.as_str()),
+        Some(Inference::Unknown { reason }) => format!("unknown: {}", cell(reason)),
+    }
+}
+
+fn write_listener(out: &mut dyn Write, l: &ListenerDiff, predicted: bool) -> std::io::Result<()> {
+    let name = cell(&l.name);
+    if l.is_equal() {
+        writeln!(
+            out,
+            "listener {name}: no differences ({} chains)",
+            l.unchanged
+        )?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    let presence = match l.presence {
+        Presence::Both => "",
+        Presence::OnlyBefore => " (only in BEFORE)",
+        Presence::OnlyAfter => " (only in AFTER)",
+    };
+    writeln!(
+        out,
+        "listener {name}{presence}: {} removed, {} added, {} changed, {} unchanged",
+        l.removed.len(),
+        l.added.len(),
+        l.changed.len(),
+        l.unchanged
+    )?;
+    writeln!(out)?;
+    if !l.modes.is_empty() {
+        let rows = l
+            .modes
+            .iter()
+            .map(|m| {
+                vec![
+                    cell(&m.label),
+                    mode_cell(m.before.as_ref()),
+                    mode_cell(m.after.as_ref()),
+                ]
+            })
+            .collect();
+        write_table(
+            out,
+            "mTLS mode (implied by the chains)",
+            &["PORT", "BEFORE", "AFTER"],
+            rows,
+        )?;
+    }
+    if let Some(change) = &l.listener_filters {
+        writeln!(out, "listener {}", change_text(change))?;
+        writeln!(out)?;
+    }
+    let header = ["CHAIN", "MATCH", "DESTINATION", "TLS", "WASM"];
+    if !l.removed.is_empty() {
+        let rows = l.removed.iter().map(|c| chain_row(c, false)).collect();
+        write_table(out, "removed (only in BEFORE)", &header, rows)?;
+    }
+    if !l.added.is_empty() {
+        let rows = l.added.iter().map(|c| chain_row(c, predicted)).collect();
+        let mut h = header.to_vec();
+        if predicted {
+            h.push("PREDICTED");
+        }
+        write_table(out, "added (only in AFTER)", &h, rows)?;
+    }
+    if !l.changed.is_empty() {
+        let rows = l
+            .changed
+            .iter()
+            .map(|c| {
+                let mut row = vec![
+                    cell(&c.after.name),
+                    cell(&c.after.match_text),
+                    c.changes
+                        .iter()
+                        .map(change_text)
+                        .collect::<Vec<_>>()
+                        .join("\n"),
+                ];
+                if predicted {
+                    row.push(dash_lines(&c.after.predicted));
+                }
+                row
+            })
+            .collect();
+        let mut h = vec!["CHAIN", "MATCH", "WHAT CHANGED"];
+        if predicted {
+            h.push("PREDICTED");
+        }
+        write_table(out, "changed", &h, rows)?;
+    }
+    if !l.stopped_matching.is_empty() {
+        let rows = l
+            .stopped_matching
+            .iter()
+            .map(|c| {
+                vec![
+                    cell(&c.target),
+                    if c.dst_ip.contains(':') {
+                        format!("[{}]:{}", c.dst_ip, c.port)
+                    } else {
+                        format!("{}:{}", c.dst_ip, c.port)
+                    },
+                    c.kind.as_str().to_string(),
+                    cell(&c.before_chain),
+                ]
+            })
+            .collect();
+        write_table(
+            out,
+            "connections that would match no chain (Envoy closes them)",
+            &["PORT", "DESTINATION", "CONNECTION", "BEFORE: CHAIN"],
+            rows,
+        )?;
+    }
+    Ok(())
+}
+
+fn dash_lines(list: &[String]) -> String {
+    if list.is_empty() {
+        "-".to_string()
+    } else {
+        list.iter().map(|s| cell(s)).collect::<Vec<_>>().join("\n")
+    }
+}
+
+fn chain_row(c: &ChainSummary, predicted: bool) -> Vec<String> {
+    let mut row = vec![
+        cell(&c.name),
+        cell(&c.match_text),
+        cell(&c.destination),
+        cell(&c.tls.to_string()),
+        dash(&c.wasm),
+    ];
+    if predicted {
+        row.push(dash_lines(&c.predicted));
+    }
+    row
+}
+
+fn change_text(c: &Change) -> String {
+    match c {
+        Change::Name { before, after } => format!("name: {} → {}", cell(before), cell(after)),
+        Change::Config { part, changes } => {
+            let lines: Vec<String> = changes.iter().map(|c| format!("  {}", cell(c))).collect();
+            format!("config of {}:\n{}", cell(part), lines.join("\n"))
+        }
+        Change::TransportSocket { before, after } => {
+            format!(
+                "transport socket: {} → {}",
+                cell(&before.to_string()),
+                cell(&after.to_string())
+            )
+        }
+        Change::Destination { before, after } => {
+            format!("destination: {} → {}", cell(before), cell(after))
+        }
+        Change::Filters {
+            added,
+            removed,
+            reordered,
+        } => {
+            let mut parts = Vec::new();
+            if !added.is_empty() {
+                parts.push(format!("added {}", cell(&added.join(", "))));
+            }
+            if !removed.is_empty() {
+                parts.push(format!("removed {}", cell(&removed.join(", "))));
+            }
+            if *reordered {
+                parts.push("reordered".to_string());
+            }
+            format!("filters: {}", parts.join("; "))
+        }
+    }
+}
+
+fn write_wasm(out: &mut dyn Write, wasm: &[WasmChange]) -> std::io::Result<()> {
+    if wasm.is_empty() {
+        return Ok(());
+    }
+    let rows = wasm
+        .iter()
+        .map(|w| {
+            let mut chains: Vec<String> = w
+                .lost
+                .iter()
+                .map(|c| {
+                    format!(
+                        "- {} {} ({}): {}",
+                        cell(&c.listener),
+                        cell(&c.chain),
+                        cell(&c.chain_match),
+                        c.how
+                    )
+                })
+                .collect();
+            chains.extend(w.gained.iter().map(|c| {
+                format!(
+                    "+ {} {} ({}): {}",
+                    cell(&c.listener),
+                    cell(&c.chain),
+                    cell(&c.chain_match),
+                    c.how
+                )
+            }));
+            vec![
+                cell(&w.filter),
+                format!("{} → {}", w.before, w.after),
+                if chains.is_empty() {
+                    "-".to_string()
+                } else {
+                    chains.join("\n")
+                },
+            ]
+        })
+        .collect();
+    write_table(
+        out,
+        "Wasm placements (before → after)",
+        &["FILTER", "COUNT", "CHAINS BEHIND THE CHANGE"],
+        rows,
+    )
+}

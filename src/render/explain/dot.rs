@@ -1,0 +1,153 @@
+//! `explain -o dot`: a Graphviz digraph of listener → chains → filters. The chain a simulated
+//! connection lands on and the edges to it are drawn bold red; user Wasm filters are filled.
+//! Layout only; `dot -Tsvg` renders it.
+
+use std::io::Write;
+
+use crate::analysis::explain::chain_select::Chosen;
+use crate::analysis::explain::{ChainInfo, ExplainedListener, Stage, TlsHandling};
+use crate::render::RenderError;
+use crate::render::explain::words::ordinal;
+use crate::util::sanitize::sanitize;
+
+const CHOSEN: &str = "color=\"#c0392b\", penwidth=2.5";
+const WASM: &str = "style=filled, fillcolor=\"#ffe08a\"";
+
+/// A DOT string literal: sanitised, with `\` and `"` escaped.
+fn quote(s: &str) -> String {
+    let clean = sanitize(s);
+    let mut out = String::with_capacity(clean.len() + 2);
+    out.push('"');
+    for c in clean.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            _ => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Joins label lines with DOT's `\n` (after quoting each line).
+fn label(lines: &[String]) -> String {
+    let quoted: Vec<String> = lines
+        .iter()
+        .map(|l| {
+            let q = quote(l);
+            q[1..q.len() - 1].to_string()
+        })
+        .collect();
+    format!("\"{}\"", quoted.join("\\n"))
+}
+
+/// Writes the graph.
+pub fn write_explain_dot(
+    out: &mut dyn Write,
+    listeners: &[ExplainedListener],
+) -> Result<(), RenderError> {
+    let mut s = String::from(
+        "digraph explain {\n  rankdir=LR;\n  node [shape=box, fontname=\"Helvetica\", fontsize=10];\n  edge [color=\"#7f8c8d\"];\n",
+    );
+    for (li, l) in listeners.iter().enumerate() {
+        let e = &l.explanation;
+        let lid = format!("l{li}");
+        s.push_str(&format!(
+            "  {lid} [shape=folder, label={}];\n",
+            label(&[
+                format!("listener {}", e.name),
+                format!("{}:{}", e.address, e.port)
+            ])
+        ));
+        let chosen = l.simulation.as_ref().map(|sim| sim.chosen);
+        for (ci, c) in e.chains.iter().enumerate() {
+            let is_chosen = match chosen {
+                Some(Chosen::Chain(i)) => i == ci,
+                Some(Chosen::Default) => c.is_default,
+                _ => false,
+            };
+            chain_nodes(&mut s, &lid, ci, c, is_chosen);
+        }
+        if chosen == Some(Chosen::Closed) {
+            s.push_str(&format!(
+                "  {lid}_closed [shape=octagon, {CHOSEN}, label=\"no chain matches:\\nconnection closed\"];\n  {lid} -> {lid}_closed [{CHOSEN}];\n"
+            ));
+        }
+    }
+    s.push_str("}\n");
+    out.write_all(s.as_bytes())?;
+    Ok(())
+}
+
+fn chain_nodes(s: &mut String, lid: &str, ci: usize, c: &ChainInfo, chosen: bool) {
+    let cid = format!("{lid}_c{ci}");
+    let title = if c.is_default {
+        format!("default chain {}", c.name)
+    } else {
+        format!("{} chain {}", ordinal(c.position), c.name)
+    };
+    let mut lines = vec![title];
+    match c.tls {
+        TlsHandling::Terminates { .. } => lines.push("terminates TLS".into()),
+        TlsHandling::PassesThrough => lines.push("TLS passed through".into()),
+        TlsHandling::None => {}
+    }
+    let mut attrs = format!("label={}", label(&lines));
+    if c.is_default {
+        attrs.push_str(", style=dashed");
+    }
+    if chosen {
+        attrs.push_str(&format!(", {CHOSEN}"));
+    }
+    s.push_str(&format!("  {cid} [{attrs}];\n"));
+    let edge = if chosen {
+        format!(" [{CHOSEN}]")
+    } else {
+        String::new()
+    };
+    s.push_str(&format!("  {lid} -> {cid}{edge};\n"));
+    let mut prev = cid.clone();
+    let mut n = 0;
+    let mut node = |s: &mut String, text: &str, wasm: bool, prev: &mut String| {
+        let id = format!("{cid}_f{n}");
+        n += 1;
+        let mut a = format!("label={}", quote(text));
+        if wasm {
+            a.push_str(&format!(", {WASM}"));
+        }
+        if chosen {
+            a.push_str(&format!(", {CHOSEN}"));
+        }
+        s.push_str(&format!("  {id} [{a}];\n  {prev} -> {id}{edge};\n"));
+        *prev = id;
+    };
+    for st in &c.stages {
+        match st {
+            Stage::Other { name } => node(s, name, false, &mut prev),
+            Stage::TcpProxy { clusters, .. } => node(
+                s,
+                &format!("tcp_proxy → {}", clusters.join(", ")),
+                false,
+                &mut prev,
+            ),
+            Stage::Http { filters, .. } => {
+                node(s, "http_connection_manager", false, &mut prev);
+                for f in filters {
+                    node(s, &f.name, f.is_user_wasm, &mut prev);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes_dot_strings() {
+        assert_eq!(quote(r#"a"b\c"#), r#""a\"b\\c""#);
+        assert_eq!(quote("x\ny"), r#""x\\ny""#);
+        assert_eq!(label(&["a".into(), "b\"".into()]), r#""a\nb\"""#);
+    }
+}

@@ -1,0 +1,7 @@
+//! `explain` laid out: words for each decision, paragraphs, text, JSON and Graphviz dot.
+
+pub mod dot;
+pub mod json;
+pub mod paragraph;
+pub mod text;
+pub mod words;

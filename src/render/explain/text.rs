@@ -1,0 +1,211 @@
+//! `explain` as text: per listener, the chain paragraphs and warnings, or for a simulated
+//! connection the chosen chain, the others with what ruled them out, and the inputs a real
+//! sidecar could not see. Layout only; the words come from `explain_words`.
+
+use std::io::Write;
+
+use crate::analysis::explain::chain_select::Chosen;
+use crate::analysis::explain::{Assumption, ExplainedListener, Simulation};
+use crate::render::RenderError;
+use crate::render::explain::words::{
+    chain_label, chain_paragraph, code, criterion_words, reason_words, unseen_words, warning_words,
+};
+use crate::util::sanitize::sanitize;
+
+/// Writes the whole report.
+pub fn write_explain_text(
+    out: &mut dyn Write,
+    listeners: &[ExplainedListener],
+    assumptions: &[Assumption],
+) -> Result<(), RenderError> {
+    let mut s = String::new();
+    for (n, l) in listeners.iter().enumerate() {
+        if n > 0 {
+            s.push('\n');
+        }
+        let e = &l.explanation;
+        let chains = e.chains.iter().filter(|c| !c.is_default).count();
+        let place = if e.address.is_empty() && e.port == 0 {
+            "internal".to_string()
+        } else {
+            format!("{}:{}", sanitize(&e.address), e.port)
+        };
+        s.push_str(&format!(
+            "Listener {} ({place}), {} filter chain{}{}:\n\n",
+            code(&e.name),
+            chains,
+            if chains == 1 { "" } else { "s" },
+            if e.uses_matcher {
+                ", selected by a filter_chain_matcher"
+            } else {
+                ""
+            },
+        ));
+        match &l.simulation {
+            None => {
+                for c in &e.chains {
+                    s.push_str(&chain_paragraph(c));
+                    s.push_str("\n\n");
+                }
+                s.push_str("Warnings:\n");
+                for w in &e.warnings {
+                    s.push_str(&format!(
+                        "- {}\n",
+                        warning_words(w, &e.chains, e.uses_matcher)
+                    ));
+                }
+            }
+            Some(sim) => simulation_text(&mut s, l, sim, assumptions),
+        }
+    }
+    out.write_all(s.as_bytes())?;
+    Ok(())
+}
+
+fn simulation_text(
+    s: &mut String,
+    l: &ExplainedListener,
+    sim: &Simulation,
+    assumptions: &[Assumption],
+) {
+    let e = &l.explanation;
+    let given: Vec<String> = assumptions
+        .iter()
+        .filter(|a| !a.defaulted)
+        .map(|a| format!("{} {}", a.flag, sanitize(&a.value)))
+        .collect();
+    let assumed: Vec<String> = assumptions
+        .iter()
+        .filter(|a| a.defaulted)
+        .map(|a| format!("{} {}", a.flag, sanitize(&a.value)))
+        .collect();
+    s.push_str(&format!("Connection: {}\n", given.join(", ")));
+    if !assumed.is_empty() {
+        s.push_str(&format!("Assumed (defaults): {}\n", assumed.join(", ")));
+    }
+    s.push('\n');
+    let default_chain = e.chains.iter().find(|c| c.is_default);
+    match (sim.chosen, default_chain) {
+        (Chosen::Chain(i), _) => {
+            if let Some(c) = e.chains.get(i) {
+                s.push_str(&format!("Selected: chain {}.\n", chain_label(c)));
+                if let Some(m) = &sim.matcher {
+                    s.push_str(&format!(
+                        "The filter_chain_matcher leads there via {}.\n",
+                        code(&m.path.join(" -> "))
+                    ));
+                }
+                s.push_str(&format!("\n{}\n", chain_paragraph(c)));
+            }
+        }
+        (Chosen::Default, Some(d)) => {
+            s.push_str(&format!(
+                "No chain matches: the default chain {} takes the connection.\n",
+                code(&d.name)
+            ));
+            failure_text(s, sim);
+            s.push_str(&format!("\n{}\n", chain_paragraph(d)));
+        }
+        _ => {
+            s.push_str("No chain matches: connection closed (Envoy counts no_filter_chain_match; the access log shows NR filter_chain_not_found).\n");
+            failure_text(s, sim);
+        }
+    }
+    let others: Vec<_> = e
+        .chains
+        .iter()
+        .enumerate()
+        .filter(|(i, c)| !c.is_default && sim.chosen != Chosen::Chain(*i))
+        .collect();
+    if !others.is_empty() {
+        s.push_str("\nNot selected:\n");
+        for (i, c) in others {
+            let why = match sim.verdicts.iter().find(|v| v.chain == i) {
+                Some(v) => format!(
+                    "{}: {}",
+                    criterion_words(v.criterion),
+                    reason_words(v.criterion, &v.reason, &sim.connection)
+                ),
+                None => {
+                    "the filter_chain_matcher does not lead here for this connection".to_string()
+                }
+            };
+            s.push_str(&format!("- {}: {why}\n", chain_label(c)));
+        }
+    }
+    if !sim.unseen.is_empty() {
+        s.push_str("\nA real sidecar could not see:\n");
+        for u in &sim.unseen {
+            s.push_str(&format!("- {}\n", unseen_words(u, sim.connection.dst_port)));
+        }
+    }
+    if let Some(m) = &sim.matcher
+        && !m.unsupported.is_empty()
+    {
+        let names: Vec<String> = m.unsupported.iter().map(|n| code(n)).collect();
+        s.push_str(&format!(
+            "\nNot simulated (treated as no data): {}\n",
+            names.join(", ")
+        ));
+    }
+}
+
+/// Why selection failed: where the candidates ran out, and that Envoy does not backtrack.
+pub fn failure_words(sim: &Simulation) -> Option<String> {
+    if let Some(name) = &sim.missing_chain {
+        return Some(format!(
+            "The filter_chain_matcher names chain {}, which the listener does not have.",
+            code(name)
+        ));
+    }
+    if sim.matcher.is_some() {
+        return Some("The filter_chain_matcher does not match this connection.".to_string());
+    }
+    let c = sim.failed_at?;
+    let value = crate::analysis::explain::chain_select::got(c, &sim.connection);
+    let value = if value.is_empty() {
+        "none".to_string()
+    } else {
+        sanitize(&value).into_owned()
+    };
+    let mut s = if sim.left_when_failed == 1 {
+        format!(
+            "At {}, the only chain still in the running does not accept {value}",
+            criterion_words(c)
+        )
+    } else {
+        format!(
+            "At {}, none of the {} chains still in the running accepts {value}",
+            criterion_words(c),
+            sim.left_when_failed
+        )
+    };
+    let earlier: Vec<&str> = {
+        let mut v: Vec<_> = sim
+            .verdicts
+            .iter()
+            .filter(|v| v.criterion < c)
+            .map(|v| v.criterion)
+            .collect();
+        v.sort();
+        v.dedup();
+        v.into_iter().map(criterion_words).collect()
+    };
+    let ruled_out = sim.verdicts.iter().filter(|v| v.criterion < c).count();
+    if ruled_out > 0 {
+        s.push_str(&format!(
+            "; Envoy does not backtrack to the {ruled_out} chain{} ruled out earlier (at {})",
+            if ruled_out == 1 { "" } else { "s" },
+            earlier.join(", ")
+        ));
+    }
+    s.push('.');
+    Some(s)
+}
+
+fn failure_text(s: &mut String, sim: &Simulation) {
+    if let Some(w) = failure_words(sim) {
+        s.push_str(&w);
+        s.push('\n');
+    }
+}

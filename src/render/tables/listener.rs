@@ -1,0 +1,91 @@
+//! `pc listener` tables: istioctl's layout, and the wide one with CHAIN, STATE, WASM and MODE.
+
+use std::io::Write;
+
+use colored::Colorize;
+
+use crate::analysis::listener::rows::{ChainRow, ListenerRow};
+use crate::envoy::ListenerState;
+use crate::render::tables::layout::{write_go_table, write_painted_table};
+
+const VERBOSE_HEADER: [&str; 4] = ["ADDRESSES", "PORT", "MATCH", "DESTINATION"];
+const WIDE_HEADER: [&str; 8] = [
+    "ADDRESSES",
+    "PORT",
+    "MATCH",
+    "DESTINATION",
+    "CHAIN",
+    "STATE",
+    "WASM",
+    "MODE",
+];
+
+/// `--verbose=false`: one row per listener.
+pub fn write_listener_rows(out: &mut dyn Write, rows: &[ListenerRow]) -> std::io::Result<()> {
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            vec![
+                r.addresses.clone(),
+                r.port.to_string(),
+                r.kind.as_str().to_string(),
+            ]
+        })
+        .collect();
+    write_go_table(out, 1, &["ADDRESSES", "PORT", "TYPE"], &cells)
+}
+
+/// The default table (istioctl parity) or, with `wide`, meshscope's wide table.
+pub fn write_chain_rows(
+    out: &mut dyn Write,
+    rows: &[ChainRow],
+    wide: bool,
+    color: bool,
+) -> std::io::Result<()> {
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            let mut row = vec![
+                r.addresses.clone(),
+                r.port.to_string(),
+                r.match_text.clone(),
+                r.destination.clone(),
+            ];
+            if wide {
+                row.push(dash_if_empty(&r.chain));
+                row.push(r.state.as_str().to_string());
+                row.push(dash_if_empty(&r.wasm.join(",")));
+                row.push(r.mode.unwrap_or("-").to_string());
+            }
+            row
+        })
+        .collect();
+    match (wide, color) {
+        (true, true) => write_painted_table(out, 1, &WIDE_HEADER, &cells, Some(&paint_state)),
+        (true, false) => write_go_table(out, 1, &WIDE_HEADER, &cells),
+        _ => write_go_table(out, 1, &VERBOSE_HEADER, &cells),
+    }
+}
+
+fn dash_if_empty(s: &str) -> String {
+    if s.is_empty() {
+        "-".to_string()
+    } else {
+        s.to_string()
+    }
+}
+
+/// Warming and draining stand out on a terminal; active stays plain.
+fn paint_state(column: usize, text: &str) -> Option<String> {
+    const STATE_COLUMN: usize = 5;
+    if column != STATE_COLUMN {
+        return None;
+    }
+    if text == ListenerState::Warming.as_str() {
+        Some(text.yellow().to_string())
+    } else if text == ListenerState::Draining.as_str() {
+        Some(text.dimmed().to_string())
+    } else {
+        None
+    }
+}

@@ -1,0 +1,3 @@
+//! `wasm count` laid out.
+
+pub mod table;

@@ -1,0 +1,257 @@
+//! `wasm count` tables (comfy-table, meshscope's own layout): per proxy a heading, the
+//! plugins with their placement breakdown, every placement, ECDS health, the expected order,
+//! the verdicts and Istio's built-ins. It only lays out what `analysis::wasm_count` decided.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+
+use crate::analysis::wasm::count::{ProxyReport, WasmCountReport};
+use crate::analysis::wasm::intent::IntentStatus;
+use crate::analysis::wasm::placement::WasmFilterReport;
+use crate::render::tables::layout::write_titled_table as write_table;
+use crate::util::sanitize::sanitize;
+
+fn cell(s: &str) -> String {
+    sanitize(s).into_owned()
+}
+
+fn opt(s: Option<&str>) -> String {
+    s.filter(|s| !s.is_empty())
+        .map_or_else(|| "-".to_string(), cell)
+}
+
+fn counts(map: &BTreeMap<String, usize>) -> String {
+    map.iter()
+        .map(|(k, v)| format!("{}: {v}", cell(k)))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn label(f: &WasmFilterReport) -> String {
+    f.plugin.as_deref().map_or_else(|| cell(&f.filter), cell)
+}
+
+/// Writes every proxy's tables.
+pub fn write_report(out: &mut dyn Write, report: &WasmCountReport) -> std::io::Result<()> {
+    for (i, p) in report.proxies.iter().enumerate() {
+        if i > 0 {
+            writeln!(out)?;
+        }
+        write_proxy(out, p)?;
+    }
+    Ok(())
+}
+
+fn write_heading(out: &mut dyn Write, p: &ProxyReport) -> std::io::Result<()> {
+    let kind = p.proxy.kind.as_str();
+    writeln!(
+        out,
+        "PROXY {} ({kind}, namespace {}, Istio {}; identity from {})",
+        cell(&p.source),
+        opt(p.proxy.namespace.as_deref()),
+        opt(p.proxy.istio_version.as_deref()),
+        p.proxy.identity_from
+    )?;
+    let ecds = if p.ecds_section {
+        "ECDS: the dump has an ECDS section"
+    } else {
+        "ECDS: the dump has no ECDS section (Envoy before Istio 1.17 dumps none): ECDS state unknown"
+    };
+    let intent = match p.intent {
+        IntentStatus::Checked => "INTENT: checked against the given resources",
+        IntentStatus::NoResources => "INTENT: not checked (no --resources)",
+        IntentStatus::NotSidecar => "INTENT: not checked yet for gateways and waypoints",
+        IntentStatus::UnknownNamespace => {
+            "INTENT: not checked (the proxy's namespace is unknown: use --namespace)"
+        }
+    };
+    writeln!(out, "{ecds}\n{intent}\n")
+}
+
+fn write_proxy(out: &mut dyn Write, p: &ProxyReport) -> std::io::Result<()> {
+    write_heading(out, p)?;
+    if p.plugins.is_empty() {
+        writeln!(out, "PLUGINS: none\n")?;
+    } else {
+        let rows = p
+            .plugins
+            .iter()
+            .map(|f| {
+                vec![
+                    label(f),
+                    cell(&f.filter),
+                    opt(f.istio_versions),
+                    f.total.to_string(),
+                    counts(&f.by_listener),
+                    counts(&f.by_chain),
+                    counts(&f.by_transport),
+                    counts(&f.by_direction),
+                ]
+            })
+            .collect();
+        let header = [
+            "PLUGIN",
+            "FILTER",
+            "NAMING",
+            "TOTAL",
+            "LISTENERS",
+            "CHAINS",
+            "TRANSPORT",
+            "DIRECTION",
+        ];
+        write_table(out, "PLUGINS", &header, rows)?;
+        let rows = p
+            .plugins
+            .iter()
+            .flat_map(|f| f.placements.iter().map(move |pl| (f, pl)))
+            .map(|(f, pl)| {
+                let mut position = format!("{}/{}", pl.position, pl.of);
+                if let Some(a) = &pl.after {
+                    position.push_str(&format!(" after {}", cell(a)));
+                }
+                if let Some(b) = &pl.before {
+                    position.push_str(&format!(" before {}", cell(b)));
+                }
+                vec![
+                    label(f),
+                    cell(&pl.listener),
+                    pl.listener_state.to_string(),
+                    pl.direction.as_str().to_string(),
+                    cell(&pl.chain),
+                    cell(&pl.chain_match),
+                    cell(&pl.transport),
+                    position,
+                ]
+            })
+            .collect();
+        let header = [
+            "PLUGIN",
+            "LISTENER",
+            "STATE",
+            "DIRECTION",
+            "CHAIN",
+            "MATCH",
+            "TRANSPORT",
+            "POSITION",
+        ];
+        write_table(out, "PLACEMENTS", &header, rows)?;
+    }
+    if !p.ecds.is_empty() {
+        let rows = p
+            .ecds
+            .iter()
+            .map(|h| {
+                let listeners = h
+                    .listeners
+                    .iter()
+                    .map(|(l, s)| format!("{} ({})", cell(l), s.join(", ")))
+                    .collect::<Vec<_>>()
+                    .join("\n");
+                vec![
+                    h.plugin.as_deref().map_or_else(|| cell(&h.filter), cell),
+                    h.state.as_str().to_string(),
+                    opt(h.version_info.as_deref()),
+                    opt(h.last_updated.as_deref()),
+                    opt(h.source.as_deref()),
+                    opt(h.sha256.as_deref().map(|s| s.get(..12).unwrap_or(s))),
+                    opt(h.failure_policy.as_deref()),
+                    listeners,
+                ]
+            })
+            .collect();
+        let header = [
+            "PLUGIN",
+            "ECDS",
+            "VERSION",
+            "LAST UPDATED",
+            "SOURCE",
+            "SHA256",
+            "FAILURE",
+            "LISTENERS",
+        ];
+        write_table(out, "ECDS", &header, rows)?;
+    }
+    if !p.expected_order.is_empty() {
+        let rows = p
+            .expected_order
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                vec![
+                    (i + 1).to_string(),
+                    cell(&e.plugin),
+                    e.phase.to_string(),
+                    e.priority
+                        .map_or_else(|| "unset".to_string(), |p| p.to_string()),
+                    if e.uncertain {
+                        "uncertain (no creationTimestamp)"
+                    } else {
+                        ""
+                    }
+                    .to_string(),
+                ]
+            })
+            .collect();
+        write_table(
+            out,
+            "EXPECTED ORDER",
+            &["#", "PLUGIN", "PHASE", "PRIORITY", "NOTE"],
+            rows,
+        )?;
+    }
+    if !p.verdicts.is_empty() {
+        let rows = p
+            .verdicts
+            .iter()
+            .map(|v| {
+                vec![
+                    v.verdict.as_str().to_string(),
+                    cell(&v.plugin),
+                    v.chains
+                        .iter()
+                        .map(|c| cell(c))
+                        .collect::<Vec<_>>()
+                        .join("\n"),
+                    cell(&v.detail),
+                ]
+            })
+            .collect();
+        write_table(
+            out,
+            "VERDICTS",
+            &["VERDICT", "PLUGIN", "WHERE", "DETAIL"],
+            rows,
+        )?;
+    }
+    if !p.builtins.is_empty() {
+        let rows = p
+            .builtins
+            .iter()
+            .map(|f| {
+                vec![
+                    cell(&f.filter),
+                    f.delivery.to_string(),
+                    if f.level == crate::analysis::wasm::placement::FilterLevel::Http {
+                        "http"
+                    } else {
+                        "network"
+                    }
+                    .to_string(),
+                    opt(f.runtime.as_deref()),
+                    f.total.to_string(),
+                    counts(&f.by_listener),
+                ]
+            })
+            .collect();
+        let header = [
+            "FILTER",
+            "DELIVERY",
+            "LEVEL",
+            "RUNTIME",
+            "TOTAL",
+            "LISTENERS",
+        ];
+        write_table(out, "ISTIO BUILT-INS", &header, rows)?;
+    }
+    writeln!(out, "PROBLEMS: {}", p.problems)
+}
