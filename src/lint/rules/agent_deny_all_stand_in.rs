@@ -12,7 +12,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "The istio-agent replaced a Wasm module with its deny-all RBAC stand-in (--dump)",
     hint: "Fix the module fetch (url, sha256, pull secret, registry reachability); the agent logs the cause",
-    docs: "## What it checks\nIn the `--dump` config dump, an ECDS entry for a filter a listener references whose config is the istio-agent's deny-all stand-in: an `envoy.extensions.filters.http.rbac.v3.RBAC` (or network RBAC) config with a `rules` key, under the plugin's ECDS name (DOMAIN.md §6.5).\n\n## Why\nWhen the agent cannot fetch or verify a module (Istio 1.25 and later, any failStrategy but FAIL_OPEN) it serves a deny-all RBAC filter under the same name. A check by name alone reports the plugin as present, while every request through it is denied with 403.\n\n## Fix\nFind the cause in the agent log (`error in converting the wasm config to local: … applying deny RBAC filter`): a wrong url or sha256, a missing pull secret, an unreachable registry. Fix it and the next push restores the module.\n\n## Example\n```json\n{\"ecds_filter\": {\"name\": \"extensions.istio.io/wasmplugin/default.auth\",\n  \"typed_config\": {\"@type\": \"type.googleapis.com/envoy.extensions.filters.http.rbac.v3.RBAC\", \"rules\": {}}}}\n```\n",
+    docs: include_str!("../../../docs/rules/MS3003.md"),
     check,
 };
 

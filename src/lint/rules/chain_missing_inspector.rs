@@ -11,7 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "A chain matches transport tls, SNI or ALPN but the inspector that sets it does not run for its port (--dump)",
     hint: "Add the tls_inspector (or http_inspector) listener filter, or stop disabling it for the chain's port",
-    docs: "## What it checks\nIn the `--dump` config dump, a filter chain whose `filter_chain_match` uses `transport_protocol: tls`, `server_names`, or ALPN of a TLS handshake, on a listener without `envoy.filters.listener.tls_inspector`, or with it `filter_disabled` for the chain's destination port; and a chain matching plaintext ALPN (`http/1.0`, `http/1.1`, `h2c`) without a running `envoy.filters.listener.http_inspector` (DOMAIN.md §2.3, §5.6). Listeners that select chains with `filter_chain_matcher` are not checked.\n\n## Why\nOnly the TLS inspector sets the transport protocol, SNI and ALPN from a ClientHello; only the HTTP inspector sets ALPN on plaintext HTTP. Without them every connection looks like `raw_buffer` with no SNI and no ALPN, so it lands on another chain or on none (`NR filter_chain_not_found`) (DOMAIN.md §9 pitfall 8; istio/istio#16755, envoyproxy/envoy#13601).\n\n## Fix\nAdd the missing listener filter, or remove the chain's port from its `filter_disabled` predicate (for Istio, check the EnvoyFilter or the port's protocol that caused it).\n\n## Example\n```json\n\"listener_filters\": [{\"name\": \"envoy.filters.listener.tls_inspector\",\n  \"filter_disabled\": {\"destination_port_range\": {\"start\": 8443, \"end\": 8444}}}],\n\"filter_chains\": [{\"filter_chain_match\": {\"destination_port\": 8443, \"transport_protocol\": \"tls\"}}]\n```\n",
+    docs: include_str!("../../../docs/rules/MS3004.md"),
     check,
 };
 

@@ -11,7 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "A filter chain that no connection can select (--dump)",
     hint: "Remove the chain, or narrow the chain that shadows it",
-    docs: "## What it checks\nIn the `--dump` config dump, a filter chain that Envoy's selection never picks. For `filter_chain_match` listeners this is decided by enumeration: per criterion, every value the listener's matches use plus one that matches none, each combination run through Envoy's selection order (DOMAIN.md §3); listeners that would need more than 100,000 combinations are skipped. The first of two chains with identical matches is left to MS3005. For `filter_chain_matcher` listeners, a chain no branch of the matcher names.\n\n## Why\nEnvoy picks the most specific match criterion by criterion, without backtracking: a chain shadowed by a more specific one (or identical to a later one) is dead configuration, and the traffic meant for it goes elsewhere.\n\n## Fix\nRemove the chain, or change the match of the chain that takes its traffic.\n\n## Example\n```json\n\"filter_chains\": [\n  {\"name\": \"wide\", \"filter_chain_match\": {\"destination_port\": 80, \"transport_protocol\": \"raw_buffer\"}},\n  {\"name\": \"any\", \"filter_chain_match\": {\"destination_port\": 80}}\n]\n```\n`any` only gets TLS connections; with no TLS inspector none arrive.\n",
+    docs: include_str!("../../../docs/rules/MS3006.md"),
     check,
 };
 

@@ -11,7 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "A CEL validation rule of the CRD rejects the document",
     hint: "Change the fields so the CRD's x-kubernetes-validations rule holds",
-    docs: "## What it checks\nA CEL validation rule of the CRD rejects the document (DOMAIN.md §8), at the release chosen with --istio-version.\n\n## Why\nkubectl apply fails: CEL rules run in the API server (Istio 1.20+).\n\n## Fix\nChange the fields so the CRD's x-kubernetes-validations rule holds\n\n## Example\nSee testdata/manifests/crd-cel/bad.yaml.\n",
+    docs: include_str!("../../../docs/rules/MS0002.md"),
     check,
 };
 

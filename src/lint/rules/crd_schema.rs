@@ -11,7 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "The CRD's OpenAPI schema rejects the document",
     hint: "Fix the field so it matches the CRD's type, enum, length or pattern",
-    docs: "## What it checks\nThe CRD's OpenAPI schema rejects the document (DOMAIN.md §8), at the release chosen with --istio-version.\n\n## Why\nkubectl apply fails: the API server validates custom resources against the CRD schema.\n\n## Fix\nFix the field so it matches the CRD's type, enum, length or pattern\n\n## Example\nSee testdata/manifests/crd-schema/bad.yaml.\n",
+    docs: include_str!("../../../docs/rules/MS0001.md"),
     check,
 };
 

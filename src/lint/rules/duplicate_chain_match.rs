@@ -11,7 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "Two filter chains of a listener have the same filter_chain_match (--dump)",
     hint: "Make the matches differ (or merge the chains); Envoy rejects the listener as it is",
-    docs: "## What it checks\nIn the `--dump` config dump, two `filter_chains` of one listener whose `filter_chain_match` are equal once list fields are compared as sets (DOMAIN.md §3). The second chain is reported.\n\n## Why\nEnvoy rejects a listener with `multiple filter chains with the same matching rules are defined`: the update is NACKed and the proxy keeps the previous listener, or none. A dump that holds such a listener was edited by hand or comes from a rejected update.\n\n## Fix\nMake the matches differ, or merge the two chains into one.\n\n## Example\n```json\n\"filter_chains\": [\n  {\"name\": \"a\", \"filter_chain_match\": {\"destination_port\": 80, \"server_names\": [\"a\", \"b\"]}},\n  {\"name\": \"b\", \"filter_chain_match\": {\"destination_port\": 80, \"server_names\": [\"b\", \"a\"]}}\n]\n```\n",
+    docs: include_str!("../../../docs/rules/MS3005.md"),
     check,
 };
 

@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "Two namespace-wide (or mesh-wide) PeerAuthentications in one namespace",
     hint: "Merge them into one policy; only the oldest applies",
-    docs: "## What it checks\nTwo namespace-wide (or mesh-wide) PeerAuthentications in one namespace.\n\n## Why\nistiod keeps the oldest policy and ignores the others with only a log line (istio/istio#30626).\n\n## Fix\nMerge them into one policy; only the oldest applies.\n\n## Example\n```yaml\n# two PeerAuthentications without selector in namespace foo\n```\n",
+    docs: include_str!("../../../docs/rules/MS2002.md"),
     check,
 };
 

@@ -12,7 +12,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "An ECDS Wasm filter is referenced by a listener but absent from the ECDS section (--dump)",
     hint: "Check istiod and istio-agent logs for the plugin's ECDS push; fix or delete the WasmPlugin",
-    docs: "## What it checks\nIn the `--dump` config dump, an HTTP filter delivered through ECDS (`config_discovery`) under a WasmPlugin or TrafficExtension name, or with a Wasm type URL, whose name has no entry in the dump's ECDS section. Dumps without an ECDS section (Envoy before Istio 1.17 never dumps one) are not checked.\n\n## Why\nA listener waits for every ECDS resource it references: without it the listener stays warming, or the filter has no config and requests fail (istio/istio#38313, #53279, #40172; DOMAIN.md §9 pitfall 11).\n\n## Fix\nFind why the resource was not delivered (istiod push errors, the agent's module fetch) and fix the plugin, or remove it.\n\n## Example\n```json\n{\"name\": \"extensions.istio.io/wasmplugin/default.auth\", \"config_discovery\": {\"type_urls\": [\"type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm\"]}}\n```\nwith no `ecds_filters` entry named `extensions.istio.io/wasmplugin/default.auth`.\n",
+    docs: include_str!("../../../docs/rules/MS3002.md"),
     check,
 };
 

@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "An AUTHN or AUTHZ plugin uses failStrategy FAIL_OPEN",
     hint: "Use FAIL_CLOSE (the default) for security plugins",
-    docs: "## What it checks\nAn AUTHN or AUTHZ plugin uses failStrategy FAIL_OPEN.\n\n## Why\nWhen the module cannot be fetched, FAIL_OPEN installs an allow-all filter and the security check is skipped (istio/istio#53279).\n\n## Fix\nUse FAIL_CLOSE (the default) for security plugins.\n\n## Example\n```yaml\nphase: AUTHZ\nfailStrategy: FAIL_OPEN\n```\n",
+    docs: include_str!("../../../docs/rules/MS1003.md"),
     check,
 };
 

@@ -193,6 +193,20 @@ mod tests {
         }
     }
 
+    /// The pages under `docs/rules/` are the rules' docs (`include_str!`): one page per
+    /// rule, named by its code, and no page left over from a rule that is gone.
+    #[test]
+    fn docs_pages_are_exactly_the_rules() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules");
+        let mut pages: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        pages.sort();
+        let expected: Vec<String> = RULES.iter().map(|r| format!("{}.md", r.code)).collect();
+        assert_eq!(pages, expected);
+    }
+
     #[test]
     fn every_rule_has_a_testdata_case() {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("testdata/manifests");

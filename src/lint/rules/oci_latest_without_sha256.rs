@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "An OCI url with the :latest tag and no sha256",
     hint: "Pin the module: set sha256 or use an @sha256: digest",
-    docs: "## What it checks\nAn OCI url with the :latest tag and no sha256.\n\n## Why\nThe implicit pull policy is Always: the module is re-pulled on every change, with no integrity check (istio/istio#38475).\n\n## Fix\nPin the module: set sha256 or use an @sha256: digest.\n\n## Example\n```yaml\nurl: oci://ghcr.io/acme/filter:latest\n```\n",
+    docs: include_str!("../../../docs/rules/MS1006.md"),
     check,
 };
 

@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "portLevelMtls is keyed by a Service port that is not a target port of the selected pods",
     hint: "Key portLevelMtls by the container (target) port",
-    docs: "## What it checks\nportLevelMtls is keyed by a Service port that is not a target port of the selected pods.\n\n## Why\nportLevelMtls keys are container ports: the real port keeps the workload mode and the Service port grows passthrough chains (istio/istio#49098).\n\n## Fix\nKey portLevelMtls by the container (target) port.\n\n## Example\n```yaml\n# Service port 8000 -> targetPort 80\nportLevelMtls:\n  8000: {mode: DISABLE}\n```\n",
+    docs: include_str!("../../../docs/rules/MS2001.md"),
     check,
 };
 

@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Info,
     summary: "imagePullPolicy Always on a digest-pinned url",
     hint: "Drop imagePullPolicy (or use IfNotPresent): a digest never changes",
-    docs: "## What it checks\nimagePullPolicy Always on a digest-pinned url.\n\n## Why\nA pinned digest is immutable; Always only adds a registry round trip per change.\n\n## Fix\nDrop imagePullPolicy (or use IfNotPresent): a digest never changes.\n\n## Example\n```yaml\nurl: oci://ghcr.io/acme/f@sha256:…\nimagePullPolicy: Always\n```\n",
+    docs: include_str!("../../../docs/rules/MS1009.md"),
     check,
 };
 

@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Info,
     summary: "A remote (http, https or OCI) module url without sha256",
     hint: "Set sha256 to the module's checksum",
-    docs: "## What it checks\nA remote (http, https or OCI) module url without sha256.\n\n## Why\nWithout a checksum the agent cannot verify what it downloaded.\n\n## Fix\nSet sha256 to the module's checksum.\n\n## Example\n```yaml\nurl: https://example.com/filter.wasm\n```\n",
+    docs: include_str!("../../../docs/rules/MS1007.md"),
     check,
 };
 

@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "A PeerAuthentication with a selector in the root namespace",
     hint: "Move the policy to the workloads' namespace, or drop the selector for a mesh-wide policy",
-    docs: "## What it checks\nA PeerAuthentication with a selector in the root namespace.\n\n## Why\nistiod ignores selector policies in the root namespace although the API doc says they apply everywhere (istio/istio#61023).\n\n## Fix\nMove the policy to the workloads' namespace, or drop the selector for a mesh-wide policy.\n\n## Example\n```yaml\nmetadata: {namespace: istio-system}\nspec:\n  selector: {matchLabels: {app: a}}\n```\n",
+    docs: include_str!("../../../docs/rules/MS2003.md"),
     check,
 };
 

@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "Two plugins with the same phase and priority apply to the same workloads",
     hint: "Give the plugins distinct priorities so their order is explicit",
-    docs: "## What it checks\nTwo plugins with the same phase and priority apply to the same workloads.\n\n## Why\nTies are broken by namespace, creation time and name, so the order can change when a plugin is re-created.\n\n## Fix\nGive the plugins distinct priorities so their order is explicit.\n\n## Example\n```yaml\n# a and b: phase AUTHZ, priority 10, same selector\n```\n",
+    docs: include_str!("../../../docs/rules/MS1005.md"),
     check,
 };
 

@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "A selector matches no workload in the input",
     hint: "Fix the labels, or lint together with the workload manifests they should select",
-    docs: "## What it checks\nA selector matches no workload in the input.\n\n## Why\nA selector that matches nothing makes the resource a no-op.\n\n## Fix\nFix the labels, or lint together with the workload manifests they should select.\n\n## Example\n```yaml\nselector:\n  matchLabels: {app: ratings}  # no such pod\n```\n",
+    docs: include_str!("../../../docs/rules/MS1010.md"),
     check,
 };
 

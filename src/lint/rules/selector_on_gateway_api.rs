@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "A selector-based plugin selects pods managed by a Gateway API gateway or waypoint",
     hint: "Attach the plugin with targetRefs to the Gateway (or the waypoint's Service) instead of a selector",
-    docs: "## What it checks\nA selector-based plugin selects pods managed by a Gateway API gateway or waypoint.\n\n## Why\nWaypoints never use selectors and Gateway API gateways prefer targetRefs (istioctl analyze IST0166; istio/istio#51038).\n\n## Fix\nAttach the plugin with targetRefs to the Gateway (or the waypoint's Service) instead of a selector.\n\n## Example\n```yaml\nselector:\n  matchLabels:\n    gateway.networking.k8s.io/gateway-name: my-gw\n```\n",
+    docs: include_str!("../../../docs/rules/MS1002.md"),
     check,
 };
 

@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "A plugin whose match entries are all SERVER mode selects gateway pods",
     hint: "Use mode CLIENT or CLIENT_AND_SERVER (or drop match) for gateways",
-    docs: "## What it checks\nA plugin whose match entries are all SERVER mode selects gateway pods.\n\n## Why\nGateways are CLIENT-side listeners: a SERVER-only match never applies there (istio/istio#56169; DOMAIN.md §6.4).\n\n## Fix\nUse mode CLIENT or CLIENT_AND_SERVER (or drop match) for gateways.\n\n## Example\n```yaml\nmatch:\n- mode: SERVER  # selector picks istio: ingressgateway\n```\n",
+    docs: include_str!("../../../docs/rules/MS1001.md"),
     check,
 };
 

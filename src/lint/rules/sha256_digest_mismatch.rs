@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "sha256 disagrees with the @sha256: digest in the url",
     hint: "Make sha256 equal to the url's digest, or drop one of them",
-    docs: "## What it checks\nsha256 disagrees with the @sha256: digest in the url.\n\n## Why\nThe agent checks the download against sha256; a different digest means the fetch always fails.\n\n## Fix\nMake sha256 equal to the url's digest, or drop one of them.\n\n## Example\n```yaml\nurl: oci://ghcr.io/acme/f@sha256:aaaa…\nsha256: bbbb…\n```\n",
+    docs: include_str!("../../../docs/rules/MS1008.md"),
     check,
 };
 

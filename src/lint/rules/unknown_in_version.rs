@@ -11,7 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "A field or kind that the chosen Istio release does not know",
     hint: "Remove the field, or upgrade Istio to the release that added it",
-    docs: "## What it checks\nA field or kind that the chosen Istio release does not know (DOMAIN.md §8), at the release chosen with --istio-version.\n\n## Why\nThe API server rejects unknown fields (strict field validation) or drops them; either way they have no effect.\n\n## Fix\nRemove the field, or upgrade Istio to the release that added it\n\n## Example\nSee testdata/manifests/unknown-in-version/bad.yaml.\n",
+    docs: include_str!("../../../docs/rules/MS0005.md"),
     check,
 };
 

@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "A plugin without priority shares its phase with plugins that have negative priorities",
     hint: "Set an explicit priority (unset sorts below every negative priority, not as 0)",
-    docs: "## What it checks\nA plugin without priority shares its phase with plugins that have negative priorities.\n\n## Why\nIstio sorts an unset priority as the minimum integer, so it runs after the negative ones although the API says the default is 0 (push_context.go sortByPriority).\n\n## Fix\nSet an explicit priority (unset sorts below every negative priority, not as 0).\n\n## Example\n```yaml\n# a: phase AUTHN, priority -10\n# b: phase AUTHN, no priority: runs after a\n```\n",
+    docs: include_str!("../../../docs/rules/MS1004.md"),
     check,
 };
 

@@ -11,7 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "A Wasm filter comes after the router, or after the chain's terminal network filter (--dump)",
     hint: "Move the filter before envoy.filters.http.router (WasmPlugin phase, or the EnvoyFilter that inserts it)",
-    docs: "## What it checks\nIn the `--dump` config dump, an HTTP connection manager whose `http_filters` list holds a Wasm filter (ECDS or inline) after `envoy.filters.http.router`; and a network Wasm filter after the chain's terminal network filter (`http_connection_manager`, `tcp_proxy`, `direct_response`).\n\n## Why\nThe router is the terminal HTTP filter: it forwards the request and nothing after it runs; the same holds for a chain's terminal network filter. A Wasm filter placed after it is configured, counted by `wasm count`, and never executes. Istio always inserts WasmPlugins before the router (DOMAIN.md §6.3), so this comes from an EnvoyFilter patch or a hand-written listener.\n\n## Fix\nInsert the filter before the router: use a WasmPlugin `phase`, or an EnvoyFilter `INSERT_BEFORE` on `envoy.filters.http.router`.\n\n## Example\n```json\n\"http_filters\": [\n  {\"name\": \"envoy.filters.http.router\"},\n  {\"name\": \"extensions.istio.io/wasmplugin/default.late\", \"config_discovery\": {}}\n]\n```\n",
+    docs: include_str!("../../../docs/rules/MS3001.md"),
     check,
 };
 

@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Info,
     summary: "A workload-level DISABLE or PERMISSIVE under a mesh-wide STRICT policy",
     hint: "Make sure the exception is intended; it overrides mesh-wide STRICT",
-    docs: "## What it checks\nA workload-level DISABLE or PERMISSIVE under a mesh-wide STRICT policy.\n\n## Why\nWorkload policies override the mesh mode, so plaintext is accepted on these pods.\n\n## Fix\nMake sure the exception is intended; it overrides mesh-wide STRICT.\n\n## Example\n```yaml\n# istio-system: mtls STRICT\n# foo: selector app=a, mtls PERMISSIVE\n```\n",
+    docs: include_str!("../../../docs/rules/MS2004.md"),
     check,
 };
 

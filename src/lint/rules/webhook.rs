@@ -11,7 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "istiod's validating webhook rejects the document",
     hint: "Fix the field as the message says (istioctl validate prints the same)",
-    docs: "## What it checks\nistiod's validating webhook rejects the document (DOMAIN.md §8), at the release chosen with --istio-version.\n\n## Why\nkubectl apply fails with admission webhook \"validation.istio.io\" denied the request.\n\n## Fix\nFix the field as the message says (istioctl validate prints the same)\n\n## Example\nSee testdata/manifests/webhook/bad.yaml.\n",
+    docs: include_str!("../../../docs/rules/MS0003.md"),
     check,
 };
 

@@ -11,7 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "istiod's validating webhook accepts the document with a warning",
     hint: "Add labels to the selector, or remove the empty selector",
-    docs: "## What it checks\nistiod's validating webhook accepts the document with a warning (DOMAIN.md §8), at the release chosen with --istio-version.\n\n## Why\nkubectl prints the warning; the resource likely does not do what was meant.\n\n## Fix\nAdd labels to the selector, or remove the empty selector\n\n## Example\nSee testdata/manifests/webhook-warning/bad.yaml.\n",
+    docs: include_str!("../../../docs/rules/MS0004.md"),
     check,
 };
 

@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "A YAML 1.1 boolean (yes/no/on/off) where a string is meant",
     hint: "Quote the value, e.g. \"on\"",
-    docs: "## What it checks\nA YAML 1.1 boolean (yes/no/on/off) where a string is meant.\n\n## Why\nkubectl and Go YAML 1.1 decoders read yes/no/on/off as booleans, so a label or string field gets true/false or is rejected.\n\n## Fix\nQuote the value, e.g. \"on\".\n\n## Example\n```yaml\nmatchLabels:\n  canary: yes\n```\n",
+    docs: include_str!("../../../docs/rules/MS1011.md"),
     check,
 };
 
