@@ -5,6 +5,7 @@ use serde_json::value::RawValue;
 
 use crate::envoy::filter::NetworkFilter;
 use crate::envoy::proto::{self, ProtoEnum, Str};
+use crate::util::cidr::Cidr;
 
 /// One filter chain: what it matches, its network filters, and its transport socket.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -82,6 +83,12 @@ impl CidrRange<'_> {
     /// The prefix length, 0 when absent.
     pub fn prefix_len(&self) -> u32 {
         self.prefix_len.unwrap_or(0)
+    }
+
+    /// The range as prefix math; `None` when the address is not an IP or the length is
+    /// too long for its family.
+    pub fn cidr(&self) -> Option<Cidr> {
+        Cidr::parse(&self.address_prefix, self.prefix_len())
     }
 }
 

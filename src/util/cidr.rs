@@ -1,10 +1,9 @@
-//! Prefix math on `CidrRange`s with `std::net::IpAddr` (DOMAIN.md §2.1, §3): parsing the
-//! dump's text, and whether an address lies inside a range. IPv4 ranges never hold IPv6
-//! addresses and the other way round, as in Envoy's per-family tries.
+//! Prefix math with `std::net::IpAddr` (DOMAIN.md §2.1, §3): parsing a prefix and its
+//! length, and whether an address lies inside a range. IPv4 ranges never hold IPv6
+//! addresses and the other way round, as in Envoy's per-family tries. The dump's
+//! `CidrRange` reaches this through `CidrRange::cidr` in `envoy/`.
 
 use std::net::IpAddr;
-
-use crate::envoy::CidrRange;
 
 /// A parsed CIDR range: the network address and the prefix length.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -14,10 +13,10 @@ pub struct Cidr {
 }
 
 impl Cidr {
-    /// Parses a dump range; `None` when the address is not an IP or the length is too long.
-    pub fn from_range(range: &CidrRange<'_>) -> Option<Cidr> {
-        let addr: IpAddr = range.address_prefix.trim().parse().ok()?;
-        let len = range.prefix_len();
+    /// Parses `prefix` (surrounding spaces allowed) with length `len`; `None` when the
+    /// address is not an IP or the length is too long for its family.
+    pub fn parse(prefix: &str, len: u32) -> Option<Cidr> {
+        let addr: IpAddr = prefix.trim().parse().ok()?;
         let max = if addr.is_ipv4() { 32 } else { 128 };
         (len <= max).then_some(Cidr { addr, len })
     }
@@ -82,66 +81,36 @@ fn masked(value: u128, width: u32, len: u32) -> u128 {
     (value << (128 - width)) & keep
 }
 
-/// The longest range among `ranges` that holds `ip`, as (length, range text).
-pub fn longest_match(ranges: &[CidrRange<'_>], ip: IpAddr) -> Option<(u32, String)> {
-    ranges
-        .iter()
-        .filter_map(|r| {
-            Cidr::from_range(r)
-                .filter(|c| c.contains(ip))
-                .map(|c| (c, r))
-        })
-        .max_by_key(|(c, _)| c.len)
-        .map(|(c, r)| (c.len, format!("{}/{}", r.address_prefix, c.len)))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn range(a: &str, len: u32) -> CidrRange<'_> {
-        CidrRange {
-            address_prefix: a.into(),
-            prefix_len: Some(len),
-        }
+    fn range(a: &str, len: u32) -> Option<Cidr> {
+        Cidr::parse(a, len)
     }
 
     #[test]
     fn contains_by_family_and_length() {
         let ip = |s: &str| s.parse::<IpAddr>().unwrap();
-        let v4 = Cidr::from_range(&range("10.1.0.0", 16)).unwrap();
+        let v4 = range("10.1.0.0", 16).unwrap();
         assert!(v4.contains(ip("10.1.200.3")));
         assert!(!v4.contains(ip("10.2.0.1")));
         assert!(!v4.contains(ip("::ffff:10.1.0.1")));
-        let any4 = Cidr::from_range(&range("0.0.0.0", 0)).unwrap();
+        let any4 = range("0.0.0.0", 0).unwrap();
         assert!(any4.contains(ip("192.0.2.1")));
         assert!(!any4.contains(ip("2001:db8::1")));
-        let any6 = Cidr::from_range(&range("::0", 0)).unwrap();
+        let any6 = range("::0", 0).unwrap();
         assert!(any6.contains(ip("2001:db8::1")));
-        let v6 = Cidr::from_range(&range("fd00:10:96::", 48)).unwrap();
+        let v6 = range("fd00:10:96::", 48).unwrap();
         assert!(v6.contains(ip("fd00:10:96::5a1")));
         assert!(!v6.contains(ip("fd00:10:97::1")));
-        let host = Cidr::from_range(&range("10.0.0.1", 32)).unwrap();
+        let host = range("10.0.0.1", 32).unwrap();
         assert!(host.contains(ip("10.0.0.1")) && !host.contains(ip("10.0.0.2")));
-        assert_eq!(Cidr::from_range(&range("10.0.0.1", 33)), None);
-        assert_eq!(Cidr::from_range(&range("nope", 8)), None);
-        assert_eq!(
-            Cidr::from_range(&range("10.1.2.3", 16)).unwrap().network(),
-            ip("10.1.0.0")
-        );
-        assert_eq!(
-            Cidr::from_range(&range("10.1.2.3", 16)).unwrap().last(),
-            ip("10.1.255.255")
-        );
+        assert_eq!(range("10.0.0.1", 33), None);
+        assert_eq!(range("nope", 8), None);
+        assert_eq!(range("10.1.2.3", 16).unwrap().network(), ip("10.1.0.0"));
+        assert_eq!(range("10.1.2.3", 16).unwrap().last(), ip("10.1.255.255"));
         assert_eq!(host.last(), ip("10.0.0.1"));
         assert_eq!(any4.last(), ip("255.255.255.255"));
-    }
-
-    #[test]
-    fn longest_wins() {
-        let ranges = [range("10.0.0.0", 8), range("10.1.0.0", 16)];
-        let ip = "10.1.2.3".parse().unwrap();
-        assert_eq!(longest_match(&ranges, ip), Some((16, "10.1.0.0/16".into())));
-        assert_eq!(longest_match(&ranges, "11.0.0.1".parse().unwrap()), None);
     }
 }

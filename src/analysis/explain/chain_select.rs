@@ -12,7 +12,6 @@ use std::net::IpAddr;
 use serde::Serialize;
 
 use crate::envoy::{FilterChainMatch, SourceType};
-use crate::util::cidr::longest_match;
 
 /// The connection attributes Envoy matches chains on.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -178,6 +177,15 @@ fn assess_ip(ranges: &[crate::envoy::CidrRange<'_>], ip: IpAddr) -> Option<(u32,
         return Some((0, String::new()));
     }
     longest_match(ranges, ip)
+}
+
+/// The longest range among `ranges` that holds `ip`, as (length, range text).
+fn longest_match(ranges: &[crate::envoy::CidrRange<'_>], ip: IpAddr) -> Option<(u32, String)> {
+    ranges
+        .iter()
+        .filter_map(|r| r.cidr().filter(|c| c.contains(ip)).map(|c| (c, r)))
+        .max_by_key(|(c, _)| c.len)
+        .map(|(c, r)| (c.len, format!("{}/{}", r.address_prefix, c.len)))
 }
 
 /// Exact name first, then wildcards from the most to the least specific suffix.

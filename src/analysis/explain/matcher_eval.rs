@@ -13,7 +13,6 @@ use crate::analysis::listener::matcher_paths::{cidr, input_name};
 use crate::envoy::matcher::{
     Matcher, MatcherTree, OnMatch, Predicate, StringMatcher, TypedExtensionConfig,
 };
-use crate::util::cidr::Cidr;
 
 /// The matcher's answer for a connection.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -151,7 +150,7 @@ impl Eval<'_> {
                     continue;
                 };
                 for range in &rm.ranges {
-                    if let Some(c) = Cidr::from_range(range).filter(|c| c.contains(ip)) {
+                    if let Some(c) = range.cidr().filter(|c| c.contains(ip)) {
                         hits.push((c.len, cidr(range), rm.exclusive, on_match));
                     }
                 }

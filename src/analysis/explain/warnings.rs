@@ -14,7 +14,6 @@ use crate::analysis::explain::{
 };
 use crate::analysis::listener::matcher_paths::matcher_branches;
 use crate::envoy::{CidrRange, FilterChainMatch, Listener, SourceType};
-use crate::util::cidr::Cidr;
 
 /// Above this many combinations the never-selected check is not run.
 pub const ENUMERATION_LIMIT: u128 = 100_000;
@@ -225,7 +224,7 @@ fn ip_values<'r>(ranges: impl Iterator<Item = &'r CidrRange<'r>>) -> Vec<IpAddr>
             out.push(ip);
         }
     };
-    for c in ranges.filter_map(Cidr::from_range) {
+    for c in ranges.filter_map(CidrRange::cidr) {
         push(c.network());
         push(c.last());
     }

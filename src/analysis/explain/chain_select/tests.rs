@@ -288,3 +288,22 @@ fn ties_survive_together_and_a_later_criterion_decides() {
     assert_eq!(s.chosen, Chosen::Chain(1));
     assert_eq!(s.verdicts[0].criterion, Criterion::TransportProtocol);
 }
+
+#[test]
+fn longest_range_wins() {
+    use crate::envoy::CidrRange;
+    let range = |a: &'static str, len| CidrRange {
+        address_prefix: a.into(),
+        prefix_len: Some(len),
+    };
+    let ranges = [range("10.0.0.0", 8), range("10.1.0.0", 16)];
+    let ip = "10.1.2.3".parse().unwrap();
+    assert_eq!(
+        super::longest_match(&ranges, ip),
+        Some((16, "10.1.0.0/16".into()))
+    );
+    assert_eq!(
+        super::longest_match(&ranges, "11.0.0.1".parse().unwrap()),
+        None
+    );
+}
