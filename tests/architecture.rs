@@ -159,17 +159,31 @@ fn strip_comments(code: &str) -> String {
         .join("\n")
 }
 
-/// Expands one `use` tree (`a::{b, c::{d, e}}`) into full paths.
-fn expand_use(tree: &str) -> Vec<Vec<String>> {
+/// One path a `use` line names, and the name it binds in the importing module.
+#[derive(Debug, PartialEq)]
+struct UsePath {
+    path: Vec<String>,
+    bound: String,
+}
+
+/// Expands one `use` tree (`a::{b, c::{d as e}}`) into full paths with their bound names.
+fn expand_use(tree: &str) -> Vec<UsePath> {
     let tree = tree.trim();
     let Some(open) = tree.find('{') else {
-        let path = tree.split(" as ").next().unwrap_or(tree).trim();
-        return vec![
-            path.split("::")
-                .filter(|s| !s.is_empty())
-                .map(str::to_string)
-                .collect(),
-        ];
+        let mut halves = tree.splitn(2, " as ");
+        let path: Vec<String> = halves
+            .next()
+            .unwrap_or(tree)
+            .split("::")
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect();
+        let bound = match halves.next() {
+            Some(alias) => alias.trim().to_string(),
+            None => path.last().cloned().unwrap_or_default(),
+        };
+        return vec![UsePath { path, bound }];
     };
     let prefix: Vec<String> = tree[..open]
         .split("::")
@@ -194,46 +208,135 @@ fn expand_use(tree: &str) -> Vec<Vec<String>> {
     items.push(&inner[start..]);
     let mut out = Vec::new();
     for item in items.into_iter().map(str::trim).filter(|s| !s.is_empty()) {
-        if item == "self" {
-            out.push(prefix.clone());
-            continue;
-        }
         for rest in expand_use(item) {
-            let mut full = prefix.clone();
-            full.extend(rest);
-            out.push(full);
+            let mut path = prefix.clone();
+            let bound = if rest.path == ["self"] {
+                prefix.last().cloned().unwrap_or_default()
+            } else {
+                path.extend(rest.path);
+                rest.bound
+            };
+            out.push(UsePath { path, bound });
         }
     }
     out
 }
 
-/// Every crate-absolute module path that `file` reaches through `use` lines.
-fn imports(file: &SourceFile) -> Vec<Vec<String>> {
+/// The `use` statements of `code`: whether each is a re-export (`pub use`), and its tree.
+fn use_statements(code: &str) -> Vec<(bool, &str)> {
     let mut out = Vec::new();
-    let code = &file.code;
-    let mut rest = code.as_str();
+    let mut rest = code;
     while let Some(at) = rest.find("use ") {
         let before = &rest[..at];
         let is_item =
             before.is_empty() || before.ends_with(|c: char| c.is_whitespace() || c == ';');
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let is_pub = before[line_start..].trim_start().starts_with("pub");
         let after = &rest[at + 4..];
         let Some(end) = after.find(';') else { break };
-        let stmt = &after[..end];
+        if is_item {
+            out.push((is_pub, &after[..end]));
+        }
         rest = &after[end..];
-        if !is_item {
-            continue;
-        }
-        for path in expand_use(stmt) {
-            if let Some(abs) = absolute(&file.module, &path) {
-                out.push(abs);
-            }
-        }
     }
     out
 }
 
-/// `crate::…`, `super::…` and `self::…` made absolute; other roots (std, deps) are `None`.
-fn absolute(here: &[String], path: &[String]) -> Option<Vec<String>> {
+/// Modules declared in `code` with `mod name;` (a `use name::…` there is relative to them).
+fn child_modules(code: &str) -> Vec<String> {
+    code.lines()
+        .map(str::trim)
+        .filter_map(|l| {
+            let l = l
+                .trim_start_matches("pub(crate) ")
+                .trim_start_matches("pub ");
+            l.strip_prefix("mod ")?
+                .strip_suffix(';')
+                .map(|n| n.trim().to_string())
+        })
+        .collect()
+}
+
+/// The crate's files by module path, and what each re-exports (`pub use`), so that an
+/// import through a folder's `mod.rs` is traced to the file that defines the item.
+struct Crate<'s> {
+    files: &'s [SourceFile],
+    by_module: BTreeMap<Vec<String>, usize>,
+    reexports: Vec<BTreeMap<String, Vec<String>>>,
+}
+
+impl<'s> Crate<'s> {
+    fn new(files: &'s [SourceFile]) -> Self {
+        let by_module = files
+            .iter()
+            .enumerate()
+            .map(|(i, f)| (f.module.clone(), i))
+            .collect();
+        let reexports = files
+            .iter()
+            .map(|f| {
+                imports_of(f)
+                    .into_iter()
+                    .filter(|(is_pub, _)| *is_pub)
+                    .map(|(_, u)| (u.bound, u.path))
+                    .collect()
+            })
+            .collect();
+        Crate {
+            files,
+            by_module,
+            reexports,
+        }
+    }
+
+    /// The file that defines what `path` names: the longest prefix of it that is a file,
+    /// followed through that file's re-exports.
+    fn defining_file(&self, path: &[String]) -> Option<usize> {
+        let mut path = path.to_vec();
+        for _ in 0..8 {
+            let (k, file) = (1..=path.len())
+                .rev()
+                .find_map(|k| self.by_module.get(&path[..k]).map(|&f| (k, f)))?;
+            match path.get(k).and_then(|item| self.reexports[file].get(item)) {
+                Some(target) if !target.starts_with(&path[..k + 1]) => {
+                    let mut next = target.clone();
+                    next.extend(path[k + 1..].iter().cloned());
+                    path = next;
+                }
+                _ => return Some(file),
+            }
+        }
+        None
+    }
+}
+
+/// Every `use` of `file` with a crate-absolute path; other roots (std, deps) are left out.
+fn imports_of(file: &SourceFile) -> Vec<(bool, UsePath)> {
+    let children = child_modules(&file.code);
+    use_statements(&file.code)
+        .into_iter()
+        .flat_map(|(is_pub, tree)| expand_use(tree).into_iter().map(move |u| (is_pub, u)))
+        .filter_map(|(is_pub, u)| {
+            let path = absolute(&file.module, &children, &u.path)?;
+            Some((
+                is_pub,
+                UsePath {
+                    path,
+                    bound: u.bound,
+                },
+            ))
+        })
+        .collect()
+}
+
+/// Every crate-absolute module path that `file` reaches through `use` lines.
+fn imports(file: &SourceFile) -> Vec<Vec<String>> {
+    imports_of(file).into_iter().map(|(_, u)| u.path).collect()
+}
+
+/// `crate::…`, `super::…`, `self::…` and `child::…` (a module this file declares) made
+/// absolute; other roots (std, dependencies) are `None`.
+fn absolute(here: &[String], children: &[String], path: &[String]) -> Option<Vec<String>> {
     let first = path.first()?;
     match first.as_str() {
         "crate" => Some(path[1..].to_vec()),
@@ -249,15 +352,13 @@ fn absolute(here: &[String], path: &[String]) -> Option<Vec<String>> {
             base.extend(path[i..].iter().cloned());
             Some(base)
         }
+        name if children.iter().any(|c| c == name) => {
+            let mut base = here.to_vec();
+            base.extend(path.iter().cloned());
+            Some(base)
+        }
         _ => None,
     }
-}
-
-/// The file that defines the longest prefix of `path`.
-fn defining_file(files: &BTreeMap<Vec<String>, String>, path: &[String]) -> Option<String> {
-    (1..=path.len())
-        .rev()
-        .find_map(|k| files.get(&path[..k].to_vec()).cloned())
 }
 
 fn layer_of(module: &[String]) -> &str {
@@ -312,24 +413,26 @@ fn imports_follow_the_layer_order() {
 #[test]
 fn no_import_cycle_between_files() {
     let sources = read_sources();
-    let by_module: BTreeMap<Vec<String>, String> = sources
-        .iter()
-        .map(|f| (f.module.clone(), f.rel.clone()))
-        .collect();
+    let cycles = strongly_connected(&file_edges(&sources));
+    let shown: Vec<String> = cycles.iter().map(|c| c.join(" <-> ")).collect();
+    assert!(shown.is_empty(), "import cycles:\n{}", shown.join("\n"));
+}
+
+/// Which files each file imports from (after re-exports are followed).
+fn file_edges(sources: &[SourceFile]) -> BTreeMap<String, BTreeSet<String>> {
+    let krate = Crate::new(sources);
     let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    for file in &sources {
+    for file in sources {
         let targets = edges.entry(file.rel.clone()).or_default();
         for path in imports(file) {
-            if let Some(to) = defining_file(&by_module, &path)
-                && to != file.rel
+            if let Some(to) = krate.defining_file(&path).map(|i| &krate.files[i].rel)
+                && *to != file.rel
             {
-                targets.insert(to);
+                targets.insert(to.clone());
             }
         }
     }
-    let cycles = strongly_connected(&edges);
-    let shown: Vec<String> = cycles.iter().map(|c| c.join(" <-> ")).collect();
-    assert!(shown.is_empty(), "import cycles:\n{}", shown.join("\n"));
+    edges
 }
 
 /// Tarjan's strongly connected components of more than one file.
@@ -465,20 +568,50 @@ fn every_path_architecture_md_names_exists() {
 #[test]
 fn the_checks_see_what_they_check() {
     // A `use` tree with nesting and renames expands to every path it names.
-    let paths = expand_use("crate::a::{b::{self, C as D}, e}");
+    let paths: Vec<(Vec<String>, String)> = expand_use("crate::a::{b::{self, C as D}, e}")
+        .into_iter()
+        .map(|u| (u.path, u.bound))
+        .collect();
+    let owned = |p: &[&str], b: &str| (p.iter().map(|s| s.to_string()).collect(), b.to_string());
     assert_eq!(
         paths,
         vec![
-            vec!["crate", "a", "b"],
-            vec!["crate", "a", "b", "C"],
-            vec!["crate", "a", "e"]
+            owned(&["crate", "a", "b"], "b"),
+            owned(&["crate", "a", "b", "C"], "D"),
+            owned(&["crate", "a", "e"], "e"),
         ]
     );
-    let here: Vec<String> = ["analysis", "diff", "what_if"].map(String::from).to_vec();
-    let up = absolute(&here, &["super".to_string(), "chain".to_string()]);
+    let here: Vec<String> = ["analysis", "diff"].map(String::from).to_vec();
+    let up = absolute(&here, &[], &["super".to_string(), "wasm".to_string()]);
+    assert_eq!(up, Some(["analysis", "wasm"].map(String::from).to_vec()));
+    let child = absolute(&here, &["chain".to_string()], &["chain".to_string()]);
     assert_eq!(
-        up,
+        child,
         Some(["analysis", "diff", "chain"].map(String::from).to_vec())
+    );
+    assert_eq!(absolute(&here, &[], &["std".to_string()]), None);
+    // An import through a folder's re-export reaches the file that defines the item, and
+    // a parent that uses its child is an edge: parent -> child -> parent is a cycle.
+    let file = |rel: &str, code: &str| SourceFile {
+        rel: rel.to_string(),
+        module: module_path(rel),
+        code: code.to_string(),
+    };
+    let tree = [
+        file("f/mod.rs", "mod a;\nmod b;\npub use a::Thing;\n"),
+        file("f/a.rs", "pub struct Thing;\n"),
+        file("f/b.rs", "use super::Thing;\n"),
+    ];
+    let edges = file_edges(&tree);
+    assert_eq!(edges["f/b.rs"], BTreeSet::from(["f/a.rs".to_string()]));
+    assert!(strongly_connected(&edges).is_empty());
+    let tree = [
+        file("f/mod.rs", "mod a;\nuse a::helper;\npub struct Top;\n"),
+        file("f/a.rs", "use super::Top;\n"),
+    ];
+    assert_eq!(
+        strongly_connected(&file_edges(&tree)),
+        vec![vec!["f/a.rs".to_string(), "f/mod.rs".to_string()]]
     );
     // A two-file cycle is found; a chain is not.
     let mut edges: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
