@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use super::node::{Node, Pos, SyntaxError, parse_documents};
+use super::yaml_tree::{Node, Pos, SyntaxError, parse_documents};
 
 /// One Kubernetes object from a manifest file.
 #[derive(Debug, Clone)]

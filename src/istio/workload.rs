@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::manifest::Resource;
-use super::node::Node;
+use super::yaml_tree::Node;
 
 /// Labels that mark gateway pods (classic Istio gateways, Gateway API gateways and waypoints).
 const GATEWAY_API_LABELS: [&str; 3] = [
@@ -44,9 +44,7 @@ impl Workload {
 
     /// Whether `match_labels` is a subset of the pods' labels (an empty selector matches all).
     pub fn matches(&self, match_labels: &BTreeMap<String, String>) -> bool {
-        match_labels
-            .iter()
-            .all(|(k, v)| self.labels.get(k) == Some(v))
+        super::selector::selects(match_labels, &self.labels)
     }
 }
 

@@ -4,8 +4,8 @@
 use std::collections::BTreeMap;
 
 use crate::istio::manifest::Resource;
-use crate::istio::node::Node;
 use crate::istio::workload::{Service, Workload, service_of, workload_of};
+use crate::istio::yaml_tree::Node;
 
 use super::dump::DumpFacts;
 use super::validate::crd::CompiledCrd;

@@ -11,9 +11,6 @@ use super::config::{json_changes, normalized};
 use crate::analysis::listener::rows::{chain_destination, chain_match};
 use crate::envoy::{FilterChain, FilterChainMatch, NetworkFilterConfig};
 
-/// The metadata namespace the what-if prediction marks synthesised chain parts with.
-pub const PREDICTED_METADATA: &str = "meshscope";
-
 /// What a chain's transport socket does.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]

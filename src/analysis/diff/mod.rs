@@ -22,6 +22,7 @@ mod chain;
 mod config;
 mod connections;
 mod listener_filters;
+mod predicted;
 mod wasm;
 pub mod what_if;
 
@@ -29,11 +30,10 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-pub use chain::{
-    ChainSummary, Change, PREDICTED_METADATA, TlsSummary, chain_summary, compare_chains, match_key,
-};
+pub use chain::{ChainSummary, Change, TlsSummary, chain_summary, compare_chains, match_key};
 pub use connections::{ConnectionKind, LostConnection, lost_connections};
 pub use listener_filters::predicate_text;
+pub use predicted::PREDICTED_METADATA;
 
 use crate::analysis::diff::what_if::PredictionSummary;
 use crate::analysis::mtls::mode::{Inference, ModeKey, infer_modes, is_virtual_inbound};

@@ -12,7 +12,7 @@
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
-use crate::analysis::diff::PREDICTED_METADATA;
+use crate::analysis::diff::predicted::PREDICTED_METADATA;
 use crate::analysis::listener::rows::chain_match;
 use crate::analysis::mtls::inbound_template::{
     ALPN_PLAINTEXT_HTTP, ALPN_PLAINTEXT_HTTP_1_12, AlpnSet, ChainTemplate, MtlsMode, Terminal,

@@ -10,6 +10,7 @@ use crate::analysis::wasm::order::{Certainty, TieBreak, compare, expected_order}
 use crate::analysis::wasm::placement::{ChainSite, Direction, ProxyKind, decode_plugin};
 use crate::envoy::ListenerState;
 use crate::istio::PluginKind;
+use crate::istio::selector::selects;
 use crate::istio::wasm_plugin::{PluginType, WasmPluginSpec, WorkloadMode};
 
 /// The proxy's identity, from the dump's bootstrap node or the flags.
@@ -129,7 +130,7 @@ fn applies(p: &WasmPluginSpec, ctx: &ProxyContext, ns: &str) -> Result<(), Strin
         return Err("it has targetRefs, which sidecars ignore".into());
     }
     match &p.selector {
-        Some(sel) if !sel.iter().all(|(k, v)| ctx.labels.get(k) == Some(v)) => {
+        Some(sel) if !selects(sel, &ctx.labels) => {
             let text: Vec<_> = sel.iter().map(|(k, v)| format!("{k}={v}")).collect();
             Err(format!(
                 "its selector {} does not match the proxy's labels",

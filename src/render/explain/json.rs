@@ -37,8 +37,9 @@ use crate::analysis::explain::{
 };
 use crate::envoy::SourceType;
 use crate::envoy::wasm::WasmFilter;
+use crate::render::explain::paragraph::chain_paragraph;
 use crate::render::explain::text::failure_words;
-use crate::render::explain::words::{chain_paragraph, reason_words, unseen_words, warning_words};
+use crate::render::explain::words::{reason_words, unseen_words, warning_words};
 use crate::render::{RenderError, structured};
 
 /// The whole report.

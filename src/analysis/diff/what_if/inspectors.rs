@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use serde_json::{Value, json};
 
 use super::Keys;
-use crate::analysis::diff::predicate_text;
+use crate::analysis::diff::listener_filters::predicate_text;
 use crate::analysis::mtls::inbound_template::PortProtocol;
 use crate::analysis::mtls::mode::{GroupKind, Inference, infer_modes};
 use crate::envoy::Listener;

@@ -416,21 +416,7 @@ mod tests {
         match v {
             serde_json::Value::Object(m) => m
                 .iter()
-                .map(|(k, v)| {
-                    let mut key = String::new();
-                    let mut up = false;
-                    for ch in k.chars() {
-                        if ch == '_' && !key.is_empty() {
-                            up = true;
-                        } else if up {
-                            key.extend(ch.to_uppercase());
-                            up = false;
-                        } else {
-                            key.push(ch);
-                        }
-                    }
-                    (key, camel_case(v))
-                })
+                .map(|(k, v)| (crate::util::case::to_camel(k), camel_case(v)))
                 .collect(),
             serde_json::Value::Array(a) => a.iter().map(camel_case).collect(),
             other => other.clone(),
