@@ -4,8 +4,10 @@
 pub mod crd;
 pub mod ecds_name;
 pub mod manifest;
+pub mod passthrough;
 pub mod peer_authentication;
 pub mod selector;
+pub mod wasm_filter;
 pub mod wasm_plugin;
 pub mod workload;
 pub mod yaml_tree;

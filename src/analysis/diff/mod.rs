@@ -30,7 +30,9 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-pub use chain::{ChainSummary, Change, TlsSummary, chain_summary, compare_chains, match_key};
+pub use chain::{
+    ChainSummary, Change, MatchKey, TlsSummary, chain_summary, compare_chains, match_key,
+};
 pub use connections::{ConnectionKind, LostConnection, lost_connections};
 pub use listener_filters::predicate_text;
 pub use predicted::PREDICTED_METADATA;
@@ -149,8 +151,9 @@ pub struct ChainRef {
     pub listener: String,
     /// Chain name (`-` when empty).
     pub chain: String,
-    /// The chain's match, as `pc listener` prints it.
-    pub chain_match: String,
+    /// The chain's match; serialised as `pc listener` prints it.
+    #[serde(serialize_with = "crate::analysis::listener::cell_text::serialize_match")]
+    pub chain_match: crate::analysis::listener::chain_match::ChainMatch,
     /// Whether the chain is removed/added (`removed`, `added`) or only changed (`changed`).
     pub how: &'static str,
 }
@@ -221,11 +224,11 @@ pub fn diff_listeners_with_raw(
         let a_default = a.and_then(|l| l.default_filter_chain.as_ref());
         let is_default_b = |c: &FilterChain<'_>| b_default.is_some_and(|d| std::ptr::eq(d, c));
         let is_default_a = |c: &FilterChain<'_>| a_default.is_some_and(|d| std::ptr::eq(d, c));
-        let b_keys: Vec<String> = b_chains
+        let b_keys: Vec<MatchKey> = b_chains
             .iter()
             .map(|c| match_key(c, is_default_b(c)))
             .collect();
-        let a_keys: Vec<String> = a_chains
+        let a_keys: Vec<MatchKey> = a_chains
             .iter()
             .map(|c| match_key(c, is_default_a(c)))
             .collect();
@@ -340,11 +343,11 @@ fn summary(
 /// pairs in BEFORE order, then AFTER-only chains in AFTER order.
 fn pair_chains(
     b: &[&FilterChain<'_>],
-    b_keys: &[String],
+    b_keys: &[MatchKey],
     a: &[&FilterChain<'_>],
-    a_keys: &[String],
+    a_keys: &[MatchKey],
 ) -> Vec<(Option<usize>, Option<usize>)> {
-    let count = |keys: &[String], k: &str| keys.iter().filter(|x| *x == k).count();
+    let count = |keys: &[MatchKey], k: &MatchKey| keys.iter().filter(|x| *x == k).count();
     let mut taken = vec![false; a.len()];
     let mut out = Vec::new();
     for (i, key) in b_keys.iter().enumerate() {

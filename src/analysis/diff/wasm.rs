@@ -33,7 +33,7 @@ impl WasmTally {
             map.entry(f.clone()).or_default().push(ChainRef {
                 listener: listener.to_string(),
                 chain: chain.name.clone(),
-                chain_match: chain.match_text.clone(),
+                chain_match: chain.chain_match.clone(),
                 how,
             });
         }

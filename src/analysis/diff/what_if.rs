@@ -13,13 +13,16 @@ use serde::Serialize;
 use serde_json::{Map, Value, json};
 
 use crate::analysis::diff::predicted::PREDICTED_METADATA;
-use crate::analysis::listener::rows::chain_match;
+use crate::analysis::listener::cell_text::match_text;
+use crate::analysis::listener::chain_match::ChainMatch;
+use crate::analysis::listener::destination::{Destination, chain_destination};
 use crate::analysis::mtls::inbound_template::{
     ALPN_PLAINTEXT_HTTP, ALPN_PLAINTEXT_HTTP_1_12, AlpnSet, ChainTemplate, MtlsMode, Terminal,
     chain_templates, classify_chain,
 };
 use crate::analysis::mtls::mode::{Inference, infer_modes};
 use crate::envoy::{FilterChain, Listener};
+use crate::istio::passthrough::InboundPassthrough;
 
 mod inspectors;
 
@@ -72,14 +75,10 @@ pub fn detect_version(istio_version: Option<&str>, inbound: &Listener<'_>) -> Ve
             .as_ref()
             .is_some_and(|m| m.application_protocols.iter().any(|a| a == "http/1.0"))
     });
-    let clusters: Vec<String> = inbound
-        .filter_chains
-        .iter()
-        .map(crate::analysis::listener::rows::chain_destination)
-        .collect();
-    let per_family = clusters
-        .iter()
-        .any(|c| c.starts_with("InboundPassthroughClusterIpv"));
+    let per_family = inbound.filter_chains.iter().any(|c| {
+        matches!(chain_destination(c), Destination::Cluster(name)
+            if InboundPassthrough::of_cluster(&name) == Some(InboundPassthrough::PerFamily))
+    });
     // 1.12-1.13 write the IPv6 passthrough prefix as `::0` (DOMAIN.md §5.5).
     let old_v6_prefix = inbound.filter_chains.iter().any(|c| {
         c.filter_chain_match
@@ -202,7 +201,7 @@ pub fn predict(
             let mut marks = vec![format!(
                 "filters: copied from chain {} ({})",
                 donor_chain.name,
-                chain_match(donor_chain.filter_chain_match.as_ref())
+                match_text(&ChainMatch::of(donor_chain.filter_chain_match.as_ref()))
             )];
             let socket = if t.mtls {
                 let (socket, mark) =
@@ -350,7 +349,7 @@ fn mtls_socket(
         let mark = format!(
             "transport_socket: Istio mTLS context copied from chain {} ({})",
             c.name,
-            chain_match(c.filter_chain_match.as_ref())
+            match_text(&ChainMatch::of(c.filter_chain_match.as_ref()))
         );
         return (socket.clone(), mark);
     }

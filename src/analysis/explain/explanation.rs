@@ -5,12 +5,13 @@
 use crate::analysis::explain::inspector::{Inspector, SNIFFED_ALPN, needed_inspectors};
 use crate::analysis::explain::owned_match::owned_match;
 use crate::analysis::explain::warnings::{Warning, listener_warnings};
+use crate::analysis::listener::destination::{Destination, chain_destination};
 use crate::analysis::listener::matcher_paths::matcher_branches;
-use crate::analysis::listener::rows::{chain_destination, listener_port, primary_address};
+use crate::analysis::listener::rows::{listener_port, primary_address};
 use crate::envoy::filter::TcpProxy;
 use crate::envoy::route::RouteConfiguration;
-use crate::envoy::wasm::{self, WasmFilter};
 use crate::envoy::{FilterChain, FilterChainMatch, Listener, NetworkFilterConfig};
+use crate::istio::wasm_filter::{self, WasmFilter};
 
 /// One listener, explained.
 #[derive(Debug, Clone)]
@@ -45,8 +46,8 @@ pub struct ChainInfo {
     pub needs: Vec<Inspector>,
     pub tls: TlsHandling,
     pub stages: Vec<Stage>,
-    /// istioctl's DESTINATION text.
-    pub destination: String,
+    /// istioctl's DESTINATION.
+    pub destination: Destination,
 }
 
 /// Who (by ALPN) a chain is meant for.
@@ -216,7 +217,7 @@ fn stage(f: &crate::envoy::NetworkFilter<'_>) -> Stage {
                 .http_filters
                 .iter()
                 .map(|hf| {
-                    let wasm = wasm::classify(hf);
+                    let wasm = wasm_filter::classify(hf);
                     let is_user_wasm = wasm.as_ref().is_some_and(|w| !w.is_builtin(&hf.name));
                     HttpFilterInfo {
                         name: hf.name.to_string(),

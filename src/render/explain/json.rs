@@ -35,8 +35,9 @@ use crate::analysis::explain::chain_select::{Chosen, Criterion};
 use crate::analysis::explain::{
     Assumption, ChainInfo, ExplainedListener, Simulation, Stage, TlsHandling, Warning,
 };
+use crate::analysis::listener::cell_text::destination_text;
 use crate::envoy::SourceType;
-use crate::envoy::wasm::WasmFilter;
+use crate::istio::wasm_filter::WasmFilter;
 use crate::render::explain::paragraph::chain_paragraph;
 use crate::render::explain::text::failure_words;
 use crate::render::explain::words::{reason_words, unseen_words, warning_words};
@@ -303,7 +304,7 @@ fn chain_out(c: &ChainInfo) -> ChainOut {
         ),
         network_filters,
         http_filters,
-        destination: c.destination.clone(),
+        destination: destination_text(&c.destination),
         description: chain_paragraph(c),
     }
 }

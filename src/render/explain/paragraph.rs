@@ -4,7 +4,7 @@
 
 use crate::analysis::explain::{ChainInfo, RouteInfo, Stage, TlsHandling, TrafficKind};
 use crate::envoy::SourceType;
-use crate::envoy::wasm::WasmFilter;
+use crate::istio::wasm_filter::WasmFilter;
 use crate::render::explain::words::{code, code_list, ordinal};
 use crate::util::sanitize::sanitize;
 
