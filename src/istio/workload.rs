@@ -59,16 +59,6 @@ pub struct Service {
     pub ports: Vec<(i64, Option<i64>)>,
 }
 
-fn labels(node: Option<&Node>) -> BTreeMap<String, String> {
-    node.map(|n| {
-        n.entries()
-            .iter()
-            .filter_map(|(k, v)| Some((k.as_scalar()?.to_string(), v.as_scalar()?.to_string())))
-            .collect()
-    })
-    .unwrap_or_default()
-}
-
 /// The workload an object stands for, if it is one.
 pub fn workload_of(r: &Resource) -> Option<Workload> {
     let pod = match r.kind.as_str() {
@@ -92,7 +82,10 @@ pub fn workload_of(r: &Resource) -> Option<Workload> {
     Some(Workload {
         id: format!("{}/{}/{}", r.kind, r.namespace, r.name),
         namespace: r.namespace.clone(),
-        labels: labels(pod.path(&["metadata", "labels"])),
+        labels: pod
+            .path(&["metadata", "labels"])
+            .map(Node::scalar_map)
+            .unwrap_or_default(),
         container_ports,
     })
 }
@@ -121,7 +114,10 @@ pub fn service_of(r: &Resource) -> Option<Service> {
         .unwrap_or_default();
     Some(Service {
         namespace: r.namespace.clone(),
-        selector: labels(spec.get("selector")),
+        selector: spec
+            .get("selector")
+            .map(Node::scalar_map)
+            .unwrap_or_default(),
         ports,
     })
 }

@@ -72,6 +72,9 @@ pub struct Verdict {
     pub verdict: VerdictKind,
     /// `namespace/name` (comma-separated for `wrong-order`), or the raw filter name.
     pub plugin: String,
+    /// Each plugin (or raw filter name) the verdict concerns; what `--plugin` selects on.
+    #[serde(skip)]
+    pub plugins: Vec<String>,
     /// The filter name in the dump, when there is one.
     pub filter: Option<String>,
     /// The chains (`listener chain (match)`) or listeners concerned.
@@ -293,6 +296,7 @@ pub fn check_intent(
             verdicts.push(Verdict {
                 verdict,
                 plugin: id.clone(),
+                plugins: vec![id.clone()],
                 filter: filter.clone(),
                 chains: chains.iter().map(label).collect(),
                 detail,
@@ -387,6 +391,7 @@ fn order_verdicts(
                 have.join(" -> "),
                 want.join(" -> ")
             ),
+            plugins: have,
             chains,
         })
         .collect()
