@@ -42,6 +42,7 @@ use crate::analysis::mtls::mode::{Inference, ModeKey, infer_modes, is_virtual_in
 use crate::analysis::wasm::placement::{ProxyKind, chain_sites};
 use crate::envoy::{FilterChain, Listener, ListenerState};
 use wasm::WasmTally;
+pub use wasm::{ChainRef, WasmChange};
 
 /// The `-o json` document: both sides' labels, the prediction's assumptions when the AFTER
 /// side is predicted (`--what-if`), then the report's fields.
@@ -142,37 +143,6 @@ pub struct ModeChange {
     pub before: Option<Inference>,
     /// What AFTER's chains imply; `null` when the port has no chains there.
     pub after: Option<Inference>,
-}
-
-/// One chain that carries, or used to carry, a Wasm filter.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ChainRef {
-    /// Listener name.
-    pub listener: String,
-    /// Chain name (`-` when empty).
-    pub chain: String,
-    /// The chain's match; serialised as `pc listener` prints it.
-    #[serde(serialize_with = "crate::analysis::listener::cell_text::serialize_match")]
-    pub chain_match: crate::analysis::listener::chain_match::ChainMatch,
-    /// Whether the chain is removed/added (`removed`, `added`) or only changed (`changed`).
-    pub how: &'static str,
-}
-
-/// One user Wasm filter: how many chains carry it on each side, and which chains changed.
-#[derive(Debug, Clone, Serialize)]
-pub struct WasmChange {
-    /// The filter name (the ECDS resource name for ECDS filters).
-    pub filter: String,
-    /// `namespace/name` of the plugin the name decodes to.
-    pub plugin: Option<String>,
-    /// Placements in BEFORE.
-    pub before: usize,
-    /// Placements in AFTER.
-    pub after: usize,
-    /// BEFORE chains that carried it and whose AFTER counterpart does not (or is gone).
-    pub lost: Vec<ChainRef>,
-    /// AFTER chains that carry it and whose BEFORE counterpart did not (or did not exist).
-    pub gained: Vec<ChainRef>,
 }
 
 /// Compares two sides' listeners (active listeners only; pairing by listener name), by

@@ -25,8 +25,10 @@ use crate::envoy::{FilterChain, Listener};
 use crate::istio::passthrough::InboundPassthrough;
 
 mod inspectors;
+mod keys;
 
 use inspectors::{InspectorRules, predict_inspectors};
+use keys::Keys;
 
 /// Why a prediction could not be built.
 #[derive(Debug, thiserror::Error)]
@@ -242,7 +244,7 @@ pub fn predict(
         filter_chains: serde_json::from_str(&chains_text)?,
         ..Listener::default()
     };
-    let filters_key = keys.get("listener_filters", "listenerFilters");
+    let filters_key = &keys.name("listener_filters");
     let old_filters: Vec<Value> = value
         .get(filters_key)
         .and_then(Value::as_array)
@@ -265,17 +267,6 @@ pub fn predict(
     })
 }
 
-/// Field names in the dump's spelling.
-struct Keys {
-    camel: bool,
-}
-
-impl Keys {
-    fn get(&self, snake: &'static str, camel: &'static str) -> &'static str {
-        if self.camel { camel } else { snake }
-    }
-}
-
 /// A new chain: the donor's match with the template's transport and ALPN, the donor's name
 /// and filters, the given socket, and the predicted marks.
 fn assemble(
@@ -286,10 +277,10 @@ fn assemble(
     socket: Option<Value>,
     marks: Vec<String>,
 ) -> Value {
-    let fcm_key = keys.get("filter_chain_match", "filterChainMatch");
-    let transport_key = keys.get("transport_protocol", "transportProtocol");
-    let alpn_key = keys.get("application_protocols", "applicationProtocols");
-    let socket_key = keys.get("transport_socket", "transportSocket");
+    let fcm_key = &keys.name("filter_chain_match");
+    let transport_key = &keys.name("transport_protocol");
+    let alpn_key = &keys.name("application_protocols");
+    let socket_key = &keys.name("transport_socket");
     let mut fcm = donor
         .get(fcm_key)
         .and_then(Value::as_object)
@@ -317,7 +308,7 @@ fn assemble(
     }
     chain.insert(
         "metadata".to_string(),
-        json!({ keys.get("filter_metadata", "filterMetadata"): { PREDICTED_METADATA: { "predicted": marks } } }),
+        json!({ keys.name("filter_metadata"): { PREDICTED_METADATA: { "predicted": marks } } }),
     );
     Value::Object(chain)
 }
@@ -332,7 +323,7 @@ fn mtls_socket(
     terminal: Terminal,
     group: &[usize],
 ) -> (Value, String) {
-    let socket_key = keys.get("transport_socket", "transportSocket");
+    let socket_key = &keys.name("transport_socket");
     let candidates = listener
         .filter_chains
         .iter()
@@ -359,16 +350,16 @@ fn mtls_socket(
     };
     let socket = json!({
         "name": "envoy.transport_sockets.tls",
-        keys.get("typed_config", "typedConfig"): {
+        keys.name("typed_config"): {
             "@type": "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext",
-            keys.get("common_tls_context", "commonTlsContext"): {
-                keys.get("alpn_protocols", "alpnProtocols"): alpn,
-                keys.get("tls_certificate_sds_secret_configs", "tlsCertificateSdsSecretConfigs"): [{"name": "default"}],
-                keys.get("combined_validation_context", "combinedValidationContext"): {
-                    keys.get("validation_context_sds_secret_config", "validationContextSdsSecretConfig"): {"name": "ROOTCA"}
+            keys.name("common_tls_context"): {
+                keys.name("alpn_protocols"): alpn,
+                keys.name("tls_certificate_sds_secret_configs"): [{"name": "default"}],
+                keys.name("combined_validation_context"): {
+                    keys.name("validation_context_sds_secret_config"): {"name": "ROOTCA"}
                 }
             },
-            keys.get("require_client_certificate", "requireClientCertificate"): true
+            keys.name("require_client_certificate"): true
         }
     });
     (
