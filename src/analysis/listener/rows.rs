@@ -5,8 +5,7 @@ use crate::analysis::listener::cell_text::destination_text;
 use crate::analysis::listener::chain_match::ChainMatch;
 use crate::analysis::listener::destination::{Destination, chain_destination};
 use crate::analysis::listener::matcher_paths::matcher_branches;
-use crate::analysis::mtls::inbound_template::MtlsMode;
-use crate::analysis::mtls::mode::{chain_modes, is_virtual_inbound};
+use crate::analysis::mtls::mode::{Inference, InferredMode, chain_modes, is_virtual_inbound};
 use crate::envoy::listener::AdditionalAddress;
 use crate::envoy::{Address, FilterChain, Listener, ListenerState, NetworkFilterConfig};
 use crate::istio::wasm_filter;
@@ -259,16 +258,7 @@ pub struct ChainRow {
     pub wasm: Vec<String>,
     /// MODE (wide only): the mTLS mode a `virtualInbound` chain's port implies; `None`
     /// elsewhere and for the blackhole.
-    pub mode: Option<ChainMode>,
-}
-
-/// The MODE of a `virtualInbound` chain: the mode its port's chains imply, or none fits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ChainMode {
-    /// The chains are one of Istio's templates for this mode.
-    Known(MtlsMode),
-    /// The chains fit no template.
-    Unknown,
+    pub mode: Option<InferredMode>,
 }
 
 /// MATCH of a chain row.
@@ -311,7 +301,7 @@ pub fn chain_rows(l: &SelectedListener<'_>, wide: bool) -> Vec<ChainRow> {
         let mode = modes
             .get(i)
             .and_then(|m| m.as_ref())
-            .map(|m| m.mode().map_or(ChainMode::Unknown, ChainMode::Known));
+            .map(Inference::inferred_mode);
         let destination = chain_destination(chain);
         let wasm = if wide { chain_wasm(chain) } else { Vec::new() };
         let matches = match &branches {

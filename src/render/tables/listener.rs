@@ -5,7 +5,8 @@ use std::io::Write;
 use colored::Colorize;
 
 use crate::analysis::listener::cell_text::{destination_text, match_text};
-use crate::analysis::listener::rows::{ChainMode, ChainRow, ListenerRow, RowMatch};
+use crate::analysis::listener::rows::{ChainRow, ListenerRow, RowMatch};
+use crate::analysis::mtls::mode::InferredMode;
 use crate::envoy::ListenerState;
 use crate::render::tables::layout::{write_go_table, write_painted_table};
 
@@ -78,12 +79,8 @@ fn match_cell(m: &RowMatch) -> String {
 }
 
 /// MODE: the mode's PeerAuthentication spelling, `unknown`, or `-` off `virtualInbound`.
-fn mode_cell(mode: Option<ChainMode>) -> &'static str {
-    match mode {
-        Some(ChainMode::Known(m)) => m.as_str(),
-        Some(ChainMode::Unknown) => "unknown",
-        None => "-",
-    }
+fn mode_cell(mode: Option<InferredMode>) -> &'static str {
+    mode.map_or("-", InferredMode::as_str)
 }
 
 fn dash_if_empty(s: &str) -> String {
