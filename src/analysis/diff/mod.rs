@@ -41,6 +41,7 @@ use crate::analysis::diff::what_if::PredictionSummary;
 use crate::analysis::mtls::mode::{Inference, ModeKey, infer_modes, is_virtual_inbound};
 use crate::analysis::wasm::placement::{ProxyKind, chain_sites};
 use crate::envoy::{FilterChain, Listener, ListenerState};
+use crate::util::case::to_camel;
 use wasm::WasmTally;
 pub use wasm::{ChainRef, WasmChange};
 
@@ -287,12 +288,12 @@ fn raw_chains(raw: Option<&str>) -> Vec<serde_json::Value> {
     let Some(v) = raw.and_then(|r| serde_json::from_str::<serde_json::Value>(r).ok()) else {
         return Vec::new();
     };
-    let field = |snake: &str, camel: &str| v.get(snake).or_else(|| v.get(camel)).cloned();
-    let mut out = match field("filter_chains", "filterChains") {
+    let field = |snake: &str| v.get(snake).or_else(|| v.get(to_camel(snake))).cloned();
+    let mut out = match field("filter_chains") {
         Some(serde_json::Value::Array(a)) => a,
         _ => Vec::new(),
     };
-    out.extend(field("default_filter_chain", "defaultFilterChain"));
+    out.extend(field("default_filter_chain"));
     out
 }
 

@@ -2,7 +2,7 @@
 //! filters it depends on, its filter pipeline with Wasm filters classified, and where it ends
 //! (DOMAIN.md §2, §5, §6.2); and, for one connection, which chain Envoy selects and why the
 //! others lose (chain_select for `filter_chain_match`, matcher_eval for matcher trees).
-//! Pure: the wording lives in `render/explain_text.rs`.
+//! Pure: the wording lives in `render/explain/`.
 
 pub mod chain_select;
 pub mod explanation;

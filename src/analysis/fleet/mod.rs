@@ -45,7 +45,6 @@ pub mod workload;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-
 use crate::analysis::wasm::count::ProxyReport;
 use crate::analysis::wasm::placement::FilterLevel;
 pub use failure::FleetFailure;
