@@ -6,7 +6,7 @@ use crate::analysis::explain::inspector::{Inspector, SNIFFED_ALPN, needed_inspec
 use crate::analysis::explain::owned_match::owned_match;
 use crate::analysis::explain::warnings::{Warning, listener_warnings};
 use crate::analysis::listener::destination::{Destination, chain_destination};
-use crate::analysis::listener::matcher_paths::matcher_branches;
+use crate::analysis::listener::matcher_paths::{MatcherBranch, matcher_branches};
 use crate::analysis::listener::rows::{listener_port, primary_address};
 use crate::envoy::filter::TcpProxy;
 use crate::envoy::route::RouteConfiguration;
@@ -39,7 +39,7 @@ pub struct ChainInfo {
     /// True on `filter_chain_matcher` listeners, where the match is the matcher's.
     pub in_matcher_listener: bool,
     /// For matcher listeners: the branches that lead here (empty: unreachable).
-    pub matcher_branches: Vec<String>,
+    pub matcher_branches: Vec<MatcherBranch>,
     /// What the ALPN list says about the peer.
     pub traffic: Option<TrafficKind>,
     /// Listener filters the chain's match depends on.

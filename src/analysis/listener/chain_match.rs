@@ -14,7 +14,8 @@ pub struct PrefixRange {
 }
 
 impl PrefixRange {
-    fn of(range: &CidrRange<'_>) -> PrefixRange {
+    /// The range as the match holds it.
+    pub fn of(range: &CidrRange<'_>) -> PrefixRange {
         PrefixRange {
             address_prefix: range.address_prefix.to_string(),
             prefix_len: range.prefix_len(),

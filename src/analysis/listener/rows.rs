@@ -4,7 +4,7 @@
 use crate::analysis::listener::cell_text::destination_text;
 use crate::analysis::listener::chain_match::ChainMatch;
 use crate::analysis::listener::destination::{Destination, chain_destination};
-use crate::analysis::listener::matcher_paths::matcher_branches;
+use crate::analysis::listener::matcher_paths::{MatcherBranch, matcher_branches};
 use crate::analysis::mtls::mode::{Inference, InferredMode, chain_modes, is_virtual_inbound};
 use crate::envoy::listener::AdditionalAddress;
 use crate::envoy::{Address, FilterChain, Listener, ListenerState, NetworkFilterConfig};
@@ -267,7 +267,7 @@ pub enum RowMatch {
     /// The chain's `filter_chain_match`.
     Criteria(ChainMatch),
     /// Wide, on a `filter_chain_matcher` listener: one branch leading to the chain.
-    Branch(String),
+    Branch(MatcherBranch),
     /// Wide, on a `filter_chain_matcher` listener: no branch leads to the chain.
     NoBranch,
 }

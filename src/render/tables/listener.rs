@@ -8,6 +8,7 @@ use crate::analysis::listener::cell_text::{destination_text, match_text};
 use crate::analysis::listener::rows::{ChainRow, ListenerRow, RowMatch};
 use crate::analysis::mtls::mode::InferredMode;
 use crate::envoy::ListenerState;
+use crate::render::matcher_branch::branch_text;
 use crate::render::tables::layout::{write_go_table, write_painted_table};
 
 const VERBOSE_HEADER: [&str; 4] = ["ADDRESSES", "PORT", "MATCH", "DESTINATION"];
@@ -73,7 +74,7 @@ pub fn write_chain_rows(
 fn match_cell(m: &RowMatch) -> String {
     match m {
         RowMatch::Criteria(m) => match_text(m),
-        RowMatch::Branch(path) => path.clone(),
+        RowMatch::Branch(branch) => branch_text(branch),
         RowMatch::NoBranch => "NONE".to_string(),
     }
 }
