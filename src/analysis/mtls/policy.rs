@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::analysis::mtls::inbound_template::MtlsMode;
-use crate::analysis::mtls::mode::{GroupKind, PortMode};
+use crate::analysis::mtls::mode::{GroupKind, InferredMode, PortMode};
 use crate::istio::peer_authentication::{PeerAuthenticationSpec, PeerMode};
 use crate::istio::selector::selects;
 
@@ -196,7 +196,7 @@ pub struct PortCheck {
     /// What the policies say.
     pub policy: MtlsMode,
     /// What the chains imply (`unknown` when they fit no template).
-    pub dump: &'static str,
+    pub dump: InferredMode,
     /// The two agree.
     pub agrees: bool,
 }
@@ -217,7 +217,7 @@ pub fn check_against_dump(policy: &EffectivePolicy, modes: &[PortMode]) -> Vec<P
             PortCheck {
                 chains: m.key.label(),
                 policy: want,
-                dump: m.inference.mode_text(),
+                dump: m.inference.inferred_mode(),
                 agrees: found == Some(want),
             }
         })
