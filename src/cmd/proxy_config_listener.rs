@@ -6,7 +6,7 @@ use std::io::Write;
 use serde_json::Value;
 
 use crate::analysis::listener::rows::{
-    self, ListenerQuery, SelectedListener, chain_rows, listener_row,
+    self, ListenerQuery, SelectedListener, TypeFilter, chain_rows, listener_row,
 };
 use crate::analysis::listener::summary::{
     ListenerSummary, listener_fleet_report, listener_summary,
@@ -54,7 +54,7 @@ pub fn run(args: &ListenerArgs, color: bool, out: &mut dyn Write) -> Result<Exit
         query: ListenerQuery {
             address: args.address.clone(),
             port: args.port,
-            listener_type: args.listener_type.clone(),
+            listener_type: args.listener_type.as_deref().map(TypeFilter::from_flag),
         },
         verbose: args.verbose,
         output: args.output.clone(),

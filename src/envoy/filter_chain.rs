@@ -93,7 +93,7 @@ impl CidrRange<'_> {
 }
 
 /// `FilterChainMatch.ConnectionSourceType`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum SourceType {
     #[default]
     Any,

@@ -1,12 +1,11 @@
-//! Which HTTP filters are Wasm filters, and whether they are the user's or Istio's own
-//! (DOMAIN.md §6.2): a user plugin comes through ECDS under Istio's plugin naming, or is an
-//! inline Wasm filter that is not an Istio built-in.
+//! Envoy's Wasm filter config as far as the model reads it: the type URLs, and the runtime
+//! of a filter configured inline (directly or in a TypedStruct). Who owns a Wasm filter (the
+//! user or Istio) is Istio knowledge and lives in `istio::wasm_filter`.
 
 use serde::Deserialize;
 
 use crate::envoy::filter::HttpFilter;
 use crate::envoy::proto::Str;
-use crate::istio::PluginRef;
 
 /// Type URL of the HTTP Wasm filter config.
 pub const HTTP_WASM_TYPE: &str = "type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm";
@@ -18,27 +17,8 @@ const WASM_TYPE_SUFFIX: &str = ".wasm.v3.Wasm";
 /// Runtime of Istio's compiled-in extensions.
 pub const NULL_RUNTIME: &str = "envoy.wasm.runtime.null";
 
-/// How a Wasm filter is delivered and who owns it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum WasmFilter {
-    /// Delivered through ECDS; `plugin` is the Istio resource its name decodes to.
-    Ecds { plugin: Option<PluginRef> },
-    /// Configured inline in the listener.
-    Inline { runtime: String },
-}
-
-impl WasmFilter {
-    /// Istio's own extensions: the null VM, or names starting `istio.` / `istio.io/`.
-    pub fn is_builtin(&self, filter_name: &str) -> bool {
-        let istio_name = filter_name.starts_with("istio.") || filter_name.starts_with("istio.io/");
-        match self {
-            WasmFilter::Ecds { plugin } => plugin.is_none() && istio_name,
-            WasmFilter::Inline { runtime } => runtime == NULL_RUNTIME || istio_name,
-        }
-    }
-}
-
-fn is_wasm_type(type_url: &str) -> bool {
+/// Whether `type_url` is the HTTP or the network Wasm filter config.
+pub fn is_wasm_type(type_url: &str) -> bool {
     type_url == HTTP_WASM_TYPE || type_url == NETWORK_WASM_TYPE
 }
 
@@ -74,13 +54,15 @@ struct VmConfig<'a> {
     runtime: Str<'a>,
 }
 
-/// Classifies an HTTP filter; `None` when it is not a Wasm filter.
-pub fn classify(filter: &HttpFilter<'_>) -> Option<WasmFilter> {
-    if let Some(cd) = &filter.config_discovery {
-        let wasm_typed = cd.type_urls.iter().any(|t| is_wasm_type(t));
-        let plugin = PluginRef::from_ecds_name(&filter.name, wasm_typed);
-        return (plugin.is_some() || wasm_typed).then_some(WasmFilter::Ecds { plugin });
-    }
+/// The ECDS type URLs of a filter delivered through ECDS name a Wasm config.
+pub fn is_ecds_wasm(filter: &HttpFilter<'_>) -> Option<bool> {
+    let cd = filter.config_discovery.as_ref()?;
+    Some(cd.type_urls.iter().any(|t| is_wasm_type(t)))
+}
+
+/// The VM runtime of an inline Wasm filter (empty when unset); `None` when the filter's
+/// `typed_config` is not a Wasm config.
+pub fn inline_runtime(filter: &HttpFilter<'_>) -> Option<String> {
     let raw = filter.typed_config?;
     // Most filters are not Wasm: a config whose text names no Wasm type and holds no escape
     // (which could spell one) is not, without parsing it again.
@@ -97,62 +79,10 @@ pub fn classify(filter: &HttpFilter<'_>) -> Option<WasmFilter> {
         return None;
     }
     let config = inline.config.or(inline.value.and_then(|v| v.config));
-    let runtime = config
-        .and_then(|c| c.vm_config)
-        .map(|v| v.runtime.into_owned())
-        .unwrap_or_default();
-    Some(WasmFilter::Inline { runtime })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn filter(json: &str) -> HttpFilter<'_> {
-        serde_json::from_str(json).unwrap()
-    }
-
-    #[test]
-    fn classifies_filters() {
-        let ecds_112 = filter(
-            r#"{"name":"default.helloworld","config_discovery":{"type_urls":["type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm"]}}"#,
-        );
-        let w = classify(&ecds_112).unwrap();
-        assert!(matches!(&w, WasmFilter::Ecds { plugin: Some(p) } if p.name == "helloworld"));
-        assert!(!w.is_builtin(&ecds_112.name));
-
-        let stats = filter(
-            r#"{"name":"istio.stats","typed_config":{"@type":"type.googleapis.com/udpa.type.v1.TypedStruct",
-                "type_url":"type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm",
-                "value":{"config":{"vm_config":{"runtime":"envoy.wasm.runtime.null"}}}}}"#,
-        );
-        let w = classify(&stats).unwrap();
-        assert!(w.is_builtin(&stats.name));
-
-        let user_inline = filter(
-            r#"{"name":"my-filter","typed_config":{"@type":"type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm",
-                "config":{"vm_config":{"runtime":"envoy.wasm.runtime.v8"}}}}"#,
-        );
-        assert!(!classify(&user_inline).unwrap().is_builtin("my-filter"));
-
-        // The type spelled with an escape still counts (the text search alone would miss it).
-        let escaped = filter(
-            r#"{"name":"my-filter","typed_config":{"@type":"type.googleapis.com/envoy.extensions.filters.http.wasm.v3.\u0057asm"}}"#,
-        );
-        assert!(classify(&escaped).is_some());
-
-        let router = filter(
-            r#"{"name":"envoy.filters.http.router","typed_config":{"@type":"type.googleapis.com/envoy.extensions.filters.http.router.v3.Router"}}"#,
-        );
-        assert_eq!(classify(&router), None);
-
-        let telemetry_ecds = filter(
-            r#"{"name":"istio.io/telemetry/stats/prometheus/sidecar/Inbound/HTTP","config_discovery":{"type_urls":["type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm"]}}"#,
-        );
-        assert!(
-            classify(&telemetry_ecds)
-                .unwrap()
-                .is_builtin(&telemetry_ecds.name)
-        );
-    }
+    Some(
+        config
+            .and_then(|c| c.vm_config)
+            .map(|v| v.runtime.into_owned())
+            .unwrap_or_default(),
+    )
 }

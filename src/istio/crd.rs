@@ -2,7 +2,7 @@
 //! `openAPIV3Schema` node (with source positions, though only the shape matters).
 
 use super::manifest::Resource;
-use super::node::Node;
+use super::yaml_tree::Node;
 
 /// One version of a CRD.
 #[derive(Debug, Clone)]

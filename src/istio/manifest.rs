@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use super::node::{Node, Pos, SyntaxError, parse_documents};
+use super::yaml_tree::{Node, Pos, SyntaxError, parse_documents};
 
 /// One Kubernetes object from a manifest file.
 #[derive(Debug, Clone)]
@@ -76,14 +76,7 @@ pub fn selector_labels(spec: &Node) -> Option<BTreeMap<String, String>> {
     Some(
         selector
             .get("matchLabels")
-            .map(|m| {
-                m.entries()
-                    .iter()
-                    .filter_map(|(k, v)| {
-                        Some((k.as_scalar()?.to_string(), v.as_scalar()?.to_string()))
-                    })
-                    .collect()
-            })
+            .map(Node::scalar_map)
             .unwrap_or_default(),
     )
 }
@@ -113,16 +106,6 @@ fn collect(file: usize, doc: Node, out: &mut Vec<Resource>) {
     out.push(resource_of(file, doc));
 }
 
-fn string_map(node: Option<&Node>) -> BTreeMap<String, String> {
-    node.map(|n| {
-        n.entries()
-            .iter()
-            .filter_map(|(k, v)| Some((k.as_scalar()?.to_string(), v.as_scalar()?.to_string())))
-            .collect()
-    })
-    .unwrap_or_default()
-}
-
 fn resource_of(file: usize, node: Node) -> Resource {
     let text = |path: &[&str]| {
         node.path(path)
@@ -142,8 +125,14 @@ fn resource_of(file: usize, node: Node) -> Resource {
         } else {
             namespace
         },
-        labels: string_map(node.path(&["metadata", "labels"])),
-        annotations: string_map(node.path(&["metadata", "annotations"])),
+        labels: node
+            .path(&["metadata", "labels"])
+            .map(Node::scalar_map)
+            .unwrap_or_default(),
+        annotations: node
+            .path(&["metadata", "annotations"])
+            .map(Node::scalar_map)
+            .unwrap_or_default(),
         creation_timestamp: node
             .path(&["metadata", "creationTimestamp"])
             .and_then(Node::as_scalar)

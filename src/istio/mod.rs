@@ -4,9 +4,12 @@
 pub mod crd;
 pub mod ecds_name;
 pub mod manifest;
-pub mod node;
+pub mod passthrough;
 pub mod peer_authentication;
+pub mod selector;
+pub mod wasm_filter;
 pub mod wasm_plugin;
 pub mod workload;
+pub mod yaml_tree;
 
 pub use ecds_name::{NamingScheme, PluginKind, PluginRef};

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use super::manifest::{Resource, selector_labels};
-use super::node::Node;
+use super::yaml_tree::Node;
 
 const GROUP: &str = "security.istio.io";
 

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use super::ecds_name::PluginKind;
 use super::manifest::{Resource, selector_labels};
-use super::node::Node;
+use super::yaml_tree::Node;
 
 /// API group of both kinds.
 const GROUP: &str = "extensions.istio.io";

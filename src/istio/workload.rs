@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::manifest::Resource;
-use super::node::Node;
+use super::yaml_tree::Node;
 
 /// Labels that mark gateway pods (classic Istio gateways, Gateway API gateways and waypoints).
 const GATEWAY_API_LABELS: [&str; 3] = [
@@ -44,9 +44,7 @@ impl Workload {
 
     /// Whether `match_labels` is a subset of the pods' labels (an empty selector matches all).
     pub fn matches(&self, match_labels: &BTreeMap<String, String>) -> bool {
-        match_labels
-            .iter()
-            .all(|(k, v)| self.labels.get(k) == Some(v))
+        super::selector::selects(match_labels, &self.labels)
     }
 }
 
@@ -59,16 +57,6 @@ pub struct Service {
     pub selector: BTreeMap<String, String>,
     /// `(port, targetPort)` pairs; a named or missing targetPort is the port itself.
     pub ports: Vec<(i64, Option<i64>)>,
-}
-
-fn labels(node: Option<&Node>) -> BTreeMap<String, String> {
-    node.map(|n| {
-        n.entries()
-            .iter()
-            .filter_map(|(k, v)| Some((k.as_scalar()?.to_string(), v.as_scalar()?.to_string())))
-            .collect()
-    })
-    .unwrap_or_default()
 }
 
 /// The workload an object stands for, if it is one.
@@ -94,7 +82,10 @@ pub fn workload_of(r: &Resource) -> Option<Workload> {
     Some(Workload {
         id: format!("{}/{}/{}", r.kind, r.namespace, r.name),
         namespace: r.namespace.clone(),
-        labels: labels(pod.path(&["metadata", "labels"])),
+        labels: pod
+            .path(&["metadata", "labels"])
+            .map(Node::scalar_map)
+            .unwrap_or_default(),
         container_ports,
     })
 }
@@ -123,7 +114,10 @@ pub fn service_of(r: &Resource) -> Option<Service> {
         .unwrap_or_default();
     Some(Service {
         namespace: r.namespace.clone(),
-        selector: labels(spec.get("selector")),
+        selector: spec
+            .get("selector")
+            .map(Node::scalar_map)
+            .unwrap_or_default(),
         ports,
     })
 }

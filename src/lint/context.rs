@@ -3,9 +3,9 @@
 
 use std::collections::BTreeMap;
 
-use crate::istio::manifest::Resource;
-use crate::istio::node::Node;
+use crate::istio::manifest::{Resource, selector_labels};
 use crate::istio::workload::{Service, Workload, service_of, workload_of};
+use crate::istio::yaml_tree::Node;
 
 use super::dump::DumpFacts;
 use super::validate::crd::CompiledCrd;
@@ -123,14 +123,7 @@ impl Context {
 
 /// `spec.selector.matchLabels` as a map.
 pub fn match_labels(spec: &Node) -> BTreeMap<String, String> {
-    spec.path(&["selector", "matchLabels"])
-        .map(|m| {
-            m.entries()
-                .iter()
-                .filter_map(|(k, v)| Some((k.as_scalar()?.to_string(), v.as_scalar()?.to_string())))
-                .collect()
-        })
-        .unwrap_or_default()
+    selector_labels(spec).unwrap_or_default()
 }
 
 /// Whether `spec` has a selector with at least one label.

@@ -4,6 +4,7 @@
 pub mod diff;
 pub mod explain;
 pub mod jsonpath;
+pub mod matcher_branch;
 pub mod protojson;
 pub mod structured;
 pub mod tables;

@@ -4,6 +4,8 @@
 
 use serde_json::{Map, Value};
 
+use crate::util::case::{to_camel, to_snake};
+
 /// Proto map fields (and Struct-valued fields) whose keys are data.
 const DATA_KEYED_FIELDS: [&str; 6] = [
     "key_values",
@@ -16,23 +18,6 @@ const DATA_KEYED_FIELDS: [&str; 6] = [
 
 /// Fields whose map values are themselves messages (so they are re-cased below the key).
 const MESSAGE_VALUED_MAPS: [&str; 2] = ["typed_filter_metadata", "typed_per_filter_config"];
-
-/// `vm_config` → `vmConfig`; `@type` and names without `_` are unchanged.
-pub fn camel_case(name: &str) -> String {
-    let mut out = String::with_capacity(name.len());
-    let mut upper = false;
-    for c in name.chars() {
-        if c == '_' {
-            upper = true;
-        } else if upper {
-            out.extend(c.to_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
 
 /// Re-cases every field name in `value`, leaving data keys alone.
 pub fn to_camel_case(value: &Value) -> Value {
@@ -49,16 +34,13 @@ pub fn to_camel_case(value: &Value) -> Value {
                 let new_value = if struct_any && snake == "value" {
                     v.clone()
                 } else if DATA_KEYED_FIELDS.contains(&snake)
-                    || DATA_KEYED_FIELDS.contains(&snake_case(snake).as_str())
+                    || DATA_KEYED_FIELDS.contains(&to_snake(snake).as_str())
                 {
-                    data_keyed(
-                        v,
-                        MESSAGE_VALUED_MAPS.iter().any(|m| *m == snake_case(snake)),
-                    )
+                    data_keyed(v, MESSAGE_VALUED_MAPS.iter().any(|m| *m == to_snake(snake)))
                 } else {
                     to_camel_case(v)
                 };
-                out.insert(camel_case(k), new_value);
+                out.insert(to_camel(k), new_value);
             }
             Value::Object(out)
         }
@@ -83,19 +65,6 @@ fn data_keyed(v: &Value, message_values: bool) -> Value {
         ),
         other => other.clone(),
     }
-}
-
-fn snake_case(name: &str) -> String {
-    let mut out = String::with_capacity(name.len() + 4);
-    for c in name.chars() {
-        if c.is_ascii_uppercase() {
-            out.push('_');
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -6,6 +6,8 @@
 
 use std::collections::BTreeMap;
 
+use crate::istio::selector::has_label;
+
 /// One requirement of a selector.
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Requirement {
@@ -36,8 +38,8 @@ impl LabelSelector {
     /// Whether every requirement holds for `labels`.
     pub fn matches(&self, labels: &BTreeMap<String, String>) -> bool {
         self.0.iter().all(|r| match r {
-            Requirement::Equals(k, v) => labels.get(k) == Some(v),
-            Requirement::NotEquals(k, v) => labels.get(k) != Some(v),
+            Requirement::Equals(k, v) => has_label(labels, k, v),
+            Requirement::NotEquals(k, v) => !has_label(labels, k, v),
             Requirement::In(k, vs) => labels.get(k).is_some_and(|l| vs.contains(l)),
             Requirement::NotIn(k, vs) => labels.get(k).is_none_or(|l| !vs.contains(l)),
             Requirement::Exists(k) => labels.contains_key(k),
@@ -134,10 +136,7 @@ mod tests {
     use super::*;
 
     fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
+        crate::istio::selector::label_map(pairs)
     }
 
     #[test]

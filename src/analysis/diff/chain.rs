@@ -1,18 +1,15 @@
 //! One chain as the diff sees it (match, TLS termination, destination, filters), and what
 //! differs between two paired chains.
 
-use std::fmt;
-
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::config::{json_changes, normalized};
 
-use crate::analysis::listener::rows::{chain_destination, chain_match};
-use crate::envoy::{FilterChain, FilterChainMatch, NetworkFilterConfig};
-
-/// The metadata namespace the what-if prediction marks synthesised chain parts with.
-pub const PREDICTED_METADATA: &str = "meshscope";
+use crate::analysis::listener::cell_text::{serialize_destination, serialize_match};
+use crate::analysis::listener::chain_match::ChainMatch;
+use crate::analysis::listener::destination::{Destination, chain_destination};
+use crate::envoy::{FilterChain, NetworkFilterConfig};
 
 /// What a chain's transport socket does.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -34,35 +31,17 @@ pub enum TlsSummary {
     },
 }
 
-impl fmt::Display for TlsSummary {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            TlsSummary::None => f.write_str("no TLS termination"),
-            TlsSummary::Tls { istio_mtls, alpn } => {
-                f.write_str(if *istio_mtls {
-                    "Istio mTLS"
-                } else {
-                    "TLS (not Istio mTLS)"
-                })?;
-                if !alpn.is_empty() {
-                    write!(f, " [{}]", alpn.join(","))?;
-                }
-                Ok(())
-            }
-            TlsSummary::Other { name } => write!(f, "transport socket {name}"),
-        }
-    }
-}
-
 /// One chain, reduced to what the diff compares.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ChainSummary {
     /// Chain name (`-` when empty).
     pub name: String,
-    /// The chain's match, as `pc listener` prints it.
-    pub match_text: String,
-    /// DESTINATION, as `pc listener` prints it.
-    pub destination: String,
+    /// The chain's match; serialised as `match_text`, as `pc listener` prints it.
+    #[serde(rename = "match_text", serialize_with = "serialize_match")]
+    pub chain_match: ChainMatch,
+    /// DESTINATION; serialised as `pc listener` prints it.
+    #[serde(serialize_with = "serialize_destination")]
+    pub destination: Destination,
     /// TLS termination.
     pub tls: TlsSummary,
     /// Network filter names in order; an HCM's HTTP filters follow it as `http:<name>`.
@@ -121,9 +100,11 @@ pub enum Change {
     /// DESTINATION differs.
     Destination {
         /// BEFORE's destination.
-        before: String,
+        #[serde(serialize_with = "serialize_destination")]
+        before: Destination,
         /// AFTER's destination.
-        after: String,
+        #[serde(serialize_with = "serialize_destination")]
+        after: Destination,
     },
     /// Same filter (or transport socket), different config.
     Config {
@@ -143,41 +124,22 @@ pub enum Change {
     },
 }
 
-/// The pairing key: every `filter_chain_match` field, in Envoy's field order.
-pub fn match_key(chain: &FilterChain<'_>, is_default: bool) -> String {
+/// What pairs chains across the two sides: the default chain, or every `filter_chain_match`
+/// field (an absent match is the empty one).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum MatchKey {
+    /// The listener's `default_filter_chain`.
+    DefaultChain,
+    /// A chain of `filter_chains`, by its match.
+    Match(ChainMatch),
+}
+
+/// The pairing key of a chain.
+pub fn match_key(chain: &FilterChain<'_>, is_default: bool) -> MatchKey {
     if is_default {
-        return "default_filter_chain".to_string();
+        return MatchKey::DefaultChain;
     }
-    let m = chain.filter_chain_match.clone().unwrap_or_default();
-    let cidrs = |v: &[crate::envoy::CidrRange<'_>]| {
-        v.iter()
-            .map(|r| format!("{}/{}", r.address_prefix, r.prefix_len()))
-            .collect::<Vec<_>>()
-            .join(",")
-    };
-    let FilterChainMatch {
-        destination_port,
-        prefix_ranges,
-        server_names,
-        transport_protocol,
-        application_protocols,
-        direct_source_prefix_ranges,
-        source_type,
-        source_prefix_ranges,
-        source_ports,
-    } = &m;
-    format!(
-        "port={:?};prefix={};direct_src={};src_type={:?};src={};src_ports={:?};sni={};transport={};alpn={}",
-        destination_port,
-        cidrs(prefix_ranges),
-        cidrs(direct_source_prefix_ranges),
-        source_type,
-        cidrs(source_prefix_ranges),
-        source_ports,
-        server_names.join(","),
-        transport_protocol,
-        application_protocols.join(","),
-    )
+    MatchKey::Match(ChainMatch::of(chain.filter_chain_match.as_ref()))
 }
 
 #[derive(Deserialize)]
@@ -239,7 +201,7 @@ pub fn chain_summary(chain: &FilterChain<'_>, wasm: &[String]) -> ChainSummary {
         } else {
             chain.name.to_string()
         },
-        match_text: chain_match(chain.filter_chain_match.as_ref()),
+        chain_match: ChainMatch::of(chain.filter_chain_match.as_ref()),
         destination: chain_destination(chain),
         tls,
         filters,

@@ -6,28 +6,17 @@
 
 use serde_json::{Map, Value};
 
+use crate::util::case::to_snake;
+
 /// At most this many differences are listed per filter.
 const MAX_CHANGES: usize = 8;
-
-fn snake(key: &str) -> String {
-    let mut out = String::with_capacity(key.len() + 4);
-    for c in key.chars() {
-        if c.is_ascii_uppercase() {
-            out.push('_');
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
 
 /// The value with every object key in snake_case.
 pub fn normalized(v: &Value) -> Value {
     match v {
         Value::Object(m) => Value::Object(
             m.iter()
-                .map(|(k, v)| (snake(k), normalized(v)))
+                .map(|(k, v)| (to_snake(k), normalized(v)))
                 .collect::<Map<_, _>>(),
         ),
         Value::Array(a) => Value::Array(a.iter().map(normalized).collect()),

@@ -12,7 +12,8 @@ use serde::Serialize;
 
 use crate::analysis::explain::chain_select::{Chosen, Connection, select_chain};
 use crate::analysis::explain::{Inspector, InspectorState, inspector_state};
-use crate::analysis::listener::rows::chain_match;
+use crate::analysis::listener::cell_text::match_text;
+use crate::analysis::listener::chain_match::ChainMatch;
 use crate::analysis::mtls::mode::ModeKey;
 use crate::envoy::Listener;
 
@@ -159,7 +160,7 @@ pub fn lost_connections(
                 Some(c) => format!(
                     "{} ({})",
                     c.name,
-                    chain_match(c.filter_chain_match.as_ref())
+                    match_text(&ChainMatch::of(c.filter_chain_match.as_ref()))
                 ),
                 None => "default_filter_chain".to_string(),
             };

@@ -3,7 +3,7 @@
 
 use crate::envoy::listener::{ListenerFilter, ListenerFilterChainMatchPredicate as Predicate};
 
-use super::Change;
+use super::chain::Change;
 
 /// `[80,81)`, `or([80,81), [15006,15007))`, …
 pub fn predicate_text(p: &Predicate) -> String {

@@ -22,6 +22,7 @@ mod chain;
 mod config;
 mod connections;
 mod listener_filters;
+mod predicted;
 mod wasm;
 pub mod what_if;
 
@@ -30,16 +31,19 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 pub use chain::{
-    ChainSummary, Change, PREDICTED_METADATA, TlsSummary, chain_summary, compare_chains, match_key,
+    ChainSummary, Change, MatchKey, TlsSummary, chain_summary, compare_chains, match_key,
 };
 pub use connections::{ConnectionKind, LostConnection, lost_connections};
 pub use listener_filters::predicate_text;
+pub use predicted::PREDICTED_METADATA;
 
 use crate::analysis::diff::what_if::PredictionSummary;
 use crate::analysis::mtls::mode::{Inference, ModeKey, infer_modes, is_virtual_inbound};
 use crate::analysis::wasm::placement::{ProxyKind, chain_sites};
 use crate::envoy::{FilterChain, Listener, ListenerState};
+use crate::util::case::to_camel;
 use wasm::WasmTally;
+pub use wasm::{ChainRef, WasmChange};
 
 /// The `-o json` document: both sides' labels, the prediction's assumptions when the AFTER
 /// side is predicted (`--what-if`), then the report's fields.
@@ -142,36 +146,6 @@ pub struct ModeChange {
     pub after: Option<Inference>,
 }
 
-/// One chain that carries, or used to carry, a Wasm filter.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct ChainRef {
-    /// Listener name.
-    pub listener: String,
-    /// Chain name (`-` when empty).
-    pub chain: String,
-    /// The chain's match, as `pc listener` prints it.
-    pub chain_match: String,
-    /// Whether the chain is removed/added (`removed`, `added`) or only changed (`changed`).
-    pub how: &'static str,
-}
-
-/// One user Wasm filter: how many chains carry it on each side, and which chains changed.
-#[derive(Debug, Clone, Serialize)]
-pub struct WasmChange {
-    /// The filter name (the ECDS resource name for ECDS filters).
-    pub filter: String,
-    /// `namespace/name` of the plugin the name decodes to.
-    pub plugin: Option<String>,
-    /// Placements in BEFORE.
-    pub before: usize,
-    /// Placements in AFTER.
-    pub after: usize,
-    /// BEFORE chains that carried it and whose AFTER counterpart does not (or is gone).
-    pub lost: Vec<ChainRef>,
-    /// AFTER chains that carry it and whose BEFORE counterpart did not (or did not exist).
-    pub gained: Vec<ChainRef>,
-}
-
 /// Compares two sides' listeners (active listeners only; pairing by listener name), by
 /// chain matches, filter names, TLS termination and destination.
 pub fn diff_listeners(before: &[&Listener<'_>], after: &[&Listener<'_>]) -> DiffReport {
@@ -221,11 +195,11 @@ pub fn diff_listeners_with_raw(
         let a_default = a.and_then(|l| l.default_filter_chain.as_ref());
         let is_default_b = |c: &FilterChain<'_>| b_default.is_some_and(|d| std::ptr::eq(d, c));
         let is_default_a = |c: &FilterChain<'_>| a_default.is_some_and(|d| std::ptr::eq(d, c));
-        let b_keys: Vec<String> = b_chains
+        let b_keys: Vec<MatchKey> = b_chains
             .iter()
             .map(|c| match_key(c, is_default_b(c)))
             .collect();
-        let a_keys: Vec<String> = a_chains
+        let a_keys: Vec<MatchKey> = a_chains
             .iter()
             .map(|c| match_key(c, is_default_a(c)))
             .collect();
@@ -314,12 +288,12 @@ fn raw_chains(raw: Option<&str>) -> Vec<serde_json::Value> {
     let Some(v) = raw.and_then(|r| serde_json::from_str::<serde_json::Value>(r).ok()) else {
         return Vec::new();
     };
-    let field = |snake: &str, camel: &str| v.get(snake).or_else(|| v.get(camel)).cloned();
-    let mut out = match field("filter_chains", "filterChains") {
+    let field = |snake: &str| v.get(snake).or_else(|| v.get(to_camel(snake))).cloned();
+    let mut out = match field("filter_chains") {
         Some(serde_json::Value::Array(a)) => a,
         _ => Vec::new(),
     };
-    out.extend(field("default_filter_chain", "defaultFilterChain"));
+    out.extend(field("default_filter_chain"));
     out
 }
 
@@ -340,11 +314,11 @@ fn summary(
 /// pairs in BEFORE order, then AFTER-only chains in AFTER order.
 fn pair_chains(
     b: &[&FilterChain<'_>],
-    b_keys: &[String],
+    b_keys: &[MatchKey],
     a: &[&FilterChain<'_>],
-    a_keys: &[String],
+    a_keys: &[MatchKey],
 ) -> Vec<(Option<usize>, Option<usize>)> {
-    let count = |keys: &[String], k: &str| keys.iter().filter(|x| *x == k).count();
+    let count = |keys: &[MatchKey], k: &MatchKey| keys.iter().filter(|x| *x == k).count();
     let mut taken = vec![false; a.len()];
     let mut out = Vec::new();
     for (i, key) in b_keys.iter().enumerate() {

@@ -1,6 +1,7 @@
 //! Unit tests of the semantic diff over the seed fixtures (issue #5 acceptance).
 
 use super::*;
+use crate::analysis::listener::cell_text::match_text;
 use crate::analysis::mtls::inbound_template::MtlsMode;
 use crate::analysis::test_support::virtual_inbound;
 
@@ -43,8 +44,8 @@ fn istio_1_12_permissive_to_strict() {
     );
     // The plain-`tls` passthrough chain of each family gains TLS termination.
     for c in &l.changed {
-        assert_eq!(c.before.match_text, c.after.match_text);
-        assert!(c.before.match_text.starts_with("Trans: tls; Addr: "));
+        assert_eq!(c.before.chain_match, c.after.chain_match);
+        assert!(match_text(&c.before.chain_match).starts_with("Trans: tls; Addr: "));
         assert!(matches!(
             c.changes.as_slice(),
             [Change::TransportSocket {
@@ -56,7 +57,10 @@ fn istio_1_12_permissive_to_strict() {
             }]
         ));
     }
-    assert_eq!(l.added[0].match_text, "Trans: tls; Addr: *:80");
+    assert_eq!(
+        match_text(&l.added[0].chain_match),
+        "Trans: tls; Addr: *:80"
+    );
     let hw = r
         .wasm
         .iter()
@@ -66,7 +70,10 @@ fn istio_1_12_permissive_to_strict() {
     assert_eq!(hw.lost.len(), 4);
     assert!(hw.lost.iter().all(|c| c.how == "removed"));
     assert_eq!(hw.gained.len(), 1);
-    assert_eq!(hw.gained[0].chain_match, "Trans: tls; Addr: *:80");
+    assert_eq!(
+        match_text(&hw.gained[0].chain_match),
+        "Trans: tls; Addr: *:80"
+    );
 }
 
 #[test]

@@ -2,9 +2,42 @@
 
 use std::collections::BTreeMap;
 
-use super::{ChainRef, ChainSummary, WasmChange};
+use serde::Serialize;
+
+use super::chain::ChainSummary;
 use crate::analysis::wasm::placement::{ProxyKind, count_placements, wasm_chain_sites};
 use crate::envoy::{Listener, ListenerState};
+
+/// One chain that carries, or used to carry, a Wasm filter.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChainRef {
+    /// Listener name.
+    pub listener: String,
+    /// Chain name (`-` when empty).
+    pub chain: String,
+    /// The chain's match; serialised as `pc listener` prints it.
+    #[serde(serialize_with = "crate::analysis::listener::cell_text::serialize_match")]
+    pub chain_match: crate::analysis::listener::chain_match::ChainMatch,
+    /// Whether the chain is removed/added (`removed`, `added`) or only changed (`changed`).
+    pub how: &'static str,
+}
+
+/// One user Wasm filter: how many chains carry it on each side, and which chains changed.
+#[derive(Debug, Clone, Serialize)]
+pub struct WasmChange {
+    /// The filter name (the ECDS resource name for ECDS filters).
+    pub filter: String,
+    /// `namespace/name` of the plugin the name decodes to.
+    pub plugin: Option<String>,
+    /// Placements in BEFORE.
+    pub before: usize,
+    /// Placements in AFTER.
+    pub after: usize,
+    /// BEFORE chains that carried it and whose AFTER counterpart does not (or is gone).
+    pub lost: Vec<ChainRef>,
+    /// AFTER chains that carry it and whose BEFORE counterpart did not (or did not exist).
+    pub gained: Vec<ChainRef>,
+}
 
 /// Collects the chains behind each Wasm filter's change while pairing runs.
 #[derive(Default)]
@@ -33,7 +66,7 @@ impl WasmTally {
             map.entry(f.clone()).or_default().push(ChainRef {
                 listener: listener.to_string(),
                 chain: chain.name.clone(),
-                chain_match: chain.match_text.clone(),
+                chain_match: chain.chain_match.clone(),
                 how,
             });
         }

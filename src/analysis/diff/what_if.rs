@@ -12,18 +12,23 @@
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
-use crate::analysis::diff::PREDICTED_METADATA;
-use crate::analysis::listener::rows::chain_match;
+use crate::analysis::diff::predicted::PREDICTED_METADATA;
+use crate::analysis::listener::cell_text::match_text;
+use crate::analysis::listener::chain_match::ChainMatch;
+use crate::analysis::listener::destination::{Destination, chain_destination};
 use crate::analysis::mtls::inbound_template::{
     ALPN_PLAINTEXT_HTTP, ALPN_PLAINTEXT_HTTP_1_12, AlpnSet, ChainTemplate, MtlsMode, Terminal,
     chain_templates, classify_chain,
 };
 use crate::analysis::mtls::mode::{Inference, infer_modes};
 use crate::envoy::{FilterChain, Listener};
+use crate::istio::passthrough::InboundPassthrough;
 
 mod inspectors;
+mod keys;
 
 use inspectors::{InspectorRules, predict_inspectors};
+use keys::Keys;
 
 /// Why a prediction could not be built.
 #[derive(Debug, thiserror::Error)]
@@ -72,14 +77,10 @@ pub fn detect_version(istio_version: Option<&str>, inbound: &Listener<'_>) -> Ve
             .as_ref()
             .is_some_and(|m| m.application_protocols.iter().any(|a| a == "http/1.0"))
     });
-    let clusters: Vec<String> = inbound
-        .filter_chains
-        .iter()
-        .map(crate::analysis::listener::rows::chain_destination)
-        .collect();
-    let per_family = clusters
-        .iter()
-        .any(|c| c.starts_with("InboundPassthroughClusterIpv"));
+    let per_family = inbound.filter_chains.iter().any(|c| {
+        matches!(chain_destination(c), Destination::Cluster(name)
+            if InboundPassthrough::of_cluster(&name) == Some(InboundPassthrough::PerFamily))
+    });
     // 1.12-1.13 write the IPv6 passthrough prefix as `::0` (DOMAIN.md §5.5).
     let old_v6_prefix = inbound.filter_chains.iter().any(|c| {
         c.filter_chain_match
@@ -202,7 +203,7 @@ pub fn predict(
             let mut marks = vec![format!(
                 "filters: copied from chain {} ({})",
                 donor_chain.name,
-                chain_match(donor_chain.filter_chain_match.as_ref())
+                match_text(&ChainMatch::of(donor_chain.filter_chain_match.as_ref()))
             )];
             let socket = if t.mtls {
                 let (socket, mark) =
@@ -243,7 +244,7 @@ pub fn predict(
         filter_chains: serde_json::from_str(&chains_text)?,
         ..Listener::default()
     };
-    let filters_key = keys.get("listener_filters", "listenerFilters");
+    let filters_key = &keys.name("listener_filters");
     let old_filters: Vec<Value> = value
         .get(filters_key)
         .and_then(Value::as_array)
@@ -266,17 +267,6 @@ pub fn predict(
     })
 }
 
-/// Field names in the dump's spelling.
-struct Keys {
-    camel: bool,
-}
-
-impl Keys {
-    fn get(&self, snake: &'static str, camel: &'static str) -> &'static str {
-        if self.camel { camel } else { snake }
-    }
-}
-
 /// A new chain: the donor's match with the template's transport and ALPN, the donor's name
 /// and filters, the given socket, and the predicted marks.
 fn assemble(
@@ -287,10 +277,10 @@ fn assemble(
     socket: Option<Value>,
     marks: Vec<String>,
 ) -> Value {
-    let fcm_key = keys.get("filter_chain_match", "filterChainMatch");
-    let transport_key = keys.get("transport_protocol", "transportProtocol");
-    let alpn_key = keys.get("application_protocols", "applicationProtocols");
-    let socket_key = keys.get("transport_socket", "transportSocket");
+    let fcm_key = &keys.name("filter_chain_match");
+    let transport_key = &keys.name("transport_protocol");
+    let alpn_key = &keys.name("application_protocols");
+    let socket_key = &keys.name("transport_socket");
     let mut fcm = donor
         .get(fcm_key)
         .and_then(Value::as_object)
@@ -318,7 +308,7 @@ fn assemble(
     }
     chain.insert(
         "metadata".to_string(),
-        json!({ keys.get("filter_metadata", "filterMetadata"): { PREDICTED_METADATA: { "predicted": marks } } }),
+        json!({ keys.name("filter_metadata"): { PREDICTED_METADATA: { "predicted": marks } } }),
     );
     Value::Object(chain)
 }
@@ -333,7 +323,7 @@ fn mtls_socket(
     terminal: Terminal,
     group: &[usize],
 ) -> (Value, String) {
-    let socket_key = keys.get("transport_socket", "transportSocket");
+    let socket_key = &keys.name("transport_socket");
     let candidates = listener
         .filter_chains
         .iter()
@@ -350,7 +340,7 @@ fn mtls_socket(
         let mark = format!(
             "transport_socket: Istio mTLS context copied from chain {} ({})",
             c.name,
-            chain_match(c.filter_chain_match.as_ref())
+            match_text(&ChainMatch::of(c.filter_chain_match.as_ref()))
         );
         return (socket.clone(), mark);
     }
@@ -360,16 +350,16 @@ fn mtls_socket(
     };
     let socket = json!({
         "name": "envoy.transport_sockets.tls",
-        keys.get("typed_config", "typedConfig"): {
+        keys.name("typed_config"): {
             "@type": "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext",
-            keys.get("common_tls_context", "commonTlsContext"): {
-                keys.get("alpn_protocols", "alpnProtocols"): alpn,
-                keys.get("tls_certificate_sds_secret_configs", "tlsCertificateSdsSecretConfigs"): [{"name": "default"}],
-                keys.get("combined_validation_context", "combinedValidationContext"): {
-                    keys.get("validation_context_sds_secret_config", "validationContextSdsSecretConfig"): {"name": "ROOTCA"}
+            keys.name("common_tls_context"): {
+                keys.name("alpn_protocols"): alpn,
+                keys.name("tls_certificate_sds_secret_configs"): [{"name": "default"}],
+                keys.name("combined_validation_context"): {
+                    keys.name("validation_context_sds_secret_config"): {"name": "ROOTCA"}
                 }
             },
-            keys.get("require_client_certificate", "requireClientCertificate"): true
+            keys.name("require_client_certificate"): true
         }
     });
     (

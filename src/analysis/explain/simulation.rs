@@ -4,10 +4,11 @@
 //! (DOMAIN.md §2.3, §3, §5.6). Pure data; `render/` words it.
 
 use crate::analysis::explain::chain_select::{self, Chosen, Connection, Criterion, Verdict};
-use crate::analysis::explain::matcher_eval::{MatcherResult, evaluate_matcher};
-use crate::analysis::explain::{
-    Inspector, InspectorState, ListenerExplanation, SNIFFED_ALPN, inspector_state,
+use crate::analysis::explain::explanation::ListenerExplanation;
+use crate::analysis::explain::inspector::{
+    Inspector, InspectorState, SNIFFED_ALPN, inspector_state,
 };
+use crate::analysis::explain::matcher_eval::{MatcherResult, evaluate_matcher};
 use crate::envoy::{FilterChainMatch, Listener};
 
 /// A connection attribute the simulation was given but a real sidecar could not see.

@@ -9,9 +9,10 @@ use std::collections::BTreeSet;
 use std::net::IpAddr;
 
 use crate::analysis::explain::chain_select::{Chosen, Connection, select_chain};
-use crate::analysis::explain::{
-    Inspector, InspectorState, inspector_state, needed_inspectors, owned_match,
+use crate::analysis::explain::inspector::{
+    Inspector, InspectorState, inspector_state, needed_inspectors,
 };
+use crate::analysis::explain::owned_match::owned_match;
 use crate::analysis::listener::matcher_paths::matcher_branches;
 use crate::envoy::{CidrRange, FilterChainMatch, Listener, SourceType};
 

@@ -37,64 +37,24 @@
 //! `namespace`, `pod`, `error`); with `--detail`, also `proxies` ([`FleetOutput`]). Fields are
 //! only ever added; absent values are `null`.
 
+mod failure;
 mod reasons;
 mod report;
+mod signature;
 pub mod workload;
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use serde::Serialize;
-
 use crate::analysis::wasm::count::ProxyReport;
-use crate::analysis::wasm::ecds::EcdsState;
 use crate::analysis::wasm::placement::FilterLevel;
+pub use failure::FleetFailure;
 use reasons::differences;
 pub use report::{
     Deviation, Flag, FleetOutput, FleetReport, FleetRow, Reason, ReasonKind, SignatureGroup,
 };
+use signature::Signature;
+pub use signature::{ModuleId, PluginState, short_digest};
 pub use workload::{Workload, WorkloadFrom, WorkloadHints, workload_of};
-
-/// Which module a plugin runs (see the module docs).
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-pub struct ModuleId {
-    /// The module's sha256, when known.
-    pub sha256: Option<String>,
-    /// The module's URI or file path, only when the digest is unknown.
-    pub source: Option<String>,
-    /// The WasmPlugin's `resourceVersion`, when the VM environment carries it.
-    pub resource_version: Option<String>,
-}
-
-impl ModuleId {
-    /// In words, for reasons: `sha256 d1294d5f5d1e`, the source, and the resource version.
-    pub fn describe(&self) -> String {
-        let mut text = match (&self.sha256, &self.source) {
-            (Some(sha), _) => format!("sha256 {}", short_digest(sha)),
-            (None, Some(source)) => source.clone(),
-            (None, None) => "an unidentified module".to_string(),
-        };
-        if let Some(rv) = &self.resource_version {
-            text.push_str(&format!(" (resourceVersion {rv})"));
-        }
-        text
-    }
-}
-
-/// The first 12 hex digits of a digest, as `docker images` shortens image ids.
-pub fn short_digest(sha: &str) -> &str {
-    sha.get(..12).unwrap_or(sha)
-}
-
-/// One plugin on one pod: what its signature compares.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
-pub struct PluginState {
-    /// Filter chains that carry it.
-    pub count: usize,
-    /// Its ECDS state; `null` for an inline Wasm filter.
-    pub ecds: Option<EcdsState>,
-    /// The module it runs, when the ECDS entry says.
-    pub module: Option<ModuleId>,
-}
 
 /// Where a fleet pod is.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -118,22 +78,6 @@ pub struct PodSummary {
     pub plugins: BTreeMap<String, PluginState>,
     /// Problem verdicts in the pod's own report.
     pub problems: usize,
-}
-
-/// A pod that could not be read (or parsed), for the `failures` list.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-pub struct FleetFailure {
-    /// The label the error line starts with (`[CONTEXT/]pod/NAME.NAMESPACE`).
-    pub source: String,
-    /// The cluster, when several were read.
-    pub cluster: Option<String>,
-    /// The pod's namespace, when the failure concerns one pod.
-    pub namespace: Option<String>,
-    /// The pod's name, when the failure concerns one pod.
-    pub pod: Option<String>,
-    /// The error: the one line stderr prints after `meshscope: error: ` (it starts with
-    /// `source`).
-    pub error: String,
 }
 
 /// The plugin column of a filter report: its `namespace/name`, else its filter name; a
@@ -174,7 +118,6 @@ pub fn pod_summary(id: PodId, workload: Workload, report: &ProxyReport) -> PodSu
     }
 }
 
-type Signature = BTreeMap<String, PluginState>;
 type WorkloadKey = (Option<String>, String, String);
 
 /// Groups the pods, finds each workload's majority and flags the pods that differ.
@@ -292,5 +235,8 @@ fn workload_key(p: &PodSummary) -> WorkloadKey {
         p.workload.name.clone(),
     )
 }
+#[cfg(test)]
+use crate::analysis::wasm::ecds::EcdsState;
+
 #[cfg(test)]
 mod tests;

@@ -3,7 +3,8 @@
 
 use std::collections::BTreeSet;
 
-use super::{ModuleId, PluginState, Reason, ReasonKind, Signature};
+use super::report::{Reason, ReasonKind};
+use super::signature::{ModuleId, PluginState, Signature};
 use crate::analysis::wasm::ecds::EcdsState;
 
 fn chains(n: usize) -> String {

@@ -5,7 +5,9 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use super::{FleetFailure, PluginState, Workload};
+use super::failure::FleetFailure;
+use super::signature::PluginState;
+use super::workload::Workload;
 use crate::analysis::wasm::count::ProxyReport;
 
 /// A pod's flag in the fleet table.

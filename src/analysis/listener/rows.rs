@@ -1,14 +1,14 @@
 //! istioctl's `proxy-config listener` summary as data (DOMAIN.md §4.2–4.5): which listeners,
 //! their TYPE, order, and each chain's MATCH and DESTINATION; plus meshscope's wide columns.
 
-use crate::analysis::listener::matcher_paths::matcher_branches;
-use crate::analysis::mtls::mode::{chain_modes, is_virtual_inbound};
+use crate::analysis::listener::cell_text::destination_text;
+use crate::analysis::listener::chain_match::ChainMatch;
+use crate::analysis::listener::destination::{Destination, chain_destination};
+use crate::analysis::listener::matcher_paths::{MatcherBranch, matcher_branches};
+use crate::analysis::mtls::mode::{Inference, InferredMode, chain_modes, is_virtual_inbound};
 use crate::envoy::listener::AdditionalAddress;
-use crate::envoy::route::{RouteConfiguration, RouteMatch, VirtualHost};
-use crate::envoy::wasm;
-use crate::envoy::{
-    Address, FilterChain, FilterChainMatch, Listener, ListenerState, NetworkFilterConfig,
-};
+use crate::envoy::{Address, FilterChain, Listener, ListenerState, NetworkFilterConfig};
+use crate::istio::wasm_filter;
 use crate::util::go_sort::sort_slice;
 
 /// A decoded listener with what the table needs to know about where it came from.
@@ -34,8 +34,9 @@ impl<'a> SelectedListener<'a> {
     }
 }
 
-/// istioctl's TYPE column.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// istioctl's TYPE column. istioctl sorts listeners by the printed TYPE; the variants are
+/// declared in that text's byte order, so the derived `Ord` sorts as istioctl does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum ListenerType {
     Http,
     HttpTcp,
@@ -44,7 +45,23 @@ pub enum ListenerType {
 }
 
 impl ListenerType {
-    /// The text istioctl prints (and compares `--type` against).
+    /// Every type, in istioctl's sort order.
+    pub const ALL: [ListenerType; 4] = [
+        ListenerType::Http,
+        ListenerType::HttpTcp,
+        ListenerType::Tcp,
+        ListenerType::Unknown,
+    ];
+
+    /// The type a `--type` value names: istioctl compares the flag with the printed TYPE
+    /// ignoring case, so any other value names none.
+    pub fn from_flag(value: &str) -> Option<ListenerType> {
+        ListenerType::ALL
+            .into_iter()
+            .find(|t| t.as_str().eq_ignore_ascii_case(value))
+    }
+
+    /// The text istioctl prints.
     pub fn as_str(self) -> &'static str {
         match self {
             ListenerType::Http => "HTTP",
@@ -55,12 +72,28 @@ impl ListenerType {
     }
 }
 
+/// `--type`: a listener type, or a value that names none (and so selects no listener).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TypeFilter {
+    /// Listeners of this type.
+    Only(ListenerType),
+    /// The flag named no type.
+    NoType,
+}
+
+impl TypeFilter {
+    /// Reads a `--type` value.
+    pub fn from_flag(value: &str) -> TypeFilter {
+        ListenerType::from_flag(value).map_or(TypeFilter::NoType, TypeFilter::Only)
+    }
+}
+
 /// `--address`, `--port`, `--type` (istioctl `ListenerFilter.Verify`).
 #[derive(Debug, Clone, Default)]
 pub struct ListenerQuery {
     pub address: Option<String>,
     pub port: u32,
-    pub listener_type: Option<String>,
+    pub listener_type: Option<TypeFilter>,
 }
 
 impl ListenerQuery {
@@ -72,8 +105,9 @@ impl ListenerQuery {
         ) {
             return false;
         }
-        match &self.listener_type {
-            Some(t) => l.kind.as_str().eq_ignore_ascii_case(t),
+        match self.listener_type {
+            Some(TypeFilter::Only(t)) => l.kind == t,
+            Some(TypeFilter::NoType) => false,
             None => true,
         }
     }
@@ -168,7 +202,7 @@ fn listener_less(a: &SelectedListener<'_>, b: &SelectedListener<'_>) -> bool {
     if aa != ab {
         return aa.as_bytes() < ab.as_bytes();
     }
-    a.kind.as_str() < b.kind.as_str()
+    a.kind < b.kind
 }
 
 /// Orders the wide table: active listeners exactly as istioctl orders them, and each
@@ -215,8 +249,8 @@ pub struct ListenerRow {
 pub struct ChainRow {
     pub addresses: String,
     pub port: u32,
-    pub match_text: String,
-    pub destination: String,
+    pub chain_match: RowMatch,
+    pub destination: Destination,
     /// Chain name, empty when the chain has none.
     pub chain: String,
     pub state: ListenerState,
@@ -224,7 +258,18 @@ pub struct ChainRow {
     pub wasm: Vec<String>,
     /// MODE (wide only): the mTLS mode a `virtualInbound` chain's port implies; `None`
     /// elsewhere and for the blackhole.
-    pub mode: Option<&'static str>,
+    pub mode: Option<InferredMode>,
+}
+
+/// MATCH of a chain row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RowMatch {
+    /// The chain's `filter_chain_match`.
+    Criteria(ChainMatch),
+    /// Wide, on a `filter_chain_matcher` listener: one branch leading to the chain.
+    Branch(MatcherBranch),
+    /// Wide, on a `filter_chain_matcher` listener: no branch leads to the chain.
+    NoBranch,
 }
 
 /// The `--verbose=false` row of a listener.
@@ -236,7 +281,7 @@ pub fn listener_row(l: &SelectedListener<'_>) -> ListenerRow {
     }
 }
 
-/// The chain rows of one listener, sorted by DESTINATION descending as istioctl does.
+/// The chain rows of one listener, sorted by the DESTINATION text descending as istioctl does.
 ///
 /// `wide` turns matcher-tree listeners into one row per branch instead of `ALL`.
 pub fn chain_rows(l: &SelectedListener<'_>, wide: bool) -> Vec<ChainRow> {
@@ -253,21 +298,26 @@ pub fn chain_rows(l: &SelectedListener<'_>, wide: bool) -> Vec<ChainRow> {
     };
     let mut rows = Vec::new();
     for (i, chain) in l.listener.chains().enumerate() {
-        let mode = modes.get(i).and_then(|m| m.as_ref()).map(|m| m.mode_text());
+        let mode = modes
+            .get(i)
+            .and_then(|m| m.as_ref())
+            .map(Inference::inferred_mode);
         let destination = chain_destination(chain);
         let wasm = if wide { chain_wasm(chain) } else { Vec::new() };
         let matches = match &branches {
             Some(b) => b
                 .get(chain.name.as_ref())
-                .cloned()
-                .unwrap_or_else(|| vec!["NONE".to_string()]),
-            None => vec![chain_match(chain.filter_chain_match.as_ref())],
+                .map(|paths| paths.iter().cloned().map(RowMatch::Branch).collect())
+                .unwrap_or_else(|| vec![RowMatch::NoBranch]),
+            None => vec![RowMatch::Criteria(ChainMatch::of(
+                chain.filter_chain_match.as_ref(),
+            ))],
         };
-        for match_text in matches {
+        for chain_match in matches {
             rows.push(ChainRow {
                 addresses: addresses.clone(),
                 port,
-                match_text,
+                chain_match,
                 destination: destination.clone(),
                 chain: chain.name.to_string(),
                 state: l.state,
@@ -276,186 +326,13 @@ pub fn chain_rows(l: &SelectedListener<'_>, wide: bool) -> Vec<ChainRow> {
             });
         }
     }
-    sort_slice(&mut rows, |a, b| {
-        a.destination.as_bytes() > b.destination.as_bytes()
-    });
-    rows
-}
-
-/// ALPN lists istioctl prints by a label (exact order and length).
-const ALPN_LABELS: [(&str, &[&str]); 4] = [
-    (
-        "App: HTTP TLS",
-        &[
-            "http/1.0",
-            "http/1.1",
-            "h2c",
-            "istio-http/1.0",
-            "istio-http/1.1",
-            "istio-h2",
-        ],
-    ),
-    (
-        "App: Istio HTTP Plain",
-        &["istio", "istio-http/1.0", "istio-http/1.1", "istio-h2"],
-    ),
-    ("App: TCP TLS", &["istio-peer-exchange", "istio"]),
-    ("App: HTTP", &["http/1.0", "http/1.1", "h2c"]),
-];
-
-/// MATCH: SNI, transport, ALPN, address parts joined by `; `, or `ALL`.
-pub fn chain_match(m: Option<&FilterChainMatch<'_>>) -> String {
-    let Some(m) = m else {
-        return "ALL".to_string();
-    };
-    let mut parts = Vec::new();
-    if !m.server_names.is_empty() {
-        parts.push(format!("SNI: {}", m.server_names.join(",")));
-    }
-    if !m.transport_protocol.is_empty() {
-        parts.push(format!("Trans: {}", m.transport_protocol));
-    }
-    if !m.application_protocols.is_empty() {
-        let label = ALPN_LABELS.iter().find(|(_, list)| {
-            list.len() == m.application_protocols.len()
-                && list
-                    .iter()
-                    .zip(&m.application_protocols)
-                    .all(|(a, b)| a == b)
-        });
-        parts.push(match label {
-            Some((label, _)) => label.to_string(),
-            None => format!("App: {}", m.application_protocols.join(",")),
-        });
-    }
-    let port = m
-        .destination_port
-        .map(|p| format!(":{p}"))
-        .unwrap_or_default();
-    if !m.prefix_ranges.is_empty() {
-        let ranges: Vec<String> = m
-            .prefix_ranges
-            .iter()
-            .map(|r| format!("{}/{}", r.address_prefix, r.prefix_len()))
-            .collect();
-        parts.push(format!("Addr: {}{port}", ranges.join(",")));
-    } else if !port.is_empty() {
-        parts.push(format!("Addr: *{port}"));
-    }
-    if parts.is_empty() {
-        "ALL".to_string()
-    } else {
-        parts.join("; ")
-    }
-}
-
-/// DESTINATION: the first HCM or non-blackhole tcp_proxy decides.
-pub fn chain_destination(chain: &FilterChain<'_>) -> String {
-    for f in &chain.filters {
-        match &f.config {
-            NetworkFilterConfig::HttpConnectionManager(hcm) => {
-                if let Some(rc) = &hcm.route_config {
-                    return describe_route_config(rc);
-                }
-                return match &hcm.rds {
-                    Some(rds) if !rds.route_config_name.is_empty() => {
-                        format!("Route: {}", rds.route_config_name)
-                    }
-                    _ => "HTTP".to_string(),
-                };
-            }
-            NetworkFilterConfig::TcpProxy(t) if !t.is_blackhole => {
-                return cluster_name(&t.cluster);
-            }
-            // istioctl dereferences a missing typed_config and crashes; say what is there.
-            NetworkFilterConfig::None
-                if f.name == crate::envoy::filter::HCM_NAME
-                    || f.name == crate::envoy::filter::TCP_PROXY_NAME =>
-            {
-                return f.name.to_string();
-            }
-            _ => {}
-        }
-    }
-    "Non-HTTP/Non-TCP".to_string()
-}
-
-fn cluster_name(cluster: &str) -> String {
-    if cluster.contains("Cluster") {
-        cluster.to_string()
-    } else {
-        format!("Cluster: {cluster}")
-    }
-}
-
-fn describe_route_config(rc: &RouteConfiguration<'_>) -> String {
-    if let Some(cluster) = match_all_cluster(rc) {
-        return cluster;
-    }
-    let vhosts: Vec<String> = rc
-        .virtual_hosts
-        .iter()
-        .map(|vh| {
-            let domains = describe_domains(vh);
-            let routes = describe_routes(vh);
-            if domains.is_empty() {
-                routes
-            } else {
-                format!("{domains} {routes}")
-            }
-        })
+    // istioctl sorts on the printed DESTINATION; the text is the sort key and nothing else.
+    let mut keyed: Vec<(String, ChainRow)> = rows
+        .into_iter()
+        .map(|r| (destination_text(&r.destination), r))
         .collect();
-    format!("Inline Route: {}", vhosts.join("; "))
-}
-
-fn match_all_cluster(rc: &RouteConfiguration<'_>) -> Option<String> {
-    let [vh] = rc.virtual_hosts.as_slice() else {
-        return None;
-    };
-    if vh.domains.len() != 1 || vh.domains[0] != "*" {
-        return None;
-    }
-    let [route] = vh.routes.as_slice() else {
-        return None;
-    };
-    if route.route_match.prefix.as_deref() != Some("/") {
-        return None;
-    }
-    let cluster = route.route.as_ref()?.cluster.as_deref()?;
-    Some(cluster_name(cluster))
-}
-
-fn describe_domains(vh: &VirtualHost<'_>) -> String {
-    if vh.domains.len() == 1 && vh.domains[0] == "*" {
-        return String::new();
-    }
-    vh.domains.join("/")
-}
-
-fn describe_routes(vh: &VirtualHost<'_>) -> String {
-    let routes: Vec<String> = vh
-        .routes
-        .iter()
-        .map(|r| describe_match(&r.route_match))
-        .collect();
-    routes.join(", ")
-}
-
-fn describe_match(m: &RouteMatch<'_>) -> String {
-    let mut conds = Vec::new();
-    if let Some(p) = m.prefix.as_deref().filter(|p| !p.is_empty()) {
-        conds.push(format!("{p}*"));
-    }
-    if let Some(p) = m.path_separated_prefix.as_deref().filter(|p| !p.is_empty()) {
-        conds.push(format!("PathPrefix:{p}"));
-    }
-    if let Some(p) = m.path.as_deref().filter(|p| !p.is_empty()) {
-        conds.push(p.to_string());
-    }
-    if let Some(r) = &m.safe_regex {
-        conds.push(format!("regex {}", r.regex));
-    }
-    conds.join(" ")
+    sort_slice(&mut keyed, |a, b| a.0.as_bytes() > b.0.as_bytes());
+    keyed.into_iter().map(|(_, r)| r).collect()
 }
 
 /// The chain's user Wasm filters (not Istio's built-ins), in execution order.
@@ -464,7 +341,7 @@ pub fn chain_wasm(chain: &FilterChain<'_>) -> Vec<String> {
     for f in &chain.filters {
         if let NetworkFilterConfig::HttpConnectionManager(hcm) = &f.config {
             for hf in &hcm.http_filters {
-                if wasm::classify(hf).is_some_and(|w| !w.is_builtin(&hf.name)) {
+                if wasm_filter::classify(hf).is_some_and(|w| !w.is_builtin(&hf.name)) {
                     out.push(hf.name.to_string());
                 }
             }
@@ -477,85 +354,16 @@ pub fn chain_wasm(chain: &FilterChain<'_>) -> Vec<String> {
 mod tests {
     use super::*;
 
-    fn fcm(json: &str) -> FilterChainMatch<'_> {
-        serde_json::from_str(json).unwrap()
-    }
-
     #[test]
-    fn match_text_follows_istioctl() {
-        let cases = [
-            ("{}", "ALL"),
-            (r#"{"destination_port":15006}"#, "Addr: *:15006"),
-            (
-                r#"{"transport_protocol":"tls","application_protocols":["istio-peer-exchange","istio"]}"#,
-                "Trans: tls; App: TCP TLS",
-            ),
-            (
-                r#"{"transport_protocol":"raw_buffer","application_protocols":["http/1.1","h2c"]}"#,
-                "Trans: raw_buffer; App: http/1.1,h2c",
-            ),
-            (
-                r#"{"prefix_ranges":[{"address_prefix":"::0"}],"destination_port":80,"server_names":["a","b"]}"#,
-                "SNI: a,b; Addr: ::0/0:80",
-            ),
-            (
-                r#"{"application_protocols":["http/1.0","http/1.1","h2c"]}"#,
-                "App: HTTP",
-            ),
-        ];
-        for (json, want) in cases {
-            assert_eq!(chain_match(Some(&fcm(json))), want, "{json}");
+    fn type_order_is_istioctl_text_order() {
+        for pair in ListenerType::ALL.windows(2) {
+            assert!(pair[0] < pair[1]);
+            assert!(pair[0].as_str() < pair[1].as_str());
         }
-        assert_eq!(chain_match(None), "ALL");
-    }
-
-    #[test]
-    fn destination_follows_istioctl() {
-        let chain = |filters: &str| -> String {
-            let json = format!(r#"{{"filters":{filters}}}"#);
-            let c: FilterChain = serde_json::from_str(&json).unwrap();
-            chain_destination(&c)
-        };
-        let hcm = |tc: &str| {
-            format!(
-                r#"[{{"name":"envoy.filters.network.http_connection_manager","typed_config":{tc}}}]"#
-            )
-        };
-        let tcp = |cluster: &str| {
-            format!(
-                r#"{{"name":"envoy.filters.network.tcp_proxy","typed_config":{{"cluster":"{cluster}"}}}}"#
-            )
-        };
-        assert_eq!(chain("[]"), "Non-HTTP/Non-TCP");
         assert_eq!(
-            chain(&format!("[{}]", tcp("BlackHoleCluster"))),
-            "Non-HTTP/Non-TCP"
+            ListenerType::from_flag("http+tcp"),
+            Some(ListenerType::HttpTcp)
         );
-        assert_eq!(
-            chain(&format!("[{}]", tcp("inbound|80||"))),
-            "Cluster: inbound|80||"
-        );
-        assert_eq!(
-            chain(&format!("[{}]", tcp("InboundPassthroughCluster"))),
-            "InboundPassthroughCluster"
-        );
-        assert_eq!(
-            chain(&hcm(r#"{"rds":{"route_config_name":"80"}}"#)),
-            "Route: 80"
-        );
-        assert_eq!(chain(&hcm("{}")), "HTTP");
-        assert_eq!(
-            chain(&hcm(
-                r#"{"route_config":{"virtual_hosts":[{"domains":["*"],"routes":[{"match":{"prefix":"/"},"route":{"cluster":"inbound|80||"}}]}]}}"#
-            )),
-            "Cluster: inbound|80||"
-        );
-        assert_eq!(
-            chain(&hcm(
-                r#"{"route_config":{"virtual_hosts":[{"domains":["*"],"routes":[{"match":{"prefix":"/healthz/ready"}},{"match":{"path":"/x","safe_regex":{"regex":"a.*"}}}]},
-                   {"domains":["a","b"],"routes":[{"match":{"path_separated_prefix":"/api"}}]}]}}"#
-            )),
-            "Inline Route: /healthz/ready*, /x regex a.*; a/b PathPrefix:/api"
-        );
+        assert_eq!(ListenerType::from_flag("udp"), None);
     }
 }

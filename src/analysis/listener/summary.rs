@@ -16,7 +16,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::analysis::fleet::{FleetFailure, PodId};
-use crate::analysis::mtls::mode::{infer_modes, is_virtual_inbound};
+use crate::analysis::mtls::mode::{InferredMode, infer_modes, is_virtual_inbound};
 use crate::analysis::wasm::placement::{FilterLevel, ProxyKind, chain_sites, count_placements};
 use crate::envoy::{Listener, ListenerState};
 
@@ -26,7 +26,7 @@ pub struct PortModeSummary {
     /// `port 80`, `passthrough`, `passthrough :9090`, ...
     pub key: String,
     /// `STRICT`, `PERMISSIVE`, `DISABLE` or `unknown`.
-    pub mode: &'static str,
+    pub mode: InferredMode,
 }
 
 /// One proxy's listeners, summarised.
@@ -67,7 +67,7 @@ pub fn listener_summary(listeners: &[(ListenerState, &Listener<'_>)]) -> Listene
             .into_iter()
             .map(|pm| PortModeSummary {
                 key: pm.key.label(),
-                mode: pm.inference.mode_text(),
+                mode: pm.inference.inferred_mode(),
             })
             .collect();
         let sites = chain_sites(&[(*state, *l)], ProxyKind::Unknown);

@@ -73,13 +73,42 @@ pub enum Inference {
     },
 }
 
+/// The mode a group's chains imply, without the reason when none fits: what MODE and
+/// MTLS cells show. Serialises as its text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InferredMode {
+    /// The chains are one of Istio's templates for this mode.
+    Known(MtlsMode),
+    /// The chains fit no template.
+    Unknown,
+}
+
+impl InferredMode {
+    /// `STRICT`, `PERMISSIVE`, `DISABLE` or `unknown`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            InferredMode::Known(mode) => mode.as_str(),
+            InferredMode::Unknown => "unknown",
+        }
+    }
+}
+
+impl Serialize for InferredMode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
 impl Inference {
     /// `STRICT`, `PERMISSIVE`, `DISABLE` or `unknown`.
     pub fn mode_text(&self) -> &'static str {
-        match self {
-            Inference::Known { mode, .. } => mode.as_str(),
-            Inference::Unknown { .. } => "unknown",
-        }
+        self.inferred_mode().as_str()
+    }
+
+    /// The mode, or that none fits.
+    pub fn inferred_mode(&self) -> InferredMode {
+        self.mode()
+            .map_or(InferredMode::Unknown, InferredMode::Known)
     }
 
     /// The mode, when known.

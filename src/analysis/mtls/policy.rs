@@ -10,8 +10,9 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::analysis::mtls::inbound_template::MtlsMode;
-use crate::analysis::mtls::mode::{GroupKind, PortMode};
+use crate::analysis::mtls::mode::{GroupKind, InferredMode, PortMode};
 use crate::istio::peer_authentication::{PeerAuthenticationSpec, PeerMode};
+use crate::istio::selector::selects;
 
 /// Where a policy applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -126,11 +127,8 @@ pub fn effective_policy(
     labels: &BTreeMap<String, String>,
     root_namespace: &str,
 ) -> EffectivePolicy {
-    let selects = |p: &PeerAuthenticationSpec| {
-        p.selector
-            .as_ref()
-            .is_some_and(|s| s.iter().all(|(k, v)| labels.get(k) == Some(v)))
-    };
+    let selects =
+        |p: &PeerAuthenticationSpec| p.selector.as_ref().is_some_and(|s| selects(s, labels));
     let mut ignored = Vec::new();
     let mut mesh = Vec::new();
     let mut in_namespace = Vec::new();
@@ -198,7 +196,7 @@ pub struct PortCheck {
     /// What the policies say.
     pub policy: MtlsMode,
     /// What the chains imply (`unknown` when they fit no template).
-    pub dump: &'static str,
+    pub dump: InferredMode,
     /// The two agree.
     pub agrees: bool,
 }
@@ -219,7 +217,7 @@ pub fn check_against_dump(policy: &EffectivePolicy, modes: &[PortMode]) -> Vec<P
             PortCheck {
                 chains: m.key.label(),
                 policy: want,
-                dump: m.inference.mode_text(),
+                dump: m.inference.inferred_mode(),
                 agrees: found == Some(want),
             }
         })
@@ -303,10 +301,7 @@ mod tests {
     }
 
     fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
+        crate::istio::selector::label_map(pairs)
     }
 
     #[test]

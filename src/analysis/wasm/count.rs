@@ -152,8 +152,8 @@ pub fn proxy_report(
                 .collect();
             let report = check_intent(&input.context, &specs, &input.sites);
             verdicts.extend(report.verdicts.into_iter().filter(|v| {
-                v.plugin
-                    .split(", ")
+                v.plugins
+                    .iter()
                     .any(|p| keep(v.filter.as_deref().unwrap_or(""), Some(p)))
             }));
             (report.status, report.expected_order)

@@ -165,9 +165,11 @@ pub fn ecds_verdicts(health: &[EcdsHealth]) -> Vec<Verdict> {
             ),
             _ => continue,
         };
+        let plugin = h.plugin.clone().unwrap_or_else(|| h.filter.clone());
         out.push(Verdict {
             verdict,
-            plugin: h.plugin.clone().unwrap_or_else(|| h.filter.clone()),
+            plugins: vec![plugin.clone()],
+            plugin,
             filter: Some(h.filter.clone()),
             chains: h.listeners.keys().cloned().collect(),
             detail,

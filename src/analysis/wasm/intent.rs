@@ -10,6 +10,7 @@ use crate::analysis::wasm::order::{Certainty, TieBreak, compare, expected_order}
 use crate::analysis::wasm::placement::{ChainSite, Direction, ProxyKind, decode_plugin};
 use crate::envoy::ListenerState;
 use crate::istio::PluginKind;
+use crate::istio::selector::selects;
 use crate::istio::wasm_plugin::{PluginType, WasmPluginSpec, WorkloadMode};
 
 /// The proxy's identity, from the dump's bootstrap node or the flags.
@@ -71,6 +72,9 @@ pub struct Verdict {
     pub verdict: VerdictKind,
     /// `namespace/name` (comma-separated for `wrong-order`), or the raw filter name.
     pub plugin: String,
+    /// Each plugin (or raw filter name) the verdict concerns; what `--plugin` selects on.
+    #[serde(skip)]
+    pub plugins: Vec<String>,
     /// The filter name in the dump, when there is one.
     pub filter: Option<String>,
     /// The chains (`listener chain (match)`) or listeners concerned.
@@ -129,7 +133,7 @@ fn applies(p: &WasmPluginSpec, ctx: &ProxyContext, ns: &str) -> Result<(), Strin
         return Err("it has targetRefs, which sidecars ignore".into());
     }
     match &p.selector {
-        Some(sel) if !sel.iter().all(|(k, v)| ctx.labels.get(k) == Some(v)) => {
+        Some(sel) if !selects(sel, &ctx.labels) => {
             let text: Vec<_> = sel.iter().map(|(k, v)| format!("{k}={v}")).collect();
             Err(format!(
                 "its selector {} does not match the proxy's labels",
@@ -292,6 +296,7 @@ pub fn check_intent(
             verdicts.push(Verdict {
                 verdict,
                 plugin: id.clone(),
+                plugins: vec![id.clone()],
                 filter: filter.clone(),
                 chains: chains.iter().map(label).collect(),
                 detail,
@@ -386,6 +391,7 @@ fn order_verdicts(
                 have.join(" -> "),
                 want.join(" -> ")
             ),
+            plugins: have,
             chains,
         })
         .collect()

@@ -8,10 +8,11 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::analysis::listener::rows::chain_match;
+use crate::analysis::listener::cell_text::{match_text, serialize_match};
+use crate::analysis::listener::chain_match::ChainMatch;
 use crate::envoy::filter::{HttpFilter, NetworkFilter, NetworkFilterConfig};
-use crate::envoy::wasm::{self, WasmFilter};
 use crate::envoy::{FilterChainMatch, Listener, ListenerState, TrafficDirection};
+use crate::istio::wasm_filter::{self, WasmFilter};
 
 mod reduced;
 use crate::istio::{NamingScheme, PluginRef};
@@ -115,8 +116,8 @@ pub struct ChainSite {
     pub direction: Direction,
     /// Chain name, `-` when empty.
     pub chain: String,
-    /// The chain's match, as `pc listener` prints it.
-    pub chain_match: String,
+    /// The chain's match.
+    pub chain_match: ChainMatch,
     /// `filter_chain_match.transport_protocol`, `any` when unset.
     pub transport: String,
     /// The port a plugin's `match.ports` compares with (DOMAIN.md §6.4): the chain's
@@ -133,7 +134,12 @@ pub struct ChainSite {
 impl ChainSite {
     /// `listener/chain (match)`, how verdicts name a chain.
     pub fn label(&self) -> String {
-        format!("{} {} ({})", self.listener, self.chain, self.chain_match)
+        format!(
+            "{} {} ({})",
+            self.listener,
+            self.chain,
+            match_text(&self.chain_match)
+        )
     }
 }
 
@@ -213,7 +219,7 @@ fn site_of(
         } else {
             chain.to_string()
         },
-        chain_match: chain_match(fcm),
+        chain_match: ChainMatch::of(fcm),
         transport,
         port,
         has_hcm: site.has_hcm,
@@ -222,7 +228,7 @@ fn site_of(
     }
 }
 
-/// Classifies a network filter as [`wasm::classify`] does HTTP filters (same fields).
+/// Classifies a network filter as [`wasm_filter::classify`] does HTTP filters (same fields).
 pub fn classify_network(f: &NetworkFilter<'_>) -> Option<WasmFilter> {
     let as_http = HttpFilter {
         name: f.name.clone(),
@@ -233,7 +239,7 @@ pub fn classify_network(f: &NetworkFilter<'_>) -> Option<WasmFilter> {
         config_discovery: f.config_discovery.clone(),
         ..HttpFilter::default()
     };
-    wasm::classify(&as_http)
+    wasm_filter::classify(&as_http)
 }
 
 fn collect<S: AsRef<str>>(list: &[(S, Option<WasmFilter>)], level: FilterLevel) -> Vec<SiteFilter> {
@@ -270,8 +276,9 @@ pub struct Placement {
     pub direction: Direction,
     /// Chain name (`-` when empty).
     pub chain: String,
-    /// The chain's match, as `pc listener` prints it.
-    pub chain_match: String,
+    /// The chain's match; serialised as `pc listener` prints it.
+    #[serde(serialize_with = "serialize_match")]
+    pub chain_match: ChainMatch,
     /// Transport protocol the chain matches (`any` when unset).
     pub transport: String,
     /// 1-based position in the chain's filter list.

@@ -7,16 +7,16 @@ pub mod locate;
 pub mod position;
 
 use crate::analysis::explain::{Warning, listener_warnings};
-use crate::analysis::listener::rows::chain_match;
+use crate::analysis::listener::chain_match::ChainMatch;
 use crate::analysis::wasm::ecds::{EcdsHealth, ecds_health};
 use crate::analysis::wasm::placement::{
     ProxyKind, chain_sites, classify_network, count_placements,
 };
 use crate::envoy::filter::{HCM_NAME, TCP_PROXY_NAME};
-use crate::envoy::wasm::{self, WasmFilter};
 use crate::envoy::{
     Document, FilterChain, Listener, ListenerState, LoadError, NetworkFilterConfig, Sections,
 };
+use crate::istio::wasm_filter::{self, WasmFilter};
 
 use locate::{ChainSpans, FilterSpan, listener_spans};
 use position::{Locator, Place, Seg, Spot, key, parse_path};
@@ -95,8 +95,8 @@ pub struct ChainFacts {
     pub pos: Spot,
     /// Where `filter_chain_match` starts (the chain when it has none).
     pub match_pos: Spot,
-    /// The match as `pc listener` prints it.
-    pub chain_match: String,
+    /// The chain's match (messages quote it as `pc listener` prints it).
+    pub chain_match: ChainMatch,
     /// The network filters, in order (`is_terminal`: the filter ends the chain).
     pub network: Vec<FilterFacts>,
     /// The HTTP filters of each HTTP connection manager, each list in order
@@ -274,7 +274,7 @@ fn chain_facts(
                         || hf
                             .typed_config
                             .is_some_and(|t| t.get().contains("filters.http.router.v3.Router")),
-                    wasm: wasm::classify(hf),
+                    wasm: wasm_filter::classify(hf),
                     ecds: hf.config_discovery.is_some(),
                 }
             })
@@ -293,7 +293,7 @@ fn chain_facts(
         },
         pos: chain_pos,
         match_pos: loc.pos(&match_place).unwrap_or(chain_pos),
-        chain_match: chain_match(chain.filter_chain_match.as_ref()),
+        chain_match: ChainMatch::of(chain.filter_chain_match.as_ref()),
         network,
         hcms,
     }

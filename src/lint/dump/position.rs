@@ -8,7 +8,8 @@ use serde_json::value::RawValue;
 use super::locate::offset_in;
 use crate::envoy::Document;
 use crate::envoy::load_error::position_of;
-use crate::istio::node::{Node, Pos, parse_documents};
+use crate::istio::yaml_tree::{Node, Pos, parse_documents};
+use crate::util::case::to_camel;
 
 /// Where something is in the dump file: a byte offset into a JSON dump (turned into a line
 /// and column only when a finding is reported: a big dump has thousands of places), or the
@@ -90,22 +91,6 @@ pub fn parse_path(path: &str) -> Vec<Seg> {
     out
 }
 
-fn camel(name: &str) -> String {
-    let mut out = String::new();
-    let mut upper = false;
-    for c in name.chars() {
-        if c == '_' {
-            upper = true;
-        } else if upper {
-            out.extend(c.to_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
 /// Turns places into positions for one dump.
 pub struct Locator<'t> {
     text: &'t [u8],
@@ -165,7 +150,7 @@ impl<'t> Locator<'t> {
 
 /// A mapping's field in snake_case or camelCase.
 fn field<'n>(node: &'n Node, name: &str) -> Option<&'n Node> {
-    node.get(name).or_else(|| node.get(&camel(name)))
+    node.get(name).or_else(|| node.get(&to_camel(name)))
 }
 
 fn follow<'n>(root: &'n Node, path: &[Seg]) -> Option<&'n Node> {
@@ -193,7 +178,7 @@ mod tests {
             ]
         );
         assert_eq!(parse_path("[3]"), [Seg::Index(3)]);
-        assert_eq!(camel("filter_chain_match"), "filterChainMatch");
+        assert_eq!(to_camel("filter_chain_match"), "filterChainMatch");
     }
 
     #[test]

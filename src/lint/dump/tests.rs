@@ -1,5 +1,5 @@
 use super::*;
-use crate::istio::node::Pos;
+use crate::istio::yaml_tree::Pos;
 
 fn facts(text: &str) -> DumpFacts {
     let doc = Document::new("d.json", text.as_bytes());

@@ -2,6 +2,7 @@
 
 use super::{Context, Rule, Sink};
 use crate::analysis::explain::{Inspector, InspectorState, Warning};
+use crate::analysis::listener::cell_text::match_text;
 use crate::lint::finding::Severity;
 
 /// The rule.
@@ -30,7 +31,10 @@ pub fn check(ctx: &Context, sink: &mut Sink<'_>) {
                 continue;
             };
             let (name, pos) = l.chain(*chain);
-            let matched = l.chains.get(*chain).map_or("", |c| c.chain_match.as_str());
+            let matched = l
+                .chains
+                .get(*chain)
+                .map_or(String::new(), |c| match_text(&c.chain_match));
             let status = match (state, port) {
                 (InspectorState::Disabled, Some(p)) => format!("disabled for port {p}"),
                 (InspectorState::Disabled, None) => {

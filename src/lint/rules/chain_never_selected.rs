@@ -2,6 +2,7 @@
 
 use super::{Context, Rule, Sink};
 use crate::analysis::explain::Warning;
+use crate::analysis::listener::cell_text::match_text;
 use crate::lint::finding::Severity;
 
 /// The rule.
@@ -35,7 +36,10 @@ pub fn check(ctx: &Context, sink: &mut Sink<'_>) {
             let why = if l.uses_matcher {
                 "no branch of the listener's filter_chain_matcher leads to it".to_string()
             } else {
-                let matched = l.chains.get(*chain).map_or("", |c| c.chain_match.as_str());
+                let matched = l
+                    .chains
+                    .get(*chain)
+                    .map_or(String::new(), |c| match_text(&c.chain_match));
                 format!("every connection its match ({matched}) takes goes to another chain")
             };
             sink.report_in_dump(

@@ -2,6 +2,7 @@
 
 use super::{Context, Rule, Sink};
 use crate::analysis::explain::Warning;
+use crate::analysis::listener::cell_text::match_text;
 use crate::lint::finding::Severity;
 
 /// The rule.
@@ -25,7 +26,10 @@ pub fn check(ctx: &Context, sink: &mut Sink<'_>) {
             };
             let (first_name, _) = l.chain(*first);
             let (name, pos) = l.chain(*second);
-            let matched = l.chains.get(*second).map_or("", |c| c.chain_match.as_str());
+            let matched = l
+                .chains
+                .get(*second)
+                .map_or(String::new(), |c| match_text(&c.chain_match));
             sink.report_in_dump(
                 pos,
                 format!(

@@ -3,7 +3,7 @@
 #[allow(unused_imports)]
 use super::{Context, Rule, Sink};
 #[allow(unused_imports)]
-use crate::istio::node::Node;
+use crate::istio::yaml_tree::Node;
 use crate::lint::finding::Severity;
 
 /// The rule.

@@ -30,7 +30,7 @@ mod webhook;
 mod webhook_warning;
 mod yaml11_boolean;
 
-use crate::istio::node::Pos;
+use crate::istio::yaml_tree::Pos;
 use crate::lint::dump::position::Spot;
 
 use super::context::Context;

@@ -3,7 +3,7 @@
 #[allow(unused_imports)]
 use super::{Context, Rule, Sink};
 #[allow(unused_imports)]
-use crate::istio::node::Node;
+use crate::istio::yaml_tree::Node;
 use crate::lint::finding::Severity;
 
 /// The rule.
@@ -17,7 +17,7 @@ pub static RULE: Rule = Rule {
     check,
 };
 
-use crate::istio::node::{Style, Value};
+use crate::istio::yaml_tree::{Style, Value};
 use crate::lint::validate::istio_kind;
 
 const YAML11: [&str; 8] = ["yes", "no", "on", "off", "y", "n", "Yes", "No"];
@@ -26,7 +26,7 @@ fn is_yaml11_bool(s: &str) -> bool {
     YAML11.contains(&s) || ["YES", "NO", "ON", "OFF", "On", "Off", "Y", "N"].contains(&s)
 }
 
-fn walk(node: &Node, found: &mut Vec<(crate::istio::node::Pos, String)>) {
+fn walk(node: &Node, found: &mut Vec<(crate::istio::yaml_tree::Pos, String)>) {
     match &node.value {
         Value::Scalar(s, Style::Plain) if is_yaml11_bool(s) => found.push((node.pos, s.clone())),
         Value::Scalar(..) => {}

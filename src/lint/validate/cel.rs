@@ -9,7 +9,7 @@ use cel::extensions;
 use cel::objects::{Key, Map};
 use cel::{Context, Env, ExecutionError, Program, Value};
 
-use crate::istio::node::{Kind, Node};
+use crate::istio::yaml_tree::{Kind, Node};
 
 use super::url::parse_request_uri;
 
@@ -126,7 +126,7 @@ pub fn to_value(node: &Node) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::istio::node::parse_documents;
+    use crate::istio::yaml_tree::parse_documents;
 
     fn holds(rule: &str, yaml: &str) -> Result<bool, String> {
         let node = parse_documents(yaml).unwrap().remove(0);

@@ -5,7 +5,7 @@ use std::borrow::Cow;
 
 use crate::istio::crd::Crd;
 use crate::istio::manifest::Resource;
-use crate::istio::node::{Kind, Node};
+use crate::istio::yaml_tree::{Kind, Node};
 
 use super::cel::CelRule;
 use super::schema::{Field, Schema, Ty, Walker};

@@ -18,7 +18,7 @@ mod wasm_plugin;
 mod tests;
 
 use crate::istio::manifest::Resource;
-use crate::istio::node::{Node, Pos};
+use crate::istio::yaml_tree::{Node, Pos};
 
 /// Which layer rejects (or warns about) a document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,7 +1,7 @@
 //! PeerAuthentication (`security.istio.io/v1beta1`, `v1` from 1.22): CRD schema, CEL rules
 //! and webhook checks per release (DOMAIN.md §7–8).
 
-use crate::istio::node::Node;
+use crate::istio::yaml_tree::Node;
 
 use super::schema::{Schema, Ty, Walker};
 use super::selector::{check_selector, selector_schema};
@@ -90,7 +90,7 @@ pub fn validate(spec: &Node, version: u32, out: &mut Vec<Violation>) {
 #[cfg(test)]
 mod tests {
     use super::super::Layer;
-    use crate::istio::node::parse_documents;
+    use crate::istio::yaml_tree::parse_documents;
 
     fn run(yaml: &str, version: u32) -> Vec<(Layer, String)> {
         let spec = parse_documents(yaml).unwrap().remove(0);

@@ -6,7 +6,7 @@
 
 use std::borrow::Cow;
 
-use crate::istio::node::{Kind, Node, Pos};
+use crate::istio::yaml_tree::{Kind, Node, Pos};
 
 use super::cel::CelRule;
 pub use super::pattern::Pattern;

@@ -1,7 +1,7 @@
 //! Schema pieces and checks shared by WasmPlugin, PeerAuthentication and TrafficExtension:
 //! `selector`, `targetRef(s)`, and the one-of rule between them.
 
-use crate::istio::node::Node;
+use crate::istio::yaml_tree::Node;
 
 use super::schema::{Pattern, Schema, Ty};
 use super::{Layer, Violation, key_pos};

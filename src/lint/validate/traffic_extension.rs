@@ -1,6 +1,6 @@
 //! TrafficExtension (`extensions.istio.io/v1alpha1`, 1.30+; DOMAIN.md §6.6, §8).
 
-use crate::istio::node::Node;
+use crate::istio::yaml_tree::Node;
 
 use super::schema::{Schema, Ty, Walker};
 use super::selector::{check_selector, check_target_refs};

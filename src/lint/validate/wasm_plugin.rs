@@ -1,7 +1,7 @@
 //! WasmPlugin (`extensions.istio.io/v1alpha1`): CRD schema, CEL rules and webhook checks per
 //! release (DOMAIN.md §8, istio/api `extensions/v1alpha1/wasm.proto` history).
 
-use crate::istio::node::{Kind, Node};
+use crate::istio::yaml_tree::{Kind, Node};
 
 use super::schema::{Field, Pattern, Schema, Ty, Walker};
 use super::selector::{check_selector, check_target_refs, selector_schema, target_ref_schema};
@@ -244,7 +244,7 @@ pub fn validate(spec: &Node, version: u32, out: &mut Vec<Violation>) {
 #[cfg(test)]
 mod tests {
     use super::super::{Layer, Violation};
-    use crate::istio::node::parse_documents;
+    use crate::istio::yaml_tree::parse_documents;
 
     fn run(yaml: &str, version: u32) -> Vec<Violation> {
         let spec = parse_documents(yaml).unwrap().remove(0);

@@ -63,7 +63,7 @@ pub fn write_policy(out: &mut dyn Write, check: &PolicyCheck) -> std::io::Result
                 side.clone(),
                 sanitize(&p.chains).into_owned(),
                 p.policy.to_string(),
-                p.dump.to_string(),
+                p.dump.as_str().to_string(),
                 if p.agrees { "yes" } else { "NO" }.to_string(),
             ]
         }));

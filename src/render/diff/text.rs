@@ -5,7 +5,10 @@
 use std::io::Write;
 
 use crate::analysis::diff::what_if::PredictionSummary;
-use crate::analysis::diff::{ChainSummary, Change, DiffReport, ListenerDiff, Presence, WasmChange};
+use crate::analysis::diff::{
+    ChainSummary, Change, DiffReport, ListenerDiff, Presence, TlsSummary, WasmChange,
+};
+use crate::analysis::listener::cell_text::{destination_text, match_text};
 use crate::analysis::mtls::mode::Inference;
 use crate::render::diff::unified::write_unified_diff;
 use crate::render::tables::layout::write_titled_table as write_table;
@@ -153,7 +156,7 @@ fn write_listener(out: &mut dyn Write, l: &ListenerDiff, predicted: bool) -> std
             .map(|c| {
                 let mut row = vec![
                     cell(&c.after.name),
-                    cell(&c.after.match_text),
+                    cell(&match_text(&c.after.chain_match)),
                     c.changes
                         .iter()
                         .map(change_text)
@@ -210,15 +213,35 @@ fn dash_lines(list: &[String]) -> String {
 fn chain_row(c: &ChainSummary, predicted: bool) -> Vec<String> {
     let mut row = vec![
         cell(&c.name),
-        cell(&c.match_text),
-        cell(&c.destination),
-        cell(&c.tls.to_string()),
+        cell(&match_text(&c.chain_match)),
+        cell(&destination_text(&c.destination)),
+        cell(&tls_words(&c.tls)),
         dash(&c.wasm),
     ];
     if predicted {
         row.push(dash_lines(&c.predicted));
     }
     row
+}
+
+/// What a chain's transport socket does, in words.
+fn tls_words(tls: &TlsSummary) -> String {
+    match tls {
+        TlsSummary::None => "no TLS termination".to_string(),
+        TlsSummary::Tls { istio_mtls, alpn } => {
+            let kind = if *istio_mtls {
+                "Istio mTLS"
+            } else {
+                "TLS (not Istio mTLS)"
+            };
+            if alpn.is_empty() {
+                kind.to_string()
+            } else {
+                format!("{kind} [{}]", alpn.join(","))
+            }
+        }
+        TlsSummary::Other { name } => format!("transport socket {name}"),
+    }
 }
 
 fn change_text(c: &Change) -> String {
@@ -231,12 +254,16 @@ fn change_text(c: &Change) -> String {
         Change::TransportSocket { before, after } => {
             format!(
                 "transport socket: {} → {}",
-                cell(&before.to_string()),
-                cell(&after.to_string())
+                cell(&tls_words(before)),
+                cell(&tls_words(after))
             )
         }
         Change::Destination { before, after } => {
-            format!("destination: {} → {}", cell(before), cell(after))
+            format!(
+                "destination: {} → {}",
+                cell(&destination_text(before)),
+                cell(&destination_text(after))
+            )
         }
         Change::Filters {
             added,
@@ -273,7 +300,7 @@ fn write_wasm(out: &mut dyn Write, wasm: &[WasmChange]) -> std::io::Result<()> {
                         "- {} {} ({}): {}",
                         cell(&c.listener),
                         cell(&c.chain),
-                        cell(&c.chain_match),
+                        cell(&match_text(&c.chain_match)),
                         c.how
                     )
                 })
@@ -283,7 +310,7 @@ fn write_wasm(out: &mut dyn Write, wasm: &[WasmChange]) -> std::io::Result<()> {
                     "+ {} {} ({}): {}",
                     cell(&c.listener),
                     cell(&c.chain),
-                    cell(&c.chain_match),
+                    cell(&match_text(&c.chain_match)),
                     c.how
                 )
             }));

@@ -35,10 +35,13 @@ use crate::analysis::explain::chain_select::{Chosen, Criterion};
 use crate::analysis::explain::{
     Assumption, ChainInfo, ExplainedListener, Simulation, Stage, TlsHandling, Warning,
 };
+use crate::analysis::listener::cell_text::destination_text;
 use crate::envoy::SourceType;
-use crate::envoy::wasm::WasmFilter;
+use crate::istio::wasm_filter::WasmFilter;
+use crate::render::explain::paragraph::chain_paragraph;
 use crate::render::explain::text::failure_words;
-use crate::render::explain::words::{chain_paragraph, reason_words, unseen_words, warning_words};
+use crate::render::explain::words::{reason_words, unseen_words, warning_words};
+use crate::render::matcher_branch::branch_text;
 use crate::render::{RenderError, structured};
 
 /// The whole report.
@@ -287,7 +290,7 @@ fn chain_out(c: &ChainInfo) -> ChainOut {
             source_prefix_ranges: ranges(&m.source_prefix_ranges),
             source_ports: m.source_ports.clone(),
         },
-        matcher_branches: c.matcher_branches.clone(),
+        matcher_branches: c.matcher_branches.iter().map(branch_text).collect(),
         depends_on: c.needs.iter().map(|i| i.filter_name()).collect(),
         tls: match c.tls {
             TlsHandling::None => "none",
@@ -302,7 +305,7 @@ fn chain_out(c: &ChainInfo) -> ChainOut {
         ),
         network_filters,
         http_filters,
-        destination: c.destination.clone(),
+        destination: destination_text(&c.destination),
         description: chain_paragraph(c),
     }
 }

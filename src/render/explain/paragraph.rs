@@ -4,8 +4,9 @@
 
 use crate::analysis::explain::{ChainInfo, RouteInfo, Stage, TlsHandling, TrafficKind};
 use crate::envoy::SourceType;
-use crate::envoy::wasm::WasmFilter;
+use crate::istio::wasm_filter::WasmFilter;
 use crate::render::explain::words::{code, code_list, ordinal};
+use crate::render::matcher_branch::branch_text;
 use crate::util::sanitize::sanitize;
 
 /// The plain-language paragraph of one chain.
@@ -24,7 +25,11 @@ pub fn chain_paragraph(info: &ChainInfo) -> String {
             info.total
         )
     } else if info.in_matcher_listener {
-        let branches: Vec<String> = info.matcher_branches.iter().map(|b| code(b)).collect();
+        let branches: Vec<String> = info
+            .matcher_branches
+            .iter()
+            .map(|b| code(&branch_text(b)))
+            .collect();
         format!(
             "{name} ({} of {}) is selected by the filter_chain_matcher branch {}.",
             ordinal(info.position),

@@ -7,8 +7,9 @@ use std::io::Write;
 use crate::analysis::explain::chain_select::Chosen;
 use crate::analysis::explain::{Assumption, ExplainedListener, Simulation};
 use crate::render::RenderError;
+use crate::render::explain::paragraph::chain_paragraph;
 use crate::render::explain::words::{
-    chain_label, chain_paragraph, code, criterion_words, reason_words, unseen_words, warning_words,
+    chain_label, code, criterion_words, reason_words, unseen_words, warning_words,
 };
 use crate::util::sanitize::sanitize;
 

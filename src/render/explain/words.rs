@@ -225,8 +225,6 @@ pub fn warning_words(w: &Warning, chains: &[ChainInfo], uses_matcher: bool) -> S
     }
 }
 
-pub use crate::render::explain::paragraph::chain_paragraph;
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -6,7 +6,7 @@
 use serde_json::Value;
 
 use super::ast::{Expr, Piece, Slice, Step, StepKind};
-use super::filter::matches_filter;
+use super::filter::{kind_of, matches_filter};
 use super::printer::print_value;
 use super::{Located, Problem, rfc9535};
 
@@ -118,7 +118,7 @@ pub(super) fn eval_step<'a>(
                     Value::Null => {}
                     Value::Array(items) => {
                         for item in items {
-                            if matches_filter(filter, item)? {
+                            if matches_filter(filter, item, eval_relative)? {
                                 out.push(item);
                             }
                         }
@@ -135,6 +135,15 @@ pub(super) fn eval_step<'a>(
 }
 
 /// kubectl's `x is not found`: no input had the field, and there was input to look in.
+/// A filter operand, from the element under test, tolerating missing fields.
+fn eval_relative<'a>(steps: &'a [Step], item: &'a Value) -> Result<Vec<&'a Value>, Problem> {
+    let mut current = vec![item];
+    for step in steps {
+        current = eval_step(&step.kind, current, Mode::Lenient)?;
+    }
+    Ok(current)
+}
+
 fn missing(found: &[&Value], input: &[&Value], name: &str, mode: Mode) -> Result<(), Problem> {
     if !found.is_empty() || input.is_empty() || mode == Mode::Lenient {
         return Ok(());
@@ -199,18 +208,6 @@ fn select_slice(slice: Slice, items: &[Value]) -> Result<impl Iterator<Item = &V
     // Both bounds were checked to lie within 0..=len above.
     let (start, end) = (start as usize, end as usize);
     Ok(items[start..end].iter().step_by(step))
-}
-
-/// How error messages name the JSON type of a value.
-pub(super) fn kind_of(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
 }
 
 #[cfg(test)]

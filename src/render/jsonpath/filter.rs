@@ -1,6 +1,7 @@
 //! `[?(…)]` filters: whether one array element passes an existence test or a comparison,
 //! with Go template's comparison rules as kubectl uses them. It must not look past the
-//! element under test, and paths inside a filter are walked by `eval`.
+//! element under test, and paths inside a filter are walked by `eval`, which hands its
+//! walker in (so this file never imports `eval`).
 
 use std::cmp::Ordering;
 
@@ -8,10 +9,15 @@ use serde_json::{Number, Value};
 
 use super::Problem;
 use super::ast::{Filter, Op, Step};
-use super::eval::{Mode, eval_step, kind_of};
 
 /// One element against `[?(…)]`; missing fields make it fail the test, as in kubectl.
-pub(super) fn matches_filter<'a>(filter: &'a Filter, item: &'a Value) -> Result<bool, Problem> {
+/// `eval_relative` walks a filter operand from the element under test, tolerating missing
+/// fields.
+pub(super) fn matches_filter<'a>(
+    filter: &'a Filter,
+    item: &'a Value,
+    eval_relative: impl Fn(&'a [Step], &'a Value) -> Result<Vec<&'a Value>, Problem>,
+) -> Result<bool, Problem> {
     let Some((op, right)) = &filter.test else {
         // kubectl ignores evaluation errors in an existence test.
         return Ok(eval_relative(&filter.left, item).is_ok_and(|found| !found.is_empty()));
@@ -33,15 +39,6 @@ pub(super) fn matches_filter<'a>(filter: &'a Filter, item: &'a Value) -> Result<
         };
     };
     compare(*op, left, right)
-}
-
-/// A filter operand, from the element under test, tolerating missing fields.
-fn eval_relative<'a>(steps: &'a [Step], item: &'a Value) -> Result<Vec<&'a Value>, Problem> {
-    let mut current = vec![item];
-    for step in steps {
-        current = eval_step(&step.kind, current, Mode::Lenient)?;
-    }
-    Ok(current)
 }
 
 /// Go template's comparison rules as kubectl uses them: strings, numbers and booleans
@@ -84,6 +81,18 @@ fn compare_numbers(a: &Number, b: &Number) -> Option<Ordering> {
     match (exact(a), exact(b)) {
         (Some(a), Some(b)) => Some(a.cmp(&b)),
         _ => a.as_f64()?.partial_cmp(&b.as_f64()?),
+    }
+}
+
+/// How error messages name the JSON type of a value.
+pub(super) fn kind_of(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
     }
 }
 

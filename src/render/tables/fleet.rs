@@ -153,11 +153,13 @@ pub fn write_fleet(out: &mut dyn Write, report: &FleetReport) -> io::Result<()> 
 fn mtls_cell(s: &ListenerSummary) -> String {
     match s.mtls.first() {
         None => "-".to_string(),
-        Some(first) if s.mtls.iter().all(|m| m.mode == first.mode) => first.mode.to_string(),
+        Some(first) if s.mtls.iter().all(|m| m.mode == first.mode) => {
+            first.mode.as_str().to_string()
+        }
         Some(_) => s
             .mtls
             .iter()
-            .map(|m| format!("{}={}", m.key, m.mode))
+            .map(|m| format!("{}={}", m.key, m.mode.as_str()))
             .collect::<Vec<_>>()
             .join(","),
     }

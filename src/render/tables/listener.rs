@@ -4,8 +4,11 @@ use std::io::Write;
 
 use colored::Colorize;
 
-use crate::analysis::listener::rows::{ChainRow, ListenerRow};
+use crate::analysis::listener::cell_text::{destination_text, match_text};
+use crate::analysis::listener::rows::{ChainRow, ListenerRow, RowMatch};
+use crate::analysis::mtls::mode::InferredMode;
 use crate::envoy::ListenerState;
+use crate::render::matcher_branch::branch_text;
 use crate::render::tables::layout::{write_go_table, write_painted_table};
 
 const VERBOSE_HEADER: [&str; 4] = ["ADDRESSES", "PORT", "MATCH", "DESTINATION"];
@@ -48,14 +51,14 @@ pub fn write_chain_rows(
             let mut row = vec![
                 r.addresses.clone(),
                 r.port.to_string(),
-                r.match_text.clone(),
-                r.destination.clone(),
+                match_cell(&r.chain_match),
+                destination_text(&r.destination),
             ];
             if wide {
                 row.push(dash_if_empty(&r.chain));
                 row.push(r.state.as_str().to_string());
                 row.push(dash_if_empty(&r.wasm.join(",")));
-                row.push(r.mode.unwrap_or("-").to_string());
+                row.push(mode_cell(r.mode).to_string());
             }
             row
         })
@@ -65,6 +68,20 @@ pub fn write_chain_rows(
         (true, false) => write_go_table(out, 1, &WIDE_HEADER, &cells),
         _ => write_go_table(out, 1, &VERBOSE_HEADER, &cells),
     }
+}
+
+/// MATCH: the chain's criteria, or (wide, matcher listeners) one branch, `NONE` for none.
+fn match_cell(m: &RowMatch) -> String {
+    match m {
+        RowMatch::Criteria(m) => match_text(m),
+        RowMatch::Branch(branch) => branch_text(branch),
+        RowMatch::NoBranch => "NONE".to_string(),
+    }
+}
+
+/// MODE: the mode's PeerAuthentication spelling, `unknown`, or `-` off `virtualInbound`.
+fn mode_cell(mode: Option<InferredMode>) -> &'static str {
+    mode.map_or("-", InferredMode::as_str)
 }
 
 fn dash_if_empty(s: &str) -> String {

@@ -5,6 +5,7 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 
+use crate::analysis::listener::cell_text::match_text;
 use crate::analysis::wasm::count::{ProxyReport, WasmCountReport};
 use crate::analysis::wasm::intent::IntentStatus;
 use crate::analysis::wasm::placement::WasmFilterReport;
@@ -118,7 +119,7 @@ fn write_proxy(out: &mut dyn Write, p: &ProxyReport) -> std::io::Result<()> {
                     pl.listener_state.to_string(),
                     pl.direction.as_str().to_string(),
                     cell(&pl.chain),
-                    cell(&pl.chain_match),
+                    cell(&match_text(&pl.chain_match)),
                     cell(&pl.transport),
                     position,
                 ]

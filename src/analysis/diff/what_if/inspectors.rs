@@ -6,8 +6,8 @@ use std::collections::BTreeMap;
 
 use serde_json::{Value, json};
 
-use super::Keys;
-use crate::analysis::diff::predicate_text;
+use super::keys::Keys;
+use crate::analysis::diff::listener_filters::predicate_text;
 use crate::analysis::mtls::inbound_template::PortProtocol;
 use crate::analysis::mtls::mode::{GroupKind, Inference, infer_modes};
 use crate::envoy::Listener;
@@ -28,12 +28,12 @@ pub enum InspectorRules {
 
 /// `[p, p+1)` per port, wrapped in `or_match` when several (ascending).
 fn ports_predicate(keys: &Keys, ports: &[u32]) -> Option<Value> {
-    let range = |p: u32| json!({ keys.get("destination_port_range", "destinationPortRange"): {"start": p, "end": p + 1} });
+    let range = |p: u32| json!({ keys.name("destination_port_range"): {"start": p, "end": p + 1} });
     match ports {
         [] => None,
         [p] => Some(range(*p)),
         _ => Some(
-            json!({ keys.get("or_match", "orMatch"): { "rules": ports.iter().map(|p| range(*p)).collect::<Vec<_>>() } }),
+            json!({ keys.name("or_match"): { "rules": ports.iter().map(|p| range(*p)).collect::<Vec<_>>() } }),
         ),
     }
 }
@@ -46,7 +46,7 @@ fn inspector(
     type_name: &str,
     disabled: Option<Value>,
 ) -> Value {
-    let disabled_key = keys.get("filter_disabled", "filterDisabled");
+    let disabled_key = &keys.name("filter_disabled");
     let mut f = old
         .iter()
         .find(|f| f.get("name").and_then(Value::as_str) == Some(name))
@@ -54,7 +54,7 @@ fn inspector(
         .unwrap_or_else(|| {
             json!({
                 "name": name,
-                keys.get("typed_config", "typedConfig"): {
+                keys.name("typed_config"): {
                     "@type": format!("type.googleapis.com/envoy.extensions.filters.listener.{type_name}")
                 }
             })
@@ -99,7 +99,7 @@ pub fn predict_inspectors(
                 Some(ports_predicate(keys, &off))
             } else {
                 let on = ports_predicate(keys, &tls_needed);
-                Some(on.map(|p| json!({ keys.get("not_match", "notMatch"): p })))
+                Some(on.map(|p| json!({ keys.name("not_match"): p })))
             };
             let http = if ports.values().any(|p| p.1) {
                 let off: Vec<u32> = ports.iter().filter(|p| !p.1.1).map(|p| *p.0).collect();

@@ -4,11 +4,17 @@ use std::collections::BTreeSet;
 
 use super::*;
 use crate::analysis::diff::{chain_summary, diff_listeners_with_raw};
+use crate::analysis::listener::cell_text::match_text;
 use crate::analysis::mtls::inbound_template::terminal_of;
 use crate::analysis::test_support::{fixture_text, virtual_inbound};
 
 /// (match, terminal, TLS terminated, Wasm filter names in order) per chain.
-type Shape = (String, Option<Terminal>, bool, Vec<String>);
+type Shape = (
+    crate::analysis::diff::MatchKey,
+    Option<Terminal>,
+    bool,
+    Vec<String>,
+);
 
 fn shapes(l: &Listener<'_>) -> BTreeSet<Shape> {
     l.filter_chains
@@ -158,6 +164,6 @@ fn ports_of_unknown_mode_are_kept_as_they_are() {
     assert_eq!(got.filter_chains.len(), 2);
     assert_eq!(got.filter_chains[0].name, "0.0.0.0_443");
     let port80 = chain_summary(&got.filter_chains[1], &[]);
-    assert_eq!(port80.match_text, "Trans: tls; Addr: *:80");
+    assert_eq!(match_text(&port80.chain_match), "Trans: tls; Addr: *:80");
     assert!(port80.predicted.iter().any(|m| m.contains("synthesised")));
 }

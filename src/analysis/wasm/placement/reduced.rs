@@ -25,10 +25,10 @@ use crate::envoy::filter::{
     TCP_PROXY_NAME,
 };
 use crate::envoy::proto::{self, BorrowedStr, Str};
-use crate::envoy::wasm::{self, WasmFilter};
 use crate::envoy::{
     Address, FilterChainMatch, HttpFilter, Listener, ListenerState, TrafficDirection,
 };
+use crate::istio::wasm_filter::{self, WasmFilter};
 
 /// A listener with only what [`reduced_sites`] reads: its name, direction, port, and for
 /// each chain (filter chains, then the default chain) its name, match and Wasm filters.
@@ -180,7 +180,7 @@ impl<'a> WasmNetworkFilter<'a> {
             NetworkFilterConfig::HttpConnectionManager(hcm) => Terminal::Hcm(
                 hcm.http_filters
                     .iter()
-                    .map(|hf| (hf.name.clone(), wasm::classify(hf)))
+                    .map(|hf| (hf.name.clone(), wasm_filter::classify(hf)))
                     .collect(),
             ),
             NetworkFilterConfig::TcpProxy(t) => Terminal::TcpProxy {
@@ -227,7 +227,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for ClassifiedHttpFilters<'a> {
             fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
                 let mut out = Vec::new();
                 while let Some(f) = seq.next_element::<HttpFilter<'a>>()? {
-                    let wasm = wasm::classify(&f);
+                    let wasm = wasm_filter::classify(&f);
                     out.push((f.name, wasm));
                 }
                 Ok(ClassifiedHttpFilters(out))
@@ -294,7 +294,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for WasmNetworkFilter<'a> {
                     ..HttpFilter::default()
                 };
                 Ok(WasmNetworkFilter {
-                    wasm: wasm::classify(&as_http),
+                    wasm: wasm_filter::classify(&as_http),
                     name,
                     config,
                 })
@@ -416,21 +416,7 @@ mod tests {
         match v {
             serde_json::Value::Object(m) => m
                 .iter()
-                .map(|(k, v)| {
-                    let mut key = String::new();
-                    let mut up = false;
-                    for ch in k.chars() {
-                        if ch == '_' && !key.is_empty() {
-                            up = true;
-                        } else if up {
-                            key.extend(ch.to_uppercase());
-                            up = false;
-                        } else {
-                            key.push(ch);
-                        }
-                    }
-                    (key, camel_case(v))
-                })
+                .map(|(k, v)| (crate::util::case::to_camel(k), camel_case(v)))
                 .collect(),
             serde_json::Value::Array(a) => a.iter().map(camel_case).collect(),
             other => other.clone(),

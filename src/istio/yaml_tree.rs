@@ -126,6 +126,15 @@ impl Node {
         }
     }
 
+    /// The scalar-to-scalar entries of a mapping (labels, annotations, `matchLabels`);
+    /// entries with a non-scalar key or value are skipped, other values give an empty map.
+    pub fn scalar_map(&self) -> std::collections::BTreeMap<String, String> {
+        self.entries()
+            .iter()
+            .filter_map(|(k, v)| Some((k.as_scalar()?.to_string(), v.as_scalar()?.to_string())))
+            .collect()
+    }
+
     /// Sequence items (empty for other values).
     pub fn items(&self) -> &[Node] {
         match &self.value {
