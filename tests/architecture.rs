@@ -24,7 +24,7 @@ use std::path::{Path, PathBuf};
 const LAYERS: &[(&str, &[&str])] = &[
     ("util", &[]),
     ("envoy", &["util"]),
-    ("istio", &["util"]),
+    ("istio", &["util", "envoy"]),
     ("source", &["util", "envoy", "istio"]),
     ("analysis", &["util", "envoy", "istio"]),
     ("render", &["util", "envoy", "istio", "analysis"]),
