@@ -8,13 +8,12 @@ use crate::analysis::explain::chain_select::Connection;
 use crate::analysis::explain::{Assumption, ExplainedListener, explain_listener, simulate};
 use crate::analysis::listener::rows::{self, ListenerQuery};
 use crate::cli::{ExplainArgs, ExplainFormat, SrcType, Transport};
-use crate::cmd::{CommandError, input, listener_select};
+use crate::cmd::{CommandError, SectionWording, input, listener_select, required};
+use crate::envoy::dump::LISTENERS_TYPE;
 use crate::envoy::{ListenerState, Sections};
 use crate::error::{Error, ExitCode};
 use crate::render::explain::{dot, json, text};
 use crate::source;
-
-const LISTENERS_TYPE: &str = "type.googleapis.com/envoy.admin.v3.ListenersConfigDump";
 
 /// Options resolved from the flags before any I/O.
 struct Options {
@@ -109,11 +108,12 @@ pub fn run(args: &ExplainArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
         listeners: true,
         ..Sections::default()
     })?;
-    let section = dump.listeners.ok_or_else(|| CommandError::MissingSection {
-        path: raw.label.clone(),
-        context: "listener dump: ",
-        type_url: LISTENERS_TYPE,
-    })?;
+    let section = required(
+        dump.listeners,
+        &raw.label,
+        SectionWording::ListenerDump,
+        LISTENERS_TYPE,
+    )?;
     let query = ListenerQuery {
         port: opts.port,
         ..ListenerQuery::default()

@@ -14,7 +14,8 @@ use crate::analysis::listener::summary::{
 use crate::cli::{ListenerArgs, OutputFormat};
 use crate::cmd::fleet::{self, Failures, FleetError, FleetFlags, Progress, drain, pod_id};
 use crate::cmd::listener_select::{self, Selection};
-use crate::cmd::{CommandError, input};
+use crate::cmd::{CommandError, SectionWording, input, required};
+use crate::envoy::dump::LISTENERS_TYPE;
 use crate::envoy::{Document, ListenerState, Sections};
 use crate::error::{Error, ExitCode};
 use crate::render::tables::{fleet as fleet_table, listener};
@@ -22,8 +23,6 @@ use crate::render::{RenderError, jsonpath, structured};
 use crate::source;
 use crate::source::bug_report::BugReportFetch;
 use crate::util::sanitize::sanitize;
-
-const LISTENERS_TYPE: &str = "type.googleapis.com/envoy.admin.v3.ListenersConfigDump";
 
 /// Options resolved from the flags before any I/O.
 struct Options {
@@ -74,11 +73,12 @@ fn render(
         listeners: true,
         ..Sections::default()
     })?;
-    let section = dump.listeners.ok_or_else(|| CommandError::MissingSection {
-        path: doc.label.to_string(),
-        context: "listener dump: ",
-        type_url: LISTENERS_TYPE,
-    })?;
+    let section = required(
+        dump.listeners,
+        doc.label,
+        SectionWording::ListenerDump,
+        LISTENERS_TYPE,
+    )?;
 
     let wide = opts.output == OutputFormat::Wide;
     let Selection {
@@ -201,11 +201,12 @@ fn summarise(raw: &input::RawInput) -> Result<ListenerSummary, Error> {
         listeners: true,
         ..Sections::default()
     })?;
-    let section = dump.listeners.ok_or_else(|| CommandError::MissingSection {
-        path: raw.label.clone(),
-        context: "listener dump: ",
-        type_url: LISTENERS_TYPE,
-    })?;
+    let section = required(
+        dump.listeners,
+        &raw.label,
+        SectionWording::ListenerDump,
+        LISTENERS_TYPE,
+    )?;
     let listeners = section
         .entries
         .iter()

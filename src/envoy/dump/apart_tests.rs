@@ -2,7 +2,10 @@
 //! nothing (and the one pass runs): random dumps, each shape the split refuses or guesses
 //! wrong, and errors in big dumps.
 
+use std::fmt;
+
 use proptest::prelude::*;
+use serde_json::value::RawValue;
 
 use super::*;
 
