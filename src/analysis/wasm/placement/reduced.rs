@@ -11,7 +11,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 
-use serde::de::{self, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 
@@ -21,10 +21,9 @@ use super::{
 use crate::analysis::wasm::placement::ProxyKind;
 use crate::envoy::dump::ListenerBody;
 use crate::envoy::filter::{
-    BLACKHOLE_CLUSTER, ConfigDiscovery, HCM_NAME, NetworkFilter, NetworkFilterConfig,
-    TCP_PROXY_NAME,
+    FilterConfig, FilterFields, NetworkFilter, NetworkFilterConfig, is_blackhole,
 };
-use crate::envoy::proto::{self, BorrowedStr, Str};
+use crate::envoy::proto::{self, Str};
 use crate::envoy::wasm::{self, WasmFilter};
 use crate::envoy::{
     Address, FilterChainMatch, HttpFilter, Listener, ListenerState, TrafficDirection,
@@ -145,7 +144,7 @@ impl<'a> ChainFilters<'a> {
                     filters.extend(collect(http, FilterLevel::Http));
                 }
                 Terminal::TcpProxy { is_blackhole: b } => is_blackhole |= b,
-                Terminal::Other => {}
+                Terminal::Other(_) => {}
             }
         }
         ChainFilters {
@@ -186,7 +185,8 @@ impl<'a> WasmNetworkFilter<'a> {
             NetworkFilterConfig::TcpProxy(t) => Terminal::TcpProxy {
                 is_blackhole: t.is_blackhole,
             },
-            _ => Terminal::Other,
+            NetworkFilterConfig::Other(raw) => Terminal::Other(Some(raw)),
+            NetworkFilterConfig::None => Terminal::Other(None),
         };
         WasmNetworkFilter {
             name: f.name.clone(),
@@ -196,13 +196,39 @@ impl<'a> WasmNetworkFilter<'a> {
     }
 }
 
+/// A network filter's config as placing Wasm filters reads it.
 enum Terminal<'a> {
     /// The HCM's HTTP filters, each with its classification.
     Hcm(Vec<(Str<'a>, Option<WasmFilter>)>),
     TcpProxy {
         is_blackhole: bool,
     },
-    Other,
+    /// Any other filter, with its `typed_config` if it has one.
+    Other(Option<&'a RawValue>),
+}
+
+/// The terminals read as the full decoder reads them (the rules are
+/// [`FilterFields`]'s), keeping only the HCM's classified HTTP filters and the blackhole
+/// test.
+impl<'a> FilterConfig<'a> for Terminal<'a> {
+    fn none() -> Self {
+        Terminal::Other(None)
+    }
+    fn hcm_in_place<'de: 'a, A: MapAccess<'de>>(map: &mut A) -> Result<Self, A::Error> {
+        let hcm: HcmFilters<'a> = map.next_value()?;
+        Ok(Terminal::Hcm(hcm.http_filters.0))
+    }
+    fn hcm(raw: &'a RawValue) -> Result<Self, serde_json::Error> {
+        serde_json::from_str::<HcmFilters<'a>>(raw.get()).map(|h| Terminal::Hcm(h.http_filters.0))
+    }
+    fn tcp_proxy(raw: &'a RawValue) -> Result<Self, serde_json::Error> {
+        Ok(Terminal::TcpProxy {
+            is_blackhole: is_blackhole(raw),
+        })
+    }
+    fn other(raw: &'a RawValue) -> Self {
+        Terminal::Other(Some(raw))
+    }
 }
 
 /// `HttpConnectionManager` as far as its HTTP filters.
@@ -239,68 +265,23 @@ impl<'de: 'a, 'a> Deserialize<'de> for ClassifiedHttpFilters<'a> {
 
 impl<'de: 'a, 'a> Deserialize<'de> for WasmNetworkFilter<'a> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct FilterVisitor<'a>(PhantomData<&'a ()>);
-        impl<'de: 'a, 'a> Visitor<'de> for FilterVisitor<'a> {
-            type Value = WasmNetworkFilter<'a>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a network filter object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut name: Option<Str<'a>> = None;
-                let mut hcm: Option<HcmFilters<'a>> = None;
-                let mut raw: Option<&'a RawValue> = None;
-                let mut config_discovery: Option<ConfigDiscovery<'a>> = None;
-                while let Some(key) = map.next_key::<BorrowedStr<'a>>()? {
-                    match key.0.as_ref() {
-                        "name" => name = Some(map.next_value::<BorrowedStr<'a>>()?.0),
-                        // As `NetworkFilter` does: the HCM is decoded in place when its name
-                        // came first, so a wrong field in it is reported where it is.
-                        "typed_config" | "typedConfig" => match name.as_deref() {
-                            Some(HCM_NAME) => hcm = Some(map.next_value()?),
-                            _ => raw = Some(map.next_value()?),
-                        },
-                        "config_discovery" | "configDiscovery" => {
-                            config_discovery = Some(map.next_value()?)
-                        }
-                        _ => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                    }
-                }
-                let name = name.unwrap_or_default();
-                let config = match (&*name, hcm, raw) {
-                    (_, Some(hcm), _) => Terminal::Hcm(hcm.http_filters.0),
-                    (HCM_NAME, None, Some(raw)) => serde_json::from_str::<HcmFilters>(raw.get())
-                        .map(|h| Terminal::Hcm(h.http_filters.0))
-                        .map_err(|e| {
-                            de::Error::custom(format!("typed_config of {HCM_NAME}: {e}"))
-                        })?,
-                    // istioctl's blackhole test, as `TcpProxy` reads it; nothing else of the
-                    // config is needed.
-                    (TCP_PROXY_NAME, None, Some(raw)) => Terminal::TcpProxy {
-                        is_blackhole: raw.get().contains(BLACKHOLE_CLUSTER),
-                    },
-                    _ => Terminal::Other,
-                };
-                // The network-level classification sees the config only of a filter that is
-                // neither terminal, as `classify_network` does.
-                let as_http = HttpFilter {
-                    name: name.clone(),
-                    typed_config: match config {
-                        Terminal::Other => raw,
-                        _ => None,
-                    },
-                    config_discovery,
-                    ..HttpFilter::default()
-                };
-                Ok(WasmNetworkFilter {
-                    wasm: wasm::classify(&as_http),
-                    name,
-                    config,
-                })
-            }
-        }
-        d.deserialize_map(FilterVisitor(PhantomData))
+        let f = FilterFields::<Terminal<'a>>::deserialize(d)?;
+        // The network-level classification sees the config only of a filter that is
+        // neither terminal, as `classify_network` does.
+        let as_http = HttpFilter {
+            name: f.name.clone(),
+            typed_config: match f.config {
+                Terminal::Other(raw) => raw,
+                _ => None,
+            },
+            config_discovery: f.config_discovery,
+            ..HttpFilter::default()
+        };
+        Ok(WasmNetworkFilter {
+            wasm: wasm::classify(&as_http),
+            name: f.name,
+            config: f.config,
+        })
     }
 }
 
