@@ -23,7 +23,6 @@ def main():
         ("floor (mmap)", "", [floor, dump]),
         ("pc listener --port 15006", "", port),
         ("pc listener --port 15006", "split", port),
-        ("pc listener --port 15006", "split,text", port),
         ("wasm count", "", wasm),
         ("wasm count", "reduced", wasm),
     ]
@@ -46,8 +45,7 @@ def main():
     print()
     print("| fast path | fast s | plain s | plain ÷ fast |")
     print("|---|---:|---:|---:|")
-    for name, fast, plain in [("section split", 1, 2), ("text check", 2, 3),
-                              ("reduced decode", 4, 5)]:
+    for name, fast, plain in [("section split", 1, 2), ("reduced decode", 3, 4)]:
         print(f"| {name} | {med[fast]:.3f} | {med[plain]:.3f} | {med[plain] / med[fast]:.2f} |")
 
 

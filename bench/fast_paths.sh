@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
 # The loader's fast paths, each against its plain path, in one interleaved run
-# (bench/fast_paths.py): the section split (one pass instead), the text check (UTF-8
-# checked up front, values skipped as IgnoredAny) and wasm count's reduced decode (full
-# listeners, reduced afterwards). Usage: bench/fast_paths.sh [SIZE_MB]   (default 100;
-# RUNS=N rounds, default 9). BENCHMARKS.md keeps the results.
+# (bench/fast_paths.py): the section split (one pass instead) and wasm count's reduced
+# decode (full listeners, reduced afterwards). Usage: bench/fast_paths.sh [SIZE_MB]
+# (default 100; RUNS=N rounds, default 9). BENCHMARKS.md keeps the results.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mb=${1:-100}

@@ -6,7 +6,6 @@ use serde::de::DeserializeSeed;
 use serde_json::value::RawValue;
 
 use super::seeds::TopSeed;
-use super::text_check::binary_offset;
 use super::{Document, Sections, Top};
 use crate::envoy::load_error::{self, LoadError};
 
@@ -19,11 +18,11 @@ impl<'a> Document<'a> {
         if let Some(at) = binary_offset(self.text) {
             return Err(LoadError::Binary(self.label.to_string(), at + self.skipped));
         }
-        self.parse(sections, None)
+        self.parse(sections)
             .map_err(|e| self.top_level_error(sections, e))
     }
 
-    /// Only called after the text check passed, so the text is UTF-8.
+    /// Only called after `binary_offset` found none, so the text is UTF-8.
     fn top_level_error(&self, sections: Sections, e: serde_json::Error) -> LoadError {
         let offset =
             load_error::offset_of(&String::from_utf8_lossy(self.text), e.line(), e.column());
@@ -34,7 +33,7 @@ impl<'a> Document<'a> {
                 let mut de = serde_json::Deserializer::from_slice(self.text);
                 let mut track = serde_path_to_error::Track::new();
                 let tracked = serde_path_to_error::Deserializer::new(&mut de, &mut track);
-                let seed = TopSeed::<&RawValue>::new(sections, None);
+                let seed = TopSeed::<&RawValue>::new(sections);
                 let field = match seed.deserialize(tracked) {
                     Err(_) => track.path().to_string(),
                     Ok(_) => String::new(),
@@ -54,5 +53,15 @@ impl<'a> Document<'a> {
                 message,
             },
         }
+    }
+}
+
+/// Where an input stops being text: the end of its valid UTF-8, else its first NUL byte.
+/// Run only when the parse failed, so that binary data is reported as such rather than as
+/// bad JSON (a NUL byte cannot be in valid JSON, so the parse fails on it).
+pub(super) fn binary_offset(bytes: &[u8]) -> Option<usize> {
+    match std::str::from_utf8(bytes) {
+        Err(e) => Some(e.valid_up_to()),
+        Ok(text) => text.find('\0'),
     }
 }

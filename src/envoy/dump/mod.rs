@@ -7,31 +7,35 @@
 //!
 //! # Invariants
 //!
-//! The reference is the one-pass parse: the text checked to be UTF-8 (and free of NUL)
-//! first, then parsed once with every skipped value read as `IgnoredAny`
-//! ([`Document::load`] through `diagnose.rs`). Its results and its errors (message, line
-//! and column, JSON path) are what every command prints. Each fast path must give exactly
-//! what the reference gives, or give up so that the reference runs; these tests prove it:
+//! The reference is the one-pass parse: the text checked to be UTF-8, then parsed once
+//! with every skipped value read as `IgnoredAny` ([`Document::load`]); on any failure
+//! `diagnose.rs` reports it (binary data first, then the JSON error with its line, column
+//! and JSON path). Its results and its errors are what every command prints. Each fast
+//! path must give exactly what the reference gives, or give up so that the reference
+//! runs; these tests prove it:
 //!
 //! - Sections parsed apart on every core (`split.rs`): `apart_tests.rs`
 //!   (`apart_is_the_one_pass_or_nothing`, a property test, and the shapes it refuses),
 //!   `tests/cli/big_dump.rs` (`split_and_one_pass_loads_print_the_same`,
 //!   `of_two_broken_listeners_decoded_on_every_core_the_first_is_reported`).
-//! - UTF-8 checked along the parse (`text_check.rs`): its own tests, and `tests.rs`
-//!   (`what_the_fast_path_refuses_the_reference_parse_decides`,
-//!   `binary_data_in_a_skipped_string_is_still_refused`); any failure is reported by the
-//!   reference parse.
 //! - Listeners decoded in the pass (`load_decoded`): `tests.rs`
-//!   (`decoded_in_the_pass_as_decoded_afterwards`); `wasm count`'s reduced decode
-//!   (`src/analysis/wasm/placement/reduced.rs`): `direct_decode_equals_reducing_the_listener`
-//!   there and `tests/cli/real_dumps.rs` (`wasm_count_reduced_decode_agrees_on_real_dumps`).
+//!   (`decoded_in_the_pass_as_decoded_afterwards`,
+//!   `what_the_fast_path_refuses_the_reference_parse_decides`); `wasm count`'s reduced
+//!   decode (`src/analysis/wasm/placement/reduced.rs`, its network filters read by the
+//!   same [`crate::envoy::filter::FilterFields`] as the full decoder):
+//!   `direct_decode_equals_reducing_the_listener` there and `tests/cli/real_dumps.rs`
+//!   (`wasm_count_reduced_decode_agrees_on_real_dumps`).
 //!
-//! `plain_paths.rs` turns the fast paths off for measuring them (BENCHMARKS.md).
+//! `plain_paths.rs` turns the fast paths off for measuring them (`bench/fast_paths.sh`,
+//! BENCHMARKS.md). A UTF-8 check fused into the parse was measured the same way and
+//! bought nothing, so the text is checked up front.
 //!
-//! The files: `model.rs` the loaded dump's types, `seeds.rs` the top of the document and
-//! skipped values, `sections.rs` one config section, `decode.rs` sections and listeners
-//! into the model, `diagnose.rs` the reference parse and its error reports.
+//! The files: `model.rs` the loaded dump's types, `body.rs` how listeners are kept,
+//! `seeds.rs` the top of the document, `sections.rs` one config section, `decode.rs`
+//! sections and listeners into the model, `diagnose.rs` the reference parse's error
+//! reports.
 
+mod body;
 mod decode;
 mod diagnose;
 mod model;
@@ -39,22 +43,20 @@ pub mod plain_paths;
 mod sections;
 mod seeds;
 mod split;
-pub(crate) mod text_check;
 
 use std::marker::PhantomData;
 
 use serde::de::DeserializeSeed;
 
+pub use body::ListenerBody;
 pub use model::{
     Dump, DumpShape, ListenerEntry, ListenerErrorState, ListenerOrigin, ListenerState,
     ListenersSection, Sections,
 };
-pub use seeds::ListenerBody;
 
 use crate::envoy::dump::plain_paths::FastPath;
 use crate::envoy::dump::sections::{Section, SectionSeed};
 use crate::envoy::dump::seeds::TopSeed;
-use crate::envoy::dump::text_check::TextCheck;
 use crate::envoy::listener::Listener;
 use crate::envoy::load_error::LoadError;
 use crate::envoy::proto::Str;
@@ -104,7 +106,7 @@ impl<'a> Document<'a> {
 
     /// Like [`Document::load`], but every listener is decoded in the same pass over the
     /// text, for commands that read them all: a second parse of each listener's text would
-    /// cost a third of the load on a big dump. Any failure is reported as `load` and then
+    /// add much to the load of a big dump (BENCHMARKS.md). Any failure is reported as `load` and then
     /// [`Document::listener`] on each entry in order would report it.
     /// `L` is what each listener is decoded into (a `Listener`, or a reduction of it).
     pub fn load_decoded<L: ListenerBody<'a> + From<Listener<'a>> + Send>(
@@ -165,8 +167,8 @@ impl<'a> Document<'a> {
         }
     }
 
-    /// The parse with the UTF-8 check fused in, its sections apart on several cores when
-    /// the dump is big and has the plain shape; `None` on any failure.
+    /// The parse, its sections apart on several cores when the dump is big and has the
+    /// plain shape; `None` on any failure, which the reference parse then reports.
     fn parse_fast<L: ListenerBody<'a> + Send>(&self, sections: Sections) -> Option<Top<'a, L>> {
         // A section that does not parse may be a wrong guess at the split (a nested
         // object that looks like a section); the one pass decides.
@@ -177,15 +179,8 @@ impl<'a> Document<'a> {
         {
             return Some(top);
         }
-        if !FastPath::Text.on() {
-            std::str::from_utf8(self.text).ok()?;
-            return self.parse(sections, None).ok();
-        }
-        let check = TextCheck::new(self.text);
-        match self.parse(sections, Some(&check)) {
-            Ok(top) if check.finish() => Some(top),
-            _ => None,
-        }
+        std::str::from_utf8(self.text).ok()?;
+        self.parse(sections).ok()
     }
 
     /// Parses the sections of a dump on every core, each thread taking the next section
@@ -211,46 +206,30 @@ impl<'a> Document<'a> {
         Some(Top::Configs(all))
     }
 
-    /// One section, parsed from its own slice of the text, with its own UTF-8 check.
+    /// One section, parsed from its own slice of the text, which must be UTF-8.
     fn parse_section<L: ListenerBody<'a>>(
         &self,
         sections: Sections,
         slice: &'a [u8],
     ) -> Option<Section<'a, L>> {
-        if !FastPath::Text.on() {
-            std::str::from_utf8(slice).ok()?;
-            let mut de = serde_json::Deserializer::from_slice(slice);
-            let section = SectionSeed {
-                sections,
-                check: None,
-                body: PhantomData::<L>,
-            }
-            .deserialize(&mut de)
-            .ok()?;
-            return de.end().ok().map(|()| section);
-        }
-        let check = TextCheck::new(slice);
+        std::str::from_utf8(slice).ok()?;
         let mut de = serde_json::Deserializer::from_slice(slice);
         let section = SectionSeed {
             sections,
-            check: Some(&check),
             body: PhantomData::<L>,
         }
         .deserialize(&mut de)
         .ok()?;
-        de.end().ok()?;
-        check.finish().then_some(section)
+        de.end().ok().map(|()| section)
     }
 
-    /// One parse of the whole text. With `check`, skipped values are walked so that the
-    /// check can follow the parser; without it they are skipped as `IgnoredAny`.
+    /// One parse of the whole text; skipped values are read as `IgnoredAny`.
     fn parse<L: ListenerBody<'a>>(
         &self,
         sections: Sections,
-        check: Option<&TextCheck<'_>>,
     ) -> Result<Top<'a, L>, serde_json::Error> {
         let mut de = serde_json::Deserializer::from_slice(self.text);
-        let top = TopSeed::new(sections, check).deserialize(&mut de)?;
+        let top = TopSeed::new(sections).deserialize(&mut de)?;
         de.end()?;
         Ok(top)
     }

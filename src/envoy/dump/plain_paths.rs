@@ -1,8 +1,8 @@
 //! Turns the loader's fast paths off, for measuring them against the plain path.
 //!
-//! `MESHSCOPE_PLAIN=split,text,reduced` (any subset) makes the loader parse in one pass
-//! (`split`), check UTF-8 up front and skip values as `IgnoredAny` (`text`), and makes
-//! `wasm count` decode full listeners and reduce them afterwards (`reduced`). Only
+//! `MESHSCOPE_PLAIN=split,reduced` (either or both) makes the loader parse in one pass
+//! (`split`), and `wasm count` decode full listeners and reduce them afterwards
+//! (`reduced`). Only
 //! `bench/fast_paths.sh` sets it (BENCHMARKS.md); output is the same either way, only
 //! the time differs. Unset, nothing changes.
 
@@ -13,8 +13,6 @@ use std::sync::OnceLock;
 pub enum FastPath {
     /// The sections of a big dump parsed apart on every core (`split.rs`).
     Split,
-    /// The UTF-8 check fused into the parse (`text_check.rs`).
-    Text,
     /// `wasm count`'s listeners decoded straight into what placing Wasm filters reads.
     Reduced,
 }
@@ -23,7 +21,6 @@ impl FastPath {
     fn word(self) -> &'static str {
         match self {
             FastPath::Split => "split",
-            FastPath::Text => "text",
             FastPath::Reduced => "reduced",
         }
     }

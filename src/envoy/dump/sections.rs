@@ -5,11 +5,10 @@ use std::fmt;
 use std::marker::PhantomData;
 
 use serde::Deserialize;
-use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
-use super::seeds::{ListenerBody, Skip, passed};
-use super::text_check::TextCheck;
+use super::body::ListenerBody;
 use super::{
     BOOTSTRAP_TYPE, ECDS_TYPE, LISTENERS_TYPE, ListenerEntry, ListenerErrorState, ListenerOrigin,
     ListenerState, ListenersSection, Sections,
@@ -142,103 +141,12 @@ struct UpdateFailureState<'a> {
     details: Str<'a>,
 }
 
-/// A list element that holds slices of the text, which tell the check where the parser is.
-trait Landmarks {
-    /// Tells `check` about the element's slices, in the order Envoy writes them.
-    fn report(&self, check: &TextCheck<'_>);
-}
-
-fn report_str(check: &TextCheck<'_>, s: &Str<'_>) {
-    if let std::borrow::Cow::Borrowed(b) = s {
-        check.passed(b);
-    }
-}
-
-impl Landmarks for &RawValue {
-    fn report(&self, check: &TextCheck<'_>) {
-        check.passed(self.get());
-    }
-}
-
-impl<'de, L: ListenerBody<'de>> Landmarks for StaticListener<'_, L> {
-    fn report(&self, check: &TextCheck<'_>) {
-        if let Some(seen) = self.listener.as_ref().and_then(L::landmark) {
-            check.passed(seen);
-        }
-    }
-}
-
-impl<'de, L: ListenerBody<'de>> Landmarks for DynamicListener<'_, L> {
-    fn report(&self, check: &TextCheck<'_>) {
-        report_str(check, &self.name);
-        for state in [
-            &self.active_state,
-            &self.warming_state,
-            &self.draining_state,
-        ] {
-            if let Some(seen) = state
-                .as_ref()
-                .and_then(|s| s.listener.as_ref())
-                .and_then(L::landmark)
-            {
-                check.passed(seen);
-            }
-        }
-    }
-}
-
-/// A list whose elements report their slices to the check as soon as each is read.
-struct ListSeed<'c, T> {
-    check: Option<&'c TextCheck<'c>>,
-    element: std::marker::PhantomData<T>,
-}
-
-impl<'c, T> ListSeed<'c, T> {
-    fn new(check: Option<&'c TextCheck<'c>>) -> Self {
-        ListSeed {
-            check,
-            element: std::marker::PhantomData,
-        }
-    }
-}
-
-impl<'de, T: Deserialize<'de> + Landmarks> DeserializeSeed<'de> for ListSeed<'_, T> {
-    type Value = Vec<T>;
-
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Vec<T>, D::Error> {
-        match self.check {
-            None => Vec::deserialize(d),
-            Some(_) => d.deserialize_seq(self),
-        }
-    }
-}
-
-impl<'de, T: Deserialize<'de> + Landmarks> Visitor<'de> for ListSeed<'_, T> {
-    type Value = Vec<T>;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a sequence")
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Vec<T>, A::Error> {
-        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-        while let Some(element) = seq.next_element::<T>()? {
-            if let Some(check) = self.check {
-                element.report(check);
-            }
-            out.push(element);
-        }
-        Ok(out)
-    }
-}
-
-pub(super) struct SectionSeed<'c, L> {
+pub(super) struct SectionSeed<L> {
     pub(super) sections: Sections,
-    pub(super) check: Option<&'c TextCheck<'c>>,
     pub(super) body: PhantomData<L>,
 }
 
-impl<'de, L: ListenerBody<'de>> DeserializeSeed<'de> for SectionSeed<'_, L> {
+impl<'de, L: ListenerBody<'de>> DeserializeSeed<'de> for SectionSeed<L> {
     type Value = Section<'de, L>;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
@@ -246,7 +154,7 @@ impl<'de, L: ListenerBody<'de>> DeserializeSeed<'de> for SectionSeed<'_, L> {
     }
 }
 
-impl<L> SectionSeed<'_, L> {
+impl<L> SectionSeed<L> {
     fn start<'de>(&self, type_url: &str) -> Section<'de, L> {
         match type_url {
             LISTENERS_TYPE if self.sections.listeners => Section::Listeners(Default::default()),
@@ -274,40 +182,40 @@ struct FieldSeed<'s, 'de, L> {
     key: &'s str,
     section: &'s mut Section<'de, L>,
     build: bool,
-    check: Option<&'s TextCheck<'s>>,
 }
 
 impl<'de, L: ListenerBody<'de>> DeserializeSeed<'de> for FieldSeed<'_, 'de, L> {
     type Value = ();
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        let check = self.check;
         if !self.build {
-            return Skip { check }.deserialize(d);
+            return IgnoredAny::deserialize(d).map(|_| ());
         }
         match (self.section, self.key) {
             (Section::Listeners(acc), "version_info" | "versionInfo") => {
                 acc.version_info = BorrowedStr::deserialize(d)?.0;
             }
             (Section::Listeners(acc), "static_listeners" | "staticListeners") => {
-                acc.statics = ListSeed::new(check).deserialize(d)?;
+                acc.statics = Vec::deserialize(d)?;
             }
             (Section::Listeners(acc), "dynamic_listeners" | "dynamicListeners") => {
-                acc.dynamics = ListSeed::new(check).deserialize(d)?;
+                acc.dynamics = Vec::deserialize(d)?;
             }
             (Section::Ecds(raws), "ecds_filters" | "ecdsFilters") => {
-                *raws = ListSeed::new(check).deserialize(d)?;
+                *raws = Vec::deserialize(d)?;
             }
             (Section::Bootstrap(node), "bootstrap") => {
                 *node = Bootstrap::deserialize(d)?.node;
             }
-            _ => Skip { check }.deserialize(d)?,
+            _ => {
+                IgnoredAny::deserialize(d)?;
+            }
         }
         Ok(())
     }
 }
 
-impl<'de, L: ListenerBody<'de>> Visitor<'de> for SectionSeed<'_, L> {
+impl<'de, L: ListenerBody<'de>> Visitor<'de> for SectionSeed<L> {
     type Value = Section<'de, L>;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
@@ -320,7 +228,6 @@ impl<'de, L: ListenerBody<'de>> Visitor<'de> for SectionSeed<'_, L> {
         let mut section: Option<Section<'de, L>> = None;
         while let Some(key) = map.next_key::<BorrowedStr<'de>>()? {
             let key = key.0;
-            passed(self.check, &key);
             if key == "@type" && section.is_none() {
                 let type_url = map.next_value::<BorrowedStr<'de>>()?.0;
                 let mut s = self.start(&type_url);
@@ -331,7 +238,6 @@ impl<'de, L: ListenerBody<'de>> Visitor<'de> for SectionSeed<'_, L> {
                         key: &k,
                         section: &mut s,
                         build,
-                        check: self.check,
                     }
                     .deserialize(&mut de)
                     .map_err(|e| de::Error::custom(format!("{k}: {e}")))?;
@@ -346,12 +252,10 @@ impl<'de, L: ListenerBody<'de>> Visitor<'de> for SectionSeed<'_, L> {
                         key: &key,
                         section: s,
                         build,
-                        check: self.check,
                     })?;
                 }
                 None => {
                     let raw: &'de RawValue = map.next_value()?;
-                    passed(self.check, raw.get());
                     early.push((key, raw));
                 }
             }

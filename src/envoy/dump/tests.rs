@@ -154,3 +154,11 @@ fn not_a_dump() {
         assert!(matches!(err, LoadError::NotADump { .. }), "{text}: {err}");
     }
 }
+
+#[test]
+fn binary_offset_reports_utf8_before_nul() {
+    use super::diagnose::binary_offset;
+    assert_eq!(binary_offset(b"ab\0\xff"), Some(3));
+    assert_eq!(binary_offset(b"ab\0c"), Some(2));
+    assert_eq!(binary_offset(b"abc"), None);
+}

@@ -1,13 +1,12 @@
 //! Listeners reduced, while the dump is read, to what placing Wasm filters needs.
 //!
-//! `wasm count` reads every listener of a dump. Held decoded all at once, a 300 MB dump's
-//! listeners took 180 MB of small allocations that were faulted in, then freed one by one
-//! at exit. Decoded into [`ListenerChains`] inside the loader's one pass instead, each
+//! `wasm count` reads every listener of a dump. Held decoded all at once, a big dump's
+//! listeners took many small allocations (BENCHMARKS.md) that were faulted in, then freed
+//! one by one at exit. Decoded into [`ListenerChains`] inside the loader's one pass instead, each
 //! listener keeps only its chains' matches and Wasm filters, and the rest of it is freed
 //! while it is still in the cache. Commands that hold decoded listeners anyway (lint
 //! `--dump`, diff) reduce them with `From<&Listener>`, so both come to the same sites.
 
-use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -286,12 +285,6 @@ impl<'de: 'a, 'a> Deserialize<'de> for WasmNetworkFilter<'a> {
 }
 
 impl<'de> ListenerBody<'de> for ListenerChains<'de> {
-    fn landmark(&self) -> Option<&str> {
-        match &self.name {
-            Cow::Borrowed(name) => Some(name),
-            Cow::Owned(_) => None,
-        }
-    }
     fn is_object(&self) -> bool {
         true
     }
