@@ -8,9 +8,8 @@ use crate::analysis::explain::chain_select::Connection;
 use crate::analysis::explain::{Assumption, ExplainedListener, explain_listener, simulate};
 use crate::analysis::listener::rows::{self, ListenerQuery};
 use crate::cli::{ExplainArgs, ExplainFormat, SrcType, Transport};
-use crate::cmd::{CommandError, SectionWording, input, listener_select, required};
-use crate::envoy::dump::LISTENERS_TYPE;
-use crate::envoy::{ListenerState, Sections};
+use crate::cmd::{CommandError, input, listener_select, load_listeners};
+use crate::envoy::ListenerState;
 use crate::error::{Error, ExitCode};
 use crate::render::explain::{dot, json, text};
 use crate::source;
@@ -104,16 +103,7 @@ pub fn run(args: &ExplainArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let raw = input::read(&source)?;
     let text = source::to_json_text(&raw.label, &raw.bytes)?;
     let doc = text.document(&raw.label);
-    let dump = doc.load(Sections {
-        listeners: true,
-        ..Sections::default()
-    })?;
-    let section = required(
-        dump.listeners,
-        &raw.label,
-        SectionWording::ListenerDump,
-        LISTENERS_TYPE,
-    )?;
+    let section = load_listeners(&doc)?;
     let query = ListenerQuery {
         port: opts.port,
         ..ListenerQuery::default()

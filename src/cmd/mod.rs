@@ -16,6 +16,8 @@ mod wasm_count;
 use std::io::Write;
 
 use crate::cli::{Cli, ColorChoice, Command, ProxyConfigCommand, WasmCommand};
+use crate::envoy::dump::{LISTENERS_TYPE, ListenersSection};
+use crate::envoy::{Document, Sections};
 use crate::error::{Error, ExitCode};
 
 pub use diff::DiffError;
@@ -72,6 +74,21 @@ pub(crate) fn required<T>(
         wording,
         type_url,
     })
+}
+
+/// Loads only the listeners of `doc` (`pc listener`, `explain`), or the error that it has
+/// none.
+pub(crate) fn load_listeners<'a>(doc: &Document<'a>) -> Result<ListenersSection<'a>, Error> {
+    let dump = doc.load(Sections {
+        listeners: true,
+        ..Sections::default()
+    })?;
+    Ok(required(
+        dump.listeners,
+        doc.label,
+        SectionWording::ListenerDump,
+        LISTENERS_TYPE,
+    )?)
 }
 
 /// Runs the parsed command line, writing to `out`.

@@ -14,9 +14,8 @@ use crate::analysis::listener::summary::{
 use crate::cli::{ListenerArgs, OutputFormat};
 use crate::cmd::fleet::{self, Failures, FleetError, FleetFlags, Progress, drain, pod_id};
 use crate::cmd::listener_select::{self, Selection};
-use crate::cmd::{CommandError, SectionWording, input, required};
-use crate::envoy::dump::LISTENERS_TYPE;
-use crate::envoy::{Document, ListenerState, Sections};
+use crate::cmd::{CommandError, input, load_listeners};
+use crate::envoy::{Document, ListenerState};
 use crate::error::{Error, ExitCode};
 use crate::render::tables::{fleet as fleet_table, listener};
 use crate::render::{RenderError, jsonpath, structured};
@@ -69,16 +68,7 @@ fn render(
     color: bool,
     out: &mut dyn Write,
 ) -> Result<ExitCode, Error> {
-    let dump = doc.load(Sections {
-        listeners: true,
-        ..Sections::default()
-    })?;
-    let section = required(
-        dump.listeners,
-        doc.label,
-        SectionWording::ListenerDump,
-        LISTENERS_TYPE,
-    )?;
+    let section = load_listeners(doc)?;
 
     let wide = opts.output == OutputFormat::Wide;
     let Selection {
@@ -197,16 +187,7 @@ fn run_fleet(
 fn summarise(raw: &input::RawInput) -> Result<ListenerSummary, Error> {
     let text = source::to_json_text(&raw.label, &raw.bytes)?;
     let doc = text.document(&raw.label);
-    let dump = doc.load(Sections {
-        listeners: true,
-        ..Sections::default()
-    })?;
-    let section = required(
-        dump.listeners,
-        &raw.label,
-        SectionWording::ListenerDump,
-        LISTENERS_TYPE,
-    )?;
+    let section = load_listeners(&doc)?;
     let listeners = section
         .entries
         .iter()

@@ -15,7 +15,8 @@ use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 
 use super::{
-    ChainSite, FilterLevel, Site, SiteFilter, classify_network, collect, direction_of, site_of,
+    ChainSite, FilterLevel, Site, SiteFilter, classify_network, classify_network_parts, collect,
+    direction_of, site_of,
 };
 use crate::analysis::wasm::placement::ProxyKind;
 use crate::envoy::dump::ListenerBody;
@@ -265,19 +266,12 @@ impl<'de: 'a, 'a> Deserialize<'de> for ClassifiedHttpFilters<'a> {
 impl<'de: 'a, 'a> Deserialize<'de> for WasmNetworkFilter<'a> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let f = FilterFields::<Terminal<'a>>::deserialize(d)?;
-        // The network-level classification sees the config only of a filter that is
-        // neither terminal, as `classify_network` does.
-        let as_http = HttpFilter {
-            name: f.name.clone(),
-            typed_config: match f.config {
-                Terminal::Other(raw) => raw,
-                _ => None,
-            },
-            config_discovery: f.config_discovery,
-            ..HttpFilter::default()
+        let other_config = match f.config {
+            Terminal::Other(raw) => raw,
+            _ => None,
         };
         Ok(WasmNetworkFilter {
-            wasm: wasm::classify(&as_http),
+            wasm: classify_network_parts(&f.name, other_config, f.config_discovery),
             name: f.name,
             config: f.config,
         })
