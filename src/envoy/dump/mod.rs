@@ -97,8 +97,7 @@ impl<'a> Document<'a> {
     pub fn load(&self, sections: Sections) -> Result<Dump<'a>, LoadError> {
         let top = match self.parse_fast(sections) {
             Some(top) => top,
-            // The fast path found a problem: the reference parse says which, exactly as
-            // it always has (or loads an input the fast path was stricter on).
+            // The parse failed: the reference parse says how, exactly as it always has.
             None => self.reference_parse(sections)?,
         };
         self.build(top)
@@ -106,8 +105,8 @@ impl<'a> Document<'a> {
 
     /// Like [`Document::load`], but every listener is decoded in the same pass over the
     /// text, for commands that read them all: a second parse of each listener's text would
-    /// add much to the load of a big dump (BENCHMARKS.md). Any failure is reported as `load` and then
-    /// [`Document::listener`] on each entry in order would report it.
+    /// add much to the load of a big dump (BENCHMARKS.md). Any failure is reported as
+    /// `load` and then [`Document::listener`] on each entry in order would report it.
     /// `L` is what each listener is decoded into (a `Listener`, or a reduction of it).
     pub fn load_decoded<L: ListenerBody<'a> + From<Listener<'a>> + Send>(
         &self,
