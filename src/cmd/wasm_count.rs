@@ -15,13 +15,12 @@ use crate::analysis::wasm::count::{
     PluginSelector, ProxyInput, ProxyReport, WasmCountReport, proxy_report,
 };
 use crate::analysis::wasm::intent::ProxyContext;
-use crate::analysis::wasm::placement::{ListenerChains, ProxyKind, reduced_sites};
+use crate::analysis::wasm::placement::{ProxyKind, load_reduced, reduced_sites};
 use crate::cli::{WasmCountArgs, WasmOutput};
 use crate::cmd::fleet::{self, Failures, FleetError, FleetFlags, Progress, drain, pod_id};
 use crate::cmd::{CommandError, SectionWording, input, required, resources};
 use crate::envoy::Sections;
 use crate::envoy::dump::LISTENERS_TYPE;
-use crate::envoy::dump::plain_paths::FastPath;
 use crate::error::{Error, ExitCode};
 use crate::istio::wasm_plugin::{WasmPluginSpec, wasm_plugin_of};
 use crate::render::structured;
@@ -346,24 +345,14 @@ fn proxy(
     let text = source::to_json_text(&raw.label, &raw.bytes)?;
     let doc = text.document(&raw.label);
     // Every listener is read, so they are decoded in the one pass over the text.
-    let sections = Sections {
-        listeners: true,
-        ecds: true,
-        bootstrap: true,
-    };
-    let dump = if FastPath::Reduced.on() {
-        doc.load_decoded::<ListenerChains>(sections)?
-    } else {
-        let full = doc.load_decoded::<Box<crate::envoy::Listener>>(sections)?;
-        crate::envoy::Dump {
-            shape: full.shape,
-            listeners: full
-                .listeners
-                .map(|s| s.map_listeners(|l| ListenerChains::from(*l))),
-            ecds: full.ecds,
-            node: full.node,
-        }
-    };
+    let dump = load_reduced(
+        &doc,
+        Sections {
+            listeners: true,
+            ecds: true,
+            bootstrap: true,
+        },
+    )?;
     let section = required(
         dump.listeners,
         &raw.label,

@@ -17,7 +17,7 @@ use crate::envoy::{FilterChainMatch, Listener, ListenerState, TrafficDirection};
 
 mod reduced;
 use crate::istio::{NamingScheme, PluginRef};
-pub use reduced::{ListenerChains, reduced_sites};
+pub use reduced::{ListenerChains, load_reduced, reduced_sites};
 
 /// What kind of proxy a dump comes from (the first field of the bootstrap `node.id`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]

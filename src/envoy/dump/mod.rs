@@ -39,7 +39,7 @@ mod body;
 mod decode;
 mod diagnose;
 mod model;
-pub mod plain_paths;
+pub(crate) mod plain_paths;
 mod sections;
 mod seeds;
 mod split;
