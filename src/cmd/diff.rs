@@ -14,17 +14,14 @@ use crate::analysis::mtls::inbound_template::MtlsMode;
 use crate::analysis::mtls::mode::is_virtual_inbound;
 use crate::cli::{DiffArgs, DiffOutput, WhatIfMode};
 use crate::cmd::diff_policy::{self, PolicySource, SideInput};
-use crate::cmd::listener_select::LISTENERS_PER_TASK;
-use crate::cmd::{CommandError, input};
+use crate::cmd::{SectionWording, input, required};
+use crate::envoy::dump::LISTENERS_TYPE;
 use crate::envoy::{Document, Listener, ListenerState, Sections};
 use crate::error::{Error, ExitCode};
 use crate::render::diff::{policy, text};
 use crate::render::structured;
 use crate::render::tables::listener;
 use crate::source::{self, DumpSource};
-use crate::util::parallel;
-
-const LISTENERS_TYPE: &str = "type.googleapis.com/envoy.admin.v3.ListenersConfigDump";
 
 /// Wrong inputs for `diff`.
 #[derive(Debug, thiserror::Error)]
@@ -119,11 +116,12 @@ fn load_side<'a>(doc: &Document<'a>, port: u32) -> Result<Side<'a>, Error> {
         bootstrap: true,
         ..Sections::default()
     })?;
-    let section = dump.listeners.ok_or_else(|| CommandError::MissingSection {
-        path: doc.label.to_string(),
-        context: "",
-        type_url: LISTENERS_TYPE,
-    })?;
+    let section = required(
+        dump.listeners,
+        doc.label,
+        SectionWording::ConfigDump,
+        LISTENERS_TYPE,
+    )?;
     let query = ListenerQuery {
         port,
         ..ListenerQuery::default()
@@ -134,7 +132,7 @@ fn load_side<'a>(doc: &Document<'a>, port: u32) -> Result<Side<'a>, Error> {
         .filter(|e| e.state == ListenerState::Active)
         .collect();
     // Decoded on every core; the first error in dump order is the one reported.
-    let decoded = parallel::map_in_order(&active, LISTENERS_PER_TASK, |e| doc.listener(e));
+    let decoded = doc.decode_listeners_on_every_core(&active, |e| e, |_, l| l);
     let mut listeners = Vec::new();
     for (entry, l) in active.iter().zip(decoded) {
         let l = l?;

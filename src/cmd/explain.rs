@@ -8,13 +8,11 @@ use crate::analysis::explain::chain_select::Connection;
 use crate::analysis::explain::{Assumption, ExplainedListener, explain_listener, simulate};
 use crate::analysis::listener::rows::{self, ListenerQuery};
 use crate::cli::{ExplainArgs, ExplainFormat, SrcType, Transport};
-use crate::cmd::{CommandError, input, listener_select};
-use crate::envoy::{ListenerState, Sections};
+use crate::cmd::{CommandError, input, listener_select, load_listeners};
+use crate::envoy::ListenerState;
 use crate::error::{Error, ExitCode};
 use crate::render::explain::{dot, json, text};
 use crate::source;
-
-const LISTENERS_TYPE: &str = "type.googleapis.com/envoy.admin.v3.ListenersConfigDump";
 
 /// Options resolved from the flags before any I/O.
 struct Options {
@@ -105,15 +103,7 @@ pub fn run(args: &ExplainArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let raw = input::read(&source)?;
     let text = source::to_json_text(&raw.label, &raw.bytes)?;
     let doc = text.document(&raw.label);
-    let dump = doc.load(Sections {
-        listeners: true,
-        ..Sections::default()
-    })?;
-    let section = dump.listeners.ok_or_else(|| CommandError::MissingSection {
-        path: raw.label.clone(),
-        context: "listener dump: ",
-        type_url: LISTENERS_TYPE,
-    })?;
+    let section = load_listeners(&doc)?;
     let query = ListenerQuery {
         port: opts.port,
         ..ListenerQuery::default()

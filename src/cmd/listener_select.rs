@@ -6,10 +6,6 @@
 
 use crate::analysis::listener::rows::{ListenerQuery, SelectedListener};
 use crate::envoy::{Document, ListenerEntry, LoadError};
-use crate::util::parallel;
-
-/// Listeners per task when they are decoded on every core: a few milliseconds of work.
-pub(crate) const LISTENERS_PER_TASK: usize = 64;
 
 /// The listeners a query picked, and how many were looked at.
 pub(crate) struct Selection<'a> {
@@ -48,10 +44,14 @@ pub(crate) fn select<'a>(
         }
         placed.push((i, entry));
     }
-    let decoded = parallel::map_in_order(&placed, LISTENERS_PER_TASK, |&(i, entry)| {
-        let listener = SelectedListener::new(i, entry.state, doc.listener(entry)?);
-        Ok::<_, LoadError>(query.accepts(&listener).then_some(listener))
-    });
+    let decoded = doc.decode_listeners_on_every_core(
+        &placed,
+        |(_, entry)| entry,
+        |&(i, entry), l| {
+            let listener = SelectedListener::new(i, entry.state, l);
+            query.accepts(&listener).then_some(listener)
+        },
+    );
     let mut selected = Vec::new();
     for listener in decoded {
         selected.extend(listener?);

@@ -16,6 +16,8 @@ mod wasm_count;
 use std::io::Write;
 
 use crate::cli::{Cli, ColorChoice, Command, ProxyConfigCommand, WasmCommand};
+use crate::envoy::dump::{LISTENERS_TYPE, ListenersSection};
+use crate::envoy::{Document, Sections};
 use crate::error::{Error, ExitCode};
 
 pub use diff::DiffError;
@@ -31,16 +33,62 @@ pub enum CommandError {
     NeedsOneInput(&'static str),
     #[error("{0}: no listeners found")]
     NoListeners(String),
-    #[error("{path}: {context}config dump has no configuration type {type_url}")]
+    #[error("{path}: {}config dump has no configuration type {type_url}", wording.prefix())]
     MissingSection {
         path: String,
-        context: &'static str,
+        wording: SectionWording,
         type_url: &'static str,
     },
     #[error("{path}: no active listener on port {port}")]
     NoListenerOnPort { path: String, port: u32 },
     #[error("output format \"{0}\" not supported")]
     UnsupportedOutput(String),
+}
+
+/// istioctl words a missing section two ways: `pc listener` and `explain` name the
+/// listener dump, the other commands only the config dump.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SectionWording {
+    ListenerDump,
+    ConfigDump,
+}
+
+impl SectionWording {
+    fn prefix(self) -> &'static str {
+        match self {
+            SectionWording::ListenerDump => "listener dump: ",
+            SectionWording::ConfigDump => "",
+        }
+    }
+}
+
+/// The section a command needs (`type_url`), or the error that the dump at `path` has none.
+pub(crate) fn required<T>(
+    section: Option<T>,
+    path: &str,
+    wording: SectionWording,
+    type_url: &'static str,
+) -> Result<T, CommandError> {
+    section.ok_or_else(|| CommandError::MissingSection {
+        path: path.to_string(),
+        wording,
+        type_url,
+    })
+}
+
+/// Loads only the listeners of `doc` (`pc listener`, `explain`), or the error that it has
+/// none.
+pub(crate) fn load_listeners<'a>(doc: &Document<'a>) -> Result<ListenersSection<'a>, Error> {
+    let dump = doc.load(Sections {
+        listeners: true,
+        ..Sections::default()
+    })?;
+    Ok(required(
+        dump.listeners,
+        doc.label,
+        SectionWording::ListenerDump,
+        LISTENERS_TYPE,
+    )?)
 }
 
 /// Runs the parsed command line, writing to `out`.

@@ -6,13 +6,12 @@ use serde_json::{Map, Value};
 
 use crate::analysis::listener::ecds_rows::ecds_rows;
 use crate::cli::{EcdsArgs, OutputFormat};
-use crate::cmd::{CommandError, input};
+use crate::cmd::{SectionWording, input, required};
+use crate::envoy::dump::ECDS_TYPE;
 use crate::envoy::{Document, Sections};
 use crate::error::{Error, ExitCode};
 use crate::render::tables::ecds;
 use crate::render::{RenderError, jsonpath, protojson, structured};
-
-const ECDS_TYPE: &str = "type.googleapis.com/envoy.admin.v3.EcdsConfigDump";
 
 pub fn run(args: &EcdsArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let output = args.output.clone();
@@ -28,11 +27,7 @@ fn render(
         ecds: true,
         ..Sections::default()
     })?;
-    let filters = dump.ecds.ok_or_else(|| CommandError::MissingSection {
-        path: doc.label.to_string(),
-        context: "",
-        type_url: ECDS_TYPE,
-    })?;
+    let filters = required(dump.ecds, doc.label, SectionWording::ConfigDump, ECDS_TYPE)?;
 
     match output {
         OutputFormat::Short => ecds::write_short(out, &ecds_rows(&filters))?,

@@ -14,16 +14,14 @@ use crate::analysis::listener::summary::{
 use crate::cli::{ListenerArgs, OutputFormat};
 use crate::cmd::fleet::{self, Failures, FleetError, FleetFlags, Progress, drain, pod_id};
 use crate::cmd::listener_select::{self, Selection};
-use crate::cmd::{CommandError, input};
-use crate::envoy::{Document, ListenerState, Sections};
+use crate::cmd::{CommandError, input, load_listeners};
+use crate::envoy::{Document, ListenerState};
 use crate::error::{Error, ExitCode};
 use crate::render::tables::{fleet as fleet_table, listener};
 use crate::render::{RenderError, jsonpath, structured};
 use crate::source;
 use crate::source::bug_report::BugReportFetch;
 use crate::util::sanitize::sanitize;
-
-const LISTENERS_TYPE: &str = "type.googleapis.com/envoy.admin.v3.ListenersConfigDump";
 
 /// Options resolved from the flags before any I/O.
 struct Options {
@@ -70,15 +68,7 @@ fn render(
     color: bool,
     out: &mut dyn Write,
 ) -> Result<ExitCode, Error> {
-    let dump = doc.load(Sections {
-        listeners: true,
-        ..Sections::default()
-    })?;
-    let section = dump.listeners.ok_or_else(|| CommandError::MissingSection {
-        path: doc.label.to_string(),
-        context: "listener dump: ",
-        type_url: LISTENERS_TYPE,
-    })?;
+    let section = load_listeners(doc)?;
 
     let wide = opts.output == OutputFormat::Wide;
     let Selection {
@@ -197,15 +187,7 @@ fn run_fleet(
 fn summarise(raw: &input::RawInput) -> Result<ListenerSummary, Error> {
     let text = source::to_json_text(&raw.label, &raw.bytes)?;
     let doc = text.document(&raw.label);
-    let dump = doc.load(Sections {
-        listeners: true,
-        ..Sections::default()
-    })?;
-    let section = dump.listeners.ok_or_else(|| CommandError::MissingSection {
-        path: raw.label.clone(),
-        context: "listener dump: ",
-        type_url: LISTENERS_TYPE,
-    })?;
+    let section = load_listeners(&doc)?;
     let listeners = section
         .entries
         .iter()

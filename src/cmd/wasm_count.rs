@@ -15,11 +15,12 @@ use crate::analysis::wasm::count::{
     PluginSelector, ProxyInput, ProxyReport, WasmCountReport, proxy_report,
 };
 use crate::analysis::wasm::intent::ProxyContext;
-use crate::analysis::wasm::placement::{ListenerChains, ProxyKind, reduced_sites};
+use crate::analysis::wasm::placement::{ProxyKind, load_reduced, reduced_sites};
 use crate::cli::{WasmCountArgs, WasmOutput};
 use crate::cmd::fleet::{self, Failures, FleetError, FleetFlags, Progress, drain, pod_id};
-use crate::cmd::{CommandError, input, resources};
+use crate::cmd::{CommandError, SectionWording, input, required, resources};
 use crate::envoy::Sections;
+use crate::envoy::dump::LISTENERS_TYPE;
 use crate::error::{Error, ExitCode};
 use crate::istio::wasm_plugin::{WasmPluginSpec, wasm_plugin_of};
 use crate::render::structured;
@@ -30,8 +31,6 @@ use crate::source::fleet::FleetPod;
 use crate::source::kube::{FleetFetch, KubeOptions, PodFetch};
 use crate::source::{self, DumpSource};
 use crate::util::sanitize::sanitize;
-
-const LISTENERS_TYPE: &str = "type.googleapis.com/envoy.admin.v3.ListenersConfigDump";
 
 /// Options resolved from the flags before any I/O.
 struct Options {
@@ -346,16 +345,20 @@ fn proxy(
     let text = source::to_json_text(&raw.label, &raw.bytes)?;
     let doc = text.document(&raw.label);
     // Every listener is read, so they are decoded in the one pass over the text.
-    let dump = doc.load_decoded::<ListenerChains>(Sections {
-        listeners: true,
-        ecds: true,
-        bootstrap: true,
-    })?;
-    let section = dump.listeners.ok_or_else(|| CommandError::MissingSection {
-        path: raw.label.clone(),
-        context: "",
-        type_url: LISTENERS_TYPE,
-    })?;
+    let dump = load_reduced(
+        &doc,
+        Sections {
+            listeners: true,
+            ecds: true,
+            bootstrap: true,
+        },
+    )?;
+    let section = required(
+        dump.listeners,
+        &raw.label,
+        SectionWording::ConfigDump,
+        LISTENERS_TYPE,
+    )?;
     let listeners: Vec<_> = section
         .entries
         .into_iter()

@@ -131,33 +131,80 @@ impl<'a> TcpProxy<'a> {
                 .weighted_clusters
                 .map(|w| w.clusters)
                 .unwrap_or_default(),
-            // istioctl searches the encoded proto bytes; any string value holding the name counts.
-            is_blackhole: raw.get().contains(BLACKHOLE_CLUSTER),
+            is_blackhole: is_blackhole(raw),
         })
     }
 }
 
-fn decode_config<'a, E: de::Error>(
-    name: &str,
-    raw: &'a RawValue,
-) -> Result<NetworkFilterConfig<'a>, E> {
-    match name {
-        HCM_NAME => serde_json::from_str(raw.get())
+/// What a network filter's `typed_config` is read into: the full model
+/// ([`NetworkFilterConfig`]) or a reduction of it (`wasm count` reads only the HCM's HTTP
+/// filters and the blackhole test). Which names are the two terminals, and when the HCM
+/// is decoded in place, is decided once, by [`FilterFields`].
+pub trait FilterConfig<'a>: Sized {
+    /// No `typed_config` (e.g. delivered by `config_discovery`).
+    fn none() -> Self;
+    /// The HCM's `typed_config`, decoded in place as the next value of `map`.
+    fn hcm_in_place<'de: 'a, A: MapAccess<'de>>(map: &mut A) -> Result<Self, A::Error>;
+    /// The HCM's `typed_config`, when it came before the filter's name.
+    fn hcm(raw: &'a RawValue) -> Result<Self, serde_json::Error>;
+    /// tcp_proxy's `typed_config`.
+    fn tcp_proxy(raw: &'a RawValue) -> Result<Self, serde_json::Error>;
+    /// Any other filter's `typed_config`.
+    fn other(raw: &'a RawValue) -> Self;
+}
+
+impl<'a> FilterConfig<'a> for NetworkFilterConfig<'a> {
+    fn none() -> Self {
+        NetworkFilterConfig::None
+    }
+    fn hcm_in_place<'de: 'a, A: MapAccess<'de>>(map: &mut A) -> Result<Self, A::Error> {
+        let hcm: HttpConnectionManager<'a> = map.next_value()?;
+        Ok(NetworkFilterConfig::HttpConnectionManager(Box::new(hcm)))
+    }
+    fn hcm(raw: &'a RawValue) -> Result<Self, serde_json::Error> {
+        serde_json::from_str(raw.get())
             .map(|h| NetworkFilterConfig::HttpConnectionManager(Box::new(h)))
-            .map_err(|e| E::custom(format!("typed_config of {name}: {e}"))),
-        TCP_PROXY_NAME => TcpProxy::from_raw(raw)
-            .map(NetworkFilterConfig::TcpProxy)
-            .map_err(|e| E::custom(format!("typed_config of {name}: {e}"))),
-        _ => Ok(NetworkFilterConfig::Other(raw)),
+    }
+    fn tcp_proxy(raw: &'a RawValue) -> Result<Self, serde_json::Error> {
+        TcpProxy::from_raw(raw).map(NetworkFilterConfig::TcpProxy)
+    }
+    fn other(raw: &'a RawValue) -> Self {
+        NetworkFilterConfig::Other(raw)
     }
 }
 
-impl<'de: 'a, 'a> Deserialize<'de> for NetworkFilter<'a> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct FilterVisitor<'a>(std::marker::PhantomData<&'a ()>);
+/// istioctl's blackhole test: it searches the encoded proto bytes, so any string value in
+/// the config that holds the name counts.
+pub fn is_blackhole(tcp_proxy_config: &RawValue) -> bool {
+    tcp_proxy_config.get().contains(BLACKHOLE_CLUSTER)
+}
 
-        impl<'de: 'a, 'a> Visitor<'de> for FilterVisitor<'a> {
-            type Value = NetworkFilter<'a>;
+/// A network filter's fields, its `typed_config` read into `C` by the filter's name.
+#[derive(Debug, Clone)]
+pub struct FilterFields<'a, C> {
+    pub name: Str<'a>,
+    pub config: C,
+    pub config_discovery: Option<ConfigDiscovery<'a>>,
+}
+
+fn decode_config<'a, C: FilterConfig<'a>, E: de::Error>(
+    name: &str,
+    raw: &'a RawValue,
+) -> Result<C, E> {
+    let terminal = match name {
+        HCM_NAME => C::hcm(raw),
+        TCP_PROXY_NAME => C::tcp_proxy(raw),
+        _ => return Ok(C::other(raw)),
+    };
+    terminal.map_err(|e| E::custom(format!("typed_config of {name}: {e}")))
+}
+
+impl<'de: 'a, 'a, C: FilterConfig<'a>> Deserialize<'de> for FilterFields<'a, C> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct FilterVisitor<'a, C>(std::marker::PhantomData<(&'a (), C)>);
+
+        impl<'de: 'a, 'a, C: FilterConfig<'a>> Visitor<'de> for FilterVisitor<'a, C> {
+            type Value = FilterFields<'a, C>;
 
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
                 f.write_str("a network filter object")
@@ -165,7 +212,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for NetworkFilter<'a> {
 
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
                 let mut name: Option<Str<'a>> = None;
-                let mut config = NetworkFilterConfig::None;
+                let mut config = C::none();
                 let mut pending_raw: Option<&'a RawValue> = None;
                 let mut config_discovery = None;
                 while let Some(key) = map.next_key::<BorrowedStr<'a>>()? {
@@ -174,10 +221,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for NetworkFilter<'a> {
                         "typed_config" | "typedConfig" => match name.as_deref() {
                             // The usual order (name first): decode the HCM in place, so a
                             // wrong field inside it is reported at its own position.
-                            Some(HCM_NAME) => {
-                                let hcm: HttpConnectionManager<'a> = map.next_value()?;
-                                config = NetworkFilterConfig::HttpConnectionManager(Box::new(hcm));
-                            }
+                            Some(HCM_NAME) => config = C::hcm_in_place(&mut map)?,
                             _ => pending_raw = Some(map.next_value()?),
                         },
                         "config_discovery" | "configDiscovery" => {
@@ -192,7 +236,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for NetworkFilter<'a> {
                 if let Some(raw) = pending_raw {
                     config = decode_config(&name, raw)?;
                 }
-                Ok(NetworkFilter {
+                Ok(FilterFields {
                     name,
                     config,
                     config_discovery,
@@ -201,6 +245,17 @@ impl<'de: 'a, 'a> Deserialize<'de> for NetworkFilter<'a> {
         }
 
         d.deserialize_map(FilterVisitor(std::marker::PhantomData))
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for NetworkFilter<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let f = FilterFields::<NetworkFilterConfig<'a>>::deserialize(d)?;
+        Ok(NetworkFilter {
+            name: f.name,
+            config: f.config,
+            config_discovery: f.config_discovery,
+        })
     }
 }
 

@@ -2,8 +2,8 @@
 //!
 //! This is meshscope's one module allowed `unsafe` (issue #8): a big regular dump file is
 //! memory-mapped instead of copied into the heap. On the build VMs the copy (and the
-//! zeroing and faulting-in of the heap pages it lands in) cost about 40% on top of the
-//! parse itself at 300 MB (BENCHMARKS.md, `floor (read)` against `floor (mmap)`); a read
+//! zeroing and faulting-in of the heap pages it lands in) cost much on top of the parse
+//! itself (BENCHMARKS.md, `floor (read)` against `floor (mmap)`); a read
 //! into a buffer advised for huge pages (`floor (huge read)`) still paid the copy. ripgrep
 //! makes the same choice for single big files (`crates/searcher/src/searcher/mmap.rs`).
 //! Everything else (stdin, small files, anything that cannot be mapped) is read.

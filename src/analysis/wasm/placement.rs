@@ -7,16 +7,18 @@
 use std::collections::BTreeMap;
 
 use serde::Serialize;
+use serde_json::value::RawValue;
 
 use crate::analysis::listener::cell_text::{match_text, serialize_match};
 use crate::analysis::listener::chain_match::ChainMatch;
-use crate::envoy::filter::{HttpFilter, NetworkFilter, NetworkFilterConfig};
+use crate::envoy::filter::{ConfigDiscovery, HttpFilter, NetworkFilter, NetworkFilterConfig};
+use crate::envoy::proto::Str;
 use crate::envoy::{FilterChainMatch, Listener, ListenerState, TrafficDirection};
 use crate::istio::wasm_filter::{self, WasmFilter};
 
 mod reduced;
 use crate::istio::{NamingScheme, PluginRef};
-pub use reduced::{ListenerChains, reduced_sites};
+pub use reduced::{ListenerChains, load_reduced, reduced_sites};
 
 /// What kind of proxy a dump comes from (the first field of the bootstrap `node.id`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -230,13 +232,24 @@ fn site_of(
 
 /// Classifies a network filter as [`wasm_filter::classify`] does HTTP filters (same fields).
 pub fn classify_network(f: &NetworkFilter<'_>) -> Option<WasmFilter> {
+    let other_config = match f.config {
+        NetworkFilterConfig::Other(raw) => Some(raw),
+        _ => None,
+    };
+    classify_network_parts(&f.name, other_config, f.config_discovery.clone())
+}
+
+/// [`classify_network`] from a filter's parts: the classification sees the config only of
+/// a filter that is neither terminal (`other_config`).
+fn classify_network_parts<'a>(
+    name: &Str<'a>,
+    other_config: Option<&'a RawValue>,
+    config_discovery: Option<ConfigDiscovery<'a>>,
+) -> Option<WasmFilter> {
     let as_http = HttpFilter {
-        name: f.name.clone(),
-        typed_config: match f.config {
-            NetworkFilterConfig::Other(raw) => Some(raw),
-            _ => None,
-        },
-        config_discovery: f.config_discovery.clone(),
+        name: name.clone(),
+        typed_config: other_config,
+        config_discovery,
         ..HttpFilter::default()
     };
     wasm_filter::classify(&as_http)

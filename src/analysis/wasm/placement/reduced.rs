@@ -1,30 +1,31 @@
 //! Listeners reduced, while the dump is read, to what placing Wasm filters needs.
 //!
-//! `wasm count` reads every listener of a dump. Held decoded all at once, a 300 MB dump's
-//! listeners took 180 MB of small allocations that were faulted in, then freed one by one
-//! at exit. Decoded into [`ListenerChains`] inside the loader's one pass instead, each
+//! `wasm count` reads every listener of a dump. Held decoded all at once, a big dump's
+//! listeners took many small allocations (BENCHMARKS.md) that were faulted in, then freed
+//! one by one at exit. Decoded into [`ListenerChains`] inside the loader's one pass instead, each
 //! listener keeps only its chains' matches and Wasm filters, and the rest of it is freed
 //! while it is still in the cache. Commands that hold decoded listeners anyway (lint
 //! `--dump`, diff) reduce them with `From<&Listener>`, so both come to the same sites.
 
-use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 
-use serde::de::{self, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 
 use super::{
-    ChainSite, FilterLevel, Site, SiteFilter, classify_network, collect, direction_of, site_of,
+    ChainSite, FilterLevel, Site, SiteFilter, classify_network, classify_network_parts, collect,
+    direction_of, site_of,
 };
 use crate::analysis::wasm::placement::ProxyKind;
-use crate::envoy::dump::ListenerBody;
+use crate::envoy::dump::plain_paths::FastPath;
+use crate::envoy::dump::{Document, Dump, ListenerBody, Sections};
 use crate::envoy::filter::{
-    BLACKHOLE_CLUSTER, ConfigDiscovery, HCM_NAME, NetworkFilter, NetworkFilterConfig,
-    TCP_PROXY_NAME,
+    FilterConfig, FilterFields, NetworkFilter, NetworkFilterConfig, is_blackhole,
 };
-use crate::envoy::proto::{self, BorrowedStr, Str};
+use crate::envoy::load_error::LoadError;
+use crate::envoy::proto::{self, Str};
 use crate::envoy::{
     Address, FilterChainMatch, HttpFilter, Listener, ListenerState, TrafficDirection,
 };
@@ -145,7 +146,7 @@ impl<'a> ChainFilters<'a> {
                     filters.extend(collect(http, FilterLevel::Http));
                 }
                 Terminal::TcpProxy { is_blackhole: b } => is_blackhole |= b,
-                Terminal::Other => {}
+                Terminal::Other(_) => {}
             }
         }
         ChainFilters {
@@ -186,7 +187,8 @@ impl<'a> WasmNetworkFilter<'a> {
             NetworkFilterConfig::TcpProxy(t) => Terminal::TcpProxy {
                 is_blackhole: t.is_blackhole,
             },
-            _ => Terminal::Other,
+            NetworkFilterConfig::Other(raw) => Terminal::Other(Some(raw)),
+            NetworkFilterConfig::None => Terminal::Other(None),
         };
         WasmNetworkFilter {
             name: f.name.clone(),
@@ -196,13 +198,39 @@ impl<'a> WasmNetworkFilter<'a> {
     }
 }
 
+/// A network filter's config as placing Wasm filters reads it.
 enum Terminal<'a> {
     /// The HCM's HTTP filters, each with its classification.
     Hcm(Vec<(Str<'a>, Option<WasmFilter>)>),
     TcpProxy {
         is_blackhole: bool,
     },
-    Other,
+    /// Any other filter, with its `typed_config` if it has one.
+    Other(Option<&'a RawValue>),
+}
+
+/// The terminals read as the full decoder reads them (the rules are
+/// [`FilterFields`]'s), keeping only the HCM's classified HTTP filters and the blackhole
+/// test.
+impl<'a> FilterConfig<'a> for Terminal<'a> {
+    fn none() -> Self {
+        Terminal::Other(None)
+    }
+    fn hcm_in_place<'de: 'a, A: MapAccess<'de>>(map: &mut A) -> Result<Self, A::Error> {
+        let hcm: HcmFilters<'a> = map.next_value()?;
+        Ok(Terminal::Hcm(hcm.http_filters.0))
+    }
+    fn hcm(raw: &'a RawValue) -> Result<Self, serde_json::Error> {
+        serde_json::from_str::<HcmFilters<'a>>(raw.get()).map(|h| Terminal::Hcm(h.http_filters.0))
+    }
+    fn tcp_proxy(raw: &'a RawValue) -> Result<Self, serde_json::Error> {
+        Ok(Terminal::TcpProxy {
+            is_blackhole: is_blackhole(raw),
+        })
+    }
+    fn other(raw: &'a RawValue) -> Self {
+        Terminal::Other(Some(raw))
+    }
 }
 
 /// `HttpConnectionManager` as far as its HTTP filters.
@@ -239,78 +267,41 @@ impl<'de: 'a, 'a> Deserialize<'de> for ClassifiedHttpFilters<'a> {
 
 impl<'de: 'a, 'a> Deserialize<'de> for WasmNetworkFilter<'a> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct FilterVisitor<'a>(PhantomData<&'a ()>);
-        impl<'de: 'a, 'a> Visitor<'de> for FilterVisitor<'a> {
-            type Value = WasmNetworkFilter<'a>;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a network filter object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut name: Option<Str<'a>> = None;
-                let mut hcm: Option<HcmFilters<'a>> = None;
-                let mut raw: Option<&'a RawValue> = None;
-                let mut config_discovery: Option<ConfigDiscovery<'a>> = None;
-                while let Some(key) = map.next_key::<BorrowedStr<'a>>()? {
-                    match key.0.as_ref() {
-                        "name" => name = Some(map.next_value::<BorrowedStr<'a>>()?.0),
-                        // As `NetworkFilter` does: the HCM is decoded in place when its name
-                        // came first, so a wrong field in it is reported where it is.
-                        "typed_config" | "typedConfig" => match name.as_deref() {
-                            Some(HCM_NAME) => hcm = Some(map.next_value()?),
-                            _ => raw = Some(map.next_value()?),
-                        },
-                        "config_discovery" | "configDiscovery" => {
-                            config_discovery = Some(map.next_value()?)
-                        }
-                        _ => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                    }
-                }
-                let name = name.unwrap_or_default();
-                let config = match (&*name, hcm, raw) {
-                    (_, Some(hcm), _) => Terminal::Hcm(hcm.http_filters.0),
-                    (HCM_NAME, None, Some(raw)) => serde_json::from_str::<HcmFilters>(raw.get())
-                        .map(|h| Terminal::Hcm(h.http_filters.0))
-                        .map_err(|e| {
-                            de::Error::custom(format!("typed_config of {HCM_NAME}: {e}"))
-                        })?,
-                    // istioctl's blackhole test, as `TcpProxy` reads it; nothing else of the
-                    // config is needed.
-                    (TCP_PROXY_NAME, None, Some(raw)) => Terminal::TcpProxy {
-                        is_blackhole: raw.get().contains(BLACKHOLE_CLUSTER),
-                    },
-                    _ => Terminal::Other,
-                };
-                // The network-level classification sees the config only of a filter that is
-                // neither terminal, as `classify_network` does.
-                let as_http = HttpFilter {
-                    name: name.clone(),
-                    typed_config: match config {
-                        Terminal::Other => raw,
-                        _ => None,
-                    },
-                    config_discovery,
-                    ..HttpFilter::default()
-                };
-                Ok(WasmNetworkFilter {
-                    wasm: wasm_filter::classify(&as_http),
-                    name,
-                    config,
-                })
-            }
-        }
-        d.deserialize_map(FilterVisitor(PhantomData))
+        let f = FilterFields::<Terminal<'a>>::deserialize(d)?;
+        let other_config = match f.config {
+            Terminal::Other(raw) => raw,
+            _ => None,
+        };
+        Ok(WasmNetworkFilter {
+            wasm: classify_network_parts(&f.name, other_config, f.config_discovery),
+            name: f.name,
+            config: f.config,
+        })
     }
 }
 
-impl<'de> ListenerBody<'de> for ListenerChains<'de> {
-    fn landmark(&self) -> Option<&str> {
-        match &self.name {
-            Cow::Borrowed(name) => Some(name),
-            Cow::Owned(_) => None,
-        }
+/// Loads `doc` with every listener reduced in the load's one pass. With the reduced decode
+/// turned off for measuring ([`FastPath::Reduced`]), full listeners are decoded in the pass
+/// and reduced afterwards: the same dump, the plain path's time.
+pub fn load_reduced<'a>(
+    doc: &Document<'a>,
+    sections: Sections,
+) -> Result<Dump<'a, ListenerChains<'a>>, LoadError> {
+    if FastPath::Reduced.on() {
+        return doc.load_decoded::<ListenerChains>(sections);
     }
+    let full = doc.load_decoded::<Box<Listener>>(sections)?;
+    Ok(Dump {
+        shape: full.shape,
+        listeners: full
+            .listeners
+            .map(|s| s.map_listeners(|l| ListenerChains::from(*l))),
+        ecds: full.ecds,
+        node: full.node,
+    })
+}
+
+impl<'de> ListenerBody<'de> for ListenerChains<'de> {
     fn is_object(&self) -> bool {
         true
     }

@@ -1,0 +1,265 @@
+//! One config section: its `"@type"` decides what is built of it (listeners, ECDS filters,
+//! the bootstrap's node) and the rest is skipped.
+
+use std::fmt;
+use std::marker::PhantomData;
+
+use serde::Deserialize;
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde_json::value::RawValue;
+
+use super::body::ListenerBody;
+use super::{
+    BOOTSTRAP_TYPE, ECDS_TYPE, LISTENERS_TYPE, ListenerEntry, ListenerErrorState, ListenerOrigin,
+    ListenerState, ListenersSection, Sections,
+};
+use crate::envoy::node::{Bootstrap, Node};
+use crate::envoy::proto::{BorrowedStr, Str};
+
+pub(super) enum Section<'a, L> {
+    Listeners(ListenersAcc<'a, L>),
+    Ecds(Vec<&'a RawValue>),
+    Bootstrap(Option<Node<'a>>),
+    Other,
+}
+
+pub(super) struct ListenersAcc<'a, L> {
+    version_info: Str<'a>,
+    statics: Vec<StaticListener<'a, L>>,
+    dynamics: Vec<DynamicListener<'a, L>>,
+}
+
+impl<L> Default for ListenersAcc<'_, L> {
+    fn default() -> Self {
+        ListenersAcc {
+            version_info: Str::default(),
+            statics: Vec::new(),
+            dynamics: Vec::new(),
+        }
+    }
+}
+
+impl<'a, L> ListenersAcc<'a, L> {
+    pub(super) fn into_section(self, section_index: usize) -> ListenersSection<'a, L> {
+        let mut entries = Vec::new();
+        let mut errors = Vec::new();
+        for (index, d) in self.dynamics.into_iter().enumerate() {
+            for (state, s) in [
+                (ListenerState::Active, d.active_state),
+                (ListenerState::Warming, d.warming_state),
+                (ListenerState::Draining, d.draining_state),
+            ] {
+                if let Some(ListenerStateFields {
+                    version_info,
+                    listener: Some(raw),
+                    last_updated,
+                }) = s
+                {
+                    entries.push(ListenerEntry {
+                        origin: ListenerOrigin::Dynamic,
+                        state,
+                        version_info,
+                        last_updated,
+                        raw,
+                        section_index,
+                        index,
+                    });
+                }
+            }
+            if let Some(e) = d.error_state {
+                errors.push(ListenerErrorState {
+                    name: d.name,
+                    details: e.details,
+                    last_update_attempt: e.last_update_attempt,
+                    failed_configuration: e.failed_configuration,
+                });
+            }
+        }
+        for (index, s) in self.statics.into_iter().enumerate() {
+            if let Some(raw) = s.listener {
+                entries.push(ListenerEntry {
+                    origin: ListenerOrigin::Static,
+                    state: ListenerState::Active,
+                    version_info: Str::default(),
+                    last_updated: s.last_updated,
+                    raw,
+                    section_index,
+                    index,
+                });
+            }
+        }
+        ListenersSection {
+            version_info: self.version_info,
+            entries,
+            errors,
+        }
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(bound(deserialize = "L: Deserialize<'de>"))]
+struct StaticListener<'a, L> {
+    #[serde(default = "Option::default")]
+    listener: Option<L>,
+    #[serde(borrow, default, alias = "lastUpdated")]
+    last_updated: Str<'a>,
+}
+
+#[derive(Deserialize)]
+#[serde(bound(deserialize = "L: Deserialize<'de>"))]
+struct DynamicListener<'a, L> {
+    #[serde(borrow, default)]
+    name: Str<'a>,
+    #[serde(borrow, default = "Option::default", alias = "activeState")]
+    active_state: Option<ListenerStateFields<'a, L>>,
+    #[serde(borrow, default = "Option::default", alias = "warmingState")]
+    warming_state: Option<ListenerStateFields<'a, L>>,
+    #[serde(borrow, default = "Option::default", alias = "drainingState")]
+    draining_state: Option<ListenerStateFields<'a, L>>,
+    #[serde(borrow, default, alias = "errorState")]
+    error_state: Option<UpdateFailureState<'a>>,
+}
+
+#[derive(Deserialize)]
+#[serde(bound(deserialize = "L: Deserialize<'de>"))]
+struct ListenerStateFields<'a, L> {
+    #[serde(borrow, default, alias = "versionInfo")]
+    version_info: Str<'a>,
+    #[serde(default = "Option::default")]
+    listener: Option<L>,
+    #[serde(borrow, default, alias = "lastUpdated")]
+    last_updated: Str<'a>,
+}
+
+#[derive(Deserialize)]
+struct UpdateFailureState<'a> {
+    #[serde(borrow, default, alias = "failedConfiguration")]
+    failed_configuration: Option<&'a RawValue>,
+    #[serde(borrow, default, alias = "lastUpdateAttempt")]
+    last_update_attempt: Str<'a>,
+    #[serde(borrow, default)]
+    details: Str<'a>,
+}
+
+pub(super) struct SectionSeed<L> {
+    pub(super) sections: Sections,
+    pub(super) body: PhantomData<L>,
+}
+
+impl<'de, L: ListenerBody<'de>> DeserializeSeed<'de> for SectionSeed<L> {
+    type Value = Section<'de, L>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<L> SectionSeed<L> {
+    fn start<'de>(&self, type_url: &str) -> Section<'de, L> {
+        match type_url {
+            LISTENERS_TYPE if self.sections.listeners => Section::Listeners(Default::default()),
+            ECDS_TYPE if self.sections.ecds => Section::Ecds(Vec::new()),
+            BOOTSTRAP_TYPE if self.sections.bootstrap => Section::Bootstrap(None),
+            // A section we do not build still counts as present (e.g. "no ECDS section").
+            LISTENERS_TYPE => Section::Listeners(Default::default()),
+            ECDS_TYPE => Section::Ecds(Vec::new()),
+            _ => Section::Other,
+        }
+    }
+
+    fn wants(&self, section: &Section<'_, L>) -> bool {
+        match section {
+            Section::Listeners(_) => self.sections.listeners,
+            Section::Ecds(_) => self.sections.ecds,
+            Section::Bootstrap(_) => self.sections.bootstrap,
+            Section::Other => false,
+        }
+    }
+}
+
+/// Reads one field of a section into its accumulator (or skips it).
+struct FieldSeed<'s, 'de, L> {
+    key: &'s str,
+    section: &'s mut Section<'de, L>,
+    build: bool,
+}
+
+impl<'de, L: ListenerBody<'de>> DeserializeSeed<'de> for FieldSeed<'_, 'de, L> {
+    type Value = ();
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        if !self.build {
+            return IgnoredAny::deserialize(d).map(|_| ());
+        }
+        match (self.section, self.key) {
+            (Section::Listeners(acc), "version_info" | "versionInfo") => {
+                acc.version_info = BorrowedStr::deserialize(d)?.0;
+            }
+            (Section::Listeners(acc), "static_listeners" | "staticListeners") => {
+                acc.statics = Vec::deserialize(d)?;
+            }
+            (Section::Listeners(acc), "dynamic_listeners" | "dynamicListeners") => {
+                acc.dynamics = Vec::deserialize(d)?;
+            }
+            (Section::Ecds(raws), "ecds_filters" | "ecdsFilters") => {
+                *raws = Vec::deserialize(d)?;
+            }
+            (Section::Bootstrap(node), "bootstrap") => {
+                *node = Bootstrap::deserialize(d)?.node;
+            }
+            _ => {
+                IgnoredAny::deserialize(d)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<'de, L: ListenerBody<'de>> Visitor<'de> for SectionSeed<L> {
+    type Value = Section<'de, L>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a config section object with \"@type\"")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        // Envoy writes "@type" first; anything before it is held raw and read afterwards.
+        let mut early: Vec<(Str<'de>, &'de RawValue)> = Vec::new();
+        let mut section: Option<Section<'de, L>> = None;
+        while let Some(key) = map.next_key::<BorrowedStr<'de>>()? {
+            let key = key.0;
+            if key == "@type" && section.is_none() {
+                let type_url = map.next_value::<BorrowedStr<'de>>()?.0;
+                let mut s = self.start(&type_url);
+                let build = self.wants(&s);
+                for (k, raw) in early.drain(..) {
+                    let mut de = serde_json::Deserializer::from_str(raw.get());
+                    FieldSeed {
+                        key: &k,
+                        section: &mut s,
+                        build,
+                    }
+                    .deserialize(&mut de)
+                    .map_err(|e| de::Error::custom(format!("{k}: {e}")))?;
+                }
+                section = Some(s);
+                continue;
+            }
+            match section.as_mut() {
+                Some(s) => {
+                    let build = self.wants(s);
+                    map.next_value_seed(FieldSeed {
+                        key: &key,
+                        section: s,
+                        build,
+                    })?;
+                }
+                None => {
+                    let raw: &'de RawValue = map.next_value()?;
+                    early.push((key, raw));
+                }
+            }
+        }
+        Ok(section.unwrap_or(Section::Other))
+    }
+}
