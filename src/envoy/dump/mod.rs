@@ -53,20 +53,15 @@ pub use model::{
     Dump, DumpShape, ListenerEntry, ListenerErrorState, ListenerOrigin, ListenerState,
     ListenersSection, Sections,
 };
+pub use sections::{ECDS_TYPE, LISTENERS_TYPE};
 
 use crate::envoy::dump::plain_paths::FastPath;
 use crate::envoy::dump::sections::{Section, SectionSeed};
-use crate::envoy::dump::seeds::TopSeed;
+use crate::envoy::dump::seeds::{Top, TopSeed};
 use crate::envoy::listener::Listener;
 use crate::envoy::load_error::LoadError;
 use crate::envoy::proto::Str;
 use crate::util::parallel;
-
-/// The `@type` of the listeners section, as Envoy writes it (and as errors name it).
-pub const LISTENERS_TYPE: &str = "type.googleapis.com/envoy.admin.v3.ListenersConfigDump";
-/// The `@type` of the ECDS section.
-pub const ECDS_TYPE: &str = "type.googleapis.com/envoy.admin.v3.EcdsConfigDump";
-const BOOTSTRAP_TYPE: &str = "type.googleapis.com/envoy.admin.v3.BootstrapConfigDump";
 
 /// The text of one input, and where it came from (for error lines).
 #[derive(Debug, Clone, Copy)]
@@ -237,12 +232,6 @@ impl<'a> Document<'a> {
 /// Dumps smaller than this are parsed in one pass: threads would cost about as much as
 /// they save, and small inputs stay on one thread.
 const SPLIT_AT_LEAST: usize = 4 << 20;
-
-enum Top<'a, L> {
-    Configs(Vec<Section<'a, L>>),
-    Listeners(Vec<L>),
-    NotADump(String),
-}
 
 #[cfg(test)]
 mod apart_tests;

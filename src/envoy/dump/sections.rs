@@ -10,11 +10,16 @@ use serde_json::value::RawValue;
 
 use super::body::ListenerBody;
 use super::{
-    BOOTSTRAP_TYPE, ECDS_TYPE, LISTENERS_TYPE, ListenerEntry, ListenerErrorState, ListenerOrigin,
-    ListenerState, ListenersSection, Sections,
+    ListenerEntry, ListenerErrorState, ListenerOrigin, ListenerState, ListenersSection, Sections,
 };
 use crate::envoy::node::{Bootstrap, Node};
 use crate::envoy::proto::{BorrowedStr, Str};
+
+/// The `@type` of the listeners section, as Envoy writes it (and as errors name it).
+pub const LISTENERS_TYPE: &str = "type.googleapis.com/envoy.admin.v3.ListenersConfigDump";
+/// The `@type` of the ECDS section.
+pub const ECDS_TYPE: &str = "type.googleapis.com/envoy.admin.v3.EcdsConfigDump";
+pub(super) const BOOTSTRAP_TYPE: &str = "type.googleapis.com/envoy.admin.v3.BootstrapConfigDump";
 
 pub(super) enum Section<'a, L> {
     Listeners(ListenersAcc<'a, L>),

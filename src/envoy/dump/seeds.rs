@@ -7,10 +7,16 @@ use std::marker::PhantomData;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
 use super::Sections;
-use super::Top;
 use super::body::ListenerBody;
 use super::sections::{Section, SectionSeed};
 use crate::envoy::proto::BorrowedStr;
+
+/// What the top level of a dump turned out to be.
+pub(super) enum Top<'a, L> {
+    Configs(Vec<Section<'a, L>>),
+    Listeners(Vec<L>),
+    NotADump(String),
+}
 
 pub(super) struct TopSeed<L> {
     sections: Sections,

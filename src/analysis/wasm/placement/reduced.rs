@@ -14,11 +14,11 @@ use serde::de::{MapAccess, SeqAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 
-use super::{
+use super::site::ProxyKind;
+use super::site::{
     ChainSite, FilterLevel, Site, SiteFilter, classify_network, classify_network_parts, collect,
     direction_of, site_of,
 };
-use crate::analysis::wasm::placement::ProxyKind;
 use crate::envoy::dump::plain_paths::FastPath;
 use crate::envoy::dump::{Document, Dump, ListenerBody, Sections};
 use crate::envoy::filter::{
