@@ -7,6 +7,7 @@ mod input;
 mod lint;
 mod output;
 mod proxy_config;
+mod usage;
 mod wasm;
 
 use clap::{CommandFactory, Parser, Subcommand};
@@ -17,6 +18,7 @@ pub use input::InputArgs;
 pub use lint::{ISTIO_MINORS, LintArgs, parse_istio_version};
 pub use output::{ColorChoice, OutputFormat};
 pub use proxy_config::{EcdsArgs, ListenerArgs, ProxyConfigArgs, ProxyConfigCommand};
+pub use usage::UsageError;
 pub use wasm::{WasmArgs, WasmCommand, WasmCountArgs, WasmOutput};
 
 /// Debug and validate Envoy sidecars and Istio Wasm plugins, istioctl-style.

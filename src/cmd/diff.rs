@@ -12,11 +12,11 @@ use crate::analysis::listener::rows::{
 };
 use crate::analysis::mtls::inbound_template::MtlsMode;
 use crate::analysis::mtls::mode::is_virtual_inbound;
-use crate::cli::{DiffArgs, DiffOutput, WhatIfMode};
+use crate::cli::{DiffArgs, DiffOutput, UsageError, WhatIfMode};
 use crate::cmd::diff_policy::{self, PolicySource, SideInput};
+use crate::cmd::input;
 use crate::cmd::listener_select::LISTENERS_PER_TASK;
-use crate::cmd::{CommandError, input};
-use crate::envoy::{Document, Listener, ListenerState, Sections};
+use crate::envoy::{Document, Listener, ListenerState, MissingError, Sections};
 use crate::error::{Error, ExitCode};
 use crate::render::diff::{policy, text};
 use crate::render::structured;
@@ -25,19 +25,6 @@ use crate::source::{self, DumpSource};
 use crate::util::parallel;
 
 const LISTENERS_TYPE: &str = "type.googleapis.com/envoy.admin.v3.ListenersConfigDump";
-
-/// Wrong inputs for `diff`.
-#[derive(Debug, thiserror::Error)]
-pub enum DiffError {
-    #[error("diff requires BEFORE and AFTER: two arguments, or two -f files")]
-    NeedsTwo,
-    #[error("diff --what-if requires exactly one dump: -f DUMP (or one argument)")]
-    WhatIfNeedsOne,
-    #[error("{0}: no virtualInbound listener to predict from")]
-    NoInbound(String),
-    #[error("{path}: predicting the listener failed: {message}")]
-    Prediction { path: String, message: String },
-}
 
 /// Options resolved from the flags before any I/O.
 struct Options {
@@ -80,9 +67,9 @@ fn options(args: &DiffArgs) -> Result<Options, Error> {
     let want = if what_if.is_some() { 1 } else { 2 };
     if sources.len() != want {
         return Err(if what_if.is_some() {
-            DiffError::WhatIfNeedsOne
+            UsageError::WhatIfNeedsOne
         } else {
-            DiffError::NeedsTwo
+            UsageError::DiffNeedsTwo
         }
         .into());
     }
@@ -119,11 +106,13 @@ fn load_side<'a>(doc: &Document<'a>, port: u32) -> Result<Side<'a>, Error> {
         bootstrap: true,
         ..Sections::default()
     })?;
-    let section = dump.listeners.ok_or_else(|| CommandError::MissingSection {
-        path: doc.label.to_string(),
-        context: "",
-        type_url: LISTENERS_TYPE,
-    })?;
+    let section = dump
+        .listeners
+        .ok_or_else(|| crate::envoy::MissingError::Section {
+            path: doc.label.to_string(),
+            context: "",
+            type_url: LISTENERS_TYPE,
+        })?;
     let query = ListenerQuery {
         port,
         ..ListenerQuery::default()
@@ -189,14 +178,12 @@ pub fn run(args: &DiffArgs, color: bool, out: &mut dyn Write) -> Result<ExitCode
         None => None,
     };
     let predicted_listener: Option<Listener<'_>> = match &prediction {
-        Some(p) => {
-            Some(
-                serde_json::from_str(&p.listener_json).map_err(|e| DiffError::Prediction {
-                    path: before.label.clone(),
-                    message: e.to_string(),
-                })?,
-            )
-        }
+        Some(p) => Some(serde_json::from_str(&p.listener_json).map_err(|error| {
+            Error::PredictedListener {
+                path: before.label.clone(),
+                error,
+            }
+        })?),
         None => None,
     };
     let before_refs: Vec<&Listener<'_>> = before.listeners.iter().map(|(l, _)| l).collect();
@@ -245,7 +232,7 @@ pub fn run(args: &DiffArgs, color: bool, out: &mut dyn Write) -> Result<ExitCode
         None => None,
     };
     match opts.output {
-        DiffOutput::Json => structured::write_json(
+        DiffOutput::Json => structured::write(
             out,
             &DiffDocument {
                 before: &before.label,
@@ -254,6 +241,7 @@ pub fn run(args: &DiffArgs, color: bool, out: &mut dyn Write) -> Result<ExitCode
                 policy: policy.as_ref(),
                 report: &report,
             },
+            structured::Format::Json,
         )?,
         DiffOutput::Text => {
             // The tables are printed only when something differs; laying out both sides of
@@ -291,14 +279,13 @@ fn predict_side(side: &Side<'_>, mode: MtlsMode) -> Result<Prediction, Error> {
         .listeners
         .iter()
         .find(|(l, _)| is_virtual_inbound(l))
-        .ok_or_else(|| DiffError::NoInbound(side.label.clone()))?;
-    let version = detect_version(side.istio_version.as_deref(), inbound);
-    predict(raw, inbound, mode, version).map_err(|e| {
-        DiffError::Prediction {
+        .ok_or_else(|| MissingError::NoInbound {
             path: side.label.clone(),
-            message: e.to_string(),
-        }
-        .into()
+        })?;
+    let version = detect_version(side.istio_version.as_deref(), inbound);
+    predict(raw, inbound, mode, version).map_err(|error| Error::Prediction {
+        path: side.label.clone(),
+        error,
     })
 }
 

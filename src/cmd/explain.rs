@@ -8,7 +8,7 @@ use crate::analysis::explain::chain_select::Connection;
 use crate::analysis::explain::{Assumption, ExplainedListener, explain_listener, simulate};
 use crate::analysis::listener::rows::{self, ListenerQuery};
 use crate::cli::{ExplainArgs, ExplainFormat, SrcType, Transport};
-use crate::cmd::{CommandError, input, listener_select};
+use crate::cmd::{input, listener_select};
 use crate::envoy::{ListenerState, Sections};
 use crate::error::{Error, ExitCode};
 use crate::render::explain::{dot, json, text};
@@ -109,11 +109,13 @@ pub fn run(args: &ExplainArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
         listeners: true,
         ..Sections::default()
     })?;
-    let section = dump.listeners.ok_or_else(|| CommandError::MissingSection {
-        path: raw.label.clone(),
-        context: "listener dump: ",
-        type_url: LISTENERS_TYPE,
-    })?;
+    let section = dump
+        .listeners
+        .ok_or_else(|| crate::envoy::MissingError::Section {
+            path: raw.label.clone(),
+            context: "listener dump: ",
+            type_url: LISTENERS_TYPE,
+        })?;
     let query = ListenerQuery {
         port: opts.port,
         ..ListenerQuery::default()
@@ -123,7 +125,7 @@ pub fn run(args: &ExplainArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     })?
     .selected;
     if selected.is_empty() {
-        return Err(CommandError::NoListenerOnPort {
+        return Err(crate::envoy::MissingError::NoListenerOnPort {
             path: raw.label.clone(),
             port: opts.port,
         }

@@ -17,28 +17,6 @@ use crate::source::kube::{FleetFetch, KubeOptions};
 use crate::util::parallel;
 use crate::util::sanitize::sanitize;
 
-/// Fleet failures: the others were reported; each of these is one line.
-#[derive(Debug, thiserror::Error)]
-pub enum FleetError {
-    /// Pods (or sources) that could not be read, one line each, already sanitised.
-    #[error("{}", .0.join("\nmeshscope: error: "))]
-    Inputs(Vec<String>),
-    /// `--context` more than once where only one cluster can be read.
-    #[error("--context can be given once here; several contexts need fleet mode (-l/-A)")]
-    ContextsNeedFleet,
-    /// POD, `--file` or `--admin` given with `-l`/`-A` where only one kind of input is read.
-    #[error(
-        "POD, --file and --admin read one proxy; fleet mode (-l/-A) reads the pods it selects: give one or the other"
-    )]
-    OneProxyInput,
-    /// A flag that selects within one proxy, given in fleet mode.
-    #[error("{0} selects within one proxy's output and does not apply in fleet mode (-l/-A)")]
-    NotInFleetMode(&'static str),
-    /// A `--bug-report` that could not be read (sanitised: names come from the archive).
-    #[error("{0}")]
-    BugReport(String),
-}
-
 /// The fleet flags, as each command has them.
 pub struct FleetFlags<'a> {
     /// `-l`.
@@ -152,7 +130,9 @@ pub fn check(failures: &[FleetFailure]) -> Result<(), Error> {
     if failures.is_empty() {
         return Ok(());
     }
-    Err(FleetError::Inputs(failures.iter().map(|f| f.error.clone()).collect()).into())
+    Err(Error::Many(
+        failures.iter().cloned().map(Error::Failed).collect(),
+    ))
 }
 
 /// Drains one fleet stream: each readable dump goes to `each` as it arrives (its bytes are
@@ -362,7 +342,10 @@ mod tests {
                 |pod, raw| {
                     let n: usize = String::from_utf8_lossy(&raw.bytes).parse().unwrap_or(0);
                     if n % 10 == 7 {
-                        return Err(crate::cmd::CommandError::NoListeners(raw.label.clone()).into());
+                        return Err(crate::envoy::MissingError::NoListeners {
+                            path: raw.label.clone(),
+                        }
+                        .into());
                     }
                     Ok(pod.name.clone())
                 },

@@ -1,7 +1,7 @@
 //! Resolves a command's input flags to bytes, and bytes to a loaded document.
 
 use crate::cli::InputArgs;
-use crate::cmd::CommandError;
+use crate::cli::UsageError;
 use crate::envoy::Document;
 use crate::error::Error;
 use crate::source::kube::{KubeOptions, PodFetch};
@@ -21,10 +21,10 @@ pub fn resolve(args: &InputArgs, command: &'static str) -> Result<DumpSource, Er
         args.admin.is_some(),
     ];
     if given.iter().filter(|g| **g).count() != 1 {
-        return Err(CommandError::NeedsOneInput(command).into());
+        return Err(UsageError::NeedsOneInput { command }.into());
     }
     if args.context.len() > 1 {
-        return Err(crate::cmd::FleetError::ContextsNeedFleet.into());
+        return Err(UsageError::ContextsNeedFleet.into());
     }
     let query = query_for(command).to_string();
     Ok(if let Some(f) = &args.file {

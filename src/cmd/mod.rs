@@ -10,38 +10,12 @@ mod lint;
 mod listener_select;
 mod proxy_config_ecds;
 mod proxy_config_listener;
-mod resources;
 mod wasm_count;
 
 use std::io::Write;
 
-use crate::cli::{Cli, ColorChoice, Command, ProxyConfigCommand, WasmCommand};
+use crate::cli::{Cli, ColorChoice, Command, OutputFormat, ProxyConfigCommand, WasmCommand};
 use crate::error::{Error, ExitCode};
-
-pub use diff::DiffError;
-pub use fleet::FleetError;
-pub use lint::LintError;
-pub use resources::ResourceError;
-
-/// Command-level failures: wrong flag combinations, or a dump without what was asked for.
-#[derive(Debug, thiserror::Error)]
-pub enum CommandError {
-    /// istioctl's wording for "give me exactly one of POD or --file".
-    #[error("{0} requires pod name or --file parameter")]
-    NeedsOneInput(&'static str),
-    #[error("{0}: no listeners found")]
-    NoListeners(String),
-    #[error("{path}: {context}config dump has no configuration type {type_url}")]
-    MissingSection {
-        path: String,
-        context: &'static str,
-        type_url: &'static str,
-    },
-    #[error("{path}: no active listener on port {port}")]
-    NoListenerOnPort { path: String, port: u32 },
-    #[error("output format \"{0}\" not supported")]
-    UnsupportedOutput(String),
-}
 
 /// Runs the parsed command line, writing to `out`.
 pub fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Error> {
@@ -66,6 +40,17 @@ pub fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Error> {
         },
         Command::Diff(args) => diff::run(&args, color, out),
         Command::Completion { shell } => completion::run(shell, out),
+    }
+}
+
+/// The structured form of a proxy-config `-o` value; `None` for the tables.
+fn structured_format(format: &OutputFormat) -> Option<crate::render::structured::Format<'_>> {
+    use crate::render::structured::Format;
+    match format {
+        OutputFormat::Short | OutputFormat::Wide => None,
+        OutputFormat::Json => Some(Format::Json),
+        OutputFormat::Yaml => Some(Format::Yaml),
+        OutputFormat::JsonPath(template) => Some(Format::JsonPath(template)),
     }
 }
 

@@ -6,11 +6,11 @@ use serde_json::{Map, Value};
 
 use crate::analysis::listener::ecds_rows::ecds_rows;
 use crate::cli::{EcdsArgs, OutputFormat};
-use crate::cmd::{CommandError, input};
+use crate::cmd::input;
 use crate::envoy::{Document, Sections};
 use crate::error::{Error, ExitCode};
 use crate::render::tables::ecds;
-use crate::render::{RenderError, jsonpath, protojson, structured};
+use crate::render::{Encoding, RenderError, protojson, structured};
 
 const ECDS_TYPE: &str = "type.googleapis.com/envoy.admin.v3.EcdsConfigDump";
 
@@ -28,16 +28,18 @@ fn render(
         ecds: true,
         ..Sections::default()
     })?;
-    let filters = dump.ecds.ok_or_else(|| CommandError::MissingSection {
-        path: doc.label.to_string(),
-        context: "",
-        type_url: ECDS_TYPE,
-    })?;
+    let filters = dump
+        .ecds
+        .ok_or_else(|| crate::envoy::MissingError::Section {
+            path: doc.label.to_string(),
+            context: "",
+            type_url: ECDS_TYPE,
+        })?;
 
     match output {
         OutputFormat::Short => ecds::write_short(out, &ecds_rows(&filters))?,
         OutputFormat::Wide => ecds::write_wide(out, &ecds_rows(&filters))?,
-        OutputFormat::Json | OutputFormat::Yaml | OutputFormat::JsonPath(_) => {
+        structured => {
             // istioctl prints the merged EcdsConfigDump as protojson (camelCase names).
             let entries = filters
                 .iter()
@@ -46,20 +48,15 @@ fn render(
                         .map(|v| protojson::to_camel_case(&v))
                         .map_err(|e| RenderError::Encode {
                             format: "json",
-                            message: e.to_string(),
+                            error: Encoding::Json(e),
                         })
                 })
                 .collect::<Result<Vec<_>, _>>()?;
             let mut merged = Map::new();
             merged.insert("ecdsFilters".into(), Value::Array(entries));
             let merged = Value::Object(merged);
-            match &output {
-                OutputFormat::Json => structured::write_json(out, &merged)?,
-                OutputFormat::Yaml => structured::write_yaml(out, &merged)?,
-                OutputFormat::JsonPath(t) => {
-                    out.write_all(jsonpath::render_template(t, &merged)?.as_bytes())?
-                }
-                _ => unreachable!("outer match arm only admits structured formats"),
+            if let Some(format) = super::structured_format(structured) {
+                structured::write(out, &merged, format)?;
             }
         }
     }

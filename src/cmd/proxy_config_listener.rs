@@ -11,17 +11,17 @@ use crate::analysis::listener::rows::{
 use crate::analysis::listener::summary::{
     ListenerSummary, listener_fleet_report, listener_summary,
 };
+use crate::cli::UsageError;
 use crate::cli::{ListenerArgs, OutputFormat};
-use crate::cmd::fleet::{self, Failures, FleetError, FleetFlags, Progress, drain, pod_id};
+use crate::cmd::fleet::{self, Failures, FleetFlags, Progress, drain, pod_id};
+use crate::cmd::input;
 use crate::cmd::listener_select::{self, Selection};
-use crate::cmd::{CommandError, input};
 use crate::envoy::{Document, ListenerState, Sections};
 use crate::error::{Error, ExitCode};
 use crate::render::tables::{fleet as fleet_table, listener};
-use crate::render::{RenderError, jsonpath, structured};
+use crate::render::{Encoding, RenderError, structured};
 use crate::source;
 use crate::source::bug_report::BugReportFetch;
-use crate::util::sanitize::sanitize;
 
 const LISTENERS_TYPE: &str = "type.googleapis.com/envoy.admin.v3.ListenersConfigDump";
 
@@ -74,11 +74,13 @@ fn render(
         listeners: true,
         ..Sections::default()
     })?;
-    let section = dump.listeners.ok_or_else(|| CommandError::MissingSection {
-        path: doc.label.to_string(),
-        context: "listener dump: ",
-        type_url: LISTENERS_TYPE,
-    })?;
+    let section = dump
+        .listeners
+        .ok_or_else(|| crate::envoy::MissingError::Section {
+            path: doc.label.to_string(),
+            context: "listener dump: ",
+            type_url: LISTENERS_TYPE,
+        })?;
 
     let wide = opts.output == OutputFormat::Wide;
     let Selection {
@@ -89,7 +91,10 @@ fn render(
     })?;
     // istioctl fails on a dump with no active listener; wide also lists warming ones.
     if listed == 0 {
-        return Err(CommandError::NoListeners(doc.label.to_string()).into());
+        return Err(crate::envoy::MissingError::NoListeners {
+            path: doc.label.to_string(),
+        }
+        .into());
     }
 
     match &opts.output {
@@ -106,19 +111,14 @@ fn render(
             let sorted = rows::sort_listeners_with_states(selected);
             write_chain_table(out, &sorted, true, color)?;
         }
-        OutputFormat::Json | OutputFormat::Yaml | OutputFormat::JsonPath(_) => {
+        structured => {
             let values = selected
                 .iter()
                 .map(|s| raw_value(section.entries[s.entry_index].raw))
                 .collect::<Result<Vec<_>, _>>()?;
             let array = Value::Array(values);
-            match &opts.output {
-                OutputFormat::Json => structured::write_json(out, &array)?,
-                OutputFormat::Yaml => structured::write_yaml(out, &array)?,
-                OutputFormat::JsonPath(t) => {
-                    out.write_all(jsonpath::render_template(t, &array)?.as_bytes())?
-                }
-                _ => unreachable!("outer match arm only admits structured formats"),
+            if let Some(format) = super::structured_format(structured) {
+                structured::write(out, &array, format)?;
             }
         }
     }
@@ -134,7 +134,7 @@ fn run_fleet(
 ) -> Result<ExitCode, Error> {
     let input = &args.input;
     if input.pod.is_some() || input.file.is_some() || input.admin.is_some() {
-        return Err(FleetError::OneProxyInput.into());
+        return Err(UsageError::OneProxyInput.into());
     }
     let narrowing = [
         (args.port != 0, "--port"),
@@ -142,7 +142,7 @@ fn run_fleet(
         (args.listener_type.is_some(), "--type"),
     ];
     if let Some((_, flag)) = narrowing.iter().find(|(given, _)| *given) {
-        return Err(FleetError::NotInFleetMode(flag).into());
+        return Err(UsageError::NotInFleetMode { flag }.into());
     }
     let progress = Progress::new();
     let mut failures = Failures::default();
@@ -159,8 +159,7 @@ fn run_fleet(
             input.namespace.as_deref(),
             args.all_namespaces,
             args.selector.as_deref(),
-        ))
-        .map_err(|e| FleetError::BugReport(sanitize(&e.to_string()).into_owned()))?;
+        ))?;
         drain(
             archive.fleet(),
             &progress,
@@ -175,17 +174,9 @@ fn run_fleet(
         OutputFormat::Short | OutputFormat::Wide => {
             fleet_table::write_listener_fleet(out, &report)?
         }
-        OutputFormat::Json => structured::write_json(out, &report)?,
         other => {
-            let value = serde_json::to_value(&report).map_err(|e| RenderError::Encode {
-                format: "json",
-                message: e.to_string(),
-            })?;
-            match other {
-                OutputFormat::JsonPath(t) => {
-                    out.write_all(jsonpath::render_template(t, &value)?.as_bytes())?
-                }
-                _ => structured::write_yaml(out, &value)?,
+            if let Some(format) = super::structured_format(other) {
+                structured::write(out, &report, format)?;
             }
         }
     }
@@ -201,11 +192,13 @@ fn summarise(raw: &input::RawInput) -> Result<ListenerSummary, Error> {
         listeners: true,
         ..Sections::default()
     })?;
-    let section = dump.listeners.ok_or_else(|| CommandError::MissingSection {
-        path: raw.label.clone(),
-        context: "listener dump: ",
-        type_url: LISTENERS_TYPE,
-    })?;
+    let section = dump
+        .listeners
+        .ok_or_else(|| crate::envoy::MissingError::Section {
+            path: raw.label.clone(),
+            context: "listener dump: ",
+            type_url: LISTENERS_TYPE,
+        })?;
     let listeners = section
         .entries
         .iter()
@@ -219,7 +212,7 @@ fn raw_value(raw: &serde_json::value::RawValue) -> Result<Value, RenderError> {
     // The text was validated by the loader, so this only fails on resource exhaustion.
     serde_json::from_str(raw.get()).map_err(|e| RenderError::Encode {
         format: "json",
-        message: e.to_string(),
+        error: Encoding::Json(e),
     })
 }
 

@@ -16,9 +16,10 @@ use crate::analysis::wasm::count::{
 };
 use crate::analysis::wasm::intent::ProxyContext;
 use crate::analysis::wasm::placement::{ListenerChains, ProxyKind, reduced_sites};
+use crate::cli::UsageError;
 use crate::cli::{WasmCountArgs, WasmOutput};
-use crate::cmd::fleet::{self, Failures, FleetError, FleetFlags, Progress, drain, pod_id};
-use crate::cmd::{CommandError, input, resources};
+use crate::cmd::fleet::{self, Failures, FleetFlags, Progress, drain, pod_id};
+use crate::cmd::input;
 use crate::envoy::Sections;
 use crate::error::{Error, ExitCode};
 use crate::istio::wasm_plugin::{WasmPluginSpec, wasm_plugin_of};
@@ -28,8 +29,8 @@ use crate::render::wasm::table;
 use crate::source::bug_report::{ArchivePod, BugReport, BugReportFetch};
 use crate::source::fleet::FleetPod;
 use crate::source::kube::{FleetFetch, KubeOptions, PodFetch};
+use crate::source::resources;
 use crate::source::{self, DumpSource};
-use crate::util::sanitize::sanitize;
 
 const LISTENERS_TYPE: &str = "type.googleapis.com/envoy.admin.v3.ListenersConfigDump";
 
@@ -90,7 +91,10 @@ fn options(args: &WasmCountArgs) -> Result<Options, Error> {
     }
     .requests();
     if sources.is_empty() && fleets.is_empty() && bug_report.is_none() {
-        return Err(CommandError::NeedsOneInput("wasm count").into());
+        return Err(UsageError::NeedsOneInput {
+            command: "wasm count",
+        }
+        .into());
     }
     // CLI.md: resources come from the cluster only when the dumps do.
     let from_cluster = args.resources.is_empty() && (!args.pods.is_empty() || !fleets.is_empty());
@@ -113,10 +117,7 @@ fn options(args: &WasmCountArgs) -> Result<Options, Error> {
 pub fn run(args: &WasmCountArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let opts = options(args)?;
     let archive = match &opts.bug_report {
-        Some(fetch) => Some(
-            source::bug_report::open(fetch)
-                .map_err(|e| FleetError::BugReport(sanitize(&e.to_string()).into_owned()))?,
-        ),
+        Some(fetch) => Some(source::bug_report::open(fetch)?),
         None => None,
     };
     // Several clusters read their own plugins one by one (see `run_fleet`); only POD
@@ -312,17 +313,12 @@ fn write_structured(
     value: &impl serde::Serialize,
     format: WasmOutput,
 ) -> Result<(), Error> {
-    if format == WasmOutput::Yaml {
-        let value =
-            serde_json::to_value(value).map_err(|e| crate::render::RenderError::Encode {
-                format: "yaml",
-                message: e.to_string(),
-            })?;
-        structured::write_yaml(out, &value)?;
+    let format = if format == WasmOutput::Yaml {
+        structured::Format::Yaml
     } else {
-        structured::write_json(out, value)?;
-    }
-    Ok(())
+        structured::Format::Json
+    };
+    Ok(structured::write(out, value, format)?)
 }
 
 /// What the bootstrap node says about who the proxy is, beyond namespace and labels.
@@ -351,11 +347,13 @@ fn proxy(
         ecds: true,
         bootstrap: true,
     })?;
-    let section = dump.listeners.ok_or_else(|| CommandError::MissingSection {
-        path: raw.label.clone(),
-        context: "",
-        type_url: LISTENERS_TYPE,
-    })?;
+    let section = dump
+        .listeners
+        .ok_or_else(|| crate::envoy::MissingError::Section {
+            path: raw.label.clone(),
+            context: "",
+            type_url: LISTENERS_TYPE,
+        })?;
     let listeners: Vec<_> = section
         .entries
         .into_iter()
@@ -451,13 +449,10 @@ fn cluster_plugins(
 
 /// Every WasmPlugin and Wasm TrafficExtension in the bug report's `cluster/crs` List.
 fn archive_plugins(archive: &BugReport) -> Result<Vec<WasmPluginSpec>, Error> {
-    let crs = archive.crs().ok_or_else(|| {
-        FleetError::BugReport(format!(
-            "{}: the bug report has no cluster/crs (its WasmPlugins; --resources can give them)",
-            sanitize(&archive.label())
-        ))
+    let crs = archive.crs().ok_or_else(|| source::Error::NoCrs {
+        path: archive.label(),
     })?;
-    Ok(resources::from_text(&sanitize(&crs.label), &crs.text)?
+    Ok(resources::from_text(&crs.label, &crs.text)?
         .iter()
         .filter_map(wasm_plugin_of)
         .collect())

@@ -11,6 +11,8 @@ pub mod fleet;
 #[cfg(feature = "cli")]
 pub mod kube;
 #[cfg(feature = "cli")]
+pub mod resources;
+#[cfg(feature = "cli")]
 pub mod selector;
 #[cfg(feature = "cli")]
 pub mod target;
@@ -127,6 +129,12 @@ pub enum Error {
         entry: &'static str,
         needed_for: &'static str,
     },
+    /// `wasm count --bug-report` without `--resources`, from an archive without the
+    /// cluster's custom resources.
+    #[error(
+        "{path}: the bug report has no cluster/crs (its WasmPlugins; --resources can give them)"
+    )]
+    NoCrs { path: String },
     /// `-n`/`-l` leave no proxy of the bug report.
     #[error("{path}: no proxy in the bug report matches {what}")]
     NoProxySelected { path: String, what: String },

@@ -150,7 +150,7 @@ impl Located {
         }
     }
 
-    /// One line: what is wrong, where, and the template text at fault.
+    /// What is wrong, where, and the template text at fault.
     fn into_render(self, src: &[char]) -> RenderError {
         let start = self.start.min(src.len());
         let end = self.end.clamp(start, src.len());
@@ -162,18 +162,41 @@ impl Located {
         let before = &src[..start];
         let line = before.iter().filter(|c| **c == '\n').count() + 1;
         let column = before.iter().rev().take_while(|c| **c != '\n').count() + 1;
-        let place = if src.contains(&'\n') {
-            format!("line {line}, column {column}")
-        } else {
-            format!("column {column}")
+        RenderError::JsonPath(TemplateError {
+            problem: self.problem,
+            line: src.contains(&'\n').then_some(line),
+            column,
+            snippet,
+        })
+    }
+}
+
+/// A template that does not parse, or does not evaluate on the value. Its text is one
+/// line: tabs and escape sequences of the template are escaped.
+#[derive(Debug)]
+pub struct TemplateError {
+    problem: Problem,
+    /// Only for templates of several lines.
+    line: Option<usize>,
+    column: usize,
+    /// The template text at fault (at most 40 characters and an ellipsis).
+    snippet: String,
+}
+
+impl std::error::Error for TemplateError {}
+
+impl std::fmt::Display for TemplateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let place = match self.line {
+            Some(line) => format!("line {line}, column {}", self.column),
+            None => format!("column {}", self.column),
         };
-        let message = match (&self.problem, snippet.is_empty()) {
+        let message = match (&self.problem, self.snippet.is_empty()) {
             (Problem::EmptyTemplate, _) => self.problem.to_string(),
             (_, true) => format!("{} at {place}", self.problem),
-            (_, false) => format!("{} at {place}: `{snippet}`", self.problem),
+            (_, false) => format!("{} at {place}: `{}`", self.problem, self.snippet),
         };
-        // The message must stay one line, and templates may hold tabs or escape sequences.
-        RenderError::JsonPath(sanitize(&message).into_owned())
+        f.write_str(&sanitize(&message))
     }
 }
 
