@@ -317,7 +317,9 @@ mod tests {
                 FleetItem::Selected(40),
                 FleetItem::Failed(
                     "pods -l x".into(),
-                    crate::source::Error::NoSidecarSelected("pods -l x".into()),
+                    crate::source::Error::NoSidecarSelected {
+                        what: "pods -l x".into(),
+                    },
                 ),
             ];
             for i in 0..40 {

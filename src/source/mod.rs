@@ -29,10 +29,10 @@ pub use tree::manifest_files;
 /// Why an input could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("{0}: no such file or directory")]
-    NotFound(String),
-    #[error("{0}: is a directory, expected a config dump file")]
-    IsDirectory(String),
+    #[error("{path}: no such file or directory")]
+    NotFound { path: String },
+    #[error("{path}: is a directory, expected a config dump file")]
+    IsDirectory { path: String },
     #[error("{path}: {source}")]
     Io {
         path: String,
@@ -75,8 +75,8 @@ pub enum Error {
     #[error("starting the I/O runtime: {0}")]
     Runtime(#[source] std::io::Error),
     /// No usable kubeconfig / client configuration.
-    #[error("kubeconfig: {0}")]
-    KubeConfig(String),
+    #[error("kubeconfig: {message}")]
+    KubeConfig { message: String },
     /// A kubeconfig file that does not parse, placed in the file.
     #[error("{path}:{line}:{column}: invalid kubeconfig: {message}")]
     KubeConfigAt {
@@ -96,14 +96,14 @@ pub enum Error {
     #[error("{what}: Kubernetes API: {message}")]
     Kube { what: String, message: String },
     /// The pod has no Istio sidecar to read.
-    #[error("{0}: no istio-proxy container (is the pod in the mesh?)")]
-    NoSidecar(String),
+    #[error("{pod}: no istio-proxy container (is the pod in the mesh?)")]
+    NoSidecar { pod: String },
     /// A fleet selector that selects no running sidecar.
-    #[error("{0}: no running pod with an istio-proxy container matches")]
-    NoSidecarSelected(String),
+    #[error("{what}: no running pod with an istio-proxy container matches")]
+    NoSidecarSelected { what: String },
     /// A deployment without a running pod.
-    #[error("{0}: no running pod matches the deployment's selector")]
-    NoRunningPod(String),
+    #[error("{what}: no running pod matches the deployment's selector")]
+    NoRunningPod { what: String },
     /// The cluster does not serve a resource kind meshscope needs.
     #[error("the cluster has no {kind} CRD ({group}): is Istio installed?")]
     NoCrd {
@@ -114,14 +114,14 @@ pub enum Error {
     #[error("{selector}: not a label selector: {reason}")]
     BadSelector { selector: String, reason: String },
     /// A `--bug-report` file that is not gzip-compressed.
-    #[error("{0}: not a .tar.gz archive or a folder (expected istioctl bug-report's output)")]
-    NotArchive(String),
+    #[error("{path}: not a .tar.gz archive or a folder (expected istioctl bug-report's output)")]
+    NotArchive { path: String },
     /// A `--bug-report` archive whose gzip or tar data is damaged.
     #[error("{path}: corrupt archive: {message}")]
     CorruptArchive { path: String, message: String },
     /// A `--bug-report` path without a single proxy dump in the bug-report layout.
-    #[error("{0}: not an istioctl bug report: no proxies/NAMESPACE/POD/config_dump in it")]
-    NotBugReport(String),
+    #[error("{path}: not an istioctl bug report: no proxies/NAMESPACE/POD/config_dump in it")]
+    NotBugReport { path: String },
     /// A bug report without a file a flag needs.
     #[error("{path}: the bug report has no {entry} (needed for {needed_for})")]
     BugReportLacks {

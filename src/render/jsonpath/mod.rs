@@ -73,28 +73,28 @@ enum Problem {
     LineBreakInAction,
     #[error("unterminated quoted string")]
     UnterminatedQuote,
-    #[error("invalid escape \"\\{0}\" in quoted string")]
-    BadEscape(String),
+    #[error("invalid escape \"\\{escape}\" in quoted string")]
+    BadEscape { escape: String },
     #[error("unterminated \"[\": missing \"]\"")]
     UnterminatedBracket,
     #[error("unterminated filter: missing \")]\"")]
     UnterminatedFilter,
     #[error("empty \"[]\"")]
     EmptyBrackets,
-    #[error("invalid array index {0:?}")]
-    InvalidIndex(String),
-    #[error("invalid number {0:?}")]
-    InvalidNumber(String),
-    #[error("unrecognized filter operator {0:?}: use ==, !=, <, <=, > or >=")]
-    UnknownOperator(String),
-    #[error("filter has no path before {0:?}")]
-    MissingLeftOperand(String),
-    #[error("filter has nothing after {0:?}")]
-    MissingRightOperand(String),
+    #[error("invalid array index {text:?}")]
+    InvalidIndex { text: String },
+    #[error("invalid number {text:?}")]
+    InvalidNumber { text: String },
+    #[error("unrecognized filter operator {op:?}: use ==, !=, <, <=, > or >=")]
+    UnknownOperator { op: String },
+    #[error("filter has no path before {op:?}")]
+    MissingLeftOperand { op: String },
+    #[error("filter has nothing after {op:?}")]
+    MissingRightOperand { op: String },
     #[error("unrecognized character {0:?} in action")]
     UnexpectedChar(char),
-    #[error("unrecognized identifier {0:?} (a field needs a leading dot: \".{0}\")")]
-    UnknownIdentifier(String),
+    #[error("unrecognized identifier {word:?} (a field needs a leading dot: \".{word}\")")]
+    UnknownIdentifier { word: String },
     #[error("missing field name after \".\"")]
     MissingFieldName,
     #[error("invalid multiple recursive descent")]
@@ -129,8 +129,8 @@ enum Problem {
     NotComparable(&'static str),
     #[error("booleans cannot be compared with {0}")]
     Unorderable(&'static str),
-    #[error("RFC 9535 query failed: {0}")]
-    RfcFailed(String),
+    #[error("RFC 9535 query failed: {message}")]
+    RfcFailed { message: String },
 }
 
 /// A [`Problem`] at a span of the template (character indices).

@@ -143,7 +143,7 @@ fn walk_tarball(
         .map_err(io_error)?
         .starts_with(&GZIP_MAGIC)
     {
-        return Err(Error::NotArchive(label));
+        return Err(Error::NotArchive { path: label });
     }
     let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(reader));
     for entry in archive.entries().map_err(|e| corrupt(layout, &e))? {
