@@ -14,17 +14,24 @@ use crate::analysis::mtls::inbound_template::MtlsMode;
 use crate::analysis::mtls::mode::is_virtual_inbound;
 use crate::cli::{DiffArgs, DiffOutput, UsageError, WhatIfMode};
 use crate::cmd::diff_policy::{self, PolicySource, SideInput};
-use crate::cmd::input;
 use crate::cmd::listener_select::LISTENERS_PER_TASK;
 use crate::envoy::{Document, Listener, ListenerState, MissingError, Sections};
 use crate::error::{Error, ExitCode};
 use crate::render::diff::{policy, text};
 use crate::render::structured;
 use crate::render::tables::listener;
-use crate::source::{self, DumpSource};
+use crate::source::{self, DumpMask, DumpSource};
 use crate::util::parallel;
 
 const LISTENERS_TYPE: &str = "type.googleapis.com/envoy.admin.v3.ListenersConfigDump";
+
+/// What `diff` reads: the bootstrap (the proxy's node and Istio version, for the policy
+/// check and the what-if rules) and the listeners; a live fetch asks for these only.
+const READS: Sections = Sections {
+    listeners: true,
+    ecds: false,
+    bootstrap: true,
+};
 
 /// Options resolved from the flags before any I/O.
 struct Options {
@@ -50,7 +57,7 @@ fn side(arg: &str, args: &DiffArgs) -> DumpSource {
                 namespace: args.namespace.clone(),
             },
             admin_port: args.proxy_admin_port,
-            query: input::DIFF_QUERY.to_string(),
+            query: DumpMask::Sections(READS).query(),
             timeout: args.timeout,
         })
     }
@@ -101,11 +108,7 @@ struct Side<'a> {
 }
 
 fn load_side<'a>(doc: &Document<'a>, port: u32) -> Result<Side<'a>, Error> {
-    let dump = doc.load(Sections {
-        listeners: true,
-        bootstrap: true,
-        ..Sections::default()
-    })?;
+    let dump = doc.load(READS)?;
     let section = dump
         .listeners
         .ok_or_else(|| crate::envoy::MissingError::Section {
@@ -157,7 +160,7 @@ pub fn run(args: &DiffArgs, color: bool, out: &mut dyn Write) -> Result<ExitCode
     let raws = opts
         .sources
         .iter()
-        .map(input::read)
+        .map(source::fetch::read)
         .collect::<Result<Vec<_>, _>>()?;
     let texts = raws
         .iter()

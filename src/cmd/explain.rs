@@ -12,7 +12,7 @@ use crate::cmd::{input, listener_select};
 use crate::envoy::{ListenerState, Sections};
 use crate::error::{Error, ExitCode};
 use crate::render::explain::{dot, json, text};
-use crate::source;
+use crate::source::{self, DumpMask};
 
 const LISTENERS_TYPE: &str = "type.googleapis.com/envoy.admin.v3.ListenersConfigDump";
 
@@ -98,17 +98,21 @@ fn resolve_options(args: &ExplainArgs) -> Options {
     }
 }
 
+/// The sections this command reads: a live fetch asks for these only.
+const READS: Sections = Sections {
+    listeners: true,
+    ecds: false,
+    bootstrap: false,
+};
+
 /// Runs `explain`.
 pub fn run(args: &ExplainArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let opts = resolve_options(args);
-    let source = input::resolve(&args.input, "explain")?;
-    let raw = input::read(&source)?;
+    let source = input::resolve(&args.input, "explain", DumpMask::Sections(READS))?;
+    let raw = source::fetch::read(&source)?;
     let text = source::to_json_text(&raw.label, &raw.bytes)?;
     let doc = text.document(&raw.label);
-    let dump = doc.load(Sections {
-        listeners: true,
-        ..Sections::default()
-    })?;
+    let dump = doc.load(READS)?;
     let section = dump
         .listeners
         .ok_or_else(|| crate::envoy::MissingError::Section {

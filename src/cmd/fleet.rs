@@ -10,10 +10,10 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::analysis::fleet::{FleetFailure, PodId};
-use crate::cmd::input::RawInput;
 use crate::error::Error;
 use crate::source::fleet::{FleetItem, FleetPod};
 use crate::source::kube::{FleetFetch, KubeOptions};
+use crate::source::{DumpMask, RawInput};
 use crate::util::parallel;
 use crate::util::sanitize::sanitize;
 
@@ -35,8 +35,8 @@ pub struct FleetFlags<'a> {
     pub timeout: Duration,
     /// `--concurrency`.
     pub concurrency: usize,
-    /// The `/config_dump` query the command needs.
-    pub query: &'static str,
+    /// What the command reads of each dump.
+    pub mask: DumpMask,
 }
 
 impl FleetFlags<'_> {
@@ -68,7 +68,7 @@ impl FleetFlags<'_> {
                 selector: self.selector.unwrap_or_default().to_string(),
                 all_namespaces: self.all_namespaces,
                 admin_port: self.admin_port,
-                query: self.query.to_string(),
+                query: self.mask.query(),
                 timeout: self.timeout,
                 concurrency: self.concurrency,
                 cluster: context.filter(|_| several).cloned(),

@@ -11,12 +11,16 @@ use crate::envoy::{Document, Sections};
 use crate::error::{Error, ExitCode};
 use crate::render::tables::ecds;
 use crate::render::{Encoding, RenderError, protojson, structured};
+use crate::source::DumpMask;
 
 const ECDS_TYPE: &str = "type.googleapis.com/envoy.admin.v3.EcdsConfigDump";
 
 pub fn run(args: &EcdsArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let output = args.output.clone();
-    input::with_document(&args.input, "ecds", |doc| render(doc, &output, out))
+    // istioctl fetches the whole dump with endpoints for `pc ecds`.
+    input::with_document(&args.input, "ecds", DumpMask::WithEndpoints, |doc| {
+        render(doc, &output, out)
+    })
 }
 
 fn render(

@@ -20,8 +20,8 @@ use crate::envoy::{Document, ListenerState, Sections};
 use crate::error::{Error, ExitCode};
 use crate::render::tables::{fleet as fleet_table, listener};
 use crate::render::{Encoding, RenderError, structured};
-use crate::source;
 use crate::source::bug_report::BugReportFetch;
+use crate::source::{self, DumpMask, RawInput};
 
 const LISTENERS_TYPE: &str = "type.googleapis.com/envoy.admin.v3.ListenersConfigDump";
 
@@ -31,6 +31,13 @@ struct Options {
     verbose: bool,
     output: OutputFormat,
 }
+
+/// The sections this command reads: a live fetch asks for these only.
+const READS: Sections = Sections {
+    listeners: true,
+    ecds: false,
+    bootstrap: false,
+};
 
 pub fn run(args: &ListenerArgs, color: bool, out: &mut dyn Write) -> Result<ExitCode, Error> {
     // With --bug-report, -l/-A pick from the archive: no live fleet.
@@ -45,7 +52,7 @@ pub fn run(args: &ListenerArgs, color: bool, out: &mut dyn Write) -> Result<Exit
         timeout: args.input.timeout,
         concurrency: args.concurrency,
         // As istioctl fetches for `pc listener`: the listener sections only.
-        query: input::LISTENERS_QUERY,
+        mask: DumpMask::Sections(READS),
     };
     if fleet.is_fleet() || !live {
         return run_fleet(args, &fleet, out);
@@ -59,7 +66,7 @@ pub fn run(args: &ListenerArgs, color: bool, out: &mut dyn Write) -> Result<Exit
         verbose: args.verbose,
         output: args.output.clone(),
     };
-    input::with_document(&args.input, "listener", |doc| {
+    input::with_document(&args.input, "listener", DumpMask::Sections(READS), |doc| {
         render(doc, &opts, color, out)
     })
 }
@@ -70,10 +77,7 @@ fn render(
     color: bool,
     out: &mut dyn Write,
 ) -> Result<ExitCode, Error> {
-    let dump = doc.load(Sections {
-        listeners: true,
-        ..Sections::default()
-    })?;
+    let dump = doc.load(READS)?;
     let section = dump
         .listeners
         .ok_or_else(|| crate::envoy::MissingError::Section {
@@ -185,13 +189,10 @@ fn run_fleet(
 }
 
 /// One pod's listener summary.
-fn summarise(raw: &input::RawInput) -> Result<ListenerSummary, Error> {
+fn summarise(raw: &RawInput) -> Result<ListenerSummary, Error> {
     let text = source::to_json_text(&raw.label, &raw.bytes)?;
     let doc = text.document(&raw.label);
-    let dump = doc.load(Sections {
-        listeners: true,
-        ..Sections::default()
-    })?;
+    let dump = doc.load(READS)?;
     let section = dump
         .listeners
         .ok_or_else(|| crate::envoy::MissingError::Section {

@@ -19,7 +19,6 @@ use crate::analysis::wasm::placement::{ListenerChains, ProxyKind, reduced_sites}
 use crate::cli::UsageError;
 use crate::cli::{WasmCountArgs, WasmOutput};
 use crate::cmd::fleet::{self, Failures, FleetFlags, Progress, drain, pod_id};
-use crate::cmd::input;
 use crate::envoy::Sections;
 use crate::error::{Error, ExitCode};
 use crate::istio::wasm_plugin::{WasmPluginSpec, wasm_plugin_of};
@@ -30,7 +29,15 @@ use crate::source::bug_report::{ArchivePod, BugReport, BugReportFetch};
 use crate::source::fleet::FleetPod;
 use crate::source::kube::{FleetFetch, KubeOptions, PodFetch};
 use crate::source::resources;
-use crate::source::{self, DumpSource};
+use crate::source::{self, DumpMask, DumpSource, RawInput};
+
+/// What `wasm count` reads: the bootstrap (the proxy's node), the listeners and the ECDS
+/// filters; a live fetch asks for these only.
+const READS: Sections = Sections {
+    listeners: true,
+    ecds: true,
+    bootstrap: true,
+};
 
 const LISTENERS_TYPE: &str = "type.googleapis.com/envoy.admin.v3.ListenersConfigDump";
 
@@ -62,7 +69,7 @@ fn options(args: &WasmCountArgs) -> Result<Options, Error> {
                 reference: pod.clone(),
                 kube: kube_options(args),
                 admin_port: args.proxy_admin_port,
-                query: input::WASM_COUNT_QUERY.to_string(),
+                query: DumpMask::Sections(READS).query(),
                 timeout: args.timeout,
             })
         })
@@ -87,7 +94,7 @@ fn options(args: &WasmCountArgs) -> Result<Options, Error> {
         admin_port: args.proxy_admin_port,
         timeout: args.timeout,
         concurrency: args.concurrency,
-        query: input::WASM_COUNT_QUERY,
+        mask: DumpMask::Sections(READS),
     }
     .requests();
     if sources.is_empty() && fleets.is_empty() && bug_report.is_none() {
@@ -144,7 +151,7 @@ fn run_proxies(
 ) -> Result<ExitCode, Error> {
     let mut proxies = Vec::new();
     for src in &opts.sources {
-        let raw = input::read(src)?;
+        let raw = source::fetch::read(src)?;
         proxies.push(proxy(&raw, opts, plugins, None)?.0);
     }
     let report = WasmCountReport { proxies };
@@ -179,20 +186,22 @@ fn run_fleet(
     let mut results = Vec::new();
     // POD and -f inputs given with -l/-A join the table, named by their bootstrap node.
     for src in &opts.sources {
-        let label = input::label(src);
-        let read = input::read(src).and_then(|raw| {
-            let (report, node) = proxy(&raw, opts, plugins, None)?;
-            let id = PodId {
-                cluster: None,
-                namespace: report
-                    .proxy
-                    .namespace
-                    .clone()
-                    .unwrap_or_else(|| "-".to_string()),
-                pod: node.name.clone().unwrap_or_else(|| raw.label.clone()),
-            };
-            Ok(fleet_result(id, None, report, &node, opts.detail))
-        });
+        let label = source::fetch::label(src);
+        let read = source::fetch::read(src)
+            .map_err(Error::from)
+            .and_then(|raw| {
+                let (report, node) = proxy(&raw, opts, plugins, None)?;
+                let id = PodId {
+                    cluster: None,
+                    namespace: report
+                        .proxy
+                        .namespace
+                        .clone()
+                        .unwrap_or_else(|| "-".to_string()),
+                    pod: node.name.clone().unwrap_or_else(|| raw.label.clone()),
+                };
+                Ok(fleet_result(id, None, report, &node, opts.detail))
+            });
         match read {
             Ok(r) => results.push(r),
             Err(e) => failures.push(label, None, &e),
@@ -334,7 +343,7 @@ struct NodeNames {
 
 /// The report of one proxy's dump. `pod` is the bug report's view of the proxy, if any.
 fn proxy(
-    raw: &input::RawInput,
+    raw: &RawInput,
     opts: &Options,
     plugins: Option<&[WasmPluginSpec]>,
     pod: Option<&ArchivePod>,
@@ -342,11 +351,7 @@ fn proxy(
     let text = source::to_json_text(&raw.label, &raw.bytes)?;
     let doc = text.document(&raw.label);
     // Every listener is read, so they are decoded in the one pass over the text.
-    let dump = doc.load_decoded::<ListenerChains>(Sections {
-        listeners: true,
-        ecds: true,
-        bootstrap: true,
-    })?;
+    let dump = doc.load_decoded::<ListenerChains>(READS)?;
     let section = dump
         .listeners
         .ok_or_else(|| crate::envoy::MissingError::Section {

@@ -5,6 +5,8 @@
 pub mod admin;
 #[cfg(feature = "cli")]
 pub mod bug_report;
+#[cfg(feature = "cli")]
+pub mod fetch;
 pub mod file;
 #[cfg(feature = "cli")]
 pub mod fleet;
@@ -21,6 +23,8 @@ pub mod tree;
 
 #[cfg(feature = "cli")]
 pub use admin::{AdminUrl, block_on};
+#[cfg(feature = "cli")]
+pub use fetch::{DumpMask, RawInput};
 
 pub use file::{InputBytes, read_dump, read_input};
 pub use text::{InputText, to_json_text};
