@@ -13,7 +13,7 @@ use crate::analysis::listener::summary::{
 };
 use crate::cli::UsageError;
 use crate::cli::{ListenerArgs, OutputFormat};
-use crate::cmd::fleet::{self, Failures, FleetFlags, Progress, drain, pod_id};
+use crate::cmd::fleet::{self, FleetFlags, drain, pod_id};
 use crate::cmd::input;
 use crate::cmd::listener_select::{self, Selection};
 use crate::envoy::{Document, ListenerState, Sections};
@@ -21,6 +21,7 @@ use crate::error::{Error, ExitCode};
 use crate::render::tables::{fleet as fleet_table, listener};
 use crate::render::{Encoding, RenderError, structured};
 use crate::source::bug_report::BugReportFetch;
+use crate::source::fleet::{Failures, Progress};
 use crate::source::{self, DumpMask, RawInput};
 
 const LISTENERS_TYPE: &str = "type.googleapis.com/envoy.admin.v3.ListenersConfigDump";
