@@ -67,10 +67,9 @@ pub struct LintArgs {
 
 /// Parses `1.N` (also `1.N.P`) into N within [`ISTIO_MINORS`].
 pub fn parse_istio_version(s: &str) -> Result<u32, String> {
-    let minor = s
-        .strip_prefix("1.")
-        .and_then(|rest| rest.split('.').next())
-        .and_then(|m| m.parse::<u32>().ok());
+    let minor = crate::istio::version::parse(s)
+        .filter(|v| v.is_release())
+        .map(|v| v.minor);
     match minor {
         Some(m) if (ISTIO_MINORS.0..=ISTIO_MINORS.1).contains(&m) => Ok(m),
         _ => Err(format!(

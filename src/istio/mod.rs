@@ -6,6 +6,7 @@ pub mod ecds_name;
 pub mod manifest;
 pub mod node;
 pub mod peer_authentication;
+pub mod version;
 pub mod wasm_plugin;
 pub mod workload;
 

@@ -6,6 +6,9 @@ use std::path::PathBuf;
 
 use crate::istio::manifest::{Resource, resources_of};
 use crate::istio::node::SyntaxError;
+use crate::istio::wasm_plugin::{WasmPluginSpec, wasm_plugin_of};
+use crate::source::bug_report::BugReport;
+use crate::source::kube::KubeOptions;
 
 /// A resource input that could not be read or parsed.
 #[derive(Debug, thiserror::Error)]
@@ -60,4 +63,30 @@ pub fn from_cluster_lists(lists: &[String]) -> Result<Vec<Resource>, ResourceErr
         all.extend(parse("cluster", index, text)?);
     }
     Ok(all)
+}
+
+/// Every WasmPlugin and Wasm TrafficExtension in the cluster.
+pub fn wasm_plugins_in_cluster(
+    kube: &KubeOptions,
+    timeout: std::time::Duration,
+) -> Result<Vec<WasmPluginSpec>, ResourceError> {
+    let lists = super::block_on(super::kube::extension_lists(kube, timeout))??;
+    Ok(wasm_plugins(&from_cluster_lists(&lists)?))
+}
+
+/// Every WasmPlugin and Wasm TrafficExtension in the bug report's `cluster/crs` List.
+pub fn wasm_plugins_in_archive(archive: &BugReport) -> Result<Vec<WasmPluginSpec>, ResourceError> {
+    let crs = archive.crs().ok_or_else(|| super::Error::NoCrs {
+        path: archive.label(),
+    })?;
+    Ok(wasm_plugins(&from_text(&crs.label, &crs.text)?))
+}
+
+/// Every WasmPlugin and Wasm TrafficExtension under `paths`.
+pub fn wasm_plugins_in_paths(paths: &[PathBuf]) -> Result<Vec<WasmPluginSpec>, ResourceError> {
+    Ok(wasm_plugins(&from_paths(paths)?))
+}
+
+fn wasm_plugins(resources: &[Resource]) -> Vec<WasmPluginSpec> {
+    resources.iter().filter_map(wasm_plugin_of).collect()
 }
