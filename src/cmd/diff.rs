@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::analysis::diff::what_if::{Prediction, detect_version, predict};
+use crate::analysis::diff::what_if::{Prediction, detect_version, predict, swap_inbound};
 use crate::analysis::diff::{DiffDocument, diff_listeners_with_raw};
 use crate::analysis::listener::rows::{
     ListenerQuery, SelectedListener, chain_rows, sort_listeners_with_states,
@@ -17,9 +17,8 @@ use crate::cmd::diff_policy::{self, PolicySource, SideInput};
 use crate::cmd::listener_select::LISTENERS_PER_TASK;
 use crate::envoy::{Document, Listener, ListenerState, MissingError, Sections};
 use crate::error::{Error, ExitCode};
-use crate::render::diff::{policy, text};
+use crate::render::diff::{policy, tables, text};
 use crate::render::structured;
-use crate::render::tables::listener;
 use crate::source::{self, DumpMask, DumpSource};
 use crate::util::parallel;
 
@@ -193,17 +192,7 @@ pub fn run(args: &DiffArgs, color: bool, out: &mut dyn Write) -> Result<ExitCode
     let before_raw: Vec<&str> = before.listeners.iter().map(|(_, r)| *r).collect();
     let (after_refs, after_raw): (Vec<&Listener<'_>>, Vec<&str>) =
         match (&predicted_listener, &prediction, sides.get(1)) {
-            (Some(p), Some(pred), _) => before
-                .listeners
-                .iter()
-                .map(|(l, r)| {
-                    if is_virtual_inbound(l) {
-                        (p, pred.listener_json.as_str())
-                    } else {
-                        (l, *r)
-                    }
-                })
-                .unzip(),
+            (Some(p), Some(pred), _) => swap_inbound(&before.listeners, p, &pred.listener_json),
             (_, _, Some(after)) => after.listeners.iter().map(|(l, r)| (l, *r)).unzip(),
             _ => (Vec::new(), Vec::new()),
         };
@@ -292,8 +281,7 @@ fn predict_side(side: &Side<'_>, mode: MtlsMode) -> Result<Prediction, Error> {
     })
 }
 
-/// `pc listener -o wide` of each side, as text (no colour), laid out with shared column
-/// widths so that unchanged rows are identical lines in the unified diff.
+/// `pc listener -o wide` rows of each side, laid out with shared column widths.
 fn wide_tables(before: &[&Listener<'_>], after: &[&Listener<'_>]) -> Result<[String; 2], Error> {
     let rows_of = |listeners: &[&Listener<'_>]| {
         let selected: Vec<SelectedListener<'_>> = listeners
@@ -306,25 +294,5 @@ fn wide_tables(before: &[&Listener<'_>], after: &[&Listener<'_>]) -> Result<[Str
             .flat_map(|l| chain_rows(l, true))
             .collect::<Vec<_>>()
     };
-    let (b, a) = (rows_of(before), rows_of(after));
-    let mut all = b.clone();
-    all.extend(a);
-    let mut buf = Vec::new();
-    listener::write_chain_rows(&mut buf, &all, true, false)?;
-    let text = String::from_utf8_lossy(&buf);
-    let lines: Vec<&str> = text.lines().collect();
-    let header = lines.first().copied().unwrap_or_default();
-    let split = (b.len() + 1).min(lines.len());
-    let side = |rows: &[&str]| {
-        let mut s = format!("{header}\n");
-        for r in rows {
-            s.push_str(r);
-            s.push('\n');
-        }
-        s
-    };
-    Ok([
-        side(lines.get(1..split).unwrap_or_default()),
-        side(lines.get(split..).unwrap_or_default()),
-    ])
+    Ok(tables::wide_tables(&rows_of(before), &rows_of(after))?)
 }

@@ -22,6 +22,9 @@ use crate::analysis::mtls::mode::{Inference, infer_modes};
 use crate::envoy::{FilterChain, Listener};
 
 mod inspectors;
+mod swap;
+
+pub use swap::swap_inbound;
 
 use inspectors::{InspectorRules, predict_inspectors};
 
