@@ -3,7 +3,6 @@
 
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::path::{Path, PathBuf};
 
 use crate::analysis::diff::what_if::{Prediction, detect_version, predict, swap_inbound};
 use crate::analysis::diff::{DiffDocument, diff_listeners_with_raw};
@@ -12,90 +11,18 @@ use crate::analysis::listener::rows::{
 };
 use crate::analysis::mtls::inbound_template::MtlsMode;
 use crate::analysis::mtls::mode::is_virtual_inbound;
-use crate::cli::{DiffArgs, DiffOutput, UsageError, WhatIfMode};
-use crate::cmd::diff_policy::{self, PolicySource, SideInput};
+use crate::cli::{DiffArgs, DiffOutput};
+use crate::cmd::diff_options::{READS, options};
+use crate::cmd::diff_policy::{self, SideInput};
 use crate::cmd::listener_select::LISTENERS_PER_TASK;
-use crate::envoy::{Document, Listener, ListenerState, MissingError, Sections};
+use crate::envoy::{Document, Listener, ListenerState, MissingError};
 use crate::error::{Error, ExitCode};
 use crate::render::diff::{policy, tables, text};
 use crate::render::structured;
-use crate::source::{self, DumpMask, DumpSource};
+use crate::source;
 use crate::util::parallel;
 
 const LISTENERS_TYPE: &str = "type.googleapis.com/envoy.admin.v3.ListenersConfigDump";
-
-/// What `diff` reads: the bootstrap (the proxy's node and Istio version, for the policy
-/// check and the what-if rules) and the listeners; a live fetch asks for these only.
-const READS: Sections = Sections {
-    listeners: true,
-    ecds: false,
-    bootstrap: true,
-};
-
-/// Options resolved from the flags before any I/O.
-struct Options {
-    sources: Vec<DumpSource>,
-    what_if: Option<MtlsMode>,
-    port: u32,
-    output: DiffOutput,
-    /// Where PeerAuthentications come from, when the modes are to be checked.
-    policy: Option<PolicySource>,
-    root_namespace: String,
-}
-
-fn side(arg: &str, args: &DiffArgs) -> DumpSource {
-    // CLI.md: a side is a dump file if such a path exists, otherwise a pod.
-    if arg == "-" || Path::new(arg).exists() {
-        DumpSource::File(PathBuf::from(arg))
-    } else {
-        DumpSource::Pod(crate::source::kube::PodFetch {
-            reference: arg.to_string(),
-            kube: crate::source::kube::KubeOptions {
-                kubeconfig: args.kubeconfig.clone(),
-                context: args.context.clone(),
-                namespace: args.namespace.clone(),
-            },
-            admin_port: args.proxy_admin_port,
-            query: DumpMask::Sections(READS).query(),
-            timeout: args.timeout,
-        })
-    }
-}
-
-fn options(args: &DiffArgs) -> Result<Options, Error> {
-    let mut sources: Vec<DumpSource> = args.files.iter().cloned().map(DumpSource::File).collect();
-    sources.extend(args.sides.iter().map(|s| side(s, args)));
-    let what_if = args.what_if.map(|m| match m {
-        WhatIfMode::Strict => MtlsMode::Strict,
-        WhatIfMode::Permissive => MtlsMode::Permissive,
-        WhatIfMode::Disable => MtlsMode::Disable,
-    });
-    let want = if what_if.is_some() { 1 } else { 2 };
-    if sources.len() != want {
-        return Err(if what_if.is_some() {
-            UsageError::WhatIfNeedsOne
-        } else {
-            UsageError::DiffNeedsTwo
-        }
-        .into());
-    }
-    let policy = if !args.resources.is_empty() {
-        Some(PolicySource::Files(args.resources.clone()))
-    } else {
-        sources.iter().find_map(|s| match s {
-            DumpSource::Pod(pod) => Some(PolicySource::Cluster(pod.kube.clone(), pod.timeout)),
-            _ => None,
-        })
-    };
-    Ok(Options {
-        sources,
-        what_if,
-        port: args.port,
-        output: args.output,
-        policy,
-        root_namespace: args.root_namespace.clone(),
-    })
-}
 
 /// One side's active listeners on the selected port, and the bootstrap's Istio version.
 struct Side<'a> {

@@ -18,7 +18,7 @@ use crate::source::resources::{self, ResourceError};
 pub fn run(args: &LintArgs, color: bool, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let rules = lint::select_rules(&args.enable, &args.disable)?;
     if args.list_rules {
-        list_rules(&rules, out)?;
+        report::rule_list::write_rule_list(&rules, out)?;
         return Ok(ExitCode::Ok);
     }
     let stdin = std::path::Path::new("-");
@@ -135,26 +135,4 @@ fn load_crds(path: &std::path::Path) -> Result<Vec<CompiledCrd>, Error> {
             })
         })
         .collect()
-}
-
-fn list_rules(rules: &[&'static lint::Rule], out: &mut dyn Write) -> std::io::Result<()> {
-    let mut table = comfy_table::Table::new();
-    table
-        .load_style(comfy_table::presets::NOTHING)
-        .force_no_tty();
-    table.set_header(["CODE", "NAME", "SEVERITY", "SUMMARY"]);
-    for r in rules {
-        table.add_row([r.code, r.name, r.severity.as_str(), r.summary]);
-    }
-    writeln!(
-        out,
-        "{}",
-        table
-            .to_string()
-            .lines()
-            .map(str::trim_end)
-            .collect::<Vec<_>>()
-            .join("\n")
-    )?;
-    Ok(())
 }

@@ -2,6 +2,7 @@
 
 mod completion;
 mod diff;
+mod diff_options;
 mod diff_policy;
 mod explain;
 mod fleet;
