@@ -3,6 +3,7 @@
 
 mod diff;
 mod explain;
+mod groups;
 mod input;
 mod lint;
 mod output;
@@ -14,6 +15,7 @@ use clap::{CommandFactory, Parser, Subcommand};
 
 pub use diff::{DiffArgs, DiffOutput, WhatIfMode};
 pub use explain::{ExplainArgs, ExplainFormat, SrcType, Transport};
+pub use groups::{FleetArgs, KubeArgs, OutputArgs};
 pub use input::InputArgs;
 pub use lint::{ISTIO_MINORS, LintArgs, parse_istio_version};
 pub use output::{ColorChoice, OutputFormat};

@@ -37,8 +37,8 @@ fn side(arg: &str, args: &DiffArgs) -> DumpSource {
         DumpSource::Pod(crate::source::kube::PodFetch {
             reference: arg.to_string(),
             kube: crate::source::kube::KubeOptions {
-                kubeconfig: args.kubeconfig.clone(),
-                context: args.context.clone(),
+                kubeconfig: args.kube.kubeconfig.clone(),
+                context: args.kube.context.first().cloned(),
                 namespace: args.namespace.clone(),
             },
             admin_port: args.proxy_admin_port,

@@ -22,7 +22,7 @@ pub fn resolve(
     if given.iter().filter(|g| **g).count() != 1 {
         return Err(UsageError::NeedsOneInput { command }.into());
     }
-    if args.context.len() > 1 {
+    if args.kube.context.len() > 1 {
         return Err(UsageError::ContextsNeedFleet.into());
     }
     let query = mask.query();
@@ -38,8 +38,8 @@ pub fn resolve(
         DumpSource::Pod(PodFetch {
             reference: args.pod.clone().unwrap_or_default(),
             kube: KubeOptions {
-                kubeconfig: args.kubeconfig.clone(),
-                context: args.context.first().cloned(),
+                kubeconfig: args.kube.kubeconfig.clone(),
+                context: args.kube.context.first().cloned(),
                 namespace: args.namespace.clone(),
             },
             admin_port: args.proxy_admin_port,

@@ -16,7 +16,7 @@ use crate::source::DumpMask;
 const ECDS_TYPE: &str = "type.googleapis.com/envoy.admin.v3.EcdsConfigDump";
 
 pub fn run(args: &EcdsArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
-    let output = args.output.clone();
+    let output = args.output.output.clone();
     // istioctl fetches the whole dump with endpoints for `pc ecds`.
     input::with_document(&args.input, "ecds", DumpMask::WithEndpoints, |doc| {
         render(doc, &output, out)

@@ -42,16 +42,16 @@ const READS: Sections = Sections {
 
 pub fn run(args: &ListenerArgs, color: bool, out: &mut dyn Write) -> Result<ExitCode, Error> {
     // With --bug-report, -l/-A pick from the archive: no live fleet.
-    let live = args.bug_report.is_none();
+    let live = args.fleet.bug_report.is_none();
     let fleet = FleetFlags {
-        selector: args.selector.as_deref().filter(|_| live),
-        all_namespaces: args.all_namespaces && live,
-        contexts: &args.input.context,
-        kubeconfig: args.input.kubeconfig.as_ref(),
+        selector: args.fleet.selector.as_deref().filter(|_| live),
+        all_namespaces: args.fleet.all_namespaces && live,
+        contexts: &args.input.kube.context,
+        kubeconfig: args.input.kube.kubeconfig.as_ref(),
         namespace: args.input.namespace.as_deref(),
         admin_port: args.input.proxy_admin_port,
         timeout: args.input.timeout,
-        concurrency: args.concurrency,
+        concurrency: args.fleet.concurrency,
         // As istioctl fetches for `pc listener`: the listener sections only.
         mask: DumpMask::Sections(READS),
     };
@@ -65,7 +65,7 @@ pub fn run(args: &ListenerArgs, color: bool, out: &mut dyn Write) -> Result<Exit
             listener_type: args.listener_type.clone(),
         },
         verbose: args.verbose,
-        output: args.output.clone(),
+        output: args.output.output.clone(),
     };
     input::with_document(&args.input, "listener", DumpMask::Sections(READS), |doc| {
         render(doc, &opts, color, out)
@@ -158,12 +158,12 @@ fn run_fleet(
             Ok((pod_id(pod), summarise(raw)?))
         });
     }
-    if let Some(path) = &args.bug_report {
+    if let Some(path) = &args.fleet.bug_report {
         let archive = source::bug_report::open(&BugReportFetch::new(
             path,
             input.namespace.as_deref(),
-            args.all_namespaces,
-            args.selector.as_deref(),
+            args.fleet.all_namespaces,
+            args.fleet.selector.as_deref(),
         ))?;
         drain(
             archive.fleet(),
@@ -175,7 +175,7 @@ fn run_fleet(
     }
     progress.finish();
     let report = listener_fleet_report(rows, failures.into_inner());
-    match &args.output {
+    match &args.output.output {
         OutputFormat::Short | OutputFormat::Wide => {
             fleet_table::write_listener_fleet(out, &report)?
         }

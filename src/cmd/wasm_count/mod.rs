@@ -72,25 +72,25 @@ fn options(args: &WasmCountArgs) -> Result<Options, Error> {
         })
         .collect();
     sources.extend(args.files.iter().cloned().map(DumpSource::File));
-    let bug_report = args.bug_report.as_deref().map(|path| {
+    let bug_report = args.fleet.bug_report.as_deref().map(|path| {
         BugReportFetch::new(
             path,
             args.namespace.as_deref(),
-            args.all_namespaces,
-            args.selector.as_deref(),
+            args.fleet.all_namespaces,
+            args.fleet.selector.as_deref(),
         )
     });
     // With --bug-report, -l/-A pick from the archive: no live fleet.
     let live = bug_report.is_none();
     let fleets = FleetFlags {
-        selector: args.selector.as_deref().filter(|_| live),
-        all_namespaces: args.all_namespaces && live,
-        contexts: &args.context,
-        kubeconfig: args.kubeconfig.as_ref(),
+        selector: args.fleet.selector.as_deref().filter(|_| live),
+        all_namespaces: args.fleet.all_namespaces && live,
+        contexts: &args.kube.context,
+        kubeconfig: args.kube.kubeconfig.as_ref(),
         namespace: args.namespace.as_deref(),
         admin_port: args.proxy_admin_port,
         timeout: args.timeout,
-        concurrency: args.concurrency,
+        concurrency: args.fleet.concurrency,
         mask: DumpMask::Sections(READS),
     }
     .requests();
@@ -235,8 +235,8 @@ fn proxy(
 /// Cluster access for POD arguments, from the `wasm count` flags.
 fn kube_options(args: &WasmCountArgs) -> KubeOptions {
     KubeOptions {
-        kubeconfig: args.kubeconfig.clone(),
-        context: args.context.first().cloned(),
+        kubeconfig: args.kube.kubeconfig.clone(),
+        context: args.kube.context.first().cloned(),
         namespace: args.namespace.clone(),
     }
 }
