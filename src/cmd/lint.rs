@@ -10,7 +10,7 @@ use crate::istio::crd::crd_of;
 use crate::istio::manifest::Resource;
 use crate::lint::dump::DumpFacts;
 use crate::lint::validate::crd::{CompiledCrd, compile};
-use crate::lint::{self, Context, LintError, SourceFile, report};
+use crate::lint::{self, Context, LintError, Severity, SourceFile, report};
 use crate::source;
 use crate::source::resources::{self, ResourceError};
 
@@ -75,12 +75,20 @@ pub fn run(args: &LintArgs, color: bool, out: &mut dyn Write) -> Result<ExitCode
         None => ctx,
     };
     let findings = lint::lint(&ctx, &rules);
-    report::write(args.output, &findings, &ctx.files, &rules, color, out)?;
+    report::write(
+        args.output.into(),
+        &findings,
+        &ctx.files,
+        &rules,
+        color,
+        out,
+    )?;
     if !errors.is_empty() {
         out.flush()?;
         return Err(Error::Many(errors));
     }
-    Ok(if findings.iter().any(|f| f.severity >= args.fail_on) {
+    let fail_on = Severity::from(args.fail_on);
+    Ok(if findings.iter().any(|f| f.severity >= fail_on) {
         ExitCode::Found
     } else {
         ExitCode::Ok
