@@ -99,7 +99,7 @@ impl Error {
 }
 
 /// Only for writes to the command's output: every other I/O error is wrapped by the layer
-/// that did the I/O, with the path it concerns.
+/// that did the I/O, with the path it concerns (`source::Error::Io`, ...).
 impl From<io::Error> for Error {
     fn from(e: io::Error) -> Self {
         Error::Output(e)

@@ -6,42 +6,38 @@
 //! The consumer is generic over where the items come from: anything that yields
 //! [`FleetItem`]s (the cluster today, an archive tomorrow) plugs in here.
 
-use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::analysis::fleet::{FleetFailure, PodId};
+use crate::cli::{FleetArgs, KubeArgs};
 use crate::error::Error;
 use crate::source::DumpMask;
 use crate::source::RawInput;
 use crate::source::fleet::{Failures, FleetItem, FleetPod, Progress};
 use crate::source::kube::{FleetFetch, KubeOptions};
 
-/// The fleet flags, as each command has them.
+/// The fleet flags, with what each command adds to them.
 pub struct FleetFlags<'a> {
-    /// `-l`.
-    pub selector: Option<&'a str>,
-    /// `-A`.
-    pub all_namespaces: bool,
-    /// `--context`, possibly several.
-    pub contexts: &'a [String],
-    /// `--kubeconfig`.
-    pub kubeconfig: Option<&'a PathBuf>,
+    /// `-l`, `-A`, `--bug-report`, `--concurrency`.
+    pub fleet: &'a FleetArgs,
+    /// `--kubeconfig`, `--context` (possibly several).
+    pub kube: &'a KubeArgs,
     /// `-n`.
     pub namespace: Option<&'a str>,
     /// `--proxy-admin-port`.
     pub admin_port: u16,
     /// `--timeout`.
     pub timeout: Duration,
-    /// `--concurrency`.
-    pub concurrency: usize,
     /// What the command reads of each dump.
     pub mask: DumpMask,
 }
 
 impl FleetFlags<'_> {
-    /// Whether fleet mode is on.
+    /// Whether the live fleet mode is on: `-l`/`-A` without `--bug-report` (with it, they
+    /// pick from the archive).
     pub fn is_fleet(&self) -> bool {
-        self.selector.is_some() || self.all_namespaces
+        self.fleet.bug_report.is_none()
+            && (self.fleet.selector.is_some() || self.fleet.all_namespaces)
     }
 
     /// One request per cluster; none outside fleet mode. With several contexts each pod is
@@ -50,26 +46,26 @@ impl FleetFlags<'_> {
         if !self.is_fleet() {
             return Vec::new();
         }
-        let contexts: Vec<Option<&String>> = if self.contexts.is_empty() {
+        let contexts: Vec<Option<&String>> = if self.kube.context.is_empty() {
             vec![None]
         } else {
-            self.contexts.iter().map(Some).collect()
+            self.kube.context.iter().map(Some).collect()
         };
         let several = contexts.len() > 1;
         contexts
             .into_iter()
             .map(|context| FleetFetch {
                 kube: KubeOptions {
-                    kubeconfig: self.kubeconfig.cloned(),
+                    kubeconfig: self.kube.kubeconfig.clone(),
                     context: context.cloned(),
                     namespace: self.namespace.map(str::to_string),
                 },
-                selector: self.selector.unwrap_or_default().to_string(),
-                all_namespaces: self.all_namespaces,
+                selector: self.fleet.selector.clone().unwrap_or_default(),
+                all_namespaces: self.fleet.all_namespaces,
                 admin_port: self.admin_port,
                 query: self.mask.query(),
                 timeout: self.timeout,
-                concurrency: self.concurrency,
+                concurrency: self.fleet.concurrency,
                 cluster: context.filter(|_| several).cloned(),
             })
             .collect()

@@ -41,17 +41,13 @@ const READS: Sections = Sections {
 };
 
 pub fn run(args: &ListenerArgs, color: bool, out: &mut dyn Write) -> Result<ExitCode, Error> {
-    // With --bug-report, -l/-A pick from the archive: no live fleet.
     let live = args.fleet.bug_report.is_none();
     let fleet = FleetFlags {
-        selector: args.fleet.selector.as_deref().filter(|_| live),
-        all_namespaces: args.fleet.all_namespaces && live,
-        contexts: &args.input.kube.context,
-        kubeconfig: args.input.kube.kubeconfig.as_ref(),
+        fleet: &args.fleet,
+        kube: &args.input.kube,
         namespace: args.input.namespace.as_deref(),
         admin_port: args.input.proxy_admin_port,
         timeout: args.input.timeout,
-        concurrency: args.fleet.concurrency,
         // As istioctl fetches for `pc listener`: the listener sections only.
         mask: DumpMask::Sections(READS),
     };

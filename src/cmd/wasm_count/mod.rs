@@ -80,17 +80,12 @@ fn options(args: &WasmCountArgs) -> Result<Options, Error> {
             args.fleet.selector.as_deref(),
         )
     });
-    // With --bug-report, -l/-A pick from the archive: no live fleet.
-    let live = bug_report.is_none();
     let fleets = FleetFlags {
-        selector: args.fleet.selector.as_deref().filter(|_| live),
-        all_namespaces: args.fleet.all_namespaces && live,
-        contexts: &args.kube.context,
-        kubeconfig: args.kube.kubeconfig.as_ref(),
+        fleet: &args.fleet,
+        kube: &args.kube,
         namespace: args.namespace.as_deref(),
         admin_port: args.proxy_admin_port,
         timeout: args.timeout,
-        concurrency: args.fleet.concurrency,
         mask: DumpMask::Sections(READS),
     }
     .requests();
