@@ -181,9 +181,9 @@ async fn custom_resource_lists(
             let path = format!("/apis/{version}/{plural}");
             let request = http::Request::get(&path)
                 .body(Vec::new())
-                .map_err(|e| Error::Kube {
+                .map_err(|source| Error::KubeRequest {
                     what: path.clone(),
-                    message: e.to_string(),
+                    source,
                 })?;
             let text = cluster
                 .client
@@ -206,9 +206,9 @@ async fn custom_resource_lists(
 async fn get_json(client: &Client, path: &str) -> Result<serde_json::Value, Error> {
     let request = http::Request::get(path)
         .body(Vec::new())
-        .map_err(|e| Error::Kube {
+        .map_err(|source| Error::KubeRequest {
             what: path.to_string(),
-            message: e.to_string(),
+            source,
         })?;
     client
         .request::<serde_json::Value>(request)

@@ -67,8 +67,13 @@ pub enum Error {
         reason: String,
     },
     /// The HTTP exchange with the admin endpoint broke (reset, closed mid-body, ...).
-    #[error("{url}: reading the config dump failed: {message}")]
-    AdminHttp { url: String, message: String },
+    #[cfg(feature = "cli")]
+    #[error("{url}: reading the config dump failed: {source}")]
+    AdminHttp {
+        url: String,
+        #[source]
+        source: hyper::Error,
+    },
     /// The fetch did not complete in time.
     #[error("{what}: no complete config dump within {}s (--timeout)", timeout.as_secs_f64())]
     Timeout {
@@ -96,6 +101,14 @@ pub enum Error {
         code: u16,
         message: String,
     },
+    /// A request to the Kubernetes API that could not be built.
+    #[cfg(feature = "cli")]
+    #[error("{what}: Kubernetes API: {source}")]
+    KubeRequest {
+        what: String,
+        #[source]
+        source: http::Error,
+    },
     /// The Kubernetes API could not be reached or spoke nonsense.
     #[error("{what}: Kubernetes API: {message}")]
     Kube { what: String, message: String },
@@ -121,8 +134,12 @@ pub enum Error {
     #[error("{path}: not a .tar.gz archive or a folder (expected istioctl bug-report's output)")]
     NotArchive { path: String },
     /// A `--bug-report` archive whose gzip or tar data is damaged.
-    #[error("{path}: corrupt archive: {message}")]
-    CorruptArchive { path: String, message: String },
+    #[error("{path}: corrupt archive: {source}")]
+    CorruptArchive {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
     /// A `--bug-report` path without a single proxy dump in the bug-report layout.
     #[error("{path}: not an istioctl bug report: no proxies/NAMESPACE/POD/config_dump in it")]
     NotBugReport { path: String },
