@@ -14,7 +14,7 @@ pub mod wasm;
 pub enum RenderError {
     #[error(transparent)]
     Io(#[from] std::io::Error),
-    #[error("jsonpath: {0}")]
+    #[error(transparent)]
     JsonPath(#[from] jsonpath::TemplateError),
     #[error("encoding {format}: {error}")]
     Encode {

@@ -9,7 +9,7 @@
 
 //!
 //! This file owns the entry point and the error type: a `Problem` at a `Located` span of
-//! the template, reported as one `RenderError` line. The work is split by job:
+//! the template, reported as one [`TemplateError`] line. The work is split by job:
 //!
 //! - `ast`: the parsed template, built by the parser and run by the evaluator;
 //! - `parser`: literal text, `{…}` actions and `{range}`/`{end}` nesting;
@@ -33,7 +33,6 @@ mod test_support;
 
 use serde_json::Value;
 
-use super::RenderError;
 use crate::util::sanitize::sanitize;
 use eval::{Mode, render_pieces};
 use parser::Parser;
@@ -52,7 +51,7 @@ const MAX_RANGE_DEPTH: usize = 32;
 /// Beyond kubectl: `['a.b']` falls back to the key `a.b` when the path `.a.b` is absent,
 /// `.@type` names the key `@type`, numbers compare by value whether written as integers or
 /// decimals, and an existence test `[?(@.a[5])]` is false when the index is out of range.
-pub fn render_template(template: &str, value: &Value) -> Result<String, RenderError> {
+pub fn render_template(template: &str, value: &Value) -> Result<String, TemplateError> {
     let chars: Vec<char> = template.chars().collect();
     let pieces = Parser { src: &chars }
         .template()
@@ -151,7 +150,7 @@ impl Located {
     }
 
     /// What is wrong, where, and the template text at fault.
-    fn into_render(self, src: &[char]) -> RenderError {
+    fn into_render(self, src: &[char]) -> TemplateError {
         let start = self.start.min(src.len());
         let end = self.end.clamp(start, src.len());
         let snippet: String = if end - start > 40 {
@@ -162,17 +161,17 @@ impl Located {
         let before = &src[..start];
         let line = before.iter().filter(|c| **c == '\n').count() + 1;
         let column = before.iter().rev().take_while(|c| **c != '\n').count() + 1;
-        RenderError::JsonPath(TemplateError {
+        TemplateError {
             problem: self.problem,
             line: src.contains(&'\n').then_some(line),
             column,
             snippet,
-        })
+        }
     }
 }
 
 /// A template that does not parse, or does not evaluate on the value. Its text is one
-/// line: tabs and escape sequences of the template are escaped.
+/// line, `jsonpath: ` first: tabs and escape sequences of the template are escaped.
 #[derive(Debug)]
 pub struct TemplateError {
     problem: Problem,
@@ -196,7 +195,7 @@ impl std::fmt::Display for TemplateError {
             (_, true) => format!("{} at {place}", self.problem),
             (_, false) => format!("{} at {place}: `{}`", self.problem, self.snippet),
         };
-        f.write_str(&sanitize(&message))
+        write!(f, "jsonpath: {}", sanitize(&message))
     }
 }
 
