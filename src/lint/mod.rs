@@ -21,13 +21,24 @@ pub use rules::{RULES, Rule};
 pub enum LintError {
     /// `--enable`/`--disable` named no rule.
     #[error("unknown rule code {pattern:?} (see --list-rules)")]
-    UnknownRule { pattern: String },
+    UnknownRule {
+        /// The code, prefix or name as given.
+        pattern: String,
+    },
     /// A `--crd` file without a CustomResourceDefinition.
     #[error("{path}: no CustomResourceDefinition found")]
-    NoCrd { path: String },
+    NoCrd {
+        /// The `--crd` file.
+        path: String,
+    },
     /// A `--crd` file whose rules or patterns do not compile (the compiler's problems).
     #[error("{path}: {}", problems.join("; "))]
-    CrdRules { path: String, problems: Vec<String> },
+    CrdRules {
+        /// The `--crd` file.
+        path: String,
+        /// What does not compile, one sentence each.
+        problems: Vec<String>,
+    },
 }
 
 /// The annotation that suppresses codes on one resource: `meshscope.io/ignore: MS1001,MS1002`.

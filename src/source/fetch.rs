@@ -7,7 +7,9 @@ use crate::envoy::Sections;
 
 /// The raw input of one dump, with the label errors show.
 pub struct RawInput {
+    /// How errors and reports name the dump (path, URL or pod).
     pub label: String,
+    /// The dump's bytes, as read.
     pub bytes: InputBytes,
 }
 

@@ -22,7 +22,9 @@ pub struct NodeNames {
 
 /// A bug report's view of the pod: its directory's namespace, and its listed labels.
 pub struct ListedPod<'a> {
+    /// The `<namespace>` directory the dump sits in.
     pub namespace: &'a str,
+    /// The pod's labels, when the archive lists the pod.
     pub labels: Option<&'a BTreeMap<String, String>>,
 }
 
@@ -42,11 +44,13 @@ pub struct IdentitySources<'a> {
 
 /// A proxy's identity and where it came from.
 pub struct ProxyIdentity {
+    /// What the intent check matches WasmPlugins against.
     pub context: ProxyContext,
     /// The node's `ISTIO_VERSION`, as written.
     pub istio_version: Option<String>,
     /// `bootstrap`, `bug-report`, `flags` or `none` (the report's `identity_from`).
     pub identity_from: &'static str,
+    /// The node's own names, for the fleet summary.
     pub names: NodeNames,
 }
 
