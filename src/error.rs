@@ -105,3 +105,30 @@ impl From<io::Error> for Error {
         Error::Output(e)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Several failed inputs are reported one per line, in order, nested or not; no line
+    /// carries the `meshscope: error: ` prefix, which `run` adds.
+    #[test]
+    fn many_is_one_line_per_input() {
+        let missing = |path: &str| {
+            Error::Missing(crate::envoy::MissingError::NoListeners { path: path.into() })
+        };
+        let err = Error::Many(vec![
+            missing("a.json"),
+            Error::Many(vec![missing("b.json"), missing("c.json")]),
+        ]);
+        assert_eq!(
+            err.lines(),
+            [
+                "a.json: no listeners found",
+                "b.json: no listeners found",
+                "c.json: no listeners found"
+            ]
+        );
+        assert!(err.lines().iter().all(|l| !l.contains("meshscope: error")));
+    }
+}

@@ -81,7 +81,8 @@ fn report_usage(err: clap::Error) -> i32 {
             }
         }
         _ => {
-            eprintln!("meshscope: error: {}", cli::one_line_usage_error(&err));
+            let line = cli::one_line_usage_error(&err);
+            eprintln!("meshscope: error: {}", util::sanitize::sanitize(&line));
             ExitCode::Error as i32
         }
     }
