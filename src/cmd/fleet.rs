@@ -1,10 +1,7 @@
 //! The fleet path shared by `wasm count` and `pc listener` (`-l SELECTOR`, `-A`, one stream
-//! per `--context`): builds the fetch requests from the flags, drains a stream of
-//! [`FleetItem`]s while showing progress, hands each readable dump to the command as it
-//! arrives, and collects every failure as one line.
-//!
-//! The consumer is generic over where the items come from: anything that yields
-//! [`FleetItem`]s (the cluster today, an archive tomorrow) plugs in here.
+//! per `--context`): builds the fetch requests from the flags, names each pod for the
+//! report, and turns the recorded failures into the exit-2 error. Draining the stream
+//! (workers, progress, failure lines) is `source::fleet`'s.
 
 use std::time::Duration;
 
