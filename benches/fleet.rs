@@ -22,7 +22,12 @@
 //! Each round runs every pod count once (so a shift of load on the machine hits them
 //! alike); the table has the median of the rounds, with the range.
 
-#![allow(clippy::unwrap_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)]
 
 #[path = "../tests/cli/support/mod.rs"]
 mod support;

@@ -55,7 +55,11 @@ where
         Err(err) if err.is_broken_pipe() => ExitCode::Ok as i32,
         Err(err) => {
             let _ = out.flush();
-            eprintln!("meshscope: error: {err}");
+            // The one place errors reach the terminal: names in them come from dumps,
+            // manifests and archives, so control characters are escaped here, once.
+            for line in err.lines() {
+                eprintln!("meshscope: error: {}", util::sanitize::sanitize(&line));
+            }
             err.exit_code() as i32
         }
     }
@@ -77,7 +81,8 @@ fn report_usage(err: clap::Error) -> i32 {
             }
         }
         _ => {
-            eprintln!("meshscope: error: {}", cli::one_line_usage_error(&err));
+            let line = cli::one_line_usage_error(&err);
+            eprintln!("meshscope: error: {}", util::sanitize::sanitize(&line));
             ExitCode::Error as i32
         }
     }

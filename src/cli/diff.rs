@@ -36,6 +36,10 @@ pub enum WhatIfMode {
 /// report is labelled as a prediction. Exits 0 when equal, 1 when they differ (or the
 /// prediction differs), 2 on error.
 #[derive(Debug, Args)]
+#[command(mut_arg("kubeconfig", |a| a.help("Path to the kubeconfig file (for pod sides)")))]
+#[command(mut_arg("context", |a| a
+    .help("The kubeconfig context to use (for pod sides)")
+    .action(clap::ArgAction::Set)))]
 #[command(after_help = "Examples:\n  \
     # What turning on STRICT changed on the inbound listener\n  \
     meshscope diff permissive.json strict.json --port 15006\n\n  \
@@ -74,13 +78,8 @@ pub struct DiffArgs {
     #[arg(short = 'n', long, value_name = "NAMESPACE")]
     pub namespace: Option<String>,
 
-    /// Path to the kubeconfig file (for pod sides).
-    #[arg(long, value_name = "PATH")]
-    pub kubeconfig: Option<PathBuf>,
-
-    /// The kubeconfig context to use (for pod sides).
-    #[arg(long, value_name = "NAME")]
-    pub context: Option<String>,
+    #[command(flatten)]
+    pub kube: super::KubeArgs,
 
     /// Time bound of each pod side's fetch, e.g. 30s, 500ms, 2m.
     #[arg(long, value_name = "DURATION", default_value = "30s",

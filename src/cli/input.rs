@@ -24,15 +24,8 @@ pub struct InputArgs {
     #[arg(short = 'n', long, value_name = "NAMESPACE")]
     pub namespace: Option<String>,
 
-    /// Path to the kubeconfig file.
-    #[arg(long, value_name = "PATH")]
-    pub kubeconfig: Option<PathBuf>,
-
-    /// The kubeconfig context to use.
-    // A list so that commands with a fleet mode (pc listener -l/-A) take it several times
-    // (their help says so); single-proxy runs reject a second one.
-    #[arg(long, value_name = "NAME")]
-    pub context: Vec<String>,
+    #[command(flatten)]
+    pub kube: super::KubeArgs,
 
     /// Time bound of each live fetch (POD or --admin), e.g. 30s, 500ms, 2m.
     #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_duration)]

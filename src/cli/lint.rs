@@ -7,6 +7,51 @@ use clap::Args;
 use crate::lint::Severity;
 use crate::lint::report::Format;
 
+/// `--fail-on`: the CLI's names for lint's [`Severity`] (lint itself does not depend on clap).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LintSeverity {
+    /// Worth knowing.
+    Info,
+    /// Probably a mistake; Istio accepts it.
+    Warning,
+    /// Istio would reject the document.
+    Error,
+}
+
+impl From<LintSeverity> for Severity {
+    fn from(s: LintSeverity) -> Self {
+        match s {
+            LintSeverity::Info => Severity::Info,
+            LintSeverity::Warning => Severity::Warning,
+            LintSeverity::Error => Severity::Error,
+        }
+    }
+}
+
+/// `lint -o`: the CLI's names for lint's report [`Format`]s.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LintOutput {
+    /// Human-readable, grouped by file, with the source line and a caret.
+    Text,
+    /// A JSON report: findings (code, severity, path, line, column, message, hint) and a summary.
+    Json,
+    /// SARIF 2.1.0, for GitHub code scanning.
+    Sarif,
+    /// GitHub Actions workflow commands (`::error file=…`).
+    Github,
+}
+
+impl From<LintOutput> for Format {
+    fn from(f: LintOutput) -> Self {
+        match f {
+            LintOutput::Text => Format::Text,
+            LintOutput::Json => Format::Json,
+            LintOutput::Sarif => Format::Sarif,
+            LintOutput::Github => Format::Github,
+        }
+    }
+}
+
 /// Oldest and newest Istio minor releases whose rules meshscope knows.
 pub const ISTIO_MINORS: (u32, u32) = (12, 30);
 
@@ -32,12 +77,12 @@ pub struct LintArgs {
     pub dump: Option<PathBuf>,
 
     /// Exit 1 when a finding at or above this severity is reported.
-    #[arg(long, value_enum, default_value_t = Severity::Error, value_name = "SEVERITY")]
-    pub fail_on: Severity,
+    #[arg(long, value_enum, default_value_t = LintSeverity::Error, value_name = "SEVERITY")]
+    pub fail_on: LintSeverity,
 
     /// Output format.
-    #[arg(short = 'o', long = "output", value_enum, default_value_t = Format::Text)]
-    pub output: Format,
+    #[arg(short = 'o', long = "output", value_enum, default_value_t = LintOutput::Text)]
+    pub output: LintOutput,
 
     /// Run only these rules (codes, code prefixes such as MS1, or names); comma-separated.
     #[arg(long, value_delimiter = ',', value_name = "CODE")]
@@ -67,10 +112,9 @@ pub struct LintArgs {
 
 /// Parses `1.N` (also `1.N.P`) into N within [`ISTIO_MINORS`].
 pub fn parse_istio_version(s: &str) -> Result<u32, String> {
-    let minor = s
-        .strip_prefix("1.")
-        .and_then(|rest| rest.split('.').next())
-        .and_then(|m| m.parse::<u32>().ok());
+    let minor = crate::istio::version::parse(s)
+        .filter(|v| v.is_release())
+        .map(|v| v.minor);
     match minor {
         Some(m) if (ISTIO_MINORS.0..=ISTIO_MINORS.1).contains(&m) => Ok(m),
         _ => Err(format!(

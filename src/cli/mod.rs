@@ -3,20 +3,24 @@
 
 mod diff;
 mod explain;
+mod groups;
 mod input;
 mod lint;
 mod output;
 mod proxy_config;
+mod usage;
 mod wasm;
 
 use clap::{CommandFactory, Parser, Subcommand};
 
 pub use diff::{DiffArgs, DiffOutput, WhatIfMode};
 pub use explain::{ExplainArgs, ExplainFormat, SrcType, Transport};
+pub use groups::{FleetArgs, KubeArgs, OutputArgs};
 pub use input::InputArgs;
 pub use lint::{ISTIO_MINORS, LintArgs, parse_istio_version};
 pub use output::{ColorChoice, OutputFormat};
 pub use proxy_config::{EcdsArgs, ListenerArgs, ProxyConfigArgs, ProxyConfigCommand};
+pub use usage::UsageError;
 pub use wasm::{WasmArgs, WasmCommand, WasmCountArgs, WasmOutput};
 
 /// Debug and validate Envoy sidecars and Istio Wasm plugins, istioctl-style.

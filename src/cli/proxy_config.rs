@@ -2,7 +2,7 @@
 
 use clap::{ArgAction, Args, Subcommand};
 
-use super::{InputArgs, OutputFormat};
+use super::{FleetArgs, InputArgs, OutputArgs};
 
 /// Flags of the proxy-config group.
 #[derive(Debug, Args)]
@@ -83,33 +83,11 @@ pub struct ListenerArgs {
           default_missing_value = "true", value_name = "BOOL")]
     pub verbose: bool,
 
-    /// Output format: short, wide, json, yaml, or jsonpath=TEMPLATE.
-    #[arg(
-        short = 'o',
-        long = "output",
-        default_value = "short",
-        value_name = "FORMAT"
-    )]
-    pub output: OutputFormat,
+    #[command(flatten)]
+    pub output: OutputArgs,
 
-    /// Fleet mode: one summary row per running sidecar matching this label selector (as
-    /// kubectl's -l) instead of one proxy's listeners.
-    #[arg(short = 'l', long, value_name = "SELECTOR")]
-    pub selector: Option<String>,
-
-    /// Fleet mode across all namespaces (with or without -l).
-    #[arg(short = 'A', long)]
-    pub all_namespaces: bool,
-
-    /// Fleet mode, offline: one summary row per proxy dump in an istioctl bug-report
-    /// archive (.tar.gz or its unpacked folder); -l and -n pick from the pods it lists.
-    /// Never contacts a cluster.
-    #[arg(long, value_name = "PATH")]
-    pub bug_report: Option<std::path::PathBuf>,
-
-    /// Fleet mode: at most this many dumps fetched at once.
-    #[arg(long, default_value_t = 16, value_name = "N")]
-    pub concurrency: usize,
+    #[command(flatten)]
+    pub fleet: FleetArgs,
 }
 
 /// `pc ecds` flags.
@@ -118,12 +96,6 @@ pub struct EcdsArgs {
     #[command(flatten)]
     pub input: InputArgs,
 
-    /// Output format: short, wide, json, yaml, or jsonpath=TEMPLATE.
-    #[arg(
-        short = 'o',
-        long = "output",
-        default_value = "short",
-        value_name = "FORMAT"
-    )]
-    pub output: OutputFormat,
+    #[command(flatten)]
+    pub output: OutputArgs,
 }

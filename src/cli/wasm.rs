@@ -69,6 +69,26 @@ pub enum WasmOutput {
 
 /// `wasm count` flags.
 #[derive(Debug, Args)]
+#[command(mut_arg("selector", |a| a.help(
+    "Fleet mode: every running sidecar matching this label selector (as kubectl's -l); with \
+     --bug-report, matched against the pods the archive lists",
+)))]
+// --bug-report is listed before -A here (display order 6 and 7: the flags before them are
+// --file, --plugin, --resources, -n, --labels, -l).
+#[command(mut_arg("bug_report", |a| a
+    .help(
+        "Fleet mode, offline: every proxy dump in an istioctl bug-report archive (.tar.gz or \
+         its unpacked folder), checked against the WasmPlugins in its cluster/crs unless \
+         --resources is given. Never contacts a cluster",
+    )
+    .conflicts_with("pods")
+    .display_order(6)))]
+#[command(mut_arg("all_namespaces", |a| a.display_order(7)))]
+#[command(mut_arg("kubeconfig", |a| a.help("Path to the kubeconfig file (for POD arguments)")))]
+#[command(mut_arg("context", |a| a.help(
+    "The kubeconfig context to use; repeatable in fleet mode (one run over several clusters, \
+     each pod labelled CONTEXT/pod/NAME.NAMESPACE). POD arguments use the first",
+)))]
 pub struct WasmCountArgs {
     /// Pods to read: name[.namespace], pod/name[.namespace] or deploy/name[.namespace].
     #[arg(value_name = "POD")]
@@ -96,38 +116,16 @@ pub struct WasmCountArgs {
     #[arg(long, value_name = "K=V", value_delimiter = ',', value_parser = parse_label)]
     pub labels: Vec<(String, String)>,
 
-    /// Fleet mode: every running sidecar matching this label selector (as kubectl's -l);
-    /// with --bug-report, matched against the pods the archive lists.
-    #[arg(short = 'l', long, value_name = "SELECTOR")]
-    pub selector: Option<String>,
-
-    /// Fleet mode, offline: every proxy dump in an istioctl bug-report archive (.tar.gz or
-    /// its unpacked folder), checked against the WasmPlugins in its cluster/crs unless
-    /// --resources is given. Never contacts a cluster.
-    #[arg(long, value_name = "PATH", conflicts_with = "pods")]
-    pub bug_report: Option<PathBuf>,
-
-    /// Fleet mode across all namespaces (with or without -l).
-    #[arg(short = 'A', long)]
-    pub all_namespaces: bool,
-
-    /// Fleet mode: at most this many dumps fetched at once.
-    #[arg(long, default_value_t = 16, value_name = "N")]
-    pub concurrency: usize,
+    #[command(flatten)]
+    pub fleet: super::FleetArgs,
 
     /// Fleet mode: after the summary, print each pod's full report too (its PROXY tables;
     /// with -o json|yaml, a "proxies" list).
     #[arg(long)]
     pub detail: bool,
 
-    /// Path to the kubeconfig file (for POD arguments).
-    #[arg(long, value_name = "PATH")]
-    pub kubeconfig: Option<PathBuf>,
-
-    /// The kubeconfig context to use; repeatable in fleet mode (one run over several
-    /// clusters, each pod labelled CONTEXT/pod/NAME.NAMESPACE). POD arguments use the first.
-    #[arg(long, value_name = "NAME")]
-    pub context: Vec<String>,
+    #[command(flatten)]
+    pub kube: super::KubeArgs,
 
     /// Time bound of each live fetch, e.g. 30s, 500ms, 2m.
     #[arg(long, value_name = "DURATION", default_value = "30s",

@@ -3,103 +3,24 @@
 
 use std::collections::BTreeMap;
 use std::io::Write;
-use std::path::{Path, PathBuf};
 
-use crate::analysis::diff::what_if::{Prediction, detect_version, predict};
+use crate::analysis::diff::what_if::{Prediction, detect_version, predict, swap_inbound};
 use crate::analysis::diff::{DiffDocument, diff_listeners_with_raw};
 use crate::analysis::listener::rows::{
     ListenerQuery, SelectedListener, chain_rows, sort_listeners_with_states,
 };
 use crate::analysis::mtls::inbound_template::MtlsMode;
 use crate::analysis::mtls::mode::is_virtual_inbound;
-use crate::cli::{DiffArgs, DiffOutput, WhatIfMode};
-use crate::cmd::diff_policy::{self, PolicySource, SideInput};
-use crate::cmd::{SectionWording, input, required};
+use crate::cli::{DiffArgs, DiffOutput};
+use crate::cmd::diff_options::{READS, options};
+use crate::cmd::diff_policy::{self, SideInput};
 use crate::envoy::dump::LISTENERS_TYPE;
-use crate::envoy::{Document, Listener, ListenerState, Sections};
+use crate::envoy::missing::{SectionWording, required};
+use crate::envoy::{Document, Listener, ListenerState, MissingError};
 use crate::error::{Error, ExitCode};
-use crate::render::diff::{policy, text};
+use crate::render::diff::{policy, tables, text};
 use crate::render::structured;
-use crate::render::tables::listener;
-use crate::source::{self, DumpSource};
-
-/// Wrong inputs for `diff`.
-#[derive(Debug, thiserror::Error)]
-pub enum DiffError {
-    #[error("diff requires BEFORE and AFTER: two arguments, or two -f files")]
-    NeedsTwo,
-    #[error("diff --what-if requires exactly one dump: -f DUMP (or one argument)")]
-    WhatIfNeedsOne,
-    #[error("{0}: no virtualInbound listener to predict from")]
-    NoInbound(String),
-    #[error("{path}: predicting the listener failed: {message}")]
-    Prediction { path: String, message: String },
-}
-
-/// Options resolved from the flags before any I/O.
-struct Options {
-    sources: Vec<DumpSource>,
-    what_if: Option<MtlsMode>,
-    port: u32,
-    output: DiffOutput,
-    /// Where PeerAuthentications come from, when the modes are to be checked.
-    policy: Option<PolicySource>,
-    root_namespace: String,
-}
-
-fn side(arg: &str, args: &DiffArgs) -> DumpSource {
-    // CLI.md: a side is a dump file if such a path exists, otherwise a pod.
-    if arg == "-" || Path::new(arg).exists() {
-        DumpSource::File(PathBuf::from(arg))
-    } else {
-        DumpSource::Pod(crate::source::kube::PodFetch {
-            reference: arg.to_string(),
-            kube: crate::source::kube::KubeOptions {
-                kubeconfig: args.kubeconfig.clone(),
-                context: args.context.clone(),
-                namespace: args.namespace.clone(),
-            },
-            admin_port: args.proxy_admin_port,
-            query: input::DIFF_QUERY.to_string(),
-            timeout: args.timeout,
-        })
-    }
-}
-
-fn options(args: &DiffArgs) -> Result<Options, Error> {
-    let mut sources: Vec<DumpSource> = args.files.iter().cloned().map(DumpSource::File).collect();
-    sources.extend(args.sides.iter().map(|s| side(s, args)));
-    let what_if = args.what_if.map(|m| match m {
-        WhatIfMode::Strict => MtlsMode::Strict,
-        WhatIfMode::Permissive => MtlsMode::Permissive,
-        WhatIfMode::Disable => MtlsMode::Disable,
-    });
-    let want = if what_if.is_some() { 1 } else { 2 };
-    if sources.len() != want {
-        return Err(if what_if.is_some() {
-            DiffError::WhatIfNeedsOne
-        } else {
-            DiffError::NeedsTwo
-        }
-        .into());
-    }
-    let policy = if !args.resources.is_empty() {
-        Some(PolicySource::Files(args.resources.clone()))
-    } else {
-        sources.iter().find_map(|s| match s {
-            DumpSource::Pod(pod) => Some(PolicySource::Cluster(pod.kube.clone(), pod.timeout)),
-            _ => None,
-        })
-    };
-    Ok(Options {
-        sources,
-        what_if,
-        port: args.port,
-        output: args.output,
-        policy,
-        root_namespace: args.root_namespace.clone(),
-    })
-}
+use crate::source;
 
 /// One side's active listeners on the selected port, and the bootstrap's Istio version.
 struct Side<'a> {
@@ -111,11 +32,7 @@ struct Side<'a> {
 }
 
 fn load_side<'a>(doc: &Document<'a>, port: u32) -> Result<Side<'a>, Error> {
-    let dump = doc.load(Sections {
-        listeners: true,
-        bootstrap: true,
-        ..Sections::default()
-    })?;
+    let dump = doc.load(READS)?;
     let section = required(
         dump.listeners,
         doc.label,
@@ -166,7 +83,7 @@ pub fn run(args: &DiffArgs, color: bool, out: &mut dyn Write) -> Result<ExitCode
     let raws = opts
         .sources
         .iter()
-        .map(input::read)
+        .map(source::fetch::read)
         .collect::<Result<Vec<_>, _>>()?;
     let texts = raws
         .iter()
@@ -187,31 +104,19 @@ pub fn run(args: &DiffArgs, color: bool, out: &mut dyn Write) -> Result<ExitCode
         None => None,
     };
     let predicted_listener: Option<Listener<'_>> = match &prediction {
-        Some(p) => {
-            Some(
-                serde_json::from_str(&p.listener_json).map_err(|e| DiffError::Prediction {
-                    path: before.label.clone(),
-                    message: e.to_string(),
-                })?,
-            )
-        }
+        Some(p) => Some(serde_json::from_str(&p.listener_json).map_err(|error| {
+            Error::PredictedListener {
+                path: before.label.clone(),
+                error,
+            }
+        })?),
         None => None,
     };
     let before_refs: Vec<&Listener<'_>> = before.listeners.iter().map(|(l, _)| l).collect();
     let before_raw: Vec<&str> = before.listeners.iter().map(|(_, r)| *r).collect();
     let (after_refs, after_raw): (Vec<&Listener<'_>>, Vec<&str>) =
         match (&predicted_listener, &prediction, sides.get(1)) {
-            (Some(p), Some(pred), _) => before
-                .listeners
-                .iter()
-                .map(|(l, r)| {
-                    if is_virtual_inbound(l) {
-                        (p, pred.listener_json.as_str())
-                    } else {
-                        (l, *r)
-                    }
-                })
-                .unzip(),
+            (Some(p), Some(pred), _) => swap_inbound(&before.listeners, p, &pred.listener_json),
             (_, _, Some(after)) => after.listeners.iter().map(|(l, r)| (l, *r)).unzip(),
             _ => (Vec::new(), Vec::new()),
         };
@@ -243,7 +148,7 @@ pub fn run(args: &DiffArgs, color: bool, out: &mut dyn Write) -> Result<ExitCode
         None => None,
     };
     match opts.output {
-        DiffOutput::Json => structured::write_json(
+        DiffOutput::Json => structured::write(
             out,
             &DiffDocument {
                 before: &before.label,
@@ -252,6 +157,7 @@ pub fn run(args: &DiffArgs, color: bool, out: &mut dyn Write) -> Result<ExitCode
                 policy: policy.as_ref(),
                 report: &report,
             },
+            structured::Format::Json,
         )?,
         DiffOutput::Text => {
             // The tables are printed only when something differs; laying out both sides of
@@ -289,19 +195,17 @@ fn predict_side(side: &Side<'_>, mode: MtlsMode) -> Result<Prediction, Error> {
         .listeners
         .iter()
         .find(|(l, _)| is_virtual_inbound(l))
-        .ok_or_else(|| DiffError::NoInbound(side.label.clone()))?;
-    let version = detect_version(side.istio_version.as_deref(), inbound);
-    predict(raw, inbound, mode, version).map_err(|e| {
-        DiffError::Prediction {
+        .ok_or_else(|| MissingError::NoInbound {
             path: side.label.clone(),
-            message: e.to_string(),
-        }
-        .into()
+        })?;
+    let version = detect_version(side.istio_version.as_deref(), inbound);
+    predict(raw, inbound, mode, version).map_err(|error| Error::Prediction {
+        path: side.label.clone(),
+        error,
     })
 }
 
-/// `pc listener -o wide` of each side, as text (no colour), laid out with shared column
-/// widths so that unchanged rows are identical lines in the unified diff.
+/// `pc listener -o wide` rows of each side, laid out with shared column widths.
 fn wide_tables(before: &[&Listener<'_>], after: &[&Listener<'_>]) -> Result<[String; 2], Error> {
     let rows_of = |listeners: &[&Listener<'_>]| {
         let selected: Vec<SelectedListener<'_>> = listeners
@@ -314,25 +218,5 @@ fn wide_tables(before: &[&Listener<'_>], after: &[&Listener<'_>]) -> Result<[Str
             .flat_map(|l| chain_rows(l, true))
             .collect::<Vec<_>>()
     };
-    let (b, a) = (rows_of(before), rows_of(after));
-    let mut all = b.clone();
-    all.extend(a);
-    let mut buf = Vec::new();
-    listener::write_chain_rows(&mut buf, &all, true, false)?;
-    let text = String::from_utf8_lossy(&buf);
-    let lines: Vec<&str> = text.lines().collect();
-    let header = lines.first().copied().unwrap_or_default();
-    let split = (b.len() + 1).min(lines.len());
-    let side = |rows: &[&str]| {
-        let mut s = format!("{header}\n");
-        for r in rows {
-            s.push_str(r);
-            s.push('\n');
-        }
-        s
-    };
-    Ok([
-        side(lines.get(1..split).unwrap_or_default()),
-        side(lines.get(split..).unwrap_or_default()),
-    ])
+    Ok(tables::wide_tables(&rows_of(before), &rows_of(after))?)
 }

@@ -9,10 +9,10 @@ use crate::analysis::mtls::mode::{infer_modes, is_virtual_inbound};
 use crate::analysis::mtls::policy::{
     PolicyCheck, SidePolicy, Workload, check_against_dump, effective_policy,
 };
-use crate::cmd::resources;
 use crate::envoy::Listener;
 use crate::error::Error;
 use crate::istio::peer_authentication::{PeerAuthenticationSpec, peer_authentication_of};
+use crate::source::resources;
 use crate::source::{self, kube::KubeOptions};
 
 /// Where the PeerAuthentications come from.

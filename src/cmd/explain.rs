@@ -8,11 +8,11 @@ use crate::analysis::explain::chain_select::Connection;
 use crate::analysis::explain::{Assumption, ExplainedListener, explain_listener, simulate};
 use crate::analysis::listener::rows::{self, ListenerQuery};
 use crate::cli::{ExplainArgs, ExplainFormat, SrcType, Transport};
-use crate::cmd::{CommandError, input, listener_select, load_listeners};
-use crate::envoy::ListenerState;
+use crate::cmd::{input, listener_select, load_listeners};
+use crate::envoy::{ListenerState, Sections};
 use crate::error::{Error, ExitCode};
 use crate::render::explain::{dot, json, text};
-use crate::source;
+use crate::source::{self, DumpMask};
 
 /// Options resolved from the flags before any I/O.
 struct Options {
@@ -96,11 +96,18 @@ fn resolve_options(args: &ExplainArgs) -> Options {
     }
 }
 
+/// The sections this command reads: a live fetch asks for these only.
+const READS: Sections = Sections {
+    listeners: true,
+    ecds: false,
+    bootstrap: false,
+};
+
 /// Runs `explain`.
 pub fn run(args: &ExplainArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let opts = resolve_options(args);
-    let source = input::resolve(&args.input, "explain")?;
-    let raw = input::read(&source)?;
+    let source = input::resolve(&args.input, "explain", DumpMask::Sections(READS))?;
+    let raw = source::fetch::read(&source)?;
     let text = source::to_json_text(&raw.label, &raw.bytes)?;
     let doc = text.document(&raw.label);
     let section = load_listeners(&doc)?;
@@ -113,7 +120,7 @@ pub fn run(args: &ExplainArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     })?
     .selected;
     if selected.is_empty() {
-        return Err(CommandError::NoListenerOnPort {
+        return Err(crate::envoy::MissingError::NoListenerOnPort {
             path: raw.label.clone(),
             port: opts.port,
         }

@@ -2,6 +2,7 @@
 
 mod completion;
 mod diff;
+mod diff_options;
 mod diff_policy;
 mod explain;
 mod fleet;
@@ -10,71 +11,15 @@ mod lint;
 mod listener_select;
 mod proxy_config_ecds;
 mod proxy_config_listener;
-mod resources;
 mod wasm_count;
 
 use std::io::Write;
 
-use crate::cli::{Cli, ColorChoice, Command, ProxyConfigCommand, WasmCommand};
+use crate::cli::{Cli, ColorChoice, Command, OutputFormat, ProxyConfigCommand, WasmCommand};
 use crate::envoy::dump::{LISTENERS_TYPE, ListenersSection};
+use crate::envoy::missing::{SectionWording, required};
 use crate::envoy::{Document, Sections};
 use crate::error::{Error, ExitCode};
-
-pub use diff::DiffError;
-pub use fleet::FleetError;
-pub use lint::LintError;
-pub use resources::ResourceError;
-
-/// Command-level failures: wrong flag combinations, or a dump without what was asked for.
-#[derive(Debug, thiserror::Error)]
-pub enum CommandError {
-    /// istioctl's wording for "give me exactly one of POD or --file".
-    #[error("{0} requires pod name or --file parameter")]
-    NeedsOneInput(&'static str),
-    #[error("{0}: no listeners found")]
-    NoListeners(String),
-    #[error("{path}: {}config dump has no configuration type {type_url}", wording.prefix())]
-    MissingSection {
-        path: String,
-        wording: SectionWording,
-        type_url: &'static str,
-    },
-    #[error("{path}: no active listener on port {port}")]
-    NoListenerOnPort { path: String, port: u32 },
-    #[error("output format \"{0}\" not supported")]
-    UnsupportedOutput(String),
-}
-
-/// istioctl words a missing section two ways: `pc listener` and `explain` name the
-/// listener dump, the other commands only the config dump.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SectionWording {
-    ListenerDump,
-    ConfigDump,
-}
-
-impl SectionWording {
-    fn prefix(self) -> &'static str {
-        match self {
-            SectionWording::ListenerDump => "listener dump: ",
-            SectionWording::ConfigDump => "",
-        }
-    }
-}
-
-/// The section a command needs (`type_url`), or the error that the dump at `path` has none.
-pub(crate) fn required<T>(
-    section: Option<T>,
-    path: &str,
-    wording: SectionWording,
-    type_url: &'static str,
-) -> Result<T, CommandError> {
-    section.ok_or_else(|| CommandError::MissingSection {
-        path: path.to_string(),
-        wording,
-        type_url,
-    })
-}
 
 /// Loads only the listeners of `doc` (`pc listener`, `explain`), or the error that it has
 /// none.
@@ -114,6 +59,17 @@ pub fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Error> {
         },
         Command::Diff(args) => diff::run(&args, color, out),
         Command::Completion { shell } => completion::run(shell, out),
+    }
+}
+
+/// The structured form of a proxy-config `-o` value; `None` for the tables.
+fn structured_format(format: &OutputFormat) -> Option<crate::render::structured::Format<'_>> {
+    use crate::render::structured::Format;
+    match format {
+        OutputFormat::Short | OutputFormat::Wide => None,
+        OutputFormat::Json => Some(Format::Json),
+        OutputFormat::Yaml => Some(Format::Yaml),
+        OutputFormat::JsonPath(template) => Some(Format::JsonPath(template)),
     }
 }
 

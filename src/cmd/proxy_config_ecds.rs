@@ -6,16 +6,21 @@ use serde_json::{Map, Value};
 
 use crate::analysis::listener::ecds_rows::ecds_rows;
 use crate::cli::{EcdsArgs, OutputFormat};
-use crate::cmd::{SectionWording, input, required};
+use crate::cmd::input;
 use crate::envoy::dump::ECDS_TYPE;
+use crate::envoy::missing::{SectionWording, required};
 use crate::envoy::{Document, Sections};
 use crate::error::{Error, ExitCode};
 use crate::render::tables::ecds;
-use crate::render::{RenderError, jsonpath, protojson, structured};
+use crate::render::{Encoding, RenderError, protojson, structured};
+use crate::source::DumpMask;
 
 pub fn run(args: &EcdsArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
-    let output = args.output.clone();
-    input::with_document(&args.input, "ecds", |doc| render(doc, &output, out))
+    let output = args.output.output.clone();
+    // istioctl fetches the whole dump with endpoints for `pc ecds`.
+    input::with_document(&args.input, "ecds", DumpMask::WithEndpoints, |doc| {
+        render(doc, &output, out)
+    })
 }
 
 fn render(
@@ -32,7 +37,7 @@ fn render(
     match output {
         OutputFormat::Short => ecds::write_short(out, &ecds_rows(&filters))?,
         OutputFormat::Wide => ecds::write_wide(out, &ecds_rows(&filters))?,
-        OutputFormat::Json | OutputFormat::Yaml | OutputFormat::JsonPath(_) => {
+        structured => {
             // istioctl prints the merged EcdsConfigDump as protojson (camelCase names).
             let entries = filters
                 .iter()
@@ -41,20 +46,15 @@ fn render(
                         .map(|v| protojson::to_camel_case(&v))
                         .map_err(|e| RenderError::Encode {
                             format: "json",
-                            message: e.to_string(),
+                            error: Encoding::Json(e),
                         })
                 })
                 .collect::<Result<Vec<_>, _>>()?;
             let mut merged = Map::new();
             merged.insert("ecdsFilters".into(), Value::Array(entries));
             let merged = Value::Object(merged);
-            match &output {
-                OutputFormat::Json => structured::write_json(out, &merged)?,
-                OutputFormat::Yaml => structured::write_yaml(out, &merged)?,
-                OutputFormat::JsonPath(t) => {
-                    out.write_all(jsonpath::render_template(t, &merged)?.as_bytes())?
-                }
-                _ => unreachable!("outer match arm only admits structured formats"),
+            if let Some(format) = super::structured_format(structured) {
+                structured::write(out, &merged, format)?;
             }
         }
     }

@@ -11,17 +11,19 @@ use crate::analysis::listener::rows::{
 use crate::analysis::listener::summary::{
     ListenerSummary, listener_fleet_report, listener_summary,
 };
+use crate::cli::UsageError;
 use crate::cli::{ListenerArgs, OutputFormat};
-use crate::cmd::fleet::{self, Failures, FleetError, FleetFlags, Progress, drain, pod_id};
+use crate::cmd::fleet::{self, FleetFlags, drain, pod_id};
+use crate::cmd::input;
 use crate::cmd::listener_select::{self, Selection};
-use crate::cmd::{CommandError, input, load_listeners};
-use crate::envoy::{Document, ListenerState};
+use crate::cmd::load_listeners;
+use crate::envoy::{Document, ListenerState, Sections};
 use crate::error::{Error, ExitCode};
 use crate::render::tables::{fleet as fleet_table, listener};
-use crate::render::{RenderError, jsonpath, structured};
-use crate::source;
+use crate::render::{Encoding, RenderError, structured};
 use crate::source::bug_report::BugReportFetch;
-use crate::util::sanitize::sanitize;
+use crate::source::fleet::{Failures, Progress};
+use crate::source::{self, DumpMask, RawInput};
 
 /// Options resolved from the flags before any I/O.
 struct Options {
@@ -30,20 +32,23 @@ struct Options {
     output: OutputFormat,
 }
 
+/// The sections this command reads: a live fetch asks for these only.
+const READS: Sections = Sections {
+    listeners: true,
+    ecds: false,
+    bootstrap: false,
+};
+
 pub fn run(args: &ListenerArgs, color: bool, out: &mut dyn Write) -> Result<ExitCode, Error> {
-    // With --bug-report, -l/-A pick from the archive: no live fleet.
-    let live = args.bug_report.is_none();
+    let live = args.fleet.bug_report.is_none();
     let fleet = FleetFlags {
-        selector: args.selector.as_deref().filter(|_| live),
-        all_namespaces: args.all_namespaces && live,
-        contexts: &args.input.context,
-        kubeconfig: args.input.kubeconfig.as_ref(),
+        fleet: &args.fleet,
+        kube: &args.input.kube,
         namespace: args.input.namespace.as_deref(),
         admin_port: args.input.proxy_admin_port,
         timeout: args.input.timeout,
-        concurrency: args.concurrency,
         // As istioctl fetches for `pc listener`: the listener sections only.
-        query: input::LISTENERS_QUERY,
+        mask: DumpMask::Sections(READS),
     };
     if fleet.is_fleet() || !live {
         return run_fleet(args, &fleet, out);
@@ -55,9 +60,9 @@ pub fn run(args: &ListenerArgs, color: bool, out: &mut dyn Write) -> Result<Exit
             listener_type: args.listener_type.as_deref().map(TypeFilter::from_flag),
         },
         verbose: args.verbose,
-        output: args.output.clone(),
+        output: args.output.output.clone(),
     };
-    input::with_document(&args.input, "listener", |doc| {
+    input::with_document(&args.input, "listener", DumpMask::Sections(READS), |doc| {
         render(doc, &opts, color, out)
     })
 }
@@ -79,7 +84,10 @@ fn render(
     })?;
     // istioctl fails on a dump with no active listener; wide also lists warming ones.
     if listed == 0 {
-        return Err(CommandError::NoListeners(doc.label.to_string()).into());
+        return Err(crate::envoy::MissingError::NoListeners {
+            path: doc.label.to_string(),
+        }
+        .into());
     }
 
     match &opts.output {
@@ -96,19 +104,14 @@ fn render(
             let sorted = rows::sort_listeners_with_states(selected);
             write_chain_table(out, &sorted, true, color)?;
         }
-        OutputFormat::Json | OutputFormat::Yaml | OutputFormat::JsonPath(_) => {
+        structured => {
             let values = selected
                 .iter()
                 .map(|s| raw_value(section.entries[s.entry_index].raw))
                 .collect::<Result<Vec<_>, _>>()?;
             let array = Value::Array(values);
-            match &opts.output {
-                OutputFormat::Json => structured::write_json(out, &array)?,
-                OutputFormat::Yaml => structured::write_yaml(out, &array)?,
-                OutputFormat::JsonPath(t) => {
-                    out.write_all(jsonpath::render_template(t, &array)?.as_bytes())?
-                }
-                _ => unreachable!("outer match arm only admits structured formats"),
+            if let Some(format) = super::structured_format(structured) {
+                structured::write(out, &array, format)?;
             }
         }
     }
@@ -124,7 +127,7 @@ fn run_fleet(
 ) -> Result<ExitCode, Error> {
     let input = &args.input;
     if input.pod.is_some() || input.file.is_some() || input.admin.is_some() {
-        return Err(FleetError::OneProxyInput.into());
+        return Err(UsageError::OneProxyInput.into());
     }
     let narrowing = [
         (args.port != 0, "--port"),
@@ -132,7 +135,7 @@ fn run_fleet(
         (args.listener_type.is_some(), "--type"),
     ];
     if let Some((_, flag)) = narrowing.iter().find(|(given, _)| *given) {
-        return Err(FleetError::NotInFleetMode(flag).into());
+        return Err(UsageError::NotInFleetMode { flag }.into());
     }
     let progress = Progress::new();
     let mut failures = Failures::default();
@@ -143,14 +146,13 @@ fn run_fleet(
             Ok((pod_id(pod), summarise(raw)?))
         });
     }
-    if let Some(path) = &args.bug_report {
+    if let Some(path) = &args.fleet.bug_report {
         let archive = source::bug_report::open(&BugReportFetch::new(
             path,
             input.namespace.as_deref(),
-            args.all_namespaces,
-            args.selector.as_deref(),
-        ))
-        .map_err(|e| FleetError::BugReport(sanitize(&e.to_string()).into_owned()))?;
+            args.fleet.all_namespaces,
+            args.fleet.selector.as_deref(),
+        ))?;
         drain(
             archive.fleet(),
             &progress,
@@ -161,21 +163,13 @@ fn run_fleet(
     }
     progress.finish();
     let report = listener_fleet_report(rows, failures.into_inner());
-    match &args.output {
+    match &args.output.output {
         OutputFormat::Short | OutputFormat::Wide => {
             fleet_table::write_listener_fleet(out, &report)?
         }
-        OutputFormat::Json => structured::write_json(out, &report)?,
         other => {
-            let value = serde_json::to_value(&report).map_err(|e| RenderError::Encode {
-                format: "json",
-                message: e.to_string(),
-            })?;
-            match other {
-                OutputFormat::JsonPath(t) => {
-                    out.write_all(jsonpath::render_template(t, &value)?.as_bytes())?
-                }
-                _ => structured::write_yaml(out, &value)?,
+            if let Some(format) = super::structured_format(other) {
+                structured::write(out, &report, format)?;
             }
         }
     }
@@ -184,7 +178,7 @@ fn run_fleet(
 }
 
 /// One pod's listener summary.
-fn summarise(raw: &input::RawInput) -> Result<ListenerSummary, Error> {
+fn summarise(raw: &RawInput) -> Result<ListenerSummary, Error> {
     let text = source::to_json_text(&raw.label, &raw.bytes)?;
     let doc = text.document(&raw.label);
     let section = load_listeners(&doc)?;
@@ -201,7 +195,7 @@ fn raw_value(raw: &serde_json::value::RawValue) -> Result<Value, RenderError> {
     // The text was validated by the loader, so this only fails on resource exhaustion.
     serde_json::from_str(raw.get()).map_err(|e| RenderError::Encode {
         format: "json",
-        message: e.to_string(),
+        error: Encoding::Json(e),
     })
 }
 

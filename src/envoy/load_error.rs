@@ -34,8 +34,8 @@ impl fmt::Display for Location {
 /// Everything that stops a config dump from loading. Each renders as one line.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
-    #[error("{0}: empty input: expected an Envoy config dump (JSON or YAML)")]
-    Empty(String),
+    #[error("{path}: empty input: expected an Envoy config dump (JSON or YAML)")]
+    Empty { path: String },
     #[error("{0}: not a text file (binary data at byte {1})")]
     Binary(String, usize),
     #[error("{location}: invalid JSON: {message}")]

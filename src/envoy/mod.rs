@@ -12,6 +12,7 @@ pub mod listener;
 pub mod listener_head;
 pub mod load_error;
 pub mod matcher;
+pub mod missing;
 pub mod node;
 pub mod proto;
 pub mod route;
@@ -24,4 +25,5 @@ pub use filter::{HttpConnectionManager, HttpFilter, NetworkFilter, NetworkFilter
 pub use filter_chain::{CidrRange, FilterChain, FilterChainMatch, SourceType, TransportSocket};
 pub use listener::{Address, Listener, TrafficDirection};
 pub use load_error::{LoadError, Location, Position};
+pub use missing::MissingError;
 pub use node::Node;

@@ -7,6 +7,7 @@ pub mod manifest;
 pub mod passthrough;
 pub mod peer_authentication;
 pub mod selector;
+pub mod version;
 pub mod wasm_filter;
 pub mod wasm_plugin;
 pub mod workload;

@@ -16,6 +16,31 @@ pub use context::{Context, SourceFile};
 pub use finding::{Finding, Severity};
 pub use rules::{RULES, Rule};
 
+/// Why lint could not start: its rule selection or its `--crd` schemas.
+#[derive(Debug, thiserror::Error)]
+pub enum LintError {
+    /// `--enable`/`--disable` named no rule.
+    #[error("unknown rule code {pattern:?} (see --list-rules)")]
+    UnknownRule {
+        /// The code, prefix or name as given.
+        pattern: String,
+    },
+    /// A `--crd` file without a CustomResourceDefinition.
+    #[error("{path}: no CustomResourceDefinition found")]
+    NoCrd {
+        /// The `--crd` file.
+        path: String,
+    },
+    /// A `--crd` file whose rules or patterns do not compile (the compiler's problems).
+    #[error("{path}: {}", problems.join("; "))]
+    CrdRules {
+        /// The `--crd` file.
+        path: String,
+        /// What does not compile, one sentence each.
+        problems: Vec<String>,
+    },
+}
+
 /// The annotation that suppresses codes on one resource: `meshscope.io/ignore: MS1001,MS1002`.
 pub const IGNORE_ANNOTATION: &str = "meshscope.io/ignore";
 
@@ -52,7 +77,10 @@ fn is_suppressed(ctx: &Context, f: &Finding) -> bool {
 }
 
 /// Picks rules: all, or only `enable` (codes, names or code prefixes) when given, minus `disable`.
-pub fn select_rules(enable: &[String], disable: &[String]) -> Result<Vec<&'static Rule>, String> {
+pub fn select_rules(
+    enable: &[String],
+    disable: &[String],
+) -> Result<Vec<&'static Rule>, LintError> {
     let matches = |r: &Rule, pat: &str| {
         r.name == pat
             || r.code
@@ -61,7 +89,9 @@ pub fn select_rules(enable: &[String], disable: &[String]) -> Result<Vec<&'stati
     };
     for pat in enable.iter().chain(disable) {
         if !RULES.iter().any(|r| matches(r, pat)) {
-            return Err(format!("unknown rule code {pat:?} (see --list-rules)"));
+            return Err(LintError::UnknownRule {
+                pattern: pat.clone(),
+            });
         }
     }
     Ok(RULES

@@ -15,11 +15,20 @@ pub mod wasm;
 pub enum RenderError {
     #[error(transparent)]
     Io(#[from] std::io::Error),
-    #[error("jsonpath: {0}")]
-    JsonPath(String),
-    #[error("encoding {format}: {message}")]
+    #[error(transparent)]
+    JsonPath(#[from] jsonpath::TemplateError),
+    #[error("encoding {format}: {error}")]
     Encode {
         format: &'static str,
-        message: String,
+        error: Encoding,
     },
+}
+
+/// The encoder's own error behind [`RenderError::Encode`].
+#[derive(Debug, thiserror::Error)]
+pub enum Encoding {
+    #[error(transparent)]
+    Json(serde_json::Error),
+    #[error(transparent)]
+    Yaml(serde_saphyr::SerializeError),
 }

@@ -102,9 +102,9 @@ pub async fn get<S>(io: S, label: &str, host: &str, path: &str) -> Result<Vec<u8
 where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
-    let http = |e: hyper::Error| Error::AdminHttp {
+    let http = |source: hyper::Error| Error::AdminHttp {
         url: label.to_string(),
-        message: e.to_string(),
+        source,
     };
     let (mut sender, conn) = hyper::client::conn::http1::handshake(TokioIo::new(io))
         .await

@@ -145,7 +145,9 @@ pub fn open(req: &BugReportFetch) -> Result<BugReport, Error> {
         Ok(m) if m.is_dir() => Layout::Folder(req.path.clone()),
         Ok(_) => Layout::Tarball(req.path.clone()),
         Err(e) if e.kind() == io::ErrorKind::NotFound => {
-            return Err(Error::NotFound(req.path.display().to_string()));
+            return Err(Error::NotFound {
+                path: req.path.display().to_string(),
+            });
         }
         Err(source) => {
             return Err(Error::Io {
@@ -186,7 +188,9 @@ pub fn open(req: &BugReportFetch) -> Result<BugReport, Error> {
         Ok(true)
     })?;
     if dumps.is_empty() {
-        return Err(Error::NotBugReport(layout.label()));
+        return Err(Error::NotBugReport {
+            path: layout.label(),
+        });
     }
     if selector.is_some() && pods.is_none() {
         return Err(Error::BugReportLacks {
@@ -303,7 +307,9 @@ fn read_dumps(layout: &Layout, mut wanted: BTreeMap<String, FleetPod>, tx: &Sync
     }
     // Entries the first pass saw and this one did not: the archive changed in between.
     for (entry, pod) in wanted {
-        let gone = Error::NotFound(layout.entry_label(&entry));
+        let gone = Error::NotFound {
+            path: layout.entry_label(&entry),
+        };
         if tx.send(FleetItem::Pod(pod, Err(gone))).is_err() {
             return;
         }

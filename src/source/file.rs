@@ -106,16 +106,20 @@ fn read_stdin(label: String) -> Result<(String, Vec<u8>), Error> {
 
 fn check_path(path: &Path, label: &str) -> Result<(), Error> {
     match std::fs::metadata(path) {
-        Ok(m) if m.is_dir() => Err(Error::IsDirectory(label.to_string())),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Err(Error::NotFound(label.to_string())),
+        Ok(m) if m.is_dir() => Err(Error::IsDirectory {
+            path: label.to_string(),
+        }),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Err(Error::NotFound {
+            path: label.to_string(),
+        }),
         _ => Ok(()),
     }
 }
 
 fn open_error(label: String, source: io::Error) -> Error {
     match source.kind() {
-        io::ErrorKind::NotFound => Error::NotFound(label),
-        io::ErrorKind::IsADirectory => Error::IsDirectory(label),
+        io::ErrorKind::NotFound => Error::NotFound { path: label },
+        io::ErrorKind::IsADirectory => Error::IsDirectory { path: label },
         _ => Error::Io {
             path: label,
             source,

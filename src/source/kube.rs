@@ -75,7 +75,9 @@ pub async fn connect(opts: &KubeOptions) -> Result<Cluster, Error> {
         .namespace
         .clone()
         .unwrap_or_else(|| config.default_namespace.clone());
-    let client = Client::try_from(config).map_err(|e| Error::KubeConfig(one_line(&e)))?;
+    let client = Client::try_from(config).map_err(|e| Error::KubeConfig {
+        message: one_line(&e),
+    })?;
     Ok(Cluster { client, namespace })
 }
 
@@ -179,9 +181,9 @@ async fn custom_resource_lists(
             let path = format!("/apis/{version}/{plural}");
             let request = http::Request::get(&path)
                 .body(Vec::new())
-                .map_err(|e| Error::Kube {
+                .map_err(|source| Error::KubeRequest {
                     what: path.clone(),
-                    message: e.to_string(),
+                    source,
                 })?;
             let text = cluster
                 .client
@@ -204,9 +206,9 @@ async fn custom_resource_lists(
 async fn get_json(client: &Client, path: &str) -> Result<serde_json::Value, Error> {
     let request = http::Request::get(path)
         .body(Vec::new())
-        .map_err(|e| Error::Kube {
+        .map_err(|source| Error::KubeRequest {
             what: path.to_string(),
-            message: e.to_string(),
+            source,
         })?;
     client
         .request::<serde_json::Value>(request)
@@ -235,7 +237,7 @@ async fn resolve_pod(client: &Client, target: &Target, namespace: &str) -> Resul
                 .map(|s| selector_string(&s.selector))
                 .unwrap_or_default();
             if selector.is_empty() {
-                return Err(Error::NoRunningPod(what));
+                return Err(Error::NoRunningPod { what });
             }
             let list = pods
                 .list(&ListParams::default().labels(&selector))
@@ -244,12 +246,14 @@ async fn resolve_pod(client: &Client, target: &Target, namespace: &str) -> Resul
             list.items
                 .into_iter()
                 .find(|p| p.status.as_ref().and_then(|s| s.phase.as_deref()) == Some("Running"))
-                .ok_or(Error::NoRunningPod(what))?
+                .ok_or(Error::NoRunningPod { what })?
         }
     };
     let name = pod.metadata.name.clone().unwrap_or_default();
     if !has_sidecar(&pod) {
-        return Err(Error::NoSidecar(format!("pod/{name}.{namespace}")));
+        return Err(Error::NoSidecar {
+            pod: format!("pod/{name}.{namespace}"),
+        });
     }
     Ok(name)
 }
@@ -337,7 +341,7 @@ fn kubeconfig_error(path: Option<&std::path::Path>, e: &dyn std::fmt::Display) -
             message: what.to_string(),
         };
     }
-    Error::KubeConfig(message)
+    Error::KubeConfig { message }
 }
 
 /// `… line L column C: what` → (L, C, what).

@@ -5,11 +5,15 @@
 pub mod admin;
 #[cfg(feature = "cli")]
 pub mod bug_report;
+#[cfg(feature = "cli")]
+pub mod fetch;
 pub mod file;
 #[cfg(feature = "cli")]
 pub mod fleet;
 #[cfg(feature = "cli")]
 pub mod kube;
+#[cfg(feature = "cli")]
+pub mod resources;
 #[cfg(feature = "cli")]
 pub mod selector;
 #[cfg(feature = "cli")]
@@ -19,6 +23,8 @@ pub mod tree;
 
 #[cfg(feature = "cli")]
 pub use admin::{AdminUrl, block_on};
+#[cfg(feature = "cli")]
+pub use fetch::{DumpMask, RawInput};
 
 pub use file::{InputBytes, read_dump, read_input};
 pub use text::{InputText, to_json_text};
@@ -27,10 +33,10 @@ pub use tree::manifest_files;
 /// Why an input could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("{0}: no such file or directory")]
-    NotFound(String),
-    #[error("{0}: is a directory, expected a config dump file")]
-    IsDirectory(String),
+    #[error("{path}: no such file or directory")]
+    NotFound { path: String },
+    #[error("{path}: is a directory, expected a config dump file")]
+    IsDirectory { path: String },
     #[error("{path}: {source}")]
     Io {
         path: String,
@@ -61,8 +67,13 @@ pub enum Error {
         reason: String,
     },
     /// The HTTP exchange with the admin endpoint broke (reset, closed mid-body, ...).
-    #[error("{url}: reading the config dump failed: {message}")]
-    AdminHttp { url: String, message: String },
+    #[cfg(feature = "cli")]
+    #[error("{url}: reading the config dump failed: {source}")]
+    AdminHttp {
+        url: String,
+        #[source]
+        source: hyper::Error,
+    },
     /// The fetch did not complete in time.
     #[error("{what}: no complete config dump within {}s (--timeout)", timeout.as_secs_f64())]
     Timeout {
@@ -73,8 +84,8 @@ pub enum Error {
     #[error("starting the I/O runtime: {0}")]
     Runtime(#[source] std::io::Error),
     /// No usable kubeconfig / client configuration.
-    #[error("kubeconfig: {0}")]
-    KubeConfig(String),
+    #[error("kubeconfig: {message}")]
+    KubeConfig { message: String },
     /// A kubeconfig file that does not parse, placed in the file.
     #[error("{path}:{line}:{column}: invalid kubeconfig: {message}")]
     KubeConfigAt {
@@ -90,18 +101,26 @@ pub enum Error {
         code: u16,
         message: String,
     },
+    /// A request to the Kubernetes API that could not be built.
+    #[cfg(feature = "cli")]
+    #[error("{what}: Kubernetes API: {source}")]
+    KubeRequest {
+        what: String,
+        #[source]
+        source: http::Error,
+    },
     /// The Kubernetes API could not be reached or spoke nonsense.
     #[error("{what}: Kubernetes API: {message}")]
     Kube { what: String, message: String },
     /// The pod has no Istio sidecar to read.
-    #[error("{0}: no istio-proxy container (is the pod in the mesh?)")]
-    NoSidecar(String),
+    #[error("{pod}: no istio-proxy container (is the pod in the mesh?)")]
+    NoSidecar { pod: String },
     /// A fleet selector that selects no running sidecar.
-    #[error("{0}: no running pod with an istio-proxy container matches")]
-    NoSidecarSelected(String),
+    #[error("{what}: no running pod with an istio-proxy container matches")]
+    NoSidecarSelected { what: String },
     /// A deployment without a running pod.
-    #[error("{0}: no running pod matches the deployment's selector")]
-    NoRunningPod(String),
+    #[error("{what}: no running pod matches the deployment's selector")]
+    NoRunningPod { what: String },
     /// The cluster does not serve a resource kind meshscope needs.
     #[error("the cluster has no {kind} CRD ({group}): is Istio installed?")]
     NoCrd {
@@ -112,14 +131,18 @@ pub enum Error {
     #[error("{selector}: not a label selector: {reason}")]
     BadSelector { selector: String, reason: String },
     /// A `--bug-report` file that is not gzip-compressed.
-    #[error("{0}: not a .tar.gz archive or a folder (expected istioctl bug-report's output)")]
-    NotArchive(String),
+    #[error("{path}: not a .tar.gz archive or a folder (expected istioctl bug-report's output)")]
+    NotArchive { path: String },
     /// A `--bug-report` archive whose gzip or tar data is damaged.
-    #[error("{path}: corrupt archive: {message}")]
-    CorruptArchive { path: String, message: String },
+    #[error("{path}: corrupt archive: {source}")]
+    CorruptArchive {
+        path: String,
+        #[source]
+        source: std::io::Error,
+    },
     /// A `--bug-report` path without a single proxy dump in the bug-report layout.
-    #[error("{0}: not an istioctl bug report: no proxies/NAMESPACE/POD/config_dump in it")]
-    NotBugReport(String),
+    #[error("{path}: not an istioctl bug report: no proxies/NAMESPACE/POD/config_dump in it")]
+    NotBugReport { path: String },
     /// A bug report without a file a flag needs.
     #[error("{path}: the bug report has no {entry} (needed for {needed_for})")]
     BugReportLacks {
@@ -127,6 +150,12 @@ pub enum Error {
         entry: &'static str,
         needed_for: &'static str,
     },
+    /// `wasm count --bug-report` without `--resources`, from an archive without the
+    /// cluster's custom resources.
+    #[error(
+        "{path}: the bug report has no cluster/crs (its WasmPlugins; --resources can give them)"
+    )]
+    NoCrs { path: String },
     /// `-n`/`-l` leave no proxy of the bug report.
     #[error("{path}: no proxy in the bug report matches {what}")]
     NoProxySelected { path: String, what: String },

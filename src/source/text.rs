@@ -60,7 +60,9 @@ pub fn to_json_text<'a>(label: &str, bytes: &'a [u8]) -> Result<InputText<'a>, L
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let trimmed = text.trim_start();
     if trimmed.is_empty() {
-        return Err(LoadError::Empty(label.to_string()));
+        return Err(LoadError::Empty {
+            path: label.to_string(),
+        });
     }
     if trimmed.starts_with(['{', '[', '"']) {
         // JSON after Unicode whitespace. YAML flow style that is not JSON is rare enough to
@@ -86,7 +88,9 @@ pub fn to_json_text<'a>(label: &str, bytes: &'a [u8]) -> Result<InputText<'a>, L
         }
     })?;
     if value.is_null() {
-        return Err(LoadError::Empty(label.to_string()));
+        return Err(LoadError::Empty {
+            path: label.to_string(),
+        });
     }
     let json = serde_json::to_string(&value).map_err(|e| LoadError::Yaml {
         location: Location {

@@ -1,7 +1,12 @@
 //! CLI integration tests, compiled as one binary (`autotests = false`).
 
 // Test helpers panic on purpose: a failed step is a failed test.
-#![allow(clippy::unwrap_used)]
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::unreachable
+)]
 
 mod big_dump;
 mod bug_report;

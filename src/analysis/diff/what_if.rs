@@ -26,6 +26,9 @@ use crate::istio::passthrough::InboundPassthrough;
 
 mod inspectors;
 mod keys;
+mod swap;
+
+pub use swap::swap_inbound;
 
 use inspectors::{InspectorRules, predict_inspectors};
 use keys::Keys;
@@ -89,10 +92,9 @@ pub fn detect_version(istio_version: Option<&str>, inbound: &Listener<'_>) -> Ve
     });
     let (version, source, old_alpn) = match istio_version.filter(|v| !v.is_empty()) {
         Some(v) => {
-            let minor = v
-                .strip_prefix("1.")
-                .and_then(|r| r.split(['.', '-']).next())
-                .and_then(|m| m.parse::<u32>().ok());
+            let minor = crate::istio::version::parse(v)
+                .filter(|v| v.is_release_or_build())
+                .map(|v| v.minor);
             let old = uses_http10 || minor.is_some_and(|m| m <= 12);
             (v.to_string(), "bootstrap ISTIO_VERSION".to_string(), old)
         }

@@ -3,6 +3,7 @@
 
 pub mod count;
 pub mod ecds;
+pub mod identity;
 pub mod intent;
 pub mod order;
 pub mod placement;

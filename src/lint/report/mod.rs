@@ -2,6 +2,7 @@
 
 pub mod github;
 pub mod json;
+pub mod rule_list;
 pub mod sarif;
 pub mod text;
 
@@ -12,7 +13,7 @@ use super::finding::Finding;
 use super::rules::Rule;
 
 /// `-o` of `lint`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// Human-readable, grouped by file, with the source line and a caret.
     Text,

@@ -47,7 +47,7 @@ impl Parser<'_> {
                 return Err(Located::new(
                     i,
                     (i + used).min(end),
-                    Problem::BadEscape(bad),
+                    Problem::BadEscape { escape: bad },
                 ));
             };
             out.push(decoded);
@@ -80,7 +80,7 @@ impl Parser<'_> {
             .or_else(|| digits.parse::<f64>().ok().and_then(Number::from_f64));
         match number {
             Some(n) => Ok((StepKind::Literal(Value::Number(n)), after)),
-            None => Err(Located::new(start, after, Problem::InvalidNumber(text))),
+            None => Err(Located::new(start, after, Problem::InvalidNumber { text })),
         }
     }
 }

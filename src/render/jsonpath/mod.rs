@@ -9,7 +9,7 @@
 
 //!
 //! This file owns the entry point and the error type: a `Problem` at a `Located` span of
-//! the template, reported as one `RenderError` line. The work is split by job:
+//! the template, reported as one [`TemplateError`] line. The work is split by job:
 //!
 //! - `ast`: the parsed template, built by the parser and run by the evaluator;
 //! - `parser`: literal text, `{…}` actions and `{range}`/`{end}` nesting;
@@ -33,7 +33,6 @@ mod test_support;
 
 use serde_json::Value;
 
-use super::RenderError;
 use crate::util::sanitize::sanitize;
 use eval::{Mode, render_pieces};
 use parser::Parser;
@@ -52,7 +51,7 @@ const MAX_RANGE_DEPTH: usize = 32;
 /// Beyond kubectl: `['a.b']` falls back to the key `a.b` when the path `.a.b` is absent,
 /// `.@type` names the key `@type`, numbers compare by value whether written as integers or
 /// decimals, and an existence test `[?(@.a[5])]` is false when the index is out of range.
-pub fn render_template(template: &str, value: &Value) -> Result<String, RenderError> {
+pub fn render_template(template: &str, value: &Value) -> Result<String, TemplateError> {
     let chars: Vec<char> = template.chars().collect();
     let pieces = Parser { src: &chars }
         .template()
@@ -73,28 +72,28 @@ enum Problem {
     LineBreakInAction,
     #[error("unterminated quoted string")]
     UnterminatedQuote,
-    #[error("invalid escape \"\\{0}\" in quoted string")]
-    BadEscape(String),
+    #[error("invalid escape \"\\{escape}\" in quoted string")]
+    BadEscape { escape: String },
     #[error("unterminated \"[\": missing \"]\"")]
     UnterminatedBracket,
     #[error("unterminated filter: missing \")]\"")]
     UnterminatedFilter,
     #[error("empty \"[]\"")]
     EmptyBrackets,
-    #[error("invalid array index {0:?}")]
-    InvalidIndex(String),
-    #[error("invalid number {0:?}")]
-    InvalidNumber(String),
-    #[error("unrecognized filter operator {0:?}: use ==, !=, <, <=, > or >=")]
-    UnknownOperator(String),
-    #[error("filter has no path before {0:?}")]
-    MissingLeftOperand(String),
-    #[error("filter has nothing after {0:?}")]
-    MissingRightOperand(String),
+    #[error("invalid array index {text:?}")]
+    InvalidIndex { text: String },
+    #[error("invalid number {text:?}")]
+    InvalidNumber { text: String },
+    #[error("unrecognized filter operator {op:?}: use ==, !=, <, <=, > or >=")]
+    UnknownOperator { op: String },
+    #[error("filter has no path before {op:?}")]
+    MissingLeftOperand { op: String },
+    #[error("filter has nothing after {op:?}")]
+    MissingRightOperand { op: String },
     #[error("unrecognized character {0:?} in action")]
     UnexpectedChar(char),
-    #[error("unrecognized identifier {0:?} (a field needs a leading dot: \".{0}\")")]
-    UnknownIdentifier(String),
+    #[error("unrecognized identifier {word:?} (a field needs a leading dot: \".{word}\")")]
+    UnknownIdentifier { word: String },
     #[error("missing field name after \".\"")]
     MissingFieldName,
     #[error("invalid multiple recursive descent")]
@@ -129,8 +128,8 @@ enum Problem {
     NotComparable(&'static str),
     #[error("booleans cannot be compared with {0}")]
     Unorderable(&'static str),
-    #[error("RFC 9535 query failed: {0}")]
-    RfcFailed(String),
+    #[error("RFC 9535 query failed: {message}")]
+    RfcFailed { message: String },
 }
 
 /// A [`Problem`] at a span of the template (character indices).
@@ -150,8 +149,8 @@ impl Located {
         }
     }
 
-    /// One line: what is wrong, where, and the template text at fault.
-    fn into_render(self, src: &[char]) -> RenderError {
+    /// What is wrong, where, and the template text at fault.
+    fn into_render(self, src: &[char]) -> TemplateError {
         let start = self.start.min(src.len());
         let end = self.end.clamp(start, src.len());
         let snippet: String = if end - start > 40 {
@@ -162,18 +161,41 @@ impl Located {
         let before = &src[..start];
         let line = before.iter().filter(|c| **c == '\n').count() + 1;
         let column = before.iter().rev().take_while(|c| **c != '\n').count() + 1;
-        let place = if src.contains(&'\n') {
-            format!("line {line}, column {column}")
-        } else {
-            format!("column {column}")
+        TemplateError {
+            problem: self.problem,
+            line: src.contains(&'\n').then_some(line),
+            column,
+            snippet,
+        }
+    }
+}
+
+/// A template that does not parse, or does not evaluate on the value. Its text is one
+/// line, `jsonpath: ` first: tabs and escape sequences of the template are escaped.
+#[derive(Debug)]
+pub struct TemplateError {
+    problem: Problem,
+    /// Only for templates of several lines.
+    line: Option<usize>,
+    column: usize,
+    /// The template text at fault (at most 40 characters and an ellipsis).
+    snippet: String,
+}
+
+impl std::error::Error for TemplateError {}
+
+impl std::fmt::Display for TemplateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let place = match self.line {
+            Some(line) => format!("line {line}, column {}", self.column),
+            None => format!("column {}", self.column),
         };
-        let message = match (&self.problem, snippet.is_empty()) {
+        let message = match (&self.problem, self.snippet.is_empty()) {
             (Problem::EmptyTemplate, _) => self.problem.to_string(),
             (_, true) => format!("{} at {place}", self.problem),
-            (_, false) => format!("{} at {place}: `{snippet}`", self.problem),
+            (_, false) => format!("{} at {place}: `{}`", self.problem, self.snippet),
         };
-        // The message must stay one line, and templates may hold tabs or escape sequences.
-        RenderError::JsonPath(sanitize(&message).into_owned())
+        write!(f, "jsonpath: {}", sanitize(&message))
     }
 }
 

@@ -77,7 +77,9 @@ impl Parser<'_> {
                         "true" => (StepKind::Literal(Value::Bool(true)), after),
                         "false" => (StepKind::Literal(Value::Bool(false)), after),
                         word => {
-                            let problem = Problem::UnknownIdentifier(word.to_string());
+                            let problem = Problem::UnknownIdentifier {
+                                word: word.to_string(),
+                            };
                             return Err(Located::new(i, after, problem));
                         }
                     }
@@ -136,15 +138,15 @@ impl Parser<'_> {
                     return Err(Located::new(
                         op_start,
                         op_end,
-                        Problem::UnknownOperator(op_text),
+                        Problem::UnknownOperator { op: op_text },
                     ));
                 };
                 if self.skip_blanks(inner, op_start) == op_start {
-                    let problem = Problem::MissingLeftOperand(op_text);
+                    let problem = Problem::MissingLeftOperand { op: op_text };
                     return Err(Located::new(op_start, op_end, problem));
                 }
                 if self.skip_blanks(op_end, close) == close {
-                    let problem = Problem::MissingRightOperand(op_text);
+                    let problem = Problem::MissingRightOperand { op: op_text };
                     return Err(Located::new(op_start, op_end, problem));
                 }
                 Filter {
@@ -221,7 +223,15 @@ impl Parser<'_> {
         if text.is_empty() {
             return Err(Located::new(start, end, Problem::EmptyBrackets));
         }
-        let invalid = || Located::new(start, end, Problem::InvalidIndex(text.to_string()));
+        let invalid = || {
+            Located::new(
+                start,
+                end,
+                Problem::InvalidIndex {
+                    text: text.to_string(),
+                },
+            )
+        };
         let fields: Vec<&str> = text.split(':').map(str::trim).collect();
         if fields.len() > 3 {
             return Err(invalid());

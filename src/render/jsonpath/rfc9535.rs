@@ -44,7 +44,15 @@ pub(super) fn eval<'a>(
 ) -> Result<Vec<&'a Value>, Located> {
     js_path_process(query, node)
         .map(|found| found.into_iter().map(|r| r.val).collect())
-        .map_err(|e| Located::new(start, end, Problem::RfcFailed(one_line(&e.to_string()).0)))
+        .map_err(|e| {
+            Located::new(
+                start,
+                end,
+                Problem::RfcFailed {
+                    message: one_line(&e.to_string()).0,
+                },
+            )
+        })
 }
 
 /// Flattens jsonpath-rust's multi-line pest report to its `expected …` line, plus the

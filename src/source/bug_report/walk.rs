@@ -64,7 +64,7 @@ impl Entry<'_> {
                         source,
                     })
             }
-            Body::Tar(r) => read(&mut **r).map_err(|e| corrupt(layout, &e)),
+            Body::Tar(r) => read(&mut **r).map_err(|e| corrupt(layout, e)),
         }
     }
 
@@ -76,10 +76,10 @@ impl Entry<'_> {
     }
 }
 
-fn corrupt(layout: &Layout, e: &dyn std::fmt::Display) -> Error {
+fn corrupt(layout: &Layout, source: io::Error) -> Error {
     Error::CorruptArchive {
         path: layout.label(),
-        message: e.to_string(),
+        source,
     }
 }
 
@@ -143,17 +143,17 @@ fn walk_tarball(
         .map_err(io_error)?
         .starts_with(&GZIP_MAGIC)
     {
-        return Err(Error::NotArchive(label));
+        return Err(Error::NotArchive { path: label });
     }
     let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(reader));
-    for entry in archive.entries().map_err(|e| corrupt(layout, &e))? {
-        let mut entry = entry.map_err(|e| corrupt(layout, &e))?;
+    for entry in archive.entries().map_err(|e| corrupt(layout, e))? {
+        let mut entry = entry.map_err(|e| corrupt(layout, e))?;
         if !entry.header().entry_type().is_file() {
             continue;
         }
         let name = entry
             .path()
-            .map_err(|e| corrupt(layout, &e))?
+            .map_err(|e| corrupt(layout, e))?
             .components()
             .filter(|c| !matches!(c, std::path::Component::CurDir))
             .map(|c| c.as_os_str().to_string_lossy().into_owned())
@@ -166,6 +166,6 @@ fn walk_tarball(
     }
     // The tar reader stops at the end-of-archive blocks; reading on to the end of the gzip
     // stream checks its CRC, so a damaged archive fails here, in the first pass.
-    io::copy(&mut archive.into_inner(), &mut io::sink()).map_err(|e| corrupt(layout, &e))?;
+    io::copy(&mut archive.into_inner(), &mut io::sink()).map_err(|e| corrupt(layout, e))?;
     Ok(())
 }

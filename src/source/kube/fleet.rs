@@ -98,7 +98,7 @@ async fn run_fleet(req: FleetFetch, tx: tokio::sync::mpsc::Sender<FleetItem>) {
             .filter_map(|p| fleet_pod(p, req.cluster.clone()))
             .collect();
         if targets.is_empty() {
-            return Err(Error::NoSidecarSelected(what.clone()));
+            return Err(Error::NoSidecarSelected { what: what.clone() });
         }
         Ok((cluster, targets))
     };

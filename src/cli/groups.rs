@@ -1,0 +1,57 @@
+//! Flag groups shared by several commands, flattened into each (`#[command(flatten)]`).
+//! A command whose wording or order differs adjusts the flattened flag with `mut_arg`, so
+//! help and man pages stay as they were.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+/// Cluster access: which kubeconfig and which of its contexts.
+#[derive(Debug, Clone, Args)]
+pub struct KubeArgs {
+    /// Path to the kubeconfig file.
+    #[arg(long, value_name = "PATH")]
+    pub kubeconfig: Option<PathBuf>,
+
+    /// The kubeconfig context to use.
+    // A list so that commands with a fleet mode (-l/-A) take it several times (their help
+    // says so); single-proxy runs reject a second one.
+    #[arg(long, value_name = "NAME")]
+    pub context: Vec<String>,
+}
+
+/// Fleet mode: the pods to read instead of one proxy, live (`-l`, `-A`) or from a bug report.
+#[derive(Debug, Clone, Args)]
+pub struct FleetArgs {
+    /// Fleet mode: one summary row per running sidecar matching this label selector (as
+    /// kubectl's -l) instead of one proxy's listeners.
+    #[arg(short = 'l', long, value_name = "SELECTOR")]
+    pub selector: Option<String>,
+
+    /// Fleet mode across all namespaces (with or without -l).
+    #[arg(short = 'A', long)]
+    pub all_namespaces: bool,
+
+    /// Fleet mode, offline: one summary row per proxy dump in an istioctl bug-report
+    /// archive (.tar.gz or its unpacked folder); -l and -n pick from the pods it lists.
+    /// Never contacts a cluster.
+    #[arg(long, value_name = "PATH")]
+    pub bug_report: Option<PathBuf>,
+
+    /// Fleet mode: at most this many dumps fetched at once.
+    #[arg(long, default_value_t = 16, value_name = "N")]
+    pub concurrency: usize,
+}
+
+/// `-o` of the proxy-config commands.
+#[derive(Debug, Clone, Args)]
+pub struct OutputArgs {
+    /// Output format: short, wide, json, yaml, or jsonpath=TEMPLATE.
+    #[arg(
+        short = 'o',
+        long = "output",
+        default_value = "short",
+        value_name = "FORMAT"
+    )]
+    pub output: super::OutputFormat,
+}

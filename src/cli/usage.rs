@@ -1,0 +1,33 @@
+//! Flag combinations that clap cannot express: what `cmd/` rejects while it resolves the
+//! flags into options, before any I/O. Each variant is one line after `meshscope: error: `.
+
+/// A command line that parses but asks for something meshscope cannot do.
+#[derive(Debug, thiserror::Error)]
+pub enum UsageError {
+    /// istioctl's wording for "give me exactly one of POD or --file".
+    #[error("{command} requires pod name or --file parameter")]
+    NeedsOneInput { command: &'static str },
+    /// `--context` more than once where only one cluster can be read.
+    #[error("--context can be given once here; several contexts need fleet mode (-l/-A)")]
+    ContextsNeedFleet,
+    /// POD, `--file` or `--admin` given with `-l`/`-A` where only one kind of input is read.
+    #[error(
+        "POD, --file and --admin read one proxy; fleet mode (-l/-A) reads the pods it selects: give one or the other"
+    )]
+    OneProxyInput,
+    /// A flag that selects within one proxy, given in fleet mode.
+    #[error("{flag} selects within one proxy's output and does not apply in fleet mode (-l/-A)")]
+    NotInFleetMode { flag: &'static str },
+    /// `diff` without its two sides.
+    #[error("diff requires BEFORE and AFTER: two arguments, or two -f files")]
+    DiffNeedsTwo,
+    /// `diff --what-if` with other than one side.
+    #[error("diff --what-if requires exactly one dump: -f DUMP (or one argument)")]
+    WhatIfNeedsOne,
+    /// `lint`: PATH `-` and `--dump -` both want stdin.
+    #[error("PATH '-' and --dump '-' cannot both read stdin")]
+    StdinTwice,
+    /// `lint`: neither PATH nor `--dump` given.
+    #[error("lint requires at least one PATH, '-' for stdin, or --dump")]
+    NoLintInput,
+}

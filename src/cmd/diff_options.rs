@@ -1,0 +1,84 @@
+//! `diff`'s flags resolved before any I/O: the two sides (a dump file if such a path exists,
+//! otherwise a pod), the what-if mode, and where PeerAuthentications come from.
+
+use std::path::{Path, PathBuf};
+
+use crate::analysis::mtls::inbound_template::MtlsMode;
+use crate::cli::{DiffArgs, DiffOutput, UsageError, WhatIfMode};
+use crate::cmd::diff_policy::PolicySource;
+use crate::envoy::Sections;
+use crate::error::Error;
+use crate::source::{DumpMask, DumpSource};
+
+/// What `diff` reads: the bootstrap (the proxy's node and Istio version, for the policy
+/// check and the what-if rules) and the listeners; a live fetch asks for these only.
+pub(super) const READS: Sections = Sections {
+    listeners: true,
+    ecds: false,
+    bootstrap: true,
+};
+
+/// Options resolved from the flags before any I/O.
+pub(super) struct Options {
+    pub(super) sources: Vec<DumpSource>,
+    pub(super) what_if: Option<MtlsMode>,
+    pub(super) port: u32,
+    pub(super) output: DiffOutput,
+    /// Where PeerAuthentications come from, when the modes are to be checked.
+    pub(super) policy: Option<PolicySource>,
+    pub(super) root_namespace: String,
+}
+
+fn side(arg: &str, args: &DiffArgs) -> DumpSource {
+    // CLI.md: a side is a dump file if such a path exists, otherwise a pod.
+    if arg == "-" || Path::new(arg).exists() {
+        DumpSource::File(PathBuf::from(arg))
+    } else {
+        DumpSource::Pod(crate::source::kube::PodFetch {
+            reference: arg.to_string(),
+            kube: crate::source::kube::KubeOptions {
+                kubeconfig: args.kube.kubeconfig.clone(),
+                context: args.kube.context.first().cloned(),
+                namespace: args.namespace.clone(),
+            },
+            admin_port: args.proxy_admin_port,
+            query: DumpMask::Sections(READS).query(),
+            timeout: args.timeout,
+        })
+    }
+}
+
+pub(super) fn options(args: &DiffArgs) -> Result<Options, Error> {
+    let mut sources: Vec<DumpSource> = args.files.iter().cloned().map(DumpSource::File).collect();
+    sources.extend(args.sides.iter().map(|s| side(s, args)));
+    let what_if = args.what_if.map(|m| match m {
+        WhatIfMode::Strict => MtlsMode::Strict,
+        WhatIfMode::Permissive => MtlsMode::Permissive,
+        WhatIfMode::Disable => MtlsMode::Disable,
+    });
+    let want = if what_if.is_some() { 1 } else { 2 };
+    if sources.len() != want {
+        return Err(if what_if.is_some() {
+            UsageError::WhatIfNeedsOne
+        } else {
+            UsageError::DiffNeedsTwo
+        }
+        .into());
+    }
+    let policy = if !args.resources.is_empty() {
+        Some(PolicySource::Files(args.resources.clone()))
+    } else {
+        sources.iter().find_map(|s| match s {
+            DumpSource::Pod(pod) => Some(PolicySource::Cluster(pod.kube.clone(), pod.timeout)),
+            _ => None,
+        })
+    };
+    Ok(Options {
+        sources,
+        what_if,
+        port: args.port,
+        output: args.output,
+        policy,
+        root_namespace: args.root_namespace.clone(),
+    })
+}

@@ -1,0 +1,236 @@
+//! `meshscope wasm count`: loads each dump and the resources, builds one report per proxy,
+//! renders it, and exits 1 on a problem verdict. In fleet mode (`-l`, `-A`, `--bug-report`)
+//! each pod's report is summarised as its dump arrives, and the fleet summary is printed
+//! instead: pods × plugins, signature groups, and the pods that differ from their
+//! workload's majority.
+
+mod fleet_mode;
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::PathBuf;
+
+use crate::analysis::wasm::count::{
+    PluginSelector, ProxyInput, ProxyReport, WasmCountReport, proxy_report,
+};
+use crate::analysis::wasm::identity::{IdentitySources, ListedPod, NodeNames, identify};
+use crate::analysis::wasm::placement::{load_reduced, reduced_sites};
+use crate::cli::UsageError;
+use crate::cli::{WasmCountArgs, WasmOutput};
+use crate::cmd::fleet::FleetFlags;
+use crate::envoy::Sections;
+use crate::envoy::dump::LISTENERS_TYPE;
+use crate::envoy::missing::{SectionWording, required};
+use crate::error::{Error, ExitCode};
+use crate::istio::wasm_plugin::WasmPluginSpec;
+use crate::render::structured;
+use crate::render::wasm::table;
+use crate::source::bug_report::{ArchivePod, BugReportFetch};
+use crate::source::kube::{FleetFetch, KubeOptions, PodFetch};
+use crate::source::resources;
+use crate::source::{self, DumpMask, DumpSource, RawInput};
+
+/// What `wasm count` reads: the bootstrap (the proxy's node), the listeners and the ECDS
+/// filters; a live fetch asks for these only.
+const READS: Sections = Sections {
+    listeners: true,
+    ecds: true,
+    bootstrap: true,
+};
+
+/// Options resolved from the flags before any I/O.
+struct Options {
+    sources: Vec<DumpSource>,
+    /// `-l` / `-A`: the sidecars to read, one request per cluster (`--context`).
+    fleets: Vec<FleetFetch>,
+    /// `--bug-report`: the offline fleet (then `-n`/`-l`/`-A` pick from the archive).
+    bug_report: Option<BugReportFetch>,
+    /// Where to read WasmPlugins / TrafficExtensions from when no `--resources` is given.
+    cluster: Option<(KubeOptions, std::time::Duration)>,
+    resources: Vec<PathBuf>,
+    only: Option<PluginSelector>,
+    namespace: Option<String>,
+    labels: BTreeMap<String, String>,
+    root_namespace: String,
+    output: WasmOutput,
+    /// Fleet mode: keep and print each pod's full report after the summary.
+    detail: bool,
+}
+
+fn options(args: &WasmCountArgs) -> Result<Options, Error> {
+    let mut sources: Vec<DumpSource> = args
+        .pods
+        .iter()
+        .map(|pod| {
+            DumpSource::Pod(PodFetch {
+                reference: pod.clone(),
+                kube: kube_options(args),
+                admin_port: args.proxy_admin_port,
+                query: DumpMask::Sections(READS).query(),
+                timeout: args.timeout,
+            })
+        })
+        .collect();
+    sources.extend(args.files.iter().cloned().map(DumpSource::File));
+    let bug_report = args.fleet.bug_report.as_deref().map(|path| {
+        BugReportFetch::new(
+            path,
+            args.namespace.as_deref(),
+            args.fleet.all_namespaces,
+            args.fleet.selector.as_deref(),
+        )
+    });
+    let fleets = FleetFlags {
+        fleet: &args.fleet,
+        kube: &args.kube,
+        namespace: args.namespace.as_deref(),
+        admin_port: args.proxy_admin_port,
+        timeout: args.timeout,
+        mask: DumpMask::Sections(READS),
+    }
+    .requests();
+    if sources.is_empty() && fleets.is_empty() && bug_report.is_none() {
+        return Err(UsageError::NeedsOneInput {
+            command: "wasm count",
+        }
+        .into());
+    }
+    // CLI.md: resources come from the cluster only when the dumps do.
+    let from_cluster = args.resources.is_empty() && (!args.pods.is_empty() || !fleets.is_empty());
+    Ok(Options {
+        fleets,
+        bug_report,
+        cluster: from_cluster.then(|| (kube_options(args), args.timeout)),
+        sources,
+        resources: args.resources.clone(),
+        only: args.plugin.as_deref().map(PluginSelector::new),
+        namespace: args.namespace.clone(),
+        labels: args.labels.iter().cloned().collect(),
+        root_namespace: args.root_namespace.clone(),
+        output: args.output,
+        detail: args.detail,
+    })
+}
+
+/// Runs `wasm count`.
+pub fn run(args: &WasmCountArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
+    let opts = options(args)?;
+    let archive = match &opts.bug_report {
+        Some(fetch) => Some(source::bug_report::open(fetch)?),
+        None => None,
+    };
+    // Several clusters read their own plugins one by one (see `run_fleet`); only POD
+    // arguments, which use the first context, need them up front.
+    let per_cluster = opts.cluster.is_some() && opts.fleets.len() > 1 && opts.sources.is_empty();
+    let plugins = match &opts.cluster {
+        Some(_) if per_cluster => None,
+        Some((kube, timeout)) => Some(resources::wasm_plugins_in_cluster(kube, *timeout)?),
+        None if !opts.resources.is_empty() => {
+            Some(resources::wasm_plugins_in_paths(&opts.resources)?)
+        }
+        None => archive
+            .as_ref()
+            .map(resources::wasm_plugins_in_archive)
+            .transpose()?,
+    };
+    if opts.fleets.is_empty() && archive.is_none() {
+        run_proxies(&opts, plugins.as_deref(), out)
+    } else {
+        fleet_mode::run_fleet(&opts, plugins.as_deref(), archive.as_ref(), out)
+    }
+}
+
+/// One report per dump, in argument order; the first input that cannot be read stops it.
+fn run_proxies(
+    opts: &Options,
+    plugins: Option<&[WasmPluginSpec]>,
+    out: &mut dyn Write,
+) -> Result<ExitCode, Error> {
+    let mut proxies = Vec::new();
+    for src in &opts.sources {
+        let raw = source::fetch::read(src)?;
+        proxies.push(proxy(&raw, opts, plugins, None)?.0);
+    }
+    let report = WasmCountReport { proxies };
+    match opts.output {
+        WasmOutput::Table => table::write_report(out, &report)?,
+        format => write_structured(out, &report, format)?,
+    }
+    Ok(if report.has_problems() {
+        ExitCode::Found
+    } else {
+        ExitCode::Ok
+    })
+}
+
+/// JSON or YAML of a report.
+fn write_structured(
+    out: &mut dyn Write,
+    value: &impl serde::Serialize,
+    format: WasmOutput,
+) -> Result<(), Error> {
+    let format = if format == WasmOutput::Yaml {
+        structured::Format::Yaml
+    } else {
+        structured::Format::Json
+    };
+    Ok(structured::write(out, value, format)?)
+}
+
+/// The report of one proxy's dump. `pod` is the bug report's view of the proxy, if any.
+fn proxy(
+    raw: &RawInput,
+    opts: &Options,
+    plugins: Option<&[WasmPluginSpec]>,
+    pod: Option<&ArchivePod>,
+) -> Result<(ProxyReport, NodeNames), Error> {
+    let text = source::to_json_text(&raw.label, &raw.bytes)?;
+    let doc = text.document(&raw.label);
+    // Every listener is read, so they are decoded in the one pass over the text.
+    let dump = load_reduced(&doc, READS)?;
+    let section = required(
+        dump.listeners,
+        &raw.label,
+        SectionWording::ConfigDump,
+        LISTENERS_TYPE,
+    )?;
+    let listeners: Vec<_> = section
+        .entries
+        .into_iter()
+        .map(|e| (e.state, e.raw))
+        .collect();
+
+    let identity = identify(&IdentitySources {
+        node: dump.node.as_ref(),
+        listed: pod.map(|p| ListedPod {
+            namespace: &p.namespace,
+            labels: p.labels.as_ref(),
+        }),
+        namespace: opts.namespace.as_deref(),
+        labels: &opts.labels,
+        root_namespace: &opts.root_namespace,
+    });
+    let kind = identity.context.kind;
+    let input = ProxyInput {
+        source: raw.label.clone(),
+        context: identity.context,
+        istio_version: identity.istio_version,
+        identity_from: identity.identity_from,
+        // Counting needs only the chains with Wasm filters; the intent check needs all.
+        sites: reduced_sites(listeners, kind, plugins.is_none()),
+        ecds: dump.ecds.as_deref(),
+    };
+    Ok((
+        proxy_report(input, plugins, opts.only.as_ref()),
+        identity.names,
+    ))
+}
+
+/// Cluster access for POD arguments, from the `wasm count` flags.
+fn kube_options(args: &WasmCountArgs) -> KubeOptions {
+    KubeOptions {
+        kubeconfig: args.kube.kubeconfig.clone(),
+        context: args.kube.context.first().cloned(),
+        namespace: args.namespace.clone(),
+    }
+}

@@ -1,0 +1,121 @@
+//! Fetching one dump, whatever its source: a file (or stdin), an admin URL, a pod. `cmd/`
+//! resolves flags to a [`DumpSource`] and calls [`read`]; it never sees how the bytes came.
+//! [`DumpMask`] is the one place that decides what a live fetch asks Envoy for.
+
+use super::{AdminUrl, DumpSource, Error, InputBytes};
+use crate::envoy::Sections;
+
+/// The raw input of one dump, with the label errors show.
+pub struct RawInput {
+    /// How errors and reports name the dump (path, URL or pod).
+    pub label: String,
+    /// The dump's bytes, as read.
+    pub bytes: InputBytes,
+}
+
+/// What a live fetch asks `/config_dump` for, chosen by what the command reads (DOMAIN.md):
+/// Envoy applies the mask to every config of the dump, so clusters, routes and secrets,
+/// most of a big dump, stay on the proxy.
+#[derive(Debug, Clone, Copy)]
+pub enum DumpMask {
+    /// Only the sections the command loads (the whole dump when it names none).
+    Sections(Sections),
+    /// The whole dump with endpoints, as istioctl's `pc ecds` asks for it.
+    WithEndpoints,
+}
+
+impl DumpMask {
+    /// The `/config_dump` query string (empty for the whole dump).
+    pub fn query(self) -> String {
+        let sections = match self {
+            DumpMask::WithEndpoints => return "?include_eds=true".to_string(),
+            DumpMask::Sections(s) => s,
+        };
+        let mut names = Vec::new();
+        if sections.bootstrap {
+            names.push("bootstrap");
+        }
+        if sections.listeners {
+            names.extend(["dynamic_listeners", "static_listeners"]);
+        }
+        if sections.ecds {
+            names.push("ecds_filters");
+        }
+        if names.is_empty() {
+            String::new()
+        } else {
+            format!("?mask={}", names.join(","))
+        }
+    }
+}
+
+/// How errors name a source before it is read: the path, URL or POD argument as given.
+pub fn label(source: &DumpSource) -> String {
+    match source {
+        DumpSource::File(path) => path.display().to_string(),
+        DumpSource::Admin { url, .. } => url.clone(),
+        DumpSource::Pod(fetch) => fetch.reference.clone(),
+    }
+}
+
+/// Fetches the bytes of a dump source.
+pub fn read(source: &DumpSource) -> Result<RawInput, Error> {
+    match source {
+        DumpSource::File(path) => {
+            let (label, bytes) = super::read_dump(path)?;
+            Ok(RawInput { label, bytes })
+        }
+        DumpSource::Admin {
+            url,
+            query,
+            timeout,
+        } => {
+            let url = AdminUrl::parse(url)?;
+            let bytes = super::block_on(super::admin::fetch_url(&url, query, *timeout))??;
+            Ok(RawInput {
+                label: url.label,
+                bytes: bytes.into(),
+            })
+        }
+        DumpSource::Pod(fetch) => {
+            let (label, bytes) = super::block_on(super::kube::fetch_pod(fetch))??;
+            Ok(RawInput {
+                label,
+                bytes: bytes.into(),
+            })
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masks_name_the_sections_read() {
+        let listeners = Sections {
+            listeners: true,
+            ..Sections::default()
+        };
+        let all = Sections {
+            listeners: true,
+            ecds: true,
+            bootstrap: true,
+        };
+        let cases = [
+            (
+                DumpMask::Sections(listeners),
+                "?mask=dynamic_listeners,static_listeners",
+            ),
+            (
+                DumpMask::Sections(all),
+                "?mask=bootstrap,dynamic_listeners,static_listeners,ecds_filters",
+            ),
+            (DumpMask::Sections(Sections::default()), ""),
+            (DumpMask::WithEndpoints, "?include_eds=true"),
+        ];
+        for (mask, want) in cases {
+            assert_eq!(mask.query(), want);
+        }
+    }
+}
