@@ -29,7 +29,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ("analysis", &["util", "envoy", "istio"]),
     ("render", &["util", "envoy", "istio", "analysis"]),
     ("lint", &["util", "envoy", "istio", "analysis", "render"]),
-    ("cli", &["util"]),
+    ("cli", &["util", "istio"]),
     (
         "error",
         &[

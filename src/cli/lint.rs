@@ -4,10 +4,8 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use crate::lint::Severity;
-use crate::lint::report::Format;
-
-/// `--fail-on`: the CLI's names for lint's [`Severity`] (lint itself does not depend on clap).
+/// `--fail-on`: the CLI's names for lint's severities (lint itself does not depend on clap;
+/// `cmd/lint.rs` maps them).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum LintSeverity {
     /// Worth knowing.
@@ -18,17 +16,7 @@ pub enum LintSeverity {
     Error,
 }
 
-impl From<LintSeverity> for Severity {
-    fn from(s: LintSeverity) -> Self {
-        match s {
-            LintSeverity::Info => Severity::Info,
-            LintSeverity::Warning => Severity::Warning,
-            LintSeverity::Error => Severity::Error,
-        }
-    }
-}
-
-/// `lint -o`: the CLI's names for lint's report [`Format`]s.
+/// `lint -o`: the CLI's names for lint's report formats (mapped in `cmd/lint.rs`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum LintOutput {
     /// Human-readable, grouped by file, with the source line and a caret.
@@ -39,17 +27,6 @@ pub enum LintOutput {
     Sarif,
     /// GitHub Actions workflow commands (`::error file=…`).
     Github,
-}
-
-impl From<LintOutput> for Format {
-    fn from(f: LintOutput) -> Self {
-        match f {
-            LintOutput::Text => Format::Text,
-            LintOutput::Json => Format::Json,
-            LintOutput::Sarif => Format::Sarif,
-            LintOutput::Github => Format::Github,
-        }
-    }
 }
 
 /// Oldest and newest Istio minor releases whose rules meshscope knows.

@@ -4,7 +4,7 @@
 
 use std::io::Write;
 
-use crate::cli::{LintArgs, UsageError};
+use crate::cli::{LintArgs, LintOutput, LintSeverity, UsageError};
 use crate::error::{Error, ExitCode};
 use crate::istio::crd::crd_of;
 use crate::istio::manifest::Resource;
@@ -143,4 +143,26 @@ fn load_crds(path: &std::path::Path) -> Result<Vec<CompiledCrd>, Error> {
             })
         })
         .collect()
+}
+
+/// The CLI names lint's severities itself, so that lint does not depend on clap.
+impl From<LintSeverity> for Severity {
+    fn from(s: LintSeverity) -> Self {
+        match s {
+            LintSeverity::Info => Severity::Info,
+            LintSeverity::Warning => Severity::Warning,
+            LintSeverity::Error => Severity::Error,
+        }
+    }
+}
+
+impl From<LintOutput> for report::Format {
+    fn from(f: LintOutput) -> Self {
+        match f {
+            LintOutput::Text => report::Format::Text,
+            LintOutput::Json => report::Format::Json,
+            LintOutput::Sarif => report::Format::Sarif,
+            LintOutput::Github => report::Format::Github,
+        }
+    }
 }

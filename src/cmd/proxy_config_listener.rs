@@ -14,6 +14,7 @@ use crate::analysis::listener::summary::{
 use crate::cli::UsageError;
 use crate::cli::{ListenerArgs, OutputFormat};
 use crate::cmd::fleet::{self, FleetFlags, drain, pod_id};
+use crate::cmd::fleet::{Failures, Progress};
 use crate::cmd::input;
 use crate::cmd::listener_select::{self, Selection};
 use crate::cmd::load_listeners;
@@ -22,7 +23,6 @@ use crate::error::{Error, ExitCode};
 use crate::render::tables::{fleet as fleet_table, listener};
 use crate::render::{Encoding, RenderError, structured};
 use crate::source::bug_report::BugReportFetch;
-use crate::source::fleet::{Failures, Progress};
 use crate::source::{self, DumpMask, RawInput};
 
 /// Options resolved from the flags before any I/O.
@@ -141,7 +141,7 @@ fn run_fleet(
     let mut failures = Failures::default();
     let mut rows = Vec::new();
     for request in flags.requests() {
-        let items = source::kube::fleet(request);
+        let items = source::kube::fleet::fleet(request);
         drain(items, &progress, &mut failures, &mut rows, |pod, raw| {
             Ok((pod_id(pod), summarise(raw)?))
         });

@@ -2,8 +2,23 @@
 //! resolves flags to a [`DumpSource`] and calls [`read`]; it never sees how the bytes came.
 //! [`DumpMask`] is the one place that decides what a live fetch asks Envoy for.
 
-use super::{AdminUrl, DumpSource, Error, InputBytes};
+use super::{AdminUrl, Error, InputBytes};
 use crate::envoy::Sections;
+
+/// A resolved dump source (CLI.md "Where configuration comes from").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DumpSource {
+    /// A file path, or `-` for stdin.
+    File(std::path::PathBuf),
+    /// An Envoy admin base URL, the query for `/config_dump`, and the fetch's time bound.
+    Admin {
+        url: String,
+        query: String,
+        timeout: std::time::Duration,
+    },
+    /// A pod reference (`name[.namespace]`, `pod/…`, `deploy/…`) and how to reach it.
+    Pod(super::kube::PodFetch),
+}
 
 /// The raw input of one dump, with the label errors show.
 pub struct RawInput {

@@ -16,8 +16,7 @@ use super::Error;
 use super::admin;
 use super::target::{Target, TargetKind, has_sidecar, selector_string};
 
-mod fleet;
-pub use fleet::{FleetFetch, FleetItems, fleet};
+pub mod fleet;
 
 /// How to reach the cluster: kubectl's flags.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -12,12 +12,13 @@ use crate::analysis::wasm::count::{ProxyReport, WasmCountReport};
 use crate::analysis::wasm::identity::NodeNames;
 use crate::cli::WasmOutput;
 use crate::cmd::fleet::{self, drain, pod_id};
+use crate::cmd::fleet::{Failures, Progress};
 use crate::error::{Error, ExitCode};
 use crate::istio::wasm_plugin::WasmPluginSpec;
 use crate::render::tables::fleet as fleet_table;
 use crate::render::wasm::table;
 use crate::source::bug_report::BugReport;
-use crate::source::fleet::{Failures, FleetPod, Progress};
+use crate::source::fleet::FleetPod;
 use crate::source::{self, resources};
 
 /// A pod of the fleet, summarised; its full report only with `--detail`.
@@ -81,7 +82,7 @@ pub(super) fn run_fleet(
             _ => None,
         };
         let fleet_plugins = own.as_deref().or(plugins);
-        let items = source::kube::fleet(fleet.clone());
+        let items = source::kube::fleet::fleet(fleet.clone());
         drain(items, &progress, &mut failures, &mut results, |pod, raw| {
             let (report, node) = proxy(raw, opts, fleet_plugins, None)?;
             Ok(fleet_result(

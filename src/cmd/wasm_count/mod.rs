@@ -26,7 +26,8 @@ use crate::istio::wasm_plugin::WasmPluginSpec;
 use crate::render::structured;
 use crate::render::wasm::table;
 use crate::source::bug_report::{ArchivePod, BugReportFetch};
-use crate::source::kube::{FleetFetch, KubeOptions, PodFetch};
+use crate::source::kube::fleet::FleetFetch;
+use crate::source::kube::{KubeOptions, PodFetch};
 use crate::source::resources;
 use crate::source::{self, DumpMask, DumpSource, RawInput};
 

@@ -5,13 +5,7 @@
 //!
 //! Items arrive in completion order, not pod order: consumers sort what they print.
 
-mod drain;
-mod progress;
-
 use std::collections::BTreeMap;
-
-pub use drain::{Failures, drain};
-pub use progress::Progress;
 
 use super::Error;
 

@@ -4,8 +4,9 @@
 
 use std::fmt::Display;
 
-use super::{FleetItem, FleetPod, Progress};
+use super::Progress;
 use crate::analysis::fleet::FleetFailure;
+use crate::source::fleet::{FleetItem, FleetPod};
 use crate::source::{Error, RawInput};
 use crate::util::parallel;
 use crate::util::sanitize::sanitize;
@@ -38,7 +39,7 @@ impl Failures {
     }
 
     /// How many so far.
-    pub(super) fn len(&self) -> usize {
+    fn len(&self) -> usize {
         self.0.len()
     }
 

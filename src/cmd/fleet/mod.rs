@@ -3,6 +3,12 @@
 //! report, and turns the recorded failures into the exit-2 error. Draining the stream
 //! (workers, progress, failure lines) is `source::fleet`'s.
 
+mod drain;
+mod progress;
+
+pub use drain::Failures;
+pub use progress::Progress;
+
 use std::time::Duration;
 
 use crate::analysis::fleet::{FleetFailure, PodId};
@@ -10,8 +16,9 @@ use crate::cli::{FleetArgs, KubeArgs};
 use crate::error::Error;
 use crate::source::DumpMask;
 use crate::source::RawInput;
-use crate::source::fleet::{Failures, FleetItem, FleetPod, Progress};
-use crate::source::kube::{FleetFetch, KubeOptions};
+use crate::source::fleet::{FleetItem, FleetPod};
+use crate::source::kube::KubeOptions;
+use crate::source::kube::fleet::FleetFetch;
 
 /// The fleet flags, with what each command adds to them.
 pub struct FleetFlags<'a> {
@@ -89,7 +96,7 @@ pub fn check(failures: &[FleetFailure]) -> Result<(), Error> {
     ))
 }
 
-/// [`source::fleet::drain`](crate::source::fleet::drain) for a command's processing, which
+/// [`drain::drain`] for a command's processing, which
 /// fails with any [`Error`].
 pub fn drain<T: Send>(
     items: impl IntoIterator<Item = FleetItem>,
@@ -98,5 +105,5 @@ pub fn drain<T: Send>(
     results: &mut Vec<T>,
     each: impl Fn(&FleetPod, &RawInput) -> Result<T, Error> + Sync,
 ) {
-    crate::source::fleet::drain(items, progress, failures, results, each);
+    drain::drain(items, progress, failures, results, each);
 }
