@@ -5,20 +5,26 @@
 //! reports the one error (if any) as a single line.
 
 #![deny(unsafe_code)]
+// Modules are crate-private so that the compiler flags what nothing uses. That holds for
+// the full tool; the library core alone (no `cli` feature: what fuzz/ builds) leaves the
+// commands out, and with them the only users of most of the crate.
+#![cfg_attr(not(feature = "cli"), allow(dead_code, unused_imports))]
 
-pub mod analysis;
+pub(crate) mod analysis;
 #[cfg(feature = "cli")]
-pub mod cli;
+pub(crate) mod cli;
 #[cfg(feature = "cli")]
-pub mod cmd;
-pub mod envoy;
+pub(crate) mod cmd;
+pub(crate) mod envoy;
 #[cfg(feature = "cli")]
-pub mod error;
-pub mod istio;
-pub mod lint;
-pub mod render;
-pub mod source;
-pub mod util;
+pub(crate) mod error;
+pub(crate) mod istio;
+pub(crate) mod lint;
+pub(crate) mod render;
+pub(crate) mod source;
+pub(crate) mod util;
+
+pub mod internals;
 
 #[cfg(feature = "cli")]
 use std::ffi::OsString;

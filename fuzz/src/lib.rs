@@ -7,22 +7,12 @@ use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::sync::OnceLock;
 
 use arbitrary::{Arbitrary, Unstructured};
-use meshscope::analysis::explain::chain_select::{self, Connection, Criterion};
-use meshscope::analysis::explain::simulation::simulate;
-use meshscope::analysis::explain::warnings::listener_warnings;
-use meshscope::analysis::explain::matcher_eval::evaluate_matcher;
-use meshscope::analysis::wasm::placement::{ListenerChains, ProxyKind, reduced_sites};
-use meshscope::envoy::listener_head::decode_head;
-use meshscope::envoy::matcher::Matcher;
-use meshscope::envoy::{Document, FilterChainMatch, Listener, Sections};
-use meshscope::istio::crd::crd_of;
-use meshscope::istio::manifest::resources_of;
-use meshscope::lint::report::{self, Format};
-use meshscope::lint::validate::crd::{CompiledCrd, compile};
-use meshscope::lint::{self, Context, RULES, SourceFile};
-use meshscope::render::jsonpath::render_template;
-use meshscope::util::sanitize::sanitize;
-use meshscope::source::to_json_text;
+use meshscope::internals::{
+    CompiledCrd, Connection, Context, Criterion, Document, FilterChainMatch, Format, Listener,
+    ListenerChains, Matcher, ProxyKind, RULES, Sections, SourceFile, chain_select, compile,
+    crd_of, decode_head, evaluate_matcher, lint, listener_warnings, reduced_sites,
+    render_template, report, resources_of, sanitize, simulate, to_json_text,
+};
 use serde_json::Value;
 
 const LABEL: &str = "fuzz.json";
@@ -160,7 +150,7 @@ pub fn lint(data: &[u8]) {
     }];
     let crds = if own.is_empty() { seed_crds() } else { &own };
     let ctx = Context::with_crds(files, resources, version, "istio-system", crds);
-    let findings = lint::lint(&ctx, RULES);
+    let findings = lint(&ctx, RULES);
     for format in [Format::Text, Format::Json, Format::Github] {
         let mut out = Vec::new();
         let _ = report::write(format, &findings, &ctx.files, RULES, false, &mut out);

@@ -17,7 +17,7 @@ pub use diff::{DiffArgs, DiffOutput, WhatIfMode};
 pub use explain::{ExplainArgs, ExplainFormat, SrcType, Transport};
 pub use groups::{FleetArgs, KubeArgs, OutputArgs};
 pub use input::InputArgs;
-pub use lint::{ISTIO_MINORS, LintArgs, LintOutput, LintSeverity, parse_istio_version};
+pub use lint::{LintArgs, LintOutput, LintSeverity};
 pub use output::{ColorChoice, OutputFormat};
 pub use proxy_config::{EcdsArgs, ListenerArgs, ProxyConfigArgs, ProxyConfigCommand};
 pub use usage::UsageError;

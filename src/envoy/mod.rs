@@ -19,11 +19,11 @@ pub mod route;
 pub mod tls;
 pub mod wasm;
 
-pub use dump::{Document, Dump, DumpShape, ListenerEntry, ListenerOrigin, ListenerState, Sections};
+pub use dump::{Document, ListenerEntry, ListenerState, Sections};
 pub use ecds::EcdsFilter;
-pub use filter::{HttpConnectionManager, HttpFilter, NetworkFilter, NetworkFilterConfig, TcpProxy};
-pub use filter_chain::{CidrRange, FilterChain, FilterChainMatch, SourceType, TransportSocket};
+pub use filter::{HttpFilter, NetworkFilter, NetworkFilterConfig};
+pub use filter_chain::{CidrRange, FilterChain, FilterChainMatch, SourceType};
 pub use listener::{Address, Listener, TrafficDirection};
-pub use load_error::{LoadError, Location, Position};
+pub use load_error::LoadError;
 pub use missing::MissingError;
 pub use node::Node;

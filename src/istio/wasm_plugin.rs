@@ -88,10 +88,6 @@ pub struct WasmPluginSpec {
     pub matches: Vec<TrafficSelector>,
     /// `type` (of the `wasm` block for a TrafficExtension).
     pub plugin_type: PluginType,
-    /// `failStrategy` as written.
-    pub fail_strategy: Option<String>,
-    /// `url` of the module.
-    pub url: Option<String>,
 }
 
 impl WasmPluginSpec {
@@ -141,8 +137,6 @@ pub fn wasm_plugin_of(r: &Resource) -> Option<WasmPluginSpec> {
             Some("NETWORK") => PluginType::Network,
             _ => PluginType::Http,
         },
-        fail_strategy: text(module, "failStrategy"),
-        url: text(module, "url"),
     })
 }
 

@@ -29,5 +29,5 @@ pub use fetch::{DumpMask, DumpSource, RawInput};
 
 pub use error::Error;
 pub use file::{InputBytes, read_dump, read_input};
-pub use text::{InputText, to_json_text};
+pub use text::to_json_text;
 pub use tree::manifest_files;

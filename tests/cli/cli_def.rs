@@ -4,7 +4,7 @@ use crate::support::Test;
 
 #[test]
 fn clap_definition_is_valid() {
-    meshscope::cli::command().debug_assert();
+    meshscope::internals::command().debug_assert();
 }
 
 #[test]

@@ -1,8 +1,8 @@
 //! Hostile input: truncations, deep nesting, alias bombs, binary data, huge files and
 //! control characters never panic or hang; they end in one clear error line and exit 2.
 
-use meshscope::envoy::Sections;
-use meshscope::source::to_json_text;
+use meshscope::internals::Sections;
+use meshscope::internals::to_json_text;
 
 use crate::support::{Test, root};
 

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 fn pages() -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
-    collect(meshscope::cli::command(), "meshscope", &mut out);
+    collect(meshscope::internals::command(), "meshscope", &mut out);
     out
 }
 

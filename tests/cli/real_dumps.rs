@@ -158,8 +158,8 @@ fn matcher_listeners_list_their_branches_in_wide() {
 /// reducing the fully decoded listeners, on every listener of every real dump.
 #[test]
 fn wasm_count_reduced_decode_agrees_on_real_dumps() {
-    use meshscope::analysis::wasm::placement::{ListenerChains, ProxyKind, reduced_sites};
-    use meshscope::envoy::Sections;
+    use meshscope::internals::Sections;
+    use meshscope::internals::{ListenerChains, ProxyKind, reduced_sites};
 
     let Some(dir) = real_dumps() else { return };
     let sections = Sections {
@@ -175,7 +175,7 @@ fn wasm_count_reduced_decode_agrees_on_real_dumps() {
         "istioctl-reference/proxyconfig-config_dump.json",
     ] {
         let bytes = std::fs::read(dir.join(file)).unwrap();
-        let text = meshscope::source::to_json_text(file, &bytes).unwrap();
+        let text = meshscope::internals::to_json_text(file, &bytes).unwrap();
         let doc = text.document(file);
         let direct = doc.load_decoded::<ListenerChains>(sections).unwrap();
         let full = doc.load(sections).unwrap();

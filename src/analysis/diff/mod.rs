@@ -33,17 +33,15 @@ use serde::Serialize;
 pub use chain::{
     ChainSummary, Change, MatchKey, TlsSummary, chain_summary, compare_chains, match_key,
 };
-pub use connections::{ConnectionKind, LostConnection, lost_connections};
-pub use listener_filters::predicate_text;
-pub use predicted::PREDICTED_METADATA;
+pub use connections::{LostConnection, lost_connections};
 
 use crate::analysis::diff::what_if::PredictionSummary;
 use crate::analysis::mtls::mode::{Inference, ModeKey, infer_modes, is_virtual_inbound};
 use crate::analysis::wasm::placement::{ProxyKind, chain_sites};
 use crate::envoy::{FilterChain, Listener, ListenerState};
 use crate::util::case::to_camel;
+pub use wasm::WasmChange;
 use wasm::WasmTally;
-pub use wasm::{ChainRef, WasmChange};
 
 /// The `-o json` document: both sides' labels, the prediction's assumptions when the AFTER
 /// side is predicted (`--what-if`), then the report's fields.
@@ -147,13 +145,9 @@ pub struct ModeChange {
 }
 
 /// Compares two sides' listeners (active listeners only; pairing by listener name), by
-/// chain matches, filter names, TLS termination and destination.
-pub fn diff_listeners(before: &[&Listener<'_>], after: &[&Listener<'_>]) -> DiffReport {
-    diff_listeners_with_raw(before, &[], after, &[])
-}
-
-/// [`diff_listeners`], also comparing each filter's and transport socket's config. `*_raw`
-/// hold each listener's JSON as the dump has it, aligned with the listeners (or empty).
+/// chain matches, filter names, TLS termination and destination, and each filter's and
+/// transport socket's config. `*_raw` hold each listener's JSON as the dump has it,
+/// aligned with the listeners (or empty).
 pub fn diff_listeners_with_raw(
     before: &[&Listener<'_>],
     before_raw: &[&str],

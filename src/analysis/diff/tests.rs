@@ -1,6 +1,12 @@
 //! Unit tests of the semantic diff over the seed fixtures (issue #5 acceptance).
 
+use super::connections::ConnectionKind;
 use super::*;
+
+/// Compares listeners without their raw JSON (names, matches, filters, TLS, destination).
+fn diff_listeners(before: &[&Listener<'_>], after: &[&Listener<'_>]) -> DiffReport {
+    diff_listeners_with_raw(before, &[], after, &[])
+}
 use crate::analysis::listener::cell_text::match_text;
 use crate::analysis::mtls::inbound_template::MtlsMode;
 use crate::analysis::test_support::virtual_inbound;

@@ -13,14 +13,9 @@ pub mod simulation;
 pub mod warnings;
 
 pub use crate::analysis::explain::explanation::{
-    ChainInfo, HttpFilterInfo, ListenerExplanation, RouteInfo, Stage, TlsHandling, TrafficKind,
-    explain_listener,
+    ChainInfo, RouteInfo, Stage, TlsHandling, TrafficKind, explain_listener,
 };
-pub use crate::analysis::explain::inspector::{
-    HTTP_INSPECTOR, Inspector, InspectorState, SNIFFED_ALPN, TLS_INSPECTOR, inspector_state,
-    needed_inspectors,
-};
-pub use crate::analysis::explain::owned_match::owned_match;
+pub use crate::analysis::explain::inspector::{Inspector, InspectorState, inspector_state};
 pub use crate::analysis::explain::simulation::{
     Assumption, ExplainedListener, Simulation, Unseen, simulate,
 };

@@ -54,7 +54,7 @@ pub use report::{
 };
 use signature::Signature;
 pub use signature::{ModuleId, PluginState, short_digest};
-pub use workload::{Workload, WorkloadFrom, WorkloadHints, workload_of};
+pub use workload::{Workload, WorkloadHints, workload_of};
 
 /// Where a fleet pod is.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]

@@ -1,3 +1,4 @@
+use super::workload::WorkloadFrom;
 use super::*;
 
 const HW: &str = "default/helloworld";

@@ -119,8 +119,6 @@ mod tests {
             priority,
             matches: Vec::new(),
             plugin_type: PluginType::Http,
-            fail_strategy: None,
-            url: None,
         }
     }
 

@@ -8,9 +8,9 @@ mod count;
 mod reduced;
 mod site;
 
-pub use count::{Placement, WasmFilterReport, count_placements, decode_plugin};
+pub use count::{WasmFilterReport, count_placements, decode_plugin};
 pub use reduced::{ListenerChains, load_reduced, reduced_sites};
-pub use site::{ChainSite, Direction, FilterLevel, ProxyKind, SiteFilter, classify_network};
+pub use site::{ChainSite, Direction, FilterLevel, ProxyKind, classify_network};
 
 use crate::envoy::{Listener, ListenerState};
 

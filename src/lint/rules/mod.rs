@@ -162,14 +162,6 @@ pub(crate) fn report_layer(ctx: &Context, sink: &mut Sink<'_>, layer: Layer) {
     }
 }
 
-/// Looks a rule up by code or name.
-pub fn find(code: &str) -> Option<&'static Rule> {
-    RULES
-        .iter()
-        .copied()
-        .find(|r| r.code.eq_ignore_ascii_case(code) || r.name == code)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

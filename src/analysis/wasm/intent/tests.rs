@@ -59,8 +59,6 @@ fn spec(name: &str, phase: Phase, priority: Option<i64>) -> WasmPluginSpec {
         priority,
         matches: Vec::new(),
         plugin_type: PluginType::Http,
-        fail_strategy: None,
-        url: None,
     }
 }
 
