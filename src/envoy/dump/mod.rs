@@ -14,11 +14,11 @@
 //! path must give exactly what the reference gives, or give up so that the reference
 //! runs; these tests prove it:
 //!
-//! - Sections parsed apart on every core (`split.rs`): `apart_tests.rs`
+//! - Sections parsed apart on every core (`split.rs`): `tests/apart.rs`
 //!   (`apart_is_the_one_pass_or_nothing`, a property test, and the shapes it refuses),
 //!   `tests/cli/big_dump.rs` (`split_and_one_pass_loads_print_the_same`,
 //!   `of_two_broken_listeners_decoded_on_every_core_the_first_is_reported`).
-//! - Listeners decoded in the pass (`load_decoded`): `tests.rs`
+//! - Listeners decoded in the pass (`load_decoded`): `tests/mod.rs`
 //!   (`decoded_in_the_pass_as_decoded_afterwards`,
 //!   `what_the_fast_path_refuses_the_reference_parse_decides`); `wasm count`'s reduced
 //!   decode (`src/analysis/wasm/placement/reduced.rs`, its network filters read by the
@@ -232,9 +232,6 @@ impl<'a> Document<'a> {
 /// Dumps smaller than this are parsed in one pass: threads would cost about as much as
 /// they save, and small inputs stay on one thread.
 const SPLIT_AT_LEAST: usize = 4 << 20;
-
-#[cfg(test)]
-mod apart_tests;
 
 #[cfg(test)]
 mod tests;

@@ -7,7 +7,7 @@ use std::fmt;
 use proptest::prelude::*;
 use serde_json::value::RawValue;
 
-use super::*;
+use super::super::*;
 
 const ALL: Sections = Sections {
     listeners: true,

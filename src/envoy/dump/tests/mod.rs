@@ -1,6 +1,8 @@
 //! The loader's one-pass parse: section order, late "@type", validation of skipped
 //! sections, error positions, and the fast path's fallbacks to the reference parse.
 
+mod apart;
+
 use super::*;
 
 fn doc(text: &str) -> Document<'_> {
