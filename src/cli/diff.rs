@@ -37,6 +37,7 @@ pub enum WhatIfMode {
 /// prediction differs), 2 on error.
 #[derive(Debug, Args)]
 #[command(mut_arg("kubeconfig", |a| a.help("Path to the kubeconfig file (for pod sides)")))]
+#[command(mut_arg("timeout", |a| a.help("Time bound of each pod side's fetch, e.g. 30s, 500ms, 2m")))]
 #[command(mut_arg("context", |a| a
     .help("The kubeconfig context to use (for pod sides)")
     .action(clap::ArgAction::Set)))]
@@ -80,11 +81,6 @@ pub struct DiffArgs {
 
     #[command(flatten)]
     pub kube: super::KubeArgs,
-
-    /// Time bound of each pod side's fetch, e.g. 30s, 500ms, 2m.
-    #[arg(long, value_name = "DURATION", default_value = "30s",
-          value_parser = super::input::parse_duration)]
-    pub timeout: std::time::Duration,
 
     /// Envoy proxy admin port used when reading from a pod.
     #[arg(long, default_value_t = 15000, value_name = "PORT")]

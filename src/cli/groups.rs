@@ -18,6 +18,11 @@ pub struct KubeArgs {
     // says so); single-proxy runs reject a second one.
     #[arg(long, value_name = "NAME")]
     pub context: Vec<String>,
+
+    /// Time bound of each live fetch, e.g. 30s, 500ms, 2m.
+    #[arg(long, value_name = "DURATION", default_value = "30s",
+          value_parser = super::input::parse_duration)]
+    pub timeout: std::time::Duration,
 }
 
 /// Fleet mode: the pods to read instead of one proxy, live (`-l`, `-A`) or from a bug report.

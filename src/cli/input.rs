@@ -7,6 +7,9 @@ use clap::Args;
 
 /// The config dump source of a single-proxy command (CLI.md "Where configuration comes from").
 #[derive(Debug, Clone, Args)]
+#[command(mut_arg("timeout", |a| a.help(
+    "Time bound of each live fetch (POD or --admin), e.g. 30s, 500ms, 2m",
+)))]
 pub struct InputArgs {
     /// The pod to read: name[.namespace], pod/name[.namespace] or deploy/name[.namespace].
     #[arg(value_name = "POD")]
@@ -26,10 +29,6 @@ pub struct InputArgs {
 
     #[command(flatten)]
     pub kube: super::KubeArgs,
-
-    /// Time bound of each live fetch (POD or --admin), e.g. 30s, 500ms, 2m.
-    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_duration)]
-    pub timeout: Duration,
 
     /// The Envoy admin port of a POD; set from the command group's `--proxy-admin-port`.
     #[arg(skip = 15000u16)]

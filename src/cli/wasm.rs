@@ -127,11 +127,6 @@ pub struct WasmCountArgs {
     #[command(flatten)]
     pub kube: super::KubeArgs,
 
-    /// Time bound of each live fetch, e.g. 30s, 500ms, 2m.
-    #[arg(long, value_name = "DURATION", default_value = "30s",
-          value_parser = super::input::parse_duration)]
-    pub timeout: std::time::Duration,
-
     /// Envoy proxy admin port used when reading from a pod.
     #[arg(long, default_value_t = 15000, value_name = "PORT")]
     pub proxy_admin_port: u16,

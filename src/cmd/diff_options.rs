@@ -43,7 +43,7 @@ fn side(arg: &str, args: &DiffArgs) -> DumpSource {
             },
             admin_port: args.proxy_admin_port,
             query: DumpMask::Sections(READS).query(),
-            timeout: args.timeout,
+            timeout: args.kube.timeout,
         })
     }
 }

@@ -32,7 +32,7 @@ pub fn resolve(
         DumpSource::Admin {
             url: url.clone(),
             query,
-            timeout: args.timeout,
+            timeout: args.kube.timeout,
         }
     } else {
         DumpSource::Pod(PodFetch {
@@ -44,7 +44,7 @@ pub fn resolve(
             },
             admin_port: args.proxy_admin_port,
             query,
-            timeout: args.timeout,
+            timeout: args.kube.timeout,
         })
     })
 }

@@ -46,7 +46,7 @@ pub fn run(args: &ListenerArgs, color: bool, out: &mut dyn Write) -> Result<Exit
         kube: &args.input.kube,
         namespace: args.input.namespace.as_deref(),
         admin_port: args.input.proxy_admin_port,
-        timeout: args.input.timeout,
+        timeout: args.input.kube.timeout,
         // As istioctl fetches for `pc listener`: the listener sections only.
         mask: DumpMask::Sections(READS),
     };

@@ -68,7 +68,7 @@ fn options(args: &WasmCountArgs) -> Result<Options, Error> {
                 kube: kube_options(args),
                 admin_port: args.proxy_admin_port,
                 query: DumpMask::Sections(READS).query(),
-                timeout: args.timeout,
+                timeout: args.kube.timeout,
             })
         })
         .collect();
@@ -86,7 +86,7 @@ fn options(args: &WasmCountArgs) -> Result<Options, Error> {
         kube: &args.kube,
         namespace: args.namespace.as_deref(),
         admin_port: args.proxy_admin_port,
-        timeout: args.timeout,
+        timeout: args.kube.timeout,
         mask: DumpMask::Sections(READS),
     }
     .requests();
@@ -101,7 +101,7 @@ fn options(args: &WasmCountArgs) -> Result<Options, Error> {
     Ok(Options {
         fleets,
         bug_report,
-        cluster: from_cluster.then(|| (kube_options(args), args.timeout)),
+        cluster: from_cluster.then(|| (kube_options(args), args.kube.timeout)),
         sources,
         resources: args.resources.clone(),
         only: args.plugin.as_deref().map(PluginSelector::new),
