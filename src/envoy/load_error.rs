@@ -36,8 +36,8 @@ impl fmt::Display for Location {
 pub enum LoadError {
     #[error("{path}: empty input: expected an Envoy config dump (JSON or YAML)")]
     Empty { path: String },
-    #[error("{0}: not a text file (binary data at byte {1})")]
-    Binary(String, usize),
+    #[error("{path}: not a text file (binary data at byte {offset})")]
+    Binary { path: String, offset: usize },
     #[error("{location}: invalid JSON: {message}")]
     Json { location: Location, message: String },
     #[error("{location}: invalid YAML: {message}")]

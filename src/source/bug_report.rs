@@ -175,8 +175,10 @@ pub fn open(req: &BugReportFetch) -> Result<BugReport, Error> {
             Some(Kind::Crs) if crs.is_none() => {
                 let label = layout.entry_label(&entry.name);
                 let bytes = entry.bytes(&layout)?;
-                let text = String::from_utf8(bytes)
-                    .map_err(|e| LoadError::Binary(label.clone(), e.utf8_error().valid_up_to()))?;
+                let text = String::from_utf8(bytes).map_err(|e| LoadError::Binary {
+                    path: label.clone(),
+                    offset: e.utf8_error().valid_up_to(),
+                })?;
                 crs = Some(ArchiveText { label, text });
             }
             Some(Kind::K8sResources) if pods.is_none() => {

@@ -52,10 +52,15 @@ pub fn to_json_text<'a>(label: &str, bytes: &'a [u8]) -> Result<InputText<'a>, L
             skipped,
         });
     }
-    let text = std::str::from_utf8(bytes)
-        .map_err(|e| LoadError::Binary(label.to_string(), e.valid_up_to()))?;
+    let text = std::str::from_utf8(bytes).map_err(|e| LoadError::Binary {
+        path: label.to_string(),
+        offset: e.valid_up_to(),
+    })?;
     if let Some(at) = text.find('\0') {
-        return Err(LoadError::Binary(label.to_string(), at));
+        return Err(LoadError::Binary {
+            path: label.to_string(),
+            offset: at,
+        });
     }
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let trimmed = text.trim_start();

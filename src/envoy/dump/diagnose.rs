@@ -16,7 +16,10 @@ impl<'a> Document<'a> {
         sections: Sections,
     ) -> Result<Top<'a, &'a RawValue>, LoadError> {
         if let Some(at) = binary_offset(self.text) {
-            return Err(LoadError::Binary(self.label.to_string(), at + self.skipped));
+            return Err(LoadError::Binary {
+                path: self.label.to_string(),
+                offset: at + self.skipped,
+            });
         }
         self.parse(sections)
             .map_err(|e| self.top_level_error(sections, e))

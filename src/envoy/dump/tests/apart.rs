@@ -94,7 +94,7 @@ fn invalid_text_in_a_section_is_not_loaded_apart() {
     text[at] = 0xff;
     let d = Document::new("t.json", &text);
     assert!(d.parse_apart::<&RawValue>(ALL, 2).is_none());
-    assert!(matches!(d.load(ALL), Err(LoadError::Binary(..))));
+    assert!(matches!(d.load(ALL), Err(LoadError::Binary { .. })));
 }
 
 /// Above the size where the loader splits, an error in a later section is reported with
