@@ -9,8 +9,8 @@ use std::sync::OnceLock;
 use arbitrary::{Arbitrary, Unstructured};
 use meshscope::internals::{
     CompiledCrd, Connection, Context, Criterion, Document, FilterChainMatch, Format, Listener,
-    ListenerChains, Matcher, ProxyKind, RULES, Sections, SourceFile, chain_select, compile,
-    crd_of, decode_head, evaluate_matcher, lint, listener_warnings, reduced_sites,
+    ListenerChains, Matcher, ProxyKind, RULES, Sections, SourceFile, chain_select, compile, crd_of,
+    decode_head, evaluate_matcher, lint as run_lint, listener_warnings, reduced_sites,
     render_template, report, resources_of, sanitize, simulate, to_json_text,
 };
 use serde_json::Value;
@@ -150,7 +150,7 @@ pub fn lint(data: &[u8]) {
     }];
     let crds = if own.is_empty() { seed_crds() } else { &own };
     let ctx = Context::with_crds(files, resources, version, "istio-system", crds);
-    let findings = lint(&ctx, RULES);
+    let findings = run_lint(&ctx, RULES);
     for format in [Format::Text, Format::Json, Format::Github] {
         let mut out = Vec::new();
         let _ = report::write(format, &findings, &ctx.files, RULES, false, &mut out);
