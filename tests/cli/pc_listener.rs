@@ -196,3 +196,34 @@ fn wide_mode_column_shows_port_level_mtls() {
     .ok();
     assert_golden("pc-listener/istio-current-mixed/port-15006.wide.txt", &out);
 }
+
+/// `--color always` paints the STATE cell of warming (yellow) and draining (dimmed) rows,
+/// decided from each row's state; active rows and the default table stay plain.
+#[test]
+fn color_always_paints_warming_and_draining_states() {
+    let args = [
+        "--color",
+        "always",
+        "pc",
+        "listener",
+        "-f",
+        "testdata/dumps/warming-draining.json",
+        "-o",
+        "wide",
+    ];
+    let out = Test::new(args).run();
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("\u{1b}[33mwarming\u{1b}[0m"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("\u{1b}[2mdraining\u{1b}[0m"),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains("\u{1b}[33mactive"), "{}", out.stdout);
+    let plain = Test::new(args[2..].iter().copied()).run();
+    assert!(!plain.stdout.contains('\u{1b}'));
+}

@@ -18,8 +18,9 @@ pub fn write_go_table(
     write_painted_table(out, padding, header, rows, None)
 }
 
-/// Paints a sanitised cell: `(column, text)` → the coloured text, or `None` to keep it.
-pub type Paint<'p> = &'p dyn Fn(usize, &str) -> Option<String>;
+/// Paints a sanitised cell: `(row, column, text)` → the coloured text, or `None` to keep
+/// it. The row index lets the caller decide from its typed row, not from the cell text.
+pub type Paint<'p> = &'p dyn Fn(usize, usize, &str) -> Option<String>;
 
 /// [`write_go_table`] with colour: escapes take no width, so columns stay aligned.
 pub fn write_painted_table(
@@ -34,13 +35,13 @@ pub fn write_painted_table(
         .padding(padding)
         .ansi(paint.is_some());
     writeln!(tw, "{}", header.join("\t"))?;
-    for row in rows {
+    for (index, row) in rows.iter().enumerate() {
         let cells: Vec<_> = row
             .iter()
             .enumerate()
             .map(|(col, c)| {
                 let clean = sanitize(c);
-                match paint.and_then(|p| p(col, &clean)) {
+                match paint.and_then(|p| p(index, col, &clean)) {
                     Some(painted) => painted.into(),
                     None => clean,
                 }

@@ -64,7 +64,11 @@ pub fn write_chain_rows(
         })
         .collect();
     match (wide, color) {
-        (true, true) => write_painted_table(out, 1, &WIDE_HEADER, &cells, Some(&paint_state)),
+        (true, true) => {
+            let paint =
+                |row: usize, column: usize, text: &str| paint_state(rows, row, column, text);
+            write_painted_table(out, 1, &WIDE_HEADER, &cells, Some(&paint))
+        }
         (true, false) => write_go_table(out, 1, &WIDE_HEADER, &cells),
         _ => write_go_table(out, 1, &VERBOSE_HEADER, &cells),
     }
@@ -92,17 +96,16 @@ fn dash_if_empty(s: &str) -> String {
     }
 }
 
-/// Warming and draining stand out on a terminal; active stays plain.
-fn paint_state(column: usize, text: &str) -> Option<String> {
+/// Warming and draining stand out on a terminal; active stays plain. Decided from the
+/// row's state, not from the cell's text.
+fn paint_state(rows: &[ChainRow], row: usize, column: usize, text: &str) -> Option<String> {
     const STATE_COLUMN: usize = 5;
     if column != STATE_COLUMN {
         return None;
     }
-    if text == ListenerState::Warming.as_str() {
-        Some(text.yellow().to_string())
-    } else if text == ListenerState::Draining.as_str() {
-        Some(text.dimmed().to_string())
-    } else {
-        None
+    match rows.get(row)?.state {
+        ListenerState::Warming => Some(text.yellow().to_string()),
+        ListenerState::Draining => Some(text.dimmed().to_string()),
+        _ => None,
     }
 }
