@@ -346,4 +346,4 @@ pub fn select_chain(
 mod tests;
 
 #[cfg(test)]
-mod prop;
+mod prop_tests;
