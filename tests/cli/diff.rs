@@ -263,3 +263,82 @@ fn color_always_paints_the_unified_diff_only() {
     let json = Test::new(args.iter().copied().chain(["-o", "json"])).run();
     assert!(!json.stdout.contains('\u{1b}'));
 }
+
+/// See: #19. Istio's two static listeners (15090, 15021) have no name: paired by name
+/// alone they were one listener, and a change to the second went unreported. They are
+/// paired by address (analysis/diff `ListenerKey`).
+#[test]
+fn unnamed_listeners_are_paired_by_address() {
+    let before = std::fs::read_to_string("testdata/dumps/istio-current-permissive.json").unwrap();
+    let mut dump: serde_json::Value = serde_json::from_str(&before).unwrap();
+    let configs = dump["configs"].as_array_mut().unwrap();
+    let listeners = configs
+        .iter_mut()
+        .find(|c| {
+            c["@type"]
+                .as_str()
+                .unwrap()
+                .ends_with("ListenersConfigDump")
+        })
+        .unwrap();
+    let healthz = listeners["static_listeners"]
+        .as_array_mut()
+        .unwrap()
+        .iter_mut()
+        .find(|l| l["listener"]["address"]["socket_address"]["port_value"] == 15021)
+        .unwrap();
+    let hcm = &mut healthz["listener"]["filter_chains"][0]["filters"][0]["typed_config"];
+    assert_eq!(hcm["stat_prefix"], "agent");
+    hcm["stat_prefix"] = "agent-changed".into();
+    let path =
+        std::env::temp_dir().join(format!("meshscope-diff-15021-{}.json", std::process::id()));
+    std::fs::write(&path, dump.to_string()).unwrap();
+    let after = path.to_str().unwrap();
+    let out = Test::new([
+        "diff",
+        "-f",
+        "testdata/dumps/istio-current-permissive.json",
+        "-f",
+        after,
+    ])
+    .run();
+    let json = Test::new([
+        "diff",
+        "-f",
+        "testdata/dumps/istio-current-permissive.json",
+        "-f",
+        after,
+        "-o",
+        "json",
+    ])
+    .run();
+    std::fs::remove_file(&path).ok();
+    assert_eq!((out.code, out.stderr.as_str()), (1, ""), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("listener (unnamed) 0.0.0.0:15021: 0 removed, 0 added, 1 changed"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("listener (unnamed) 0.0.0.0:15090: no differences"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("typed_config.stat_prefix: \"agent\" → \"agent-changed\""),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(json.code, 1);
+    let report: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let addresses: Vec<&str> = report["listeners"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|l| l["address"].as_str())
+        .collect();
+    assert_eq!(addresses, ["0.0.0.0:15021", "0.0.0.0:15090"]);
+}

@@ -89,6 +89,10 @@ pub enum Presence {
 pub struct ListenerDiff {
     /// Listener name.
     pub name: String,
+    /// `IP:PORT` of a listener without a name (Istio's static 15090 and 15021 listeners),
+    /// which is how it is paired; absent for named listeners.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
     /// On which sides it exists.
     pub presence: Presence,
     /// Chains whose match exists only in BEFORE.
@@ -144,7 +148,30 @@ pub struct ModeChange {
     pub after: Option<Inference>,
 }
 
-/// Compares two sides' listeners (active listeners only; pairing by listener name), by
+/// How two sides' listeners are paired: by name, and a listener without a name (Envoy
+/// allows them; Istio's static 15090 and 15021 listeners have none) by its address, so
+/// that two unnamed listeners stay two.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct ListenerKey {
+    name: String,
+    /// `IP:PORT`, for unnamed listeners only.
+    address: Option<String>,
+}
+
+impl ListenerKey {
+    fn of(l: &Listener<'_>) -> Self {
+        let address = l.name.is_empty().then(|| match l.socket_address() {
+            Some(s) => format!("{}:{}", s.address, s.port_value),
+            None => String::new(),
+        });
+        ListenerKey {
+            name: l.name.to_string(),
+            address,
+        }
+    }
+}
+
+/// Compares two sides' listeners (active listeners only; paired by [`ListenerKey`]), by
 /// chain matches, filter names, TLS termination and destination, and each filter's and
 /// transport socket's config. `*_raw` hold each listener's JSON as the dump has it,
 /// aligned with the listeners (or empty).
@@ -158,16 +185,16 @@ pub fn diff_listeners_with_raw(
         Option<(&'s Listener<'a>, Option<&'s str>)>,
         Option<(&'s Listener<'a>, Option<&'s str>)>,
     );
-    let mut names: BTreeMap<String, Entry<'_, '_>> = BTreeMap::new();
+    let mut names: BTreeMap<ListenerKey, Entry<'_, '_>> = BTreeMap::new();
     for (i, l) in before.iter().enumerate() {
-        names.entry(l.name.to_string()).or_default().0 = Some((l, before_raw.get(i).copied()));
+        names.entry(ListenerKey::of(l)).or_default().0 = Some((l, before_raw.get(i).copied()));
     }
     for (i, l) in after.iter().enumerate() {
-        names.entry(l.name.to_string()).or_default().1 = Some((l, after_raw.get(i).copied()));
+        names.entry(ListenerKey::of(l)).or_default().1 = Some((l, after_raw.get(i).copied()));
     }
     let mut listeners = Vec::new();
     let mut wasm = WasmTally::default();
-    for (name, (b, a)) in names {
+    for (ListenerKey { name, address }, (b, a)) in names {
         let (b_text, a_text) = (b.and_then(|x| x.1), a.and_then(|x| x.1));
         // A listener whose JSON is the same text on both sides has no changed chain: most
         // listeners when two dumps of one proxy are compared. Its chains' JSON, the costly
@@ -222,6 +249,7 @@ pub fn diff_listeners_with_raw(
         };
         let mut diff = ListenerDiff {
             name: name.clone(),
+            address,
             presence,
             listener_filters,
             removed: Vec::new(),

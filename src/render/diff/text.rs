@@ -89,7 +89,10 @@ fn mode_cell(i: Option<&Inference>) -> String {
 }
 
 fn write_listener(out: &mut dyn Write, l: &ListenerDiff, predicted: bool) -> std::io::Result<()> {
-    let name = cell(&l.name);
+    let name = match &l.address {
+        Some(address) => format!("(unnamed) {}", cell(address)),
+        None => cell(&l.name),
+    };
     if l.is_equal() {
         writeln!(
             out,
