@@ -1,13 +1,12 @@
 //! `diff`'s flags resolved before any I/O: the two sides (a dump file if such a path exists,
 //! otherwise a pod), the what-if mode, and where PeerAuthentications come from.
 
-use std::path::{Path, PathBuf};
-
 use crate::analysis::mtls::inbound_template::MtlsMode;
 use crate::cli::{DiffArgs, DiffOutput, UsageError, WhatIfMode};
 use crate::cmd::diff_policy::PolicySource;
 use crate::envoy::Sections;
 use crate::error::Error;
+use crate::source::target::{Positional, positional};
 use crate::source::{DumpMask, DumpSource};
 
 /// What `diff` reads: the bootstrap (the proxy's node and Istio version, for the policy
@@ -29,13 +28,13 @@ pub(super) struct Options {
     pub(super) root_namespace: String,
 }
 
-fn side(arg: &str, args: &DiffArgs) -> DumpSource {
-    // CLI.md: a side is a dump file if such a path exists, otherwise a pod.
-    if arg == "-" || Path::new(arg).exists() {
-        DumpSource::File(PathBuf::from(arg))
-    } else {
-        DumpSource::Pod(crate::source::kube::PodFetch {
-            reference: arg.to_string(),
+fn side(arg: &str, args: &DiffArgs) -> Result<DumpSource, Error> {
+    // CLI.md: a side is a dump file if such a path exists, otherwise a pod (a path that
+    // does not exist is an error, not a pod).
+    Ok(match positional(arg)? {
+        Positional::File(path) => DumpSource::File(path),
+        Positional::Pod(reference) => DumpSource::Pod(crate::source::kube::PodFetch {
+            reference,
             kube: crate::source::kube::KubeOptions {
                 kubeconfig: args.kube.kubeconfig.clone(),
                 context: args.kube.context.first().cloned(),
@@ -44,13 +43,15 @@ fn side(arg: &str, args: &DiffArgs) -> DumpSource {
             admin_port: args.proxy_admin_port,
             query: DumpMask::Sections(READS).query(),
             timeout: args.kube.timeout,
-        })
-    }
+        }),
+    })
 }
 
 pub(super) fn options(args: &DiffArgs) -> Result<Options, Error> {
     let mut sources: Vec<DumpSource> = args.files.iter().cloned().map(DumpSource::File).collect();
-    sources.extend(args.sides.iter().map(|s| side(s, args)));
+    for s in &args.sides {
+        sources.push(side(s, args)?);
+    }
     let what_if = args.what_if.map(|m| match m {
         WhatIfMode::Strict => MtlsMode::Strict,
         WhatIfMode::Permissive => MtlsMode::Permissive,

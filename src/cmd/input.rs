@@ -5,10 +5,12 @@ use crate::cli::{InputArgs, UsageError};
 use crate::envoy::Document;
 use crate::error::Error;
 use crate::source::kube::{KubeOptions, PodFetch};
+use crate::source::target::{Positional, positional};
 use crate::source::{self, DumpMask, DumpSource};
 
 /// Exactly one of POD, `--file` or `--admin` (istioctl's rule, extended to `--admin`); a
-/// live source fetches what `mask` names.
+/// POD argument that names a file is that file (CLI.md); a live source fetches what `mask`
+/// names.
 pub fn resolve(
     args: &InputArgs,
     command: &'static str,
@@ -26,6 +28,11 @@ pub fn resolve(
         return Err(UsageError::ContextsNeedFleet.into());
     }
     let query = mask.query();
+    let pod = match args.pod.as_deref().map(positional).transpose()? {
+        Some(Positional::File(path)) => return Ok(DumpSource::File(path)),
+        Some(Positional::Pod(reference)) => reference,
+        None => String::new(),
+    };
     Ok(if let Some(f) = &args.file {
         DumpSource::File(f.clone())
     } else if let Some(url) = &args.admin {
@@ -36,7 +43,7 @@ pub fn resolve(
         }
     } else {
         DumpSource::Pod(PodFetch {
-            reference: args.pod.clone().unwrap_or_default(),
+            reference: pod,
             kube: KubeOptions {
                 kubeconfig: args.kube.kubeconfig.clone(),
                 context: args.kube.context.first().cloned(),

@@ -7,6 +7,43 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 
 use super::Error;
 
+/// What a positional POD argument names (CLI.md "Commands", and `diff`'s sides).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Positional {
+    /// An existing path, or `-` (stdin): a dump file.
+    File(std::path::PathBuf),
+    /// A pod or deployment reference, for the cluster.
+    Pod(String),
+}
+
+/// Kinds a POD argument may name before a `/` (kubectl's spellings).
+const KINDS: [&str; 6] = ["pod", "pods", "po", "deploy", "deployment", "deployments"];
+
+/// Classifies a positional argument: an existing path (or `-`) is a file; `kind/name` and
+/// plain names are pods; anything else that looks like a file (a `.json`, `.yaml` or
+/// `.yml` ending, or a path separator) and does not exist is an error naming it, so that a
+/// mistyped path never becomes a cluster lookup.
+pub fn positional(arg: &str) -> Result<Positional, Error> {
+    let path = std::path::Path::new(arg);
+    if arg == "-" || path.exists() {
+        return Ok(Positional::File(path.to_path_buf()));
+    }
+    let has_kind = arg
+        .split_once('/')
+        .is_some_and(|(kind, rest)| KINDS.contains(&kind) && !rest.contains(['/', '\\']));
+    let lower = arg.to_ascii_lowercase();
+    let looks_like_file = [".json", ".yaml", ".yml"]
+        .iter()
+        .any(|e| lower.ends_with(e))
+        || arg.contains(['/', '\\']);
+    if !has_kind && looks_like_file {
+        return Err(Error::NotFound {
+            path: arg.to_string(),
+        });
+    }
+    Ok(Positional::Pod(arg.to_string()))
+}
+
 /// What kind of object a POD argument names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum TargetKind {
@@ -102,6 +139,42 @@ pub fn selector_string(selector: &LabelSelector) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// See: #19. CLI.md: an existing path is a file for every command; one that looks like a
+    /// file and does not exist is an error, never a cluster lookup.
+    #[test]
+    fn positional_arguments_are_files_pods_or_missing_files() {
+        let file = |p: &str| Some(Positional::File(p.into()));
+        let pod = |p: &str| Some(Positional::Pod(p.into()));
+        let positional = |arg: &str| positional(arg).ok();
+        assert_eq!(positional("Cargo.toml"), file("Cargo.toml"));
+        assert_eq!(positional("testdata/dumps"), file("testdata/dumps"));
+        assert_eq!(positional("-"), file("-"));
+        assert_eq!(
+            positional("httpbin-7d5b9c6f48-qz8vw"),
+            pod("httpbin-7d5b9c6f48-qz8vw")
+        );
+        assert_eq!(positional("httpbin.default"), pod("httpbin.default"));
+        assert_eq!(
+            positional("deploy/httpbin.default"),
+            pod("deploy/httpbin.default")
+        );
+        assert_eq!(positional("pod/x.json"), pod("pod/x.json"));
+        for missing in [
+            "nosuch.json",
+            "before.YAML",
+            "x.yml",
+            "dumps/a",
+            "./a",
+            "a\\b",
+            "svc/x/y",
+        ] {
+            assert!(
+                matches!(super::positional(missing), Err(Error::NotFound { path }) if path == missing),
+                "{missing}"
+            );
+        }
+    }
     use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelectorRequirement;
 
     #[test]

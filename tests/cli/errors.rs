@@ -112,3 +112,39 @@ fn closed_stdout_is_not_an_error() {
     assert_eq!(String::from_utf8_lossy(&out.stderr), "");
     assert_eq!(out.status.code(), Some(0));
 }
+
+/// See: #19. A positional argument that names an existing file is read as that file by
+/// every command (CLI.md), and one that looks like a file but does not exist is one error
+/// line naming it, never a cluster lookup (`source::target::positional`).
+#[test]
+fn positional_files_are_files_and_missing_ones_are_errors() {
+    const DUMP: &str = "testdata/dumps/istio-1.12-permissive.json";
+    let by_flag = Test::new(["wasm", "count", "-f", DUMP]).run();
+    let positional = Test::new(["wasm", "count", DUMP]).run();
+    assert_eq!(positional.code, by_flag.code, "{}", positional.stderr);
+    assert_eq!(positional.stdout, by_flag.stdout);
+    let listener = Test::new(["pc", "listener", DUMP, "--port", "15006"]).run();
+    let listener_flag = Test::new(["pc", "listener", "-f", DUMP, "--port", "15006"]).run();
+    assert_eq!(
+        (listener.code, &listener.stdout),
+        (0, &listener_flag.stdout)
+    );
+    for args in [
+        vec!["wasm", "count", "nosuch.json"],
+        vec!["pc", "listener", "nosuch.json"],
+        vec!["pc", "ecds", "nosuch.json"],
+        vec!["explain", "nosuch.json", "--port", "15006"],
+        vec!["diff", DUMP, "nosuch.json"],
+    ] {
+        let out = Test::new(args.clone()).run();
+        assert_eq!(
+            (out.code, out.stdout.as_str(), out.stderr.as_str()),
+            (
+                2,
+                "",
+                "meshscope: error: nosuch.json: no such file or directory\n"
+            ),
+            "{args:?}"
+        );
+    }
+}

@@ -29,6 +29,7 @@ use crate::source::bug_report::{ArchivePod, BugReportFetch};
 use crate::source::kube::fleet::FleetFetch;
 use crate::source::kube::{KubeOptions, PodFetch};
 use crate::source::resources;
+use crate::source::target::{Positional, positional};
 use crate::source::{self, DumpMask, DumpSource, RawInput};
 
 /// What `wasm count` reads: the bootstrap (the proxy's node), the listeners and the ECDS
@@ -59,19 +60,19 @@ struct Options {
 }
 
 fn options(args: &WasmCountArgs) -> Result<Options, Error> {
-    let mut sources: Vec<DumpSource> = args
-        .pods
-        .iter()
-        .map(|pod| {
-            DumpSource::Pod(PodFetch {
-                reference: pod.clone(),
+    let mut sources: Vec<DumpSource> = Vec::new();
+    for arg in &args.pods {
+        sources.push(match positional(arg)? {
+            Positional::File(path) => DumpSource::File(path),
+            Positional::Pod(reference) => DumpSource::Pod(PodFetch {
+                reference,
                 kube: kube_options(args),
                 admin_port: args.proxy_admin_port,
                 query: DumpMask::Sections(READS).query(),
                 timeout: args.kube.timeout,
-            })
-        })
-        .collect();
+            }),
+        });
+    }
     sources.extend(args.files.iter().cloned().map(DumpSource::File));
     let bug_report = args.fleet.bug_report.as_deref().map(|path| {
         BugReportFetch::new(
@@ -97,7 +98,8 @@ fn options(args: &WasmCountArgs) -> Result<Options, Error> {
         .into());
     }
     // CLI.md: resources come from the cluster only when the dumps do.
-    let from_cluster = args.resources.is_empty() && (!args.pods.is_empty() || !fleets.is_empty());
+    let has_pod = sources.iter().any(|s| matches!(s, DumpSource::Pod(_)));
+    let from_cluster = args.resources.is_empty() && (has_pod || !fleets.is_empty());
     Ok(Options {
         fleets,
         bug_report,
