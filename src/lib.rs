@@ -32,7 +32,7 @@ use std::ffi::OsString;
 use std::io::{self, Write};
 
 #[cfg(feature = "cli")]
-use clap::Parser;
+use clap::FromArgMatches;
 
 #[cfg(feature = "cli")]
 pub use error::{Error, ExitCode};
@@ -44,7 +44,10 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let cli = match cli::Cli::try_parse_from(args) {
+    let cli = match cli::command()
+        .try_get_matches_from(args)
+        .and_then(|matches| cli::Cli::from_arg_matches(&matches))
+    {
         Ok(cli) => cli,
         Err(err) => return report_usage(err),
     };
@@ -72,7 +75,9 @@ where
 }
 
 #[cfg(feature = "cli")]
-/// Help and version go to stdout with exit 0; every usage error becomes one line and exit 2.
+/// Help and version go to stdout with exit 0; a usage error is clap's whole message (what
+/// is wrong, its suggestion or the valid values, the usage line) on stderr, exit 2
+/// (CLI.md).
 fn report_usage(err: clap::Error) -> i32 {
     use clap::error::ErrorKind;
     match err.kind() {
@@ -87,8 +92,7 @@ fn report_usage(err: clap::Error) -> i32 {
             }
         }
         _ => {
-            let line = cli::one_line_usage_error(&err);
-            eprintln!("meshscope: error: {}", util::sanitize::sanitize(&line));
+            let _ = err.print();
             ExitCode::Error as i32
         }
     }

@@ -69,18 +69,17 @@ pub enum Command {
     },
 }
 
-/// The clap command tree, for completions, man pages and tests.
+/// The clap command tree, for parsing, completions, man pages and tests. Enumerated values
+/// are accepted in any case everywhere (CLI.md), so that is set here once for every
+/// argument of every subcommand.
 pub fn command() -> clap::Command {
-    Cli::command()
+    ignore_case(Cli::command())
 }
 
-/// Turns a clap usage error into the text after `meshscope: error: `, on one line.
-pub fn one_line_usage_error(err: &clap::Error) -> String {
-    let rendered = err.render().to_string();
-    let first = rendered
-        .lines()
-        .map(str::trim)
-        .find(|l| !l.is_empty())
-        .unwrap_or("invalid arguments");
-    first.strip_prefix("error: ").unwrap_or(first).to_string()
+fn ignore_case(cmd: clap::Command) -> clap::Command {
+    cmd.mut_args(|a| {
+        let enumerated = a.get_action().takes_values() && !a.get_possible_values().is_empty();
+        a.ignore_case(enumerated)
+    })
+    .mut_subcommands(ignore_case)
 }

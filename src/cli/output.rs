@@ -30,13 +30,14 @@ impl FromStr for OutputFormat {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
+        // Names in any case (CLI.md); a jsonpath template keeps its own.
+        match s.to_ascii_lowercase().as_str() {
             "short" => Ok(OutputFormat::Short),
             "wide" => Ok(OutputFormat::Wide),
             "json" => Ok(OutputFormat::Json),
             "yaml" => Ok(OutputFormat::Yaml),
-            _ => match s.strip_prefix("jsonpath=") {
-                Some(template) => Ok(OutputFormat::JsonPath(template.to_string())),
+            _ => match s.get(..9).filter(|p| p.eq_ignore_ascii_case("jsonpath=")) {
+                Some(_) => Ok(OutputFormat::JsonPath(s[9..].to_string())),
                 // istioctl's wording (proxyconfig.go), so scripts that grep for it keep working.
                 None => Err(format!("output format \"{s}\" not supported")),
             },

@@ -177,10 +177,13 @@ fn bad_invocations_exit_2_with_one_line() {
             assert_eq!(out.stderr, stderr, "{args:?}");
         }
     }
+    // A bad value is a usage error: clap's message with the valid values (#19).
     let out = Test::new(["diff", "-f", &a, "--what-if", "SOMETIMES"]).run();
     assert_eq!(out.code, 2);
     assert!(
-        out.stderr.starts_with("meshscope: error: "),
+        out.stderr.starts_with(
+            "error: invalid value 'SOMETIMES' for '--what-if <MODE>'\n  [possible values: STRICT, PERMISSIVE, DISABLE]\n"
+        ),
         "{}",
         out.stderr
     );

@@ -4,7 +4,7 @@ use crate::support::{Test, assert_golden};
 
 #[test]
 fn bad_inputs_give_one_line_and_exit_2() {
-    let cases: [(&str, &[&str]); 14] = [
+    let cases: [(&str, &[&str]); 12] = [
         (
             "pod-kubeconfig-missing",
             &[
@@ -59,11 +59,6 @@ fn bad_inputs_give_one_line_and_exit_2() {
                 "testdata/dumps/istio-1.12-strict.json",
             ],
         ),
-        (
-            "bad-output",
-            &["pc", "listener", "-f", "x.json", "-o", "xml"],
-        ),
-        ("unknown-flag", &["pc", "listener", "--frobnicate"]),
     ];
     for (case, args) in cases {
         let out = Test::new(args).run();
@@ -73,6 +68,83 @@ fn bad_inputs_give_one_line_and_exit_2() {
         assert!(out.stderr.starts_with("meshscope: error: "), "{case}");
         assert!(!out.stderr.contains("panicked"), "{case}");
         assert_golden(&format!("errors/{case}.stderr"), &out.stderr);
+    }
+}
+
+/// See: #19. A usage error is clap's whole message: what is wrong, the suggestion or the
+/// valid values, the usage line (CLI.md), exit 2, nothing on stdout.
+#[test]
+fn usage_errors_are_clap_messages() {
+    let cases: &[(&str, &[&str], &str)] = &[
+        (
+            "bad-output",
+            &["pc", "listener", "-f", "x.json", "-o", "xml"],
+            "error: invalid value 'xml' for '--output <FORMAT>'",
+        ),
+        (
+            "unknown-flag",
+            &["pc", "listener", "--frobnicate"],
+            "Usage: meshscope proxy-config listener [OPTIONS] [POD]",
+        ),
+    ];
+    for (case, args, needle) in cases {
+        let out = Test::new(*args).run();
+        assert_eq!((out.code, out.stdout.as_str()), (2, ""), "{case}: {out:?}");
+        assert!(out.stderr.contains(needle), "{case}: {}", out.stderr);
+        assert!(
+            out.stderr.contains("For more information, try '--help'."),
+            "{case}"
+        );
+        assert_golden(&format!("errors/{case}.stderr"), &out.stderr);
+    }
+}
+
+/// See: #19. Enumerated values are accepted in any case (CLI.md), flag by flag.
+#[test]
+fn enumerated_values_ignore_case() {
+    const DUMP: &str = "testdata/dumps/istio-1.12-permissive.json";
+    let pairs: [(&[&str], &[&str]); 3] = [
+        (
+            &[
+                "explain",
+                "-f",
+                DUMP,
+                "--port",
+                "15006",
+                "--dst-port",
+                "80",
+                "--transport",
+                "TLS",
+            ],
+            &[
+                "explain",
+                "-f",
+                DUMP,
+                "--port",
+                "15006",
+                "--dst-port",
+                "80",
+                "--transport",
+                "tls",
+            ],
+        ),
+        (
+            &[
+                "pc", "listener", "-f", DUMP, "--port", "15006", "-o", "WIDE",
+            ],
+            &[
+                "pc", "listener", "-f", DUMP, "--port", "15006", "-o", "wide",
+            ],
+        ),
+        (
+            &["wasm", "count", "-f", DUMP, "-o", "Json"],
+            &["wasm", "count", "-f", DUMP, "-o", "json"],
+        ),
+    ];
+    for (upper, lower) in pairs {
+        let (a, b) = (Test::new(upper).run(), Test::new(lower).run());
+        assert_eq!(a.stderr, "", "{upper:?}");
+        assert_eq!((a.code, a.stdout), (b.code, b.stdout), "{upper:?}");
     }
 }
 

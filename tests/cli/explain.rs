@@ -277,13 +277,19 @@ fn errors_are_one_line() {
     ])
     .run();
     assert_eq!(out.code, 2);
+    // clap's whole message names the missing flag (#19: it used to end at the colon).
     assert!(
-        out.stderr
-            .starts_with("meshscope: error: the following required arguments were not provided"),
+        out.stderr.starts_with(
+            "error: the following required arguments were not provided:\n  --dst-port <PORT>\n"
+        ),
         "{}",
         out.stderr
     );
-    assert_eq!(out.stderr.lines().count(), 1);
+    assert!(
+        out.stderr.contains("Usage: meshscope explain"),
+        "{}",
+        out.stderr
+    );
     let out = Test::new(["explain", "--port", "15006"]).run();
     assert_eq!(out.code, 2);
     assert_eq!(
