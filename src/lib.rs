@@ -44,7 +44,13 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let cli = match cli::command()
+    let args: Vec<OsString> = args.into_iter().map(Into::into).collect();
+    let mut command = cli::command();
+    if is_kubectl_plugin(args.first()) {
+        // kubectl runs `kubectl-meshscope` for `kubectl meshscope`: usage lines say so.
+        command = command.bin_name("kubectl meshscope");
+    }
+    let cli = match command
         .try_get_matches_from(args)
         .and_then(|matches| cli::Cli::from_arg_matches(&matches))
     {
@@ -72,6 +78,14 @@ where
             err.exit_code() as i32
         }
     }
+}
+
+#[cfg(feature = "cli")]
+/// Whether the program was started as kubectl's plugin binary, `kubectl-meshscope`.
+fn is_kubectl_plugin(program: Option<&OsString>) -> bool {
+    program
+        .and_then(|p| std::path::Path::new(p).file_stem())
+        .is_some_and(|stem| stem == "kubectl-meshscope")
 }
 
 #[cfg(feature = "cli")]
