@@ -51,7 +51,8 @@ pub enum WhatIfMode {
     # Did both proxies get the mode their PeerAuthentications ask for?\n  \
     meshscope diff before.json after.json --resources peer-authentications/\n\n  \
     # Two pods of one deployment, checked against the cluster's PeerAuthentications\n  \
-    meshscope diff httpbin-7d5b9c6f48-m4n7t httpbin-7d5b9c6f48-x2k9p -n default")]
+    meshscope diff httpbin-7d5b9c6f48-m4n7t httpbin-7d5b9c6f48-x2k9p -n default\n\n\
+    Exit status: 0 no differences; 1 differences (with --what-if: predicted ones); 2 an input could not be read, parsed or fetched, or bad flags.")]
 pub struct DiffArgs {
     /// BEFORE and AFTER: each a dump file if such a path exists, otherwise a pod.
     #[arg(value_name = "BEFORE AFTER", num_args = 0..=2)]

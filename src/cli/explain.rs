@@ -16,7 +16,9 @@ use super::InputArgs;
     meshscope explain -f config_dump.json --port 15006 --dst-port 80 --alpn http/1.1\n\n  \
     # An mTLS connection from another sidecar, as a Graphviz picture\n  \
     meshscope explain -f config_dump.json --port 15006 --dst-port 80 --transport tls \\\n      \
-    --alpn istio-http/1.1 -o dot | dot -Tsvg > chains.svg")]
+    --alpn istio-http/1.1 -o dot | dot -Tsvg > chains.svg\n\n\
+    Exit status: 0 explained (a connection that no chain takes is an answer, not an error);\n\
+    2 an input could not be read, parsed or fetched, or bad flags.")]
 pub struct ExplainArgs {
     #[command(flatten)]
     pub input: InputArgs,

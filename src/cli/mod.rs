@@ -29,7 +29,10 @@ pub use wasm::{WasmArgs, WasmCommand, WasmCountArgs, WasmOutput};
 #[command(after_help = "Examples:\n  \
     meshscope pc listener -f config_dump.json --port 15006\n  \
     meshscope pc listener -f config_dump.json --port 15006 -o wide\n  \
-    meshscope pc ecds -f config_dump.json -o wide")]
+    meshscope pc ecds -f config_dump.json -o wide\n\n\
+    Exit status (every command): 0 ok; 1 the command found what it looks for (diff:\n\
+    differences; lint: findings at or above --fail-on; wasm count: a problem verdict);\n\
+    2 an input could not be read, parsed or fetched, or bad flags.")]
 pub struct Cli {
     /// When to colour output: auto (a terminal on stdout and no NO_COLOR), always, never.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
@@ -60,7 +63,8 @@ pub enum Command {
 
     /// Print a shell completion script.
     #[command(
-        after_help = "Example:\n  meshscope completion bash > /etc/bash_completion.d/meshscope"
+        after_help = "Example:\n  meshscope completion bash > /etc/bash_completion.d/meshscope\n\n\
+                      Exit status: 0 printed; 2 bad flags."
     )]
     Completion {
         /// The shell to generate completions for.

@@ -6,6 +6,9 @@ use super::{FleetArgs, InputArgs, OutputArgs};
 
 /// Flags of the proxy-config group.
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Exit status: 0 printed; 2 an input could not be read, parsed or fetched, or bad flags."
+)]
 pub struct ProxyConfigArgs {
     /// Envoy proxy admin port used when reading from a pod.
     #[arg(long, global = true, default_value_t = 15000, value_name = "PORT")]
@@ -49,14 +52,17 @@ pub enum ProxyConfigCommand {
         # Listener names only\n  \
         meshscope pc listener -f config_dump.json -o 'jsonpath={range [*]}{.name}{\"\\n\"}{end}'\n\n  \
         # One line per httpbin sidecar in every namespace\n  \
-        meshscope pc listener -l app=httpbin -A")]
+        meshscope pc listener -l app=httpbin -A\n\n\
+        Exit status: 0 printed; 2 an input could not be read, parsed or fetched, or bad flags (fleet mode: after\n\
+        printing every pod that could be read, one error line per pod that could not).")]
     Listener(ListenerArgs),
 
     /// Extension configuration (ECDS) of an Envoy proxy, as istioctl prints it.
     #[command(visible_alias = "ec")]
     #[command(after_help = "Examples:\n  \
         meshscope pc ecds -f config_dump.json\n  \
-        meshscope pc ecds -f config_dump.json -o wide")]
+        meshscope pc ecds -f config_dump.json -o wide\n\n\
+        Exit status: 0 printed; 2 an input could not be read, parsed or fetched, or bad flags.")]
     Ecds(EcdsArgs),
 }
 

@@ -7,6 +7,9 @@ use clap::{Args, Subcommand};
 
 /// Flags of the wasm group.
 #[derive(Debug, Args)]
+#[command(
+    after_help = "Exit status: 0 no problem verdict; 1 a problem verdict; 2 an input could not be read, parsed or fetched, or bad flags."
+)]
 pub struct WasmArgs {
     #[command(subcommand)]
     pub command: WasmCommand,
@@ -52,7 +55,9 @@ pub enum WasmCommand {
         # Two clusters in one table (CLUSTER column)\n  \
         meshscope wasm count -l app=httpbin -A --context east --context west\n\n  \
         # Every sidecar of an istioctl bug report, offline\n  \
-        meshscope wasm count --bug-report bug-report.tar.gz -A")]
+        meshscope wasm count --bug-report bug-report.tar.gz -A\n\n\
+        Exit status: 0 no problem verdict; 1 a problem verdict (fleet mode: or a pod that differs\n\
+        from its majority); 2 an input could not be read, parsed or fetched, or bad flags (fleet mode: after printing the others).")]
     Count(WasmCountArgs),
 }
 

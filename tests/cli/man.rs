@@ -57,3 +57,12 @@ fn man_pages_are_current() {
         "stale man pages: {stale:?}; run `SNAPSHOTS=overwrite cargo test man`"
     );
 }
+
+/// See: #19 point 8. Every command's page (and `--help`) says what its exit codes mean.
+#[test]
+fn every_man_page_has_an_exit_status() {
+    for (file, content) in pages() {
+        let text = String::from_utf8(content).unwrap();
+        assert!(text.contains("Exit status"), "{file} has no exit status");
+    }
+}
