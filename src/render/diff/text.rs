@@ -64,8 +64,16 @@ pub fn write_report(
         return Ok(());
     }
     let predicted = prediction.is_some();
-    for l in &report.listeners {
+    // Only the listeners that differ; the identical ones are counted in one line (JSON
+    // keeps every listener).
+    let identical = report.listeners.iter().filter(|l| l.is_equal()).count();
+    for l in report.listeners.iter().filter(|l| !l.is_equal()) {
         write_listener(out, l, predicted)?;
+    }
+    match identical {
+        0 => {}
+        1 => writeln!(out, "1 other listener is identical\n")?,
+        n => writeln!(out, "{n} other listeners are identical\n")?,
     }
     write_wasm(out, &report.wasm)?;
     writeln!(out, "pc listener -o wide")?;
@@ -93,15 +101,6 @@ fn write_listener(out: &mut dyn Write, l: &ListenerDiff, predicted: bool) -> std
         Some(address) => format!("(unnamed) {}", cell(address)),
         None => cell(&l.name),
     };
-    if l.is_equal() {
-        writeln!(
-            out,
-            "listener {name}: no differences ({} chains)",
-            l.unchanged
-        )?;
-        writeln!(out)?;
-        return Ok(());
-    }
     let presence = match l.presence {
         Presence::Both => "",
         Presence::OnlyBefore => " (only in BEFORE)",
