@@ -17,9 +17,9 @@ use crate::error::{Error, ExitCode};
 use crate::istio::wasm_plugin::WasmPluginSpec;
 use crate::render::tables::fleet as fleet_table;
 use crate::render::wasm::table;
-use crate::source::bug_report::BugReport;
+use crate::source::bug_report::{ArchivePod, BugReport};
 use crate::source::fleet::FleetPod;
-use crate::source::{self, resources};
+use crate::source::{self, RawInput, resources};
 
 /// A pod of the fleet, summarised; its full report only with `--detail`.
 struct FleetResult {
@@ -84,14 +84,7 @@ pub(super) fn run_fleet(
         let fleet_plugins = own.as_deref().or(plugins);
         let items = source::kube::fleet::fleet(fleet.clone());
         drain(items, &progress, &mut failures, &mut results, |pod, raw| {
-            let (report, node) = proxy(raw, opts, fleet_plugins, None)?;
-            Ok(fleet_result(
-                pod_id(pod),
-                Some(pod),
-                report,
-                &node,
-                opts.detail,
-            ))
+            pod_result(pod, raw, opts, fleet_plugins, None)
         });
     }
     if let Some(archive) = archive {
@@ -100,18 +93,8 @@ pub(super) fn run_fleet(
             &progress,
             &mut failures,
             &mut results,
-            |pod, raw| {
-                // The archive's pod fills in what a dump's bootstrap node lacks.
-                let listed = archive.pod(&pod.label());
-                let (report, node) = proxy(raw, opts, plugins, listed)?;
-                Ok(fleet_result(
-                    pod_id(pod),
-                    Some(pod),
-                    report,
-                    &node,
-                    opts.detail,
-                ))
-            },
+            // The archive's pod fills in what a dump's bootstrap node lacks.
+            |pod, raw| pod_result(pod, raw, opts, plugins, archive.pod(&pod.label())),
         );
     }
     progress.finish();
@@ -145,6 +128,24 @@ pub(super) fn run_fleet(
     } else {
         ExitCode::Ok
     })
+}
+
+/// One fleet pod's dump, reported and summarised.
+fn pod_result(
+    pod: &FleetPod,
+    raw: &RawInput,
+    opts: &Options,
+    plugins: Option<&[WasmPluginSpec]>,
+    listed: Option<&ArchivePod>,
+) -> Result<FleetResult, Error> {
+    let (report, node) = proxy(raw, opts, plugins, listed)?;
+    Ok(fleet_result(
+        pod_id(pod),
+        Some(pod),
+        report,
+        &node,
+        opts.detail,
+    ))
 }
 
 /// Summarises one pod's report (and keeps it only for `--detail`).
