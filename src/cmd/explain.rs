@@ -8,8 +8,8 @@ use crate::analysis::explain::chain_select::Connection;
 use crate::analysis::explain::{Assumption, ExplainedListener, explain_listener, simulate};
 use crate::analysis::listener::rows::{self, ListenerQuery};
 use crate::cli::{ExplainArgs, ExplainFormat, SrcType, Transport};
-use crate::cmd::{input, listener_select, load_listeners};
-use crate::envoy::{ListenerState, Sections};
+use crate::cmd::{LISTENERS_ONLY, input, listener_select, load_listeners};
+use crate::envoy::ListenerState;
 use crate::error::{Error, ExitCode};
 use crate::render::explain::{dot, json, text};
 use crate::source::{self, DumpMask};
@@ -96,17 +96,10 @@ fn resolve_options(args: &ExplainArgs) -> Options {
     }
 }
 
-/// The sections this command reads: a live fetch asks for these only.
-const READS: Sections = Sections {
-    listeners: true,
-    ecds: false,
-    bootstrap: false,
-};
-
 /// Runs `explain`.
 pub fn run(args: &ExplainArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let opts = resolve_options(args);
-    let source = input::resolve(&args.input, "explain", DumpMask::Sections(READS))?;
+    let source = input::resolve(&args.input, "explain", DumpMask::Sections(LISTENERS_ONLY))?;
     let raw = source::fetch::read(&source)?;
     let text = source::to_json_text(&raw.label, &raw.bytes)?;
     let doc = text.document(&raw.label);

@@ -21,13 +21,17 @@ use crate::envoy::missing::{SectionWording, required};
 use crate::envoy::{Document, Sections};
 use crate::error::{Error, ExitCode};
 
+/// What `pc listener` and `explain` read, and all a live fetch asks for for them.
+pub(crate) const LISTENERS_ONLY: Sections = Sections {
+    listeners: true,
+    ecds: false,
+    bootstrap: false,
+};
+
 /// Loads only the listeners of `doc` (`pc listener`, `explain`), or the error that it has
 /// none.
 pub(crate) fn load_listeners<'a>(doc: &Document<'a>) -> Result<ListenersSection<'a>, Error> {
-    let dump = doc.load(Sections {
-        listeners: true,
-        ..Sections::default()
-    })?;
+    let dump = doc.load(LISTENERS_ONLY)?;
     Ok(required(
         dump.listeners,
         doc.label,

@@ -17,8 +17,8 @@ use crate::cmd::fleet::{self, FleetFlags, drain, pod_id};
 use crate::cmd::fleet::{Failures, Progress};
 use crate::cmd::input;
 use crate::cmd::listener_select::{self, Selection};
-use crate::cmd::load_listeners;
-use crate::envoy::{Document, ListenerState, Sections};
+use crate::cmd::{LISTENERS_ONLY, load_listeners};
+use crate::envoy::{Document, ListenerState};
 use crate::error::{Error, ExitCode};
 use crate::render::tables::{fleet as fleet_table, listener};
 use crate::render::{Encoding, RenderError, structured};
@@ -32,13 +32,6 @@ struct Options {
     output: OutputFormat,
 }
 
-/// The sections this command reads: a live fetch asks for these only.
-const READS: Sections = Sections {
-    listeners: true,
-    ecds: false,
-    bootstrap: false,
-};
-
 pub fn run(args: &ListenerArgs, color: bool, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let live = args.fleet.bug_report.is_none();
     let fleet = FleetFlags {
@@ -48,7 +41,7 @@ pub fn run(args: &ListenerArgs, color: bool, out: &mut dyn Write) -> Result<Exit
         admin_port: args.input.proxy_admin_port,
         timeout: args.input.kube.timeout,
         // As istioctl fetches for `pc listener`: the listener sections only.
-        mask: DumpMask::Sections(READS),
+        mask: DumpMask::Sections(LISTENERS_ONLY),
     };
     if fleet.is_fleet() || !live {
         return run_fleet(args, &fleet, out);
@@ -62,9 +55,12 @@ pub fn run(args: &ListenerArgs, color: bool, out: &mut dyn Write) -> Result<Exit
         verbose: args.verbose,
         output: args.output.output.clone(),
     };
-    input::with_document(&args.input, "listener", DumpMask::Sections(READS), |doc| {
-        render(doc, &opts, color, out)
-    })
+    input::with_document(
+        &args.input,
+        "listener",
+        DumpMask::Sections(LISTENERS_ONLY),
+        |doc| render(doc, &opts, color, out),
+    )
 }
 
 fn render(
