@@ -23,9 +23,11 @@ pub struct ExplainArgs {
     #[command(flatten)]
     pub input: InputArgs,
 
-    /// Explain the listeners on this port (the listener's own port; 0 = all).
-    #[arg(long, default_value_t = 0, value_name = "PORT")]
-    pub port: u32,
+    /// Explain the listeners on this port (the listener's own port; 0 = all). Without it,
+    /// every listener, or with --dst-port only the listeners that could take that
+    /// connection: the one bound to its destination, capture listeners, internal ones.
+    #[arg(long, value_name = "PORT")]
+    pub port: Option<u32>,
 
     /// Simulate a connection to this destination port (after original_dst).
     #[arg(long, value_name = "PORT", value_parser = clap::value_parser!(u32).range(1..=65535))]

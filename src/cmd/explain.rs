@@ -5,7 +5,9 @@ use std::io::Write;
 use std::net::IpAddr;
 
 use crate::analysis::explain::chain_select::Connection;
-use crate::analysis::explain::{Assumption, ExplainedListener, explain_listener, simulate};
+use crate::analysis::explain::{
+    Assumption, Candidacy, ExplainedListener, candidates, explain_listener, simulate,
+};
 use crate::analysis::listener::rows::{self, ListenerQuery};
 use crate::cli::{ExplainArgs, ExplainFormat, SrcType, Transport};
 use crate::cmd::{LISTENERS_ONLY, input, listener_select, load_listeners};
@@ -16,7 +18,8 @@ use crate::source::{self, DumpMask};
 
 /// Options resolved from the flags before any I/O.
 struct Options {
-    port: u32,
+    /// `--port`; `None` lets a simulated connection pick the listeners.
+    port: Option<u32>,
     connection: Option<Connection>,
     assumptions: Vec<Assumption>,
     format: ExplainFormat,
@@ -105,7 +108,7 @@ pub fn run(args: &ExplainArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let doc = text.document(&raw.label);
     let section = load_listeners(&doc)?;
     let query = ListenerQuery {
-        port: opts.port,
+        port: opts.port.unwrap_or(0),
         ..ListenerQuery::default()
     };
     let mut selected = listener_select::select(&doc, &section.entries, &query, |entry| {
@@ -115,20 +118,38 @@ pub fn run(args: &ExplainArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     if selected.is_empty() {
         return Err(crate::envoy::MissingError::NoListenerOnPort {
             path: raw.label.clone(),
-            port: opts.port,
+            port: opts.port.unwrap_or(0),
         }
         .into());
     }
     rows::sort_listeners(&mut selected);
+    // Without --port, a connection narrows the listeners to those that could take it.
+    let picked_for = opts
+        .connection
+        .as_ref()
+        .filter(|_| opts.port.is_none())
+        .map(|c| (c.dst_ip, c.dst_port));
+    let candidacy: Vec<Option<Candidacy>> = match picked_for {
+        Some((ip, port)) => {
+            let listeners: Vec<_> = selected.iter().map(|s| &s.listener).collect();
+            candidates(&listeners, ip, port)
+        }
+        None => vec![None; selected.len()],
+    };
     let explained: Vec<ExplainedListener> = selected
         .iter()
-        .map(|s| ExplainedListener {
+        .zip(candidacy)
+        .filter(|(_, c)| picked_for.is_none() || c.is_some())
+        .map(|(s, candidacy)| ExplainedListener {
             explanation: explain_listener(&s.listener),
             simulation: opts.connection.as_ref().map(|c| simulate(&s.listener, c)),
+            candidacy,
         })
         .collect();
     match opts.format {
-        ExplainFormat::Text => text::write_explain_text(out, &explained, &opts.assumptions)?,
+        ExplainFormat::Text => {
+            text::write_explain_text(out, &explained, &opts.assumptions, picked_for)?
+        }
         ExplainFormat::Json => json::write_explain_json(out, &explained, &opts.assumptions)?,
         ExplainFormat::Dot => dot::write_explain_dot(out, &explained)?,
     }

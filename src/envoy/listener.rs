@@ -38,6 +38,10 @@ pub struct Listener<'a> {
     /// Present (even `{}`) on internal listeners.
     #[serde(borrow, default, alias = "internalListener")]
     pub internal_listener: Option<&'a RawValue>,
+    /// Hands each connection off to the listener bound to its original destination
+    /// (Istio's `virtualOutbound`; DOMAIN.md §3.1). A `BoolValue`, so possibly null.
+    #[serde(default, alias = "useOriginalDst")]
+    pub use_original_dst: Option<bool>,
 }
 
 impl<'a> Listener<'a> {
@@ -56,6 +60,30 @@ impl<'a> Listener<'a> {
     /// True for Envoy internal listeners.
     pub fn is_internal(&self) -> bool {
         self.internal_listener.is_some()
+    }
+
+    /// True when Envoy hands its connections off by original destination.
+    pub fn hands_off(&self) -> bool {
+        self.use_original_dst == Some(true)
+    }
+
+    /// True when the listener restores the original destination (the `original_dst`
+    /// listener filter, by name or by its typed config), as iptables capture listeners do.
+    pub fn restores_original_dst(&self) -> bool {
+        self.listener_filters.iter().any(|f| {
+            f.name.contains("original_dst")
+                || f.typed_config
+                    .is_some_and(|t| t.get().contains("OriginalDst"))
+        })
+    }
+
+    /// Every socket address the listener binds: the primary one, then `additional_addresses`.
+    pub fn socket_addresses(&self) -> impl Iterator<Item = &SocketAddress<'a>> {
+        self.socket_address().into_iter().chain(
+            self.additional_addresses
+                .iter()
+                .filter_map(|a| a.address.as_ref()?.socket_address.as_ref()),
+        )
     }
 }
 
@@ -90,6 +118,9 @@ pub struct SocketAddress<'a> {
     pub address: Str<'a>,
     #[serde(default, alias = "portValue", deserialize_with = "proto::u32_lenient")]
     pub port_value: u32,
+    /// On an IPv6 any-address, also serve IPv4 (not `v6only`).
+    #[serde(default, alias = "ipv4Compat")]
+    pub ipv4_compat: Option<bool>,
 }
 
 /// `envoy.config.core.v3.Pipe`.

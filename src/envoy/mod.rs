@@ -23,7 +23,7 @@ pub use dump::{Document, ListenerEntry, ListenerState, Sections};
 pub use ecds::EcdsFilter;
 pub use filter::{HttpFilter, NetworkFilter, NetworkFilterConfig};
 pub use filter_chain::{CidrRange, FilterChain, FilterChainMatch, SourceType};
-pub use listener::{Address, Listener, TrafficDirection};
+pub use listener::{Address, Listener, SocketAddress, TrafficDirection};
 pub use load_error::LoadError;
 pub use missing::MissingError;
 pub use node::Node;

@@ -325,3 +325,114 @@ fn camel_yaml_and_listener_array_explain_the_same() {
     args.extend_from_slice(&flags);
     assert_eq!(Test::new(&args).ok(), json);
 }
+
+/// Without `--port`, a simulated connection narrows the listeners to those that could take
+/// it (DOMAIN.md §3.1): the listener bound to the destination and the capture listener that
+/// keeps it; `virtualOutbound` hands off to the bound one, the port-53 listener never sees
+/// it (#19 point 6).
+#[test]
+fn without_port_only_listeners_that_could_take_the_connection() {
+    let out = explain("istio-current-permissive", &["--dst-port", "8000"]);
+    assert_golden("explain/no-port/dst-8000.txt", &out);
+    let listed: Vec<&str> = out.lines().filter(|l| l.starts_with("Listener ")).collect();
+    assert_eq!(
+        listed,
+        [
+            "Listener `0.0.0.0_8000` (0.0.0.0:8000), 1 filter chain:",
+            "Listener `virtualInbound` (0.0.0.0:15006), 8 filter chains:"
+        ]
+    );
+    // No listener on the port: virtualOutbound keeps the connection (its own chains).
+    let out = explain("istio-current-permissive", &["--dst-port", "9080"]);
+    assert!(out.contains(
+        "- `virtualOutbound` (0.0.0.0:15001): it captures connections; no listener is bound"
+    ));
+    assert!(!out.contains("10.96.0.10_53"), "{out}");
+    // An explicit --port 0 still means every listener.
+    let all = explain(
+        "istio-current-permissive",
+        &["--port", "0", "--dst-port", "9080"],
+    );
+    assert!(all.contains("Listener `10.96.0.10_53`"), "{all}");
+}
+
+/// A warning several listeners share is printed once, with the count and the listeners.
+#[test]
+fn shared_warnings_are_printed_once_with_a_count() {
+    let out = explain("istio-current-permissive", &[]);
+    let no_default = "the listener has no default chain";
+    assert_eq!(out.matches(no_default).count(), 1, "{out}");
+    assert!(out.contains("Warnings on several listeners:\n- the listener has no default chain"));
+    assert!(
+        out.contains(
+            "(no_filter_chain_match; access log NR filter_chain_not_found) (5 listeners: "
+        )
+    );
+    assert!(out.contains("- and 1 shared with other listeners, listed at the end"));
+}
+
+/// Unnamed listeners and chains read as words, never as empty backticks or "chain unnamed
+/// chain" (#19 point 6).
+#[test]
+fn unnamed_listeners_and_chains_are_worded() {
+    let out = explain(
+        "istio-current-permissive",
+        &["--port", "15021", "--dst-port", "15021"],
+    );
+    assert!(
+        out.contains("Unnamed listener (0.0.0.0:15021), 1 filter chain:"),
+        "{out}"
+    );
+    assert!(out.contains("Selected: the unnamed chain (1st)."), "{out}");
+    assert!(out.contains("Requests are routed by an unnamed inline route to cluster `agent`."));
+    let all = explain("istio-current-permissive", &[]);
+    for bad in ["``", "chain unnamed chain"] {
+        assert!(!all.contains(bad), "{bad:?} in:\n{all}");
+        assert!(!out.contains(bad), "{bad:?} in:\n{out}");
+    }
+}
+
+/// No listener binds the destination and none captures: the answer says it is refused,
+/// exit 0 (an answer, not an error).
+#[test]
+fn a_connection_no_listener_takes_is_refused() {
+    let out = explain("warming-draining", &["--dst-port", "7070"]);
+    assert_eq!(
+        out,
+        "No listener could take a connection to 10.0.0.1:7070: none is bound to it and none captures connections, so it is refused.\n"
+    );
+    let one = explain("listeners-only", &["--dst-port", "4444"]);
+    assert!(
+        one.starts_with("A connection to 10.0.0.1:4444 can reach one listener, `virtualInbound`: it captures connections and keeps them (original_dst).\n"),
+        "{one}"
+    );
+}
+
+#[test]
+fn json_says_why_each_listener_was_reached() {
+    let out = explain(
+        "istio-current-permissive",
+        &["--dst-port", "8000", "-o", "json"],
+    );
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let why: Vec<(&str, &str)> = v["listeners"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| {
+            (
+                l["name"].as_str().unwrap(),
+                l["reached_because"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        why,
+        [("0.0.0.0_8000", "bound"), ("virtualInbound", "captures")]
+    );
+    let named = explain(
+        "istio-current-permissive",
+        &["--port", "8000", "--dst-port", "8000", "-o", "json"],
+    );
+    assert!(!named.contains("reached_because"));
+}

@@ -4,6 +4,7 @@
 //! others lose (chain_select for `filter_chain_match`, matcher_eval for matcher trees).
 //! Pure: the wording lives in `render/explain/`.
 
+pub mod candidates;
 pub mod chain_select;
 pub mod explanation;
 pub mod inspector;
@@ -12,6 +13,7 @@ pub mod owned_match;
 pub mod simulation;
 pub mod warnings;
 
+pub use crate::analysis::explain::candidates::{Candidacy, candidates};
 pub use crate::analysis::explain::explanation::{
     ChainInfo, RouteInfo, Stage, TlsHandling, TrafficKind, explain_listener,
 };

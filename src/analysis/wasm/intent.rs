@@ -169,11 +169,19 @@ fn belongs_on(p: &WasmPluginSpec, site: &ChainSite, minor: Option<u32>) -> Resul
     if fits {
         Ok(())
     } else {
+        // Port 0 is a passthrough chain: it serves no service port, so `match.ports` never
+        // names it.
+        let place = if site.port == 0 {
+            format!(
+                "the {} passthrough chains (no service port)",
+                site.direction.as_str()
+            )
+        } else {
+            format!("{} port {}", site.direction.as_str(), site.port)
+        };
         Err(format!(
-            "its match ({}) excludes {} port {}",
-            describe_match(p),
-            site.direction.as_str(),
-            site.port
+            "its match ({}) excludes {place}",
+            describe_match(p)
         ))
     }
 }

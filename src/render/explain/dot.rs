@@ -86,6 +86,8 @@ fn chain_nodes(s: &mut String, lid: &str, ci: usize, c: &ChainInfo, chosen: bool
     } else {
         format!("{} chain {}", ordinal(c.position), c.name)
     };
+    // An unnamed chain keeps no dangling space after "chain".
+    let title = title.trim_end().to_string();
     let mut lines = vec![title];
     match c.tls {
         TlsHandling::Terminates { .. } => lines.push("terminates TLS".into()),

@@ -21,7 +21,9 @@
 //!         "failed_at": criterion | null, "failure": text | null, "matcher_path": [..] | null,
 //!         "chains": [ {"index", "name", "verdict": "chosen" | "ruled_out" | "not_reached",
 //!                      "criterion": criterion | null, "reason": text | null} ],
-//!         "unseen_inputs": [text] } } ] }
+//!         "unseen_inputs": [text] },
+//!     "reached_because"?: "bound" | "captures" | "captures_no_hand_off" | "internal"
+//!         (only when explain chose the listeners for the connection: no --port) } ] }
 //! ```
 //! A criterion is one of `destination_port`, `destination_ip`, `server_name`,
 //! `transport_protocol`, `application_protocols`, `direct_source_ip`, `source_type`,
@@ -33,7 +35,7 @@ use serde::Serialize;
 
 use crate::analysis::explain::chain_select::{Chosen, Criterion};
 use crate::analysis::explain::{
-    Assumption, ChainInfo, ExplainedListener, Simulation, Stage, TlsHandling, Warning,
+    Assumption, Candidacy, ChainInfo, ExplainedListener, Simulation, Stage, TlsHandling, Warning,
 };
 use crate::analysis::listener::cell_text::destination_text;
 use crate::envoy::SourceType;
@@ -60,6 +62,9 @@ pub struct ListenerOut {
     pub chains: Vec<ChainOut>,
     pub warnings: Vec<WarningOut>,
     pub simulation: Option<SimulationOut>,
+    /// Without `--port`: why the connection could reach this listener.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reached_because: Option<&'static str>,
 }
 
 /// One chain.
@@ -199,6 +204,12 @@ pub fn write_explain_json(
 fn listener_out(l: &ExplainedListener, assumptions: &[Assumption]) -> ListenerOut {
     let e = &l.explanation;
     ListenerOut {
+        reached_because: l.candidacy.map(|c| match c {
+            Candidacy::Bound => "bound",
+            Candidacy::Captures => "captures",
+            Candidacy::CapturesNoHandOff => "captures_no_hand_off",
+            Candidacy::Internal => "internal",
+        }),
         name: e.name.clone(),
         address: e.address.clone(),
         port: e.port,

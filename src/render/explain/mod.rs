@@ -3,5 +3,6 @@
 pub mod dot;
 pub mod json;
 pub mod paragraph;
+pub mod scope;
 pub mod text;
 pub mod words;

@@ -216,8 +216,12 @@ fn pipeline_words(info: &ChainInfo) -> String {
             ));
             s.push_str(&match route {
                 RouteInfo::Inline { name, clusters } => format!(
-                    "Requests are routed by the inline route {} to {} {}.",
-                    code(name),
+                    "Requests are routed by {} to {} {}.",
+                    if name.is_empty() {
+                        "an unnamed inline route".to_string()
+                    } else {
+                        format!("the inline route {}", code(name))
+                    },
                     if clusters.len() == 1 { "cluster" } else { "clusters" },
                     if clusters.is_empty() { "(none)".to_string() } else { code_list(clusters) }
                 ),

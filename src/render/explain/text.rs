@@ -3,37 +3,52 @@
 //! sidecar could not see. Layout only; the words come from `explain_words`.
 
 use std::io::Write;
+use std::net::IpAddr;
 
 use crate::analysis::explain::chain_select::Chosen;
 use crate::analysis::explain::{Assumption, ExplainedListener, Simulation};
 use crate::render::RenderError;
 use crate::render::explain::paragraph::chain_paragraph;
+use crate::render::explain::scope::{picked_header, place, shared_block, shared_lines};
 use crate::render::explain::words::{
-    chain_label, code, criterion_words, reason_words, unseen_words, warning_words,
+    chain_label, chain_phrase, code, criterion_words, default_chain_phrase, reason_words,
+    unseen_words, warning_words,
 };
 use crate::util::sanitize::sanitize;
 
-/// Writes the whole report.
+/// Writes the whole report. `picked_for` is the connection's destination when `explain`
+/// chose the listeners itself (no `--port`).
 pub fn write_explain_text(
     out: &mut dyn Write,
     listeners: &[ExplainedListener],
     assumptions: &[Assumption],
+    picked_for: Option<(IpAddr, u32)>,
 ) -> Result<(), RenderError> {
     let mut s = String::new();
-    for (n, l) in listeners.iter().enumerate() {
+    if let Some((ip, port)) = picked_for {
+        s.push_str(&picked_header(listeners, ip, port));
+    }
+    // What each listener would list under its warnings (or, simulated, what a real sidecar
+    // could not see); a line several listeners share is printed once, at the end.
+    let notes: Vec<Vec<String>> = listeners.iter().map(listener_notes).collect();
+    let shared = shared_lines(&notes);
+    let is_shared = |line: &String| shared.iter().any(|(l, _)| l == line);
+    for (n, (l, notes)) in listeners.iter().zip(&notes).enumerate() {
         if n > 0 {
             s.push('\n');
         }
         let e = &l.explanation;
         let chains = e.chains.iter().filter(|c| !c.is_default).count();
-        let place = if e.address.is_empty() && e.port == 0 {
-            "internal".to_string()
-        } else {
-            format!("{}:{}", sanitize(&e.address), e.port)
-        };
+        let own: Vec<&String> = notes.iter().filter(|x| !is_shared(x)).collect();
+        let moved = notes.len() - own.len();
         s.push_str(&format!(
-            "Listener {} ({place}), {} filter chain{}{}:\n\n",
-            code(&e.name),
+            "{} ({}), {} filter chain{}{}:\n\n",
+            if e.name.is_empty() {
+                "Unnamed listener".to_string()
+            } else {
+                format!("Listener {}", code(&e.name))
+            },
+            place(l),
             chains,
             if chains == 1 { "" } else { "s" },
             if e.uses_matcher {
@@ -49,18 +64,48 @@ pub fn write_explain_text(
                     s.push_str("\n\n");
                 }
                 s.push_str("Warnings:\n");
-                for w in &e.warnings {
-                    s.push_str(&format!(
-                        "- {}\n",
-                        warning_words(w, &e.chains, e.uses_matcher)
-                    ));
+                for w in &own {
+                    s.push_str(&format!("- {w}\n"));
                 }
+                s.push_str(&shared_pointer(moved));
             }
-            Some(sim) => simulation_text(&mut s, l, sim, assumptions),
+            Some(sim) => simulation_text(&mut s, l, sim, assumptions, (&own, moved)),
         }
     }
+    let title = if listeners.iter().any(|l| l.simulation.is_some()) {
+        "A real sidecar could not see, on several listeners:"
+    } else {
+        "Warnings on several listeners:"
+    };
+    s.push_str(&shared_block(title, &shared, listeners));
     out.write_all(s.as_bytes())?;
     Ok(())
+}
+
+/// The listener's warnings in words, or for a simulation the inputs a real sidecar could
+/// not see.
+fn listener_notes(l: &ExplainedListener) -> Vec<String> {
+    let e = &l.explanation;
+    match &l.simulation {
+        None => e
+            .warnings
+            .iter()
+            .map(|w| warning_words(w, &e.chains, e.uses_matcher))
+            .collect(),
+        Some(sim) => sim
+            .unseen
+            .iter()
+            .map(|u| unseen_words(u, sim.connection.dst_port))
+            .collect(),
+    }
+}
+
+fn shared_pointer(moved: usize) -> String {
+    match moved {
+        0 => String::new(),
+        1 => "- and 1 shared with other listeners, listed at the end\n".to_string(),
+        n => format!("- and {n} shared with other listeners, listed at the end\n"),
+    }
 }
 
 fn simulation_text(
@@ -68,6 +113,7 @@ fn simulation_text(
     l: &ExplainedListener,
     sim: &Simulation,
     assumptions: &[Assumption],
+    (unseen, moved): (&[&String], usize),
 ) {
     let e = &l.explanation;
     let given: Vec<String> = assumptions
@@ -89,7 +135,7 @@ fn simulation_text(
     match (sim.chosen, default_chain) {
         (Chosen::Chain(i), _) => {
             if let Some(c) = e.chains.get(i) {
-                s.push_str(&format!("Selected: chain {}.\n", chain_label(c)));
+                s.push_str(&format!("Selected: {}.\n", chain_phrase(c)));
                 if let Some(m) = &sim.matcher {
                     s.push_str(&format!(
                         "The filter_chain_matcher leads there via {}.\n",
@@ -101,8 +147,8 @@ fn simulation_text(
         }
         (Chosen::Default, Some(d)) => {
             s.push_str(&format!(
-                "No chain matches: the default chain {} takes the connection.\n",
-                code(&d.name)
+                "No chain matches: {} takes the connection.\n",
+                default_chain_phrase(&d.name)
             ));
             failure_text(s, sim);
             s.push_str(&format!("\n{}\n", chain_paragraph(d)));
@@ -134,11 +180,12 @@ fn simulation_text(
             s.push_str(&format!("- {}: {why}\n", chain_label(c)));
         }
     }
-    if !sim.unseen.is_empty() {
+    if !unseen.is_empty() || moved > 0 {
         s.push_str("\nA real sidecar could not see:\n");
-        for u in &sim.unseen {
-            s.push_str(&format!("- {}\n", unseen_words(u, sim.connection.dst_port)));
+        for u in unseen {
+            s.push_str(&format!("- {u}\n"));
         }
+        s.push_str(&shared_pointer(moved));
     }
     if let Some(m) = &sim.matcher
         && !m.unsupported.is_empty()

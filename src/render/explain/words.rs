@@ -42,6 +42,25 @@ pub fn chain_label(info: &ChainInfo) -> String {
     }
 }
 
+/// A chain as the subject or object of a sentence: chain `name` (Nth), or "the unnamed
+/// chain (Nth)" (never "chain unnamed chain").
+pub fn chain_phrase(info: &ChainInfo) -> String {
+    if info.name.is_empty() {
+        format!("the {}", chain_label(info))
+    } else {
+        format!("chain {}", chain_label(info))
+    }
+}
+
+/// The default chain in a sentence: the default chain `name`, or "the unnamed default chain".
+pub fn default_chain_phrase(name: &str) -> String {
+    if name.is_empty() {
+        "the unnamed default chain".to_string()
+    } else {
+        format!("the default chain {}", code(name))
+    }
+}
+
 /// The criterion in words.
 pub fn criterion_words(c: Criterion) -> &'static str {
     match c {
@@ -186,8 +205,9 @@ pub fn warning_words(w: &Warning, chains: &[ChainInfo], uses_matcher: bool) -> S
     let label = |i: usize| {
         chains
             .get(i)
-            .map_or_else(|| format!("chain {i}"), chain_label)
+            .map_or_else(|| format!("chain {i}"), chain_phrase)
     };
+    let plain = |i: usize| chains.get(i).map_or_else(|| i.to_string(), chain_label);
     match w {
         Warning::MissingInspector {
             chain,
@@ -195,7 +215,7 @@ pub fn warning_words(w: &Warning, chains: &[ChainInfo], uses_matcher: bool) -> S
             state,
             port,
         } => format!(
-            "chain {} matches on what only {} ({}) sets, but it is {}: the chain is never selected that way",
+            "{} matches on what only {} ({}) sets, but it is {}: the chain is never selected that way",
             label(*chain),
             inspector_words(*inspector),
             code(inspector.filter_name()),
@@ -203,23 +223,23 @@ pub fn warning_words(w: &Warning, chains: &[ChainInfo], uses_matcher: bool) -> S
         ),
         Warning::IdenticalMatches { first, second } => format!(
             "chains {} and {} have identical matches: Envoy rejects the listener (\"has the same matching rules defined\")",
-            label(*first),
-            label(*second)
+            plain(*first),
+            plain(*second)
         ),
         Warning::NeverSelected { chain } if uses_matcher => format!(
-            "chain {} can never be selected: no filter_chain_matcher branch leads to it",
+            "{} can never be selected: no filter_chain_matcher branch leads to it",
             label(*chain)
         ),
         Warning::NeverSelected { chain } => format!(
-            "chain {} can never be selected: no combination of the values in the listener's matches reaches it",
+            "{} can never be selected: no combination of the values in the listener's matches reaches it",
             label(*chain)
         ),
         Warning::NotChecked { combinations } => format!(
             "never-selected chains not checked: {combinations} combinations of match values exceed the limit of 100000"
         ),
         Warning::DefaultChain { name } => format!(
-            "connections no chain matches go to the default chain {}",
-            code(name)
+            "connections no chain matches go to {}",
+            default_chain_phrase(name)
         ),
         Warning::NoDefaultChain => "the listener has no default chain: a connection no chain matches is closed (no_filter_chain_match; access log NR filter_chain_not_found)".to_string(),
     }

@@ -231,3 +231,27 @@ fn old_istio_puts_plugins_on_inbound_only() {
         [(VerdictKind::ExpectedPresent, "default/a".into(), 2)]
     );
 }
+
+/// A plugin with `match.ports` found on the inbound passthrough chain (port 0 in the site
+/// model): the reason names the passthrough chains, never "inbound port 0" (#19).
+#[test]
+fn port_match_on_passthrough_chain_is_worded_as_passthrough() {
+    let mut p = spec("a", Phase::Authn, None);
+    p.matches = vec![TrafficSelector {
+        mode: WorkloadMode::Server,
+        ports: vec![80],
+    }];
+    let r = check_intent(&ctx(), &[p], &sites(&["default.a"], &["default.a"], &[]));
+    let details: Vec<&str> = r
+        .verdicts
+        .iter()
+        .filter(|v| v.verdict == VerdictKind::PresentNotExpected)
+        .map(|v| v.detail.as_str())
+        .collect();
+    assert_eq!(
+        details,
+        [
+            "not expected on these chains: its match (SERVER ports 80) excludes the inbound passthrough chains (no service port)"
+        ]
+    );
+}
