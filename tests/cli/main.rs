@@ -27,6 +27,7 @@ mod live_wasm;
 mod man;
 mod pc_ecds;
 mod pc_listener;
+mod readme;
 mod real_dumps;
 mod secrets;
 mod support;

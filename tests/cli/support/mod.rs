@@ -77,6 +77,7 @@ pub struct Test {
     args: Vec<String>,
     stdin: Option<Vec<u8>>,
     env: Vec<(String, String)>,
+    env_removed: Vec<String>,
     deadline: Option<std::time::Duration>,
 }
 
@@ -90,6 +91,7 @@ impl Test {
             args: args.into_iter().map(|a| a.as_ref().to_string()).collect(),
             stdin: None,
             env: Vec::new(),
+            env_removed: Vec::new(),
             deadline: None,
         }
     }
@@ -111,6 +113,12 @@ impl Test {
         self
     }
 
+    /// Runs without `key` in the environment (e.g. `COLUMNS`, which clap reads).
+    pub fn env_remove(mut self, key: &str) -> Self {
+        self.env_removed.push(key.into());
+        self
+    }
+
     pub fn run(self) -> Output {
         use std::io::Write;
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_meshscope"));
@@ -124,6 +132,9 @@ impl Test {
             })
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
+        for k in &self.env_removed {
+            cmd.env_remove(k);
+        }
         for (k, v) in &self.env {
             cmd.env(k, v);
         }
