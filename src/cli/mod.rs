@@ -35,6 +35,10 @@ pub use wasm::{WasmArgs, WasmCommand, WasmCountArgs, WasmOutput};
     2 an input could not be read, parsed or fetched, or bad flags.")]
 pub struct Cli {
     /// When to colour output: auto (a terminal on stdout and no NO_COLOR), always, never.
+    /// istioctl's own tables are never coloured. Width works alike: meshscope's own tables
+    /// and text (-o wide, wasm count, explain, fleet summaries) fit COLUMNS or the
+    /// terminal's width, long cells wrapped and ECDS names shortened to their plugin;
+    /// piped without COLUMNS, every value stays whole on one line.
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
 

@@ -14,6 +14,7 @@ use crate::cmd::{LISTENERS_ONLY, input, listener_select, load_listeners};
 use crate::envoy::ListenerState;
 use crate::error::{Error, ExitCode};
 use crate::render::explain::{dot, json, text};
+use crate::render::terminal::Terminal;
 use crate::source::{self, DumpMask};
 
 /// Options resolved from the flags before any I/O.
@@ -100,7 +101,7 @@ fn resolve_options(args: &ExplainArgs) -> Options {
 }
 
 /// Runs `explain`.
-pub fn run(args: &ExplainArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
+pub fn run(args: &ExplainArgs, term: Terminal, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let opts = resolve_options(args);
     let source = input::resolve(&args.input, "explain", DumpMask::Sections(LISTENERS_ONLY))?;
     let raw = source::fetch::read(&source)?;
@@ -148,7 +149,7 @@ pub fn run(args: &ExplainArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
         .collect();
     match opts.format {
         ExplainFormat::Text => {
-            text::write_explain_text(out, &explained, &opts.assumptions, picked_for)?
+            text::write_explain_text(out, &explained, &opts.assumptions, picked_for, term)?
         }
         ExplainFormat::Json => json::write_explain_json(out, &explained, &opts.assumptions)?,
         ExplainFormat::Dot => dot::write_explain_dot(out, &explained)?,

@@ -20,6 +20,7 @@ use crate::envoy::dump::{LISTENERS_TYPE, ListenersSection};
 use crate::envoy::missing::{SectionWording, required};
 use crate::envoy::{Document, Sections};
 use crate::error::{Error, ExitCode};
+use crate::render::terminal::Terminal;
 
 /// What `pc listener` and `explain` read, and all a live fetch asks for for them.
 pub(crate) const LISTENERS_ONLY: Sections = Sections {
@@ -42,26 +43,29 @@ pub(crate) fn load_listeners<'a>(doc: &Document<'a>) -> Result<ListenersSection<
 
 /// Runs the parsed command line, writing to `out`.
 pub fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Error> {
-    let color = color_enabled(cli.color);
+    let term = Terminal {
+        color: color_enabled(cli.color),
+        width: terminal_width(),
+    };
     // `colored` consults a process-wide switch; set it from the one decision made here.
-    colored::control::set_override(color);
+    colored::control::set_override(term.color);
     match cli.command {
         Command::ProxyConfig(pc) => match pc.command {
             ProxyConfigCommand::Listener(mut args) => {
                 args.input.proxy_admin_port = pc.proxy_admin_port;
-                proxy_config_listener::run(&args, color, out)
+                proxy_config_listener::run(&args, term, out)
             }
             ProxyConfigCommand::Ecds(mut args) => {
                 args.input.proxy_admin_port = pc.proxy_admin_port;
-                proxy_config_ecds::run(&args, out)
+                proxy_config_ecds::run(&args, term, out)
             }
         },
-        Command::Explain(args) => explain::run(&args, out),
-        Command::Lint(args) => lint::run(&args, color, out),
+        Command::Explain(args) => explain::run(&args, term, out),
+        Command::Lint(args) => lint::run(&args, term.color, out),
         Command::Wasm(w) => match w.command {
-            WasmCommand::Count(args) => wasm_count::run(&args, out),
+            WasmCommand::Count(args) => wasm_count::run(&args, term, out),
         },
-        Command::Diff(args) => diff::run(&args, color, out),
+        Command::Diff(args) => diff::run(&args, term.color, out),
         Command::Completion { shell } => completion::run(shell, out),
     }
 }
@@ -75,6 +79,23 @@ fn structured_format(format: &OutputFormat) -> Option<crate::render::structured:
         OutputFormat::Yaml => Some(Format::Yaml),
         OutputFormat::JsonPath(template) => Some(Format::JsonPath(template)),
     }
+}
+
+/// The width meshscope's own tables and text fit: `COLUMNS` when set (so a width can be
+/// asked for even when piping), else the terminal's; none when stdout is not a terminal.
+fn terminal_width() -> Option<usize> {
+    use std::io::IsTerminal;
+    if let Some(n) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|v| v.trim().parse::<usize>().ok())
+        .filter(|n| *n > 0)
+    {
+        return Some(n);
+    }
+    if !std::io::stdout().is_terminal() {
+        return None;
+    }
+    terminal_size::terminal_size_of(std::io::stdout()).map(|(w, _)| usize::from(w.0))
 }
 
 /// `--color`, `NO_COLOR` and whether stdout is a terminal, decided once.

@@ -12,20 +12,22 @@ use crate::envoy::missing::{SectionWording, required};
 use crate::envoy::{Document, Sections};
 use crate::error::{Error, ExitCode};
 use crate::render::tables::ecds;
+use crate::render::terminal::Terminal;
 use crate::render::{Encoding, RenderError, protojson, structured};
 use crate::source::DumpMask;
 
-pub fn run(args: &EcdsArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
+pub fn run(args: &EcdsArgs, term: Terminal, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let output = args.output.output.clone();
     // istioctl fetches the whole dump with endpoints for `pc ecds`.
     input::with_document(&args.input, "ecds", DumpMask::WithEndpoints, |doc| {
-        render(doc, &output, out)
+        render(doc, &output, term, out)
     })
 }
 
 fn render(
     doc: &Document<'_>,
     output: &OutputFormat,
+    term: Terminal,
     out: &mut dyn Write,
 ) -> Result<ExitCode, Error> {
     let dump = doc.load(Sections {
@@ -36,7 +38,7 @@ fn render(
 
     match output {
         OutputFormat::Short => ecds::write_short(out, &ecds_rows(&filters))?,
-        OutputFormat::Wide => ecds::write_wide(out, &ecds_rows(&filters))?,
+        OutputFormat::Wide => ecds::write_wide(out, &ecds_rows(&filters), term.width)?,
         structured => {
             // istioctl prints the merged EcdsConfigDump as protojson (camelCase names).
             let entries = filters

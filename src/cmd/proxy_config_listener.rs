@@ -21,6 +21,7 @@ use crate::cmd::{LISTENERS_ONLY, load_listeners};
 use crate::envoy::{Document, ListenerState};
 use crate::error::{Error, ExitCode};
 use crate::render::tables::{fleet as fleet_table, listener};
+use crate::render::terminal::Terminal;
 use crate::render::{Encoding, RenderError, structured};
 use crate::source::bug_report::BugReportFetch;
 use crate::source::{self, DumpMask, RawInput};
@@ -32,7 +33,7 @@ struct Options {
     output: OutputFormat,
 }
 
-pub fn run(args: &ListenerArgs, color: bool, out: &mut dyn Write) -> Result<ExitCode, Error> {
+pub fn run(args: &ListenerArgs, term: Terminal, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let live = args.fleet.bug_report.is_none();
     let fleet = FleetFlags {
         fleet: &args.fleet,
@@ -44,7 +45,7 @@ pub fn run(args: &ListenerArgs, color: bool, out: &mut dyn Write) -> Result<Exit
         mask: DumpMask::Sections(LISTENERS_ONLY),
     };
     if fleet.is_fleet() || !live {
-        return run_fleet(args, &fleet, out);
+        return run_fleet(args, &fleet, term, out);
     }
     let opts = Options {
         query: ListenerQuery {
@@ -59,14 +60,14 @@ pub fn run(args: &ListenerArgs, color: bool, out: &mut dyn Write) -> Result<Exit
         &args.input,
         "listener",
         DumpMask::Sections(LISTENERS_ONLY),
-        |doc| render(doc, &opts, color, out),
+        |doc| render(doc, &opts, term, out),
     )
 }
 
 fn render(
     doc: &Document<'_>,
     opts: &Options,
-    color: bool,
+    term: Terminal,
     out: &mut dyn Write,
 ) -> Result<ExitCode, Error> {
     let section = load_listeners(doc)?;
@@ -89,7 +90,7 @@ fn render(
     match &opts.output {
         OutputFormat::Short if opts.verbose => {
             rows::sort_listeners(&mut selected);
-            write_chain_table(out, &selected, false, color)?;
+            write_chain_table(out, &selected, false, term)?;
         }
         OutputFormat::Short => {
             rows::sort_listeners(&mut selected);
@@ -98,7 +99,7 @@ fn render(
         }
         OutputFormat::Wide => {
             let sorted = rows::sort_listeners_with_states(selected);
-            write_chain_table(out, &sorted, true, color)?;
+            write_chain_table(out, &sorted, true, term)?;
         }
         structured => {
             let values = selected
@@ -119,6 +120,7 @@ fn render(
 fn run_fleet(
     args: &ListenerArgs,
     flags: &FleetFlags<'_>,
+    term: Terminal,
     out: &mut dyn Write,
 ) -> Result<ExitCode, Error> {
     let input = &args.input;
@@ -161,7 +163,7 @@ fn run_fleet(
     let report = listener_fleet_report(rows, failures.into_inner());
     match &args.output.output {
         OutputFormat::Short | OutputFormat::Wide => {
-            fleet_table::write_listener_fleet(out, &report)?
+            fleet_table::write_listener_fleet(out, &report, term.width)?
         }
         other => {
             if let Some(format) = super::structured_format(other) {
@@ -199,9 +201,9 @@ fn write_chain_table(
     out: &mut dyn Write,
     listeners: &[SelectedListener<'_>],
     wide: bool,
-    color: bool,
+    term: Terminal,
 ) -> Result<(), Error> {
     let rows: Vec<_> = listeners.iter().flat_map(|l| chain_rows(l, wide)).collect();
-    listener::write_chain_rows(out, &rows, wide, color)?;
+    listener::write_chain_rows(out, &rows, wide, term)?;
     Ok(())
 }

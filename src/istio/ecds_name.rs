@@ -97,6 +97,16 @@ impl PluginRef {
     }
 }
 
+/// An ECDS filter name shortened for a narrow terminal: the decoded plugin (`ns/name`) for
+/// every scheme that carries a prefix; other names (the 1.12 bare `ns.name`, Istio's
+/// built-ins) are short already and stay as they are.
+pub fn short_ecds_name(ecds_name: &str) -> std::borrow::Cow<'_, str> {
+    match PluginRef::from_ecds_name(ecds_name, false) {
+        Some(plugin) => plugin.to_string().into(),
+        None => ecds_name.into(),
+    }
+}
+
 impl std::fmt::Display for PluginRef {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}/{}", self.namespace, self.name)

@@ -1,5 +1,5 @@
 //! Lays results out as text, JSON or YAML. It never decides what to show: `analysis/`
-//! did that. Colour arrives as a plain bool decided once in `cmd/`.
+//! did that. Colour and width arrive as a [`terminal::Terminal`] decided once in `cmd/`.
 
 pub mod diff;
 pub mod explain;
@@ -8,6 +8,7 @@ pub mod matcher_branch;
 pub mod protojson;
 pub mod structured;
 pub mod tables;
+pub mod terminal;
 pub mod wasm;
 
 /// Why output could not be produced.

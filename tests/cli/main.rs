@@ -31,4 +31,5 @@ mod readme;
 mod real_dumps;
 mod secrets;
 mod support;
+mod terminal;
 mod wasm;

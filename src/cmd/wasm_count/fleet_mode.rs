@@ -108,10 +108,10 @@ pub(super) fn run_fleet(
     let report = fleet_report(summaries, failures.into_inner());
     match opts.output {
         WasmOutput::Table => {
-            fleet_table::write_fleet(out, &report)?;
+            fleet_table::write_fleet(out, &report, opts.term.width)?;
             if opts.detail && !details.is_empty() {
                 writeln!(out)?;
-                table::write_report(out, &WasmCountReport { proxies: details })?;
+                table::write_report(out, &WasmCountReport { proxies: details }, opts.term)?;
             }
         }
         format => {

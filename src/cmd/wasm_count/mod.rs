@@ -24,6 +24,7 @@ use crate::envoy::missing::{SectionWording, required};
 use crate::error::{Error, ExitCode};
 use crate::istio::wasm_plugin::WasmPluginSpec;
 use crate::render::structured;
+use crate::render::terminal::Terminal;
 use crate::render::wasm::table;
 use crate::source::bug_report::{ArchivePod, BugReportFetch};
 use crate::source::kube::fleet::FleetFetch;
@@ -57,6 +58,8 @@ struct Options {
     output: WasmOutput,
     /// Fleet mode: keep and print each pod's full report after the summary.
     detail: bool,
+    /// Colour and width of the tables.
+    term: Terminal,
 }
 
 fn options(args: &WasmCountArgs) -> Result<Options, Error> {
@@ -112,12 +115,16 @@ fn options(args: &WasmCountArgs) -> Result<Options, Error> {
         root_namespace: args.root_namespace.clone(),
         output: args.output,
         detail: args.detail,
+        term: Terminal::default(),
     })
 }
 
 /// Runs `wasm count`.
-pub fn run(args: &WasmCountArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
-    let opts = options(args)?;
+pub fn run(args: &WasmCountArgs, term: Terminal, out: &mut dyn Write) -> Result<ExitCode, Error> {
+    let opts = Options {
+        term,
+        ..options(args)?
+    };
     let archive = match &opts.bug_report {
         Some(fetch) => Some(source::bug_report::open(fetch)?),
         None => None,
@@ -156,7 +163,7 @@ fn run_proxies(
     }
     let report = WasmCountReport { proxies };
     match opts.output {
-        WasmOutput::Table => table::write_report(out, &report)?,
+        WasmOutput::Table => table::write_report(out, &report, opts.term)?,
         format => write_structured(out, &report, format)?,
     }
     Ok(if report.has_problems() {

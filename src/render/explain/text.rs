@@ -5,6 +5,8 @@
 use std::io::Write;
 use std::net::IpAddr;
 
+use colored::{Color, Colorize};
+
 use crate::analysis::explain::chain_select::Chosen;
 use crate::analysis::explain::{Assumption, ExplainedListener, Simulation};
 use crate::render::RenderError;
@@ -14,15 +16,18 @@ use crate::render::explain::words::{
     chain_label, chain_phrase, code, criterion_words, default_chain_phrase, reason_words,
     unseen_words, warning_words,
 };
+use crate::render::terminal::{Terminal, wrap_text};
 use crate::util::sanitize::sanitize;
 
 /// Writes the whole report. `picked_for` is the connection's destination when `explain`
 /// chose the listeners itself (no `--port`).
+/// On a terminal the text is wrapped to its width and the outcome lines are coloured.
 pub fn write_explain_text(
     out: &mut dyn Write,
     listeners: &[ExplainedListener],
     assumptions: &[Assumption],
     picked_for: Option<(IpAddr, u32)>,
+    term: Terminal,
 ) -> Result<(), RenderError> {
     let mut s = String::new();
     if let Some((ip, port)) = picked_for {
@@ -69,7 +74,7 @@ pub fn write_explain_text(
                 }
                 s.push_str(&shared_pointer(moved));
             }
-            Some(sim) => simulation_text(&mut s, l, sim, assumptions, (&own, moved)),
+            Some(sim) => simulation_text(&mut s, l, sim, assumptions, (&own, moved), term.color),
         }
     }
     let title = if listeners.iter().any(|l| l.simulation.is_some()) {
@@ -78,6 +83,9 @@ pub fn write_explain_text(
         "Warnings on several listeners:"
     };
     s.push_str(&shared_block(title, &shared, listeners));
+    if let Some(width) = term.width {
+        s = wrap_text(&s, width);
+    }
     out.write_all(s.as_bytes())?;
     Ok(())
 }
@@ -114,7 +122,17 @@ fn simulation_text(
     sim: &Simulation,
     assumptions: &[Assumption],
     (unseen, moved): (&[&String], usize),
+    color: bool,
 ) {
+    // The outcome line: green when a chain takes the connection, yellow for the default
+    // chain, red when Envoy closes it.
+    let paint = |line: String, c: Color| {
+        if color {
+            line.color(c).to_string()
+        } else {
+            line
+        }
+    };
     let e = &l.explanation;
     let given: Vec<String> = assumptions
         .iter()
@@ -135,7 +153,11 @@ fn simulation_text(
     match (sim.chosen, default_chain) {
         (Chosen::Chain(i), _) => {
             if let Some(c) = e.chains.get(i) {
-                s.push_str(&format!("Selected: {}.\n", chain_phrase(c)));
+                s.push_str(&paint(
+                    format!("Selected: {}.", chain_phrase(c)),
+                    Color::Green,
+                ));
+                s.push('\n');
                 if let Some(m) = &sim.matcher {
                     s.push_str(&format!(
                         "The filter_chain_matcher leads there via {}.\n",
@@ -146,15 +168,20 @@ fn simulation_text(
             }
         }
         (Chosen::Default, Some(d)) => {
-            s.push_str(&format!(
-                "No chain matches: {} takes the connection.\n",
-                default_chain_phrase(&d.name)
+            s.push_str(&paint(
+                format!(
+                    "No chain matches: {} takes the connection.",
+                    default_chain_phrase(&d.name)
+                ),
+                Color::Yellow,
             ));
+            s.push('\n');
             failure_text(s, sim);
             s.push_str(&format!("\n{}\n", chain_paragraph(d)));
         }
         _ => {
-            s.push_str("No chain matches: connection closed (Envoy counts no_filter_chain_match; the access log shows NR filter_chain_not_found).\n");
+            s.push_str(&paint("No chain matches: connection closed (Envoy counts no_filter_chain_match; the access log shows NR filter_chain_not_found).".to_string(), Color::Red));
+            s.push('\n');
             failure_text(s, sim);
         }
     }

@@ -3,7 +3,7 @@
 use std::io::Write;
 
 use crate::analysis::listener::ecds_rows::EcdsRow;
-use crate::render::tables::layout::write_go_table;
+use crate::render::tables::layout::{write_go_table, write_own_go_table};
 
 const WIDE_HEADER: [&str; 9] = [
     "ECDS NAME",
@@ -27,7 +27,12 @@ pub fn write_short(out: &mut dyn Write, rows: &[EcdsRow]) -> std::io::Result<()>
 }
 
 /// The wide table; `-` where a value does not apply.
-pub fn write_wide(out: &mut dyn Write, rows: &[EcdsRow]) -> std::io::Result<()> {
+/// meshscope's own view: fitted to `width` on a terminal.
+pub fn write_wide(
+    out: &mut dyn Write,
+    rows: &[EcdsRow],
+    width: Option<usize>,
+) -> std::io::Result<()> {
     let dash = |v: Option<&str>| match v {
         Some(s) if !s.is_empty() => s.to_string(),
         _ => "-".to_string(),
@@ -48,5 +53,5 @@ pub fn write_wide(out: &mut dyn Write, rows: &[EcdsRow]) -> std::io::Result<()> 
             ]
         })
         .collect();
-    write_go_table(out, 5, &WIDE_HEADER, &cells)
+    write_own_go_table(out, 5, &WIDE_HEADER, &cells, width, None)
 }

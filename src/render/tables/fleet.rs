@@ -9,7 +9,7 @@ use std::io::{self, Write};
 use crate::analysis::fleet::{Flag, FleetReport, PluginState, short_digest};
 use crate::analysis::listener::summary::{ListenerFleetReport, ListenerSummary};
 use crate::analysis::wasm::ecds::EcdsState;
-use crate::render::tables::layout::write_go_table;
+use crate::render::tables::layout::write_own_go_table;
 use crate::util::sanitize::sanitize;
 
 /// Space between columns, as kubectl's printers.
@@ -64,7 +64,11 @@ fn clean(s: &str) -> String {
 }
 
 /// Writes the `wasm count` fleet summary; nothing when no pod could be read.
-pub fn write_fleet(out: &mut dyn Write, report: &FleetReport) -> io::Result<()> {
+pub fn write_fleet(
+    out: &mut dyn Write,
+    report: &FleetReport,
+    width: Option<usize>,
+) -> io::Result<()> {
     if report.pods.is_empty() {
         return Ok(());
     }
@@ -96,7 +100,7 @@ pub fn write_fleet(out: &mut dyn Write, report: &FleetReport) -> io::Result<()> 
             row
         })
         .collect();
-    write_go_table(out, PADDING, &header, &rows)?;
+    write_own_go_table(out, PADDING, &header, &rows, width, None)?;
 
     writeln!(out)?;
     let mut header: Vec<&str> = vec!["GROUP", "PODS"];
@@ -110,7 +114,7 @@ pub fn write_fleet(out: &mut dyn Write, report: &FleetReport) -> io::Result<()> 
             row
         })
         .collect();
-    write_go_table(out, PADDING, &header, &rows)?;
+    write_own_go_table(out, PADDING, &header, &rows, width, None)?;
 
     if report.deviations.is_empty() {
         return Ok(());
@@ -146,7 +150,7 @@ pub fn write_fleet(out: &mut dyn Write, report: &FleetReport) -> io::Result<()> 
             rows.push(row);
         }
     }
-    write_go_table(out, PADDING, &header, &rows)
+    write_own_go_table(out, PADDING, &header, &rows, width, None)
 }
 
 /// The MTLS cell: one mode when every inbound port has it, else `key=MODE` per port.
@@ -166,7 +170,11 @@ fn mtls_cell(s: &ListenerSummary) -> String {
 }
 
 /// Writes the `pc listener` fleet summary; nothing when no pod could be read.
-pub fn write_listener_fleet(out: &mut dyn Write, report: &ListenerFleetReport) -> io::Result<()> {
+pub fn write_listener_fleet(
+    out: &mut dyn Write,
+    report: &ListenerFleetReport,
+    width: Option<usize>,
+) -> io::Result<()> {
     if report.pods.is_empty() {
         return Ok(());
     }
@@ -217,7 +225,7 @@ pub fn write_listener_fleet(out: &mut dyn Write, report: &ListenerFleetReport) -
             row
         })
         .collect();
-    write_go_table(out, PADDING, &header, &rows)
+    write_own_go_table(out, PADDING, &header, &rows, width, None)
 }
 
 #[cfg(test)]

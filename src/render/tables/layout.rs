@@ -63,9 +63,184 @@ pub fn write_titled_table(
     header: &[&str],
     rows: Vec<Vec<String>>,
 ) -> io::Result<()> {
+    write_titled_table_fit(out, title, header, rows, None, None)
+}
+
+/// [`write_titled_table`] fitted to `width` (long cells wrapped) when it is wider, with
+/// `paint` colouring cells after the layout is decided.
+pub fn write_titled_table_fit(
+    out: &mut dyn Write,
+    title: &str,
+    header: &[&str],
+    rows: Vec<Vec<String>>,
+    width: Option<usize>,
+    paint: Option<Paint<'_>>,
+) -> io::Result<()> {
     writeln!(out, "{title}")?;
-    write_plain_table(out, header, &rows)?;
+    match width {
+        Some(w) if natural_width(header, &rows, 2, 0) > w => {
+            write_fitted(out, header, &painted(&rows, paint), w, (1, 1))?
+        }
+        _ => write_plain_table(out, header, &rows, paint)?,
+    }
     writeln!(out)
+}
+
+/// A Go-style table ([`write_painted_table`]) for meshscope's own views (`-o wide`, fleet):
+/// fitted to `width` when one is given and the table is wider, long cells wrapped onto
+/// further lines; unchanged otherwise (piped output keeps every value whole).
+pub fn write_own_go_table(
+    out: &mut dyn Write,
+    padding: usize,
+    header: &[&str],
+    rows: &[Vec<String>],
+    width: Option<usize>,
+    paint: Option<Paint<'_>>,
+) -> io::Result<()> {
+    match width {
+        Some(w) if natural_width(header, rows, padding, padding) > w => {
+            let rows: Vec<Vec<String>> = rows
+                .iter()
+                .map(|r| r.iter().map(|c| sanitize(c).into_owned()).collect())
+                .collect();
+            let pad = u16::try_from(padding).unwrap_or(1);
+            write_fitted(out, header, &painted(&rows, paint), w, (0, pad))
+        }
+        _ => write_painted_table(out, padding, header, rows, paint),
+    }
+}
+
+/// The width of the unfitted table: each column's widest line plus `padding`, less the
+/// padding the last column does not need (`trailing`).
+fn natural_width(header: &[&str], rows: &[Vec<String>], padding: usize, trailing: usize) -> usize {
+    let mut widths: Vec<usize> = header.iter().map(|h| h.width()).collect();
+    for row in rows {
+        for (col, cell) in row.iter().enumerate() {
+            let widest = cell
+                .split('\n')
+                .map(UnicodeWidthStr::width)
+                .max()
+                .unwrap_or(0);
+            match widths.get_mut(col) {
+                Some(w) => *w = (*w).max(widest),
+                None => widths.push(widest),
+            }
+        }
+    }
+    (widths.iter().map(|w| w + padding).sum::<usize>()).saturating_sub(trailing)
+}
+
+fn painted(rows: &[Vec<String>], paint: Option<Paint<'_>>) -> Vec<Vec<String>> {
+    rows.iter()
+        .enumerate()
+        .map(|(r, row)| {
+            row.iter()
+                .enumerate()
+                .map(|(c, cell)| {
+                    paint
+                        .and_then(|p| p(r, c, cell))
+                        .unwrap_or_else(|| cell.clone())
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// The widths below which a column keeps its lines whole, tried in order.
+const LINE_FLOORS: [usize; 2] = [24, 16];
+
+/// The widths a column's longest word may claim when fitting a table, tried in order.
+const WORD_FLOORS: [usize; 5] = [20, 16, 12, 10, 8];
+
+/// The table fitted to `width`: the widest column gives up a column at a time until the
+/// table fits or every column is down to its floor (its longest word, capped so the floors
+/// fit), then each cell is wrapped to its column (textwrap; words longer than the column
+/// are broken). `padding` is the spaces left and right of each cell; `rows` may already be
+/// painted (escapes take no width), `paint` is applied to each wrapped line.
+fn write_fitted(
+    out: &mut dyn Write,
+    header: &[&str],
+    rows: &[Vec<String>],
+    width: usize,
+    padding: (u16, u16),
+) -> io::Result<()> {
+    let (left, right) = (usize::from(padding.0), usize::from(padding.1));
+    let table: Vec<Vec<&str>> = std::iter::once(header.to_vec())
+        .chain(rows.iter().map(|r| r.iter().map(String::as_str).collect()))
+        .collect();
+    let columns = table.iter().map(Vec::len).max().unwrap_or(0);
+    let measure = |f: &dyn Fn(&str) -> usize| -> Vec<usize> {
+        (0..columns)
+            .map(|col| {
+                table
+                    .iter()
+                    .filter_map(|r| r.get(col))
+                    .map(|c| f(c))
+                    .max()
+                    .unwrap_or(0)
+                    .max(1)
+            })
+            .collect()
+    };
+    let mut widths = measure(&|c| {
+        c.split('\n')
+            .map(textwrap::core::display_width)
+            .max()
+            .unwrap_or(0)
+    });
+    let words = measure(&|c| {
+        c.split_whitespace()
+            .map(textwrap::core::display_width)
+            .max()
+            .unwrap_or(0)
+    });
+    let room = width.saturating_sub(columns * (left + right));
+    // First short columns (up to 24, then 16) keep whole lines; then no word is broken;
+    // then words are capped (20, 16, … columns). The widest column always gives first.
+    let natural = widths.clone();
+    let phases = LINE_FLOORS
+        .iter()
+        .map(|cap| natural.iter().map(|w| (*w).min(*cap)).collect::<Vec<_>>())
+        .chain(std::iter::once(words.clone()))
+        .chain(
+            WORD_FLOORS
+                .iter()
+                .map(|cap| words.iter().map(|w| (*w).min(*cap)).collect::<Vec<_>>()),
+        );
+    for floors in phases.chain(std::iter::once(vec![1; columns])) {
+        shrink_to(&mut widths, &floors, room);
+        if widths.iter().sum::<usize>() <= room {
+            break;
+        }
+    }
+    let mut line = String::new();
+    for row in &table {
+        let cells: Vec<Vec<String>> = (0..columns)
+            .map(|col| {
+                let text = row.get(col).copied().unwrap_or("");
+                let options = textwrap::Options::new(widths[col]).break_words(true);
+                text.split('\n')
+                    .flat_map(|l| textwrap::wrap(l, &options))
+                    .map(|l| l.into_owned())
+                    .collect()
+            })
+            .collect();
+        let height = cells.iter().map(Vec::len).max().unwrap_or(1).max(1);
+        for i in 0..height {
+            line.clear();
+            for (col, cell) in cells.iter().enumerate() {
+                let text = cell.get(i).map_or("", String::as_str);
+                pad(&mut line, left);
+                line.push_str(text);
+                pad(
+                    &mut line,
+                    widths[col] - textwrap::core::display_width(text).min(widths[col]) + right,
+                );
+            }
+            writeln!(out, "{}", line.trim_end())?;
+        }
+    }
+    Ok(())
 }
 
 /// Lays out a table exactly as comfy-table does with its `NOTHING` preset (no borders, no
@@ -75,7 +250,12 @@ pub fn write_titled_table(
 /// of a big dump (a 50,000-line table) that was most of the command's time, so the layout
 /// is computed here and written line by line. `comfy_table_layout_is_reproduced` holds the
 /// two to the same bytes.
-fn write_plain_table(out: &mut dyn Write, header: &[&str], rows: &[Vec<String>]) -> io::Result<()> {
+fn write_plain_table(
+    out: &mut dyn Write,
+    header: &[&str],
+    rows: &[Vec<String>],
+    paint: Option<Paint<'_>>,
+) -> io::Result<()> {
     let header: Vec<&str> = header.to_vec();
     let rows: Vec<Vec<&str>> = std::iter::once(header)
         .chain(rows.iter().map(|r| r.iter().map(String::as_str).collect()))
@@ -94,7 +274,7 @@ fn write_plain_table(out: &mut dyn Write, header: &[&str], rows: &[Vec<String>])
         return write_comfy_table(out, &rows);
     }
     let mut line = String::new();
-    for row in &rows {
+    for (row_index, row) in rows.iter().enumerate() {
         let cells: Vec<Vec<&str>> = row.iter().map(|c| c.split('\n').collect()).collect();
         // A missing cell still takes one line.
         let height = (0..columns)
@@ -107,7 +287,11 @@ fn write_plain_table(out: &mut dyn Write, header: &[&str], rows: &[Vec<String>])
                 match cells.get(col).and_then(|c| c.get(i)) {
                     Some(text) => {
                         line.push(' ');
-                        line.push_str(text);
+                        // Row 0 is the header; `paint` numbers the body rows from 0.
+                        let colour = row_index
+                            .checked_sub(1)
+                            .and_then(|r| paint.and_then(|p| p(r, col, text)));
+                        line.push_str(colour.as_deref().unwrap_or(text));
                         pad(&mut line, width - text.width() + 1);
                     }
                     None => pad(&mut line, width + 2),
@@ -117,6 +301,23 @@ fn write_plain_table(out: &mut dyn Write, header: &[&str], rows: &[Vec<String>])
         }
     }
     Ok(())
+}
+
+/// Takes a column from the widest column above its floor until the widths fit `room`.
+fn shrink_to(widths: &mut [usize], floors: &[usize], room: usize) {
+    while widths.iter().sum::<usize>() > room {
+        let widest = widths
+            .iter()
+            .zip(floors)
+            .enumerate()
+            .filter(|(_, (w, f))| w > f)
+            .max_by_key(|(i, (w, _))| (**w, std::cmp::Reverse(*i)))
+            .map(|(i, _)| i);
+        match widest {
+            Some(i) => widths[i] -= 1,
+            None => return,
+        }
+    }
 }
 
 fn pad(line: &mut String, n: usize) {
@@ -191,7 +392,7 @@ mod tests {
         proptest!(|((header, rows) in table)| {
             let header: Vec<&str> = header.iter().map(String::as_str).collect();
             let mut fast = Vec::new();
-            write_plain_table(&mut fast, &header, &rows).unwrap();
+            write_plain_table(&mut fast, &header, &rows, None).unwrap();
             let mut all = vec![header.clone()];
             all.extend(rows.iter().map(|r| r.iter().map(String::as_str).collect::<Vec<_>>()));
             let mut reference = Vec::new();

@@ -2,14 +2,18 @@
 
 use std::io::Write;
 
+use std::borrow::Cow;
+
 use colored::Colorize;
 
 use crate::analysis::listener::cell_text::{destination_text, match_text};
 use crate::analysis::listener::rows::{ChainRow, ListenerRow, RowMatch};
 use crate::analysis::mtls::mode::InferredMode;
 use crate::envoy::ListenerState;
+use crate::istio::ecds_name::short_ecds_name;
 use crate::render::matcher_branch::branch_text;
-use crate::render::tables::layout::{write_go_table, write_painted_table};
+use crate::render::tables::layout::{write_go_table, write_own_go_table};
+use crate::render::terminal::Terminal;
 
 const VERBOSE_HEADER: [&str; 4] = ["ADDRESSES", "PORT", "MATCH", "DESTINATION"];
 const WIDE_HEADER: [&str; 8] = [
@@ -39,12 +43,15 @@ pub fn write_listener_rows(out: &mut dyn Write, rows: &[ListenerRow]) -> std::io
 }
 
 /// The default table (istioctl parity) or, with `wide`, meshscope's wide table.
+/// `-o wide` is meshscope's own: on a terminal (`term.width`) it fits the width, with ECDS
+/// names shortened to their plugin; the default table never changes.
 pub fn write_chain_rows(
     out: &mut dyn Write,
     rows: &[ChainRow],
     wide: bool,
-    color: bool,
+    term: Terminal,
 ) -> std::io::Result<()> {
+    let narrow = term.width.is_some();
     let cells: Vec<Vec<String>> = rows
         .iter()
         .map(|r| {
@@ -57,19 +64,21 @@ pub fn write_chain_rows(
             if wide {
                 row.push(dash_if_empty(&r.chain));
                 row.push(r.state.as_str().to_string());
-                row.push(dash_if_empty(&r.wasm.join(",")));
+                let wasm: Vec<Cow<'_, str>> = if narrow {
+                    r.wasm.iter().map(|w| short_ecds_name(w)).collect()
+                } else {
+                    r.wasm.iter().map(|w| Cow::from(w.as_str())).collect()
+                };
+                row.push(dash_if_empty(&wasm.join(",")));
                 row.push(mode_cell(r.mode).to_string());
             }
             row
         })
         .collect();
-    match (wide, color) {
-        (true, true) => {
-            let paint =
-                |row: usize, column: usize, text: &str| paint_state(rows, row, column, text);
-            write_painted_table(out, 1, &WIDE_HEADER, &cells, Some(&paint))
-        }
-        (true, false) => write_go_table(out, 1, &WIDE_HEADER, &cells),
+    let paint = |row: usize, column: usize, text: &str| paint_state(rows, row, column, text);
+    match (wide, term.color) {
+        (true, true) => write_own_go_table(out, 1, &WIDE_HEADER, &cells, term.width, Some(&paint)),
+        (true, false) => write_own_go_table(out, 1, &WIDE_HEADER, &cells, term.width, None),
         _ => write_go_table(out, 1, &VERBOSE_HEADER, &cells),
     }
 }

@@ -9,7 +9,11 @@ use crate::analysis::listener::cell_text::match_text;
 use crate::analysis::wasm::count::{ProxyReport, WasmCountReport};
 use crate::analysis::wasm::intent::IntentStatus;
 use crate::analysis::wasm::placement::WasmFilterReport;
-use crate::render::tables::layout::write_titled_table as write_table;
+use colored::Colorize;
+
+use crate::istio::ecds_name::short_ecds_name;
+use crate::render::tables::layout::{Paint, write_titled_table_fit};
+use crate::render::terminal::{Terminal, wrap_text};
 use crate::util::sanitize::sanitize;
 
 fn cell(s: &str) -> String {
@@ -32,15 +36,48 @@ fn label(f: &WasmFilterReport) -> String {
     f.plugin.as_deref().map_or_else(|| cell(&f.filter), cell)
 }
 
-/// Writes every proxy's tables.
-pub fn write_report(out: &mut dyn Write, report: &WasmCountReport) -> std::io::Result<()> {
+/// A filter name as a cell: on a terminal (a width to fit) an ECDS name is shortened to
+/// its plugin, `ns/name`.
+fn filter_cell(name: &str, term: Terminal) -> String {
+    if term.width.is_some() {
+        cell(&short_ecds_name(name))
+    } else {
+        cell(name)
+    }
+}
+
+/// Writes every proxy's tables, fitted to `term.width` when there is one.
+pub fn write_report(
+    out: &mut dyn Write,
+    report: &WasmCountReport,
+    term: Terminal,
+) -> std::io::Result<()> {
     for (i, p) in report.proxies.iter().enumerate() {
         if i > 0 {
             writeln!(out)?;
         }
-        write_proxy(out, p)?;
+        let mut text = Vec::new();
+        write_proxy(&mut text, p, term)?;
+        match term.width {
+            // Table lines already fit; the wrap only reaches the long heading lines.
+            Some(w) => out.write_all(wrap_text(&String::from_utf8_lossy(&text), w).as_bytes())?,
+            None => out.write_all(&text)?,
+        }
     }
     Ok(())
+}
+
+/// Problems in red, a clean verdict in green; decided from the verdict, not the text.
+fn paint_verdict(p: &ProxyReport, row: usize, column: usize, text: &str) -> Option<String> {
+    if column != 0 {
+        return None;
+    }
+    let v = p.verdicts.get(row)?;
+    Some(if v.verdict.is_problem() {
+        text.red().to_string()
+    } else {
+        text.green().to_string()
+    })
 }
 
 fn write_heading(out: &mut dyn Write, p: &ProxyReport) -> std::io::Result<()> {
@@ -69,7 +106,10 @@ fn write_heading(out: &mut dyn Write, p: &ProxyReport) -> std::io::Result<()> {
     writeln!(out, "{ecds}\n{intent}\n")
 }
 
-fn write_proxy(out: &mut dyn Write, p: &ProxyReport) -> std::io::Result<()> {
+fn write_proxy(out: &mut dyn Write, p: &ProxyReport, term: Terminal) -> std::io::Result<()> {
+    let write_table = |out: &mut dyn Write, title: &str, header: &[&str], rows| {
+        write_titled_table_fit(out, title, header, rows, term.width, None)
+    };
     write_heading(out, p)?;
     if p.plugins.is_empty() {
         writeln!(out, "PLUGINS: none\n")?;
@@ -108,10 +148,10 @@ fn write_proxy(out: &mut dyn Write, p: &ProxyReport) -> std::io::Result<()> {
             .map(|(f, pl)| {
                 let mut position = format!("{}/{}", pl.position, pl.of);
                 if let Some(a) = &pl.after {
-                    position.push_str(&format!(" after {}", cell(a)));
+                    position.push_str(&format!(" after {}", filter_cell(a, term)));
                 }
                 if let Some(b) = &pl.before {
-                    position.push_str(&format!(" before {}", cell(b)));
+                    position.push_str(&format!(" before {}", filter_cell(b, term)));
                 }
                 vec![
                     label(f),
@@ -217,11 +257,14 @@ fn write_proxy(out: &mut dyn Write, p: &ProxyReport) -> std::io::Result<()> {
                 ]
             })
             .collect();
-        write_table(
+        let paint = |row: usize, column: usize, text: &str| paint_verdict(p, row, column, text);
+        write_titled_table_fit(
             out,
             "VERDICTS",
             &["VERDICT", "PLUGIN", "WHERE", "DETAIL"],
             rows,
+            term.width,
+            term.color.then_some(&paint as Paint<'_>),
         )?;
     }
     if !p.builtins.is_empty() {
@@ -254,5 +297,11 @@ fn write_proxy(out: &mut dyn Write, p: &ProxyReport) -> std::io::Result<()> {
         ];
         write_table(out, "ISTIO BUILT-INS", &header, rows)?;
     }
-    writeln!(out, "PROBLEMS: {}", p.problems)
+    let problems = p.problems.to_string();
+    let problems = match (term.color, p.problems) {
+        (false, _) => problems,
+        (true, 0) => problems.green().to_string(),
+        (true, _) => problems.red().to_string(),
+    };
+    writeln!(out, "PROBLEMS: {problems}")
 }

@@ -125,6 +125,8 @@ impl Test {
         cmd.args(&self.args)
             .current_dir(root())
             .env_remove("NO_COLOR")
+            // A width asked for by the environment would fit the tables: tests set their own.
+            .env_remove("COLUMNS")
             .stdin(if self.stdin.is_some() {
                 Stdio::piped()
             } else {
