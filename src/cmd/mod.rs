@@ -47,14 +47,8 @@ pub fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Error> {
     colored::control::set_override(color);
     match cli.command {
         Command::ProxyConfig(pc) => match pc.command {
-            ProxyConfigCommand::Listener(mut args) => {
-                args.input.proxy_admin_port = pc.proxy_admin_port;
-                proxy_config_listener::run(&args, color, out)
-            }
-            ProxyConfigCommand::Ecds(mut args) => {
-                args.input.proxy_admin_port = pc.proxy_admin_port;
-                proxy_config_ecds::run(&args, out)
-            }
+            ProxyConfigCommand::Listener(args) => proxy_config_listener::run(&args, color, out),
+            ProxyConfigCommand::Ecds(args) => proxy_config_ecds::run(&args, out),
         },
         Command::Explain(args) => explain::run(&args, out),
         Command::Lint(args) => lint::run(&args, color, out),
