@@ -32,9 +32,6 @@ use std::ffi::OsString;
 use std::io::{self, Write};
 
 #[cfg(feature = "cli")]
-use clap::FromArgMatches;
-
-#[cfg(feature = "cli")]
 pub use error::{Error, ExitCode};
 
 #[cfg(feature = "cli")]
@@ -50,10 +47,7 @@ where
         // kubectl runs `kubectl-meshscope` for `kubectl meshscope`: usage lines say so.
         command = command.bin_name("kubectl meshscope");
     }
-    let cli = match command
-        .try_get_matches_from(args)
-        .and_then(|matches| cli::Cli::from_arg_matches(&matches))
-    {
+    let cli = match cli::parse(command, args) {
         Ok(cli) => cli,
         Err(err) => return report_usage(err),
     };

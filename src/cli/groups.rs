@@ -6,9 +6,15 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-/// Cluster access: which kubeconfig and which of its contexts.
+/// How a command reads pods: their namespace, the kubeconfig and its context, the time
+/// bound of a fetch and the proxy's admin port. Every command that reads pods flattens this
+/// one group, so the flags mean the same everywhere (#19).
 #[derive(Debug, Clone, Args)]
 pub struct KubeArgs {
+    /// Namespace of the pod (default: the kubeconfig context's namespace, else 'default').
+    #[arg(short = 'n', long, value_name = "NAMESPACE")]
+    pub namespace: Option<String>,
+
     /// Path to the kubeconfig file.
     #[arg(long, value_name = "PATH")]
     pub kubeconfig: Option<PathBuf>,
@@ -23,6 +29,10 @@ pub struct KubeArgs {
     #[arg(long, value_name = "DURATION", default_value = "30s",
           value_parser = super::input::parse_duration)]
     pub timeout: std::time::Duration,
+
+    /// Envoy proxy admin port used when reading from a pod.
+    #[arg(long, default_value_t = 15000, value_name = "PORT")]
+    pub proxy_admin_port: u16,
 }
 
 /// Fleet mode: the pods to read instead of one proxy, live (`-l`, `-A`) or from a bug report.

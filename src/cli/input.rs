@@ -23,16 +23,9 @@ pub struct InputArgs {
     #[arg(long, value_name = "URL")]
     pub admin: Option<String>,
 
-    /// Namespace of the pod (default: the kubeconfig context's namespace, else 'default').
-    #[arg(short = 'n', long, value_name = "NAMESPACE")]
-    pub namespace: Option<String>,
-
+    /// `-n`, `--kubeconfig`, `--context`, `--timeout`, `--proxy-admin-port`.
     #[command(flatten)]
     pub kube: super::KubeArgs,
-
-    /// The Envoy admin port of a POD; set from the command group's `--proxy-admin-port`.
-    #[arg(skip = 15000u16)]
-    pub proxy_admin_port: u16,
 }
 
 /// Parses `N`, `Nms`, `Ns` or `Nm` (a bare number is seconds, as kubectl's timeouts).

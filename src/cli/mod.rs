@@ -11,7 +11,9 @@ mod proxy_config;
 mod usage;
 mod wasm;
 
-use clap::{CommandFactory, Parser, Subcommand};
+use std::ffi::OsString;
+
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 pub use diff::{DiffArgs, DiffOutput, WhatIfMode};
 pub use explain::{ExplainArgs, ExplainFormat, SrcType, Transport};
@@ -31,8 +33,9 @@ pub use wasm::{WasmArgs, WasmCommand, WasmCountArgs, WasmOutput};
     meshscope pc listener -f config_dump.json --port 15006 -o wide\n  \
     meshscope pc ecds -f config_dump.json -o wide\n\n\
     Exit status (every command): 0 ok; 1 the command found what it looks for (diff:\n\
-    differences; lint: findings at or above --fail-on; wasm count: a problem verdict);\n\
-    2 an input could not be read, parsed or fetched, or bad flags.")]
+    differences, or ports that disagree with their PeerAuthentication; lint: findings at\n\
+    or above --fail-on; wasm count: a problem verdict); 2 an input could not be read,\n\
+    parsed or fetched, or bad flags.")]
 pub struct Cli {
     /// When to colour output: auto (a terminal on stdout and no NO_COLOR), always, never.
     /// istioctl's own tables are never coloured. Width works alike: meshscope's own tables
@@ -82,6 +85,26 @@ pub enum Command {
 /// argument of every subcommand.
 pub fn command() -> clap::Command {
     ignore_case(Cli::command())
+}
+
+/// Parses `args` with `command` (from [`command`], perhaps renamed): clap's own rules, then
+/// the combinations clap cannot express, reported as clap reports a usage error (what is
+/// wrong, the subcommand's usage line; CLI.md).
+pub fn parse(mut command: clap::Command, args: Vec<OsString>) -> Result<Cli, clap::Error> {
+    let matches = command.try_get_matches_from_mut(args)?;
+    let cli = Cli::from_arg_matches(&matches)?;
+    if let Command::Diff(diff) = &cli.command
+        && let Some(problem) = diff.side_count_error()
+    {
+        // Built, so that the subcommand's usage line carries the full binary name.
+        command.build();
+        let kind = clap::error::ErrorKind::WrongNumberOfValues;
+        return Err(match command.find_subcommand_mut("diff") {
+            Some(sub) => sub.error(kind, problem),
+            None => command.error(kind, problem),
+        });
+    }
+    Ok(cli)
 }
 
 fn ignore_case(cmd: clap::Command) -> clap::Command {

@@ -9,11 +9,17 @@ use super::{FleetArgs, InputArgs, OutputArgs};
 #[command(
     after_help = "Exit status: 0 printed; 2 an input could not be read, parsed or fetched, or bad flags."
 )]
+// istioctl takes --proxy-admin-port before the subcommand too (`pc --proxy-admin-port N
+// listener POD`). The subcommands have their own from the shared KubeArgs; this global one,
+// with the same id, only accepts that position: clap hands its value down to theirs.
+#[command(arg(clap::Arg::new("proxy_admin_port")
+    .long("proxy-admin-port")
+    .global(true)
+    .value_name("PORT")
+    .default_value("15000")
+    .value_parser(clap::value_parser!(u16))
+    .help("Envoy proxy admin port used when reading from a pod")))]
 pub struct ProxyConfigArgs {
-    /// Envoy proxy admin port used when reading from a pod.
-    #[arg(long, global = true, default_value_t = 15000, value_name = "PORT")]
-    pub proxy_admin_port: u16,
-
     #[command(subcommand)]
     pub command: ProxyConfigCommand,
 }

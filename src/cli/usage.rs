@@ -18,8 +18,11 @@ pub enum UsageError {
     /// A flag that selects within one proxy, given in fleet mode.
     #[error("{flag} selects within one proxy's output and does not apply in fleet mode (-l/-A)")]
     NotInFleetMode { flag: &'static str },
-    /// `diff` without its two sides.
-    #[error("diff requires BEFORE and AFTER: two arguments, or two -f files")]
+    /// `diff` without its two sides, or one side without `--resources` to check it against.
+    #[error(
+        "diff requires BEFORE and AFTER (two arguments, or two -f files), or one dump and \
+         --resources to check it against"
+    )]
     DiffNeedsTwo,
     /// `diff --what-if` with other than one side.
     #[error("diff --what-if requires exactly one dump: -f DUMP (or one argument)")]

@@ -78,8 +78,8 @@ pub enum WasmOutput {
     "Fleet mode: every running sidecar matching this label selector (as kubectl's -l); with \
      --bug-report, matched against the pods the archive lists",
 )))]
-// --bug-report is listed before -A here (display order 6 and 7: the flags before them are
-// --file, --plugin, --resources, -n, --labels, -l).
+// --bug-report is listed before -A here (display order 5 and 6: the flags before them are
+// --file, --plugin, --resources, --labels, -l).
 #[command(mut_arg("bug_report", |a| a
     .help(
         "Fleet mode, offline: every proxy dump in an istioctl bug-report archive (.tar.gz or \
@@ -87,8 +87,13 @@ pub enum WasmOutput {
          --resources is given. Never contacts a cluster",
     )
     .conflicts_with("pods")
-    .display_order(6)))]
-#[command(mut_arg("all_namespaces", |a| a.display_order(7)))]
+    .display_order(5)))]
+#[command(mut_arg("all_namespaces", |a| a.display_order(6)))]
+#[command(mut_arg("namespace", |a| a.help(
+    "Namespace of POD arguments and of -l (default: the context's); with --bug-report, only \
+     the proxies of this namespace (default: all). Also the proxy's namespace when a dump has \
+     no bootstrap node.metadata.NAMESPACE",
+)))]
 #[command(mut_arg("kubeconfig", |a| a.help("Path to the kubeconfig file (for POD arguments)")))]
 #[command(mut_arg("context", |a| a.help(
     "The kubeconfig context to use; repeatable in fleet mode (one run over several clusters, \
@@ -111,12 +116,6 @@ pub struct WasmCountArgs {
     #[arg(long, value_name = "PATH", num_args = 1..)]
     pub resources: Vec<PathBuf>,
 
-    /// Namespace of POD arguments and of -l (default: the context's); with --bug-report,
-    /// only the proxies of this namespace (default: all). Also the proxy's namespace when a
-    /// dump has no bootstrap node.metadata.NAMESPACE.
-    #[arg(short = 'n', long, value_name = "NAMESPACE")]
-    pub namespace: Option<String>,
-
     /// The proxy's labels (k=v,...) when the dump has no bootstrap node.metadata.LABELS.
     #[arg(long, value_name = "K=V", value_delimiter = ',', value_parser = parse_label)]
     pub labels: Vec<(String, String)>,
@@ -131,10 +130,6 @@ pub struct WasmCountArgs {
 
     #[command(flatten)]
     pub kube: super::KubeArgs,
-
-    /// Envoy proxy admin port used when reading from a pod.
-    #[arg(long, default_value_t = 15000, value_name = "PORT")]
-    pub proxy_admin_port: u16,
 
     /// The mesh root namespace (meshConfig rootNamespace).
     #[arg(long, default_value = "istio-system", value_name = "NAMESPACE")]

@@ -1,5 +1,6 @@
 //! `meshscope diff`: reads two dumps (or one, with `--what-if`), runs the semantic diff and
-//! prints the report, then a unified diff of the two `pc listener -o wide` tables.
+//! prints the report, then a unified diff of the two `pc listener -o wide` tables. One dump
+//! with `--resources` is only checked against its PeerAuthentications.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -11,7 +12,8 @@ use crate::analysis::listener::rows::{
 };
 use crate::analysis::mtls::inbound_template::MtlsMode;
 use crate::analysis::mtls::mode::is_virtual_inbound;
-use crate::cli::{DiffArgs, DiffOutput};
+use crate::analysis::mtls::policy::PolicyCheck;
+use crate::cli::{DiffArgs, DiffOutput, UsageError};
 use crate::cmd::diff_options::{READS, options};
 use crate::cmd::diff_policy::{self, SideInput};
 use crate::envoy::dump::LISTENERS_TYPE;
@@ -98,7 +100,25 @@ pub fn run(args: &DiffArgs, color: bool, out: &mut dyn Write) -> Result<ExitCode
         .iter()
         .map(|d| load_side(d, opts.port))
         .collect::<Result<Vec<_>, _>>()?;
-    let before = &sides[0];
+    let before = match (sides.as_slice(), opts.what_if, &opts.policy) {
+        ([dump], None, Some(source)) => {
+            let side = SideInput {
+                side: "dump",
+                workload: dump.workload.clone(),
+                listeners: dump.listeners.iter().map(|(l, _)| l).collect(),
+            };
+            let alone = diff_policy::Alone {
+                label: &dump.label,
+                source,
+                root_namespace: &opts.root_namespace,
+                output: opts.output,
+            };
+            return alone.run(side, out);
+        }
+        ([before, ..], _, _) => before,
+        // The options have refused a command line without a side.
+        ([], _, _) => return Err(UsageError::DiffNeedsTwo.into()),
+    };
     let prediction = match opts.what_if {
         Some(mode) => Some(predict_side(before, mode)?),
         None => None,
@@ -183,7 +203,9 @@ pub fn run(args: &DiffArgs, color: bool, out: &mut dyn Write) -> Result<ExitCode
             }
         }
     }
-    Ok(if report.equal {
+    // A port that disagrees with its policy is a finding even when the two sides are equal.
+    let disagreeing = policy.as_ref().map_or(0, PolicyCheck::disagreements);
+    Ok(if report.equal && disagreeing == 0 {
         ExitCode::Ok
     } else {
         ExitCode::Found

@@ -2,7 +2,7 @@
 //! otherwise a pod), the what-if mode, and where PeerAuthentications come from.
 
 use crate::analysis::mtls::inbound_template::MtlsMode;
-use crate::cli::{DiffArgs, DiffOutput, UsageError, WhatIfMode};
+use crate::cli::{DiffArgs, DiffOutput, WhatIfMode};
 use crate::cmd::diff_policy::PolicySource;
 use crate::envoy::Sections;
 use crate::error::Error;
@@ -35,12 +35,8 @@ fn side(arg: &str, args: &DiffArgs) -> Result<DumpSource, Error> {
         Positional::File(path) => DumpSource::File(path),
         Positional::Pod(reference) => DumpSource::Pod(crate::source::kube::PodFetch {
             reference,
-            kube: crate::source::kube::KubeOptions {
-                kubeconfig: args.kube.kubeconfig.clone(),
-                context: args.kube.context.first().cloned(),
-                namespace: args.namespace.clone(),
-            },
-            admin_port: args.proxy_admin_port,
+            kube: crate::cmd::input::kube_options(&args.kube),
+            admin_port: args.kube.proxy_admin_port,
             query: DumpMask::Sections(READS).query(),
             timeout: args.kube.timeout,
         }),
@@ -57,14 +53,10 @@ pub(super) fn options(args: &DiffArgs) -> Result<Options, Error> {
         WhatIfMode::Permissive => MtlsMode::Permissive,
         WhatIfMode::Disable => MtlsMode::Disable,
     });
-    let want = if what_if.is_some() { 1 } else { 2 };
-    if sources.len() != want {
-        return Err(if what_if.is_some() {
-            UsageError::WhatIfNeedsOne
-        } else {
-            UsageError::DiffNeedsTwo
-        }
-        .into());
+    // The parser has refused these already; asked again so that nothing below indexes a
+    // side that is not there.
+    if let Some(problem) = args.side_count_error() {
+        return Err(problem.into());
     }
     let policy = if !args.resources.is_empty() {
         Some(PolicySource::Files(args.resources.clone()))

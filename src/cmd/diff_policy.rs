@@ -1,17 +1,23 @@
 //! `diff`'s PeerAuthentication check: which mode each side's proxy should have, from
-//! `--resources` or (for a side read from a pod) the cluster, against what its chains say.
+//! `--resources` or (for a side read from a pod) the cluster, against what its chains say;
+//! and `diff DUMP --resources PA…`, where that check is the whole command.
 
 use std::collections::BTreeMap;
+use std::io::Write;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::analysis::diff::PolicyDocument;
 use crate::analysis::mtls::mode::{infer_modes, is_virtual_inbound};
 use crate::analysis::mtls::policy::{
     PolicyCheck, SidePolicy, Workload, check_against_dump, effective_policy,
 };
-use crate::envoy::Listener;
-use crate::error::Error;
+use crate::cli::DiffOutput;
+use crate::envoy::{Listener, MissingError};
+use crate::error::{Error, ExitCode};
 use crate::istio::peer_authentication::{PeerAuthenticationSpec, peer_authentication_of};
+use crate::render::diff::policy::write_check;
+use crate::render::structured;
 use crate::source::resources;
 use crate::source::{self, kube::KubeOptions};
 
@@ -86,4 +92,45 @@ pub fn check(
             })
             .collect(),
     ))
+}
+
+/// `diff DUMP --resources PA…`: one dump's inbound chains against its policies, with no
+/// second side to compare.
+pub struct Alone<'o> {
+    /// The dump's input label.
+    pub label: &'o str,
+    pub source: &'o PolicySource,
+    pub root_namespace: &'o str,
+    pub output: DiffOutput,
+}
+
+impl Alone<'_> {
+    /// Checks and prints `side`; exit 1 when a port disagrees. The check is all the command
+    /// does, so a dump it cannot be made on is an error rather than a "not checked" line.
+    pub fn run(&self, side: SideInput<'_, '_>, out: &mut dyn Write) -> Result<ExitCode, Error> {
+        let path = || self.label.to_string();
+        if side.workload.is_none() {
+            return Err(MissingError::NoNamespace { path: path() }.into());
+        }
+        if !side.listeners.iter().any(|l| is_virtual_inbound(l)) {
+            return Err(MissingError::NoInboundToCheck { path: path() }.into());
+        }
+        let check = check(self.source, self.root_namespace, &[side])?;
+        match self.output {
+            DiffOutput::Json => structured::write(
+                out,
+                &PolicyDocument {
+                    dump: self.label,
+                    policy: &check,
+                },
+                structured::Format::Json,
+            )?,
+            DiffOutput::Text => write_check(out, self.label, &check)?,
+        }
+        Ok(match check {
+            PolicyCheck::Sides(_) if check.disagreements() == 0 => ExitCode::Ok,
+            // Disagreeing ports; or policies that could not be read, which must not look clean.
+            _ => ExitCode::Found,
+        })
+    }
 }

@@ -1,7 +1,7 @@
 //! Resolves a command's input flags to a dump source, and the fetched bytes to a loaded
 //! document. Fetching itself is `source::fetch`'s.
 
-use crate::cli::{InputArgs, UsageError};
+use crate::cli::{InputArgs, KubeArgs, UsageError};
 use crate::envoy::Document;
 use crate::error::Error;
 use crate::source::kube::{KubeOptions, PodFetch};
@@ -44,16 +44,22 @@ pub fn resolve(
     } else {
         DumpSource::Pod(PodFetch {
             reference: pod,
-            kube: KubeOptions {
-                kubeconfig: args.kube.kubeconfig.clone(),
-                context: args.kube.context.first().cloned(),
-                namespace: args.namespace.clone(),
-            },
-            admin_port: args.proxy_admin_port,
+            kube: kube_options(&args.kube),
+            admin_port: args.kube.proxy_admin_port,
             query,
             timeout: args.kube.timeout,
         })
     })
+}
+
+/// Cluster access of a single-proxy read: the first `--context` (a second one is rejected
+/// where only one cluster is read).
+pub fn kube_options(kube: &KubeArgs) -> KubeOptions {
+    KubeOptions {
+        kubeconfig: kube.kubeconfig.clone(),
+        context: kube.context.first().cloned(),
+        namespace: kube.namespace.clone(),
+    }
 }
 
 /// Reads the single dump a command's flags name and runs `body` on it. The text lives

@@ -51,14 +51,8 @@ pub fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Error> {
     colored::control::set_override(term.color);
     match cli.command {
         Command::ProxyConfig(pc) => match pc.command {
-            ProxyConfigCommand::Listener(mut args) => {
-                args.input.proxy_admin_port = pc.proxy_admin_port;
-                proxy_config_listener::run(&args, term, out)
-            }
-            ProxyConfigCommand::Ecds(mut args) => {
-                args.input.proxy_admin_port = pc.proxy_admin_port;
-                proxy_config_ecds::run(&args, term, out)
-            }
+            ProxyConfigCommand::Listener(args) => proxy_config_listener::run(&args, term, out),
+            ProxyConfigCommand::Ecds(args) => proxy_config_ecds::run(&args, term, out),
         },
         Command::Explain(args) => explain::run(&args, term, out),
         Command::Lint(args) => lint::run(&args, term.color, out),

@@ -38,9 +38,6 @@ pub fn run(args: &ListenerArgs, term: Terminal, out: &mut dyn Write) -> Result<E
     let fleet = FleetFlags {
         fleet: &args.fleet,
         kube: &args.input.kube,
-        namespace: args.input.namespace.as_deref(),
-        admin_port: args.input.proxy_admin_port,
-        timeout: args.input.kube.timeout,
         // As istioctl fetches for `pc listener`: the listener sections only.
         mask: DumpMask::Sections(LISTENERS_ONLY),
     };
@@ -147,7 +144,7 @@ fn run_fleet(
     if let Some(path) = &args.fleet.bug_report {
         let archive = source::bug_report::open(&BugReportFetch::new(
             path,
-            input.namespace.as_deref(),
+            input.kube.namespace.as_deref(),
             args.fleet.all_namespaces,
             args.fleet.selector.as_deref(),
         ))?;

@@ -34,6 +34,21 @@ pub enum MissingError {
         /// The dump.
         path: String,
     },
+    /// `diff DUMP --resources`: the inbound listener is what the policies are checked on.
+    #[error("{path}: no virtualInbound listener to check against the PeerAuthentications")]
+    NoInboundToCheck {
+        /// The dump.
+        path: String,
+    },
+    /// `diff DUMP --resources`: which policies apply depends on the proxy's namespace.
+    #[error(
+        "{path}: no bootstrap node.metadata.NAMESPACE: the PeerAuthentication check needs the \
+         proxy's namespace"
+    )]
+    NoNamespace {
+        /// The dump.
+        path: String,
+    },
 }
 
 /// istioctl words a missing section two ways: `pc listener` and `explain` name the

@@ -148,17 +148,9 @@ fn mixed_port_level_mtls_modes_are_reported_per_port() {
 }
 
 #[test]
-fn bad_invocations_exit_2_with_one_line() {
+fn bad_invocations_exit_2() {
     let a = dump("istio-1.12-permissive");
-    let cases: [(&[&str], &str); 4] = [
-        (
-            &["diff", &a],
-            "meshscope: error: diff requires BEFORE and AFTER: two arguments, or two -f files\n",
-        ),
-        (
-            &["diff", "-f", &a, "-f", &a, "--what-if", "STRICT"],
-            "meshscope: error: diff --what-if requires exactly one dump: -f DUMP (or one argument)\n",
-        ),
+    let cases: [(&[&str], &str); 2] = [
         (
             &["diff", "-f", "testdata/dumps/nope.json", "-f", &a],
             "meshscope: error: testdata/dumps/nope.json: no such file or directory\n",
@@ -176,6 +168,46 @@ fn bad_invocations_exit_2_with_one_line() {
         if !stderr.is_empty() {
             assert_eq!(out.stderr, stderr, "{args:?}");
         }
+    }
+    // The wrong number of sides is a usage error: clap's message and diff's usage line.
+    // See: #19 point 7 (one dump is valid with --resources, and says so)
+    let usage = "\n\nUsage: meshscope diff [OPTIONS] [BEFORE AFTER]...\n\nFor more information, try '--help'.\n";
+    let cases: [(&[&str], &str); 4] = [
+        (
+            &["diff", &a],
+            "error: diff requires BEFORE and AFTER (two arguments, or two -f files), or one dump and --resources to check it against",
+        ),
+        (
+            &[
+                "diff",
+                "--resources",
+                "testdata/manifests/peer-authentication",
+            ],
+            "error: diff requires BEFORE and AFTER (two arguments, or two -f files), or one dump and --resources to check it against",
+        ),
+        (
+            &[
+                "diff",
+                "-f",
+                &a,
+                "-f",
+                &a,
+                &a,
+                "--resources",
+                "testdata/manifests/peer-authentication",
+            ],
+            "error: diff requires BEFORE and AFTER (two arguments, or two -f files), or one dump and --resources to check it against",
+        ),
+        (
+            &["diff", "-f", &a, "-f", &a, "--what-if", "STRICT"],
+            "error: diff --what-if requires exactly one dump: -f DUMP (or one argument)",
+        ),
+    ];
+    for (args, message) in cases {
+        let out = Test::new(args).run();
+        assert_eq!(out.code, 2, "{args:?}");
+        assert_eq!(out.stdout, "", "{args:?}");
+        assert_eq!(out.stderr, format!("{message}{usage}"), "{args:?}");
     }
     // A bad value is a usage error: clap's message with the valid values (#19).
     let out = Test::new(["diff", "-f", &a, "--what-if", "SOMETIMES"]).run();

@@ -213,3 +213,139 @@ fn pod_sides_take_the_kube_flags() {
     assert!(out.stderr.contains("15999"), "{}", out.stderr);
     assert_eq!(out.stderr.lines().count(), 1, "{}", out.stderr);
 }
+
+fn json(stdout: &str) -> serde_json::Value {
+    serde_json::from_str(stdout).unwrap()
+}
+
+/// A port whose chains disagree with its policy is a finding: exit 1 in text and JSON,
+/// even when the two sides are the same dump; exit 0 when every port agrees.
+/// See: #19 point 7
+#[test]
+fn a_disagreement_exits_1_even_when_the_sides_are_equal() {
+    let mesh_strict = format!("{PA}/mesh-strict.yaml");
+    for (name, code) in [("istio-1.12-permissive", 1), ("istio-1.12-strict", 0)] {
+        let d = dump(name);
+        for output in ["text", "json"] {
+            let out = Test::new(["diff", &d, &d, "--resources", &mesh_strict, "-o", output]).run();
+            assert_eq!(
+                (out.code, out.stderr.as_str()),
+                (code, ""),
+                "{name} {output}"
+            );
+            if output == "json" {
+                let doc = json(&out.stdout);
+                assert_eq!(doc["equal"], true, "{name}");
+                let disagreeing = doc["policy"]["sides"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .flat_map(|s| s["ports"].as_array().unwrap())
+                    .filter(|p| p["agrees"] == false)
+                    .count();
+                assert_eq!(disagreeing, if code == 1 { 6 } else { 0 }, "{name}");
+            } else if code == 1 {
+                assert!(
+                    out.stdout.contains("\n6 port(s) disagree: "),
+                    "{}",
+                    out.stdout
+                );
+            }
+        }
+    }
+}
+
+/// `diff -f DUMP --resources PA…` checks one dump against its policies, with no second
+/// copy of it: the PeerAuthentication section alone; exit 1 when a port disagrees.
+/// See: #19 point 7
+#[test]
+fn one_dump_is_checked_against_the_policies_alone() {
+    let mesh_strict = format!("{PA}/mesh-strict.yaml");
+    let permissive = dump("istio-1.12-permissive");
+    let out = Test::new(["diff", "-f", &permissive, "--resources", &mesh_strict]).run();
+    assert_eq!((out.code, out.stderr.as_str()), (1, ""));
+    assert_golden("diff-policy/1.12-permissive-alone.txt", &out.stdout);
+    // The same section as the two-sided run's BEFORE side.
+    let both = Test::new([
+        "diff",
+        &permissive,
+        &permissive,
+        "--resources",
+        &mesh_strict,
+    ])
+    .run();
+    let before_rows = |text: &str| -> Vec<String> {
+        text.lines()
+            .filter(|l| l.starts_with(" BEFORE ") || l.starts_with(" DUMP "))
+            .map(|l| l.split_whitespace().skip(1).collect::<Vec<_>>().join(" "))
+            .collect()
+    };
+    assert_eq!(before_rows(&out.stdout), before_rows(&both.stdout));
+    assert_eq!(before_rows(&out.stdout).len(), 3);
+
+    let out = Test::new([
+        "diff",
+        "-f",
+        &permissive,
+        "--resources",
+        &mesh_strict,
+        "-o",
+        "json",
+    ])
+    .run();
+    assert_eq!((out.code, out.stderr.as_str()), (1, ""));
+    let doc = json(&out.stdout);
+    assert_eq!(doc["dump"], permissive.as_str());
+    assert!(doc.get("listeners").is_none() && doc.get("equal").is_none());
+    let sides = doc["policy"]["sides"].as_array().unwrap();
+    assert_eq!(sides.len(), 1);
+    assert_eq!(sides[0]["side"], "dump");
+    assert_eq!(sides[0]["policy"]["mode"], "STRICT");
+
+    // A dump that has the policy's mode: exit 0, as a positional argument or -f.
+    let strict = dump("istio-1.12-strict");
+    for args in [
+        vec!["diff", "-f", &strict, "--resources", &mesh_strict],
+        vec![
+            "diff",
+            &strict,
+            "--port",
+            "15006",
+            "--resources",
+            &mesh_strict,
+        ],
+    ] {
+        let out = Test::new(&args).run();
+        assert_eq!((out.code, out.stderr.as_str()), (0, ""), "{args:?}");
+        assert!(!out.stdout.contains("disagree"), "{}", out.stdout);
+    }
+}
+
+/// The check is all a one-dump run does: a dump it cannot be made on is an error, never
+/// a clean exit. See: #19 point 7
+#[test]
+fn one_dump_that_cannot_be_checked_is_an_error() {
+    let mesh_strict = format!("{PA}/mesh-strict.yaml");
+    let cases = [
+        (
+            vec!["diff", "-f", "testdata/dumps/listeners-only.json"],
+            "meshscope: error: testdata/dumps/listeners-only.json: no bootstrap node.metadata.NAMESPACE: the PeerAuthentication check needs the proxy's namespace\n",
+        ),
+        (
+            vec![
+                "diff",
+                "-f",
+                "testdata/dumps/istio-1.12-strict.json",
+                "--port",
+                "80",
+            ],
+            "meshscope: error: testdata/dumps/istio-1.12-strict.json: no virtualInbound listener to check against the PeerAuthentications\n",
+        ),
+    ];
+    for (mut args, stderr) in cases {
+        args.extend(["--resources", &mesh_strict]);
+        let out = Test::new(&args).run();
+        assert_eq!((out.code, out.stdout.as_str()), (2, ""), "{args:?}");
+        assert_eq!(out.stderr, stderr, "{args:?}");
+    }
+}

@@ -32,6 +32,13 @@ fn the_plugin_binary_is_meshscope_under_kubectls_name() {
     let (code, _, usage) = run(PLUGIN, &["--frobnicate"]);
     assert_eq!(code, 2);
     assert!(usage.contains("Usage: kubectl meshscope "), "{usage}");
+    // The checks clap cannot express (diff's number of sides, #19 point 7) name it too.
+    let (code, _, usage) = run(PLUGIN, &["diff", DUMP]);
+    assert_eq!(code, 2);
+    assert!(
+        usage.contains("\nUsage: kubectl meshscope diff [OPTIONS] [BEFORE AFTER]...\n"),
+        "{usage}"
+    );
     let (_, help, _) = run(env!("CARGO_BIN_EXE_meshscope"), &["--help"]);
     assert!(help.contains("Usage: meshscope "), "{help}");
 }

@@ -16,6 +16,7 @@ mod diff_policy;
 mod errors;
 mod explain;
 mod hostile;
+mod kube_flags;
 mod kubectl_plugin;
 mod lint;
 mod lint_dump;

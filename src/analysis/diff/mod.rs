@@ -17,6 +17,11 @@
 //! tagged by `status`), `stopped_matching` ([`LostConnection`])), `wasm` (one
 //! [`WasmChange`] per user Wasm filter: `filter`, `plugin`, `before`, `after`, `lost`,
 //! `gained`) and `equal`. Fields are only ever added.
+//!
+//! With one dump and `--resources` (no second side), the document is a [`PolicyDocument`]
+//! instead: `dump` (the input label) and `policy`, the
+//! [`PolicyCheck`](crate::analysis::mtls::policy::PolicyCheck) a two-sided diff carries
+//! in its own `policy` field, with one side, named `dump`.
 
 mod chain;
 mod config;
@@ -59,6 +64,16 @@ pub struct DiffDocument<'r> {
     /// The diff.
     #[serde(flatten)]
     pub report: &'r DiffReport,
+}
+
+/// The `-o json` document of `diff DUMP --resources PA…`: one dump checked against its
+/// PeerAuthentications, with no second side to compare.
+#[derive(Debug, Serialize)]
+pub struct PolicyDocument<'r> {
+    /// The dump's input label (path, `-` or pod).
+    pub dump: &'r str,
+    /// Its PeerAuthentication check.
+    pub policy: &'r crate::analysis::mtls::policy::PolicyCheck,
 }
 
 /// The whole diff: per listener, then per Wasm filter.

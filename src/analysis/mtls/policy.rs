@@ -274,6 +274,17 @@ impl SidePolicy {
     }
 }
 
+impl PolicyCheck {
+    /// Ports, over every side, whose chains say something else than the policy (none when
+    /// the policies could not be read).
+    pub fn disagreements(&self) -> usize {
+        match self {
+            PolicyCheck::Sides(sides) => sides.iter().flat_map(SidePolicy::disagreements).count(),
+            PolicyCheck::Unavailable(_) => 0,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -9,8 +9,6 @@ mod progress;
 pub use drain::Failures;
 pub use progress::Progress;
 
-use std::time::Duration;
-
 use crate::analysis::fleet::{FleetFailure, PodId};
 use crate::cli::{FleetArgs, KubeArgs};
 use crate::error::Error;
@@ -24,14 +22,9 @@ use crate::source::kube::fleet::FleetFetch;
 pub struct FleetFlags<'a> {
     /// `-l`, `-A`, `--bug-report`, `--concurrency`.
     pub fleet: &'a FleetArgs,
-    /// `--kubeconfig`, `--context` (possibly several).
-    pub kube: &'a KubeArgs,
-    /// `-n`.
-    pub namespace: Option<&'a str>,
+    /// `-n`, `--kubeconfig`, `--context` (possibly several), `--timeout`,
     /// `--proxy-admin-port`.
-    pub admin_port: u16,
-    /// `--timeout`.
-    pub timeout: Duration,
+    pub kube: &'a KubeArgs,
     /// What the command reads of each dump.
     pub mask: DumpMask,
 }
@@ -62,13 +55,13 @@ impl FleetFlags<'_> {
                 kube: KubeOptions {
                     kubeconfig: self.kube.kubeconfig.clone(),
                     context: context.cloned(),
-                    namespace: self.namespace.map(str::to_string),
+                    namespace: self.kube.namespace.clone(),
                 },
                 selector: self.fleet.selector.clone().unwrap_or_default(),
                 all_namespaces: self.fleet.all_namespaces,
-                admin_port: self.admin_port,
+                admin_port: self.kube.proxy_admin_port,
                 query: self.mask.query(),
-                timeout: self.timeout,
+                timeout: self.kube.timeout,
                 concurrency: self.fleet.concurrency,
                 cluster: context.filter(|_| several).cloned(),
             })

@@ -18,6 +18,7 @@ use crate::analysis::wasm::placement::{load_reduced, reduced_sites};
 use crate::cli::UsageError;
 use crate::cli::{WasmCountArgs, WasmOutput};
 use crate::cmd::fleet::FleetFlags;
+use crate::cmd::input::kube_options;
 use crate::envoy::Sections;
 use crate::envoy::dump::LISTENERS_TYPE;
 use crate::envoy::missing::{SectionWording, required};
@@ -69,8 +70,8 @@ fn options(args: &WasmCountArgs) -> Result<Options, Error> {
             Positional::File(path) => DumpSource::File(path),
             Positional::Pod(reference) => DumpSource::Pod(PodFetch {
                 reference,
-                kube: kube_options(args),
-                admin_port: args.proxy_admin_port,
+                kube: kube_options(&args.kube),
+                admin_port: args.kube.proxy_admin_port,
                 query: DumpMask::Sections(READS).query(),
                 timeout: args.kube.timeout,
             }),
@@ -80,7 +81,7 @@ fn options(args: &WasmCountArgs) -> Result<Options, Error> {
     let bug_report = args.fleet.bug_report.as_deref().map(|path| {
         BugReportFetch::new(
             path,
-            args.namespace.as_deref(),
+            args.kube.namespace.as_deref(),
             args.fleet.all_namespaces,
             args.fleet.selector.as_deref(),
         )
@@ -88,9 +89,6 @@ fn options(args: &WasmCountArgs) -> Result<Options, Error> {
     let fleets = FleetFlags {
         fleet: &args.fleet,
         kube: &args.kube,
-        namespace: args.namespace.as_deref(),
-        admin_port: args.proxy_admin_port,
-        timeout: args.kube.timeout,
         mask: DumpMask::Sections(READS),
     }
     .requests();
@@ -106,11 +104,11 @@ fn options(args: &WasmCountArgs) -> Result<Options, Error> {
     Ok(Options {
         fleets,
         bug_report,
-        cluster: from_cluster.then(|| (kube_options(args), args.kube.timeout)),
+        cluster: from_cluster.then(|| (kube_options(&args.kube), args.kube.timeout)),
         sources,
         resources: args.resources.clone(),
         only: args.plugin.as_deref().map(PluginSelector::new),
-        namespace: args.namespace.clone(),
+        namespace: args.kube.namespace.clone(),
         labels: args.labels.iter().cloned().collect(),
         root_namespace: args.root_namespace.clone(),
         output: args.output,
@@ -234,13 +232,4 @@ fn proxy(
         proxy_report(input, plugins, opts.only.as_ref()),
         identity.names,
     ))
-}
-
-/// Cluster access for POD arguments, from the `wasm count` flags.
-fn kube_options(args: &WasmCountArgs) -> KubeOptions {
-    KubeOptions {
-        kubeconfig: args.kube.kubeconfig.clone(),
-        context: args.kube.context.first().cloned(),
-        namespace: args.namespace.clone(),
-    }
 }

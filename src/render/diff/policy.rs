@@ -4,9 +4,15 @@
 
 use std::io::Write;
 
-use crate::analysis::mtls::policy::{PolicyCheck, SidePolicy};
+use crate::analysis::mtls::policy::PolicyCheck;
 use crate::render::tables::layout::write_titled_table;
 use crate::util::sanitize::sanitize;
+
+/// `diff DUMP --resources PA…`: the one dump's label, then its check (there is no diff).
+pub fn write_check(out: &mut dyn Write, dump: &str, check: &PolicyCheck) -> std::io::Result<()> {
+    writeln!(out, "DUMP: {}", sanitize(dump))?;
+    write_policy(out, check)
+}
 
 /// Writes the section after the diff.
 pub fn write_policy(out: &mut dyn Write, check: &PolicyCheck) -> std::io::Result<()> {
@@ -78,7 +84,7 @@ pub fn write_policy(out: &mut dyn Write, check: &PolicyCheck) -> std::io::Result
         &["SIDE", "PORT", "POLICY", "CHAINS", "AGREE"],
         rows,
     )?;
-    let disagreeing = sides.iter().flat_map(SidePolicy::disagreements).count();
+    let disagreeing = check.disagreements();
     if disagreeing > 0 {
         writeln!(
             out,

@@ -81,6 +81,11 @@ impl FakePod {
         self.admin = Some(admin.addr);
         self
     }
+    /// The port the pod's Envoy admin listens on, when not 15000.
+    pub fn admin_port(mut self, port: u16) -> FakePod {
+        self.admin_port = port;
+        self
+    }
     pub fn pending(mut self) -> FakePod {
         self.running = false;
         self
