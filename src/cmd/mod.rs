@@ -40,8 +40,14 @@ pub(crate) fn load_listeners<'a>(doc: &Document<'a>) -> Result<ListenersSection<
     )?)
 }
 
-/// Runs the parsed command line, writing to `out`.
-pub fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Error> {
+/// Runs the parsed command line, writing to `out`. A command that has something to say
+/// beside its output (which scripts parse, so it stays as it is) leaves one line per
+/// warning in `warnings`; `lib.rs` prints them on stderr.
+pub fn dispatch(
+    cli: Cli,
+    out: &mut dyn Write,
+    warnings: &mut Vec<String>,
+) -> Result<ExitCode, Error> {
     let color = color_enabled(cli.color);
     // `colored` consults a process-wide switch; set it from the one decision made here.
     colored::control::set_override(color);
@@ -49,7 +55,7 @@ pub fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Error> {
         Command::ProxyConfig(pc) => match pc.command {
             ProxyConfigCommand::Listener(mut args) => {
                 args.input.proxy_admin_port = pc.proxy_admin_port;
-                proxy_config_listener::run(&args, color, out)
+                proxy_config_listener::run(&args, color, out, warnings)
             }
             ProxyConfigCommand::Ecds(mut args) => {
                 args.input.proxy_admin_port = pc.proxy_admin_port;

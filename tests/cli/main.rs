@@ -28,6 +28,7 @@ mod man;
 mod pc_ecds;
 mod pc_listener;
 mod real_dumps;
+mod refused_update;
 mod secrets;
 mod support;
 mod wasm;
