@@ -6,10 +6,12 @@ use std::net::IpAddr;
 
 use crate::analysis::explain::chain_select::Connection;
 use crate::analysis::explain::{Assumption, ExplainedListener, explain_listener, simulate};
+use crate::analysis::listener::refused::refused_updates;
 use crate::analysis::listener::rows::{self, ListenerQuery};
 use crate::cli::{ExplainArgs, ExplainFormat, SrcType, Transport};
 use crate::cmd::{LISTENERS_ONLY, input, listener_select, load_listeners};
-use crate::envoy::ListenerState;
+use crate::envoy::dump::ListenersSection;
+use crate::envoy::{Document, ListenerState, MissingError};
 use crate::error::{Error, ExitCode};
 use crate::render::explain::{dot, json, text};
 use crate::source::{self, DumpMask};
@@ -96,6 +98,35 @@ fn resolve_options(args: &ExplainArgs) -> Options {
     }
 }
 
+/// Why no listener was picked: none binds the port, or Envoy refused the update of the
+/// one that would (a refused configuration that does not read tells nothing).
+fn no_listener_on_port(
+    doc: &Document<'_>,
+    section: &ListenersSection<'_>,
+    query: &ListenerQuery,
+    path: &str,
+    port: u32,
+) -> MissingError {
+    let refused = section.errors.iter().find(|e| {
+        e.failed_configuration
+            .as_ref()
+            .and_then(|c| doc.listener_head(c, false).ok())
+            .is_some_and(|head| query.accepts_place(head.address.as_ref(), &[]))
+    });
+    match refused {
+        Some(e) => MissingError::RefusedOnPort {
+            path: path.to_string(),
+            port,
+            listener: e.listener_name(),
+            details: e.details.to_string(),
+        },
+        None => MissingError::NoListenerOnPort {
+            path: path.to_string(),
+            port,
+        },
+    }
+}
+
 /// Runs `explain`.
 pub fn run(args: &ExplainArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let opts = resolve_options(args);
@@ -113,17 +144,14 @@ pub fn run(args: &ExplainArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     })?
     .selected;
     if selected.is_empty() {
-        return Err(crate::envoy::MissingError::NoListenerOnPort {
-            path: raw.label.clone(),
-            port: opts.port,
-        }
-        .into());
+        return Err(no_listener_on_port(&doc, &section, &query, &raw.label, opts.port).into());
     }
     rows::sort_listeners(&mut selected);
+    let refused = refused_updates(&section);
     let explained: Vec<ExplainedListener> = selected
         .iter()
         .map(|s| ExplainedListener {
-            explanation: explain_listener(&s.listener),
+            explanation: explain_listener(&s.listener, &refused),
             simulation: opts.connection.as_ref().map(|c| simulate(&s.listener, c)),
         })
         .collect();

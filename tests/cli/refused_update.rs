@@ -188,3 +188,57 @@ fn pc_listener_color_paints_the_error_state() {
         out.stdout
     );
 }
+
+#[test]
+fn explain_warns_that_the_active_version_is_what_is_shown() {
+    let out = Test::new(["explain", "-f", REFUSED, "--port", "8000"]).ok();
+    assert_golden("explain/refused-update/chains.txt", &out);
+    let warning = format!(
+        "Warnings:\n- Envoy refused the last update of listener `0.0.0.0_8000` (last attempt \
+         2026-05-18T08:41:07.707Z): {DETAILS}; the active version is what runs, and what is \
+         shown here\n"
+    );
+    assert!(out.contains(&warning), "{out}");
+    // A simulated connection gets the warning too (and no other chain warning).
+    let out = Test::new([
+        "explain",
+        "-f",
+        REFUSED,
+        "--port",
+        "8000",
+        "--dst-port",
+        "8000",
+        "--alpn",
+        "h2c",
+    ])
+    .ok();
+    assert!(out.contains("Selected: chain `http`"), "{out}");
+    assert!(out.ends_with(&format!("\n\n{warning}")), "{out}");
+
+    let out = Test::new(["explain", "-f", REFUSED, "--port", "8000", "-o", "json"]).ok();
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let first = &report["listeners"][0]["warnings"][0];
+    assert_eq!(first["kind"], "refused_update");
+    assert_eq!(first["chain"], serde_json::Value::Null);
+    let message = first["message"].as_str().unwrap();
+    assert!(message.contains(DETAILS), "{message}");
+    assert!(message.contains("2026-05-18T08:41:07.707Z"), "{message}");
+    // Listeners without a refused update get no such warning.
+    let out = Test::new(["explain", "-f", REFUSED, "--port", "53"]).ok();
+    assert!(!out.contains("Envoy refused"), "{out}");
+}
+
+/// No listener to explain: when Envoy refused the one that would bind the port, the error
+/// says so, with Envoy's reason.
+#[test]
+fn explain_on_a_port_only_a_refused_update_binds_names_envoys_reason() {
+    let out = Test::new(["explain", "-f", NEVER_ACTIVE, "--port", "15010"]).run();
+    assert_eq!(out.code, 2);
+    assert_eq!(
+        out.stderr,
+        "meshscope: error: testdata/dumps/warming-draining.json: no active listener on port \
+         15010: Envoy refused the update of listener \"0.0.0.0_15010\": error adding listener \
+         '0.0.0.0:15010': filter chain 'tcp-b' has the same matching rules defined as 'tcp-a'. \
+         duplicate matcher is: {\"destination_port\":15010,\"transport_protocol\":\"raw_buffer\"}\n"
+    );
+}
