@@ -242,3 +242,44 @@ fn explain_on_a_port_only_a_refused_update_binds_names_envoys_reason() {
          duplicate matcher is: {\"destination_port\":15010,\"transport_protocol\":\"raw_buffer\"}\n"
     );
 }
+
+#[test]
+fn wasm_count_warns_that_the_active_version_is_what_is_counted() {
+    // A warning, not a problem verdict: the exit code stays 0.
+    let out = Test::new(["wasm", "count", "-f", REFUSED]).ok();
+    assert_golden("wasm-count/refused-update.txt", &out);
+    assert!(out.contains(&format!(
+        "WARNING: Envoy refused the last update of listener \"0.0.0.0_8000\" (last attempt \
+         2026-05-18T08:41:07.707Z): {DETAILS}; the active version is what runs, and what is \
+         counted here\n"
+    )));
+    let out = Test::new(["wasm", "count", "-f", REFUSED, "-o", "json"]).ok();
+    let report: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(
+        report["proxies"][0]["refused_updates"],
+        serde_json::json!([{
+            "listener": "0.0.0.0_8000",
+            "details": DETAILS,
+            "last_update_attempt": "2026-05-18T08:41:07.707Z",
+            "has_active_version": true
+        }])
+    );
+    // What is counted is the active version: helloworld once, and not the refused chain's
+    // second plugin.
+    let plugins = report["proxies"][0]["plugins"].as_array().unwrap();
+    assert_eq!(plugins.len(), 1, "{out}");
+    assert_eq!(plugins[0]["plugin"], "default/helloworld");
+    assert_eq!(plugins[0]["total"], 1);
+
+    let out = Test::new(["wasm", "count", "-f", NEVER_ACTIVE]).run();
+    assert!(
+        out.stdout.contains(
+            "WARNING: Envoy refused the last update of listener \"0.0.0.0_15010\" (last attempt \
+             2026-05-18T08:41:07.707Z): error adding listener '0.0.0.0:15010'"
+        ) && out
+            .stdout
+            .contains("; no version of the listener is active, so none of it runs\n"),
+        "{}",
+        out.stdout
+    );
+}

@@ -9,6 +9,7 @@ use crate::analysis::listener::cell_text::match_text;
 use crate::analysis::wasm::count::{ProxyReport, WasmCountReport};
 use crate::analysis::wasm::intent::IntentStatus;
 use crate::analysis::wasm::placement::WasmFilterReport;
+use crate::render::refused_update::{Reading, refused_update_words};
 use crate::render::tables::layout::write_titled_table as write_table;
 use crate::util::sanitize::sanitize;
 
@@ -66,7 +67,12 @@ fn write_heading(out: &mut dyn Write, p: &ProxyReport) -> std::io::Result<()> {
             "INTENT: not checked (the proxy's namespace is unknown: use --namespace)"
         }
     };
-    writeln!(out, "{ecds}\n{intent}\n")
+    writeln!(out, "{ecds}\n{intent}")?;
+    for r in &p.refused_updates {
+        let words = refused_update_words(r, |n| format!("{:?}", cell(n)), Reading::Counted);
+        writeln!(out, "WARNING: {}", cell(&words))?;
+    }
+    writeln!(out)
 }
 
 fn write_proxy(out: &mut dyn Write, p: &ProxyReport) -> std::io::Result<()> {
