@@ -55,10 +55,19 @@ where
     // Commands write their whole output before they return, so it is buffered here and
     // flushed once (and before an error line, so the two keep their order).
     let mut out = io::BufWriter::with_capacity(1 << 16, io::stdout().lock());
-    let result = cmd::dispatch(cli, &mut out).and_then(|code| {
+    let mut warnings = Vec::new();
+    let result = cmd::dispatch(cli, &mut out, &mut warnings).and_then(|code| {
         out.flush().map_err(Error::Output)?;
         Ok(code)
     });
+    // Warnings follow the output (and precede an error line); like errors, they carry
+    // names from dumps, escaped here.
+    if !warnings.is_empty() {
+        let _ = out.flush();
+        for line in &warnings {
+            eprintln!("meshscope: warning: {}", util::sanitize::sanitize(line));
+        }
+    }
     match result {
         Ok(code) => code as i32,
         Err(err) if err.is_broken_pipe() => ExitCode::Ok as i32,

@@ -29,6 +29,14 @@ pub struct ProxyConfigArgs {
 pub enum ProxyConfigCommand {
     /// Listener configuration of an Envoy proxy, as istioctl prints it.
     ///
+    /// A listener update Envoy refused (a dynamic listener's error_state: the last LDS
+    /// update it rejected, with its reason) is not a listener Envoy runs. Like istioctl, the
+    /// short, json, yaml and jsonpath outputs leave it out, so what scripts parse does not
+    /// change; each refused update the flags select gets one line on stderr instead
+    /// ("meshscope: warning: Envoy refused …", with Envoy's reason). -o wide also lists the
+    /// refused listener's rows, with STATE error, after the listeners with the same sort
+    /// keys.
+    ///
     /// Fleet mode (-l SELECTOR, -A) reads every running sidecar selected (at most
     /// --concurrency at once) and prints one row per pod instead: its active, warming and
     /// draining listeners, the chains of its inbound listener (virtualInbound, port 15006),
@@ -45,6 +53,12 @@ pub enum ProxyConfigCommand {
     #[command(mut_arg("timeout", |a| a.help(
         "Time bound of each live fetch (POD, --admin, or each pod in fleet mode), e.g. 30s, \
          500ms, 2m",
+    )))]
+    #[command(mut_arg("output", |a| a.help(
+        "Output format: short, wide, json, yaml, or jsonpath=TEMPLATE. wide adds CHAIN, STATE \
+         (active, warming, draining, or error: a listener update Envoy refused), WASM and MODE; \
+         json, yaml and jsonpath print istioctl's listener array (the listeners Envoy runs; \
+         refused updates are warned about on stderr)",
     )))]
     #[command(mut_arg("context", |a| a.help(
         "The kubeconfig context to use; repeatable in fleet mode (-l/-A): one run over \

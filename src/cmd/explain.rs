@@ -8,10 +8,12 @@ use crate::analysis::explain::chain_select::Connection;
 use crate::analysis::explain::{
     Assumption, Candidacy, ExplainedListener, candidates, explain_listener, simulate,
 };
+use crate::analysis::listener::refused::refused_updates;
 use crate::analysis::listener::rows::{self, ListenerQuery};
 use crate::cli::{ExplainArgs, ExplainFormat, SrcType, Transport};
 use crate::cmd::{LISTENERS_ONLY, input, listener_select, load_listeners};
-use crate::envoy::ListenerState;
+use crate::envoy::dump::ListenersSection;
+use crate::envoy::{Document, ListenerState, MissingError};
 use crate::error::{Error, ExitCode};
 use crate::render::explain::{dot, json, text};
 use crate::render::terminal::Terminal;
@@ -100,6 +102,35 @@ fn resolve_options(args: &ExplainArgs) -> Options {
     }
 }
 
+/// Why no listener was picked: none binds the port, or Envoy refused the update of the
+/// one that would (a refused configuration that does not read tells nothing).
+fn no_listener_on_port(
+    doc: &Document<'_>,
+    section: &ListenersSection<'_>,
+    query: &ListenerQuery,
+    path: &str,
+    port: u32,
+) -> MissingError {
+    let refused = section.errors.iter().find(|e| {
+        e.failed_configuration
+            .as_ref()
+            .and_then(|c| doc.listener_head(c, false).ok())
+            .is_some_and(|head| query.accepts_place(head.address.as_ref(), &[]))
+    });
+    match refused {
+        Some(e) => MissingError::RefusedOnPort {
+            path: path.to_string(),
+            port,
+            listener: e.listener_name(),
+            details: e.details.to_string(),
+        },
+        None => MissingError::NoListenerOnPort {
+            path: path.to_string(),
+            port,
+        },
+    }
+}
+
 /// Runs `explain`.
 pub fn run(args: &ExplainArgs, term: Terminal, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let opts = resolve_options(args);
@@ -117,13 +148,17 @@ pub fn run(args: &ExplainArgs, term: Terminal, out: &mut dyn Write) -> Result<Ex
     })?
     .selected;
     if selected.is_empty() {
-        return Err(crate::envoy::MissingError::NoListenerOnPort {
-            path: raw.label.clone(),
-            port: opts.port.unwrap_or(0),
-        }
+        return Err(no_listener_on_port(
+            &doc,
+            &section,
+            &query,
+            &raw.label,
+            opts.port.unwrap_or(0),
+        )
         .into());
     }
     rows::sort_listeners(&mut selected);
+    let refused = refused_updates(&section);
     // Without --port, a connection narrows the listeners to those that could take it.
     let picked_for = opts
         .connection
@@ -142,7 +177,7 @@ pub fn run(args: &ExplainArgs, term: Terminal, out: &mut dyn Write) -> Result<Ex
         .zip(candidacy)
         .filter(|(_, c)| picked_for.is_none() || c.is_some())
         .map(|(s, candidacy)| ExplainedListener {
-            explanation: explain_listener(&s.listener),
+            explanation: explain_listener(&s.listener, &refused),
             simulation: opts.connection.as_ref().map(|c| simulate(&s.listener, c)),
             candidacy,
         })

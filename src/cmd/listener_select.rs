@@ -1,10 +1,12 @@
-//! Picks and decodes the listeners `pc listener` and `explain` show.
+//! Picks and decodes the listeners `pc listener` and `explain` show, and the listener
+//! updates Envoy refused.
 //!
 //! Where a listener binds is read without decoding it, so a `--port` query decodes only
 //! the listeners on that port; the listeners picked are decoded on every core. Errors are
 //! reported in dump order, as a walk over the listeners one by one would report them.
 
 use crate::analysis::listener::rows::{ListenerQuery, SelectedListener};
+use crate::envoy::dump::ListenersSection;
 use crate::envoy::{Document, ListenerEntry, LoadError};
 
 /// The listeners a query picked, and how many were looked at.
@@ -63,4 +65,28 @@ pub(crate) fn select<'a>(
             selected,
         }),
     }
+}
+
+/// The refused configuration of each of the section's refused updates, decoded; `None`
+/// where the dump has none. When its rows are `shown` (`pc listener -o wide`), one that
+/// does not decode is an error, as any listener's is; otherwise it only narrows the
+/// warnings, and counts as not known.
+pub(crate) fn refused<'a>(
+    doc: &Document<'a>,
+    section: &ListenersSection<'a>,
+    shown: bool,
+) -> Result<Vec<Option<SelectedListener<'a>>>, LoadError> {
+    let mut out = Vec::with_capacity(section.errors.len());
+    for (i, e) in section.errors.iter().enumerate() {
+        let decoded = match &e.failed_configuration {
+            None => None,
+            Some(entry) => match doc.listener(entry) {
+                Ok(l) => Some(SelectedListener::new(i, entry.state, l)),
+                Err(err) if shown => return Err(err),
+                Err(_) => None,
+            },
+        };
+        out.push(decoded);
+    }
+    Ok(out)
 }

@@ -41,8 +41,14 @@ pub(crate) fn load_listeners<'a>(doc: &Document<'a>) -> Result<ListenersSection<
     )?)
 }
 
-/// Runs the parsed command line, writing to `out`.
-pub fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Error> {
+/// Runs the parsed command line, writing to `out`. A command that has something to say
+/// beside its output (which scripts parse, so it stays as it is) leaves one line per
+/// warning in `warnings`; `lib.rs` prints them on stderr.
+pub fn dispatch(
+    cli: Cli,
+    out: &mut dyn Write,
+    warnings: &mut Vec<String>,
+) -> Result<ExitCode, Error> {
     let term = Terminal {
         color: color_enabled(cli.color),
         width: terminal_width(),
@@ -51,7 +57,9 @@ pub fn dispatch(cli: Cli, out: &mut dyn Write) -> Result<ExitCode, Error> {
     colored::control::set_override(term.color);
     match cli.command {
         Command::ProxyConfig(pc) => match pc.command {
-            ProxyConfigCommand::Listener(args) => proxy_config_listener::run(&args, term, out),
+            ProxyConfigCommand::Listener(args) => {
+                proxy_config_listener::run(&args, term, out, warnings)
+            }
             ProxyConfigCommand::Ecds(args) => proxy_config_ecds::run(&args, term, out),
         },
         Command::Explain(args) => explain::run(&args, term, out),

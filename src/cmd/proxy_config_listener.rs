@@ -5,6 +5,7 @@ use std::io::Write;
 
 use serde_json::Value;
 
+use crate::analysis::listener::refused::{RefusedUpdate, concerns_query, refused_updates};
 use crate::analysis::listener::rows::{
     self, ListenerQuery, SelectedListener, TypeFilter, chain_rows, listener_row,
 };
@@ -20,6 +21,7 @@ use crate::cmd::listener_select::{self, Selection};
 use crate::cmd::{LISTENERS_ONLY, load_listeners};
 use crate::envoy::{Document, ListenerState};
 use crate::error::{Error, ExitCode};
+use crate::render::refused_update::{Reading, refused_update_words};
 use crate::render::tables::{fleet as fleet_table, listener};
 use crate::render::terminal::Terminal;
 use crate::render::{Encoding, RenderError, structured};
@@ -33,7 +35,14 @@ struct Options {
     output: OutputFormat,
 }
 
-pub fn run(args: &ListenerArgs, term: Terminal, out: &mut dyn Write) -> Result<ExitCode, Error> {
+/// Runs `pc listener`; `warnings` gets one line per listener update Envoy refused that the
+/// flags select (stderr: stdout stays what istioctl prints).
+pub fn run(
+    args: &ListenerArgs,
+    term: Terminal,
+    out: &mut dyn Write,
+    warnings: &mut Vec<String>,
+) -> Result<ExitCode, Error> {
     let live = args.fleet.bug_report.is_none();
     let fleet = FleetFlags {
         fleet: &args.fleet,
@@ -57,7 +66,7 @@ pub fn run(args: &ListenerArgs, term: Terminal, out: &mut dyn Write) -> Result<E
         &args.input,
         "listener",
         DumpMask::Sections(LISTENERS_ONLY),
-        |doc| render(doc, &opts, term, out),
+        |doc| render(doc, &opts, term, out, warnings),
     )
 }
 
@@ -66,6 +75,7 @@ fn render(
     opts: &Options,
     term: Terminal,
     out: &mut dyn Write,
+    warnings: &mut Vec<String>,
 ) -> Result<ExitCode, Error> {
     let section = load_listeners(doc)?;
 
@@ -76,8 +86,22 @@ fn render(
     } = listener_select::select(doc, &section.entries, &opts.query, |entry| {
         wide || entry.state == ListenerState::Active
     })?;
-    // istioctl fails on a dump with no active listener; wide also lists warming ones.
-    if listed == 0 {
+    // Envoy's refused updates are no listeners it runs: istioctl leaves them out, and so do
+    // the formats it has. Each one the flags select gets a warning; wide shows its rows.
+    let refused = refused_updates(&section);
+    let configurations = listener_select::refused(doc, &section, wide)?;
+    for (update, configuration) in refused.iter().zip(&configurations) {
+        if concerns_query(&opts.query, update, configuration.as_ref(), &selected) {
+            warnings.push(warning_line(update));
+        }
+    }
+    let refused_rows = configurations.iter().flatten().count();
+    if wide {
+        let accepted = configurations.into_iter().flatten();
+        selected.extend(accepted.filter(|l| opts.query.accepts(l)));
+    }
+    // istioctl fails on a dump with no active listener; wide lists every state.
+    if listed == 0 && !(wide && refused_rows > 0) {
         return Err(crate::envoy::MissingError::NoListeners {
             path: doc.label.to_string(),
         }
@@ -184,6 +208,11 @@ fn summarise(raw: &RawInput) -> Result<ListenerSummary, Error> {
         .collect::<Result<Vec<_>, Error>>()?;
     let refs: Vec<_> = listeners.iter().map(|(s, l)| (*s, l)).collect();
     Ok(listener_summary(&refs))
+}
+
+/// The warning line of one refused update (`lib.rs` prefixes and sanitises it).
+fn warning_line(update: &RefusedUpdate) -> String {
+    refused_update_words(update, |n| format!("{n:?}"), Reading::Plain)
 }
 
 fn raw_value(raw: &serde_json::value::RawValue) -> Result<Value, RenderError> {

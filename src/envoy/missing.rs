@@ -28,6 +28,21 @@ pub enum MissingError {
         /// `--port`.
         port: u32,
     },
+    /// No active listener binds the port, and Envoy refused the update of one that would
+    /// (its `error_state`): the reason is why there is nothing to explain.
+    #[error(
+        "{path}: no active listener on port {port}: Envoy refused the update of listener {listener:?}: {details}"
+    )]
+    RefusedOnPort {
+        /// The dump.
+        path: String,
+        /// `--port`.
+        port: u32,
+        /// The refused listener's name.
+        listener: String,
+        /// Envoy's reason.
+        details: String,
+    },
     /// `diff --what-if` needs the inbound listener to predict from.
     #[error("{path}: no virtualInbound listener to predict from")]
     NoInbound {

@@ -6,6 +6,7 @@ pub mod explain;
 pub mod jsonpath;
 pub mod matcher_branch;
 pub mod protojson;
+pub mod refused_update;
 pub mod structured;
 pub mod tables;
 pub mod terminal;

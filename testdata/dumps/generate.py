@@ -19,7 +19,8 @@ What the dumps model (the spec is DOMAIN.md; section numbers below refer to it):
     Istio (1.30 / HEAD, one passthrough set) builds it, for PERMISSIVE, STRICT and DISABLE (§5, §7);
   * camelCase YAML and istioctl's bare listener array (§1.4, §4.7);
   * an internal listener with a filter_chain_matcher (§2.4);
-  * warming / draining / error listener states (§1.2);
+  * warming / draining / error listener states (§1.2), and an active listener whose last
+    update Envoy refused (§3.2);
   * broken inputs for error tests.
 Everything here is written for meshscope; nothing is copied from real dumps.
 """
@@ -1197,6 +1198,52 @@ def warming_draining_dump():
 
 
 # ---------------------------------------------------------------------------------------------
+# refused-update.json (§1.2, §3.2: an active listener whose last update Envoy refused)
+# ---------------------------------------------------------------------------------------------
+
+
+def refused_update_dump():
+    p = Profile("current")
+    # 0.0.0.0_8000 runs the version of the seed dump (helloworld on its outbound HCM).
+    running = outbound_http_listener(p, SERVICE_PORT)
+    running["filter_chains"][0]["name"] = "http"
+    # The next update adds a chain for a second plugin with the same match as the first:
+    # Envoy refuses the whole listener (filter_chain_manager_impl.cc
+    # verifyNoDuplicateMatchers) and keeps the running version.
+    ratelimit = "extensions.istio.io/trafficextension/default.ratelimit~istio-translated-wasmplugin"
+    refused = copy.deepcopy(running)
+    second = copy.deepcopy(refused["filter_chains"][0])
+    second["name"] = "http-ratelimit"
+    second["filters"] = [outbound_hcm(p, SERVICE_PORT, extra_plugins=[ratelimit])]
+    refused["filter_chains"].append(second)
+    details = (
+        "error adding listener '0.0.0.0:8000': filter chain 'http-ratelimit' has the same matching "
+        "rules defined as 'http'. duplicate matcher is: "
+        '{"transport_protocol":"raw_buffer","application_protocols":["http/1.1","h2c"]}'
+    )
+    listeners = any_(
+        "envoy.admin.v3.ListenersConfigDump",
+        version_info=p.version_info,
+        static_listeners=static_listeners(p),
+        dynamic_listeners=[
+            active(p, outbound_tcp_listener(p, KUBE_DNS_VIP, 53, KUBE_DNS_CLUSTER), 601),
+            {
+                "name": running["name"],
+                "active_state": {"version_info": p.version_info, "listener": running, "last_updated": p.ts(602)},
+                "error_state": {"failed_configuration": refused, "last_update_attempt": p.ts(707), "details": details},
+            },
+        ],
+    )
+    return {
+        "configs": [
+            bootstrap_section(p),
+            any_("envoy.admin.v3.EcdsConfigDump", ecds_filters=[plugin_ecds_entry(p)] + telemetry_ecds_entries(p)),
+            listeners,
+        ]
+    }
+
+
+# ---------------------------------------------------------------------------------------------
 # wasm-verdicts.json (wasm count: every verdict; manifests in testdata/manifests/wasm-count/)
 # ---------------------------------------------------------------------------------------------
 
@@ -1609,6 +1656,7 @@ def outputs():
         [outbound_http_listener(head, SERVICE_PORT), virtual_inbound(head, PERMISSIVE)]
     )
     files["warming-draining.json"] = dump_json(warming_draining_dump())
+    files["refused-update.json"] = dump_json(refused_update_dump())
     files["wasm-verdicts.json"] = dump_json(wasm_verdicts_dump())
     files["truncated.json"] = truncated_text()
     wrong = small_listener_dump(True)

@@ -2,14 +2,23 @@
 
 use crate::support::{Test, assert_golden};
 
-const DUMP_RULES: [&str; 6] = [
+const DUMP_RULES: [&str; 7] = [
     "wasm-after-router",
     "ecds-filter-missing",
     "agent-deny-all-stand-in",
     "chain-missing-inspector",
     "duplicate-chain-match",
     "chain-never-selected",
+    "listener-update-refused",
 ];
+
+/// The dump rules whose severity is error: their findings fail the default `--fail-on`.
+const ERROR_RULES: [&str; 1] = ["listener-update-refused"];
+
+/// The exit code of `lint --dump` on a rule's bad case at the default `--fail-on error`.
+fn default_exit(rule: &str) -> i32 {
+    i32::from(ERROR_RULES.contains(&rule))
+}
 
 const MIXED: &str = "testdata/manifests/cases/mixed.yaml";
 
@@ -22,7 +31,11 @@ fn lint_dump_golden_per_rule() {
     for rule in DUMP_RULES {
         let bad = case(rule, "bad");
         let out = Test::new(["lint", "--dump", &bad]).run();
-        assert_eq!((out.code, out.stderr.as_str()), (0, ""), "{rule}");
+        assert_eq!(
+            (out.code, out.stderr.as_str()),
+            (default_exit(rule), ""),
+            "{rule}"
+        );
         assert_golden(&format!("lint/dump-{rule}.text"), &out.stdout);
         let out = Test::new(["lint", "--dump", &bad, "--fail-on", "warning"]).run();
         assert_eq!(out.code, 1, "{rule}");
@@ -42,10 +55,15 @@ fn lint_dump_yaml_positions() {
         "chain-missing-inspector",
         "wasm-after-router",
         "agent-deny-all-stand-in",
+        "listener-update-refused",
     ] {
         let dump = format!("testdata/manifests/{rule}/bad.camel.yaml");
         let out = Test::new(["lint", "--dump", &dump]).run();
-        assert_eq!((out.code, out.stderr.as_str()), (0, ""), "{rule}");
+        assert_eq!(
+            (out.code, out.stderr.as_str()),
+            (default_exit(rule), ""),
+            "{rule}"
+        );
         assert_golden(&format!("lint/dump-{rule}.camel.text"), &out.stdout);
     }
 }

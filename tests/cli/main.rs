@@ -30,6 +30,7 @@ mod pc_ecds;
 mod pc_listener;
 mod readme;
 mod real_dumps;
+mod refused_update;
 mod secrets;
 mod support;
 mod terminal;

@@ -7,6 +7,7 @@ use crate::analysis::explain::owned_match::owned_match;
 use crate::analysis::explain::warnings::{Warning, listener_warnings};
 use crate::analysis::listener::destination::{Destination, chain_destination};
 use crate::analysis::listener::matcher_paths::{MatcherBranch, matcher_branches};
+use crate::analysis::listener::refused::{RefusedUpdate, refused_update_of};
 use crate::analysis::listener::rows::{listener_port, primary_address};
 use crate::envoy::filter::TcpProxy;
 use crate::envoy::route::RouteConfiguration;
@@ -104,8 +105,9 @@ pub enum RouteInfo {
     Missing,
 }
 
-/// Explains every chain of `listener`, with the listener's warnings.
-pub fn explain_listener(listener: &Listener<'_>) -> ListenerExplanation {
+/// Explains every chain of `listener`, with the listener's warnings: first Envoy's refused
+/// update of it, if `refused` (the dump's) holds one.
+pub fn explain_listener(listener: &Listener<'_>, refused: &[RefusedUpdate]) -> ListenerExplanation {
     let uses_matcher = listener.filter_chain_matcher.is_some();
     let branches = listener
         .filter_chain_matcher
@@ -131,7 +133,11 @@ pub fn explain_listener(listener: &Listener<'_>) -> ListenerExplanation {
         address: primary_address(listener).to_string(),
         port: listener_port(listener),
         uses_matcher,
-        warnings: listener_warnings(listener),
+        warnings: refused_update_of(refused, &listener.name)
+            .map(|r| Warning::RefusedUpdate(r.clone()))
+            .into_iter()
+            .chain(listener_warnings(listener))
+            .collect(),
         chains,
     }
 }

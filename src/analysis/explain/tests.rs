@@ -29,7 +29,7 @@ fn chain_info_reads_match_tls_and_pipeline() {
           ],
           "default_filter_chain":{"name":"d"}}"#,
     );
-    let e = explain_listener(&l);
+    let e = explain_listener(&l, &[]);
     assert_eq!(e.chains.len(), 4);
     let mtls = &e.chains[0];
     assert_eq!((mtls.position, mtls.total), (1, 3));

@@ -1,4 +1,5 @@
-//! Warnings about a listener's chains (DOMAIN.md §2.3, §3, §5.6): chains whose match needs a
+//! Warnings about a listener (DOMAIN.md §2.3, §3, §5.6): a refused update (§3.2: what
+//! is explained is the version that runs), and about its chains: chains whose match needs a
 //! listener filter the listener lacks or disables for their port, identical matches (Envoy
 //! rejects the listener), chains no connection can reach, and what happens to unmatched
 //! connections. "Never selected" is decided by enumeration, not guessed: per criterion the
@@ -14,6 +15,7 @@ use crate::analysis::explain::inspector::{
 };
 use crate::analysis::explain::owned_match::owned_match;
 use crate::analysis::listener::matcher_paths::matcher_branches;
+use crate::analysis::listener::refused::RefusedUpdate;
 use crate::envoy::{CidrRange, FilterChainMatch, Listener, SourceType};
 
 /// Above this many combinations the never-selected check is not run.
@@ -22,6 +24,9 @@ pub const ENUMERATION_LIMIT: u128 = 100_000;
 /// Something about a listener's chains worth a warning. Chains are `filter_chains` indexes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Warning {
+    /// Envoy refused the listener's last update (`error_state`): the active version, which
+    /// is what is explained, is what runs.
+    RefusedUpdate(RefusedUpdate),
     /// The chain matches on what only `inspector` can see, and it does not run for `port`
     /// (`None`: the ports without chains of their own).
     MissingInspector {

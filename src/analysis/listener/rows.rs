@@ -14,7 +14,8 @@ use crate::util::go_sort::sort_slice;
 /// A decoded listener with what the table needs to know about where it came from.
 #[derive(Debug)]
 pub struct SelectedListener<'a> {
-    /// Index of the entry in the dump's listener section (for `-o json`).
+    /// Index of the entry in the dump's listener section (for `-o json`); for a refused
+    /// update (state `Error`), the index of its error state in the section's `errors`.
     pub entry_index: usize,
     pub state: ListenerState,
     pub listener: Listener<'a>,
@@ -206,7 +207,8 @@ fn listener_less(a: &SelectedListener<'_>, b: &SelectedListener<'_>) -> bool {
 }
 
 /// Orders the wide table: active listeners exactly as istioctl orders them, and each
-/// warming/draining listener right after the active ones with the same sort keys.
+/// warming, draining or refused (error) listener right after the active ones with the same
+/// sort keys.
 pub fn sort_listeners_with_states(
     listeners: Vec<SelectedListener<'_>>,
 ) -> Vec<SelectedListener<'_>> {
@@ -214,7 +216,7 @@ pub fn sort_listeners_with_states(
         .into_iter()
         .partition(|l| l.state == ListenerState::Active);
     sort_listeners(&mut active);
-    // Stable for the others, so equal keys keep dump order (warming before draining by state).
+    // Stable for the others, so equal keys keep dump order (warming, draining, error by state).
     others.sort_by(|a, b| {
         if listener_less(a, b) {
             std::cmp::Ordering::Less

@@ -56,6 +56,8 @@ pub fn listener_summary(listeners: &[(ListenerState, &Listener<'_>)]) -> Listene
             ListenerState::Active => s.listeners += 1,
             ListenerState::Warming => s.warming += 1,
             ListenerState::Draining => s.draining += 1,
+            // A refused update is not a listener Envoy has (the loader's entries hold none).
+            ListenerState::Error => {}
         }
     }
     let inbound = listeners

@@ -8,13 +8,16 @@
 //! `level`, `runtime`, `builtin`, `total`, `by_listener`, `by_chain`, `by_transport`,
 //! `by_direction`, `placements`), `ecds` ([`EcdsHealth`]), `intent` ([`IntentStatus`]),
 //! `expected_order` ([`OrderEntry`]), `verdicts` ([`Verdict`]: `verdict`, `plugin`, `filter`,
-//! `chains`, `detail`) and `problems` (the number of problem verdicts). Fields are only ever
-//! added; absent values are `null`.
+//! `chains`, `detail`), `problems` (the number of problem verdicts) and `refused_updates`
+//! (each listener update Envoy refused, [`RefusedUpdate`]: `listener`, `details`,
+//! `last_update_attempt`, `has_active_version`; what is counted is the active version).
+//! Fields are only ever added; absent values are `null`.
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use crate::analysis::listener::refused::RefusedUpdate;
 use crate::analysis::wasm::ecds::{EcdsHealth, ecds_health, ecds_verdicts};
 use crate::analysis::wasm::intent::{
     IntentStatus, OrderEntry, ProxyContext, Verdict, check_intent,
@@ -78,6 +81,9 @@ pub struct ProxyReport {
     pub verdicts: Vec<Verdict>,
     /// Number of problem verdicts.
     pub problems: usize,
+    /// Listener updates Envoy refused: the listeners counted are the versions that run,
+    /// not the ones Envoy was last sent. A warning, not a problem verdict.
+    pub refused_updates: Vec<RefusedUpdate>,
 }
 
 /// What one proxy's report is built from.
@@ -95,6 +101,8 @@ pub struct ProxyInput<'r, 'a> {
     pub sites: Vec<ChainSite>,
     /// The ECDS section, `None` when the dump has none.
     pub ecds: Option<&'r [EcdsFilter<'a>]>,
+    /// The listener updates Envoy refused.
+    pub refused_updates: Vec<RefusedUpdate>,
 }
 
 /// `--plugin`: a plugin `name`, `namespace/name`, or a raw ECDS filter name.
@@ -178,6 +186,7 @@ pub fn proxy_report(
         expected_order,
         verdicts,
         problems,
+        refused_updates: input.refused_updates,
     }
 }
 

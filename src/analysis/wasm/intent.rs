@@ -221,7 +221,8 @@ fn intent_sites(sites: &[ChainSite]) -> Vec<&ChainSite> {
         .filter(|s| match s.state {
             ListenerState::Warming => true,
             ListenerState::Active => !warming.contains(s.listener.as_str()),
-            ListenerState::Draining => false,
+            // Draining listeners are on their way out; a refused update never ran.
+            ListenerState::Draining | ListenerState::Error => false,
         })
         .collect()
 }

@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::PathBuf;
 
+use crate::analysis::listener::refused::refused_updates;
 use crate::analysis::wasm::count::{
     PluginSelector, ProxyInput, ProxyReport, WasmCountReport, proxy_report,
 };
@@ -202,6 +203,7 @@ fn proxy(
         SectionWording::ConfigDump,
         LISTENERS_TYPE,
     )?;
+    let refused_updates = refused_updates(&section);
     let listeners: Vec<_> = section
         .entries
         .into_iter()
@@ -227,6 +229,7 @@ fn proxy(
         // Counting needs only the chains with Wasm filters; the intent check needs all.
         sites: reduced_sites(listeners, kind, plugins.is_none()),
         ecds: dump.ecds.as_deref(),
+        refused_updates,
     };
     Ok((
         proxy_report(input, plugins, opts.only.as_ref()),

@@ -73,12 +73,17 @@ impl<'a, L> ListenersSection<'a, L> {
     }
 }
 
-/// Where a listener entry sits in the dump.
+/// Where a listener entry sits in the dump. The order is `-o wide`'s among listeners with
+/// the same sort keys.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum ListenerState {
     Active,
     Warming,
     Draining,
+    /// The last update Envoy refused (`error_state.failed_configuration`). Such an entry is
+    /// never in [`ListenersSection::entries`], which holds what Envoy runs or prepares to;
+    /// it is [`ListenerErrorState::failed_configuration`].
+    Error,
 }
 
 impl ListenerState {
@@ -88,6 +93,7 @@ impl ListenerState {
             ListenerState::Active => "active",
             ListenerState::Warming => "warming",
             ListenerState::Draining => "draining",
+            ListenerState::Error => "error",
         }
     }
 
@@ -96,6 +102,7 @@ impl ListenerState {
             ListenerState::Active => "active_state",
             ListenerState::Warming => "warming_state",
             ListenerState::Draining => "draining_state",
+            ListenerState::Error => "error_state",
         }
     }
 }
@@ -143,6 +150,10 @@ impl<'a, L> ListenerEntry<'a, L> {
                 "configs[{}].static_listeners[{}].listener",
                 self.section_index, self.index
             ),
+            ListenerOrigin::Dynamic if self.state == ListenerState::Error => format!(
+                "{}.failed_configuration",
+                error_state_path(self.section_index, self.index)
+            ),
             ListenerOrigin::Dynamic => format!(
                 "configs[{}].dynamic_listeners[{}].{}.listener",
                 self.section_index,
@@ -153,11 +164,54 @@ impl<'a, L> ListenerEntry<'a, L> {
     }
 }
 
-/// `DynamicListener.error_state`: the last update Envoy rejected.
+fn error_state_path(section_index: usize, index: usize) -> String {
+    format!(
+        "configs[{section_index}].dynamic_listeners[{index}].{}",
+        ListenerState::Error.field()
+    )
+}
+
+/// `DynamicListener.error_state` (envoy/admin/v3/config_dump_shared.proto
+/// `UpdateFailureState`): the last update of a listener that Envoy refused. Envoy keeps it
+/// until an update of that listener succeeds; meanwhile the listener's active state, if it
+/// has one, is what runs (DOMAIN.md §1.2, §3.2).
 #[derive(Debug, Clone)]
 pub struct ListenerErrorState<'a> {
+    /// The dynamic listener's name; empty for the errors Envoy dumps without one.
     pub name: Str<'a>,
+    /// Envoy's reason, verbatim.
     pub details: Str<'a>,
+    /// When Envoy last tried the update (RFC 3339); empty when the dump does not say.
     pub last_update_attempt: Str<'a>,
-    pub failed_configuration: Option<&'a RawValue>,
+    /// The refused listener as an entry in state [`ListenerState::Error`], decoded like any
+    /// other; `None` when the dump leaves it out (Envoy builds without full protos do).
+    pub failed_configuration: Option<ListenerEntry<'a>>,
+    /// Whether the same dynamic listener has an active state: the version that runs.
+    pub has_active_state: bool,
+    pub(super) section_index: usize,
+    pub(super) index: usize,
+}
+
+impl ListenerErrorState<'_> {
+    /// A JSON path to the `error_state` object, for messages that point at it.
+    pub fn json_path(&self) -> String {
+        error_state_path(self.section_index, self.index)
+    }
+
+    /// The listener's name: the dynamic listener's, else the one in the refused
+    /// configuration (read without decoding the rest), else empty.
+    pub fn listener_name(&self) -> String {
+        #[derive(serde::Deserialize)]
+        struct Name<'n> {
+            #[serde(borrow, default)]
+            name: Str<'n>,
+        }
+        if !self.name.is_empty() {
+            return self.name.to_string();
+        }
+        self.failed_configuration
+            .as_ref()
+            .and_then(|e| serde_json::from_str::<Name<'_>>(e.raw.get()).ok())
+            .map_or_else(String::new, |n| n.name.to_string())
+    }
 }

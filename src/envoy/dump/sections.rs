@@ -49,6 +49,10 @@ impl<'a, L> ListenersAcc<'a, L> {
         let mut entries = Vec::new();
         let mut errors = Vec::new();
         for (index, d) in self.dynamics.into_iter().enumerate() {
+            let has_active_state = d
+                .active_state
+                .as_ref()
+                .is_some_and(|s| s.listener.is_some());
             for (state, s) in [
                 (ListenerState::Active, d.active_state),
                 (ListenerState::Warming, d.warming_state),
@@ -72,11 +76,23 @@ impl<'a, L> ListenersAcc<'a, L> {
                 }
             }
             if let Some(e) = d.error_state {
+                let failed_configuration = e.failed_configuration.map(|raw| ListenerEntry {
+                    origin: ListenerOrigin::Dynamic,
+                    state: ListenerState::Error,
+                    version_info: e.version_info,
+                    last_updated: e.last_update_attempt.clone(),
+                    raw,
+                    section_index,
+                    index,
+                });
                 errors.push(ListenerErrorState {
                     name: d.name,
                     details: e.details,
                     last_update_attempt: e.last_update_attempt,
-                    failed_configuration: e.failed_configuration,
+                    failed_configuration,
+                    has_active_state,
+                    section_index,
+                    index,
                 });
             }
         }
@@ -144,6 +160,9 @@ struct UpdateFailureState<'a> {
     last_update_attempt: Str<'a>,
     #[serde(borrow, default)]
     details: Str<'a>,
+    /// Marked not implemented in the proto; read in case an Envoy fills it.
+    #[serde(borrow, default, alias = "versionInfo")]
+    version_info: Str<'a>,
 }
 
 pub(super) struct SectionSeed<L> {

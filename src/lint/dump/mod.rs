@@ -1,13 +1,14 @@
 //! What the config-dump rules (MS3xxx) read: one `--dump`, reduced to owned facts with the
 //! position of each listener, chain and filter, so the lint context can outlive the
-//! text. The analyses are explain's (chain warnings) and wasm count's (ECDS health); this
-//! module only runs them and attaches positions.
+//! text. The analyses are explain's (chain warnings), wasm count's (ECDS health) and the
+//! listener updates Envoy refused; this module only runs them and attaches positions.
 
 pub mod locate;
 pub mod position;
 
 use crate::analysis::explain::{Warning, listener_warnings};
 use crate::analysis::listener::chain_match::ChainMatch;
+use crate::analysis::listener::refused::{RefusedUpdate, refused_updates};
 use crate::analysis::wasm::ecds::{EcdsHealth, ecds_health};
 use crate::analysis::wasm::placement::{
     ProxyKind, chain_sites, classify_network, count_placements,
@@ -42,6 +43,17 @@ pub struct DumpFacts {
     pub ecds_section: bool,
     /// ECDS health of each ECDS-delivered user filter, with positions.
     pub ecds: Vec<EcdsFacts>,
+    /// The listener updates Envoy refused, in dump order.
+    pub refused: Vec<RefusedFacts>,
+}
+
+/// One listener update Envoy refused.
+#[derive(Debug, Clone)]
+pub struct RefusedFacts {
+    /// The update, as every command reads it.
+    pub update: RefusedUpdate,
+    /// Where Envoy's reason (`error_state.details`) is; else the `error_state`.
+    pub pos: Spot,
 }
 
 /// One listener in one state.
@@ -215,11 +227,29 @@ impl DumpFacts {
                 }
             })
             .collect();
+        let refused = match &dump.listeners {
+            Some(section) => section
+                .errors
+                .iter()
+                .zip(refused_updates(section))
+                .map(|(e, update)| {
+                    let at = parse_path(&e.json_path());
+                    let details = [at.clone(), vec![key("details")]].concat();
+                    let pos = loc
+                        .pos_of_path(&details)
+                        .or_else(|| loc.pos_of_path(&at))
+                        .unwrap_or(START);
+                    RefusedFacts { update, pos }
+                })
+                .collect(),
+            None => Vec::new(),
+        };
         Ok(DumpFacts {
             file,
             listeners,
             ecds_section: dump.ecds.is_some(),
             ecds,
+            refused,
         })
     }
 }

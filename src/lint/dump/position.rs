@@ -3,6 +3,8 @@
 //! place's path (`configs[0].dynamic_listeners[2]…`) is followed through the YAML tree,
 //! trying each key in snake_case and camelCase.
 
+use std::collections::BTreeMap;
+
 use serde_json::value::RawValue;
 
 use super::locate::offset_in;
@@ -124,6 +126,18 @@ impl<'t> Locator<'t> {
         offset_in(self.text, place.raw?).map(Spot::Offset)
     }
 
+    /// Where the value at `path` is, found from the top of the document: for places the
+    /// listener walk does not reach (a listener's `error_state`). A JSON dump is walked
+    /// again, so this is for the few places that are not listeners.
+    pub fn pos_of_path(&self, path: &[Seg]) -> Option<Spot> {
+        if self.from_yaml {
+            return follow(self.yaml.as_ref()?, path).map(|n| Spot::At(n.pos));
+        }
+        let text = std::str::from_utf8(self.text).ok()?;
+        let raw = raw_at(text, path)?;
+        offset_in(self.text, raw).map(Spot::Offset)
+    }
+
     /// Where the last ECDS entry named `name` is (YAML dumps; JSON dumps use its raw).
     pub fn ecds_entry(&self, name: &str, raw: &RawValue) -> Option<Spot> {
         if !self.from_yaml {
@@ -151,6 +165,29 @@ impl<'t> Locator<'t> {
 /// A mapping's field in snake_case or camelCase.
 fn field<'n>(node: &'n Node, name: &str) -> Option<&'n Node> {
     node.get(name).or_else(|| node.get(&to_camel(name)))
+}
+
+/// The raw JSON of the value at `path` in `text`, each key tried in snake_case and
+/// camelCase.
+fn raw_at<'t>(text: &'t str, path: &[Seg]) -> Option<&'t RawValue> {
+    let mut here: &'t RawValue = serde_json::from_str(text).ok()?;
+    for seg in path {
+        here = match seg {
+            Seg::Key(k) => {
+                let fields: BTreeMap<String, &'t RawValue> =
+                    serde_json::from_str(here.get()).ok()?;
+                fields
+                    .get(k.as_str())
+                    .or_else(|| fields.get(&to_camel(k)))
+                    .copied()?
+            }
+            Seg::Index(i) => {
+                let items: Vec<&'t RawValue> = serde_json::from_str(here.get()).ok()?;
+                items.get(*i).copied()?
+            }
+        };
+    }
+    Some(here)
 }
 
 fn follow<'n>(root: &'n Node, path: &[Seg]) -> Option<&'n Node> {
@@ -194,5 +231,26 @@ mod tests {
             path: parse_path("[0].filter_chains[1].filter_chain_match"),
         };
         assert_eq!(loc.pos(&place), Some(Spot::At(Pos { line: 6, column: 7 })));
+        assert_eq!(
+            loc.pos_of_path(&place.path),
+            Some(Spot::At(Pos { line: 6, column: 7 }))
+        );
+    }
+
+    #[test]
+    fn follows_json_paths_from_the_top_in_either_spelling() {
+        let text = "{\"configs\":[{},\n {\"dynamicListeners\":[{\"error_state\":\n  {\"details\":\"x\"}}]}]}";
+        let doc = Document::new("d.json", text.as_bytes());
+        let loc = Locator::new(&doc, text);
+        let at = |path: &str| loc.pos_of_path(&parse_path(path)).map(|s| s.resolve(text));
+        assert_eq!(
+            at("configs[1].dynamic_listeners[0].error_state.details"),
+            Some(Pos {
+                line: 3,
+                column: 14
+            })
+        );
+        assert_eq!(at("configs[1].dynamic_listeners[1]"), None);
+        assert_eq!(at("configs[0].dynamic_listeners"), None);
     }
 }

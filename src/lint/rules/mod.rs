@@ -12,6 +12,7 @@ mod duplicate_chain_match;
 mod duplicate_namespace_peer_authentication;
 mod ecds_filter_missing;
 mod fail_open_security_phase;
+mod listener_update_refused;
 mod oci_latest_without_sha256;
 mod port_level_service_port;
 mod pull_always_on_digest;
@@ -91,6 +92,7 @@ pub static RULES: &[&Rule] = &[
     &chain_missing_inspector::RULE,
     &duplicate_chain_match::RULE,
     &chain_never_selected::RULE,
+    &listener_update_refused::RULE,
 ];
 
 /// Collects one rule's findings.

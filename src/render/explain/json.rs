@@ -25,6 +25,9 @@
 //!     "reached_because"?: "bound" | "captures" | "captures_no_hand_off" | "internal"
 //!         (only when explain chose the listeners for the connection: no --port) } ] }
 //! ```
+//! A warning's kind is one of `refused_update` (Envoy refused the listener's last update;
+//! the message quotes Envoy's reason), `missing_listener_filter`, `identical_matches`,
+//! `never_selected`, `never_selected_not_checked`, `default_chain`, `no_default_chain`.
 //! A criterion is one of `destination_port`, `destination_ip`, `server_name`,
 //! `transport_protocol`, `application_protocols`, `direct_source_ip`, `source_type`,
 //! `source_ip`, `source_port`.
@@ -233,6 +236,7 @@ fn listener_out(l: &ExplainedListener, assumptions: &[Assumption]) -> ListenerOu
 
 fn warning_kind(w: &Warning) -> (&'static str, Option<usize>) {
     match w {
+        Warning::RefusedUpdate(_) => ("refused_update", None),
         Warning::MissingInspector { chain, .. } => ("missing_listener_filter", Some(*chain)),
         Warning::IdenticalMatches { second, .. } => ("identical_matches", Some(*second)),
         Warning::NeverSelected { chain } => ("never_selected", Some(*chain)),

@@ -8,7 +8,7 @@ use std::net::IpAddr;
 use colored::{Color, Colorize};
 
 use crate::analysis::explain::chain_select::Chosen;
-use crate::analysis::explain::{Assumption, ExplainedListener, Simulation};
+use crate::analysis::explain::{Assumption, ExplainedListener, Simulation, Warning};
 use crate::render::RenderError;
 use crate::render::explain::paragraph::chain_paragraph;
 use crate::render::explain::scope::{picked_header, place, shared_block, shared_lines};
@@ -222,6 +222,22 @@ fn simulation_text(
             "\nNot simulated (treated as no data): {}\n",
             names.join(", ")
         ));
+    }
+    // The chain warnings belong to the listing without a connection; that what is
+    // simulated is not what Envoy was last sent belongs to both.
+    let refused: Vec<&Warning> = e
+        .warnings
+        .iter()
+        .filter(|w| matches!(w, Warning::RefusedUpdate(_)))
+        .collect();
+    if !refused.is_empty() {
+        s.push_str("\nWarnings:\n");
+        for w in refused {
+            s.push_str(&format!(
+                "- {}\n",
+                warning_words(w, &e.chains, e.uses_matcher)
+            ));
+        }
     }
 }
 

@@ -4,6 +4,7 @@
 
 use crate::analysis::explain::chain_select::{Connection, Criterion, Elimination, got};
 use crate::analysis::explain::{ChainInfo, Inspector, InspectorState, Unseen, Warning};
+use crate::render::refused_update::{Reading, refused_update_words};
 use crate::util::sanitize::sanitize;
 
 /// `name` sanitised and in backticks.
@@ -209,6 +210,7 @@ pub fn warning_words(w: &Warning, chains: &[ChainInfo], uses_matcher: bool) -> S
     };
     let plain = |i: usize| chains.get(i).map_or_else(|| i.to_string(), chain_label);
     match w {
+        Warning::RefusedUpdate(r) => refused_update_words(r, code, Reading::Shown),
         Warning::MissingInspector {
             chain,
             inspector,

@@ -105,7 +105,7 @@ fn dash_if_empty(s: &str) -> String {
     }
 }
 
-/// Warming and draining stand out on a terminal; active stays plain. Decided from the
+/// Warming, draining and refused (error) stand out on a terminal; active stays plain. Decided from the
 /// row's state, not from the cell's text.
 fn paint_state(rows: &[ChainRow], row: usize, column: usize, text: &str) -> Option<String> {
     const STATE_COLUMN: usize = 5;
@@ -115,6 +115,7 @@ fn paint_state(rows: &[ChainRow], row: usize, column: usize, text: &str) -> Opti
     match rows.get(row)?.state {
         ListenerState::Warming => Some(text.yellow().to_string()),
         ListenerState::Draining => Some(text.dimmed().to_string()),
+        ListenerState::Error => Some(text.red().to_string()),
         _ => None,
     }
 }

@@ -12,6 +12,7 @@ use crate::analysis::wasm::placement::WasmFilterReport;
 use colored::Colorize;
 
 use crate::istio::ecds_name::short_ecds_name;
+use crate::render::refused_update::{Reading, refused_update_words};
 use crate::render::tables::layout::{Paint, write_titled_table_fit};
 use crate::render::terminal::{Terminal, wrap_text};
 use crate::util::sanitize::sanitize;
@@ -103,7 +104,12 @@ fn write_heading(out: &mut dyn Write, p: &ProxyReport) -> std::io::Result<()> {
             "INTENT: not checked (the proxy's namespace is unknown: use --namespace)"
         }
     };
-    writeln!(out, "{ecds}\n{intent}\n")
+    writeln!(out, "{ecds}\n{intent}")?;
+    for r in &p.refused_updates {
+        let words = refused_update_words(r, |n| format!("{:?}", cell(n)), Reading::Counted);
+        writeln!(out, "WARNING: {}", cell(&words))?;
+    }
+    writeln!(out)
 }
 
 fn write_proxy(out: &mut dyn Write, p: &ProxyReport, term: Terminal) -> std::io::Result<()> {
