@@ -30,12 +30,14 @@ pub enum ProxyConfigCommand {
     /// Listener configuration of an Envoy proxy, as istioctl prints it.
     ///
     /// A listener update Envoy refused (a dynamic listener's error_state: the last LDS
-    /// update it rejected, with its reason) is not a listener Envoy runs. Like istioctl, the
-    /// short, json, yaml and jsonpath outputs leave it out, so what scripts parse does not
-    /// change; each refused update the flags select gets one line on stderr instead
-    /// ("meshscope: warning: Envoy refused …", with Envoy's reason). -o wide also lists the
-    /// refused listener's rows, with STATE error, after the listeners with the same sort
-    /// keys.
+    /// update it rejected, with its reason) is not a listener Envoy runs, and istioctl shows
+    /// it nowhere. Each refused update the flags select gets one line on stderr ("meshscope:
+    /// warning: Envoy refused …", with Envoy's reason) whatever the format. -o wide also
+    /// lists the refused listener's rows, with STATE error, after the listeners with the
+    /// same sort keys. -o json|yaml|jsonpath work on istioctl's array of the listeners Envoy
+    /// runs, unchanged, followed by one element per refused update as Envoy dumps it: {name,
+    /// error_state: {failed_configuration, last_update_attempt, details}}. A dump without
+    /// refused updates prints exactly istioctl's array.
     ///
     /// Fleet mode (-l SELECTOR, -A) reads every running sidecar selected (at most
     /// --concurrency at once) and prints one row per pod instead: its active, warming and
@@ -57,8 +59,8 @@ pub enum ProxyConfigCommand {
     #[command(mut_arg("output", |a| a.help(
         "Output format: short, wide, json, yaml, or jsonpath=TEMPLATE. wide adds CHAIN, STATE \
          (active, warming, draining, or error: a listener update Envoy refused), WASM and MODE; \
-         json, yaml and jsonpath print istioctl's listener array (the listeners Envoy runs; \
-         refused updates are warned about on stderr)",
+         json, yaml and jsonpath print istioctl's listener array (the listeners Envoy runs), \
+         then each refused update's {name, error_state}",
     )))]
     #[command(mut_arg("context", |a| a.help(
         "The kubeconfig context to use; repeatable in fleet mode (-l/-A): one run over \

@@ -86,13 +86,16 @@ fn render(
     } = listener_select::select(doc, &section.entries, &opts.query, |entry| {
         wide || entry.state == ListenerState::Active
     })?;
-    // Envoy's refused updates are no listeners it runs: istioctl leaves them out, and so do
-    // the formats it has. Each one the flags select gets a warning; wide shows its rows.
+    // Envoy's refused updates are no listeners it runs, and istioctl shows them nowhere.
+    // Each one the flags select gets a warning; wide shows its rows, the structured
+    // formats append it after the listeners istioctl prints.
     let refused = refused_updates(&section);
     let configurations = listener_select::refused(doc, &section, wide)?;
-    for (update, configuration) in refused.iter().zip(&configurations) {
+    let mut concerned = Vec::new();
+    for (i, (update, configuration)) in refused.iter().zip(&configurations).enumerate() {
         if concerns_query(&opts.query, update, configuration.as_ref(), &selected) {
             warnings.push(warning_line(update));
+            concerned.push(i);
         }
     }
     let refused_rows = configurations.iter().flatten().count();
@@ -123,10 +126,16 @@ fn render(
             write_chain_table(out, &sorted, true, term)?;
         }
         structured => {
-            let values = selected
+            let mut values = selected
                 .iter()
                 .map(|s| raw_value(section.entries[s.entry_index].raw))
                 .collect::<Result<Vec<_>, _>>()?;
+            // istioctl's array is the listeners that run; a refused update follows them as
+            // Envoy dumps it (a dynamic listener with only its `error_state`), so the
+            // reason is in the output without changing any element istioctl prints.
+            for &i in &concerned {
+                values.push(refused_element(&section.errors[i], &refused[i])?);
+            }
             let array = Value::Array(values);
             if let Some(format) = super::structured_format(structured) {
                 structured::write(out, &array, format)?;
@@ -213,6 +222,28 @@ fn summarise(raw: &RawInput) -> Result<ListenerSummary, Error> {
 /// The warning line of one refused update (`lib.rs` prefixes and sanitises it).
 fn warning_line(update: &RefusedUpdate) -> String {
     refused_update_words(update, |n| format!("{n:?}"), Reading::Plain)
+}
+
+/// A refused update in `-o json|yaml`: `{name, error_state: {failed_configuration,
+/// last_update_attempt, details}}`, the shape of envoy/admin/v3/config_dump_shared.proto's
+/// `DynamicListener` with only `error_state` set, field names cased as the listeners are.
+fn refused_element(
+    state: &crate::envoy::dump::ListenerErrorState<'_>,
+    update: &RefusedUpdate,
+) -> Result<Value, RenderError> {
+    let mut error_state = serde_json::Map::new();
+    if let Some(entry) = &state.failed_configuration {
+        error_state.insert("failed_configuration".into(), raw_value(entry.raw)?);
+    }
+    if !update.last_update_attempt.is_empty() {
+        let attempt = Value::String(update.last_update_attempt.clone());
+        error_state.insert("last_update_attempt".into(), attempt);
+    }
+    error_state.insert("details".into(), Value::String(update.details.clone()));
+    let mut element = serde_json::Map::new();
+    element.insert("name".into(), Value::String(update.listener.clone()));
+    element.insert("error_state".into(), Value::Object(error_state));
+    Ok(Value::Object(element))
 }
 
 fn raw_value(raw: &serde_json::value::RawValue) -> Result<Value, RenderError> {

@@ -62,29 +62,63 @@ fn pc_listener_wide_shows_the_refused_rows_and_every_format_warns() {
             (0, warning_8000()),
             "{format}"
         );
-        assert!(!out.stdout.contains("error"), "{format}: {}", out.stdout);
-        assert!(!out.stdout.contains("http-ratelimit"), "{format}");
+        // Only the structured formats carry the refused update (as Envoy dumps it).
+        let structured = format == "json" || format == "yaml";
+        assert_eq!(out.stdout.contains("error_state"), structured, "{format}");
+        assert_eq!(
+            out.stdout.contains("http-ratelimit"),
+            structured,
+            "{format}"
+        );
     }
 }
 
-/// istioctl's `-o json` is the active listeners: the refused one is not in the array, and
-/// the running `0.0.0.0_8000` is there once, with its one chain.
+/// istioctl's `-o json` is the active listeners: the running `0.0.0.0_8000` is there once,
+/// with its one chain, unchanged. The refused update follows the listeners istioctl prints,
+/// in the shape of Envoy's `DynamicListener` with only `error_state`: Envoy's reason and
+/// the configuration it refused.
 #[test]
-fn pc_listener_json_is_istioctls_array_of_what_runs() {
+fn pc_listener_json_is_istioctls_array_then_the_refused_update() {
     let out = Test::new([
         "pc", "listener", "-f", REFUSED, "--port", "8000", "-o", "json",
     ])
     .run();
     let listeners: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     let listeners = listeners.as_array().unwrap();
-    assert_eq!(listeners.len(), 1, "{}", out.stdout);
+    assert_eq!(listeners.len(), 2, "{}", out.stdout);
     assert_eq!(listeners[0]["name"], "0.0.0.0_8000");
     let chains = (listeners[0].get("filterChains"))
         .or_else(|| listeners[0].get("filter_chains"))
         .and_then(|c| c.as_array())
         .unwrap();
     assert_eq!(chains.len(), 1);
+    assert!(listeners[0].get("error_state").is_none());
+    let refused = &listeners[1];
+    assert_eq!(refused["name"], "0.0.0.0_8000");
+    let details = refused["error_state"]["details"].as_str().unwrap();
+    assert!(
+        details.contains("has the same matching rules defined as"),
+        "{details}"
+    );
+    let failed = &refused["error_state"]["failed_configuration"];
+    assert_eq!(
+        failed["filter_chains"].as_array().unwrap().len(),
+        2,
+        "{failed}"
+    );
+    assert!(refused["error_state"]["last_update_attempt"].is_string());
     assert_eq!(out.stderr, warning_8000());
+}
+
+/// A listener with no refused update prints exactly istioctl's array: no element is added.
+#[test]
+fn pc_listener_json_without_refused_updates_has_no_error_elements() {
+    let out = Test::new([
+        "pc", "listener", "-f", REFUSED, "--port", "53", "-o", "json",
+    ])
+    .run();
+    assert_eq!((out.code, out.stderr.as_str()), (0, ""));
+    assert!(!out.stdout.contains("error_state"), "{}", out.stdout);
 }
 
 /// A refused update is warned about when the flags select it: its refused configuration
