@@ -22,6 +22,7 @@ use crate::envoy::{Document, Listener, ListenerState, MissingError};
 use crate::error::{Error, ExitCode};
 use crate::render::diff::{policy, tables, text};
 use crate::render::structured;
+use crate::render::terminal::Terminal;
 use crate::source;
 
 /// One side's active listeners on the selected port, and the bootstrap's Istio version.
@@ -80,7 +81,7 @@ fn load_side<'a>(doc: &Document<'a>, port: u32) -> Result<Side<'a>, Error> {
 }
 
 /// Runs `diff`.
-pub fn run(args: &DiffArgs, color: bool, out: &mut dyn Write) -> Result<ExitCode, Error> {
+pub fn run(args: &DiffArgs, term: Terminal, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let opts = options(args)?;
     let raws = opts
         .sources
@@ -112,6 +113,7 @@ pub fn run(args: &DiffArgs, color: bool, out: &mut dyn Write) -> Result<ExitCode
                 source,
                 root_namespace: &opts.root_namespace,
                 output: opts.output,
+                term,
             };
             return alone.run(side, out);
         }
@@ -196,10 +198,10 @@ pub fn run(args: &DiffArgs, color: bool, out: &mut dyn Write) -> Result<ExitCode
                 summary,
                 &report,
                 &tables,
-                color,
+                term,
             )?;
             if let Some(policy) = &policy {
-                policy::write_policy(out, policy)?;
+                policy::write_policy(out, policy, term)?;
             }
         }
     }

@@ -18,6 +18,7 @@ use crate::error::{Error, ExitCode};
 use crate::istio::peer_authentication::{PeerAuthenticationSpec, peer_authentication_of};
 use crate::render::diff::policy::write_check;
 use crate::render::structured;
+use crate::render::terminal::Terminal;
 use crate::source::resources;
 use crate::source::{self, kube::KubeOptions};
 
@@ -102,6 +103,7 @@ pub struct Alone<'o> {
     pub source: &'o PolicySource,
     pub root_namespace: &'o str,
     pub output: DiffOutput,
+    pub term: Terminal,
 }
 
 impl Alone<'_> {
@@ -125,7 +127,7 @@ impl Alone<'_> {
                 },
                 structured::Format::Json,
             )?,
-            DiffOutput::Text => write_check(out, self.label, &check)?,
+            DiffOutput::Text => write_check(out, self.label, &check, self.term)?,
         }
         Ok(match check {
             PolicyCheck::Sides(_) if check.disagreements() == 0 => ExitCode::Ok,

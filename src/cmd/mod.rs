@@ -67,7 +67,7 @@ pub fn dispatch(
         Command::Wasm(w) => match w.command {
             WasmCommand::Count(args) => wasm_count::run(&args, term, out),
         },
-        Command::Diff(args) => diff::run(&args, term.color, out),
+        Command::Diff(args) => diff::run(&args, term, out),
         Command::Completion { shell } => completion::run(shell, out),
     }
 }

@@ -147,3 +147,48 @@ fn color_always_reaches_explain_and_wasm_count() {
         assert!(!plain.contains('\u{1b}'), "--color {never}");
     }
 }
+
+/// `diff`'s own tables fit the width (ECDS names shortened); the unified diff of the two
+/// `-o wide` tables after them compares whole values, so it is left as it is.
+#[test]
+fn diff_tables_fit_the_width_and_the_unified_diff_stays_whole() {
+    let args = [
+        "diff",
+        "testdata/dumps/istio-current-permissive.json",
+        "testdata/dumps/istio-current-strict.json",
+        "--port",
+        "15006",
+    ];
+    let fitted = run(&args, Some("90"));
+    let (report, unified) = fitted.split_once("pc listener -o wide\n").unwrap();
+    assert!(widest(report) <= 90, "{report}");
+    assert!(report.contains("default/helloworld"), "{report}");
+    assert!(!report.contains(ECDS_NAME), "{report}");
+    assert!(unified.contains(ECDS_NAME), "{unified}");
+    let piped = run(&args, None);
+    let (report, _) = piped.split_once("pc listener -o wide\n").unwrap();
+    assert!(report.contains(ECDS_NAME));
+    assert!(widest(report) > 90, "{report}");
+}
+
+/// `diff -f DUMP --resources PA…`: AGREE painted with `--color always`, never otherwise.
+#[test]
+fn diff_policy_agreement_is_coloured_only_when_asked() {
+    let args = [
+        "diff",
+        "-f",
+        "testdata/dumps/istio-1.12-permissive.json",
+        "--resources",
+        "testdata/manifests/peer-authentication/mesh-strict.yaml",
+    ];
+    let plain = Test::new(args).run();
+    assert_eq!(plain.code, 1, "{}", plain.stderr);
+    assert!(!plain.stdout.contains('\u{1b}'));
+    assert!(plain.stdout.contains("NO"), "{}", plain.stdout);
+    let painted = Test::new([&args[..], &["--color", "always"]].concat()).run();
+    assert!(
+        painted.stdout.contains("\u{1b}[1;31mNO"),
+        "{}",
+        painted.stdout
+    );
+}

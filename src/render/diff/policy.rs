@@ -5,17 +5,37 @@
 use std::io::Write;
 
 use crate::analysis::mtls::policy::PolicyCheck;
-use crate::render::tables::layout::write_titled_table;
+use crate::render::tables::layout::{Paint, write_titled_table_fit};
+use crate::render::terminal::{Terminal, wrap_text};
 use crate::util::sanitize::sanitize;
 
 /// `diff DUMP --resources PA…`: the one dump's label, then its check (there is no diff).
-pub fn write_check(out: &mut dyn Write, dump: &str, check: &PolicyCheck) -> std::io::Result<()> {
+pub fn write_check(
+    out: &mut dyn Write,
+    dump: &str,
+    check: &PolicyCheck,
+    term: Terminal,
+) -> std::io::Result<()> {
     writeln!(out, "DUMP: {}", sanitize(dump))?;
-    write_policy(out, check)
+    write_policy(out, check, term)
+}
+
+/// A disagreement in red, an agreement in green (the AGREE column).
+fn paint_agreement(_row: usize, column: usize, text: &str) -> Option<String> {
+    use colored::Colorize;
+    match (column, text) {
+        (4, "NO") => Some(text.red().bold().to_string()),
+        (4, "yes") => Some(text.green().to_string()),
+        _ => None,
+    }
 }
 
 /// Writes the section after the diff.
-pub fn write_policy(out: &mut dyn Write, check: &PolicyCheck) -> std::io::Result<()> {
+pub fn write_policy(
+    out: &mut dyn Write,
+    check: &PolicyCheck,
+    term: Terminal,
+) -> std::io::Result<()> {
     writeln!(out)?;
     writeln!(
         out,
@@ -78,19 +98,24 @@ pub fn write_policy(out: &mut dyn Write, check: &PolicyCheck) -> std::io::Result
     if rows.is_empty() {
         return Ok(());
     }
-    write_titled_table(
+    write_titled_table_fit(
         out,
         "policy against chains (virtualInbound)",
         &["SIDE", "PORT", "POLICY", "CHAINS", "AGREE"],
         rows,
+        term.width,
+        term.color.then_some(&paint_agreement as Paint<'_>),
     )?;
     let disagreeing = check.disagreements();
     if disagreeing > 0 {
-        writeln!(
-            out,
+        let why = format!(
             "{disagreeing} port(s) disagree: the proxy has not received the policy yet, or an \
              EnvoyFilter or Sidecar ingress TLS changes the chains"
-        )?;
+        );
+        match term.width {
+            Some(width) => writeln!(out, "{}", wrap_text(&why, width))?,
+            None => writeln!(out, "{why}")?,
+        }
     }
     Ok(())
 }

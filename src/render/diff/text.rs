@@ -10,8 +10,10 @@ use crate::analysis::diff::{
 };
 use crate::analysis::listener::cell_text::{destination_text, match_text};
 use crate::analysis::mtls::mode::Inference;
+use crate::istio::ecds_name::short_ecds_name;
 use crate::render::diff::unified::write_unified_diff;
-use crate::render::tables::layout::write_titled_table as write_table;
+use crate::render::tables::layout::write_titled_table_fit;
+use crate::render::terminal::{Terminal, wrap_text};
 use crate::util::sanitize::sanitize;
 
 /// How the two sides are named in the output.
@@ -22,16 +24,52 @@ pub struct Labels<'a> {
     pub after: &'a str,
 }
 
-fn cell(s: &str) -> String {
-    sanitize(s).into_owned()
+/// The width the report's own tables fit (`None`: piped, every value whole). The unified
+/// diff of the `-o wide` tables keeps full values either way: it compares them.
+#[derive(Clone, Copy)]
+struct Fit(Option<usize>);
+
+impl Fit {
+    /// A title, then the table fitted to the width.
+    fn table(
+        self,
+        out: &mut dyn Write,
+        title: &str,
+        header: &[&str],
+        rows: Vec<Vec<String>>,
+    ) -> std::io::Result<()> {
+        write_titled_table_fit(out, title, header, rows, self.0, None)
+    }
+
+    /// One line of text, wrapped to the width.
+    fn line(self, out: &mut dyn Write, text: &str) -> std::io::Result<()> {
+        match self.0 {
+            Some(width) => writeln!(out, "{}", wrap_text(text, width)),
+            None => writeln!(out, "{text}"),
+        }
+    }
+
+    /// An ECDS filter name: shortened to the decoded plugin on a narrow terminal.
+    fn filter(self, name: &str) -> String {
+        match self.0 {
+            Some(_) => cell(&short_ecds_name(name)),
+            None => cell(name),
+        }
+    }
+
+    /// A list of filter names, or `-`.
+    fn filters(self, list: &[String]) -> String {
+        if list.is_empty() {
+            "-".to_string()
+        } else {
+            let names: Vec<_> = list.iter().map(|n| self.filter(n)).collect();
+            names.join(",")
+        }
+    }
 }
 
-fn dash(list: &[String]) -> String {
-    if list.is_empty() {
-        "-".to_string()
-    } else {
-        cell(&list.join(","))
-    }
+fn cell(s: &str) -> String {
+    sanitize(s).into_owned()
 }
 
 /// Writes the whole report; `tables` are BEFORE's and AFTER's `pc listener -o wide` text.
@@ -41,21 +79,22 @@ pub fn write_report(
     prediction: Option<&PredictionSummary>,
     report: &DiffReport,
     tables: &[String; 2],
-    color: bool,
+    term: Terminal,
 ) -> std::io::Result<()> {
+    let fit = Fit(term.width);
     writeln!(out, "BEFORE: {}", cell(labels.before))?;
     writeln!(out, "AFTER:  {}", cell(labels.after))?;
     if let Some(p) = prediction {
-        writeln!(
-            out,
+        let line = format!(
             "PREDICTION: AFTER is predicted for {} with Istio {} ({}); plaintext HTTP ALPN {}",
             p.mode,
             cell(&p.istio.version),
             cell(&p.istio.source),
             cell(&p.istio.plaintext_alpn.join(","))
-        )?;
+        );
+        fit.line(out, &line)?;
         for note in &p.notes {
-            writeln!(out, "  {}", cell(note))?;
+            fit.line(out, &format!("  {}", cell(note)))?;
         }
     }
     writeln!(out)?;
@@ -68,14 +107,14 @@ pub fn write_report(
     // keeps every listener).
     let identical = report.listeners.iter().filter(|l| l.is_equal()).count();
     for l in report.listeners.iter().filter(|l| !l.is_equal()) {
-        write_listener(out, l, predicted)?;
+        write_listener(out, l, predicted, fit)?;
     }
     match identical {
         0 => {}
         1 => writeln!(out, "1 other listener is identical\n")?,
         n => writeln!(out, "{n} other listeners are identical\n")?,
     }
-    write_wasm(out, &report.wasm)?;
+    write_wasm(out, &report.wasm, fit)?;
     writeln!(out, "pc listener -o wide")?;
     if tables[0] == tables[1] {
         return writeln!(out, "(the tables are equal)");
@@ -84,7 +123,7 @@ pub fn write_report(
         out,
         (&cell(labels.before), &tables[0]),
         (&cell(labels.after), &tables[1]),
-        color,
+        term.color,
     )
 }
 
@@ -96,7 +135,12 @@ fn mode_cell(i: Option<&Inference>) -> String {
     }
 }
 
-fn write_listener(out: &mut dyn Write, l: &ListenerDiff, predicted: bool) -> std::io::Result<()> {
+fn write_listener(
+    out: &mut dyn Write,
+    l: &ListenerDiff,
+    predicted: bool,
+    fit: Fit,
+) -> std::io::Result<()> {
     let name = match &l.address {
         Some(address) => format!("(unnamed) {}", cell(address)),
         None => cell(&l.name),
@@ -106,14 +150,14 @@ fn write_listener(out: &mut dyn Write, l: &ListenerDiff, predicted: bool) -> std
         Presence::OnlyBefore => " (only in BEFORE)",
         Presence::OnlyAfter => " (only in AFTER)",
     };
-    writeln!(
-        out,
+    let headline = format!(
         "listener {name}{presence}: {} removed, {} added, {} changed, {} unchanged",
         l.removed.len(),
         l.added.len(),
         l.changed.len(),
         l.unchanged
-    )?;
+    );
+    fit.line(out, &headline)?;
     writeln!(out)?;
     if !l.modes.is_empty() {
         let rows = l
@@ -127,7 +171,7 @@ fn write_listener(out: &mut dyn Write, l: &ListenerDiff, predicted: bool) -> std
                 ]
             })
             .collect();
-        write_table(
+        fit.table(
             out,
             "mTLS mode (implied by the chains)",
             &["PORT", "BEFORE", "AFTER"],
@@ -135,21 +179,25 @@ fn write_listener(out: &mut dyn Write, l: &ListenerDiff, predicted: bool) -> std
         )?;
     }
     if let Some(change) = &l.listener_filters {
-        writeln!(out, "listener {}", change_text(change))?;
+        fit.line(out, &format!("listener {}", change_text(change)))?;
         writeln!(out)?;
     }
     let header = ["CHAIN", "MATCH", "DESTINATION", "TLS", "WASM"];
     if !l.removed.is_empty() {
-        let rows = l.removed.iter().map(|c| chain_row(c, false)).collect();
-        write_table(out, "removed (only in BEFORE)", &header, rows)?;
+        let rows = l.removed.iter().map(|c| chain_row(c, false, fit)).collect();
+        fit.table(out, "removed (only in BEFORE)", &header, rows)?;
     }
     if !l.added.is_empty() {
-        let rows = l.added.iter().map(|c| chain_row(c, predicted)).collect();
+        let rows = l
+            .added
+            .iter()
+            .map(|c| chain_row(c, predicted, fit))
+            .collect();
         let mut h = header.to_vec();
         if predicted {
             h.push("PREDICTED");
         }
-        write_table(out, "added (only in AFTER)", &h, rows)?;
+        fit.table(out, "added (only in AFTER)", &h, rows)?;
     }
     if !l.changed.is_empty() {
         let rows = l
@@ -175,7 +223,7 @@ fn write_listener(out: &mut dyn Write, l: &ListenerDiff, predicted: bool) -> std
         if predicted {
             h.push("PREDICTED");
         }
-        write_table(out, "changed", &h, rows)?;
+        fit.table(out, "changed", &h, rows)?;
     }
     if !l.stopped_matching.is_empty() {
         let rows = l
@@ -194,7 +242,7 @@ fn write_listener(out: &mut dyn Write, l: &ListenerDiff, predicted: bool) -> std
                 ]
             })
             .collect();
-        write_table(
+        fit.table(
             out,
             "connections that would match no chain (Envoy closes them)",
             &["PORT", "DESTINATION", "CONNECTION", "BEFORE: CHAIN"],
@@ -212,13 +260,13 @@ fn dash_lines(list: &[String]) -> String {
     }
 }
 
-fn chain_row(c: &ChainSummary, predicted: bool) -> Vec<String> {
+fn chain_row(c: &ChainSummary, predicted: bool, fit: Fit) -> Vec<String> {
     let mut row = vec![
         cell(&c.name),
         cell(&match_text(&c.chain_match)),
         cell(&destination_text(&c.destination)),
         cell(&tls_words(&c.tls)),
-        dash(&c.wasm),
+        fit.filters(&c.wasm),
     ];
     if predicted {
         row.push(dash_lines(&c.predicted));
@@ -287,7 +335,7 @@ fn change_text(c: &Change) -> String {
     }
 }
 
-fn write_wasm(out: &mut dyn Write, wasm: &[WasmChange]) -> std::io::Result<()> {
+fn write_wasm(out: &mut dyn Write, wasm: &[WasmChange], fit: Fit) -> std::io::Result<()> {
     if wasm.is_empty() {
         return Ok(());
     }
@@ -317,7 +365,7 @@ fn write_wasm(out: &mut dyn Write, wasm: &[WasmChange]) -> std::io::Result<()> {
                 )
             }));
             vec![
-                cell(&w.filter),
+                fit.filter(&w.filter),
                 format!("{} → {}", w.before, w.after),
                 if chains.is_empty() {
                     "-".to_string()
@@ -327,7 +375,7 @@ fn write_wasm(out: &mut dyn Write, wasm: &[WasmChange]) -> std::io::Result<()> {
             ]
         })
         .collect();
-    write_table(
+    fit.table(
         out,
         "Wasm placements (before → after)",
         &["FILTER", "COUNT", "CHAINS BEHIND THE CHANGE"],

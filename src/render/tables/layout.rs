@@ -56,18 +56,9 @@ pub fn write_painted_table(
 }
 
 /// meshscope's own tables (comfy-table's layout, no borders): a title line, the table with
-/// trailing spaces trimmed, then a blank line. Cells must already be sanitised.
-pub fn write_titled_table(
-    out: &mut dyn Write,
-    title: &str,
-    header: &[&str],
-    rows: Vec<Vec<String>>,
-) -> io::Result<()> {
-    write_titled_table_fit(out, title, header, rows, None, None)
-}
-
-/// [`write_titled_table`] fitted to `width` (long cells wrapped) when it is wider, with
-/// `paint` colouring cells after the layout is decided.
+/// trailing spaces trimmed, then a blank line. Cells must already be sanitised. Fitted to
+/// `width` (long cells wrapped) when one is given and the table is wider; `paint` colours
+/// cells after the layout is decided.
 pub fn write_titled_table_fit(
     out: &mut dyn Write,
     title: &str,
