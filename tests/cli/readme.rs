@@ -8,8 +8,9 @@
 //!   command, and a command line ending with `\` continues on the next line. The lines up
 //!   to the next `$ ` or the end of the block are what it prints: stdout, then stderr.
 //! - `$ meshscope ARGS` runs the binary built with this test (no shell: the arguments are
-//!   split with shell quoting rules), from the repository root, with `NO_COLOR=1` and
-//!   without `COLUMNS`/`LINES`, so the output does not depend on the reader's terminal.
+//!   split with shell quoting rules), from the repository root, with `NO_COLOR=1`,
+//!   `COLUMNS=200` and without `LINES`: the output is what a 200-column terminal shows,
+//!   whatever the reader's terminal.
 //! - Only examples that read a file of the repository run (an argument, or a
 //!   `--flag=value`, names an existing path); pods, deployments and admin URLs need a
 //!   cluster and are shown, not run (the live tests in `tests/cli/live*.rs` cover them).
@@ -29,6 +30,9 @@ use std::time::Duration;
 
 use crate::support::{Test, root};
 use console::{Ran, Step};
+
+/// The terminal width the README's examples show (meshscope's own tables fit it).
+const README_COLUMNS: &str = "200";
 
 /// What checking one README gave.
 #[derive(Debug, Default)]
@@ -57,7 +61,8 @@ pub fn check_readme(readme: &str) -> Report {
                 report.ran += 1;
                 let out = Test::new(&example.args)
                     .env("NO_COLOR", "1")
-                    .env_remove("COLUMNS")
+                    // The width the examples are laid out for (readme_check.py's too).
+                    .env("COLUMNS", README_COLUMNS)
                     .env_remove("LINES")
                     // A guard against a hang, not a time limit on the example.
                     .deadline(Duration::from_secs(300))
