@@ -186,12 +186,19 @@ fn write_fitted(
             .unwrap_or(0)
     });
     let room = width.saturating_sub(columns * (left + right));
-    // First short columns (up to 24, then 16) keep whole lines; then no word is broken;
-    // then words are capped (20, 16, … columns). The widest column always gives first.
+    // First short columns (up to 24) keep whole lines, while the long ones go to 16; then
+    // every column to 16; then no word is broken; then words are capped (20, 16, …
+    // columns). The widest column always gives first.
     let natural = widths.clone();
-    let phases = LINE_FLOORS
-        .iter()
-        .map(|cap| natural.iter().map(|w| (*w).min(*cap)).collect::<Vec<_>>())
+    let [whole, short] = LINE_FLOORS;
+    // Columns that fit within `whole` keep their lines while the long ones go down to
+    // `short`: a timestamp stays on one line beside a wrapped path.
+    let long_give_first = natural.iter().map(|w| if *w <= whole { *w } else { short });
+    let phases = std::iter::once(natural.iter().map(|w| (*w).min(whole)).collect::<Vec<_>>())
+        .chain(std::iter::once(long_give_first.collect()))
+        .chain(std::iter::once(
+            natural.iter().map(|w| (*w).min(short)).collect(),
+        ))
         .chain(std::iter::once(words.clone()))
         .chain(
             WORD_FLOORS
@@ -425,5 +432,22 @@ mod tests {
         }
         // Guards against a truncated or empty golden silently passing.
         assert!(cases >= 400, "only {cases} golden cases");
+    }
+
+    #[test]
+    fn fitting_keeps_short_columns_whole_while_long_ones_wrap() {
+        let header = ["WHEN", "PATH", "DIGEST"];
+        let rows = vec![vec![
+            "2026-05-18T08:41:07.491Z".to_string(),
+            "file:///var/lib/istio/data/".to_string() + &"a".repeat(64) + "/module.wasm",
+            "d".repeat(64),
+        ]];
+        let mut out = Vec::new();
+        write_titled_table_fit(&mut out, "t", &header, rows, Some(70), None).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.lines().all(|l| l.len() <= 70), "{text}");
+        // The timestamp (24 columns) stays on one line; the two long columns wrap.
+        assert!(text.contains(" 2026-05-18T08:41:07.491Z "), "{text}");
+        assert!(text.lines().count() > 5, "{text}");
     }
 }
