@@ -1188,6 +1188,11 @@ def warming_draining_dump():
             },
         ],
     )
+    return sidecar_dump(p, listeners)
+
+
+def sidecar_dump(p, listeners):
+    """A current sidecar's dump: bootstrap, the plugin's and telemetry's ECDS, `listeners`."""
     return {
         "configs": [
             bootstrap_section(p),
@@ -1234,13 +1239,7 @@ def refused_update_dump():
             },
         ],
     )
-    return {
-        "configs": [
-            bootstrap_section(p),
-            any_("envoy.admin.v3.EcdsConfigDump", ecds_filters=[plugin_ecds_entry(p)] + telemetry_ecds_entries(p)),
-            listeners,
-        ]
-    }
+    return sidecar_dump(p, listeners)
 
 
 # ---------------------------------------------------------------------------------------------

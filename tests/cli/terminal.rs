@@ -102,19 +102,13 @@ fn fleet_tables_fit_the_width() {
 
 #[test]
 fn color_always_reaches_explain_and_wasm_count() {
-    let explain = Test::new([
-        "explain",
-        "-f",
-        DUMP,
-        "--port",
-        "15006",
-        "--dst-port",
-        "80",
-        "--color",
-        "always",
-    ])
-    .run()
-    .stdout;
+    let explain_port_80 = |color: &str| {
+        let args = ["explain", "-f", DUMP, "--port", "15006", "--dst-port", "80"];
+        Test::new([&args[..], &["--color", color]].concat())
+            .run()
+            .stdout
+    };
+    let explain = explain_port_80("always");
     assert!(explain.contains("\u{1b}[32mSelected: chain"), "{explain}");
     let wasm = Test::new([
         "wasm",
@@ -131,19 +125,7 @@ fn color_always_reaches_explain_and_wasm_count() {
     assert!(wasm.contains("\u{1b}[31mexpected-missing"), "{wasm}");
     assert!(wasm.contains("PROBLEMS: \u{1b}[31m"), "{wasm}");
     for never in ["never", "auto"] {
-        let plain = Test::new([
-            "explain",
-            "-f",
-            DUMP,
-            "--port",
-            "15006",
-            "--dst-port",
-            "80",
-            "--color",
-            never,
-        ])
-        .run()
-        .stdout;
+        let plain = explain_port_80(never);
         assert!(!plain.contains('\u{1b}'), "--color {never}");
     }
 }
