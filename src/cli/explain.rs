@@ -1,15 +1,19 @@
 //! `meshscope explain`: each filter chain in plain words, and Envoy's chain selection
 //! simulated for one connection (CLI.md `explain`).
 
-use std::net::IpAddr;
+use std::net::{IpAddr, SocketAddr};
 
-use clap::{Args, ValueEnum};
+use clap::{ArgGroup, Args, ValueEnum};
 
 use super::InputArgs;
 
 /// `explain` flags.
 #[derive(Debug, Args)]
+#[command(group(ArgGroup::new("destination").args(["dst", "dst_port"]).multiple(false)))]
 #[command(after_help = "Examples:\n  \
+    # Where a connection from the application to 10.96.88.150:8000 goes: the capture\n  \
+    # listener, Envoy's hand-off to the listener bound to it, then that listener's chain\n  \
+    meshscope explain -f config_dump.json --dst 10.96.88.150:8000 --alpn http/1.1\n\n  \
     # Every inbound chain in plain words, then warnings\n  \
     meshscope explain -f config_dump.json --port 15006\n\n  \
     # Which chain takes a plaintext HTTP/1.1 connection to port 80, and why not the others\n  \
@@ -24,21 +28,36 @@ pub struct ExplainArgs {
     pub input: InputArgs,
 
     /// Explain the listeners on this port (the listener's own port; 0 = all). Without it,
-    /// every listener, or with --dst-port only the listeners that could take that
-    /// connection: the one bound to its destination, capture listeners, internal ones.
+    /// a simulated connection (--dst, --dst-port) follows its way: the capture listener,
+    /// Envoy's hand-off by original destination, and the listener whose chains decide. A
+    /// listener on --port that hands off (use_original_dst, Istio's virtualOutbound)
+    /// shows its hand-off too.
     #[arg(long, value_name = "PORT")]
     pub port: Option<u32>,
+
+    /// Simulate a connection to this destination (after original_dst), IP:PORT or
+    /// [IPv6]:PORT; the same as --dst-ip IP --dst-port PORT.
+    #[arg(long, value_name = "IP:PORT", conflicts_with = "dst_ip")]
+    pub dst: Option<SocketAddr>,
+
+    /// Which capture listener a sidecar's connection arrives on: outbound (from the
+    /// application, virtualOutbound) or inbound (to it, virtualInbound) [default: inbound
+    /// when the destination is one of the pod's own addresses (bootstrap INSTANCE_IPS),
+    /// else outbound]. A proxy without capture listeners (a gateway) takes a connection on
+    /// the listener bound to its destination.
+    #[arg(long, value_enum, value_name = "DIRECTION", requires = "destination")]
+    pub direction: Option<DirectionArg>,
 
     /// Simulate a connection to this destination port (after original_dst).
     #[arg(long, value_name = "PORT", value_parser = clap::value_parser!(u32).range(1..=65535))]
     pub dst_port: Option<u32>,
 
     /// Destination IP of the simulated connection [default: 10.0.0.1].
-    #[arg(long, value_name = "IP", requires = "dst_port")]
+    #[arg(long, value_name = "IP", requires = "destination")]
     pub dst_ip: Option<IpAddr>,
 
     /// Transport protocol as Envoy sees it [default: raw_buffer].
-    #[arg(long, value_enum, value_name = "PROTOCOL", requires = "dst_port")]
+    #[arg(long, value_enum, value_name = "PROTOCOL", requires = "destination")]
     pub transport: Option<Transport>,
 
     /// ALPN values in client order, comma-separated (or the sniffed plaintext HTTP version).
@@ -46,33 +65,42 @@ pub struct ExplainArgs {
         long,
         value_name = "A[,B]",
         value_delimiter = ',',
-        requires = "dst_port"
+        requires = "destination"
     )]
     pub alpn: Vec<String>,
 
     /// SNI (server name) from the TLS ClientHello.
-    #[arg(long, value_name = "NAME", requires = "dst_port")]
+    #[arg(long, value_name = "NAME", requires = "destination")]
     pub sni: Option<String>,
 
     /// Source IP of the simulated connection [default: 10.0.0.2].
-    #[arg(long, value_name = "IP", requires = "dst_port")]
+    #[arg(long, value_name = "IP", requires = "destination")]
     pub src_ip: Option<IpAddr>,
 
     /// Source port of the simulated connection [default: 40000].
-    #[arg(long, value_name = "PORT", requires = "dst_port")]
+    #[arg(long, value_name = "PORT", requires = "destination")]
     pub src_port: Option<u32>,
 
     /// Directly connected peer's IP, when PROXY protocol rewrote the source [default: --src-ip].
-    #[arg(long, value_name = "IP", requires = "dst_port")]
+    #[arg(long, value_name = "IP", requires = "destination")]
     pub direct_src_ip: Option<IpAddr>,
 
     /// Where the connection comes from [default: external].
-    #[arg(long, value_enum, value_name = "TYPE", requires = "dst_port")]
+    #[arg(long, value_enum, value_name = "TYPE", requires = "destination")]
     pub src_type: Option<SrcType>,
 
     /// Output format: text, json, or dot (Graphviz).
     #[arg(short = 'o', long = "output", value_enum, default_value_t = ExplainFormat::Text, value_name = "FORMAT")]
     pub output: ExplainFormat,
+}
+
+/// `--direction`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum DirectionArg {
+    /// From the application out: virtualOutbound (15001).
+    Outbound,
+    /// Into the application: virtualInbound (15006).
+    Inbound,
 }
 
 /// `--transport`.

@@ -16,7 +16,7 @@ use std::ffi::OsString;
 use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 pub use diff::{DiffArgs, DiffOutput, WhatIfMode};
-pub use explain::{ExplainArgs, ExplainFormat, SrcType, Transport};
+pub use explain::{DirectionArg, ExplainArgs, ExplainFormat, SrcType, Transport};
 pub use groups::{FleetArgs, KubeArgs, OutputArgs};
 pub use input::InputArgs;
 pub use lint::{LintArgs, LintOutput, LintSeverity};

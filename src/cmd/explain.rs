@@ -5,15 +5,17 @@ use std::io::Write;
 use std::net::IpAddr;
 
 use crate::analysis::explain::chain_select::Connection;
+use crate::analysis::explain::way::{Direction, from_capture};
 use crate::analysis::explain::{
-    Assumption, Candidacy, ExplainedListener, candidates, explain_listener, simulate,
+    Assumption, ExplainedListener, WayReport, explain_listener, simulate, way,
 };
 use crate::analysis::listener::refused::refused_updates;
 use crate::analysis::listener::rows::{self, ListenerQuery};
-use crate::cli::{ExplainArgs, ExplainFormat, SrcType, Transport};
-use crate::cmd::{LISTENERS_ONLY, input, listener_select, load_listeners};
-use crate::envoy::dump::ListenersSection;
-use crate::envoy::{Document, ListenerState, MissingError};
+use crate::cli::{DirectionArg, ExplainArgs, ExplainFormat, SrcType, Transport};
+use crate::cmd::{input, listener_select};
+use crate::envoy::dump::{LISTENERS_TYPE, ListenersSection};
+use crate::envoy::missing::{SectionWording, required};
+use crate::envoy::{Document, Listener, ListenerState, MissingError, Sections};
 use crate::error::{Error, ExitCode};
 use crate::render::explain::{dot, json, text};
 use crate::render::terminal::Terminal;
@@ -24,13 +26,20 @@ struct Options {
     /// `--port`; `None` lets a simulated connection pick the listeners.
     port: Option<u32>,
     connection: Option<Connection>,
+    /// `--direction`.
+    direction: Option<Direction>,
     assumptions: Vec<Assumption>,
     format: ExplainFormat,
 }
 
 fn resolve_options(args: &ExplainArgs) -> Options {
     let mut assumptions = Vec::new();
-    let connection = args.dst_port.map(|dst_port| {
+    let destination = match (args.dst, args.dst_port) {
+        (Some(dst), _) => Some((Some(dst.ip()), u32::from(dst.port()))),
+        (None, Some(port)) => Some((args.dst_ip, port)),
+        (None, None) => None,
+    };
+    let connection = destination.map(|(given_ip, dst_port)| {
         let mut note = |flag: &'static str, value: String, given: bool| {
             assumptions.push(Assumption {
                 flag,
@@ -38,7 +47,7 @@ fn resolve_options(args: &ExplainArgs) -> Options {
                 defaulted: !given,
             });
         };
-        let dst_ip = args.dst_ip.unwrap_or(IpAddr::from([10, 0, 0, 1]));
+        let dst_ip = given_ip.unwrap_or(IpAddr::from([10, 0, 0, 1]));
         let src_ip = args.src_ip.unwrap_or(IpAddr::from([10, 0, 0, 2]));
         let direct_src_ip = args.direct_src_ip.unwrap_or(src_ip);
         let transport = match args.transport {
@@ -47,8 +56,13 @@ fn resolve_options(args: &ExplainArgs) -> Options {
         };
         let src_port = args.src_port.unwrap_or(40000);
         let src_local = args.src_type == Some(SrcType::Local);
-        note("--dst-port", dst_port.to_string(), true);
-        note("--dst-ip", dst_ip.to_string(), args.dst_ip.is_some());
+        match args.dst {
+            Some(dst) => note("--dst", dst.to_string(), true),
+            None => {
+                note("--dst-port", dst_port.to_string(), true);
+                note("--dst-ip", dst_ip.to_string(), given_ip.is_some());
+            }
+        }
         note(
             "--transport",
             transport.to_string(),
@@ -97,6 +111,10 @@ fn resolve_options(args: &ExplainArgs) -> Options {
     Options {
         port: args.port,
         connection,
+        direction: args.direction.map(|d| match d {
+            DirectionArg::Outbound => Direction::Outbound,
+            DirectionArg::Inbound => Direction::Inbound,
+        }),
         assumptions,
         format: args.output,
     }
@@ -131,14 +149,57 @@ fn no_listener_on_port(
     }
 }
 
+/// What `explain` reads: the listeners; and for a connection that follows its way, the
+/// bootstrap, for the pod's own addresses (a connection to one of them is inbound).
+fn reads(opts: &Options) -> Sections {
+    Sections {
+        listeners: true,
+        ecds: false,
+        bootstrap: opts.connection.is_some() && opts.port.is_none(),
+    }
+}
+
 /// Runs `explain`.
 pub fn run(args: &ExplainArgs, term: Terminal, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let opts = resolve_options(args);
-    let source = input::resolve(&args.input, "explain", DumpMask::Sections(LISTENERS_ONLY))?;
+    let source = input::resolve(&args.input, "explain", DumpMask::Sections(reads(&opts)))?;
     let raw = source::fetch::read(&source)?;
     let text = source::to_json_text(&raw.label, &raw.bytes)?;
     let doc = text.document(&raw.label);
-    let section = load_listeners(&doc)?;
+    let dump = doc.load(reads(&opts))?;
+    let pod_ips = dump
+        .node
+        .as_ref()
+        .map_or_else(Vec::new, |n| n.metadata.instance_ips());
+    let section = required(
+        dump.listeners,
+        doc.label,
+        SectionWording::ListenerDump,
+        LISTENERS_TYPE,
+    )?;
+    let refused = refused_updates(&section);
+    let explain = |l: &Listener<'_>| ExplainedListener {
+        explanation: explain_listener(l, &refused),
+        simulation: opts.connection.as_ref().map(|c| simulate(l, c)),
+    };
+    // Without --port, a connection follows its way through the listeners (DOMAIN.md §3.1).
+    if let (Some(conn), None) = (&opts.connection, opts.port) {
+        let on_way = listener_select::on_the_way(&doc, &section.entries, conn.dst_port)?;
+        let listeners: Vec<&Listener<'_>> = on_way.iter().map(|s| &s.listener).collect();
+        let way = way(
+            &listeners,
+            conn.dst_ip,
+            conn.dst_port,
+            opts.direction,
+            &pod_ips,
+        );
+        let report = WayReport::new(way.as_ref(), &listeners, conn.dst_ip, conn.dst_port);
+        let explained: Vec<ExplainedListener> = (way.as_ref().and_then(|w| w.last()))
+            .map(|last| explain(listeners[last]))
+            .into_iter()
+            .collect();
+        return write(out, &opts, &explained, Some(&report), term);
+    }
     let query = ListenerQuery {
         port: opts.port.unwrap_or(0),
         ..ListenerQuery::default()
@@ -158,36 +219,48 @@ pub fn run(args: &ExplainArgs, term: Terminal, out: &mut dyn Write) -> Result<Ex
         .into());
     }
     rows::sort_listeners(&mut selected);
-    let refused = refused_updates(&section);
-    // Without --port, a connection narrows the listeners to those that could take it.
-    let picked_for = opts
-        .connection
-        .as_ref()
-        .filter(|_| opts.port.is_none())
-        .map(|c| (c.dst_ip, c.dst_port));
-    let candidacy: Vec<Option<Candidacy>> = match picked_for {
-        Some((ip, port)) => {
-            let listeners: Vec<_> = selected.iter().map(|s| &s.listener).collect();
-            candidates(&listeners, ip, port)
+    // `--port` naming the listener that hands connections off (virtualOutbound): the
+    // connection goes on to the listener bound to its destination, as in Envoy.
+    if let (Some(conn), [only]) = (&opts.connection, selected.as_slice())
+        && only.listener.hands_off()
+    {
+        let on_way = listener_select::on_the_way(&doc, &section.entries, conn.dst_port)?;
+        let listeners: Vec<&Listener<'_>> = on_way.iter().map(|s| &s.listener).collect();
+        if let Some(start) = on_way
+            .iter()
+            .position(|s| s.entry_index == only.entry_index)
+        {
+            let way = from_capture(
+                &listeners,
+                start,
+                Direction::Outbound,
+                conn.dst_ip,
+                conn.dst_port,
+                None,
+            );
+            let report = WayReport::new(Some(&way), &listeners, conn.dst_ip, conn.dst_port);
+            let last = way.last().unwrap_or(start);
+            let explained = vec![explain(listeners[last])];
+            return write(out, &opts, &explained, Some(&report), term);
         }
-        None => vec![None; selected.len()],
-    };
-    let explained: Vec<ExplainedListener> = selected
-        .iter()
-        .zip(candidacy)
-        .filter(|(_, c)| picked_for.is_none() || c.is_some())
-        .map(|(s, candidacy)| ExplainedListener {
-            explanation: explain_listener(&s.listener, &refused),
-            simulation: opts.connection.as_ref().map(|c| simulate(&s.listener, c)),
-            candidacy,
-        })
-        .collect();
+    }
+    let explained: Vec<ExplainedListener> = selected.iter().map(|s| explain(&s.listener)).collect();
+    write(out, &opts, &explained, None, term)
+}
+
+fn write(
+    out: &mut dyn Write,
+    opts: &Options,
+    explained: &[ExplainedListener],
+    way: Option<&WayReport>,
+    term: Terminal,
+) -> Result<ExitCode, Error> {
     match opts.format {
         ExplainFormat::Text => {
-            text::write_explain_text(out, &explained, &opts.assumptions, picked_for, term)?
+            text::write_explain_text(out, explained, &opts.assumptions, way, term)?
         }
-        ExplainFormat::Json => json::write_explain_json(out, &explained, &opts.assumptions)?,
-        ExplainFormat::Dot => dot::write_explain_dot(out, &explained)?,
+        ExplainFormat::Json => json::write_explain_json(out, explained, &opts.assumptions, way)?,
+        ExplainFormat::Dot => dot::write_explain_dot(out, explained, way)?,
     }
     Ok(ExitCode::Ok)
 }

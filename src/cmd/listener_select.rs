@@ -90,3 +90,52 @@ pub(crate) fn refused<'a>(
     }
     Ok(out)
 }
+
+/// The active listeners a connection to port `dst_port` could pass through (DOMAIN.md
+/// §3.1), decoded, in dump order: those bound to the port (primary or additional
+/// address), and those that could capture connections (`use_original_dst`, an
+/// `original_dst` listener filter). The others cannot be on its way, so on a big dump they
+/// are left undecoded: where a listener binds is read from its head, and one whose text
+/// never mentions an original destination cannot capture (`riginal` covers
+/// `original_dst`, `useOriginalDst` and `OriginalDst`; a listener written with `\u`
+/// escapes is decoded to be sure).
+pub(crate) fn on_the_way<'a>(
+    doc: &Document<'a>,
+    entries: &[ListenerEntry<'a>],
+    dst_port: u32,
+) -> Result<Vec<SelectedListener<'a>>, LoadError> {
+    use memchr::memmem;
+    let mentions = |raw: &str, needle: &str| memmem::find(raw.as_bytes(), needle.as_bytes());
+    let mut picked = Vec::new();
+    for (i, entry) in entries.iter().enumerate() {
+        if entry.state != crate::envoy::ListenerState::Active {
+            continue;
+        }
+        let raw = entry.raw.get();
+        let escaped = mentions(raw, "\\u").is_some();
+        if escaped || mentions(raw, "riginal").is_some() {
+            picked.push((i, entry));
+            continue;
+        }
+        let head = doc.listener_head(entry, mentions(raw, "dditional").is_some())?;
+        let ports = head
+            .address
+            .iter()
+            .chain(
+                head.additional_addresses
+                    .iter()
+                    .filter_map(|a| a.address.as_ref()),
+            )
+            .filter_map(|a| a.socket_address.as_ref())
+            .map(|s| s.port_value);
+        if ports.into_iter().any(|p| p == dst_port) {
+            picked.push((i, entry));
+        }
+    }
+    let decoded = doc.decode_listeners_on_every_core(
+        &picked,
+        |(_, entry)| entry,
+        |&(i, entry), l| SelectedListener::new(i, entry.state, l),
+    );
+    decoded.into_iter().collect()
+}

@@ -34,6 +34,21 @@ pub struct NodeMetadata<'a> {
     /// `kubernetes://apis/apps/v1/namespaces/NS/deployments/NAME`.
     #[serde(borrow, default, rename = "OWNER")]
     pub owner: Option<Str<'a>>,
+    /// The pod's own addresses, comma-separated (`10.244.0.12,fd00::12`).
+    #[serde(borrow, default, rename = "INSTANCE_IPS")]
+    pub instance_ips: Option<Str<'a>>,
+}
+
+impl NodeMetadata<'_> {
+    /// The pod's own addresses; the ones that do not parse are left out.
+    pub fn instance_ips(&self) -> Vec<std::net::IpAddr> {
+        self.instance_ips
+            .as_deref()
+            .unwrap_or_default()
+            .split(',')
+            .filter_map(|ip| ip.trim().parse().ok())
+            .collect()
+    }
 }
 
 /// `BootstrapConfigDump.bootstrap`, only its node.

@@ -4,7 +4,6 @@
 //! others lose (chain_select for `filter_chain_match`, matcher_eval for matcher trees).
 //! Pure: the wording lives in `render/explain/`.
 
-pub mod candidates;
 pub mod chain_select;
 pub mod explanation;
 pub mod inspector;
@@ -12,8 +11,8 @@ pub mod matcher_eval;
 pub mod owned_match;
 pub mod simulation;
 pub mod warnings;
+pub mod way;
 
-pub use crate::analysis::explain::candidates::{Candidacy, candidates};
 pub use crate::analysis::explain::explanation::{
     ChainInfo, RouteInfo, Stage, TlsHandling, TrafficKind, explain_listener,
 };
@@ -22,6 +21,9 @@ pub use crate::analysis::explain::simulation::{
     Assumption, ExplainedListener, Simulation, Unseen, simulate,
 };
 pub use crate::analysis::explain::warnings::{Warning, listener_warnings};
+pub use crate::analysis::explain::way::{
+    Direction, DirectionSource, HopKind, HopReport, WayReport, way,
+};
 
 #[cfg(test)]
 use crate::envoy::Listener;

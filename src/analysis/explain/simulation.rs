@@ -3,7 +3,6 @@
 //! real sidecar could not see because an inspector is absent or disabled for the port
 //! (DOMAIN.md §2.3, §3, §5.6). Pure data; `render/` words it.
 
-use crate::analysis::explain::candidates::Candidacy;
 use crate::analysis::explain::chain_select::{self, Chosen, Connection, Criterion, Verdict};
 use crate::analysis::explain::explanation::ListenerExplanation;
 use crate::analysis::explain::inspector::{
@@ -94,7 +93,9 @@ pub fn simulate(listener: &Listener<'_>, conn: &Connection) -> Simulation {
 fn unseen_inputs(listener: &Listener<'_>, conn: &Connection) -> Vec<Unseen> {
     let mut out = Vec::new();
     let listener_port = listener.socket_address().map_or(0, |a| a.port_value);
-    let has_original_dst = listener.restores_original_dst();
+    // `use_original_dst` prepends the original_dst listener filter (Envoy
+    // `ListenerImpl::buildOriginalDstListenerFilter`), as Istio's virtualOutbound relies on.
+    let has_original_dst = listener.restores_original_dst() || listener.hands_off();
     if !listener.is_internal()
         && !has_original_dst
         && listener_port != 0
@@ -141,8 +142,6 @@ fn unseen_inputs(listener: &Listener<'_>, conn: &Connection) -> Vec<Unseen> {
 pub struct ExplainedListener {
     pub explanation: ListenerExplanation,
     pub simulation: Option<Simulation>,
-    /// Why the listener is shown, when `explain` picked it for the connection itself.
-    pub candidacy: Option<Candidacy>,
 }
 
 /// A connection attribute and whether it came from a flag or a default.

@@ -5,8 +5,9 @@
 use std::io::Write;
 
 use crate::analysis::explain::chain_select::Chosen;
-use crate::analysis::explain::{ChainInfo, ExplainedListener, Stage, TlsHandling};
+use crate::analysis::explain::{ChainInfo, ExplainedListener, Stage, TlsHandling, WayReport};
 use crate::render::RenderError;
+use crate::render::explain::way::step_name;
 use crate::render::explain::words::ordinal;
 use crate::util::sanitize::sanitize;
 
@@ -45,10 +46,14 @@ fn label(lines: &[String]) -> String {
 pub fn write_explain_dot(
     out: &mut dyn Write,
     listeners: &[ExplainedListener],
+    way: Option<&WayReport>,
 ) -> Result<(), RenderError> {
     let mut s = String::from(
         "digraph explain {\n  rankdir=LR;\n  node [shape=box, fontname=\"Helvetica\", fontsize=10];\n  edge [color=\"#7f8c8d\"];\n",
     );
+    if let Some(way) = way {
+        way_nodes(&mut s, way);
+    }
     for (li, l) in listeners.iter().enumerate() {
         let e = &l.explanation;
         let lid = format!("l{li}");
@@ -77,6 +82,42 @@ pub fn write_explain_dot(
     s.push_str("}\n");
     out.write_all(s.as_bytes())?;
     Ok(())
+}
+
+/// The connection and the listeners before the one whose chains decide (`l0`), each edge
+/// labelled with the step that led there.
+fn way_nodes(s: &mut String, way: &WayReport) {
+    let direction = way.direction.map_or("", |(d, _)| match d {
+        crate::analysis::explain::Direction::Outbound => "outbound",
+        crate::analysis::explain::Direction::Inbound => "inbound",
+    });
+    s.push_str(&format!(
+        "  conn [shape=oval, label={}];\n",
+        label(&[
+            format!("connection to {}", way.destination),
+            direction.to_string()
+        ])
+    ));
+    let Some((last, before)) = way.hops.split_last() else {
+        s.push_str(
+            "  refused [shape=octagon, label=\"no listener takes it:\\nrefused\"];\n  conn -> refused;\n",
+        );
+        return;
+    };
+    let mut from = "conn".to_string();
+    for (n, hop) in before.iter().enumerate() {
+        let id = format!("h{n}");
+        s.push_str(&format!(
+            "  {id} [shape=folder, label={}];\n  {from} -> {id} [{CHOSEN}, label={}];\n",
+            label(&[format!("listener {}", hop.listener), hop.address.clone()]),
+            quote(step_name(hop.kind))
+        ));
+        from = id;
+    }
+    s.push_str(&format!(
+        "  {from} -> l0 [{CHOSEN}, label={}];\n",
+        quote(step_name(last.kind))
+    ));
 }
 
 fn chain_nodes(s: &mut String, lid: &str, ci: usize, c: &ChainInfo, chosen: bool) {

@@ -2,7 +2,15 @@
 //!
 //! # Wire format (stable)
 //! ```text
-//! { "listeners": [ {
+//! { "way"?: { "destination": "IP:PORT", "direction": "outbound" | "inbound" | null,
+//!             "direction_from": "flag" | "pod_address" | "default" | null,
+//!             "hops": [ {"listener", "address", "step": "captured" | "handed_off_exact" |
+//!                        "handed_off_any_address" | "bound", "direction"?} ],
+//!             "kept_by_capture_listener": bool }
+//!       (only when explain followed the connection: no --port, or a --port listener that
+//!       hands off; the last hop is the one listener in "listeners", none when "hops" is
+//!       empty: no listener takes the connection),
+//!   "listeners": [ {
 //!     "name", "address", "port", "filter_chain_matcher": bool,
 //!     "chains": [ { "index": n | null (default chain), "name", "default": bool,
 //!                   "match": {destination_port?, prefix_ranges?, server_names?, transport_protocol?,
@@ -21,9 +29,7 @@
 //!         "failed_at": criterion | null, "failure": text | null, "matcher_path": [..] | null,
 //!         "chains": [ {"index", "name", "verdict": "chosen" | "ruled_out" | "not_reached",
 //!                      "criterion": criterion | null, "reason": text | null} ],
-//!         "unseen_inputs": [text] },
-//!     "reached_because"?: "bound" | "captures" | "captures_no_hand_off" | "internal"
-//!         (only when explain chose the listeners for the connection: no --port) } ] }
+//!         "unseen_inputs": [text] } } ] }
 //! ```
 //! A warning's kind is one of `refused_update` (Envoy refused the listener's last update;
 //! the message quotes Envoy's reason), `missing_listener_filter`, `identical_matches`,
@@ -38,13 +44,14 @@ use serde::Serialize;
 
 use crate::analysis::explain::chain_select::{Chosen, Criterion};
 use crate::analysis::explain::{
-    Assumption, Candidacy, ChainInfo, ExplainedListener, Simulation, Stage, TlsHandling, Warning,
+    Assumption, ChainInfo, ExplainedListener, Simulation, Stage, TlsHandling, Warning, WayReport,
 };
 use crate::analysis::listener::cell_text::destination_text;
 use crate::envoy::SourceType;
 use crate::istio::wasm_filter::WasmFilter;
 use crate::render::explain::paragraph::chain_paragraph;
 use crate::render::explain::text::failure_words;
+use crate::render::explain::way::{WayOut, way_out};
 use crate::render::explain::words::{reason_words, unseen_words, warning_words};
 use crate::render::matcher_branch::branch_text;
 use crate::render::{RenderError, structured};
@@ -52,6 +59,9 @@ use crate::render::{RenderError, structured};
 /// The whole report.
 #[derive(Debug, Serialize)]
 pub struct ExplainJson {
+    /// The connection's way through the listeners, when explain followed it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub way: Option<WayOut>,
     pub listeners: Vec<ListenerOut>,
 }
 
@@ -65,9 +75,6 @@ pub struct ListenerOut {
     pub chains: Vec<ChainOut>,
     pub warnings: Vec<WarningOut>,
     pub simulation: Option<SimulationOut>,
-    /// Without `--port`: why the connection could reach this listener.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reached_because: Option<&'static str>,
 }
 
 /// One chain.
@@ -194,8 +201,10 @@ pub fn write_explain_json(
     out: &mut dyn Write,
     listeners: &[ExplainedListener],
     assumptions: &[Assumption],
+    way: Option<&WayReport>,
 ) -> Result<(), RenderError> {
     let report = ExplainJson {
+        way: way.map(way_out),
         listeners: listeners
             .iter()
             .map(|l| listener_out(l, assumptions))
@@ -207,12 +216,6 @@ pub fn write_explain_json(
 fn listener_out(l: &ExplainedListener, assumptions: &[Assumption]) -> ListenerOut {
     let e = &l.explanation;
     ListenerOut {
-        reached_because: l.candidacy.map(|c| match c {
-            Candidacy::Bound => "bound",
-            Candidacy::Captures => "captures",
-            Candidacy::CapturesNoHandOff => "captures_no_hand_off",
-            Candidacy::Internal => "internal",
-        }),
         name: e.name.clone(),
         address: e.address.clone(),
         port: e.port,

@@ -5,4 +5,5 @@ pub mod json;
 pub mod paragraph;
 pub mod scope;
 pub mod text;
+pub mod way;
 pub mod words;

@@ -1,11 +1,9 @@
-//! The parts of `explain` text that concern several listeners at once: which listeners a
-//! connection could reach when no `--port` named one, and the warnings that several
-//! listeners share, printed once with a count instead of once per listener.
+//! The parts of `explain` text that concern several listeners at once: the warnings that
+//! several listeners share, printed once with a count instead of once per listener.
 
 use std::collections::HashMap;
-use std::net::IpAddr;
 
-use crate::analysis::explain::{Candidacy, ExplainedListener};
+use crate::analysis::explain::ExplainedListener;
 use crate::render::explain::words::code;
 use crate::util::sanitize::sanitize;
 
@@ -26,53 +24,6 @@ pub fn place(l: &ExplainedListener) -> String {
         "internal".to_string()
     } else {
         format!("{}:{}", sanitize(&e.address), e.port)
-    }
-}
-
-fn candidacy_words(c: Candidacy) -> &'static str {
-    match c {
-        Candidacy::Bound => "is bound to the destination (directly or by hand-off)",
-        Candidacy::Captures => "captures connections and keeps them (original_dst)",
-        Candidacy::CapturesNoHandOff => {
-            "captures connections; no listener is bound to the destination to hand off to, so its own chains decide"
-        }
-        Candidacy::Internal => {
-            "is internal: it has no socket, Envoy reaches it only by redirecting to it (HBONE, internal upstreams)"
-        }
-    }
-}
-
-/// The opening lines when `explain` chose the listeners for the connection itself.
-pub fn picked_header(listeners: &[ExplainedListener], ip: IpAddr, port: u32) -> String {
-    let dst = match ip {
-        IpAddr::V4(_) => format!("{ip}:{port}"),
-        IpAddr::V6(_) => format!("[{ip}]:{port}"),
-    };
-    match listeners {
-        [] => format!(
-            "No listener could take a connection to {dst}: none is bound to it and none captures connections, so it is refused.\n"
-        ),
-        [one] => format!(
-            "A connection to {dst} can reach one listener, {}: it {}.\n\n",
-            listener_label(one),
-            one.candidacy.map_or("", candidacy_words)
-        ),
-        many => {
-            let mut s = format!(
-                "A connection to {dst} could reach {} listeners; which one takes it depends on where it comes from (name one with --port):\n",
-                many.len()
-            );
-            for l in many {
-                s.push_str(&format!(
-                    "- {} ({}): it {}\n",
-                    listener_label(l),
-                    place(l),
-                    l.candidacy.map_or("", candidacy_words)
-                ));
-            }
-            s.push('\n');
-            s
-        }
     }
 }
 

@@ -3,15 +3,15 @@
 //! sidecar could not see. Layout only; the words come from `explain_words`.
 
 use std::io::Write;
-use std::net::IpAddr;
 
 use colored::{Color, Colorize};
 
 use crate::analysis::explain::chain_select::Chosen;
-use crate::analysis::explain::{Assumption, ExplainedListener, Simulation, Warning};
+use crate::analysis::explain::{Assumption, ExplainedListener, Simulation, Warning, WayReport};
 use crate::render::RenderError;
 use crate::render::explain::paragraph::chain_paragraph;
-use crate::render::explain::scope::{picked_header, place, shared_block, shared_lines};
+use crate::render::explain::scope::{place, shared_block, shared_lines};
+use crate::render::explain::way::way_header;
 use crate::render::explain::words::{
     chain_label, chain_phrase, code, criterion_words, default_chain_phrase, reason_words,
     unseen_words, warning_words,
@@ -19,19 +19,19 @@ use crate::render::explain::words::{
 use crate::render::terminal::{Terminal, wrap_text};
 use crate::util::sanitize::sanitize;
 
-/// Writes the whole report. `picked_for` is the connection's destination when `explain`
-/// chose the listeners itself (no `--port`).
+/// Writes the whole report. `way` is the simulated connection's way through the listeners
+/// when `explain` followed it (no `--port`, or a `--port` listener that hands off).
 /// On a terminal the text is wrapped to its width and the outcome lines are coloured.
 pub fn write_explain_text(
     out: &mut dyn Write,
     listeners: &[ExplainedListener],
     assumptions: &[Assumption],
-    picked_for: Option<(IpAddr, u32)>,
+    way: Option<&WayReport>,
     term: Terminal,
 ) -> Result<(), RenderError> {
     let mut s = String::new();
-    if let Some((ip, port)) = picked_for {
-        s.push_str(&picked_header(listeners, ip, port));
+    if let Some(way) = way {
+        s.push_str(&way_header(way));
     }
     // What each listener would list under its warnings (or, simulated, what a real sidecar
     // could not see); a line several listeners share is printed once, at the end.

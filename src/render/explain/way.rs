@@ -1,0 +1,160 @@
+//! The way of a simulated connection through the listeners, in words (text) and as data
+//! (JSON `hops`): which listener captured it, where Envoy handed it off, and which one's
+//! chains decide.
+
+use serde::Serialize;
+
+use crate::analysis::explain::{Direction, DirectionSource, HopKind, HopReport, WayReport};
+use crate::render::explain::words::code;
+use crate::util::sanitize::sanitize;
+
+/// The opening lines of `explain` text for a connection that followed its way.
+pub fn way_header(way: &WayReport) -> String {
+    let dst = &way.destination;
+    if way.hops.is_empty() {
+        return format!(
+            "No listener takes a connection to {dst}: none is bound to it and none captures connections, so it is refused.\n"
+        );
+    }
+    let mut s = format!("Way of a connection to {dst}");
+    if let Some((direction, source)) = way.direction {
+        s.push_str(&format!(" ({})", direction_words(direction, source)));
+    }
+    s.push_str(":\n");
+    for (n, hop) in way.hops.iter().enumerate() {
+        s.push_str(&format!("{}. {}\n", n + 1, hop_words(hop, dst)));
+    }
+    if way.kept
+        && let Some(first) = way.hops.first()
+        && first.kind == HopKind::Captured(Direction::Outbound)
+    {
+        s.push_str(&format!(
+            "{}. No listener is bound to {dst} or to the any-address on its port: {} keeps it, and its own chains decide (Istio: PassthroughCluster or BlackHoleCluster, per the outbound traffic policy).\n",
+            way.hops.len() + 1,
+            name(first)
+        ));
+    }
+    s.push('\n');
+    s
+}
+
+fn direction_words(direction: Direction, source: DirectionSource) -> &'static str {
+    match (direction, source) {
+        (Direction::Outbound, DirectionSource::Flag) => "outbound, --direction",
+        (Direction::Inbound, DirectionSource::Flag) => "inbound, --direction",
+        (Direction::Inbound, DirectionSource::PodAddress) => {
+            "inbound: the destination is one of the pod's own addresses (bootstrap INSTANCE_IPS)"
+        }
+        (Direction::Outbound, _) => {
+            "outbound: a connection the application opens; --direction inbound for one to the pod"
+        }
+        (Direction::Inbound, _) => "inbound: the only capture listener this proxy has",
+    }
+}
+
+fn hop_words(hop: &HopReport, dst: &str) -> String {
+    let who = format!("{} ({})", name(hop), place(hop));
+    match hop.kind {
+        HopKind::Captured(Direction::Outbound) => format!(
+            "{who} captures it: iptables redirects the application's outbound connections there, and the original destination {dst} is restored (use_original_dst: Envoy hands the connection off by it)."
+        ),
+        HopKind::Captured(Direction::Inbound) => format!(
+            "{who} captures it: iptables redirects connections to the pod there; the original_dst listener filter restores {dst}, and the listener keeps every connection (no use_original_dst), so its chains decide."
+        ),
+        HopKind::HandedOffExact => {
+            format!("{who} takes it by hand-off: it is bound to exactly {dst}.")
+        }
+        HopKind::HandedOffAnyAddress => format!(
+            "{who} takes it by hand-off: no listener is bound to exactly {dst}, and this one is bound to the any-address on its port."
+        ),
+        HopKind::Bound => format!(
+            "{who} is bound to it: this proxy has no capture listener for the connection (a gateway or plain Envoy), so it arrives on the listener's own socket."
+        ),
+    }
+}
+
+fn name(hop: &HopReport) -> String {
+    if hop.listener.is_empty() {
+        "the unnamed listener".to_string()
+    } else {
+        code(&hop.listener)
+    }
+}
+
+fn place(hop: &HopReport) -> String {
+    if hop.address.is_empty() {
+        "internal".to_string()
+    } else {
+        sanitize(&hop.address).into_owned()
+    }
+}
+
+/// JSON: one hop.
+#[derive(Debug, Serialize)]
+pub struct HopOut {
+    pub listener: String,
+    pub address: String,
+    /// `captured`, `handed_off_exact`, `handed_off_any_address`, `bound`.
+    pub step: &'static str,
+    /// `outbound` or `inbound` for a captured hop.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub direction: Option<&'static str>,
+}
+
+/// JSON: the way.
+#[derive(Debug, Serialize)]
+pub struct WayOut {
+    pub destination: String,
+    /// `outbound`, `inbound`, or null on a proxy without capture listeners.
+    pub direction: Option<&'static str>,
+    /// `flag`, `pod_address`, `default`, or null.
+    pub direction_from: Option<&'static str>,
+    /// Empty: no listener takes the connection.
+    pub hops: Vec<HopOut>,
+    /// True when a capture listener kept the connection and its own chains decide.
+    pub kept_by_capture_listener: bool,
+}
+
+/// The way as JSON data.
+pub fn way_out(way: &WayReport) -> WayOut {
+    WayOut {
+        destination: way.destination.clone(),
+        direction: way.direction.map(|(d, _)| direction_name(d)),
+        direction_from: way.direction.map(|(_, s)| match s {
+            DirectionSource::Flag => "flag",
+            DirectionSource::PodAddress => "pod_address",
+            DirectionSource::Default => "default",
+        }),
+        hops: way
+            .hops
+            .iter()
+            .map(|h| HopOut {
+                listener: h.listener.clone(),
+                address: h.address.clone(),
+                step: step_name(h.kind),
+                direction: match h.kind {
+                    HopKind::Captured(d) => Some(direction_name(d)),
+                    _ => None,
+                },
+            })
+            .collect(),
+        kept_by_capture_listener: way.kept,
+    }
+}
+
+fn direction_name(d: Direction) -> &'static str {
+    match d {
+        Direction::Outbound => "outbound",
+        Direction::Inbound => "inbound",
+    }
+}
+
+/// The JSON (and dot) name of a hop's step.
+pub fn step_name(kind: HopKind) -> &'static str {
+    match kind {
+        HopKind::Captured(_) => "captured",
+        HopKind::HandedOffExact => "handed_off_exact",
+        HopKind::HandedOffAnyAddress => "handed_off_any_address",
+        HopKind::Bound => "bound",
+    }
+}
