@@ -6,7 +6,8 @@
 //! Per service: an outbound listener (HCM for HTTP services, tcp_proxy for TCP ones, with a
 //! passthrough chain), an EDS cluster with an mTLS transport socket, a route configuration
 //! with virtual hosts, and with `--endpoints` its endpoints. Plus a bootstrap, a
-//! virtualInbound whose HCMs carry ECDS Wasm filters, the ECDS section, and secrets.
+//! virtualInbound whose HCMs carry ECDS Wasm filters, virtualOutbound (use_original_dst), the
+//! ECDS section, and secrets.
 //! `--size` picks the service count for roughly that many megabytes.
 
 use std::io::{self, BufWriter, Write};
@@ -126,6 +127,8 @@ fn main() -> io::Result<()> {
         ",\n{{\"@type\": \"type.googleapis.com/envoy.admin.v3.ListenersConfigDump\", \"version_info\": \"v1\", \"dynamic_listeners\": [\n"
     )?;
     write_value(&mut out, &dynamic(virtual_inbound()))?;
+    writeln!(out, ",")?;
+    write_value(&mut out, &dynamic(virtual_outbound()))?;
     for s in &svcs {
         writeln!(out, ",")?;
         write_value(&mut out, &dynamic(outbound_listener(s)))?;
@@ -334,6 +337,16 @@ fn virtual_inbound() -> Value {
             "@type": "type.googleapis.com/envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector"},
              "filter_disabled": {"destination_port_range": {"start": 15006, "end": 15007}}}],
         "traffic_direction": "INBOUND", "continue_on_listener_filters_timeout": true})
+}
+
+/// Istio's outbound capture listener: hands connections off by original destination.
+fn virtual_outbound() -> Value {
+    json!({"@type": "type.googleapis.com/envoy.config.listener.v3.Listener", "name": "virtualOutbound",
+        "address": {"socket_address": {"address": "0.0.0.0", "port_value": 15001}},
+        "filter_chains": [
+            {"name": "virtualOutbound-blackhole", "filter_chain_match": {"destination_port": 15001}, "filters": [tcp_proxy("BlackHoleCluster")]},
+            {"name": "virtualOutbound-catchall-tcp", "filters": [tcp_proxy("PassthroughCluster")]}],
+        "use_original_dst": true, "traffic_direction": "OUTBOUND"})
 }
 
 fn route(s: &Service, all: &[Service]) -> Value {

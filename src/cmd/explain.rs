@@ -184,7 +184,8 @@ pub fn run(args: &ExplainArgs, term: Terminal, out: &mut dyn Write) -> Result<Ex
     };
     // Without --port, a connection follows its way through the listeners (DOMAIN.md §3.1).
     if let (Some(conn), None) = (&opts.connection, opts.port) {
-        let on_way = listener_select::on_the_way(&doc, &section.entries, conn.dst_port)?;
+        let on_way =
+            listener_select::on_the_way(&doc, &section.entries, conn.dst_ip, conn.dst_port)?;
         let listeners: Vec<&Listener<'_>> = on_way.iter().map(|s| &s.listener).collect();
         let way = way(
             &listeners,
@@ -224,7 +225,8 @@ pub fn run(args: &ExplainArgs, term: Terminal, out: &mut dyn Write) -> Result<Ex
     if let (Some(conn), [only]) = (&opts.connection, selected.as_slice())
         && only.listener.hands_off()
     {
-        let on_way = listener_select::on_the_way(&doc, &section.entries, conn.dst_port)?;
+        let on_way =
+            listener_select::on_the_way(&doc, &section.entries, conn.dst_ip, conn.dst_port)?;
         let listeners: Vec<&Listener<'_>> = on_way.iter().map(|s| &s.listener).collect();
         if let Some(start) = on_way
             .iter()

@@ -91,9 +91,10 @@ pub(crate) fn refused<'a>(
     Ok(out)
 }
 
-/// The active listeners a connection to port `dst_port` could pass through (DOMAIN.md
-/// §3.1), decoded, in dump order: those bound to the port (primary or additional
-/// address), and those that could capture connections (`use_original_dst`, an
+/// The active listeners a connection to `dst_ip:dst_port` could pass through (DOMAIN.md
+/// §3.1), decoded, in dump order: those bound to exactly that address or to an
+/// any-address on the port (primary or additional address), and those that could capture
+/// connections (`use_original_dst`, an
 /// `original_dst` listener filter). The others cannot be on its way, so on a big dump they
 /// are left undecoded: where a listener binds is read from its head, and one whose text
 /// never mentions an original destination cannot capture (`riginal` covers
@@ -102,33 +103,51 @@ pub(crate) fn refused<'a>(
 pub(crate) fn on_the_way<'a>(
     doc: &Document<'a>,
     entries: &[ListenerEntry<'a>],
+    dst_ip: std::net::IpAddr,
     dst_port: u32,
 ) -> Result<Vec<SelectedListener<'a>>, LoadError> {
     use memchr::memmem;
     let mentions = |raw: &str, needle: &str| memmem::find(raw.as_bytes(), needle.as_bytes());
-    let mut picked = Vec::new();
-    for (i, entry) in entries.iter().enumerate() {
+    let takes = |s: &crate::envoy::SocketAddress<'_>| {
+        s.port_value == dst_port
+            && (s.address.parse::<std::net::IpAddr>())
+                .is_ok_and(|ip| ip == dst_ip || ip.is_unspecified())
+    };
+    // Whether the entry could be on the way; each listener's text is scanned on every
+    // core, as the decode is.
+    let on_way = |entry: &ListenerEntry<'a>| -> Result<bool, LoadError> {
         if entry.state != crate::envoy::ListenerState::Active {
-            continue;
+            return Ok(false);
         }
         let raw = entry.raw.get();
-        let escaped = mentions(raw, "\\u").is_some();
-        if escaped || mentions(raw, "riginal").is_some() {
-            picked.push((i, entry));
-            continue;
-        }
-        let head = doc.listener_head(entry, mentions(raw, "dditional").is_some())?;
-        let ports = head
+        let head = doc.listener_head(entry, false)?;
+        if head
             .address
             .iter()
-            .chain(
-                head.additional_addresses
-                    .iter()
-                    .filter_map(|a| a.address.as_ref()),
-            )
             .filter_map(|a| a.socket_address.as_ref())
-            .map(|s| s.port_value);
-        if ports.into_iter().any(|p| p == dst_port) {
+            .any(takes)
+        {
+            return Ok(true);
+        }
+        if mentions(raw, "riginal").is_some() || mentions(raw, "\\u").is_some() {
+            return Ok(true);
+        }
+        if mentions(raw, "dditional").is_none() {
+            return Ok(false);
+        }
+        let head = doc.listener_head(entry, true)?;
+        let additional = head
+            .additional_addresses
+            .iter()
+            .filter_map(|a| a.address.as_ref());
+        Ok(additional
+            .filter_map(|a| a.socket_address.as_ref())
+            .any(takes))
+    };
+    let verdicts = crate::util::parallel::map_in_order(entries, 256, on_way);
+    let mut picked = Vec::new();
+    for (i, (entry, verdict)) in entries.iter().zip(verdicts).enumerate() {
+        if verdict? {
             picked.push((i, entry));
         }
     }
