@@ -6,7 +6,8 @@ use std::net::IpAddr;
 
 use crate::analysis::explain::chain_select::Connection;
 use crate::analysis::explain::{
-    Assumption, Candidacy, ExplainedListener, candidates, explain_listener, simulate,
+    Assumption, Candidacy, Derivation, ExplainedListener, candidates, explain_listener,
+    is_same_ip_or_loopback, simulate,
 };
 use crate::analysis::listener::refused::refused_updates;
 use crate::analysis::listener::rows::{self, ListenerQuery};
@@ -36,17 +37,24 @@ fn resolve_options(args: &ExplainArgs) -> Options {
                 flag,
                 value,
                 defaulted: !given,
+                derived: None,
             });
         };
         let dst_ip = args.dst_ip.unwrap_or(IpAddr::from([10, 0, 0, 1]));
         let src_ip = args.src_ip.unwrap_or(IpAddr::from([10, 0, 0, 2]));
         let direct_src_ip = args.direct_src_ip.unwrap_or(src_ip);
-        let transport = match args.transport {
-            Some(Transport::Tls) => "tls",
+        // Only the TLS inspector sets an SNI, so an SNI means TLS unless told otherwise.
+        let transport = match (args.transport, &args.sni) {
+            (Some(Transport::Tls), _) | (None, Some(_)) => "tls",
             _ => "raw_buffer",
         };
         let src_port = args.src_port.unwrap_or(40000);
-        let src_local = args.src_type == Some(SrcType::Local);
+        // Envoy decides the source type from the addresses (DOMAIN.md §3.3); a given value
+        // is kept, and simulate() flags it when the addresses say otherwise.
+        let src_local = match args.src_type {
+            Some(t) => t == SrcType::Local,
+            None => is_same_ip_or_loopback(src_ip, dst_ip),
+        };
         note("--dst-port", dst_port.to_string(), true);
         note("--dst-ip", dst_ip.to_string(), args.dst_ip.is_some());
         note(
@@ -77,6 +85,13 @@ fn resolve_options(args: &ExplainArgs) -> Options {
             if src_local { "local" } else { "external" }.to_string(),
             args.src_type.is_some(),
         );
+        for a in assumptions.iter_mut().filter(|a| a.defaulted) {
+            a.derived = match a.flag {
+                "--src-type" => Some(Derivation::SourceTypeFromAddresses),
+                "--transport" if args.sni.is_some() => Some(Derivation::TransportFromSni),
+                _ => None,
+            };
+        }
         Connection {
             dst_port,
             dst_ip,
