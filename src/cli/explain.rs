@@ -56,7 +56,7 @@ pub struct ExplainArgs {
     #[arg(long, value_name = "IP", requires = "destination")]
     pub dst_ip: Option<IpAddr>,
 
-    /// Transport protocol as Envoy sees it [default: raw_buffer].
+    /// Transport protocol as Envoy sees it [default: raw_buffer; tls when --sni is given].
     #[arg(long, value_enum, value_name = "PROTOCOL", requires = "destination")]
     pub transport: Option<Transport>,
 
@@ -85,7 +85,8 @@ pub struct ExplainArgs {
     #[arg(long, value_name = "IP", requires = "destination")]
     pub direct_src_ip: Option<IpAddr>,
 
-    /// Where the connection comes from [default: external].
+    /// Where the connection comes from [default: derived from --src-ip/--dst-ip: local when
+    /// the source is 127.0.0.1 or ::1 or the destination's own IP, as Envoy decides it].
     #[arg(long, value_enum, value_name = "TYPE", requires = "destination")]
     pub src_type: Option<SrcType>,
 

@@ -7,7 +7,8 @@ use std::net::IpAddr;
 use crate::analysis::explain::chain_select::Connection;
 use crate::analysis::explain::way::{Direction, from_capture};
 use crate::analysis::explain::{
-    Assumption, ExplainedListener, WayReport, explain_listener, simulate, way,
+    Assumption, Derivation, ExplainedListener, WayReport, explain_listener, is_same_ip_or_loopback,
+    simulate, way,
 };
 use crate::analysis::listener::refused::refused_updates;
 use crate::analysis::listener::rows::{self, ListenerQuery};
@@ -45,17 +46,24 @@ fn resolve_options(args: &ExplainArgs) -> Options {
                 flag,
                 value,
                 defaulted: !given,
+                derived: None,
             });
         };
         let dst_ip = given_ip.unwrap_or(IpAddr::from([10, 0, 0, 1]));
         let src_ip = args.src_ip.unwrap_or(IpAddr::from([10, 0, 0, 2]));
         let direct_src_ip = args.direct_src_ip.unwrap_or(src_ip);
-        let transport = match args.transport {
-            Some(Transport::Tls) => "tls",
+        // Only the TLS inspector sets an SNI, so an SNI means TLS unless told otherwise.
+        let transport = match (args.transport, &args.sni) {
+            (Some(Transport::Tls), _) | (None, Some(_)) => "tls",
             _ => "raw_buffer",
         };
         let src_port = args.src_port.unwrap_or(40000);
-        let src_local = args.src_type == Some(SrcType::Local);
+        // Envoy decides the source type from the addresses (DOMAIN.md §3.3); a given value
+        // is kept, and simulate() flags it when the addresses say otherwise.
+        let src_local = match args.src_type {
+            Some(t) => t == SrcType::Local,
+            None => is_same_ip_or_loopback(src_ip, dst_ip),
+        };
         match args.dst {
             Some(dst) => note("--dst", dst.to_string(), true),
             None => {
@@ -91,6 +99,13 @@ fn resolve_options(args: &ExplainArgs) -> Options {
             if src_local { "local" } else { "external" }.to_string(),
             args.src_type.is_some(),
         );
+        for a in assumptions.iter_mut().filter(|a| a.defaulted) {
+            a.derived = match a.flag {
+                "--src-type" => Some(Derivation::SourceTypeFromAddresses),
+                "--transport" if args.sni.is_some() => Some(Derivation::TransportFromSni),
+                _ => None,
+            };
+        }
         Connection {
             dst_port,
             dst_ip,

@@ -1243,6 +1243,71 @@ def refused_update_dump():
 
 
 # ---------------------------------------------------------------------------------------------
+# refused-on-load.json (§3.2: active listeners Envoy would refuse to load; §3: one it loads
+# although which chain takes a connection is unspecified)
+# ---------------------------------------------------------------------------------------------
+
+
+def bound_tcp_listener(port, chains, listener_filters=()):
+    listener = any_("envoy.config.listener.v3.Listener")
+    listener["name"] = "0.0.0.0_%d" % port
+    listener["address"] = socket("0.0.0.0", port)
+    listener["filter_chains"] = [chain(match, [tcp_proxy(cluster)], name) for name, match, cluster in chains]
+    if listener_filters:
+        listener["listener_filters"] = list(listener_filters)
+    listener["traffic_direction"] = "INBOUND"
+    return listener
+
+
+def refused_on_load_dump():
+    p = Profile("current")
+    cidr = {"address_prefix": "10.0.0.0", "prefix_len": 8}
+    catch_all = {"address_prefix": "0.0.0.0", "prefix_len": 0}
+    tls_inspector = listener_filter("tls_inspector", "envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector")
+    listeners = [
+        # setupFilterChainMatcher: "partial wildcards are not supported in \"server_names\"".
+        bound_tcp_listener(
+            8443,
+            [
+                ("api", {"server_names": ["api.example.com"], "transport_protocol": "tls"}, "outbound|443||api.example.com"),
+                ("wild", {"server_names": ["*example.com"], "transport_protocol": "tls"}, "outbound|443||web.example.com"),
+            ],
+            [tls_inspector],
+        ),
+        # One chain listing a CIDR twice: addFilterChainForSourcePorts, "overlapping matching rules".
+        bound_tcp_listener(
+            9000,
+            [
+                ("internal", {"prefix_ranges": [cidr, dict(cidr)]}, "outbound|9000||internal.default.svc.cluster.local"),
+                ("rest", {}, "PassthroughCluster"),
+            ],
+        ),
+        # destination_port 0: proto validation, "value must be inside range [1, 65535]".
+        bound_tcp_listener(
+            9100,
+            [
+                ("web", {"destination_port": 9100}, "outbound|9100||web.default.svc.cluster.local"),
+                ("zero", {"destination_port": 0}, "PassthroughCluster"),
+            ],
+        ),
+        # No prefix_ranges beside 0.0.0.0/0: Envoy loads it; which chain takes IPv4 is unspecified.
+        bound_tcp_listener(
+            9200,
+            [
+                ("any", {}, "outbound|9200||any.default.svc.cluster.local"),
+                ("ipv4", {"prefix_ranges": [catch_all]}, "outbound|9200||ipv4.default.svc.cluster.local"),
+            ],
+        ),
+    ]
+    section = any_(
+        "envoy.admin.v3.ListenersConfigDump",
+        version_info=p.version_info,
+        dynamic_listeners=[active(p, l, 610 + i) for i, l in enumerate(listeners)],
+    )
+    return {"configs": [section]}
+
+
+# ---------------------------------------------------------------------------------------------
 # wasm-verdicts.json (wasm count: every verdict; manifests in testdata/manifests/wasm-count/)
 # ---------------------------------------------------------------------------------------------
 
@@ -1656,6 +1721,7 @@ def outputs():
     )
     files["warming-draining.json"] = dump_json(warming_draining_dump())
     files["refused-update.json"] = dump_json(refused_update_dump())
+    files["refused-on-load.json"] = dump_json(refused_on_load_dump())
     files["wasm-verdicts.json"] = dump_json(wasm_verdicts_dump())
     files["truncated.json"] = truncated_text()
     wrong = small_listener_dump(True)

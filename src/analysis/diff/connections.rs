@@ -129,6 +129,8 @@ fn chosen_chain(l: &Listener<'_>, conn: &Connection) -> Option<usize> {
         Chosen::Chain(i) => Some(i),
         Chosen::Default => Some(usize::MAX),
         Chosen::Closed => None,
+        // A connection some chain may take (Envoy leaves which open) is not lost.
+        c @ Chosen::Unspecified(_) => c.chains().first().copied(),
     }
 }
 

@@ -6,6 +6,13 @@
 //! There is no backtracking: when a level leaves no chain, the default chain (if any) takes
 //! the connection, otherwise Envoy closes it. Every chain that drops out is recorded with the
 //! criterion that removed it and why. Pure: no I/O, no wording (render/ words the reasons).
+//!
+//! Where Envoy itself does not decide, neither does the simulation (DOMAIN.md §3): chains
+//! without ranges and chains listing the catch-all range of the connection's family
+//! (`0.0.0.0/0`, `::/0`) are two entries of one trie node, and `LcTrie::getData` hands back
+//! either (`findFilterChainForDestinationIP` asserts one in debug builds); each is followed on
+//! its own, and when they end differently the result is [`Chosen::Unspecified`]. Chains that
+//! still match together after the last level are a listener Envoy refuses (§3.2).
 
 use std::net::IpAddr;
 
@@ -86,9 +93,6 @@ pub enum Elimination {
     Shadowed { winner: String },
     /// The chain fits through `own`, but `winner` is more specific.
     LessSpecific { own: String, winner: String },
-    /// The chain survived every criterion together with chain `winner`: their matches
-    /// overlap exactly (Envoy rejects identical matches); the later chain is reported.
-    Tie { winner: usize },
 }
 
 /// A chain that was not selected, and the first criterion that ruled it out.
@@ -101,7 +105,7 @@ pub struct Verdict {
 }
 
 /// The outcome of a selection.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Chosen {
     /// Index in `filter_chains`.
     Chain(usize),
@@ -109,6 +113,50 @@ pub enum Chosen {
     Default,
     /// No chain matched and there is no default chain: Envoy closes the connection.
     Closed,
+    /// Envoy may take any of several outcomes; none of them is certain.
+    Unspecified(Tie),
+}
+
+impl Chosen {
+    /// The chains that may take the connection.
+    pub fn chains(&self) -> Vec<usize> {
+        match self {
+            Chosen::Chain(i) => vec![*i],
+            Chosen::Unspecified(t) => t
+                .outcomes
+                .iter()
+                .filter_map(|o| match o {
+                    Chosen::Chain(i) => Some(*i),
+                    _ => None,
+                })
+                .collect(),
+            Chosen::Default | Chosen::Closed => Vec::new(),
+        }
+    }
+
+    /// True when chain `i` may take the connection, certainly or as one of a tie.
+    pub fn may_be(&self, i: usize) -> bool {
+        self.chains().contains(&i)
+    }
+}
+
+/// Outcomes Envoy picks between without a rule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tie {
+    /// Each a chain, the default chain or closing; in `filter_chains` order, at least two.
+    pub outcomes: Vec<Chosen>,
+    pub kind: TieKind,
+}
+
+/// Why a [`Tie`] is left open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TieKind {
+    /// At this IP criterion, chains without ranges and chains listing the catch-all range
+    /// share one trie node: Envoy loads the listener and follows either (DOMAIN.md §3).
+    CatchAllNode(Criterion),
+    /// The chains match the connection together to the last level: their matching rules
+    /// overlap, which Envoy refuses at load time (DOMAIN.md §3.2).
+    Overlap,
 }
 
 /// The result of [`select_chain`].
@@ -274,14 +322,111 @@ pub fn select_chain(
     conn: &Connection,
 ) -> Selection {
     let empty = FilterChainMatch::default();
-    let fcm = |i: usize| matches[i].unwrap_or(&empty);
-    let mut alive: Vec<usize> = (0..matches.len()).collect();
-    let mut verdicts = Vec::new();
-    let mut failed_at = None;
-    let mut left_when_failed = 0;
-    for c in Criterion::ALL {
-        let ranks: Vec<Option<(u32, String)>> =
-            alive.iter().map(|&i| assess(c, fcm(i), conn)).collect();
+    let matches: Vec<&FilterChainMatch<'_>> = matches.iter().map(|m| m.unwrap_or(&empty)).collect();
+    let mut walk = Walk {
+        matches: &matches,
+        conn,
+        verdicts: Vec::new(),
+        failures: Vec::new(),
+        leaves: Vec::new(),
+        split: None,
+    };
+    walk.follow((0..matches.len()).collect(), 0);
+    let Walk {
+        mut verdicts,
+        failures,
+        leaves,
+        split,
+        ..
+    } = walk;
+    verdicts.sort_by_key(|v| v.chain);
+    let no_chain = if has_default {
+        Chosen::Default
+    } else {
+        Chosen::Closed
+    };
+    let mut outcomes: Vec<Chosen> = Vec::new();
+    for leaf in &leaves {
+        let found: Vec<Chosen> = if leaf.is_empty() {
+            vec![no_chain.clone()]
+        } else {
+            leaf.iter().map(|&i| Chosen::Chain(i)).collect()
+        };
+        for o in found {
+            if !outcomes.contains(&o) {
+                outcomes.push(o);
+            }
+        }
+    }
+    outcomes.sort_by_key(|o| match o {
+        Chosen::Chain(i) => *i,
+        _ => usize::MAX,
+    });
+    let overlap = leaves.iter().any(|l| l.len() > 1);
+    let chosen = match (outcomes.len(), overlap, split) {
+        (0, ..) => no_chain,
+        (1, ..) => outcomes.swap_remove(0),
+        (_, false, Some(c)) => Chosen::Unspecified(Tie {
+            outcomes,
+            kind: TieKind::CatchAllNode(c),
+        }),
+        _ => Chosen::Unspecified(Tie {
+            outcomes,
+            kind: TieKind::Overlap,
+        }),
+    };
+    let failure = failures.iter().min_by_key(|(c, _)| *c).copied();
+    Selection {
+        chosen,
+        failed_at: failure.map(|(c, _)| c),
+        left_when_failed: failure.map_or(0, |(_, n)| n),
+        verdicts,
+    }
+}
+
+/// One run of the decision tree, split where Envoy's trie holds two entries for one range.
+struct Walk<'w, 'a> {
+    matches: &'w [&'w FilterChainMatch<'a>],
+    conn: &'w Connection,
+    verdicts: Vec<Verdict>,
+    /// Where a branch ran out of chains, with how many were still in it.
+    failures: Vec<(Criterion, usize)>,
+    /// The chains each branch ends with (empty: none matched).
+    leaves: Vec<Vec<usize>>,
+    /// The first criterion where the walk split.
+    split: Option<Criterion>,
+}
+
+impl Walk<'_, '_> {
+    fn follow(&mut self, mut alive: Vec<usize>, from: usize) {
+        if alive.is_empty() {
+            self.leaves.push(alive);
+            return;
+        }
+        for (level, &c) in Criterion::ALL.iter().enumerate().skip(from) {
+            let next = self.narrow(c, &alive);
+            if next.is_empty() {
+                self.failures.push((c, alive.len()));
+                self.leaves.push(next);
+                return;
+            }
+            if let Some((unlisted, listed)) = self.catch_all_split(c, &next) {
+                self.split.get_or_insert(c);
+                self.follow(unlisted, level + 1);
+                self.follow(listed, level + 1);
+                return;
+            }
+            alive = next;
+        }
+        self.leaves.push(alive);
+    }
+
+    /// The chains of `alive` with the most specific fit at `c`; the others get a verdict.
+    fn narrow(&mut self, c: Criterion, alive: &[usize]) -> Vec<usize> {
+        let ranks: Vec<Option<(u32, String)>> = alive
+            .iter()
+            .map(|&i| assess(c, self.matches[i], self.conn))
+            .collect();
         let best = ranks.iter().flatten().max_by_key(|(r, _)| *r).cloned();
         let mut next = Vec::new();
         for (&i, rank) in alive.iter().zip(ranks) {
@@ -291,8 +436,8 @@ pub fn select_chain(
                     continue;
                 }
                 (_, None) => Elimination::Mismatch {
-                    wanted: wanted(c, fcm(i)),
-                    got: got(c, conn),
+                    wanted: wanted(c, self.matches[i]),
+                    got: got(c, self.conn),
                 },
                 (Some((_, winner)), Some((0, _))) => Elimination::Shadowed {
                     winner: winner.clone(),
@@ -303,42 +448,28 @@ pub fn select_chain(
                 },
                 (None, Some(_)) => continue, // cannot happen: a rank implies a best
             };
-            verdicts.push(Verdict {
+            self.verdicts.push(Verdict {
                 chain: i,
                 criterion: c,
                 reason,
             });
         }
-        if next.is_empty() && !alive.is_empty() {
-            failed_at = Some(c);
-            left_when_failed = alive.len();
-        }
-        alive = next;
+        next
     }
-    verdicts.sort_by_key(|v| v.chain);
-    // Identical matches are rejected at load time; with them, Envoy would keep the last.
-    let chosen = match alive.last() {
-        Some(&i) => Chosen::Chain(i),
-        None if has_default => Chosen::Default,
-        None => Chosen::Closed,
-    };
-    if let [rest @ .., _] = alive.as_slice() {
-        for &i in rest {
-            verdicts.push(Verdict {
-                chain: i,
-                criterion: Criterion::SourcePort,
-                reason: Elimination::Tie {
-                    winner: alive.last().copied().unwrap_or(i),
-                },
-            });
-        }
-        verdicts.sort_by_key(|v| v.chain);
-    }
-    Selection {
-        chosen,
-        failed_at,
-        left_when_failed,
-        verdicts,
+
+    /// At an IP criterion, survivors without ranges (Envoy's `EMPTY_STRING` key, expanded to
+    /// `0.0.0.0/0` and `::/0` by `makeCidrListEntry`) and survivors listing the catch-all
+    /// themselves are two trie entries of one range: (unlisted, listed) when both exist.
+    fn catch_all_split(&self, c: Criterion, next: &[usize]) -> Option<(Vec<usize>, Vec<usize>)> {
+        let ranges = |m: &FilterChainMatch<'_>| match c {
+            Criterion::DestinationIp => m.prefix_ranges.len(),
+            Criterion::DirectSourceIp => m.direct_source_prefix_ranges.len(),
+            Criterion::SourceIp => m.source_prefix_ranges.len(),
+            _ => 0,
+        };
+        let (unlisted, listed): (Vec<usize>, Vec<usize>) =
+            next.iter().partition(|&&i| ranges(self.matches[i]) == 0);
+        (!unlisted.is_empty() && !listed.is_empty()).then_some((unlisted, listed))
     }
 }
 

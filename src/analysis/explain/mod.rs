@@ -9,6 +9,7 @@ pub mod explanation;
 pub mod inspector;
 pub mod matcher_eval;
 pub mod owned_match;
+pub mod refusal;
 pub mod simulation;
 pub mod warnings;
 pub mod way;
@@ -18,7 +19,7 @@ pub use crate::analysis::explain::explanation::{
 };
 pub use crate::analysis::explain::inspector::{Inspector, InspectorState, inspector_state};
 pub use crate::analysis::explain::simulation::{
-    Assumption, ExplainedListener, Simulation, Unseen, simulate,
+    Assumption, Derivation, ExplainedListener, Simulation, Unseen, is_same_ip_or_loopback, simulate,
 };
 pub use crate::analysis::explain::warnings::{Warning, listener_warnings};
 pub use crate::analysis::explain::way::{

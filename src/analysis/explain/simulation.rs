@@ -1,7 +1,10 @@
 //! A connection simulated against one listener: the chain Envoy selects (chain_select for
 //! `filter_chain_match`, matcher_eval for matcher trees), and which of the given inputs a
 //! real sidecar could not see because an inspector is absent or disabled for the port
-//! (DOMAIN.md §2.3, §3, §5.6). Pure data; `render/` words it.
+//! (DOMAIN.md §2.3, §3, §5.6), or that contradicts what Envoy derives from the addresses
+//! (the source type, §3.3). Pure data; `render/` words it.
+
+use std::net::IpAddr;
 
 use crate::analysis::explain::chain_select::{self, Chosen, Connection, Criterion, Verdict};
 use crate::analysis::explain::explanation::ListenerExplanation;
@@ -27,6 +30,25 @@ pub enum Unseen {
     NotSniffable { value: String },
     /// Without `original_dst` the destination is the listener's own address and port.
     NoOriginalDst { listener_port: u32 },
+    /// The source type given contradicts the addresses, which are what Envoy decides it
+    /// from (DOMAIN.md §3.3); the simulation keeps the value given.
+    SourceTypeContradicted {
+        given_local: bool,
+        src_ip: IpAddr,
+        dst_ip: IpAddr,
+    },
+}
+
+/// Envoy's source type for a connection (`Network::Utility::isSameIpOrLoopback`): local
+/// when the peer is the canonical loopback address (`isLoopbackAddress`: exactly `127.0.0.1`
+/// or `::1`) or has the destination's own IP; any other address of the host is external
+/// (DOMAIN.md §3.3).
+pub fn is_same_ip_or_loopback(src_ip: IpAddr, dst_ip: IpAddr) -> bool {
+    let loopback = match src_ip {
+        IpAddr::V4(v4) => v4 == std::net::Ipv4Addr::LOCALHOST,
+        IpAddr::V6(v6) => v6 == std::net::Ipv6Addr::LOCALHOST,
+    };
+    loopback || src_ip == dst_ip
 }
 
 /// The simulated selection for one connection.
@@ -92,6 +114,14 @@ pub fn simulate(listener: &Listener<'_>, conn: &Connection) -> Simulation {
 
 fn unseen_inputs(listener: &Listener<'_>, conn: &Connection) -> Vec<Unseen> {
     let mut out = Vec::new();
+    // A derived source type always agrees with the addresses, so a disagreement was given.
+    if conn.src_local != is_same_ip_or_loopback(conn.src_ip, conn.dst_ip) {
+        out.push(Unseen::SourceTypeContradicted {
+            given_local: conn.src_local,
+            src_ip: conn.src_ip,
+            dst_ip: conn.dst_ip,
+        });
+    }
     let listener_port = listener.socket_address().map_or(0, |a| a.port_value);
     // `use_original_dst` prepends the original_dst listener filter (Envoy
     // `ListenerImpl::buildOriginalDstListenerFilter`), as Istio's virtualOutbound relies on.
@@ -152,6 +182,17 @@ pub struct Assumption {
     pub value: String,
     /// True when the value is the default, not given on the command line.
     pub defaulted: bool,
+    /// When not given: what the value follows from instead of a fixed default.
+    pub derived: Option<Derivation>,
+}
+
+/// What a connection attribute not given on the command line follows from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Derivation {
+    /// `--src-type` from `--src-ip` and `--dst-ip` ([`is_same_ip_or_loopback`]).
+    SourceTypeFromAddresses,
+    /// `--transport tls` because `--sni` was given: only the TLS inspector sets an SNI.
+    TransportFromSni,
 }
 
 #[cfg(test)]
@@ -199,6 +240,41 @@ mod tests {
         ));
         let s = simulate(&l, &conn("raw_buffer", &[], Some("a")));
         assert_eq!(s.unseen, [Unseen::SniOnPlaintext]);
+    }
+
+    /// Envoy `Network::Utility::isSameIpOrLoopback` (source/common/network/utility.cc): the
+    /// remote address is `isLoopbackAddress` (the canonical 127.0.0.1 or ::1 only) or its IP
+    /// string equals the local address's.
+    #[test]
+    fn source_type_follows_is_same_ip_or_loopback() {
+        let ip = |s: &str| -> IpAddr { s.parse().unwrap() };
+        let dst = ip("10.0.0.1");
+        assert!(is_same_ip_or_loopback(ip("127.0.0.1"), dst));
+        assert!(is_same_ip_or_loopback(ip("::1"), ip("fd00::1")));
+        assert!(is_same_ip_or_loopback(dst, dst));
+        // Another loopback address is not the canonical one; another IP of the host is
+        // external; a v4-mapped address is a different string.
+        assert!(!is_same_ip_or_loopback(ip("127.0.0.2"), dst));
+        assert!(!is_same_ip_or_loopback(ip("10.0.0.2"), dst));
+        assert!(!is_same_ip_or_loopback(ip("::ffff:10.0.0.1"), dst));
+    }
+
+    #[test]
+    fn a_given_source_type_against_the_addresses_is_flagged() {
+        let l: Listener = serde_json::from_str(r#"{"filter_chains":[{}]}"#).unwrap();
+        let mut c = conn("raw_buffer", &[], None);
+        assert_eq!(simulate(&l, &c).unseen, []);
+        c.src_local = true;
+        assert_eq!(
+            simulate(&l, &c).unseen,
+            [Unseen::SourceTypeContradicted {
+                given_local: true,
+                src_ip: c.src_ip,
+                dst_ip: c.dst_ip
+            }]
+        );
+        c.src_ip = "127.0.0.1".parse().unwrap();
+        assert_eq!(simulate(&l, &c).unseen, []);
     }
 
     #[test]

@@ -1,19 +1,19 @@
 //! Warnings about a listener (DOMAIN.md §2.3, §3, §5.6): a refused update (§3.2: what
-//! is explained is the version that runs), and about its chains: chains whose match needs a
-//! listener filter the listener lacks or disables for their port, identical matches (Envoy
-//! rejects the listener), chains no connection can reach, and what happens to unmatched
-//! connections. "Never selected" is decided by enumeration, not guessed: per criterion the
+//! is explained is the version that runs), what Envoy would refuse to load (§3.2, from
+//! `refusal`), and about its chains: chains whose match needs a listener filter the
+//! listener lacks or disables for their port, chains no connection can reach, and what
+//! happens to unmatched connections. "Never selected" is decided by enumeration, not guessed: per criterion the
 //! distinct values the listener's matches use plus one that matches none, every combination
 //! run through the selector, bounded at [`ENUMERATION_LIMIT`] combinations.
 
 use std::collections::BTreeSet;
 use std::net::IpAddr;
 
-use crate::analysis::explain::chain_select::{Chosen, Connection, select_chain};
+use crate::analysis::explain::chain_select::{Connection, select_chain};
 use crate::analysis::explain::inspector::{
     Inspector, InspectorState, inspector_state, needed_inspectors,
 };
-use crate::analysis::explain::owned_match::owned_match;
+use crate::analysis::explain::refusal::{Refusal, load_refusals};
 use crate::analysis::listener::matcher_paths::matcher_branches;
 use crate::analysis::listener::refused::RefusedUpdate;
 use crate::envoy::{CidrRange, FilterChainMatch, Listener, SourceType};
@@ -35,8 +35,8 @@ pub enum Warning {
         state: InspectorState,
         port: Option<u32>,
     },
-    /// Two chains with the same match: Envoy rejects the listener.
-    IdenticalMatches { first: usize, second: usize },
+    /// Envoy would refuse to load the listener (DOMAIN.md §3.2): it never runs as dumped.
+    WouldRefuse(Refusal),
     /// No connection reaches the chain.
     NeverSelected { chain: usize },
     /// The never-selected check would need this many combinations; not checked.
@@ -49,7 +49,10 @@ pub enum Warning {
 
 /// Every warning for `listener`, in a fixed order.
 pub fn listener_warnings(listener: &Listener<'_>) -> Vec<Warning> {
-    let mut out = Vec::new();
+    let mut out: Vec<Warning> = load_refusals(listener)
+        .into_iter()
+        .map(Warning::WouldRefuse)
+        .collect();
     let empty = FilterChainMatch::default();
     let uses_matcher = listener.filter_chain_matcher.is_some();
     let matches: Vec<&FilterChainMatch<'_>> = listener
@@ -72,13 +75,6 @@ pub fn listener_warnings(listener: &Listener<'_>) -> Vec<Warning> {
                         port: m.destination_port,
                     });
                 }
-            }
-        }
-        let canonical: Vec<FilterChainMatch<'static>> =
-            matches.iter().map(|m| canonical(m)).collect();
-        for second in 0..canonical.len() {
-            if let Some(first) = (0..second).find(|&f| canonical[f] == canonical[second]) {
-                out.push(Warning::IdenticalMatches { first, second });
             }
         }
         match never_selected(&matches) {
@@ -104,27 +100,6 @@ pub fn listener_warnings(listener: &Listener<'_>) -> Vec<Warning> {
         None => Warning::NoDefaultChain,
     });
     out
-}
-
-/// The match with list fields sorted, so equal sets compare equal.
-fn canonical(m: &FilterChainMatch<'_>) -> FilterChainMatch<'static> {
-    let mut c = owned_match(m);
-    let key = |r: &CidrRange<'_>| (r.address_prefix.to_string(), r.prefix_len());
-    c.prefix_ranges.sort_by_key(key);
-    c.direct_source_prefix_ranges.sort_by_key(key);
-    c.source_prefix_ranges.sort_by_key(key);
-    for r in c
-        .prefix_ranges
-        .iter_mut()
-        .chain(c.direct_source_prefix_ranges.iter_mut())
-        .chain(c.source_prefix_ranges.iter_mut())
-    {
-        r.prefix_len = Some(r.prefix_len());
-    }
-    c.server_names.sort();
-    c.application_protocols.sort();
-    c.source_ports.sort_unstable();
-    c
 }
 
 /// Chains no enumerated connection reaches, or `Err(count)` when over the limit.
@@ -196,7 +171,8 @@ pub fn never_selected(matches: &[&FilterChainMatch<'_>]) -> Result<Vec<usize>, u
             src_ip: srcs[idx[7]],
             src_port: src_ports[idx[8]],
         };
-        if let Chosen::Chain(i) = select_chain(&refs, false, &conn).chosen {
+        // A chain that may take the connection in a tie Envoy leaves open is reachable.
+        for i in select_chain(&refs, false, &conn).chosen.chains() {
             reached[i] = true;
         }
         // Mixed-radix increment.
@@ -274,13 +250,16 @@ mod tests {
             state: InspectorState::Disabled,
             port: Some(80),
         }));
-        assert!(w.contains(&Warning::IdenticalMatches {
-            first: 1,
-            second: 2
-        }));
-        // b and c tie (c wins as the later one); d loses to e on raw_buffer, and tls
+        assert_eq!(
+            w[0],
+            Warning::WouldRefuse(Refusal::SameMatchingRules {
+                chain: 2,
+                same_as: 1
+            })
+        );
+        // b and c overlap (either may be taken); d loses to e on raw_buffer, and tls
         // connections to other ports reach d.
-        assert!(w.contains(&Warning::NeverSelected { chain: 1 }));
+        assert!(!w.contains(&Warning::NeverSelected { chain: 1 }));
         assert!(!w.contains(&Warning::NeverSelected { chain: 3 }));
         assert_eq!(w.last(), Some(&Warning::NoDefaultChain));
     }

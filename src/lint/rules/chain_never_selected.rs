@@ -20,18 +20,17 @@ pub static RULE: Rule = Rule {
 pub fn check(ctx: &Context, sink: &mut Sink<'_>) {
     let Some(dump) = &ctx.dump else { return };
     for l in &dump.listeners {
+        // Which chains a listener Envoy refuses would select is moot: MS3005 says why.
+        if l.warnings
+            .iter()
+            .any(|w| matches!(w, Warning::WouldRefuse(_)))
+        {
+            continue;
+        }
         for w in &l.warnings {
             let Warning::NeverSelected { chain } = w else {
                 continue;
             };
-            // The first of two identical matches loses to the second: MS3005 says why.
-            let duplicate = l
-                .warnings
-                .iter()
-                .any(|d| matches!(d, Warning::IdenticalMatches { first, .. } if first == chain));
-            if duplicate {
-                continue;
-            }
             let (name, pos) = l.chain(*chain);
             let why = if l.uses_matcher {
                 "no branch of the listener's filter_chain_matcher leads to it".to_string()

@@ -1,5 +1,6 @@
 //! `explain -o dot`: a Graphviz digraph of listener → chains → filters. The chain a simulated
-//! connection lands on and the edges to it are drawn bold red; user Wasm filters are filled.
+//! connection lands on and the edges to it are drawn bold red; when Envoy leaves the choice
+//! open (DOMAIN.md §3), every candidate is drawn dashed orange. User Wasm filters are filled.
 //! Layout only; `dot -Tsvg` renders it.
 
 use std::io::Write;
@@ -12,6 +13,7 @@ use crate::render::explain::words::ordinal;
 use crate::util::sanitize::sanitize;
 
 const CHOSEN: &str = "color=\"#c0392b\", penwidth=2.5";
+const UNSPECIFIED: &str = "color=\"#d68910\", penwidth=2.5, style=dashed";
 const WASM: &str = "style=filled, fillcolor=\"#ffe08a\"";
 
 /// A DOT string literal: sanitised, with `\` and `"` escaped.
@@ -64,18 +66,34 @@ pub fn write_explain_dot(
                 format!("{}:{}", e.address, e.port)
             ])
         ));
-        let chosen = l.simulation.as_ref().map(|sim| sim.chosen);
+        let chosen = l.simulation.as_ref().map(|sim| &sim.chosen);
+        let lands = |o: &Chosen, ci: usize, c: &ChainInfo| match o {
+            Chosen::Chain(i) => *i == ci,
+            Chosen::Default => c.is_default,
+            _ => false,
+        };
+        let style_of = |ci: usize, c: &ChainInfo| match chosen {
+            Some(Chosen::Unspecified(t)) => t
+                .outcomes
+                .iter()
+                .any(|o| lands(o, ci, c))
+                .then_some(UNSPECIFIED),
+            Some(o) => lands(o, ci, c).then_some(CHOSEN),
+            None => None,
+        };
         for (ci, c) in e.chains.iter().enumerate() {
-            let is_chosen = match chosen {
-                Some(Chosen::Chain(i)) => i == ci,
-                Some(Chosen::Default) => c.is_default,
-                _ => false,
-            };
-            chain_nodes(&mut s, &lid, ci, c, is_chosen);
+            chain_nodes(&mut s, &lid, ci, c, style_of(ci, c));
         }
-        if chosen == Some(Chosen::Closed) {
+        let closed = match chosen {
+            Some(Chosen::Closed) => Some(CHOSEN),
+            Some(Chosen::Unspecified(t)) if t.outcomes.contains(&Chosen::Closed) => {
+                Some(UNSPECIFIED)
+            }
+            _ => None,
+        };
+        if let Some(style) = closed {
             s.push_str(&format!(
-                "  {lid}_closed [shape=octagon, {CHOSEN}, label=\"no chain matches:\\nconnection closed\"];\n  {lid} -> {lid}_closed [{CHOSEN}];\n"
+                "  {lid}_closed [shape=octagon, {style}, label=\"no chain matches:\\nconnection closed\"];\n  {lid} -> {lid}_closed [{style}];\n"
             ));
         }
     }
@@ -120,7 +138,7 @@ fn way_nodes(s: &mut String, way: &WayReport) {
     ));
 }
 
-fn chain_nodes(s: &mut String, lid: &str, ci: usize, c: &ChainInfo, chosen: bool) {
+fn chain_nodes(s: &mut String, lid: &str, ci: usize, c: &ChainInfo, chosen: Option<&str>) {
     let cid = format!("{lid}_c{ci}");
     let title = if c.is_default {
         format!("default chain {}", c.name)
@@ -136,18 +154,14 @@ fn chain_nodes(s: &mut String, lid: &str, ci: usize, c: &ChainInfo, chosen: bool
         TlsHandling::None => {}
     }
     let mut attrs = format!("label={}", label(&lines));
-    if c.is_default {
+    if c.is_default && chosen != Some(UNSPECIFIED) {
         attrs.push_str(", style=dashed");
     }
-    if chosen {
-        attrs.push_str(&format!(", {CHOSEN}"));
+    if let Some(style) = chosen {
+        attrs.push_str(&format!(", {style}"));
     }
     s.push_str(&format!("  {cid} [{attrs}];\n"));
-    let edge = if chosen {
-        format!(" [{CHOSEN}]")
-    } else {
-        String::new()
-    };
+    let edge = chosen.map_or(String::new(), |style| format!(" [{style}]"));
     s.push_str(&format!("  {lid} -> {cid}{edge};\n"));
     let mut prev = cid.clone();
     let mut n = 0;
@@ -158,8 +172,8 @@ fn chain_nodes(s: &mut String, lid: &str, ci: usize, c: &ChainInfo, chosen: bool
         if wasm {
             a.push_str(&format!(", {WASM}"));
         }
-        if chosen {
-            a.push_str(&format!(", {CHOSEN}"));
+        if let Some(style) = chosen {
+            a.push_str(&format!(", {style}"));
         }
         s.push_str(&format!("  {id} [{a}];\n  {prev} -> {id}{edge};\n"));
         *prev = id;

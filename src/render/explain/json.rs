@@ -24,15 +24,23 @@
 //!     "warnings": [ { "kind", "chain": n | null, "message" } ],
 //!     "simulation": null | {
 //!         "connection": {dst_port, dst_ip, transport, alpn, sni, src_ip, src_port, direct_src_ip, src_type},
-//!         "assumptions": [ {"flag", "value", "default": bool} ],
-//!         "outcome": "chain" | "default" | "closed", "chosen": {"index", "name"} | null,
+//!         "assumptions": [ {"flag", "value", "default": bool,
+//!                           "derived_from"?: "addresses" | "sni"} ],
+//!         "outcome": "chain" | "default" | "closed" | "unspecified",
+//!         "chosen": {"index", "name"} | null,
+//!         "unspecified"?: {"between": [{"outcome": "chain" | "default" | "closed", "index",
+//!                          "name"}], "reason": "catch_all_trie_node" | "overlapping_rules",
+//!                          "criterion": criterion | null, "message": text},
 //!         "failed_at": criterion | null, "failure": text | null, "matcher_path": [..] | null,
-//!         "chains": [ {"index", "name", "verdict": "chosen" | "ruled_out" | "not_reached",
+//!         "chains": [ {"index", "name",
+//!                      "verdict": "chosen" | "unspecified" | "ruled_out" | "not_reached",
 //!                      "criterion": criterion | null, "reason": text | null} ],
 //!         "unseen_inputs": [text] } } ] }
 //! ```
 //! A warning's kind is one of `refused_update` (Envoy refused the listener's last update;
-//! the message quotes Envoy's reason), `missing_listener_filter`, `identical_matches`,
+//! the message quotes Envoy's reason), `envoy_would_refuse` (Envoy would refuse to load the
+//! listener as dumped, DOMAIN.md §3.2; the message quotes Envoy's reason; the simulation is
+//! what it would do if loaded), `missing_listener_filter`,
 //! `never_selected`, `never_selected_not_checked`, `default_chain`, `no_default_chain`.
 //! A criterion is one of `destination_port`, `destination_ip`, `server_name`,
 //! `transport_protocol`, `application_protocols`, `direct_source_ip`, `source_type`,
@@ -42,9 +50,10 @@ use std::io::Write;
 
 use serde::Serialize;
 
-use crate::analysis::explain::chain_select::{Chosen, Criterion};
+use crate::analysis::explain::chain_select::{Chosen, Criterion, TieKind};
 use crate::analysis::explain::{
-    Assumption, ChainInfo, ExplainedListener, Simulation, Stage, TlsHandling, Warning, WayReport,
+    Assumption, ChainInfo, Derivation, ExplainedListener, Simulation, Stage, TlsHandling, Warning,
+    WayReport,
 };
 use crate::analysis::listener::cell_text::destination_text;
 use crate::envoy::SourceType;
@@ -52,7 +61,7 @@ use crate::istio::wasm_filter::WasmFilter;
 use crate::render::explain::paragraph::chain_paragraph;
 use crate::render::explain::text::failure_words;
 use crate::render::explain::way::{WayOut, way_out};
-use crate::render::explain::words::{reason_words, unseen_words, warning_words};
+use crate::render::explain::words::{reason_words, tie_words, unseen_words, warning_words};
 use crate::render::matcher_branch::branch_text;
 use crate::render::{RenderError, structured};
 
@@ -150,6 +159,9 @@ pub struct SimulationOut {
     pub assumptions: Vec<AssumptionOut>,
     pub outcome: &'static str,
     pub chosen: Option<ChosenOut>,
+    /// Only when Envoy leaves the choice open.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unspecified: Option<UnspecifiedOut>,
     pub failed_at: Option<Criterion>,
     pub failure: Option<String>,
     pub matcher_path: Option<Vec<String>>,
@@ -177,6 +189,27 @@ pub struct AssumptionOut {
     pub flag: &'static str,
     pub value: String,
     pub default: bool,
+    /// What a value not given follows from, when not a fixed default: `addresses`
+    /// (`--src-type` from `--src-ip`/`--dst-ip`) or `sni` (`--transport tls`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub derived_from: Option<&'static str>,
+}
+
+/// A choice Envoy leaves open (DOMAIN.md §3).
+#[derive(Debug, Serialize)]
+pub struct UnspecifiedOut {
+    pub between: Vec<OutcomeOut>,
+    pub reason: &'static str,
+    pub criterion: Option<Criterion>,
+    pub message: String,
+}
+
+/// One possible outcome of an open choice.
+#[derive(Debug, Serialize)]
+pub struct OutcomeOut {
+    pub outcome: &'static str,
+    pub index: Option<usize>,
+    pub name: Option<String>,
 }
 
 /// The chosen chain.
@@ -241,7 +274,7 @@ fn warning_kind(w: &Warning) -> (&'static str, Option<usize>) {
     match w {
         Warning::RefusedUpdate(_) => ("refused_update", None),
         Warning::MissingInspector { chain, .. } => ("missing_listener_filter", Some(*chain)),
-        Warning::IdenticalMatches { second, .. } => ("identical_matches", Some(*second)),
+        Warning::WouldRefuse(r) => ("envoy_would_refuse", Some(r.chain())),
         Warning::NeverSelected { chain } => ("never_selected", Some(*chain)),
         Warning::NotChecked { .. } => ("never_selected_not_checked", None),
         Warning::DefaultChain { .. } => ("default_chain", None),
@@ -336,14 +369,15 @@ fn simulation_out(
     let e = &l.explanation;
     let conn = &s.connection;
     let default = e.chains.iter().find(|c| c.is_default);
-    let (outcome, chosen) = match s.chosen {
+    let (outcome, chosen) = match &s.chosen {
         Chosen::Chain(i) => (
             "chain",
-            e.chains.get(i).map(|c| ChosenOut {
-                index: Some(i),
+            e.chains.get(*i).map(|c| ChosenOut {
+                index: Some(*i),
                 name: c.name.clone(),
             }),
         ),
+        Chosen::Unspecified(_) => ("unspecified", None),
         Chosen::Default => (
             "default",
             default.map(|c| ChosenOut {
@@ -365,6 +399,8 @@ fn simulation_out(
                 name: c.name.clone(),
                 verdict: if s.chosen == Chosen::Chain(i) {
                     "chosen"
+                } else if s.chosen.may_be(i) {
+                    "unspecified"
                 } else if verdict.is_some() {
                     "ruled_out"
                 } else {
@@ -393,15 +429,57 @@ fn simulation_out(
                 flag: a.flag,
                 value: a.value.clone(),
                 default: a.defaulted,
+                derived_from: a.derived.map(|d| match d {
+                    Derivation::SourceTypeFromAddresses => "addresses",
+                    Derivation::TransportFromSni => "sni",
+                }),
             })
             .collect(),
         outcome,
         chosen,
+        unspecified: match &s.chosen {
+            Chosen::Unspecified(t) => Some(UnspecifiedOut {
+                between: t
+                    .outcomes
+                    .iter()
+                    .map(|o| match o {
+                        Chosen::Chain(i) => OutcomeOut {
+                            outcome: "chain",
+                            index: Some(*i),
+                            name: e.chains.get(*i).map(|c| c.name.clone()),
+                        },
+                        Chosen::Default => OutcomeOut {
+                            outcome: "default",
+                            index: None,
+                            name: default.map(|c| c.name.clone()),
+                        },
+                        _ => OutcomeOut {
+                            outcome: "closed",
+                            index: None,
+                            name: None,
+                        },
+                    })
+                    .collect(),
+                reason: match t.kind {
+                    TieKind::CatchAllNode(_) => "catch_all_trie_node",
+                    TieKind::Overlap => "overlapping_rules",
+                },
+                criterion: match t.kind {
+                    TieKind::CatchAllNode(c) => Some(c),
+                    TieKind::Overlap => None,
+                },
+                message: tie_words(t, &e.chains),
+            }),
+            _ => None,
+        },
         failed_at: s.failed_at,
-        failure: if matches!(s.chosen, Chosen::Chain(_)) {
-            None
-        } else {
-            failure_words(s)
+        // Why no chain matched, when that is (or may be) the outcome.
+        failure: match &s.chosen {
+            Chosen::Chain(_) => None,
+            Chosen::Unspecified(t) if t.outcomes.iter().all(|o| matches!(o, Chosen::Chain(_))) => {
+                None
+            }
+            _ => failure_words(s),
         },
         matcher_path: s.matcher.as_ref().map(|m| m.path.clone()),
         chains,

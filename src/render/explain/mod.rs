@@ -3,6 +3,7 @@
 pub mod dot;
 pub mod json;
 pub mod paragraph;
+pub mod refusal;
 pub mod scope;
 pub mod text;
 pub mod way;

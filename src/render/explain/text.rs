@@ -13,8 +13,8 @@ use crate::render::explain::paragraph::chain_paragraph;
 use crate::render::explain::scope::{place, shared_block, shared_lines};
 use crate::render::explain::way::way_header;
 use crate::render::explain::words::{
-    chain_label, chain_phrase, code, criterion_words, default_chain_phrase, reason_words,
-    unseen_words, warning_words,
+    chain_label, chain_phrase, code, criterion_words, default_chain_phrase, derivation_words,
+    reason_words, tie_words, unseen_words, warning_words,
 };
 use crate::render::terminal::{Terminal, wrap_text};
 use crate::util::sanitize::sanitize;
@@ -134,6 +134,20 @@ fn simulation_text(
         }
     };
     let e = &l.explanation;
+    // A listener Envoy would not load is simulated only under that warning (DOMAIN.md §3.2).
+    let refusals: Vec<String> = e
+        .warnings
+        .iter()
+        .filter(|w| matches!(w, Warning::WouldRefuse(_)))
+        .map(|w| warning_words(w, &e.chains, e.uses_matcher))
+        .collect();
+    if !refusals.is_empty() {
+        for r in &refusals {
+            s.push_str(&paint(r.clone(), Color::Red));
+            s.push('\n');
+        }
+        s.push_str("What follows is what it would do if Envoy loaded it.\n\n");
+    }
     let given: Vec<String> = assumptions
         .iter()
         .filter(|a| !a.defaulted)
@@ -141,18 +155,36 @@ fn simulation_text(
         .collect();
     let assumed: Vec<String> = assumptions
         .iter()
-        .filter(|a| a.defaulted)
+        .filter(|a| a.defaulted && a.derived.is_none())
         .map(|a| format!("{} {}", a.flag, sanitize(&a.value)))
+        .collect();
+    // Values that follow from other flags get a line of their own, each with its source.
+    let derived: Vec<String> = assumptions
+        .iter()
+        .filter(|a| a.defaulted)
+        .filter_map(|a| {
+            a.derived.map(|d| {
+                format!(
+                    "{} {} ({})",
+                    a.flag,
+                    sanitize(&a.value),
+                    derivation_words(d)
+                )
+            })
+        })
         .collect();
     s.push_str(&format!("Connection: {}\n", given.join(", ")));
     if !assumed.is_empty() {
         s.push_str(&format!("Assumed (defaults): {}\n", assumed.join(", ")));
     }
+    if !derived.is_empty() {
+        s.push_str(&format!("Derived: {}\n", derived.join(", ")));
+    }
     s.push('\n');
     let default_chain = e.chains.iter().find(|c| c.is_default);
-    match (sim.chosen, default_chain) {
+    match (&sim.chosen, default_chain) {
         (Chosen::Chain(i), _) => {
-            if let Some(c) = e.chains.get(i) {
+            if let Some(c) = e.chains.get(*i) {
                 s.push_str(&paint(
                     format!("Selected: {}.", chain_phrase(c)),
                     Color::Green,
@@ -179,6 +211,20 @@ fn simulation_text(
             failure_text(s, sim);
             s.push_str(&format!("\n{}\n", chain_paragraph(d)));
         }
+        (Chosen::Unspecified(t), _) => {
+            s.push_str(&paint(tie_words(t, &e.chains), Color::Yellow));
+            s.push('\n');
+            for o in &t.outcomes {
+                let chain = match o {
+                    Chosen::Chain(i) => e.chains.get(*i),
+                    Chosen::Default => default_chain,
+                    _ => None,
+                };
+                if let Some(c) = chain {
+                    s.push_str(&format!("\n{}\n", chain_paragraph(c)));
+                }
+            }
+        }
         _ => {
             s.push_str(&paint("No chain matches: connection closed (Envoy counts no_filter_chain_match; the access log shows NR filter_chain_not_found).".to_string(), Color::Red));
             s.push('\n');
@@ -189,7 +235,7 @@ fn simulation_text(
         .chains
         .iter()
         .enumerate()
-        .filter(|(i, c)| !c.is_default && sim.chosen != Chosen::Chain(*i))
+        .filter(|(i, c)| !c.is_default && !sim.chosen.may_be(*i))
         .collect();
     if !others.is_empty() {
         s.push_str("\nNot selected:\n");

@@ -2,8 +2,11 @@
 //! real sidecar could not see. Shared by the text and JSON outputs. Only lays out what
 //! `analysis::explain` decided; every name from the dump goes through [`sanitize`].
 
-use crate::analysis::explain::chain_select::{Connection, Criterion, Elimination, got};
-use crate::analysis::explain::{ChainInfo, Inspector, InspectorState, Unseen, Warning};
+use crate::analysis::explain::chain_select::{
+    Chosen, Connection, Criterion, Elimination, Tie, TieKind, got,
+};
+use crate::analysis::explain::{ChainInfo, Derivation, Inspector, InspectorState, Unseen, Warning};
+use crate::render::explain::refusal::{WOULD_REFUSE, refusal_words};
 use crate::render::refused_update::{Reading, refused_update_words};
 use crate::util::sanitize::sanitize;
 
@@ -140,10 +143,6 @@ pub fn reason_words(c: Criterion, reason: &Elimination, conn: &Connection) -> St
                 c.field()
             ),
         },
-        Elimination::Tie { winner } => format!(
-            "the chain matches this connection exactly as chain {} does (Envoy rejects identical matches); the later chain is shown as selected",
-            ordinal(winner + 1)
-        ),
         Elimination::LessSpecific { own, winner } => match c {
             Criterion::DestinationIp | Criterion::DirectSourceIp | Criterion::SourceIp => {
                 format!("the chain's {own} holds {g}, but {winner} is a longer prefix")
@@ -198,6 +197,67 @@ pub fn unseen_words(u: &Unseen, port: u32) -> String {
             "ALPN {} on a plaintext connection: the HTTP inspector only sets http/1.0, http/1.1 or h2c",
             code(value)
         ),
+        Unseen::SourceTypeContradicted {
+            given_local,
+            src_ip,
+            dst_ip,
+        } => format!(
+            "--src-type {}: Envoy decides the source type from the addresses (isSameIpOrLoopback), and a connection from {src_ip} to {dst_ip} is {}; simulated as given",
+            local_words(*given_local),
+            local_words(!given_local)
+        ),
+    }
+}
+
+fn local_words(local: bool) -> &'static str {
+    if local { "local" } else { "external" }
+}
+
+/// Where a connection attribute not given came from, after its value.
+pub fn derivation_words(d: Derivation) -> &'static str {
+    match d {
+        Derivation::SourceTypeFromAddresses => "derived from --src-ip/--dst-ip",
+        Derivation::TransportFromSni => "implied by --sni",
+    }
+}
+
+/// One possible outcome of a tie, as the object of a sentence.
+pub fn outcome_phrase(o: &Chosen, chains: &[ChainInfo]) -> String {
+    match o {
+        Chosen::Chain(i) => chains
+            .get(*i)
+            .map_or_else(|| format!("chain {i}"), chain_phrase),
+        Chosen::Default => chains.iter().find(|c| c.is_default).map_or_else(
+            || "the default chain".to_string(),
+            |d| default_chain_phrase(&d.name),
+        ),
+        Chosen::Closed => "closing the connection (no chain matches)".to_string(),
+        Chosen::Unspecified(_) => "an unspecified chain".to_string(),
+    }
+}
+
+/// A tie Envoy leaves open: the outcomes it picks between, and why it does not decide.
+pub fn tie_words(t: &Tie, chains: &[ChainInfo]) -> String {
+    let mut names: Vec<String> = t
+        .outcomes
+        .iter()
+        .map(|o| outcome_phrase(o, chains))
+        .collect();
+    let last = names.pop().unwrap_or_default();
+    let list = if names.is_empty() {
+        last
+    } else {
+        format!("{} and {last}", names.join(", "))
+    };
+    match t.kind {
+        TieKind::CatchAllNode(c) => format!(
+            "Unspecified between {list}: at {}, chains without {} (Envoy's 0.0.0.0/0 and ::/0) and chains listing the catch-all range share one trie node, and Envoy takes either (debug builds assert). Envoy loads this listener; give one of them a more specific range to decide.",
+            criterion_words(c),
+            c.field()
+        ),
+        TieKind::Overlap => format!(
+            "Unspecified between {list}: their matching rules overlap for this connection, which Envoy refuses at load time (\"multiple filter chains with overlapping matching rules are defined\")."
+        ),
     }
 }
 
@@ -208,7 +268,6 @@ pub fn warning_words(w: &Warning, chains: &[ChainInfo], uses_matcher: bool) -> S
             .get(i)
             .map_or_else(|| format!("chain {i}"), chain_phrase)
     };
-    let plain = |i: usize| chains.get(i).map_or_else(|| i.to_string(), chain_label);
     match w {
         Warning::RefusedUpdate(r) => refused_update_words(r, code, Reading::Shown),
         Warning::MissingInspector {
@@ -223,10 +282,14 @@ pub fn warning_words(w: &Warning, chains: &[ChainInfo], uses_matcher: bool) -> S
             code(inspector.filter_name()),
             state_words(*state, *port)
         ),
-        Warning::IdenticalMatches { first, second } => format!(
-            "chains {} and {} have identical matches: Envoy rejects the listener (\"has the same matching rules defined\")",
-            plain(*first),
-            plain(*second)
+        Warning::WouldRefuse(r) => format!(
+            "{WOULD_REFUSE}: {}",
+            refusal_words(
+                r,
+                label,
+                |i| chains.get(i).map_or_else(String::new, |c| sanitize(&c.name).into_owned()),
+                code
+            )
         ),
         Warning::NeverSelected { chain } if uses_matcher => format!(
             "{} can never be selected: no filter_chain_matcher branch leads to it",

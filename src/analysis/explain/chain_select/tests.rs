@@ -307,3 +307,87 @@ fn longest_range_wins() {
         None
     );
 }
+
+/// `FilterChainManagerImpl::findFilterChainForDestinationIP`: no `prefix_ranges` is the
+/// `EMPTY_STRING` entry that `makeCidrListEntry` expands to `0.0.0.0/0` and `::/0`, so beside
+/// an explicit `0.0.0.0/0` the trie node holds two entries and `getData` returns either
+/// (`ASSERT(data.size() == 1)` in debug builds). Envoy loads the listener; the answer is
+/// neither chain for certain. See: #14
+#[test]
+fn catch_all_range_beside_no_ranges_is_unspecified() {
+    let chains = [
+        "{}",
+        r#"{"prefix_ranges":[{"address_prefix":"0.0.0.0","prefix_len":0}]}"#,
+    ];
+    let s = run(&chains, false, &conn());
+    assert_eq!(
+        s.chosen,
+        Chosen::Unspecified(Tie {
+            outcomes: vec![Chosen::Chain(0), Chosen::Chain(1)],
+            kind: TieKind::CatchAllNode(Criterion::DestinationIp),
+        })
+    );
+    assert!(s.verdicts.is_empty(), "{:?}", s.verdicts);
+    // IPv6 is not in 0.0.0.0/0: only the chain without ranges holds it, certainly.
+    let v6 = Connection {
+        dst_ip: "2001:db8::1".parse().unwrap(),
+        ..conn()
+    };
+    assert_eq!(pick(&chains, &v6), Chosen::Chain(0));
+    // Each entry is followed on its own: the later levels decide within each branch, and a
+    // branch that fails is a possible outcome too (the default chain, or closing).
+    let chains = [
+        r#"{"transport_protocol":"tls"}"#,
+        r#"{"prefix_ranges":[{"address_prefix":"0.0.0.0","prefix_len":0}]}"#,
+    ];
+    let s = run(&chains, true, &conn());
+    assert_eq!(
+        s.chosen,
+        Chosen::Unspecified(Tie {
+            outcomes: vec![Chosen::Chain(1), Chosen::Default],
+            kind: TieKind::CatchAllNode(Criterion::DestinationIp),
+        })
+    );
+    assert_eq!(s.failed_at, Some(Criterion::TransportProtocol));
+    let tls = Connection {
+        transport: "tls".into(),
+        ..conn()
+    };
+    assert_eq!(s.chosen.chains(), [1]);
+    assert!(matches!(pick(&chains, &tls), Chosen::Unspecified(_)));
+    // The same at the source IP level.
+    let chains = [
+        "{}",
+        r#"{"source_prefix_ranges":[{"address_prefix":"0.0.0.0","prefix_len":0}]}"#,
+    ];
+    assert!(matches!(
+        pick(&chains, &conn()),
+        Chosen::Unspecified(Tie {
+            kind: TieKind::CatchAllNode(Criterion::SourceIp),
+            ..
+        })
+    ));
+}
+
+/// Chains still together after the last level (`addFilterChainForSourcePorts` would have
+/// refused the listener): an open choice between them, never "the later one". See: #14
+#[test]
+fn overlapping_matches_are_unspecified_not_the_later_chain() {
+    let chains = [
+        r#"{"destination_port":80,"application_protocols":["h2","http/1.1"]}"#,
+        r#"{"destination_port":80,"application_protocols":["http/1.1"]}"#,
+    ];
+    let c = Connection {
+        alpn: vec!["http/1.1".into()],
+        ..conn()
+    };
+    let s = run(&chains, false, &c);
+    assert_eq!(
+        s.chosen,
+        Chosen::Unspecified(Tie {
+            outcomes: vec![Chosen::Chain(0), Chosen::Chain(1)],
+            kind: TieKind::Overlap,
+        })
+    );
+    assert!(s.chosen.may_be(0) && s.chosen.may_be(1));
+}
