@@ -9,11 +9,13 @@ use super::InputArgs;
 
 /// `explain` flags.
 #[derive(Debug, Args)]
-#[command(group(ArgGroup::new("destination").args(["dst", "dst_port"]).multiple(false)))]
+#[command(group(ArgGroup::new("destination").args(["dst", "dst_port", "authority"]).multiple(false)))]
 #[command(after_help = "Examples:\n  \
     # Where a connection from the application to 10.96.88.150:8000 goes: the capture\n  \
     # listener, Envoy's hand-off to the listener bound to it, then that listener's chain\n  \
     meshscope explain -f config_dump.json --dst 10.96.88.150:8000 --alpn http/1.1\n\n  \
+    # An HBONE connection into a waypoint, for the service 10.96.1.201:9080\n  \
+    meshscope explain -f waypoint_dump.json --hbone --authority 10.96.1.201:9080\n\n  \
     # Every inbound chain in plain words, then warnings\n  \
     meshscope explain -f config_dump.json --port 15006\n\n  \
     # Which chain takes a plaintext HTTP/1.1 connection to port 80, and why not the others\n  \
@@ -48,12 +50,33 @@ pub struct ExplainArgs {
     #[arg(long, value_enum, value_name = "DIRECTION", requires = "destination")]
     pub direction: Option<DirectionArg>,
 
+    /// Simulate an HBONE connection into a waypoint: mTLS HTTP/2 on connect_terminate
+    /// (15008), its CONNECT route, the internal listener (main_internal) it leads to, and
+    /// that listener's filter_chain_matcher for the tunnelled connection to --authority.
+    /// --transport, --alpn and --sni then describe the tunnelled stream.
+    #[arg(
+        long,
+        requires = "authority",
+        conflicts_with_all = ["port", "direction"]
+    )]
+    pub hbone: bool,
+
+    /// The CONNECT authority of an --hbone connection, IP:PORT ([IPv6]:PORT): the
+    /// tunnelled connection's destination.
+    #[arg(long, value_name = "IP:PORT", requires = "hbone")]
+    pub authority: Option<SocketAddr>,
+
     /// Simulate a connection to this destination port (after original_dst).
     #[arg(long, value_name = "PORT", value_parser = clap::value_parser!(u32).range(1..=65535))]
     pub dst_port: Option<u32>,
 
     /// Destination IP of the simulated connection [default: 10.0.0.1].
-    #[arg(long, value_name = "IP", requires = "destination")]
+    #[arg(
+        long,
+        value_name = "IP",
+        requires = "destination",
+        conflicts_with = "authority"
+    )]
     pub dst_ip: Option<IpAddr>,
 
     /// Transport protocol as Envoy sees it [default: raw_buffer; tls when --sni is given].

@@ -5,10 +5,11 @@ use std::io::Write;
 use std::net::IpAddr;
 
 use crate::analysis::explain::chain_select::Connection;
+use crate::analysis::explain::hbone::hbone_way;
 use crate::analysis::explain::way::{Direction, from_capture};
 use crate::analysis::explain::{
-    Assumption, Derivation, ExplainedListener, WayReport, explain_listener, is_same_ip_or_loopback,
-    simulate, way,
+    Assumption, Derivation, ExplainedListener, HboneNote, WayReport, explain_listener,
+    is_same_ip_or_loopback, simulate, way,
 };
 use crate::analysis::listener::refused::refused_updates;
 use crate::analysis::listener::rows::{self, ListenerQuery};
@@ -35,7 +36,9 @@ struct Options {
 
 fn resolve_options(args: &ExplainArgs) -> Options {
     let mut assumptions = Vec::new();
-    let destination = match (args.dst, args.dst_port) {
+    // `--authority` is the tunnelled connection's destination, as `--dst` is a plain one's.
+    let whole = args.dst.or(args.authority);
+    let destination = match (whole, args.dst_port) {
         (Some(dst), _) => Some((Some(dst.ip()), u32::from(dst.port()))),
         (None, Some(port)) => Some((args.dst_ip, port)),
         (None, None) => None,
@@ -64,9 +67,10 @@ fn resolve_options(args: &ExplainArgs) -> Options {
             Some(t) => t == SrcType::Local,
             None => is_same_ip_or_loopback(src_ip, dst_ip),
         };
-        match args.dst {
-            Some(dst) => note("--dst", dst.to_string(), true),
-            None => {
+        match (args.dst, args.authority) {
+            (Some(dst), _) => note("--dst", dst.to_string(), true),
+            (None, Some(authority)) => note("--authority", authority.to_string(), true),
+            (None, None) => {
                 note("--dst-port", dst_port.to_string(), true);
                 note("--dst-ip", dst_ip.to_string(), given_ip.is_some());
             }
@@ -197,6 +201,32 @@ pub fn run(args: &ExplainArgs, term: Terminal, out: &mut dyn Write) -> Result<Ex
         explanation: explain_listener(l, &refused),
         simulation: opts.connection.as_ref().map(|c| simulate(l, c)),
     };
+    // HBONE into a waypoint: connect_terminate, its CONNECT route, the internal listener.
+    if let (Some(conn), true) = (&opts.connection, args.hbone) {
+        let all =
+            listener_select::select(&doc, &section.entries, &ListenerQuery::default(), |e| {
+                e.state == ListenerState::Active
+            })?
+            .selected;
+        let listeners: Vec<&Listener<'_>> = all.iter().map(|s| &s.listener).collect();
+        let hbone = hbone_way(&listeners, (conn.dst_ip, conn.dst_port), conn);
+        let mut report = WayReport::new(Some(&hbone.way), &listeners, conn.dst_ip, conn.dst_port);
+        report.hbone = Some(HboneNote {
+            authority: report.destination.clone(),
+            cluster: hbone.cluster.clone(),
+            gap: hbone.gap.clone(),
+        });
+        let explained: Vec<ExplainedListener> = match hbone.gap {
+            None => hbone
+                .way
+                .last()
+                .map(|last| explain(listeners[last]))
+                .into_iter()
+                .collect(),
+            Some(_) => Vec::new(),
+        };
+        return write(out, &opts, &explained, Some(&report), term);
+    }
     // Without --port, a connection follows its way through the listeners (DOMAIN.md §3.1).
     if let (Some(conn), None) = (&opts.connection, opts.port) {
         let on_way =

@@ -49,6 +49,9 @@ pub struct RouteMatch<'a> {
     pub safe_regex: Option<SafeRegex<'a>>,
     #[serde(borrow, default, alias = "pathSeparatedPrefix")]
     pub path_separated_prefix: Option<Str<'a>>,
+    /// Set on routes that match HTTP CONNECT requests (HBONE's `connect_terminate`).
+    #[serde(borrow, default, alias = "connectMatcher")]
+    pub connect_matcher: Option<&'a RawValue>,
 }
 
 /// `envoy.type.matcher.v3.RegexMatcher`.

@@ -280,7 +280,7 @@ fn errors_are_one_line() {
     // clap's whole message names the missing flag (#19: it used to end at the colon).
     assert!(
         out.stderr.starts_with(
-            "error: the following required arguments were not provided:\n  <--dst <IP:PORT>|--dst-port <PORT>>\n"
+            "error: the following required arguments were not provided:\n  <--dst <IP:PORT>|--dst-port <PORT>|--authority <IP:PORT>>\n"
         ),
         "{}",
         out.stderr
@@ -335,7 +335,7 @@ fn shared_warnings_are_printed_once_with_a_count() {
     assert!(out.contains("Warnings on several listeners:\n- the listener has no default chain"));
     assert!(
         out.contains(
-            "(no_filter_chain_match; access log NR filter_chain_not_found) (5 listeners: "
+            "(no_filter_chain_match; access log NR filter_chain_not_found) (2 listeners: "
         )
     );
     assert!(out.contains("- and 1 shared with other listeners, listed at the end"));

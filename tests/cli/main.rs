@@ -15,6 +15,7 @@ mod diff;
 mod diff_policy;
 mod errors;
 mod explain;
+mod explain_hbone;
 mod explain_verdicts;
 mod explain_way;
 mod hostile;

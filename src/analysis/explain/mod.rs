@@ -6,6 +6,7 @@
 
 pub mod chain_select;
 pub mod explanation;
+pub mod hbone;
 pub mod inspector;
 pub mod matcher_eval;
 pub mod owned_match;
@@ -23,7 +24,7 @@ pub use crate::analysis::explain::simulation::{
 };
 pub use crate::analysis::explain::warnings::{Warning, listener_warnings};
 pub use crate::analysis::explain::way::{
-    Direction, DirectionSource, HopKind, HopReport, WayReport, way,
+    Direction, DirectionSource, HboneGap, HboneNote, HopKind, HopReport, WayReport, way,
 };
 
 #[cfg(test)]

@@ -93,12 +93,18 @@ pub fn listener_warnings(listener: &Listener<'_>) -> Vec<Warning> {
             }
         }
     }
-    out.push(match &listener.default_filter_chain {
-        Some(d) => Warning::DefaultChain {
+    // Without a default chain a connection no chain matches is closed; that is worth a
+    // warning only where it can happen. Not when every chain matches everything, and not on
+    // internal listeners (a waypoint's `main_internal`): their matcher closes connections
+    // to services the waypoint does not serve by design (DOMAIN.md §3.1, #14 point 4).
+    let catch_all = !uses_matcher && !matches.is_empty() && matches.iter().all(|m| m.is_empty());
+    match &listener.default_filter_chain {
+        Some(d) => out.push(Warning::DefaultChain {
             name: d.name.to_string(),
-        },
-        None => Warning::NoDefaultChain,
-    });
+        }),
+        None if catch_all || listener.is_internal() => {}
+        None => out.push(Warning::NoDefaultChain),
+    }
     out
 }
 

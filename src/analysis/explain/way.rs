@@ -48,6 +48,12 @@ pub enum HopKind {
     /// Bound to the destination (no capture listener on this proxy): connections arrive on
     /// its socket.
     Bound,
+    /// Terminates an HBONE connection (mTLS, HTTP/2 CONNECT; a waypoint's
+    /// `connect_terminate`).
+    HboneTerminated,
+    /// An internal listener the CONNECT route's cluster leads to; the tunnelled connection's
+    /// destination is the CONNECT authority.
+    Tunnelled,
 }
 
 /// One listener on the way, by its index in the listeners given.
@@ -247,6 +253,8 @@ pub struct WayReport {
     pub hops: Vec<HopReport>,
     pub kept: bool,
     pub direction: Option<(Direction, DirectionSource)>,
+    /// For an HBONE connection (`--hbone`): its CONNECT leg.
+    pub hbone: Option<HboneNote>,
 }
 
 impl WayReport {
@@ -281,8 +289,33 @@ impl WayReport {
             hops,
             kept: way.is_some_and(|w| w.kept),
             direction: way.and_then(|w| w.direction),
+            hbone: None,
         }
     }
+}
+
+/// Where the way of an HBONE connection stops short of a chain, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HboneGap {
+    /// No listener terminates HBONE (an HTTP connection manager with a CONNECT route).
+    NoTerminateListener,
+    /// The terminating listener's (the first hop's) chain selection did not pick one chain.
+    NoChain,
+    /// The chain's routes come from RDS, which `explain` does not read.
+    RouteFromRds { route: String },
+    /// No route of the virtual host for the authority matches a CONNECT request.
+    NoConnectRoute,
+    /// The CONNECT route's cluster names no internal listener of this dump.
+    NoInternalListener { cluster: String },
+}
+
+/// What the outputs say of the HBONE leg.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HboneNote {
+    /// The CONNECT authority, `IP:PORT`.
+    pub authority: String,
+    pub cluster: Option<String>,
+    pub gap: Option<HboneGap>,
 }
 
 /// `IP:PORT`, the IPv6 address in brackets.

@@ -68,11 +68,15 @@ pub fn write_explain_text(
                     s.push_str(&chain_paragraph(c));
                     s.push_str("\n\n");
                 }
-                s.push_str("Warnings:\n");
-                for w in &own {
-                    s.push_str(&format!("- {w}\n"));
+                if own.is_empty() && moved == 0 {
+                    s.push_str("Warnings: none\n");
+                } else {
+                    s.push_str("Warnings:\n");
+                    for w in &own {
+                        s.push_str(&format!("- {w}\n"));
+                    }
+                    s.push_str(&shared_pointer(moved));
                 }
-                s.push_str(&shared_pointer(moved));
             }
             Some(sim) => simulation_text(&mut s, l, sim, assumptions, (&own, moved), term.color),
         }

@@ -4,12 +4,17 @@
 
 use serde::Serialize;
 
-use crate::analysis::explain::{Direction, DirectionSource, HopKind, HopReport, WayReport};
+use crate::analysis::explain::{
+    Direction, DirectionSource, HboneGap, HboneNote, HopKind, HopReport, WayReport,
+};
 use crate::render::explain::words::code;
 use crate::util::sanitize::sanitize;
 
 /// The opening lines of `explain` text for a connection that followed its way.
 pub fn way_header(way: &WayReport) -> String {
+    if let Some(hbone) = &way.hbone {
+        return hbone_header(way, hbone);
+    }
     let dst = &way.destination;
     if way.hops.is_empty() {
         return format!(
@@ -36,6 +41,60 @@ pub fn way_header(way: &WayReport) -> String {
     }
     s.push('\n');
     s
+}
+
+/// The header of an HBONE connection: its CONNECT leg, then where it stops or the
+/// internal listener whose chains decide.
+fn hbone_header(way: &WayReport, hbone: &HboneNote) -> String {
+    let authority = sanitize(&hbone.authority);
+    let mut s = format!("Way of an HBONE connection for {authority}:\n");
+    let terminate = way.hops.first();
+    if let Some(hop) = terminate {
+        s.push_str(&format!(
+            "1. {} ({}) takes the HBONE connection (mTLS, HTTP/2) and its CONNECT request for {authority}{}.\n",
+            name(hop),
+            place(hop),
+            hbone
+                .cluster
+                .as_ref()
+                .map(|c| format!(", which its route sends to cluster {}", code(c)))
+                .unwrap_or_default()
+        ));
+    }
+    if let Some(hop) = way.hops.get(1) {
+        s.push_str(&format!(
+            "2. {} ({}) takes the tunnelled connection, to {authority}: Istio names the internal upstream cluster after its internal listener (the dump's clusters are not read to confirm it).\n",
+            name(hop),
+            place(hop)
+        ));
+    }
+    if let Some(gap) = &hbone.gap {
+        let listener = terminate.map_or_else(|| "the listener".to_string(), name);
+        s.push_str(&format!(
+            "The way stops: {}.\n",
+            gap_words(gap, &listener, &authority)
+        ));
+    }
+    s.push('\n');
+    s
+}
+
+fn gap_words(gap: &HboneGap, listener: &str, authority: &str) -> String {
+    match gap {
+        HboneGap::NoTerminateListener => "no listener terminates HBONE (`connect_terminate`, or an HTTP connection manager with a CONNECT route): this proxy is not a waypoint".to_string(),
+        HboneGap::NoChain => format!("no chain of {listener} takes an mTLS HTTP/2 connection"),
+        HboneGap::RouteFromRds { route } => format!(
+            "the routes of {listener} come from RDS (route configuration {}), which explain does not read, so the CONNECT route is not known",
+            code(route)
+        ),
+        HboneGap::NoConnectRoute => format!(
+            "no route of {listener}'s virtual host for {authority} matches a CONNECT request (connect_matcher): Envoy answers 404"
+        ),
+        HboneGap::NoInternalListener { cluster } => format!(
+            "the CONNECT route sends to cluster {}, and no internal listener of that name is in the dump",
+            code(cluster)
+        ),
+    }
 }
 
 fn direction_words(direction: Direction, source: DirectionSource) -> &'static str {
@@ -70,6 +129,8 @@ fn hop_words(hop: &HopReport, dst: &str) -> String {
         HopKind::Bound => format!(
             "{who} is bound to it: this proxy has no capture listener for the connection (a gateway or plain Envoy), so it arrives on the listener's own socket."
         ),
+        HopKind::HboneTerminated => format!("{who} terminates the HBONE connection."),
+        HopKind::Tunnelled => format!("{who} takes the tunnelled connection."),
     }
 }
 
@@ -94,7 +155,8 @@ fn place(hop: &HopReport) -> String {
 pub struct HopOut {
     pub listener: String,
     pub address: String,
-    /// `captured`, `handed_off_exact`, `handed_off_any_address`, `bound`.
+    /// `captured`, `handed_off_exact`, `handed_off_any_address`, `bound`, `hbone_terminated`,
+    /// `tunnelled`.
     pub step: &'static str,
     /// `outbound` or `inbound` for a captured hop.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -113,6 +175,21 @@ pub struct WayOut {
     pub hops: Vec<HopOut>,
     /// True when a capture listener kept the connection and its own chains decide.
     pub kept_by_capture_listener: bool,
+    /// `--hbone`: the CONNECT leg.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hbone: Option<HboneOut>,
+}
+
+/// JSON: the CONNECT leg of an HBONE connection.
+#[derive(Debug, Serialize)]
+pub struct HboneOut {
+    pub authority: String,
+    /// The CONNECT route's cluster, once found.
+    pub cluster: Option<String>,
+    /// Where the way stops short of a chain: `no_terminate_listener`, `no_chain`,
+    /// `route_from_rds`, `no_connect_route`, `no_internal_listener`; null when it reached
+    /// the internal listener.
+    pub stopped: Option<&'static str>,
 }
 
 /// The way as JSON data.
@@ -139,6 +216,17 @@ pub fn way_out(way: &WayReport) -> WayOut {
             })
             .collect(),
         kept_by_capture_listener: way.kept,
+        hbone: way.hbone.as_ref().map(|h| HboneOut {
+            authority: h.authority.clone(),
+            cluster: h.cluster.clone(),
+            stopped: h.gap.as_ref().map(|g| match g {
+                HboneGap::NoTerminateListener => "no_terminate_listener",
+                HboneGap::NoChain => "no_chain",
+                HboneGap::RouteFromRds { .. } => "route_from_rds",
+                HboneGap::NoConnectRoute => "no_connect_route",
+                HboneGap::NoInternalListener { .. } => "no_internal_listener",
+            }),
+        }),
     }
 }
 
@@ -156,5 +244,7 @@ pub fn step_name(kind: HopKind) -> &'static str {
         HopKind::HandedOffExact => "handed_off_exact",
         HopKind::HandedOffAnyAddress => "handed_off_any_address",
         HopKind::Bound => "bound",
+        HopKind::HboneTerminated => "hbone_terminated",
+        HopKind::Tunnelled => "tunnelled",
     }
 }
