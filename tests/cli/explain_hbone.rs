@@ -144,3 +144,35 @@ fn a_proxy_without_connect_terminate_says_so() {
     .run();
     assert_eq!(bad.code, 2);
 }
+
+/// dot: the connection, connect_terminate, then main_internal's chains; a way that stops
+/// ends on a stop node, never on a listener that is not drawn.
+#[test]
+fn dot_draws_the_hbone_leg() {
+    let dot = hbone("10.96.14.7:5432", &["-o", "dot"]);
+    assert!(
+        dot.contains("conn [shape=oval, label=\"HBONE connection for 10.96.14.7:5432\"];"),
+        "{dot}"
+    );
+    assert!(
+        dot.contains("conn -> h0 [") && dot.contains("label=\"hbone_terminated\""),
+        "{dot}"
+    );
+    assert!(
+        dot.contains("h0 -> l0 [") && dot.contains("label=\"tunnelled\""),
+        "{dot}"
+    );
+    let stopped = Test::new([
+        "explain",
+        "-f",
+        "testdata/dumps/istio-current-permissive.json",
+        "--hbone",
+        "--authority",
+        "10.0.0.1:80",
+        "-o",
+        "dot",
+    ])
+    .ok();
+    assert!(stopped.contains("conn -> stop;"), "{stopped}");
+    assert!(!stopped.contains("l0"), "{stopped}");
+}

@@ -54,7 +54,7 @@ pub fn write_explain_dot(
         "digraph explain {\n  rankdir=LR;\n  node [shape=box, fontname=\"Helvetica\", fontsize=10];\n  edge [color=\"#7f8c8d\"];\n",
     );
     if let Some(way) = way {
-        way_nodes(&mut s, way);
+        way_nodes(&mut s, way, !listeners.is_empty());
     }
     for (li, l) in listeners.iter().enumerate() {
         let e = &l.explanation;
@@ -104,26 +104,34 @@ pub fn write_explain_dot(
 
 /// The connection and the listeners before the one whose chains decide (`l0`), each edge
 /// labelled with the step that led there.
-fn way_nodes(s: &mut String, way: &WayReport) {
+fn way_nodes(s: &mut String, way: &WayReport, ends_on_l0: bool) {
     let direction = way.direction.map_or("", |(d, _)| match d {
         crate::analysis::explain::Direction::Outbound => "outbound",
         crate::analysis::explain::Direction::Inbound => "inbound",
     });
+    let what = if way.hbone.is_some() {
+        "HBONE connection for"
+    } else {
+        "connection to"
+    };
     s.push_str(&format!(
         "  conn [shape=oval, label={}];\n",
-        label(&[
-            format!("connection to {}", way.destination),
-            direction.to_string()
-        ])
+        label(
+            &[format!("{what} {}", way.destination), direction.to_string()]
+                .into_iter()
+                .filter(|l| !l.is_empty())
+                .collect::<Vec<_>>()
+        )
     ));
-    let Some((last, before)) = way.hops.split_last() else {
-        s.push_str(
-            "  refused [shape=octagon, label=\"no listener takes it:\\nrefused\"];\n  conn -> refused;\n",
-        );
-        return;
+    // The last hop is `l0` when a listener is explained; otherwise every hop is drawn here
+    // and the way ends on a stop.
+    let drawn = if ends_on_l0 {
+        way.hops.len().saturating_sub(1)
+    } else {
+        way.hops.len()
     };
     let mut from = "conn".to_string();
-    for (n, hop) in before.iter().enumerate() {
+    for (n, hop) in way.hops.iter().take(drawn).enumerate() {
         let id = format!("h{n}");
         s.push_str(&format!(
             "  {id} [shape=folder, label={}];\n  {from} -> {id} [{CHOSEN}, label={}];\n",
@@ -132,10 +140,18 @@ fn way_nodes(s: &mut String, way: &WayReport) {
         ));
         from = id;
     }
-    s.push_str(&format!(
-        "  {from} -> l0 [{CHOSEN}, label={}];\n",
-        quote(step_name(last.kind))
-    ));
+    match way.hops.last() {
+        Some(last) if ends_on_l0 => s.push_str(&format!(
+            "  {from} -> l0 [{CHOSEN}, label={}];\n",
+            quote(step_name(last.kind))
+        )),
+        None if way.hbone.is_none() => s.push_str(
+            "  refused [shape=octagon, label=\"no listener takes it:\\nrefused\"];\n  conn -> refused;\n",
+        ),
+        _ => s.push_str(&format!(
+            "  stop [shape=octagon, label=\"the way stops here\\n(see the text output)\"];\n  {from} -> stop;\n"
+        )),
+    }
 }
 
 fn chain_nodes(s: &mut String, lid: &str, ci: usize, c: &ChainInfo, chosen: Option<&str>) {
