@@ -13,7 +13,7 @@ pub struct Terminal {
 }
 
 /// `text` wrapped to `width` columns, each line on its own: a line starting with `- ` keeps
-/// its continuation lines indented under the text. Blank lines and line breaks stay.
+/// its continuation lines indented under the text, as does a numbered `1. ` line. Blank lines and line breaks stay.
 pub fn wrap_text(text: &str, width: usize) -> String {
     let mut out = String::with_capacity(text.len() + text.len() / 32);
     for line in text.split_inclusive('\n') {
@@ -25,7 +25,16 @@ pub fn wrap_text(text: &str, width: usize) -> String {
             out.push_str(line);
             continue;
         }
-        let indent = if body.starts_with("- ") { "  " } else { "" };
+        // List items hang: `- ` and numbered `1. ` lines continue under their text.
+        let digits = body.bytes().take_while(u8::is_ascii_digit).count();
+        let hang = if body.starts_with("- ") {
+            2
+        } else if digits > 0 && body[digits..].starts_with(". ") {
+            digits + 2
+        } else {
+            0
+        };
+        let indent = &"          "[..hang.min(10)];
         let options = textwrap::Options::new(width.max(20))
             .subsequent_indent(indent)
             .break_words(true);
@@ -50,6 +59,12 @@ mod tests {
         for line in got.lines() {
             assert!(line.len() <= 24, "{line:?}");
         }
+    }
+
+    #[test]
+    fn numbered_lines_hang_too() {
+        let got = wrap_text("12. one two three four five six seven", 20);
+        assert_eq!(got, "12. one two three\n    four five six\n    seven");
     }
 
     #[test]
