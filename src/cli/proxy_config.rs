@@ -111,6 +111,14 @@ pub struct ListenerArgs {
           default_missing_value = "true", value_name = "BOOL")]
     pub verbose: bool,
 
+    /// istioctl's waypoint view: one row per filter chain and matcher path, LISTENER
+    /// (envoy://NAME, or internal) CHAIN MATCH DESTINATION, in istioctl's listener order.
+    /// istioctl prints one chain's matcher paths in Go map order, which is random; here
+    /// each matcher map is walked in byte order of its keys, one of the orders istioctl can
+    /// print. It takes no --port, --address, --type or -o (istioctl ignores them).
+    #[arg(long, conflicts_with_all = ["port", "address", "listener_type", "output", "selector", "all_namespaces", "bug_report"])]
+    pub waypoint: bool,
+
     #[command(flatten)]
     pub output: OutputArgs,
 

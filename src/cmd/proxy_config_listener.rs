@@ -12,6 +12,7 @@ use crate::analysis::listener::rows::{
 use crate::analysis::listener::summary::{
     ListenerSummary, listener_fleet_report, listener_summary,
 };
+use crate::analysis::listener::waypoint::{sort_waypoint, waypoint_rows};
 use crate::cli::UsageError;
 use crate::cli::{ListenerArgs, OutputFormat};
 use crate::cmd::fleet::{self, FleetFlags, drain, pod_id};
@@ -32,6 +33,7 @@ use crate::source::{self, DumpMask, RawInput};
 struct Options {
     query: ListenerQuery,
     verbose: bool,
+    waypoint: bool,
     output: OutputFormat,
 }
 
@@ -60,6 +62,7 @@ pub fn run(
             listener_type: args.listener_type.as_deref().map(TypeFilter::from_flag),
         },
         verbose: args.verbose,
+        waypoint: args.waypoint,
         output: args.output.output.clone(),
     };
     input::with_document(
@@ -112,6 +115,10 @@ fn render(
     }
 
     match &opts.output {
+        _ if opts.waypoint => {
+            sort_waypoint(&mut selected);
+            listener::write_waypoint_rows(out, &waypoint_rows(&selected))?;
+        }
         OutputFormat::Short if opts.verbose => {
             rows::sort_listeners(&mut selected);
             write_chain_table(out, &selected, false, term)?;

@@ -31,6 +31,7 @@ mod live_wasm;
 mod man;
 mod pc_ecds;
 mod pc_listener;
+mod pc_listener_waypoint;
 mod readme;
 mod real_dumps;
 mod refused_update;

@@ -79,10 +79,10 @@ fn wasm_rows(fixture: &str, plugin: &str) -> usize {
     out.lines()
         .skip(1)
         .filter(|l| {
-            // WASM is the second-to-last column (MODE is appended after it).
+            // WASM is the third-to-last column (MODE and LISTENER come after it).
             l.split_whitespace()
                 .rev()
-                .nth(1)
+                .nth(2)
                 .is_some_and(|w| w.split(',').any(|f| f == plugin))
         })
         .count()

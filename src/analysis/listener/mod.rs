@@ -10,3 +10,4 @@ pub mod matcher_paths;
 pub mod refused;
 pub mod rows;
 pub mod summary;
+pub mod waypoint;

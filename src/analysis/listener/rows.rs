@@ -255,6 +255,8 @@ pub struct ChainRow {
     pub destination: Destination,
     /// Chain name, empty when the chain has none.
     pub chain: String,
+    /// The listener's name (wide's LISTENER: tells address-less internal listeners apart).
+    pub listener: String,
     pub state: ListenerState,
     /// User Wasm filters of the chain in execution order.
     pub wasm: Vec<String>,
@@ -322,6 +324,7 @@ pub fn chain_rows(l: &SelectedListener<'_>, wide: bool) -> Vec<ChainRow> {
                 chain_match,
                 destination: destination.clone(),
                 chain: chain.name.to_string(),
+                listener: l.listener.name.to_string(),
                 state: l.state,
                 wasm: wasm.clone(),
                 mode,

@@ -16,7 +16,7 @@ use crate::render::tables::layout::{write_go_table, write_own_go_table};
 use crate::render::terminal::Terminal;
 
 const VERBOSE_HEADER: [&str; 4] = ["ADDRESSES", "PORT", "MATCH", "DESTINATION"];
-const WIDE_HEADER: [&str; 8] = [
+const WIDE_HEADER: [&str; 9] = [
     "ADDRESSES",
     "PORT",
     "MATCH",
@@ -25,6 +25,7 @@ const WIDE_HEADER: [&str; 8] = [
     "STATE",
     "WASM",
     "MODE",
+    "LISTENER",
 ];
 
 /// `--verbose=false`: one row per listener.
@@ -40,6 +41,35 @@ pub fn write_listener_rows(out: &mut dyn Write, rows: &[ListenerRow]) -> std::io
         })
         .collect();
     write_go_table(out, 1, &["ADDRESSES", "PORT", "TYPE"], &cells)
+}
+
+/// istioctl's waypoint view (`--waypoint`): `LISTENER CHAIN MATCH DESTINATION`, Go
+/// tabwriter with padding 1 like the default table.
+pub fn write_waypoint_rows(
+    out: &mut dyn Write,
+    rows: &[crate::analysis::listener::waypoint::WaypointRow],
+) -> std::io::Result<()> {
+    use crate::analysis::listener::waypoint::WaypointMatch;
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            vec![
+                r.listener.clone(),
+                r.chain.clone(),
+                match &r.matches {
+                    WaypointMatch::Path(p) => p.clone(),
+                    WaypointMatch::Criteria(m) => match_text(m),
+                },
+                destination_text(&r.destination),
+            ]
+        })
+        .collect();
+    write_go_table(
+        out,
+        1,
+        &["LISTENER", "CHAIN", "MATCH", "DESTINATION"],
+        &cells,
+    )
 }
 
 /// The default table (istioctl parity) or, with `wide`, meshscope's wide table.
@@ -71,6 +101,7 @@ pub fn write_chain_rows(
                 };
                 row.push(dash_if_empty(&wasm.join(",")));
                 row.push(mode_cell(r.mode).to_string());
+                row.push(dash_if_empty(&r.listener));
             }
             row
         })
