@@ -5,13 +5,14 @@ use std::io::Write;
 use std::net::IpAddr;
 
 use crate::analysis::explain::chain_select::Connection;
+use crate::analysis::explain::matcher_eval::rules::{EnvoyRelease, semantics_for_dump};
 use crate::analysis::explain::{
     Assumption, Candidacy, ExplainedListener, candidates, explain_listener, simulate,
 };
 use crate::analysis::listener::refused::refused_updates;
 use crate::analysis::listener::rows::{self, ListenerQuery};
 use crate::cli::{ExplainArgs, ExplainFormat, SrcType, Transport};
-use crate::cmd::{LISTENERS_ONLY, input, listener_select, load_listeners};
+use crate::cmd::{LISTENERS_AND_NODE, input, listener_select, load_listeners_and_node};
 use crate::envoy::dump::ListenersSection;
 use crate::envoy::{Document, ListenerState, MissingError};
 use crate::error::{Error, ExitCode};
@@ -134,11 +135,20 @@ fn no_listener_on_port(
 /// Runs `explain`.
 pub fn run(args: &ExplainArgs, term: Terminal, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let opts = resolve_options(args);
-    let source = input::resolve(&args.input, "explain", DumpMask::Sections(LISTENERS_ONLY))?;
+    let source = input::resolve(
+        &args.input,
+        "explain",
+        DumpMask::Sections(LISTENERS_AND_NODE),
+    )?;
     let raw = source::fetch::read(&source)?;
     let text = source::to_json_text(&raw.label, &raw.bytes)?;
     let doc = text.document(&raw.label);
-    let section = load_listeners(&doc)?;
+    let (section, node) = load_listeners_and_node(&doc)?;
+    let flag = args.envoy_version.map(|v| EnvoyRelease {
+        major: v.major,
+        minor: v.minor,
+    });
+    let semantics = semantics_for_dump(flag, node.as_ref());
     let query = ListenerQuery {
         port: opts.port.unwrap_or(0),
         ..ListenerQuery::default()
@@ -178,7 +188,10 @@ pub fn run(args: &ExplainArgs, term: Terminal, out: &mut dyn Write) -> Result<Ex
         .filter(|(_, c)| picked_for.is_none() || c.is_some())
         .map(|(s, candidacy)| ExplainedListener {
             explanation: explain_listener(&s.listener, &refused),
-            simulation: opts.connection.as_ref().map(|c| simulate(&s.listener, c)),
+            simulation: opts
+                .connection
+                .as_ref()
+                .map(|c| simulate(&s.listener, c, &semantics)),
             candidacy,
         })
         .collect();

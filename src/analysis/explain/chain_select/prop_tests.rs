@@ -1,13 +1,23 @@
 //! Property test: random listeners written both as `filter_chain_match` chains and as the
 //! equivalent `filter_chain_matcher` tree (IP matchers exclusive, one level per criterion,
 //! empty values as `on_no_match`) pick the same chain for every random connection.
-//! See: #3
+//!
+//! Classic selection never backtracks (DOMAIN.md §3), while since Envoy 1.35 a nested
+//! matcher that does not match falls to its parent's `on_no_match` (§2.4). The equivalent
+//! tree therefore ends every level that has no chain left in an action naming the chain
+//! `none`, which the listener does not have: Envoy closes the connection there, as classic
+//! selection does without a default chain. Such a tree answers alike under every release's
+//! rules, which the test checks too.
+//! See: #3, #14
 
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
 use crate::analysis::explain::chain_select::{Chosen, Connection, select_chain};
-use crate::analysis::explain::matcher_eval::evaluate_matcher;
+use crate::analysis::explain::matcher_eval::rules::{
+    EnvoyRelease, MatcherSemantics, VersionSource,
+};
+use crate::analysis::explain::matcher_eval::{evaluate_matcher, evaluate_matcher_as};
 use crate::envoy::FilterChainMatch;
 use crate::envoy::matcher::Matcher;
 
@@ -121,9 +131,17 @@ fn input(kind: &str) -> Value {
 }
 
 fn action(chain: usize) -> Value {
-    let name = format!("c{chain}");
+    named_action(&format!("c{chain}"))
+}
+
+fn named_action(name: &str) -> Value {
     json!({"action": {"name": name, "typed_config": {
         "@type": "type.googleapis.com/google.protobuf.StringValue", "value": name}}})
+}
+
+/// Where no chain is left: a chain the listener lacks, so the connection is closed.
+fn no_chain() -> Value {
+    named_action("none")
 }
 
 /// The `OnMatch` for `chains` from `level` on, or `None` when no chain is left.
@@ -171,7 +189,7 @@ fn matcher(specs: &[Spec], chains: &[usize], level: usize) -> Value {
         }
         return json!({"matcher_tree": {"input": input("DestinationIPInput"), "custom_match": {
             "name": "ip", "typed_config": {"@type": "type.googleapis.com/xds.type.matcher.v3.IPMatcher",
-            "range_matchers": ranges}}}});
+            "range_matchers": ranges}}}, "on_no_match": no_chain()});
     }
     let mut keys: Vec<String> = chains.iter().filter_map(|&i| key(i)).collect();
     keys.sort();
@@ -210,11 +228,8 @@ fn matcher(specs: &[Spec], chains: &[usize], level: usize) -> Value {
     } else {
         json!({"input": input(input_kind), "exact_match_map": {"map": entries}})
     };
-    let mut m = json!({"matcher_tree": tree});
-    if let Some(next) = on_match(specs, &empty, level + 1) {
-        m["on_no_match"] = next;
-    }
-    m
+    let on_no_match = on_match(specs, &empty, level + 1).unwrap_or_else(no_chain);
+    json!({"matcher_tree": tree, "on_no_match": on_no_match})
 }
 
 proptest! {
@@ -248,8 +263,11 @@ proptest! {
                 Chosen::Chain(i) => Some(format!("c{i}")),
                 _ => None,
             };
-            let by_tree = evaluate_matcher(&tree, conn).chain_name;
+            let by_tree = evaluate_matcher(&tree, conn).chain_name.filter(|n| n != "none");
             prop_assert_eq!(&classic, &by_tree, "chains {:?}\ntree {}\nconn {:?}", texts, tree_json, conn);
+            let old = MatcherSemantics::for_version(VersionSource::Flag(EnvoyRelease { major: 1, minor: 34 }));
+            let by_old_tree = evaluate_matcher_as(&tree, conn, &old).chain_name.filter(|n| n != "none");
+            prop_assert_eq!(&classic, &by_old_tree, "1.34 rules\ntree {}\nconn {:?}", tree_json, conn);
         }
     }
 }
