@@ -5,6 +5,7 @@
 
 pub use crate::analysis::explain::chain_select::{self, Connection, Criterion};
 pub use crate::analysis::explain::matcher_eval::evaluate_matcher;
+pub use crate::analysis::explain::matcher_eval::rules::MatcherSemantics;
 pub use crate::analysis::explain::simulation::simulate;
 pub use crate::analysis::explain::warnings::listener_warnings;
 pub use crate::analysis::wasm::placement::{ListenerChains, ProxyKind, reduced_sites};

@@ -9,9 +9,10 @@ use std::sync::OnceLock;
 use arbitrary::{Arbitrary, Unstructured};
 use meshscope::internals::{
     CompiledCrd, Connection, Context, Criterion, Document, FilterChainMatch, Format, Listener,
-    ListenerChains, Matcher, ProxyKind, RULES, Sections, SourceFile, chain_select, compile, crd_of,
-    decode_head, evaluate_matcher, lint as run_lint, listener_warnings, reduced_sites,
-    render_template, report, resources_of, sanitize, simulate, to_json_text,
+    ListenerChains, Matcher, MatcherSemantics, ProxyKind, RULES, Sections, SourceFile,
+    chain_select, compile, crd_of, decode_head, evaluate_matcher, lint as run_lint,
+    listener_warnings, reduced_sites, render_template, report, resources_of, sanitize, simulate,
+    to_json_text,
 };
 use serde_json::Value;
 
@@ -271,7 +272,7 @@ pub fn chain_select(data: &[u8]) {
     let Ok(listener) = serde_json::from_str::<Listener<'_>>(json) else {
         return;
     };
-    let _ = simulate(&listener, &conn);
+    let _ = simulate(&listener, &conn, &MatcherSemantics::current());
     let matches: Vec<Option<&FilterChainMatch<'_>>> = listener
         .filter_chains
         .iter()

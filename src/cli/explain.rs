@@ -113,6 +113,13 @@ pub struct ExplainArgs {
     #[arg(long, value_enum, value_name = "TYPE", requires = "destination")]
     pub src_type: Option<SrcType>,
 
+    /// Simulate filter_chain_matcher listeners with the matcher rules of this Envoy release
+    /// (X.Y) instead of the dump's own (bootstrap node.user_agent_build_version); without
+    /// either, today's rules. Envoy 1.35 changed what follows a nested matcher that does not
+    /// match, prefix-map retries and keep_matching.
+    #[arg(long, value_name = "X.Y", value_parser = parse_envoy_version)]
+    pub envoy_version: Option<EnvoyVersionArg>,
+
     /// Output format: text, json, or dot (Graphviz).
     #[arg(short = 'o', long = "output", value_enum, default_value_t = ExplainFormat::Text, value_name = "FORMAT")]
     pub output: ExplainFormat,
@@ -125,6 +132,29 @@ pub enum DirectionArg {
     Outbound,
     /// Into the application: virtualInbound (15006).
     Inbound,
+}
+
+/// `--envoy-version`: an Envoy release; a patch number is accepted and ignored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct EnvoyVersionArg {
+    pub major: u32,
+    pub minor: u32,
+}
+
+fn parse_envoy_version(text: &str) -> Result<EnvoyVersionArg, String> {
+    let bad = || format!("expected an Envoy release such as 1.35, not {text:?}");
+    let mut parts = text.strip_prefix('v').unwrap_or(text).split('.');
+    let mut number =
+        || -> Result<u32, String> { parts.next().and_then(|p| p.parse().ok()).ok_or_else(bad) };
+    let version = EnvoyVersionArg {
+        major: number()?,
+        minor: number()?,
+    };
+    match parts.next() {
+        None => Ok(version),
+        Some(patch) if patch.parse::<u32>().is_ok() && parts.next().is_none() => Ok(version),
+        Some(_) => Err(bad()),
+    }
 }
 
 /// `--transport`.

@@ -6,6 +6,7 @@ use std::net::IpAddr;
 
 use crate::analysis::explain::chain_select::Connection;
 use crate::analysis::explain::hbone::hbone_way;
+use crate::analysis::explain::matcher_eval::rules::{EnvoyRelease, semantics_for_dump};
 use crate::analysis::explain::way::{Direction, from_capture};
 use crate::analysis::explain::{
     Assumption, Derivation, ExplainedListener, HboneNote, WayReport, explain_listener,
@@ -14,10 +15,9 @@ use crate::analysis::explain::{
 use crate::analysis::listener::refused::refused_updates;
 use crate::analysis::listener::rows::{self, ListenerQuery};
 use crate::cli::{DirectionArg, ExplainArgs, ExplainFormat, SrcType, Transport};
-use crate::cmd::{input, listener_select};
-use crate::envoy::dump::{LISTENERS_TYPE, ListenersSection};
-use crate::envoy::missing::{SectionWording, required};
-use crate::envoy::{Document, Listener, ListenerState, MissingError, Sections};
+use crate::cmd::{LISTENERS_AND_NODE, input, listener_select, load_listeners_and_node};
+use crate::envoy::dump::ListenersSection;
+use crate::envoy::{Document, Listener, ListenerState, MissingError};
 use crate::error::{Error, ExitCode};
 use crate::render::explain::{dot, json, text};
 use crate::render::terminal::Terminal;
@@ -168,38 +168,32 @@ fn no_listener_on_port(
     }
 }
 
-/// What `explain` reads: the listeners; and for a connection that follows its way, the
-/// bootstrap, for the pod's own addresses (a connection to one of them is inbound).
-fn reads(opts: &Options) -> Sections {
-    Sections {
-        listeners: true,
-        ecds: false,
-        bootstrap: opts.connection.is_some() && opts.port.is_none(),
-    }
-}
-
 /// Runs `explain`.
 pub fn run(args: &ExplainArgs, term: Terminal, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let opts = resolve_options(args);
-    let source = input::resolve(&args.input, "explain", DumpMask::Sections(reads(&opts)))?;
+    let source = input::resolve(
+        &args.input,
+        "explain",
+        DumpMask::Sections(LISTENERS_AND_NODE),
+    )?;
     let raw = source::fetch::read(&source)?;
     let text = source::to_json_text(&raw.label, &raw.bytes)?;
     let doc = text.document(&raw.label);
-    let dump = doc.load(reads(&opts))?;
-    let pod_ips = dump
-        .node
+    let (section, node) = load_listeners_and_node(&doc)?;
+    // The pod's own addresses (a connection to one is inbound) and the dump's Envoy
+    // release (which matcher rules apply) come from the bootstrap's node.
+    let pod_ips = node
         .as_ref()
         .map_or_else(Vec::new, |n| n.metadata.instance_ips());
-    let section = required(
-        dump.listeners,
-        doc.label,
-        SectionWording::ListenerDump,
-        LISTENERS_TYPE,
-    )?;
+    let flag = args.envoy_version.map(|v| EnvoyRelease {
+        major: v.major,
+        minor: v.minor,
+    });
+    let semantics = semantics_for_dump(flag, node.as_ref());
     let refused = refused_updates(&section);
     let explain = |l: &Listener<'_>| ExplainedListener {
         explanation: explain_listener(l, &refused),
-        simulation: opts.connection.as_ref().map(|c| simulate(l, c)),
+        simulation: opts.connection.as_ref().map(|c| simulate(l, c, &semantics)),
     };
     // HBONE into a waypoint: connect_terminate, its CONNECT route, the internal listener.
     if let (Some(conn), true) = (&opts.connection, args.hbone) {
@@ -209,7 +203,7 @@ pub fn run(args: &ExplainArgs, term: Terminal, out: &mut dyn Write) -> Result<Ex
             })?
             .selected;
         let listeners: Vec<&Listener<'_>> = all.iter().map(|s| &s.listener).collect();
-        let hbone = hbone_way(&listeners, (conn.dst_ip, conn.dst_port), conn);
+        let hbone = hbone_way(&listeners, (conn.dst_ip, conn.dst_port), conn, &semantics);
         let mut report = WayReport::new(Some(&hbone.way), &listeners, conn.dst_ip, conn.dst_port);
         report.hbone = Some(HboneNote {
             authority: report.destination.clone(),

@@ -41,6 +41,28 @@ pub(crate) fn load_listeners<'a>(doc: &Document<'a>) -> Result<ListenersSection<
     )?)
 }
 
+/// What `explain` reads: the listeners, and the bootstrap for the node's Envoy version
+/// (its matcher rules, DOMAIN.md §2.4, §5.8).
+pub(crate) const LISTENERS_AND_NODE: Sections = Sections {
+    listeners: true,
+    ecds: false,
+    bootstrap: true,
+};
+
+/// [`load_listeners`] plus the bootstrap's node, when the dump has one.
+pub(crate) fn load_listeners_and_node<'a>(
+    doc: &Document<'a>,
+) -> Result<(ListenersSection<'a>, Option<crate::envoy::node::Node<'a>>), Error> {
+    let dump = doc.load(LISTENERS_AND_NODE)?;
+    let listeners = required(
+        dump.listeners,
+        doc.label,
+        SectionWording::ListenerDump,
+        LISTENERS_TYPE,
+    )?;
+    Ok((listeners, dump.node))
+}
+
 /// Runs the parsed command line, writing to `out`. A command that has something to say
 /// beside its output (which scripts parse, so it stays as it is) leaves one line per
 /// warning in `warnings`; `lib.rs` prints them on stderr.

@@ -1,7 +1,6 @@
 //! `xds.type.matcher.v3.Matcher` as used by `filter_chain_matcher` (DOMAIN.md §2.4).
 
 use serde::Deserialize;
-use serde_json::value::RawValue;
 
 use crate::envoy::filter_chain::CidrRange;
 use crate::envoy::proto::{OrderedMap, Str};
@@ -44,6 +43,8 @@ pub struct OnMatch<'a> {
     pub matcher: Option<Box<Matcher<'a>>>,
     #[serde(borrow, default)]
     pub action: Option<Action<'a>>,
+    /// xds `OnMatch.keep_matching` (cncf/xds#117, Envoy 1.35): the match is recorded as
+    /// skipped and matching goes on as if it had not matched (DOMAIN.md §2.4).
     #[serde(default, alias = "keepMatching")]
     pub keep_matching: bool,
 }
@@ -178,8 +179,30 @@ pub struct SinglePredicate<'a> {
     /// `xds.type.matcher.v3.StringMatcher`.
     #[serde(borrow, default, alias = "valueMatch")]
     pub value_match: Option<StringMatcher<'a>>,
+    /// An input matcher extension such as `envoy.matching.input_matchers.ip`.
     #[serde(borrow, default, alias = "customMatch")]
-    pub custom_match: Option<&'a RawValue>,
+    pub custom_match: Option<InputMatcher<'a>>,
+}
+
+/// `SinglePredicate.custom_match`: a `TypedExtensionConfig` naming an input matcher.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct InputMatcher<'a> {
+    #[serde(borrow, default)]
+    pub name: Str<'a>,
+    #[serde(borrow, default, alias = "typedConfig")]
+    pub typed_config: InputMatcherConfig<'a>,
+}
+
+/// The typed config of an input matcher; only the IP matcher's fields are read
+/// (`envoy.extensions.matching.input_matchers.ip.v3.Ip`), others stay unread.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct InputMatcherConfig<'a> {
+    #[serde(borrow, default, rename = "@type")]
+    pub type_url: Str<'a>,
+    #[serde(borrow, default, alias = "cidrRanges")]
+    pub cidr_ranges: Vec<CidrRange<'a>>,
+    #[serde(borrow, default, alias = "statPrefix")]
+    pub stat_prefix: Str<'a>,
 }
 
 /// `Predicate.PredicateList`.

@@ -14,6 +14,27 @@ pub struct Node<'a> {
     pub cluster: Str<'a>,
     #[serde(borrow, default)]
     pub metadata: NodeMetadata<'a>,
+    /// The Envoy build that wrote the dump; Envoy fills it in itself (DOMAIN.md §5.8).
+    #[serde(default, alias = "userAgentBuildVersion")]
+    pub user_agent_build_version: Option<BuildVersion>,
+}
+
+/// `envoy.config.core.v3.BuildVersion`; its `metadata` (revision, build type) is not read.
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+pub struct BuildVersion {
+    #[serde(default)]
+    pub version: Option<SemanticVersion>,
+}
+
+/// `envoy.type.v3.SemanticVersion`.
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+pub struct SemanticVersion {
+    #[serde(default, alias = "majorNumber")]
+    pub major_number: u32,
+    #[serde(default, alias = "minorNumber")]
+    pub minor_number: u32,
+    #[serde(default)]
+    pub patch: u32,
 }
 
 /// Istio's keys in `node.metadata` (a `Struct`: its keys are data, never re-cased).

@@ -201,6 +201,34 @@ fn matcher_tree_simulation() {
     }
 }
 
+/// The fixture's node carries no Envoy version: current rules, said so; `--envoy-version`
+/// picks a release's rules and the output names them, in text and JSON.
+/// See: #14
+#[test]
+fn matcher_rules_follow_the_envoy_version() {
+    let flags = ["--port", "0", "--dst-port", "9", "--dst-ip", "10.96.14.7"];
+    let out = explain("matcher-tree", &flags);
+    assert!(
+        out.contains("Matcher rules: current Envoy's (the dump does not say its Envoy version"),
+        "{out}"
+    );
+    let mut old = flags.to_vec();
+    old.extend(["--envoy-version", "1.34"]);
+    let out = explain("matcher-tree", &old);
+    assert!(
+        out.contains("Matcher rules: Envoy 1.34's (--envoy-version)"),
+        "{out}"
+    );
+    assert_golden("explain/matcher-tree/envoy-1.34.txt", &out);
+    old.extend(["-o", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&explain("matcher-tree", &old)).unwrap();
+    let rules = &v["listeners"][0]["simulation"]["matcher_rules"];
+    assert_eq!(rules["from"], "flag");
+    assert_eq!(rules["envoy_version"], "1.34");
+    assert_eq!(rules["rules"][0]["followed"], false);
+    assert_eq!(rules["rules"][0]["since"], "1.35");
+}
+
 #[test]
 fn dot_output_renders_with_graphviz() {
     let out = explain(

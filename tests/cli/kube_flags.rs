@@ -140,9 +140,10 @@ fn explain_reads_a_pod_on_another_admin_port() {
     let out = Test::new(&args).run();
     assert_eq!((out.code, out.stderr.as_str()), (0, ""));
     assert_eq!(out.stdout, from_file.replace(DUMP, "pod/httpbin.apps"));
+    // The bootstrap too: its node says the Envoy release whose matcher rules apply.
     assert_eq!(
         admin.requests(),
-        ["/config_dump?mask=dynamic_listeners,static_listeners"]
+        ["/config_dump?mask=bootstrap,dynamic_listeners,static_listeners"]
     );
     // The default port is refused by the kubelet, in one line naming it.
     let mut args = vec!["explain", "httpbin", "--port", "15006"];

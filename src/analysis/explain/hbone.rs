@@ -14,6 +14,7 @@
 use std::net::IpAddr;
 
 use crate::analysis::explain::chain_select::{Chosen, Connection};
+use crate::analysis::explain::matcher_eval::rules::MatcherSemantics;
 use crate::analysis::explain::simulate;
 use crate::analysis::explain::way::{HboneGap, Hop, HopKind, Way};
 use crate::envoy::filter::NetworkFilterConfig;
@@ -33,11 +34,13 @@ pub struct HboneWay {
 
 /// The way of an HBONE connection whose CONNECT authority is `authority`; `outer` is the
 /// user's connection (source, ALPN of the tunnelled stream…), whose outer leg is mTLS
-/// HTTP/2 to the terminating listener's port.
+/// HTTP/2 to the terminating listener's port; `semantics` the matcher rules of the dump's
+/// Envoy.
 pub fn hbone_way(
     listeners: &[&Listener<'_>],
     authority: (IpAddr, u32),
     outer: &Connection,
+    semantics: &MatcherSemantics,
 ) -> HboneWay {
     let stop = |hops: Vec<Hop>, cluster: Option<String>, gap: HboneGap| HboneWay {
         way: Way {
@@ -68,7 +71,7 @@ pub fn hbone_way(
         alpn: vec!["h2".to_string()],
         ..outer.clone()
     };
-    let chain = match simulate(l, &conn).chosen {
+    let chain = match simulate(l, &conn, semantics).chosen {
         Chosen::Chain(i) => l.filter_chains.get(i),
         Chosen::Default => l.default_filter_chain.as_ref(),
         _ => None,

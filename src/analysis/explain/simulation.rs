@@ -11,7 +11,8 @@ use crate::analysis::explain::explanation::ListenerExplanation;
 use crate::analysis::explain::inspector::{
     Inspector, InspectorState, SNIFFED_ALPN, inspector_state,
 };
-use crate::analysis::explain::matcher_eval::{MatcherResult, evaluate_matcher};
+use crate::analysis::explain::matcher_eval::rules::MatcherSemantics;
+use crate::analysis::explain::matcher_eval::{MatcherResult, evaluate_matcher_as};
 use crate::envoy::{FilterChainMatch, Listener};
 
 /// A connection attribute the simulation was given but a real sidecar could not see.
@@ -62,26 +63,37 @@ pub struct Simulation {
     pub verdicts: Vec<Verdict>,
     /// Matcher listeners: the matcher's answer.
     pub matcher: Option<MatcherResult>,
-    /// The matcher named a chain the listener does not have.
+    /// The matcher's action named a chain the listener does not have: Envoy closes the
+    /// connection (DOMAIN.md §2.4).
     pub missing_chain: Option<String>,
     pub unseen: Vec<Unseen>,
 }
 
-/// Simulates Envoy's chain selection on `listener` for `conn`.
-pub fn simulate(listener: &Listener<'_>, conn: &Connection) -> Simulation {
+/// Simulates Envoy's chain selection on `listener` for `conn`; a `filter_chain_matcher` is
+/// evaluated with the rules of `semantics` (the dump's Envoy release).
+pub fn simulate(
+    listener: &Listener<'_>,
+    conn: &Connection,
+    semantics: &MatcherSemantics,
+) -> Simulation {
     let has_default = listener.default_filter_chain.is_some();
     let unseen = unseen_inputs(listener, conn);
     if let Some(m) = &listener.filter_chain_matcher {
-        let result = evaluate_matcher(m, conn);
+        let result = evaluate_matcher_as(m, conn, semantics);
         let index = result
             .chain_name
             .as_ref()
             .and_then(|n| listener.filter_chains.iter().position(|c| c.name == *n));
         let missing_chain = result.chain_name.clone().filter(|_| index.is_none());
-        let chosen = match index {
-            Some(i) => Chosen::Chain(i),
-            None if has_default => Chosen::Default,
-            None => Chosen::Closed,
+        // DOMAIN.md §2.4: the default chain only when the whole tree does not match. An
+        // action naming a chain the listener lacks yields no chain, and Envoy closes the
+        // connection (filter_chain_manager_impl.cc `FilterChainNameAction::get` returns
+        // nullptr, which `findFilterChainUsingMatcher` returns as is).
+        let chosen = match (index, &missing_chain) {
+            (Some(i), _) => Chosen::Chain(i),
+            (None, Some(_)) => Chosen::Closed,
+            (None, None) if has_default => Chosen::Default,
+            (None, None) => Chosen::Closed,
         };
         return Simulation {
             connection: conn.clone(),
@@ -213,6 +225,10 @@ mod tests {
         }
     }
 
+    fn simulate_now(l: &Listener<'_>, c: &Connection) -> Simulation {
+        simulate(l, c, &MatcherSemantics::current())
+    }
+
     #[test]
     fn reports_inputs_a_sidecar_cannot_see() {
         let l: Listener = serde_json::from_str(
@@ -221,7 +237,7 @@ mod tests {
                "filter_chains":[{"filter_chain_match":{"destination_port":80}}]}"#,
         )
         .unwrap();
-        let s = simulate(&l, &conn("raw_buffer", &["http/1.1"], None));
+        let s = simulate_now(&l, &conn("raw_buffer", &["http/1.1"], None));
         assert_eq!(s.chosen, Chosen::Chain(0));
         assert_eq!(
             s.unseen,
@@ -229,7 +245,7 @@ mod tests {
                 state: InspectorState::Disabled
             }]
         );
-        let s = simulate(&l, &conn("tls", &["h2"], Some("a")));
+        let s = simulate_now(&l, &conn("tls", &["h2"], Some("a")));
         assert_eq!(s.unseen.len(), 3, "{:?}", s.unseen);
         assert!(matches!(
             s.unseen[0],
@@ -238,7 +254,7 @@ mod tests {
                 state: InspectorState::Absent
             }
         ));
-        let s = simulate(&l, &conn("raw_buffer", &[], Some("a")));
+        let s = simulate_now(&l, &conn("raw_buffer", &[], Some("a")));
         assert_eq!(s.unseen, [Unseen::SniOnPlaintext]);
     }
 
@@ -263,10 +279,10 @@ mod tests {
     fn a_given_source_type_against_the_addresses_is_flagged() {
         let l: Listener = serde_json::from_str(r#"{"filter_chains":[{}]}"#).unwrap();
         let mut c = conn("raw_buffer", &[], None);
-        assert_eq!(simulate(&l, &c).unseen, []);
+        assert_eq!(simulate(&l, &c, &MatcherSemantics::current()).unseen, []);
         c.src_local = true;
         assert_eq!(
-            simulate(&l, &c).unseen,
+            simulate(&l, &c, &MatcherSemantics::current()).unseen,
             [Unseen::SourceTypeContradicted {
                 given_local: true,
                 src_ip: c.src_ip,
@@ -274,7 +290,7 @@ mod tests {
             }]
         );
         c.src_ip = "127.0.0.1".parse().unwrap();
-        assert_eq!(simulate(&l, &c).unseen, []);
+        assert_eq!(simulate(&l, &c, &MatcherSemantics::current()).unseen, []);
     }
 
     #[test]
@@ -284,8 +300,10 @@ mod tests {
                 "default_filter_chain":{"name":"d"}}"#,
         )
         .unwrap();
-        let s = simulate(&l, &conn("raw_buffer", &[], None));
-        assert_eq!(s.chosen, Chosen::Default);
+        let s = simulate_now(&l, &conn("raw_buffer", &[], None));
+        // filter_chain_manager_impl.cc `findFilterChainUsingMatcher`: a missing chain is no
+        // chain; the default chain is only for a tree that does not match.
+        assert_eq!(s.chosen, Chosen::Closed);
         assert_eq!(s.missing_chain.as_deref(), Some("zzz"));
     }
 }

@@ -32,6 +32,9 @@
 //!                          "name"}], "reason": "catch_all_trie_node" | "overlapping_rules",
 //!                          "criterion": criterion | null, "message": text},
 //!         "failed_at": criterion | null, "failure": text | null, "matcher_path": [..] | null,
+//!         "matcher_rules"? (matcher listeners only): {"envoy_version": "X.Y[.Z]" | null, "from": "dump" | "flag" | "unknown",
+//!             "rules": [ {"rule", "since", "followed": bool, "change", "source"} ],
+//!             "skipped": [chain names], "description"},
 //!         "chains": [ {"index", "name",
 //!                      "verdict": "chosen" | "unspecified" | "ruled_out" | "not_reached",
 //!                      "criterion": criterion | null, "reason": text | null} ],
@@ -58,6 +61,7 @@ use crate::analysis::explain::{
 use crate::analysis::listener::cell_text::destination_text;
 use crate::envoy::SourceType;
 use crate::istio::wasm_filter::WasmFilter;
+use crate::render::explain::matcher_rules::{MatcherRulesOut, matcher_rules_out};
 use crate::render::explain::paragraph::chain_paragraph;
 use crate::render::explain::text::failure_words;
 use crate::render::explain::way::{WayOut, way_out};
@@ -165,6 +169,9 @@ pub struct SimulationOut {
     pub failed_at: Option<Criterion>,
     pub failure: Option<String>,
     pub matcher_path: Option<Vec<String>>,
+    /// The Envoy matcher rules followed; absent on classic listeners.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub matcher_rules: Option<MatcherRulesOut>,
     pub chains: Vec<VerdictOut>,
     pub unseen_inputs: Vec<String>,
 }
@@ -482,6 +489,7 @@ fn simulation_out(
             _ => failure_words(s),
         },
         matcher_path: s.matcher.as_ref().map(|m| m.path.clone()),
+        matcher_rules: s.matcher.as_ref().map(matcher_rules_out),
         chains,
         unseen_inputs: s
             .unseen

@@ -2,6 +2,7 @@
 
 pub mod dot;
 pub mod json;
+pub mod matcher_rules;
 pub mod paragraph;
 pub mod refusal;
 pub mod scope;

@@ -9,6 +9,7 @@ use colored::{Color, Colorize};
 use crate::analysis::explain::chain_select::Chosen;
 use crate::analysis::explain::{Assumption, ExplainedListener, Simulation, Warning, WayReport};
 use crate::render::RenderError;
+use crate::render::explain::matcher_rules::matcher_rules_text;
 use crate::render::explain::paragraph::chain_paragraph;
 use crate::render::explain::scope::{place, shared_block, shared_lines};
 use crate::render::explain::way::way_header;
@@ -230,10 +231,20 @@ fn simulation_text(
             }
         }
         _ => {
-            s.push_str(&paint("No chain matches: connection closed (Envoy counts no_filter_chain_match; the access log shows NR filter_chain_not_found).".to_string(), Color::Red));
+            let headline = match &sim.missing_chain {
+                Some(name) => format!(
+                    "Connection closed: the matcher's action names missing chain {}",
+                    code(name)
+                ),
+                None => "No chain matches: connection closed".to_string(),
+            };
+            s.push_str(&paint(format!("{headline} (Envoy counts no_filter_chain_match; the access log shows NR filter_chain_not_found)."), Color::Red));
             s.push('\n');
             failure_text(s, sim);
         }
+    }
+    if let Some(m) = &sim.matcher {
+        s.push_str(&matcher_rules_text(m));
     }
     let others: Vec<_> = e
         .chains
@@ -295,7 +306,7 @@ fn simulation_text(
 pub fn failure_words(sim: &Simulation) -> Option<String> {
     if let Some(name) = &sim.missing_chain {
         return Some(format!(
-            "The filter_chain_matcher names chain {}, which the listener does not have.",
+            "The filter_chain_matcher names chain {}, which the listener does not have; Envoy then closes the connection and does not use the default chain.",
             code(name)
         ));
     }

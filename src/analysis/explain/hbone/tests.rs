@@ -40,7 +40,12 @@ fn run(jsons: &[&str]) -> HboneWay {
     let ls: Vec<Listener<'_>> = jsons.iter().map(|j| listener(j)).collect();
     let refs: Vec<&Listener<'_>> = ls.iter().collect();
     let c = conn();
-    hbone_way(&refs, (c.dst_ip, c.dst_port), &c)
+    hbone_way(
+        &refs,
+        (c.dst_ip, c.dst_port),
+        &c,
+        &MatcherSemantics::current(),
+    )
 }
 
 /// The first route whose match holds for CONNECT (`connect_matcher`) is taken; a prefix

@@ -2,9 +2,10 @@
 
 use super::*;
 
-const NET: &str = "type.googleapis.com/envoy.extensions.matching.common_inputs.network.v3.";
+pub(super) const NET: &str =
+    "type.googleapis.com/envoy.extensions.matching.common_inputs.network.v3.";
 
-fn conn() -> Connection {
+pub(super) fn conn() -> Connection {
     Connection {
         dst_port: 8000,
         dst_ip: "10.96.88.150".parse().unwrap(),
@@ -18,11 +19,11 @@ fn conn() -> Connection {
     }
 }
 
-fn input(kind: &str) -> String {
+pub(super) fn input(kind: &str) -> String {
     format!(r#"{{"name":"x","typed_config":{{"@type":"{NET}{kind}"}}}}"#)
 }
 
-fn action(name: &str) -> String {
+pub(super) fn action(name: &str) -> String {
     format!(
         r#"{{"action":{{"name":"{name}","typed_config":{{"@type":"type.googleapis.com/google.protobuf.StringValue","value":"{name}"}}}}}}"#
     )
@@ -31,6 +32,20 @@ fn action(name: &str) -> String {
 fn eval(json: &str, c: &Connection) -> Option<String> {
     let m: Matcher = serde_json::from_str(json).unwrap();
     evaluate_matcher(&m, c).chain_name
+}
+
+/// [`eval`] with the rules of Envoy 1.`minor`, as read from a dump.
+pub(super) fn eval_as(json: &str, c: &Connection, minor: u32) -> Option<String> {
+    let m: Matcher = serde_json::from_str(json).unwrap();
+    evaluate_matcher_as(&m, c, &semantics(minor)).chain_name
+}
+
+/// The rules of Envoy 1.`minor`.
+pub(super) fn semantics(minor: u32) -> MatcherSemantics {
+    MatcherSemantics::for_version(rules::VersionSource::Flag(rules::EnvoyRelease {
+        major: 1,
+        minor,
+    }))
 }
 
 /// IP → port tree like Istio's waypoint `main_internal` listener.
@@ -102,7 +117,7 @@ fn ip_ranges_longest_first_with_nested_ports() {
 }
 
 #[test]
-fn exact_and_prefix_maps_nested_failure_is_final() {
+fn exact_and_prefix_maps() {
     let nested_port = format!(
         r#"{{"matcher":{{"matcher_tree":{{"input":{},"exact_match_map":{{"map":{{"80":{}}}}}}}}}}}"#,
         input("DestinationPortInput"),
@@ -120,8 +135,10 @@ fn exact_and_prefix_maps_nested_failure_is_final() {
         ..conn()
     };
     assert_eq!(eval(&tree, &tls(80)).as_deref(), Some("tls-80"));
-    // The nested matcher fails without on_no_match: the parent's on_no_match is not used.
-    assert_eq!(eval(&tree, &tls(81)), None);
+    // The nested matcher fails without on_no_match: today the parent's on_no_match is
+    // used; before Envoy 1.35 the whole match ended there (version_tests.rs).
+    assert_eq!(eval(&tree, &tls(81)).as_deref(), Some("other"));
+    assert_eq!(eval_as(&tree, &tls(81), 34), None);
     assert_eq!(eval(&tree, &conn()).as_deref(), Some("raw"));
     let quic = Connection {
         transport: "quic".into(),

@@ -1,0 +1,121 @@
+//! What a matcher reads from the connection (the network inputs) and how a single
+//! predicate compares it: `StringMatcher` (with `safe_regex`) and the IP input matcher
+//! (DOMAIN.md §2.4).
+
+use std::net::IpAddr;
+
+use crate::analysis::explain::chain_select::Connection;
+use crate::envoy::matcher::{InputMatcher, StringMatcher, TypedExtensionConfig};
+
+/// The `@type` of `envoy.matching.input_matchers.ip`.
+const IP_INPUT_MATCHER: &str = "envoy.extensions.matching.input_matchers.ip.v3.Ip";
+
+/// The value an input yields for the connection; `None` = no data. `Err` names an input
+/// this simulation cannot supply.
+pub fn input_value(
+    input: &TypedExtensionConfig<'_>,
+    conn: &Connection,
+) -> Result<Option<String>, String> {
+    let type_url = input.type_url();
+    let short = type_url.rsplit('.').next().unwrap_or_default();
+    // Istio names its inputs (pilot/pkg/networking/core/match/match.go); the type decides.
+    let kind = if short.is_empty() {
+        input.name.as_ref()
+    } else {
+        short
+    };
+    Ok(match kind {
+        "DestinationIPInput" | "ip" => Some(conn.dst_ip.to_string()),
+        "DestinationPortInput" | "port" => Some(conn.dst_port.to_string()),
+        "SourceIPInput" | "source-ip" => Some(conn.src_ip.to_string()),
+        "SourcePortInput" | "source-port" => Some(conn.src_port.to_string()),
+        "DirectSourceIPInput" => Some(conn.direct_src_ip.to_string()),
+        "SourceTypeInput" => conn.src_local.then(|| "local".to_string()),
+        // DOMAIN.md §2.4: Envoy stores the requested server name lower-cased
+        // (`ConnectionSocketImpl::setRequestedServerName`, envoyproxy/envoy#14793, before
+        // `filter_chain_matcher` existed), and `ServerNameInput` reads that stored value.
+        "ServerNameInput" | "sni" => conn
+            .server_name
+            .as_deref()
+            .filter(|s| !s.is_empty())
+            .map(str::to_ascii_lowercase),
+        "TransportProtocolInput" | "transport-protocol" => Some(conn.transport.clone()),
+        "ApplicationProtocolInput" | "application-protocol" => (!conn.alpn.is_empty()).then(|| {
+            let quoted: Vec<String> = conn.alpn.iter().map(|a| format!("'{a}'")).collect();
+            quoted.join(",")
+        }),
+        other => {
+            return Err(if other.is_empty() {
+                "unnamed input".to_string()
+            } else {
+                other.to_string()
+            });
+        }
+    })
+}
+
+/// Why a predicate could not be decided here.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Undecided {
+    /// A `safe_regex` the `regex` crate does not accept (RE2 syntax it lacks).
+    Regex(String),
+    /// An input matcher other than the IP one.
+    InputMatcher(String),
+}
+
+/// `xds.type.matcher.v3.StringMatcher` against `value` (DOMAIN.md §2.4).
+pub fn string_matches(sm: &StringMatcher<'_>, value: &str) -> Result<bool, Undecided> {
+    if let Some(re) = &sm.safe_regex {
+        // Envoy compiles `safe_regex` with RE2 and calls `RE2::FullMatch`
+        // (source/common/common/regex.h `CompiledGoogleReMatcher::match`): the pattern must
+        // match the whole value. `ignore_case` has no effect on it (StringMatcher docs).
+        // The `regex` crate shares RE2's syntax and linear-time engine.
+        let anchored = format!("^(?:{})$", re.regex);
+        return regex::Regex::new(&anchored)
+            .map(|r| r.is_match(value))
+            .map_err(|_| Undecided::Regex(re.regex.to_string()));
+    }
+    let norm = |s: &str| {
+        if sm.ignore_case {
+            s.to_ascii_lowercase()
+        } else {
+            s.to_string()
+        }
+    };
+    let v = norm(value);
+    Ok(if let Some(e) = &sm.exact {
+        v == norm(e)
+    } else if let Some(p) = &sm.prefix {
+        v.starts_with(&norm(p))
+    } else if let Some(s) = &sm.suffix {
+        v.ends_with(&norm(s))
+    } else if let Some(c) = &sm.contains {
+        v.contains(&norm(c))
+    } else {
+        false
+    })
+}
+
+/// A single predicate's `custom_match` against `value` (`None`: the input had no data).
+pub fn input_matcher_matches(m: &InputMatcher<'_>, value: Option<&str>) -> Result<bool, Undecided> {
+    let config = &m.typed_config;
+    if !config.type_url.ends_with(IP_INPUT_MATCHER) {
+        let name = if config.type_url.is_empty() {
+            m.name.to_string()
+        } else {
+            config.type_url.to_string()
+        };
+        return Err(Undecided::InputMatcher(name));
+    }
+    // source/extensions/matching/input_matchers/ip/matcher.cc `Matcher::match`: no data or
+    // a value that is not an IP address does not match (the latter counts
+    // `ip_parsing_failed`); otherwise the address must lie in one of `cidr_ranges`.
+    let Some(ip) = value.and_then(|v| v.parse::<IpAddr>().ok()) else {
+        return Ok(false);
+    };
+    Ok(config
+        .cidr_ranges
+        .iter()
+        .filter_map(|r| r.cidr())
+        .any(|c| c.contains(ip)))
+}
