@@ -2,6 +2,7 @@
 
 pub mod dot;
 pub mod json;
+pub mod json_chain;
 pub mod matcher_rules;
 pub mod paragraph;
 pub mod refusal;
