@@ -1120,6 +1120,11 @@ def matcher_tree_dump():
         version_info=p.version_info,
         dynamic_listeners=[active(p, terminate, 640), active(p, internal, 643)],
     )
+    # The proxy's Envoy release (§5.8), which decides the matcher rules explain applies.
+    boot["bootstrap"]["node"]["user_agent_build_version"] = {
+        "version": {"major_number": 1, "minor_number": 36, "patch": 2},
+        "metadata": {"build.type": "RELEASE", "revision.sha": "0" * 40, "revision.status": "Clean", "ssl.version": "BoringSSL"},
+    }
     return {"configs": [boot, listeners]}
 
 

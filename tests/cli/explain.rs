@@ -209,7 +209,9 @@ fn matcher_rules_follow_the_envoy_version() {
     let flags = ["--port", "0", "--dst-port", "9", "--dst-ip", "10.96.14.7"];
     let out = explain("matcher-tree", &flags);
     assert!(
-        out.contains("Matcher rules: current Envoy's (the dump does not say its Envoy version"),
+        out.contains(
+            "Matcher rules: Envoy 1.36.2's (from the dump's node.user_agent_build_version)"
+        ),
         "{out}"
     );
     let mut old = flags.to_vec();
