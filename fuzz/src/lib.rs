@@ -251,6 +251,7 @@ fn connection(header: &[u8]) -> Connection {
         src_local: spec.src_local,
         src_ip: spec.src_ip.get(),
         src_port: u32::from(spec.src_port),
+        filter_state: Vec::new(),
     }
 }
 

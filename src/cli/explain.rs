@@ -66,6 +66,12 @@ pub struct ExplainArgs {
     #[arg(long, value_name = "IP:PORT", requires = "hbone")]
     pub authority: Option<SocketAddr>,
 
+    /// Filter state the connection carries, KEY=VALUE (repeatable), for a matcher's
+    /// FilterStateInput. With --hbone, io.istio.connect_authority is the authority unless
+    /// given (multi-network waypoints match on it first).
+    #[arg(long, value_name = "KEY=VALUE", value_parser = parse_key_value, requires = "destination")]
+    pub filter_state: Vec<(String, String)>,
+
     /// Simulate a connection to this destination port (after original_dst).
     #[arg(long, value_name = "PORT", value_parser = clap::value_parser!(u32).range(1..=65535))]
     pub dst_port: Option<u32>,
@@ -132,6 +138,13 @@ pub enum DirectionArg {
     Outbound,
     /// Into the application: virtualInbound (15006).
     Inbound,
+}
+
+fn parse_key_value(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((k, v)) if !k.is_empty() => Ok((k.to_string(), v.to_string())),
+        _ => Err(format!("expected KEY=VALUE, not {text:?}")),
+    }
 }
 
 /// `--envoy-version`: an Envoy release; a patch number is accepted and ignored.

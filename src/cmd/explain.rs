@@ -23,6 +23,10 @@ use crate::render::explain::{dot, json, text};
 use crate::render::terminal::Terminal;
 use crate::source::{self, DumpMask};
 
+/// The filter state key under which Istio's `connect_terminate` keeps the CONNECT
+/// authority (istio/istio `pilot/pkg/xds/filters/filters.go` `AuthorityFilterStateKey`).
+const CONNECT_AUTHORITY_KEY: &str = "io.istio.connect_authority";
+
 /// Options resolved from the flags before any I/O.
 struct Options {
     /// `--port`; `None` lets a simulated connection pick the listeners.
@@ -103,10 +107,28 @@ fn resolve_options(args: &ExplainArgs) -> Options {
             if src_local { "local" } else { "external" }.to_string(),
             args.src_type.is_some(),
         );
+        // An HBONE waypoint's connect_terminate stores the CONNECT authority as filter state
+        // (`io.istio.connect_authority`), which multi-network waypoints match on first.
+        let mut filter_state = args.filter_state.clone();
+        if let Some(authority) = args.authority
+            && !filter_state.iter().any(|(k, _)| k == CONNECT_AUTHORITY_KEY)
+        {
+            let value = authority.to_string();
+            note(
+                "--filter-state",
+                format!("{CONNECT_AUTHORITY_KEY}={value}"),
+                false,
+            );
+            filter_state.push((CONNECT_AUTHORITY_KEY.to_string(), value));
+        }
+        for (k, v) in &args.filter_state {
+            note("--filter-state", format!("{k}={v}"), true);
+        }
         for a in assumptions.iter_mut().filter(|a| a.defaulted) {
             a.derived = match a.flag {
                 "--src-type" => Some(Derivation::SourceTypeFromAddresses),
                 "--transport" if args.sni.is_some() => Some(Derivation::TransportFromSni),
+                "--filter-state" => Some(Derivation::FilterStateFromAuthority),
                 _ => None,
             };
         }
@@ -125,6 +147,7 @@ fn resolve_options(args: &ExplainArgs) -> Options {
             src_local,
             src_ip,
             src_port,
+            filter_state,
         }
     });
     Options {

@@ -93,11 +93,14 @@ impl TypedExtensionConfig<'_> {
     }
 }
 
-/// An `Any` read only for its `@type`.
+/// An input's `Any`: its `@type`, and the `key` of a `FilterStateInput`.
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct TypeUrlOnly<'a> {
     #[serde(borrow, default, rename = "@type")]
     pub type_url: Str<'a>,
+    /// `envoy.extensions.matching.common_inputs.network.v3.FilterStateInput.key`.
+    #[serde(borrow, default)]
+    pub key: Option<Str<'a>>,
 }
 
 /// `MatcherTree.custom_match`: an `IPMatcher` or a `ServerNameMatcher`.

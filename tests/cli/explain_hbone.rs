@@ -75,10 +75,17 @@ fn main_internal_answers_as_its_matcher_tree() {
             header.contains("1. `connect_terminate` (0.0.0.0:15008) takes the HBONE connection")
         );
         assert!(header.contains("2. `main_internal` (internal) takes the tunnelled connection"));
-        let same = direct(ip, port).replace(
-            &format!("--dst-port {port}, --dst-ip {ip}"),
-            &format!("--authority {authority}"),
-        );
+        let same = direct(ip, port)
+            .replace(
+                &format!("--dst-port {port}, --dst-ip {ip}"),
+                &format!("--authority {authority}"),
+            )
+            .replace(
+                "(derived from --src-ip/--dst-ip)\n",
+                &format!(
+                    "(derived from --src-ip/--dst-ip), --filter-state io.istio.connect_authority={authority} (what connect_terminate stores for --authority)\n"
+                ),
+            );
         assert_eq!(listener.trim_end(), same.trim_end(), "{authority}");
     }
     assert_golden(
@@ -175,4 +182,31 @@ fn dot_draws_the_hbone_leg() {
     .ok();
     assert!(stopped.contains("conn -> stop;"), "{stopped}");
     assert!(!stopped.contains("l0"), "{stopped}");
+}
+
+/// The CONNECT authority is the filter state connect_terminate leaves
+/// (`io.istio.connect_authority`), said as derived; `--filter-state` sets others, and a
+/// malformed one is a usage error.
+#[test]
+fn connect_authority_filter_state() {
+    let out = hbone("10.96.14.7:5432", &["-o", "json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let assumptions = v["listeners"][0]["simulation"]["assumptions"].to_string();
+    assert!(
+        assumptions.contains("io.istio.connect_authority=10.96.14.7:5432"),
+        "{assumptions}"
+    );
+    let bad = Test::new([
+        "explain",
+        "-f",
+        WAYPOINT,
+        "--hbone",
+        "--authority",
+        "10.96.14.7:5432",
+        "--filter-state",
+        "novalue",
+    ])
+    .run();
+    assert_eq!(bad.code, 2);
+    assert!(bad.stderr.contains("expected KEY=VALUE"), "{}", bad.stderr);
 }

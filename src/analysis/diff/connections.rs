@@ -116,6 +116,7 @@ fn seen(listener: &Listener<'_>, kind: ConnectionKind, port: u32, ip: IpAddr) ->
         src_local: false,
         src_ip: src,
         src_port: 40000,
+        filter_state: Vec::new(),
     }
 }
 

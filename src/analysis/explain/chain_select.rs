@@ -36,6 +36,9 @@ pub struct Connection {
     pub src_local: bool,
     pub src_ip: IpAddr,
     pub src_port: u32,
+    /// Filter state `FilterStateInput` reads (`KEY=VALUE`; Istio's waypoints read
+    /// `io.istio.connect_authority`, the CONNECT authority, DOMAIN.md §2.4, §3.1).
+    pub filter_state: Vec<(String, String)>,
 }
 
 /// The nine criteria, in Envoy's order.

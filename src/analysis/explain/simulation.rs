@@ -205,6 +205,9 @@ pub enum Derivation {
     SourceTypeFromAddresses,
     /// `--transport tls` because `--sni` was given: only the TLS inspector sets an SNI.
     TransportFromSni,
+    /// `--filter-state io.istio.connect_authority=…` from `--authority`: what
+    /// `connect_terminate` stores for the internal listener.
+    FilterStateFromAuthority,
 }
 
 #[cfg(test)]
@@ -222,6 +225,7 @@ mod tests {
             src_local: false,
             src_ip: "10.0.0.2".parse().unwrap(),
             src_port: 40000,
+            filter_state: Vec::new(),
         }
     }
 

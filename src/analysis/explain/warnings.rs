@@ -176,6 +176,7 @@ pub fn never_selected(matches: &[&FilterChainMatch<'_>]) -> Result<Vec<usize>, u
             src_local: locals[idx[6]],
             src_ip: srcs[idx[7]],
             src_port: src_ports[idx[8]],
+            filter_state: Vec::new(),
         };
         // A chain that may take the connection in a tie Envoy leaves open is reachable.
         for i in select_chain(&refs, false, &conn).chosen.chains() {

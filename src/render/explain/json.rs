@@ -297,6 +297,7 @@ fn simulation_out(
                 derived_from: a.derived.map(|d| match d {
                     Derivation::SourceTypeFromAddresses => "addresses",
                     Derivation::TransportFromSni => "sni",
+                    Derivation::FilterStateFromAuthority => "authority",
                 }),
             })
             .collect(),

@@ -218,6 +218,7 @@ pub fn derivation_words(d: Derivation) -> &'static str {
     match d {
         Derivation::SourceTypeFromAddresses => "derived from --src-ip/--dst-ip",
         Derivation::TransportFromSni => "implied by --sni",
+        Derivation::FilterStateFromAuthority => "what connect_terminate stores for --authority",
     }
 }
 
@@ -341,6 +342,7 @@ mod tests {
             src_local: false,
             src_ip: "10.0.0.2".parse().unwrap(),
             src_port: 40000,
+            filter_state: Vec::new(),
         };
         let r = Elimination::Mismatch {
             wanted: vec!["raw_buffer".into()],

@@ -126,6 +126,7 @@ fn connection() -> impl Strategy<Value = Connection> {
             src_local: false,
             src_ip: "10.0.0.2".parse().unwrap(),
             src_port: 40000,
+            filter_state: Vec::new(),
         })
 }
 

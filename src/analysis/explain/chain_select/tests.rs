@@ -14,6 +14,7 @@ fn conn() -> Connection {
         src_local: false,
         src_ip: "10.0.0.2".parse().unwrap(),
         src_port: 40000,
+        filter_state: Vec::new(),
     }
 }
 

@@ -44,6 +44,18 @@ pub fn input_value(
             let quoted: Vec<String> = conn.alpn.iter().map(|a| format!("'{a}'")).collect();
             quoted.join(",")
         }),
+        // The filter state under the input's key (Istio's multi-network waypoints read
+        // `io.istio.connect_authority`); none when the connection carries no such state.
+        "FilterStateInput" | "authority-filter-state" | "request-source-filter-state" => {
+            let key = input.typed_config.as_ref().and_then(|t| t.key.as_deref());
+            let Some(key) = key else {
+                return Err("filter state input without a key".to_string());
+            };
+            conn.filter_state
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.clone())
+        }
         other => {
             return Err(if other.is_empty() {
                 "unnamed input".to_string()

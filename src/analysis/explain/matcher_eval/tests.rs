@@ -16,6 +16,7 @@ pub(super) fn conn() -> Connection {
         src_local: false,
         src_ip: "10.0.0.2".parse().unwrap(),
         src_port: 40000,
+        filter_state: Vec::new(),
     }
 }
 
@@ -252,4 +253,33 @@ fn inputs_istio_names_and_unsupported() {
     );
     assert_eq!(eval(&st, &local).as_deref(), Some("local"));
     assert_eq!(eval(&st, &conn()).as_deref(), Some("ext"));
+}
+
+/// `FilterStateInput` reads the connection's filter state under its key (Envoy
+/// `FilterStateInput::get`: no data when the key is absent). Istio's multi-network
+/// waypoints match the CONNECT authority first (`io.istio.connect_authority`,
+/// pilot/pkg/networking/core/listener_waypoint.go), and fall back to the IP matcher.
+#[test]
+fn filter_state_input_reads_the_connection_state() {
+    let state_input = format!(
+        r#"{{"name":"authority-filter-state","typed_config":{{"@type":"{NET}FilterStateInput","key":"io.istio.connect_authority"}}}}"#
+    );
+    let json = format!(
+        r#"{{"matcher_tree":{{"input":{state_input},"exact_match_map":{{"map":{{"reviews.default.svc.cluster.local:9080":{}}}}}}},
+            "on_no_match":{}}}"#,
+        action("by-name"),
+        action("by-ip"),
+    );
+    let mut c = conn();
+    assert_eq!(eval(&json, &c).as_deref(), Some("by-ip"));
+    c.filter_state = vec![(
+        "io.istio.connect_authority".into(),
+        "reviews.default.svc.cluster.local:9080".into(),
+    )];
+    assert_eq!(eval(&json, &c).as_deref(), Some("by-name"));
+    c.filter_state = vec![(
+        "io.istio.source".into(),
+        "reviews.default.svc.cluster.local:9080".into(),
+    )];
+    assert_eq!(eval(&json, &c).as_deref(), Some("by-ip"));
 }
