@@ -231,14 +231,14 @@ fn server_names_and_lists() {
 #[test]
 fn inputs_istio_names_and_unsupported() {
     let m = format!(
-        r#"{{"matcher_tree":{{"input":{{"name":"k","typed_config":{{"@type":"{NET}FilterStateInput"}}}},"exact_match_map":{{"map":{{"a":{}}}}}}},"on_no_match":{}}}"#,
+        r#"{{"matcher_tree":{{"input":{{"name":"k","typed_config":{{"@type":"{NET}DynamicMetadataInput"}}}},"exact_match_map":{{"map":{{"a":{}}}}}}},"on_no_match":{}}}"#,
         action("a"),
         action("b")
     );
     let parsed: Matcher = serde_json::from_str(&m).unwrap();
     let r = evaluate_matcher(&parsed, &conn());
     assert_eq!(r.chain_name.as_deref(), Some("b"));
-    assert_eq!(r.unsupported, ["FilterStateInput"]);
+    assert_eq!(r.unsupported, ["DynamicMetadataInput"]);
     let by_name = r#"{"matcher_tree":{"input":{"name":"port"},"exact_match_map":{"map":{"8000":{"action":{"name":"p"}}}}}}"#;
     assert_eq!(eval(by_name, &conn()).as_deref(), Some("p"));
     let local = Connection {
