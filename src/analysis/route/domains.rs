@@ -108,7 +108,8 @@ mod tests {
     fn unexpand_domains_as_istioctl() {
         assert_eq!(
             unexpand_domains(&["a.ns.svc.cluster.local", "a.ns", "a.ns.svc", "b.svc"]),
-            ["a.ns"]
+            // `b` is not listed, so `b.svc` stays.
+            ["a.ns", "b.svc"]
         );
         // Duplicates stay.
         assert_eq!(unexpand_domains(&["x", "x"]), ["x", "x"]);
