@@ -196,7 +196,10 @@ fn clusters_and_routes_in_either_spelling_last_section_wins() {
     assert_eq!(names(&clusters.dynamic_warming_clusters), ["w"]);
     let routes = dump.routes.unwrap();
     let config = d.route_config(&routes.dynamic_route_configs[0]).unwrap();
-    assert_eq!((config.name.as_ref(), config.virtual_hosts.len()), ("80", 1));
+    assert_eq!(
+        (config.name.as_ref(), config.virtual_hosts.len()),
+        ("80", 1)
+    );
     assert_eq!(routes.static_route_configs.len(), 1);
     // Not asked for: not built.
     let dump = d.load(ALL).unwrap();
