@@ -5,8 +5,9 @@
 use serde::de::DeserializeSeed;
 use serde_json::value::RawValue;
 
+use super::model::Wanted;
 use super::seeds::TopSeed;
-use super::{Document, Top, Wanted};
+use super::{Document, Top};
 use crate::envoy::load_error::{self, LoadError};
 
 impl<'a> Document<'a> {

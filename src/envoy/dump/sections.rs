@@ -9,10 +9,9 @@ use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visi
 use serde_json::value::RawValue;
 
 use super::body::ListenerBody;
+use super::model::Wanted;
 use super::routing::{ClustersAcc, RoutesAcc};
-use super::{
-    ListenerEntry, ListenerErrorState, ListenerOrigin, ListenerState, ListenersSection, Wanted,
-};
+use super::{ListenerEntry, ListenerErrorState, ListenerOrigin, ListenerState, ListenersSection};
 use crate::envoy::node::{Bootstrap, Node};
 use crate::envoy::proto::{BorrowedStr, Str};
 

@@ -6,8 +6,8 @@ use std::marker::PhantomData;
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use super::Wanted;
 use super::body::ListenerBody;
+use super::model::Wanted;
 use super::sections::{Section, SectionSeed};
 use crate::envoy::proto::BorrowedStr;
 
