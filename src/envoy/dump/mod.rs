@@ -31,7 +31,9 @@
 //! bought nothing, so the text is checked up front.
 //!
 //! The files: `model.rs` the loaded dump's types, `body.rs` how listeners are kept,
-//! `seeds.rs` the top of the document, `sections.rs` one config section, `decode.rs`
+//! `seeds.rs` the top of the document, `sections.rs` one config section, `routing.rs` the
+//! clusters and routes sections (built only when asked for with [`RoutingSections`]; the
+//! property test parses them apart too), `decode.rs`
 //! sections and listeners into the model, `diagnose.rs` the reference parse's error
 //! reports.
 
