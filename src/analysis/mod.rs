@@ -2,11 +2,13 @@
 //!
 //! One folder per feature; each folder's `mod.rs` says what it owns.
 
+pub mod cluster;
 pub mod diff;
 pub mod explain;
 pub mod fleet;
 pub mod listener;
 pub mod mtls;
+pub mod route;
 pub mod wasm;
 
 #[cfg(test)]

@@ -21,7 +21,9 @@ pub use groups::{FleetArgs, KubeArgs, OutputArgs};
 pub use input::InputArgs;
 pub use lint::{LintArgs, LintOutput, LintSeverity};
 pub use output::{ColorChoice, OutputFormat};
-pub use proxy_config::{EcdsArgs, ListenerArgs, ProxyConfigArgs, ProxyConfigCommand};
+pub use proxy_config::{
+    ClusterArgs, EcdsArgs, ListenerArgs, ProxyConfigArgs, ProxyConfigCommand, RouteArgs,
+};
 pub use usage::UsageError;
 pub use wasm::{WasmArgs, WasmCommand, WasmCountArgs, WasmOutput};
 

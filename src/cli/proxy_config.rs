@@ -1,4 +1,5 @@
-//! `meshscope proxy-config` (alias `pc`): istioctl's proxy-config listener and ecds.
+//! `meshscope proxy-config` (alias `pc`): istioctl's proxy-config listener, ecds, cluster
+//! and route.
 
 use clap::{ArgAction, Args, Subcommand};
 
@@ -86,6 +87,53 @@ pub enum ProxyConfigCommand {
         meshscope pc ecds -f config_dump.json -o wide\n\n\
         Exit status: 0 printed; 2 an input could not be read, parsed or fetched, or bad flags.")]
     Ecds(EcdsArgs),
+
+    /// Cluster configuration of an Envoy proxy, as istioctl prints it.
+    ///
+    /// The dynamic active clusters, then the static ones, sorted by service FQDN, subset,
+    /// port and direction as istioctl sorts them; a name of the form
+    /// direction|port|subset|fqdn is shown cut into its parts, any other name whole.
+    /// DESTINATION RULE is the DestinationRule Istio names in the cluster's metadata
+    /// (filter_metadata.istio.config). -o json|yaml|jsonpath work on the array of the
+    /// selected clusters, in the same order, as the dump holds them.
+    #[command(visible_aliases = ["clusters", "c"])]
+    #[command(mut_arg("output", |a| a.help(
+        "Output format: short, json, yaml, or jsonpath=TEMPLATE",
+    )))]
+    #[command(after_help = "Examples:\n  \
+        # Every cluster, as istioctl prints them\n  \
+        meshscope pc cluster -f config_dump.json\n\n  \
+        # Clusters with port 9080\n  \
+        meshscope pc cluster -f config_dump.json --port 9080\n\n  \
+        # The inbound clusters of details.default.svc.cluster.local, in full\n  \
+        meshscope pc cluster -f config_dump.json --fqdn details.default.svc.cluster.local --direction inbound -o json\n\n\
+        Exit status: 0 printed; 2 an input could not be read, parsed or fetched, it has no clusters section\n\
+        or no cluster, or bad flags.")]
+    Cluster(ClusterArgs),
+
+    /// Route configuration of an Envoy proxy, as istioctl prints it.
+    ///
+    /// The route configurations of the dump's routes section (RDS; inline routes of
+    /// listeners are not in it): one row per route of each virtual host, routes to
+    /// PassthroughCluster left out, a virtual host without routes shown as "/*" and "404".
+    /// DOMAINS shows one domain as it is; of several, those without a port, less the longer
+    /// forms of names also listed, the first two and "+ N more...". MATCH is the route's
+    /// path match (headers are not shown); VIRTUAL SERVICE the VirtualService Istio names
+    /// in the route's metadata. Order: as istioctl's sort leaves it (numeric names
+    /// ascending among themselves). -o json|yaml|jsonpath work on the array of the selected
+    /// route configurations, as the dump holds them.
+    #[command(visible_aliases = ["routes", "r"])]
+    #[command(mut_arg("output", |a| a.help(
+        "Output format: short, json, yaml, or jsonpath=TEMPLATE",
+    )))]
+    #[command(after_help = "Examples:\n  \
+        # Every route, as istioctl prints them\n  \
+        meshscope pc route -f config_dump.json\n\n  \
+        # The route configuration 9080, in full\n  \
+        meshscope pc route -f config_dump.json --name 9080 -o json\n\n\
+        Exit status: 0 printed; 2 an input could not be read, parsed or fetched, it has no routes section\n\
+        or no route configuration, or bad flags.")]
+    Route(RouteArgs),
 }
 
 /// `pc listener` flags: istioctl's, plus `-o wide` and `-o jsonpath=`.
@@ -124,6 +172,57 @@ pub struct ListenerArgs {
 
     #[command(flatten)]
     pub fleet: FleetArgs,
+}
+
+/// `pc cluster` flags: istioctl's.
+#[derive(Debug, Args)]
+pub struct ClusterArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Filter clusters by substring of Service FQDN field.
+    #[arg(long, value_name = "FQDN")]
+    pub fqdn: Option<String>,
+
+    /// Filter clusters by Port field (0 = all).
+    #[arg(
+        long,
+        default_value_t = 0,
+        value_name = "PORT",
+        allow_negative_numbers = true
+    )]
+    pub port: i64,
+
+    /// Filter clusters by substring of Subset field.
+    #[arg(long, value_name = "SUBSET")]
+    pub subset: Option<String>,
+
+    /// Filter clusters by Direction field (a substring of the name, e.g. inbound, outbound).
+    #[arg(long, value_name = "DIRECTION")]
+    pub direction: Option<String>,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// `pc route` flags: istioctl's.
+#[derive(Debug, Args)]
+pub struct RouteArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Filter route configurations by name (exact).
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+
+    /// Output more information: one row per route (false: one row per route configuration,
+    /// with its number of virtual hosts).
+    #[arg(long, default_value_t = true, action = ArgAction::Set, num_args = 0..=1,
+          default_missing_value = "true", value_name = "BOOL")]
+    pub verbose: bool,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
 }
 
 /// `pc ecds` flags.

@@ -30,6 +30,9 @@ pub enum UsageError {
     /// `lint`: PATH `-` and `--dump -` both want stdin.
     #[error("PATH '-' and --dump '-' cannot both read stdin")]
     StdinTwice,
+    /// An `-o` value the command has no output for (istioctl's wording, proxyconfig.go).
+    #[error("output format \"{format}\" not supported")]
+    FormatNotSupported { format: &'static str },
     /// `lint`: neither PATH nor `--dump` given.
     #[error("lint requires at least one PATH, '-' for stdin, or --dump")]
     NoLintInput,

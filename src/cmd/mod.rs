@@ -9,8 +9,10 @@ mod fleet;
 mod input;
 mod lint;
 mod listener_select;
+mod proxy_config_cluster;
 mod proxy_config_ecds;
 mod proxy_config_listener;
+mod proxy_config_route;
 mod wasm_count;
 
 use std::io::Write;
@@ -83,6 +85,8 @@ pub fn dispatch(
                 proxy_config_listener::run(&args, term, out, warnings)
             }
             ProxyConfigCommand::Ecds(args) => proxy_config_ecds::run(&args, term, out),
+            ProxyConfigCommand::Cluster(args) => proxy_config_cluster::run(&args, out),
+            ProxyConfigCommand::Route(args) => proxy_config_route::run(&args, out),
         },
         Command::Explain(args) => explain::run(&args, term, out),
         Command::Lint(args) => lint::run(&args, term.color, out),
@@ -103,6 +107,22 @@ fn structured_format(format: &OutputFormat) -> Option<crate::render::structured:
         OutputFormat::Yaml => Some(Format::Yaml),
         OutputFormat::JsonPath(template) => Some(Format::JsonPath(template)),
     }
+}
+
+/// The dump's raw objects as one JSON array, for `-o json|yaml|jsonpath`.
+fn raw_array<'a>(
+    raws: impl IntoIterator<Item = &'a serde_json::value::RawValue>,
+) -> Result<serde_json::Value, crate::render::RenderError> {
+    raws.into_iter()
+        .map(|raw| {
+            // The loader validated the text, so this fails only on resource exhaustion.
+            serde_json::from_str(raw.get()).map_err(|e| crate::render::RenderError::Encode {
+                format: "json",
+                error: crate::render::Encoding::Json(e),
+            })
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map(serde_json::Value::Array)
 }
 
 /// The width meshscope's own tables and text fit: `COLUMNS` when set (so a width can be

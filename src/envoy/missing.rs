@@ -1,5 +1,5 @@
-//! A dump that loaded but lacks what the command asked for: a section, any listener, a
-//! listener on the given port. Each variant names the dump first, like a load error.
+//! A dump that loaded but lacks what the command asked for: a section, any listener,
+//! cluster or route configuration, a listener on the given port. Each variant names the dump first, like a load error.
 
 /// What a loaded dump does not have. `path` is the dump's label (file, URL or pod).
 #[derive(Debug, thiserror::Error)]
@@ -7,6 +7,18 @@ pub enum MissingError {
     /// The dump has no listener at all.
     #[error("{path}: no listeners found")]
     NoListeners {
+        /// The dump.
+        path: String,
+    },
+    /// The clusters section holds no active or static cluster (istioctl's wording).
+    #[error("{path}: no clusters found")]
+    NoClusters {
+        /// The dump.
+        path: String,
+    },
+    /// The routes section holds no route configuration (istioctl's wording).
+    #[error("{path}: no routes found")]
+    NoRoutes {
         /// The dump.
         path: String,
     },

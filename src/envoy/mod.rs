@@ -4,6 +4,7 @@
 //! camelCase JSON spellings. Strings borrow from the document text; configs this model
 //! does not know stay raw JSON. Nothing here prints or decides what to show.
 
+pub mod cluster;
 pub mod dump;
 pub mod ecds;
 pub mod filter;
@@ -12,6 +13,7 @@ pub mod listener;
 pub mod listener_head;
 pub mod load_error;
 pub mod matcher;
+pub mod metadata;
 pub mod missing;
 pub mod node;
 pub mod proto;

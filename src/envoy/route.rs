@@ -1,8 +1,10 @@
-//! Inline `envoy.config.route.v3.RouteConfiguration`, as far as istioctl's DESTINATION reads it.
+//! `envoy.config.route.v3.RouteConfiguration`, inline in an HCM or from the routes section,
+//! as far as istioctl's DESTINATION and `proxy-config route` read it.
 
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
+use crate::envoy::metadata::Metadata;
 use crate::envoy::proto::Str;
 
 /// An inline route configuration inside an HCM.
@@ -36,6 +38,9 @@ pub struct Route<'a> {
     pub redirect: Option<&'a RawValue>,
     #[serde(borrow, default, alias = "directResponse")]
     pub direct_response: Option<&'a RawValue>,
+    /// Istio names the VirtualService behind the route here (`pc route`).
+    #[serde(borrow, default)]
+    pub metadata: Option<Metadata<'a>>,
 }
 
 /// `envoy.config.route.v3.RouteMatch` path specifiers (headers are not read).

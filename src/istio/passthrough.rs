@@ -3,6 +3,9 @@
 //! `InboundPassthroughCluster`. Which of them a proxy's chains send to tells its Istio
 //! version apart when the bootstrap does not say.
 
+/// Istio's outbound passthrough cluster (pilot/pkg/networking/util `PassthroughCluster`).
+pub const PASSTHROUGH_CLUSTER: &str = "PassthroughCluster";
+
 /// Istio's shared inbound passthrough cluster (1.23+).
 pub const INBOUND_PASSTHROUGH: &str = "InboundPassthroughCluster";
 

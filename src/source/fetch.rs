@@ -4,6 +4,7 @@
 
 use super::{AdminUrl, Error, InputBytes};
 use crate::envoy::Sections;
+use crate::envoy::dump::RoutingSections;
 
 /// A resolved dump source (CLI.md "Where configuration comes from").
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -37,16 +38,32 @@ pub enum DumpMask {
     Sections(Sections),
     /// The whole dump with endpoints, as istioctl's `pc ecds` asks for it.
     WithEndpoints,
+    /// Only the clusters and routes sections named, with istioctl's field lists
+    /// (proxyconfig.go `clusterPath`, `routePath`).
+    Routing(RoutingSections),
 }
 
 impl DumpMask {
     /// The `/config_dump` query string (empty for the whole dump).
     pub fn query(self) -> String {
+        let mut names = Vec::new();
         let sections = match self {
             DumpMask::WithEndpoints => return "?include_eds=true".to_string(),
             DumpMask::Sections(s) => s,
+            DumpMask::Routing(r) => {
+                if r.clusters {
+                    names.extend([
+                        "dynamic_active_clusters",
+                        "dynamic_warming_clusters",
+                        "static_clusters",
+                    ]);
+                }
+                if r.routes {
+                    names.extend(["dynamic_route_configs", "static_route_configs"]);
+                }
+                Sections::default()
+            }
         };
-        let mut names = Vec::new();
         if sections.bootstrap {
             names.push("bootstrap");
         }
@@ -128,6 +145,20 @@ mod tests {
             ),
             (DumpMask::Sections(Sections::default()), ""),
             (DumpMask::WithEndpoints, "?include_eds=true"),
+            (
+                DumpMask::Routing(RoutingSections {
+                    clusters: true,
+                    routes: false,
+                }),
+                "?mask=dynamic_active_clusters,dynamic_warming_clusters,static_clusters",
+            ),
+            (
+                DumpMask::Routing(RoutingSections {
+                    clusters: false,
+                    routes: true,
+                }),
+                "?mask=dynamic_route_configs,static_route_configs",
+            ),
         ];
         for (mask, want) in cases {
             assert_eq!(mask.query(), want);

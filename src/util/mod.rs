@@ -4,5 +4,6 @@
 pub mod case;
 pub mod cidr;
 pub mod go_sort;
+pub mod go_strconv;
 pub mod parallel;
 pub mod sanitize;

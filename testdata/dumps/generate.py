@@ -792,8 +792,13 @@ def original_dst_cluster(name, bind=None):
     return c
 
 
-def eds_cluster(name):
-    return any_(
+def istio_config_path(kind, name, namespace=NAMESPACE):
+    """What Istio writes into `filter_metadata.istio.config`: the resource's API path."""
+    return "/apis/networking.istio.io/v1/namespaces/%s/%s/%s" % (namespace, kind, name)
+
+
+def eds_cluster(name, destination_rule=None):
+    c = any_(
         "envoy.config.cluster.v3.Cluster",
         name=name,
         type="EDS",
@@ -814,6 +819,37 @@ def eds_cluster(name):
             }
         },
     )
+    if destination_rule:
+        c["metadata"]["filter_metadata"]["istio"]["config"] = istio_config_path("destination-rule", destination_rule)
+    return c
+
+
+# A bookinfo-like outbound set beside the seed's httpbin (§1: clusters and routes of a sidecar
+# that calls them): reviews with a DestinationRule and subsets v1/v2, ratings without one, and an
+# external API through a ServiceEntry (STRICT_DNS).
+REVIEWS_HOST = "reviews.default.svc.cluster.local"
+RATINGS_HOST = "ratings.default.svc.cluster.local"
+EXTERNAL_HOST = "api.example.com"
+
+
+def outbound_service_clusters():
+    reviews = ["outbound|9080|%s|%s" % (subset, REVIEWS_HOST) for subset in ("", "v1", "v2")]
+    external = any_(
+        "envoy.config.cluster.v3.Cluster",
+        name="outbound|443||%s" % EXTERNAL_HOST,
+        type="STRICT_DNS",
+        connect_timeout="10s",
+        dns_lookup_family="V4_ONLY",
+        load_assignment={
+            "cluster_name": "outbound|443||%s" % EXTERNAL_HOST,
+            "endpoints": [{"lb_endpoints": [{"endpoint": {"address": socket(EXTERNAL_HOST, 443)}}]}],
+        },
+        metadata={"filter_metadata": {"istio": {"config": istio_config_path("service-entry", "external-api")}}},
+    )
+    return [eds_cluster(name, destination_rule="reviews") for name in reviews] + [
+        eds_cluster("outbound|9080||%s" % RATINGS_HOST),
+        external,
+    ]
 
 
 def clusters_section(p):
@@ -838,6 +874,7 @@ def clusters_section(p):
     dynamic.append(original_dst_cluster("PassthroughCluster"))
     dynamic.append(eds_cluster(OUTBOUND_CLUSTER))
     dynamic.append(eds_cluster(KUBE_DNS_CLUSTER))
+    dynamic += outbound_service_clusters()
     return any_(
         "envoy.admin.v3.ClustersConfigDump",
         version_info=p.version_info,
@@ -893,9 +930,107 @@ def routes_section(p):
         ],
         validate_clusters=False,
     )
+    configs = [route_config, bookinfo_route_config(p), external_route_config()]
     return any_(
         "envoy.admin.v3.RoutesConfigDump",
-        dynamic_route_configs=[{"version_info": p.version_info, "route_config": route_config, "last_updated": p.ts(420)}],
+        dynamic_route_configs=[
+            {"version_info": p.version_info, "route_config": c, "last_updated": p.ts(420 + i)} for i, c in enumerate(configs)
+        ],
+    )
+
+
+def service_domains(p, host, vip, port):
+    """A service's virtual host domains as Istio writes them: 1.12 lists each with and
+    without the port, current Istio only the forms without."""
+    name, namespace = host.split(".")[:2]
+    short = [host, name, "%s.%s.svc" % (name, namespace), "%s.%s" % (name, namespace), vip]
+    if p.head:
+        return short
+    return [d for form in short for d in (form, "%s:%d" % (form, port))]
+
+
+def vs_route(match, action, virtual_service, name):
+    return {
+        "match": match,
+        "route": action,
+        "metadata": {"filter_metadata": {"istio": {"config": istio_config_path("virtual-service", virtual_service)}}},
+        "decorator": {"operation": "%s/*" % name},
+        "name": name,
+    }
+
+
+def allow_any_vhost():
+    return {
+        "name": "allow_any",
+        "domains": ["*"],
+        "routes": [{"match": {"prefix": "/"}, "route": {"cluster": "PassthroughCluster", "timeout": "0s"}, "name": "allow_any"}],
+        "include_request_attempt_count": True,
+    }
+
+
+def bookinfo_route_config(p):
+    """RDS `9080`: reviews behind a VirtualService (a header route to v2, a regex route, the
+    rest to v1), ratings without one, and the passthrough host."""
+    reviews = "outbound|9080|%s|" + REVIEWS_HOST
+    jason = {"prefix": "/", "headers": [{"name": "end-user", "string_match": {"exact": "jason"}}]}
+    return any_(
+        "envoy.config.route.v3.RouteConfiguration",
+        name="9080",
+        virtual_hosts=[
+            {
+                "name": "%s:9080" % REVIEWS_HOST,
+                "domains": service_domains(p, REVIEWS_HOST, "10.96.40.7", 9080),
+                "routes": [
+                    vs_route(jason, {"cluster": reviews % "v2", "timeout": "0s"}, "reviews", "jason"),
+                    vs_route(
+                        {"safe_regex": {"regex": "/reviews/[0-9]+"}},
+                        {"weighted_clusters": {"clusters": [{"name": reviews % "v1", "weight": 50}, {"name": reviews % "v2", "weight": 50}]}},
+                        "reviews",
+                        "split",
+                    ),
+                    vs_route({"prefix": "/"}, {"cluster": reviews % "v1", "timeout": "0s"}, "reviews", "default"),
+                ],
+            },
+            {
+                "name": "%s:9080" % RATINGS_HOST,
+                "domains": service_domains(p, RATINGS_HOST, "10.96.40.9", 9080),
+                "routes": [
+                    {
+                        "match": {"prefix": "/"},
+                        "route": {"cluster": "outbound|9080||" + RATINGS_HOST, "timeout": "0s"},
+                        "name": "default",
+                    }
+                ],
+            },
+            allow_any_vhost(),
+        ],
+        validate_clusters=False,
+    )
+
+
+def external_route_config():
+    """RDS `80`: the external API through a ServiceEntry and a VirtualService with an exact
+    path and a path-separated prefix, and REGISTRY_ONLY's `block_all` host."""
+    cluster = "outbound|443||" + EXTERNAL_HOST
+    return any_(
+        "envoy.config.route.v3.RouteConfiguration",
+        name="80",
+        virtual_hosts=[
+            {
+                "name": "%s:80" % EXTERNAL_HOST,
+                "domains": [EXTERNAL_HOST],
+                "routes": [
+                    vs_route({"path": "/healthz"}, {"cluster": cluster, "timeout": "0s"}, "external-api", "health"),
+                    vs_route({"path_separated_prefix": "/v1"}, {"cluster": cluster, "timeout": "5s"}, "external-api", "v1"),
+                ],
+            },
+            {
+                "name": "block_all",
+                "domains": ["*"],
+                "routes": [{"match": {"prefix": "/"}, "direct_response": {"status": 502}, "name": "block_all"}],
+            },
+        ],
+        validate_clusters=False,
     )
 
 

@@ -7,9 +7,11 @@ use crate::support::apiserver::{ApiServer, FakeCluster, FakePod};
 use crate::support::{Test, root};
 
 /// Every leaf command that takes a pod (POD arguments, or diff's sides).
-const READS_PODS: [&str; 5] = [
+const READS_PODS: [&str; 7] = [
     "meshscope proxy-config listener",
     "meshscope proxy-config ecds",
+    "meshscope proxy-config cluster",
+    "meshscope proxy-config route",
     "meshscope explain",
     "meshscope wasm count",
     "meshscope diff",

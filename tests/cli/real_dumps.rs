@@ -55,6 +55,109 @@ fn pc_listener_reproduces_istioctl_summary() {
     assert_eq!(trim(&got), trim(&want));
 }
 
+/// A block of istioctl `pc all`'s summary (the one whose header holds `marker`) as the
+/// single command prints it: the columns `columns` (read at the header's positions), each
+/// cell stripped of `pc all`'s `TYPE/` name prefix, laid out again with Go tabwriter
+/// padding 5 (istioctl's cluster and route writers).
+fn summary_block(summary: &str, marker: &str, columns: &[&str], prefix: &str) -> String {
+    let mut lines = summary
+        .lines()
+        .skip_while(|l| !l.starts_with("NAME") || !l.contains(marker));
+    let header = lines.next().expect("block header");
+    let starts: Vec<usize> = columns
+        .iter()
+        .map(|h| header.find(h).expect("column"))
+        .collect();
+    let mut rows = vec![columns.join("\t")];
+    for line in lines.take_while(|l| !l.trim().is_empty()) {
+        let cell = |i: usize| {
+            let end = starts
+                .get(i + 1)
+                .copied()
+                .unwrap_or(line.len())
+                .min(line.len());
+            let text = line.get(starts[i]..end).unwrap_or("").trim_end();
+            text.strip_prefix(prefix).unwrap_or(text).to_string()
+        };
+        rows.push((0..columns.len()).map(cell).collect::<Vec<_>>().join("\t"));
+    }
+    let mut tw = tabwriter::TabWriter::new(Vec::new()).minwidth(0).padding(5);
+    for r in rows {
+        writeln!(tw, "{r}").unwrap();
+    }
+    String::from_utf8(tw.into_inner().unwrap()).unwrap()
+}
+
+/// istioctl's `pc all` prints the cluster and route blocks with the same writers as
+/// `pc cluster` and `pc route`, a NAME column (`cluster/…`, `route/…`) in front; in the
+/// cluster block a name that is not a subset key fills SERVICE FQDN with that NAME
+/// (cluster.go renames the cluster before printing), so the prefix is dropped there too.
+#[test]
+fn pc_cluster_and_pc_route_reproduce_istioctl_summary() {
+    let Some(dir) = real_dumps() else { return };
+    let refdir = dir.join("istioctl-reference");
+    let summary = std::fs::read_to_string(refdir.join("proxyconfig-all-summary.txt")).unwrap();
+    let dump = rel(&refdir.join("proxyconfig-config_dump.json"));
+    let columns = [
+        "SERVICE FQDN",
+        "PORT",
+        "SUBSET",
+        "DIRECTION",
+        "TYPE",
+        "DESTINATION RULE",
+    ];
+    let want = summary_block(&summary, "SERVICE FQDN", &columns, "cluster/");
+    assert_eq!(want.lines().count(), 4, "{want}");
+    assert_eq!(Test::new(["pc", "cluster", "-f", &dump]).ok(), want);
+
+    let columns = ["NAME", "VHOST NAME", "DOMAINS", "MATCH", "VIRTUAL SERVICE"];
+    let want = summary_block(&summary, "VHOST NAME", &columns, "route/");
+    assert_eq!(want.lines().count(), 2, "{want}");
+    assert_eq!(Test::new(["pc", "route", "-f", &dump]).ok(), want);
+}
+
+/// Every real dump with a clusters or routes section loads for `pc cluster` / `pc route`
+/// in every format; the others say which section is missing.
+#[test]
+fn every_dump_loads_for_pc_cluster_and_pc_route() {
+    let Some(dir) = real_dumps() else { return };
+    for file in [
+        "sidecar-productpage.yaml",
+        "compare-before.json",
+        "compare-after.json",
+        "describe-http.json",
+        "istioctl-reference/proxyconfig-config_dump.json",
+        "istioctl-reference/ecds-configdump.json",
+    ] {
+        let path = rel(&dir.join(file));
+        for (command, section) in [
+            ("cluster", "ClustersConfigDump"),
+            ("route", "RoutesConfigDump"),
+        ] {
+            let text = std::fs::read_to_string(dir.join(file)).unwrap();
+            let has = text.contains(&format!("envoy.admin.v3.{section}"));
+            for flags in [&[][..], &["-o", "json"], &["-o", "yaml"]] {
+                let mut args = vec!["pc", command, "-f", &path];
+                args.extend_from_slice(flags);
+                let out = Test::new(&args).run();
+                if has {
+                    assert_eq!(out.code, 0, "{file} {command} {flags:?}: {}", out.stderr);
+                    assert!(out.stdout.lines().count() > 1, "{file} {command}");
+                } else {
+                    assert_eq!(out.code, 2, "{file} {command}");
+                    assert_eq!(
+                        out.stderr,
+                        format!(
+                            "meshscope: error: {path}: config dump has no configuration type \
+                             type.googleapis.com/envoy.admin.v3.{section}\n"
+                        )
+                    );
+                }
+            }
+        }
+    }
+}
+
 #[test]
 fn pc_ecds_reproduces_istioctl_outputs() {
     let Some(dir) = real_dumps() else { return };

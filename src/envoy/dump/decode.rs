@@ -4,11 +4,13 @@
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::{Document, Dump, DumpShape, ListenerEntry, Section};
+use super::{ClusterEntry, Document, Dump, DumpShape, ListenerEntry, RouteConfigEntry, Section};
+use crate::envoy::cluster::Cluster;
 use crate::envoy::ecds::{EcdsFilter, EcdsFilterFields, TypeUrl};
 use crate::envoy::listener::Listener;
 use crate::envoy::load_error::{self, LoadError, Location};
 use crate::envoy::proto::Str;
+use crate::envoy::route::RouteConfiguration;
 use crate::util::parallel;
 
 /// Listeners per task when they are decoded on every core: a few milliseconds of work.
@@ -22,6 +24,8 @@ impl<'a> Document<'a> {
         let mut listeners = None;
         let mut ecds: Option<Vec<EcdsFilter<'a>>> = None;
         let mut node = None;
+        let mut clusters = None;
+        let mut routes = None;
         for (section_index, section) in parsed.into_iter().enumerate() {
             match section {
                 Section::Listeners(acc) => {
@@ -35,6 +39,9 @@ impl<'a> Document<'a> {
                     }
                 }
                 Section::Bootstrap(n) => node = n.or(node),
+                // The last of each, as istioctl's `getSection` takes it.
+                Section::Clusters(acc) => clusters = Some(acc.into_section(section_index)),
+                Section::Routes(acc) => routes = Some(acc.into_section(section_index)),
                 Section::Other => {}
             }
         }
@@ -43,6 +50,8 @@ impl<'a> Document<'a> {
             listeners,
             ecds,
             node,
+            clusters,
+            routes,
         })
     }
 
@@ -71,6 +80,19 @@ impl<'a> Document<'a> {
 
     /// Decodes a listener entry into the typed model.
     pub fn listener(&self, entry: &ListenerEntry<'a>) -> Result<Listener<'a>, LoadError> {
+        self.decode(entry.raw, &entry.json_path())
+    }
+
+    /// Decodes a cluster entry into the typed model.
+    pub fn cluster(&self, entry: &ClusterEntry<'a>) -> Result<Cluster<'a>, LoadError> {
+        self.decode(entry.raw, &entry.json_path())
+    }
+
+    /// Decodes a route configuration entry into the typed model.
+    pub fn route_config(
+        &self,
+        entry: &RouteConfigEntry<'a>,
+    ) -> Result<RouteConfiguration<'a>, LoadError> {
         self.decode(entry.raw, &entry.json_path())
     }
 

@@ -5,15 +5,16 @@
 use serde::de::DeserializeSeed;
 use serde_json::value::RawValue;
 
+use super::model::Wanted;
 use super::seeds::TopSeed;
-use super::{Document, Sections, Top};
+use super::{Document, Top};
 use crate::envoy::load_error::{self, LoadError};
 
 impl<'a> Document<'a> {
     /// The loader as it was before the fast path: binary data first, then the parse.
     pub(super) fn reference_parse(
         &self,
-        sections: Sections,
+        sections: Wanted,
     ) -> Result<Top<'a, &'a RawValue>, LoadError> {
         if let Some(at) = binary_offset(self.text) {
             return Err(LoadError::Binary {
@@ -26,7 +27,7 @@ impl<'a> Document<'a> {
     }
 
     /// Only called after `binary_offset` found none, so the text is UTF-8.
-    fn top_level_error(&self, sections: Sections, e: serde_json::Error) -> LoadError {
+    fn top_level_error(&self, sections: Wanted, e: serde_json::Error) -> LoadError {
         let offset =
             load_error::offset_of(&String::from_utf8_lossy(self.text), e.line(), e.column());
         let message = load_error::strip_serde_position(&e.to_string());

@@ -31,7 +31,9 @@
 //! bought nothing, so the text is checked up front.
 //!
 //! The files: `model.rs` the loaded dump's types, `body.rs` how listeners are kept,
-//! `seeds.rs` the top of the document, `sections.rs` one config section, `decode.rs`
+//! `seeds.rs` the top of the document, `sections.rs` one config section, `routing.rs` the
+//! clusters and routes sections (built only when asked for with [`RoutingSections`]; the
+//! property test parses them apart too), `decode.rs`
 //! sections and listeners into the model, `diagnose.rs` the reference parse's error
 //! reports.
 
@@ -40,6 +42,7 @@ mod decode;
 mod diagnose;
 mod model;
 pub(crate) mod plain_paths;
+mod routing;
 mod sections;
 mod seeds;
 mod split;
@@ -53,7 +56,10 @@ pub use model::{
     Dump, DumpShape, ListenerEntry, ListenerErrorState, ListenerOrigin, ListenerState,
     ListenersSection, Sections,
 };
-pub use sections::{ECDS_TYPE, LISTENERS_TYPE};
+pub use routing::{ClusterEntry, RouteConfigEntry, RoutingSections};
+pub use sections::{CLUSTERS_TYPE, ECDS_TYPE, LISTENERS_TYPE, ROUTES_TYPE};
+
+use crate::envoy::dump::model::Wanted;
 
 use crate::envoy::dump::plain_paths::FastPath;
 use crate::envoy::dump::sections::{Section, SectionSeed};
@@ -90,6 +96,20 @@ impl<'a> Document<'a> {
 
     /// Parses the document, building only `sections`; listeners are kept raw.
     pub fn load(&self, sections: Sections) -> Result<Dump<'a>, LoadError> {
+        self.load_wanted(sections.into())
+    }
+
+    /// Like [`Document::load`], building the clusters and routes sections `routing` names
+    /// too (each cluster and route configuration kept raw).
+    pub fn load_with_routing(
+        &self,
+        sections: Sections,
+        routing: RoutingSections,
+    ) -> Result<Dump<'a>, LoadError> {
+        self.load_wanted(Wanted { sections, routing })
+    }
+
+    fn load_wanted(&self, sections: Wanted) -> Result<Dump<'a>, LoadError> {
         let top = match self.parse_fast(sections) {
             Some(top) => top,
             // The parse failed: the reference parse says how, exactly as it always has.
@@ -107,7 +127,7 @@ impl<'a> Document<'a> {
         &self,
         sections: Sections,
     ) -> Result<Dump<'a, L>, LoadError> {
-        if let Some(top) = self.parse_fast(sections) {
+        if let Some(top) = self.parse_fast(sections.into()) {
             return self.build(top);
         }
         let dump = self.load(sections)?;
@@ -126,6 +146,8 @@ impl<'a> Document<'a> {
             listeners,
             ecds: dump.ecds,
             node: dump.node,
+            clusters: dump.clusters,
+            routes: dump.routes,
         })
     }
 
@@ -156,6 +178,8 @@ impl<'a> Document<'a> {
                 }),
                 ecds: None,
                 node: None,
+                clusters: None,
+                routes: None,
             }),
             Top::Configs(sections) => self.assemble(sections),
         }
@@ -163,7 +187,7 @@ impl<'a> Document<'a> {
 
     /// The parse, its sections apart on several cores when the dump is big and has the
     /// plain shape; `None` on any failure, which the reference parse then reports.
-    fn parse_fast<L: ListenerBody<'a> + Send>(&self, sections: Sections) -> Option<Top<'a, L>> {
+    fn parse_fast<L: ListenerBody<'a> + Send>(&self, sections: Wanted) -> Option<Top<'a, L>> {
         // A section that does not parse may be a wrong guess at the split (a nested
         // object that looks like a section); the one pass decides.
         if self.text.len() >= SPLIT_AT_LEAST
@@ -182,7 +206,7 @@ impl<'a> Document<'a> {
     /// not split (see [`split`]) or a section does not parse.
     fn parse_apart<L: ListenerBody<'a> + Send>(
         &self,
-        sections: Sections,
+        sections: Wanted,
         threads: usize,
     ) -> Option<Top<'a, L>> {
         let ranges = split::split(self.text, threads)?;
@@ -203,7 +227,7 @@ impl<'a> Document<'a> {
     /// One section, parsed from its own slice of the text, which must be UTF-8.
     fn parse_section<L: ListenerBody<'a>>(
         &self,
-        sections: Sections,
+        sections: Wanted,
         slice: &'a [u8],
     ) -> Option<Section<'a, L>> {
         std::str::from_utf8(slice).ok()?;
@@ -220,7 +244,7 @@ impl<'a> Document<'a> {
     /// One parse of the whole text; skipped values are read as `IgnoredAny`.
     fn parse<L: ListenerBody<'a>>(
         &self,
-        sections: Sections,
+        sections: Wanted,
     ) -> Result<Top<'a, L>, serde_json::Error> {
         let mut de = serde_json::Deserializer::from_slice(self.text);
         let top = TopSeed::new(sections).deserialize(&mut de)?;

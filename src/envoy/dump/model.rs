@@ -3,6 +3,7 @@
 
 use serde_json::value::RawValue;
 
+use super::routing::{ClustersSection, RoutesSection, RoutingSections};
 use crate::envoy::ecds::EcdsFilter;
 use crate::envoy::node::Node;
 use crate::envoy::proto::Str;
@@ -13,6 +14,22 @@ pub struct Sections {
     pub listeners: bool,
     pub ecds: bool,
     pub bootstrap: bool,
+}
+
+/// Everything a command wants built: the listener-family sections and the routing ones.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Wanted {
+    pub(super) sections: Sections,
+    pub(super) routing: RoutingSections,
+}
+
+impl From<Sections> for Wanted {
+    fn from(sections: Sections) -> Self {
+        Wanted {
+            sections,
+            routing: RoutingSections::default(),
+        }
+    }
 }
 
 /// What kind of document the input was.
@@ -35,6 +52,10 @@ pub struct Dump<'a, L = &'a RawValue> {
     pub ecds: Option<Vec<EcdsFilter<'a>>>,
     /// The bootstrap's node, when the dump has a bootstrap section.
     pub node: Option<Node<'a>>,
+    /// The last `ClustersConfigDump` (istioctl reads the last), or `None` without one.
+    pub clusters: Option<ClustersSection<'a>>,
+    /// The last `RoutesConfigDump` (istioctl reads the last), or `None` without one.
+    pub routes: Option<RoutesSection<'a>>,
 }
 
 /// The listeners of a dump, one entry per listener state.

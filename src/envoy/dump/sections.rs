@@ -1,5 +1,5 @@
 //! One config section: its `"@type"` decides what is built of it (listeners, ECDS filters,
-//! the bootstrap's node) and the rest is skipped.
+//! the bootstrap's node, clusters, route configurations) and the rest is skipped.
 
 use std::fmt;
 use std::marker::PhantomData;
@@ -9,9 +9,9 @@ use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visi
 use serde_json::value::RawValue;
 
 use super::body::ListenerBody;
-use super::{
-    ListenerEntry, ListenerErrorState, ListenerOrigin, ListenerState, ListenersSection, Sections,
-};
+use super::model::Wanted;
+use super::routing::{ClustersAcc, RoutesAcc};
+use super::{ListenerEntry, ListenerErrorState, ListenerOrigin, ListenerState, ListenersSection};
 use crate::envoy::node::{Bootstrap, Node};
 use crate::envoy::proto::{BorrowedStr, Str};
 
@@ -20,11 +20,17 @@ pub const LISTENERS_TYPE: &str = "type.googleapis.com/envoy.admin.v3.ListenersCo
 /// The `@type` of the ECDS section.
 pub const ECDS_TYPE: &str = "type.googleapis.com/envoy.admin.v3.EcdsConfigDump";
 pub(super) const BOOTSTRAP_TYPE: &str = "type.googleapis.com/envoy.admin.v3.BootstrapConfigDump";
+/// The `@type` of the clusters section.
+pub const CLUSTERS_TYPE: &str = "type.googleapis.com/envoy.admin.v3.ClustersConfigDump";
+/// The `@type` of the routes section.
+pub const ROUTES_TYPE: &str = "type.googleapis.com/envoy.admin.v3.RoutesConfigDump";
 
 pub(super) enum Section<'a, L> {
     Listeners(ListenersAcc<'a, L>),
     Ecds(Vec<&'a RawValue>),
     Bootstrap(Option<Node<'a>>),
+    Clusters(ClustersAcc<'a>),
+    Routes(RoutesAcc<'a>),
     Other,
 }
 
@@ -166,7 +172,7 @@ struct UpdateFailureState<'a> {
 }
 
 pub(super) struct SectionSeed<L> {
-    pub(super) sections: Sections,
+    pub(super) sections: Wanted,
     pub(super) body: PhantomData<L>,
 }
 
@@ -180,22 +186,28 @@ impl<'de, L: ListenerBody<'de>> DeserializeSeed<'de> for SectionSeed<L> {
 
 impl<L> SectionSeed<L> {
     fn start<'de>(&self, type_url: &str) -> Section<'de, L> {
+        let Wanted { sections, routing } = self.sections;
         match type_url {
-            LISTENERS_TYPE if self.sections.listeners => Section::Listeners(Default::default()),
-            ECDS_TYPE if self.sections.ecds => Section::Ecds(Vec::new()),
-            BOOTSTRAP_TYPE if self.sections.bootstrap => Section::Bootstrap(None),
+            LISTENERS_TYPE if sections.listeners => Section::Listeners(Default::default()),
+            ECDS_TYPE if sections.ecds => Section::Ecds(Vec::new()),
+            BOOTSTRAP_TYPE if sections.bootstrap => Section::Bootstrap(None),
             // A section we do not build still counts as present (e.g. "no ECDS section").
             LISTENERS_TYPE => Section::Listeners(Default::default()),
             ECDS_TYPE => Section::Ecds(Vec::new()),
+            CLUSTERS_TYPE if routing.clusters => Section::Clusters(Default::default()),
+            ROUTES_TYPE if routing.routes => Section::Routes(Default::default()),
             _ => Section::Other,
         }
     }
 
     fn wants(&self, section: &Section<'_, L>) -> bool {
+        let Wanted { sections, routing } = self.sections;
         match section {
-            Section::Listeners(_) => self.sections.listeners,
-            Section::Ecds(_) => self.sections.ecds,
-            Section::Bootstrap(_) => self.sections.bootstrap,
+            Section::Listeners(_) => sections.listeners,
+            Section::Ecds(_) => sections.ecds,
+            Section::Bootstrap(_) => sections.bootstrap,
+            Section::Clusters(_) => routing.clusters,
+            Section::Routes(_) => routing.routes,
             Section::Other => false,
         }
     }
@@ -230,6 +242,24 @@ impl<'de, L: ListenerBody<'de>> DeserializeSeed<'de> for FieldSeed<'_, 'de, L> {
             }
             (Section::Bootstrap(node), "bootstrap") => {
                 *node = Bootstrap::deserialize(d)?.node;
+            }
+            (Section::Clusters(acc), "version_info" | "versionInfo") => {
+                acc.version_info = BorrowedStr::deserialize(d)?.0;
+            }
+            (Section::Clusters(acc), "static_clusters" | "staticClusters") => {
+                acc.lists[0] = Vec::deserialize(d)?;
+            }
+            (Section::Clusters(acc), "dynamic_active_clusters" | "dynamicActiveClusters") => {
+                acc.lists[1] = Vec::deserialize(d)?;
+            }
+            (Section::Clusters(acc), "dynamic_warming_clusters" | "dynamicWarmingClusters") => {
+                acc.lists[2] = Vec::deserialize(d)?;
+            }
+            (Section::Routes(acc), "static_route_configs" | "staticRouteConfigs") => {
+                acc.lists[0] = Vec::deserialize(d)?;
+            }
+            (Section::Routes(acc), "dynamic_route_configs" | "dynamicRouteConfigs") => {
+                acc.lists[1] = Vec::deserialize(d)?;
             }
             _ => {
                 IgnoredAny::deserialize(d)?;

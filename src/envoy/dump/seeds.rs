@@ -6,8 +6,8 @@ use std::marker::PhantomData;
 
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 
-use super::Sections;
 use super::body::ListenerBody;
+use super::model::Wanted;
 use super::sections::{Section, SectionSeed};
 use crate::envoy::proto::BorrowedStr;
 
@@ -19,12 +19,12 @@ pub(super) enum Top<'a, L> {
 }
 
 pub(super) struct TopSeed<L> {
-    sections: Sections,
+    sections: Wanted,
     body: PhantomData<L>,
 }
 
 impl<L> TopSeed<L> {
-    pub(super) fn new(sections: Sections) -> Self {
+    pub(super) fn new(sections: Wanted) -> Self {
         TopSeed {
             sections,
             body: PhantomData,
@@ -101,7 +101,7 @@ impl<'de, L: ListenerBody<'de>> Visitor<'de> for TopSeed<L> {
 }
 
 struct ConfigsSeed<L> {
-    sections: Sections,
+    sections: Wanted,
     body: PhantomData<L>,
 }
 

@@ -298,6 +298,8 @@ pub fn load_reduced<'a>(
             .map(|s| s.map_listeners(|l| ListenerChains::from(*l))),
         ecds: full.ecds,
         node: full.node,
+        clusters: full.clusters,
+        routes: full.routes,
     })
 }
 

@@ -9,14 +9,22 @@ use serde_json::value::RawValue;
 
 use super::super::*;
 
-const ALL: Sections = Sections {
-    listeners: true,
-    ecds: true,
-    bootstrap: true,
+/// Every section built, the clusters and routes sections included.
+const ALL: Wanted = Wanted {
+    sections: Sections {
+        listeners: true,
+        ecds: true,
+        bootstrap: true,
+    },
+    routing: RoutingSections {
+        clusters: true,
+        routes: true,
+    },
 };
 
 const BOOTSTRAP: &str = r#"{"@type": "type.googleapis.com/envoy.admin.v3.BootstrapConfigDump", "bootstrap": {"node": {"id": "sidecar~10.0.0.1~p.ns~ns.svc.cluster.local", "metadata": {"NAMESPACE": "ns"}}}}"#;
-const CLUSTERS: &str = r#"{"@type": "type.googleapis.com/envoy.admin.v3.ClustersConfigDump", "dynamic_active_clusters": [{"cluster": {"@type": "type.googleapis.com/envoy.config.cluster.v3.Cluster", "name": "outbound|80||a"}}, {"cluster": {"name": "b\"{\"@type\": \"type.googleapis.com/envoy.admin.v3.X\"}"}}]}"#;
+const CLUSTERS: &str = r#"{"@type": "type.googleapis.com/envoy.admin.v3.ClustersConfigDump", "version_info": "v1", "static_clusters": [{"cluster": {"name": "agent"}, "last_updated": "t"}], "dynamic_active_clusters": [{"cluster": {"@type": "type.googleapis.com/envoy.config.cluster.v3.Cluster", "name": "outbound|80||a"}}, {"cluster": {"name": "b\"{\"@type\": \"type.googleapis.com/envoy.admin.v3.X\"}"}}], "dynamicWarmingClusters": [{"versionInfo": "v2", "cluster": {"name": "w"}}, {"last_updated": "no cluster"}]}"#;
+const ROUTES: &str = r#"{"@type": "type.googleapis.com/envoy.admin.v3.RoutesConfigDump", "static_route_configs": [{"route_config": {"name": "s"}}], "dynamicRouteConfigs": [{"versionInfo": "v1", "routeConfig": {"name": "80", "virtualHosts": []}}]}"#;
 const LISTENERS: &str = r#"{"@type": "type.googleapis.com/envoy.admin.v3.ListenersConfigDump", "version_info": "v1", "static_listeners": [{"listener": {"name": "s"}}], "dynamic_listeners": [{"name": "virtualInbound", "active_state": {"listener": {"name": "virtualInbound", "address": {"socket_address": {"address": "0.0.0.0", "port_value": 15006}}}}, "draining_state": {"listener": {"name": "virtualInbound"}}}, {"name": "w", "warming_state": {"listener": {"name": "w"}}, "error_state": {"details": "boom"}}]}"#;
 const ECDS: &str = r#"{"@type": "type.googleapis.com/envoy.admin.v3.EcdsConfigDump", "ecds_filters": [{"ecds_filter": {"name": "ns.plugin", "typed_config": {"@type": "type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm"}}}]}"#;
 /// A section whose "@type" comes after another field: the split does not see it start.
@@ -48,7 +56,7 @@ fn dump_text(sections: &[&str], pretty: bool) -> String {
 
 #[test]
 fn a_plain_dump_parses_apart_as_in_one_pass() {
-    let text = dump_text(&[BOOTSTRAP, CLUSTERS, ECDS, LISTENERS, ECDS], true);
+    let text = dump_text(&[BOOTSTRAP, CLUSTERS, ECDS, LISTENERS, ROUTES, ECDS], true);
     let d = Document::new("t.json", text.as_bytes());
     for threads in [2, 3, 8] {
         assert_eq!(
@@ -73,7 +81,7 @@ fn shapes_it_cannot_prove_are_left_to_the_one_pass() {
         let text = dump_text(&sections, false);
         let d = Document::new("t.json", text.as_bytes());
         assert!(apart::<&RawValue>(&d, 2).is_none(), "{text}");
-        assert_eq!(d.load(ALL).is_ok(), loads, "{text}");
+        assert_eq!(d.load_wanted(ALL).is_ok(), loads, "{text}");
     }
 }
 
@@ -94,7 +102,7 @@ fn invalid_text_in_a_section_is_not_loaded_apart() {
     text[at] = 0xff;
     let d = Document::new("t.json", &text);
     assert!(d.parse_apart::<&RawValue>(ALL, 2).is_none());
-    assert!(matches!(d.load(ALL), Err(LoadError::Binary { .. })));
+    assert!(matches!(d.load_wanted(ALL), Err(LoadError::Binary { .. })));
 }
 
 /// Above the size where the loader splits, an error in a later section is reported with
@@ -109,7 +117,7 @@ fn an_error_in_a_big_split_dump_has_its_file_position() {
         "{\"@type\": \"type.googleapis.com/envoy.admin.v3.RoutesConfigDump\",\n  \"a\": [1,]}";
     let text = dump_text(&[&padding, LISTENERS, bad], true);
     let d = Document::new("big.json", text.as_bytes());
-    let err = d.load(ALL).unwrap_err().to_string();
+    let err = d.load_wanted(ALL).unwrap_err().to_string();
     // Lines: "{", " \"configs\": [", padding, listeners, the bad section's two lines.
     assert!(err.starts_with("big.json:6:11: "), "{err}");
     // And without the error the same big dump loads apart.
@@ -126,11 +134,11 @@ proptest! {
     /// answer, and it gives one whenever every section starts with its "@type".
     #[test]
     fn apart_is_the_one_pass_or_nothing(
-        picks in proptest::collection::vec(0usize..6, 1..8),
+        picks in proptest::collection::vec(0usize..7, 1..8),
         pretty in any::<bool>(),
         threads in 2usize..5,
     ) {
-        let all = [BOOTSTRAP, CLUSTERS, LISTENERS, ECDS, LATE_TYPE, LOOK_ALIKE];
+        let all = [BOOTSTRAP, CLUSTERS, LISTENERS, ECDS, LATE_TYPE, LOOK_ALIKE, ROUTES];
         let sections: Vec<&str> = picks.iter().map(|&i| all[i]).collect();
         let text = dump_text(&sections, pretty);
         let d = Document::new("t.json", text.as_bytes());

@@ -164,3 +164,63 @@ fn binary_offset_reports_utf8_before_nul() {
     assert_eq!(binary_offset(b"ab\0c"), Some(2));
     assert_eq!(binary_offset(b"abc"), None);
 }
+
+#[test]
+fn clusters_and_routes_in_either_spelling_last_section_wins() {
+    let routing = RoutingSections {
+        clusters: true,
+        routes: true,
+    };
+    let text = r#"{"configs":[
+      {"@type":"type.googleapis.com/envoy.admin.v3.ClustersConfigDump","static_clusters":[{"cluster":{"name":"old"}}]},
+      {"@type":"type.googleapis.com/envoy.admin.v3.ClustersConfigDump",
+       "staticClusters":[{"cluster":{"name":"s"}}],
+       "dynamicActiveClusters":[{"versionInfo":"v1","cluster":{"name":"a"}},{"lastUpdated":"t"}],
+       "dynamic_warming_clusters":[{"cluster":{"name":"w"}}]},
+      {"@type":"type.googleapis.com/envoy.admin.v3.RoutesConfigDump",
+       "static_route_configs":[{"route_config":{"name":"sr"}}],
+       "dynamicRouteConfigs":[{"routeConfig":{"name":"80","virtualHosts":[{"name":"v"}]}}]}]}"#;
+    let d = doc(text);
+    let dump = d.load_with_routing(Sections::default(), routing).unwrap();
+    let clusters = dump.clusters.unwrap();
+    let names = |entries: &[ClusterEntry]| -> Vec<String> {
+        entries
+            .iter()
+            .map(|e| d.cluster(e).unwrap().name.to_string())
+            .collect()
+    };
+    assert_eq!(names(&clusters.static_clusters), ["s"]);
+    // The entry without a cluster is left out, as istioctl skips it.
+    assert_eq!(names(&clusters.dynamic_active_clusters), ["a"]);
+    assert_eq!(clusters.dynamic_active_clusters[0].version_info, "v1");
+    assert_eq!(names(&clusters.dynamic_warming_clusters), ["w"]);
+    let routes = dump.routes.unwrap();
+    let config = d.route_config(&routes.dynamic_route_configs[0]).unwrap();
+    assert_eq!(
+        (config.name.as_ref(), config.virtual_hosts.len()),
+        ("80", 1)
+    );
+    assert_eq!(routes.static_route_configs.len(), 1);
+    // Not asked for: not built.
+    let dump = d.load(ALL).unwrap();
+    assert!(dump.clusters.is_none() && dump.routes.is_none());
+}
+
+#[test]
+fn a_bad_cluster_has_its_position_and_path() {
+    let text = "{\"configs\":[{\"@type\":\"type.googleapis.com/envoy.admin.v3.ClustersConfigDump\",\n\"dynamic_active_clusters\":[{\"cluster\":{\"name\":\"a\",\n  \"metadata\":{\"filter_metadata\":{\"istio\":{\"config\":\"x\"}}},\"name2\":1}},\n{\"cluster\":{\"name\":7}}]}]}";
+    let d = doc(text);
+    let routing = RoutingSections {
+        clusters: true,
+        routes: false,
+    };
+    let dump = d.load_with_routing(Sections::default(), routing).unwrap();
+    let entries = &dump.clusters.unwrap().dynamic_active_clusters;
+    assert!(d.cluster(&entries[0]).is_ok());
+    let err = d.cluster(&entries[1]).unwrap_err().to_string();
+    assert!(err.starts_with("t.json:4:20: "), "{err}");
+    assert!(
+        err.contains("configs[0].dynamic_active_clusters[1].cluster.name"),
+        "{err}"
+    );
+}

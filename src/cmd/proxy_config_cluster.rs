@@ -1,0 +1,79 @@
+//! `meshscope proxy-config cluster`: istioctl's table and `-o json|yaml|jsonpath`.
+
+use std::io::Write;
+
+use crate::analysis::cluster::rows::{ClusterFilter, cluster_row, sort_clusters};
+use crate::cli::{ClusterArgs, OutputFormat, UsageError};
+use crate::cmd::input;
+use crate::envoy::dump::{CLUSTERS_TYPE, RoutingSections};
+use crate::envoy::missing::{SectionWording, required};
+use crate::envoy::{Document, MissingError, Sections};
+use crate::error::{Error, ExitCode};
+use crate::render::structured;
+use crate::render::tables::cluster::write_clusters;
+use crate::source::DumpMask;
+
+/// What `pc cluster` reads, and all a live fetch asks for.
+const READS: RoutingSections = RoutingSections {
+    clusters: true,
+    routes: false,
+};
+
+pub fn run(args: &ClusterArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
+    if args.output.output == OutputFormat::Wide {
+        return Err(UsageError::FormatNotSupported { format: "wide" }.into());
+    }
+    let filter = ClusterFilter {
+        fqdn: args.fqdn.clone().unwrap_or_default(),
+        port: args.port,
+        subset: args.subset.clone().unwrap_or_default(),
+        direction: args.direction.clone().unwrap_or_default(),
+    };
+    let output = args.output.output.clone();
+    input::with_document(&args.input, "cluster", DumpMask::Routing(READS), |doc| {
+        render(doc, &filter, &output, out)
+    })
+}
+
+fn render(
+    doc: &Document<'_>,
+    filter: &ClusterFilter,
+    output: &OutputFormat,
+    out: &mut dyn Write,
+) -> Result<ExitCode, Error> {
+    let dump = doc.load_with_routing(Sections::default(), READS)?;
+    let section = required(
+        dump.clusters,
+        doc.label,
+        SectionWording::ConfigDump,
+        CLUSTERS_TYPE,
+    )?;
+    // istioctl's `retrieveSortedClusterSlice`: the dynamic active clusters, then the
+    // static ones; warming clusters are not shown.
+    let mut clusters = section
+        .dynamic_active_clusters
+        .iter()
+        .chain(&section.static_clusters)
+        .map(|entry| Ok((entry, doc.cluster(entry)?)))
+        .collect::<Result<Vec<_>, Error>>()?;
+    if clusters.is_empty() {
+        return Err(MissingError::NoClusters {
+            path: doc.label.to_string(),
+        }
+        .into());
+    }
+    sort_clusters(&mut clusters, |(_, c)| &c.name);
+    clusters.retain(|(_, c)| filter.accepts(&c.name));
+
+    match super::structured_format(output) {
+        None => {
+            let rows: Vec<_> = clusters.iter().map(|(_, c)| cluster_row(c)).collect();
+            write_clusters(out, &rows)?;
+        }
+        Some(format) => {
+            let raws = clusters.iter().map(|(entry, _)| entry.raw);
+            structured::write(out, &super::raw_array(raws)?, format)?;
+        }
+    }
+    Ok(ExitCode::Ok)
+}

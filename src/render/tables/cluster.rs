@@ -1,0 +1,48 @@
+//! `pc cluster`'s table: istioctl's `SERVICE FQDN  PORT  SUBSET  DIRECTION  TYPE
+//! DESTINATION RULE`, Go tabwriter with padding 5 (cluster.go `setupClusterConfigWriter`).
+
+use std::io::Write;
+
+use crate::analysis::cluster::rows::{ClusterKey, ClusterRow};
+use crate::render::tables::layout::write_go_table;
+use crate::render::tables::managing_resource_cell;
+
+const HEADER: [&str; 6] = [
+    "SERVICE FQDN",
+    "PORT",
+    "SUBSET",
+    "DIRECTION",
+    "TYPE",
+    "DESTINATION RULE",
+];
+
+/// istioctl's cluster table.
+pub fn write_clusters(out: &mut dyn Write, rows: &[ClusterRow]) -> std::io::Result<()> {
+    let cells: Vec<Vec<String>> = rows.iter().map(cells).collect();
+    write_go_table(out, 5, &HEADER, &cells)
+}
+
+fn cells(row: &ClusterRow) -> Vec<String> {
+    let dash = || "-".to_string();
+    let mut cells = match &row.key {
+        ClusterKey::Subset {
+            fqdn,
+            port,
+            subset,
+            direction,
+        } => vec![
+            fqdn.clone(),
+            port.to_string(),
+            if subset.is_empty() {
+                dash()
+            } else {
+                subset.clone()
+            },
+            direction.clone(),
+        ],
+        ClusterKey::Plain(name) => vec![name.clone(), dash(), dash(), dash()],
+    };
+    cells.push(row.discovery_type.name());
+    cells.push(managing_resource_cell(&row.destination_rule));
+    cells
+}

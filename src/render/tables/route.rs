@@ -1,0 +1,72 @@
+//! `pc route`'s tables: istioctl's `NAME  VHOST NAME  DOMAINS  MATCH  VIRTUAL SERVICE`, or
+//! `NAME  VIRTUAL HOSTS` with `--verbose=false`; Go tabwriter with padding 5 (route.go
+//! `setupRouteConfigWriter`).
+
+use std::io::Write;
+
+use crate::analysis::route::domains::DomainSummary;
+use crate::analysis::route::rows::{MatchCondition, RouteCell, RouteCountRow, RouteRow};
+use crate::render::tables::layout::write_go_table;
+use crate::render::tables::managing_resource_cell;
+
+/// istioctl's verbose route table.
+pub fn write_routes(out: &mut dyn Write, rows: &[RouteRow]) -> std::io::Result<()> {
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            let (route_match, virtual_service) = match &r.cell {
+                RouteCell::Route {
+                    conditions,
+                    virtual_service,
+                } => (
+                    match_cell(conditions),
+                    managing_resource_cell(virtual_service),
+                ),
+                // route.go prints these two words for a virtual host without routes.
+                RouteCell::NoRoutes => ("/*".to_string(), "404".to_string()),
+            };
+            vec![
+                r.name.clone(),
+                r.virtual_host.clone(),
+                domains_cell(&r.domains),
+                route_match,
+                virtual_service,
+            ]
+        })
+        .collect();
+    let header = ["NAME", "VHOST NAME", "DOMAINS", "MATCH", "VIRTUAL SERVICE"];
+    write_go_table(out, 5, &header, &cells)
+}
+
+/// istioctl's `--verbose=false` route table.
+pub fn write_route_counts(out: &mut dyn Write, rows: &[RouteCountRow]) -> std::io::Result<()> {
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| vec![r.name.clone(), r.virtual_hosts.to_string()])
+        .collect();
+    write_go_table(out, 5, &["NAME", "VIRTUAL HOSTS"], &cells)
+}
+
+/// `describeRouteDomains`'s words: `a, b` or `a, b + N more...`.
+fn domains_cell(d: &DomainSummary) -> String {
+    let shown = d.shown.join(", ");
+    if d.more > 0 {
+        format!("{shown} + {} more...", d.more)
+    } else {
+        shown
+    }
+}
+
+/// `describeMatch`'s words, conditions joined by a space.
+fn match_cell(conditions: &[MatchCondition]) -> String {
+    conditions
+        .iter()
+        .map(|c| match c {
+            MatchCondition::Prefix(p) => format!("{p}*"),
+            MatchCondition::PathSeparatedPrefix(p) => format!("PathPrefix:{p}"),
+            MatchCondition::Path(p) => p.clone(),
+            MatchCondition::SafeRegex(r) => format!("regex {r}"),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
