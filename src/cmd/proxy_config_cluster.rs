@@ -35,6 +35,12 @@ pub fn run(args: &ClusterArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     })
 }
 
+/// What the table keeps of a decoded cluster.
+struct Summary {
+    name: String,
+    row: crate::analysis::cluster::rows::ClusterRow,
+}
+
 fn render(
     doc: &Document<'_>,
     filter: &ClusterFilter,
@@ -50,12 +56,25 @@ fn render(
     )?;
     // istioctl's `retrieveSortedClusterSlice`: the dynamic active clusters, then the
     // static ones; warming clusters are not shown.
-    let mut clusters = section
+    // Each cluster is decoded on every core and kept only as its name and row: the decoded
+    // clusters of a big dump would double the memory the table needs.
+    let entries: Vec<_> = section
         .dynamic_active_clusters
         .iter()
         .chain(&section.static_clusters)
-        .map(|entry| Ok((entry, doc.cluster(entry)?)))
-        .collect::<Result<Vec<_>, Error>>()?;
+        .collect();
+    let mut clusters = crate::util::parallel::map_in_order(&entries, 256, |entry| {
+        let c = doc.cluster(entry)?;
+        Ok((
+            *entry,
+            Summary {
+                name: c.name.to_string(),
+                row: cluster_row(&c),
+            },
+        ))
+    })
+    .into_iter()
+    .collect::<Result<Vec<_>, Error>>()?;
     if clusters.is_empty() {
         return Err(MissingError::NoClusters {
             path: doc.label.to_string(),
@@ -67,7 +86,7 @@ fn render(
 
     match super::structured_format(output) {
         None => {
-            let rows: Vec<_> = clusters.iter().map(|(_, c)| cluster_row(c)).collect();
+            let rows: Vec<_> = clusters.into_iter().map(|(_, c)| c.row).collect();
             write_clusters(out, &rows)?;
         }
         Some(format) => {

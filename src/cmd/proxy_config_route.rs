@@ -40,6 +40,13 @@ pub fn run(args: &RouteArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     })
 }
 
+/// What the table keeps of a decoded route configuration.
+struct Summary {
+    name: String,
+    rows: Vec<crate::analysis::route::rows::RouteRow>,
+    count: Option<crate::analysis::route::rows::RouteCountRow>,
+}
+
 fn render(doc: &Document<'_>, opts: &Options, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let dump = doc.load_with_routing(Sections::default(), READS)?;
     let section = required(
@@ -50,12 +57,26 @@ fn render(doc: &Document<'_>, opts: &Options, out: &mut dyn Write) -> Result<Exi
     )?;
     // istioctl's `retrieveSortedRouteSlice`: the dynamic route configurations, then the
     // static ones.
-    let mut configs = section
+    // Each route configuration is decoded on every core and kept only as its name and
+    // rows: the decoded configurations of a big dump would double the memory the table needs.
+    let entries: Vec<_> = section
         .dynamic_route_configs
         .iter()
         .chain(&section.static_route_configs)
-        .map(|entry| Ok((entry, doc.route_config(entry)?)))
-        .collect::<Result<Vec<_>, Error>>()?;
+        .collect();
+    let verbose = opts.verbose;
+    let mut configs = crate::util::parallel::map_in_order(&entries, 64, |entry| {
+        let c = doc.route_config(entry)?;
+        let (rows, count) = if verbose {
+            (route_rows(&c), None)
+        } else {
+            (Vec::new(), Some(route_count_row(&c)))
+        };
+        let name = c.name.to_string();
+        Ok((*entry, Summary { name, rows, count }))
+    })
+    .into_iter()
+    .collect::<Result<Vec<_>, Error>>()?;
     if configs.is_empty() {
         return Err(MissingError::NoRoutes {
             path: doc.label.to_string(),
@@ -63,15 +84,15 @@ fn render(doc: &Document<'_>, opts: &Options, out: &mut dyn Write) -> Result<Exi
         .into());
     }
     sort_route_configs(&mut configs, |(_, c)| &c.name);
-    configs.retain(|(_, c)| accepts(opts.name.as_deref(), c));
+    configs.retain(|(_, c)| accepts(opts.name.as_deref(), &c.name));
 
     match super::structured_format(&opts.output) {
         None if opts.verbose => {
-            let rows: Vec<_> = configs.iter().flat_map(|(_, c)| route_rows(c)).collect();
+            let rows: Vec<_> = configs.into_iter().flat_map(|(_, c)| c.rows).collect();
             write_routes(out, &rows)?;
         }
         None => {
-            let rows: Vec<_> = configs.iter().map(|(_, c)| route_count_row(c)).collect();
+            let rows: Vec<_> = configs.into_iter().filter_map(|(_, c)| c.count).collect();
             write_route_counts(out, &rows)?;
         }
         Some(format) => {

@@ -59,8 +59,8 @@ pub fn sort_route_configs<T>(items: &mut [T], name: impl Fn(&T) -> &str) {
 }
 
 /// `RouteFilter.Verify`: `--name` must equal the configuration's name.
-pub fn accepts(name_filter: Option<&str>, config: &RouteConfiguration<'_>) -> bool {
-    name_filter.is_none_or(|n| n == config.name)
+pub fn accepts(name_filter: Option<&str>, config_name: &str) -> bool {
+    name_filter.is_none_or(|n| n == config_name)
 }
 
 /// The rows `PrintRouteSummary` prints for `config` with `--verbose` (the default): one per
