@@ -13,7 +13,12 @@ const DUMP_RULES: [&str; 7] = [
 ];
 
 /// The dump rules whose severity is error: their findings fail the default `--fail-on`.
-const ERROR_RULES: [&str; 2] = ["duplicate-chain-match", "listener-update-refused"];
+/// MS3003 is one since #17: every request to the chain is denied, as `wasm count` says.
+const ERROR_RULES: [&str; 3] = [
+    "agent-deny-all-stand-in",
+    "duplicate-chain-match",
+    "listener-update-refused",
+];
 
 /// The exit code of `lint --dump` on a rule's bad case at the default `--fail-on error`.
 fn default_exit(rule: &str) -> i32 {

@@ -9,14 +9,15 @@ use crate::lint::finding::Severity;
 pub static RULE: Rule = Rule {
     code: "MS3003",
     name: "agent-deny-all-stand-in",
-    severity: Severity::Warning,
+    severity: Severity::Error,
     summary: "The istio-agent replaced a Wasm module with its deny-all RBAC stand-in (--dump)",
     hint: "Fix the module fetch (url, sha256, pull secret, registry reachability); the agent logs the cause",
     docs: include_str!("../../../docs/rules/MS3003.md"),
     check,
 };
 
-/// Reports each deny-all stand-in at its ECDS entry.
+/// Reports each deny-all stand-in at its ECDS entry: an error, as in `wasm count`, since
+/// every request to the chains that run it is denied.
 pub fn check(ctx: &Context, sink: &mut Sink<'_>) {
     let Some(dump) = &ctx.dump else { return };
     for e in dump

@@ -14,6 +14,7 @@ mod ecds_filter_missing;
 mod fail_open_security_phase;
 mod listener_update_refused;
 mod oci_latest_without_sha256;
+mod peer_authentication_disable_wide;
 mod port_level_service_port;
 mod pull_always_on_digest;
 mod remote_without_sha256;
@@ -86,6 +87,7 @@ pub static RULES: &[&Rule] = &[
     &duplicate_namespace_peer_authentication::RULE,
     &root_namespace_selector::RULE,
     &weaker_than_mesh_strict::RULE,
+    &peer_authentication_disable_wide::RULE,
     &wasm_after_router::RULE,
     &ecds_filter_missing::RULE,
     &agent_deny_all_stand_in::RULE,
