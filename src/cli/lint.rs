@@ -49,6 +49,12 @@ pub struct LintArgs {
     #[arg(value_name = "PATH")]
     pub paths: Vec<PathBuf>,
 
+    /// Skip files whose path matches this glob (repeatable; `**` crosses directories, e.g.
+    /// 'charts/**' or '**/templates/*.yaml'); matched against the path as found under the
+    /// PATH arguments, without a leading './'.
+    #[arg(long, value_name = "GLOB")]
+    pub exclude: Vec<String>,
+
     /// Also check this Envoy config dump (JSON or YAML; '-' reads stdin) with the MS3xxx rules.
     #[arg(long, value_name = "DUMP")]
     pub dump: Option<PathBuf>,

@@ -36,6 +36,7 @@ pub fn run(args: &LintArgs, color: bool, out: &mut dyn Write) -> Result<ExitCode
         .into_iter()
         .flatten()
         .collect::<Vec<_>>();
+    let exclude = exclusions(&args.exclude)?;
     let mut errors: Vec<Error> = Vec::new();
     let mut files = Vec::new();
     let mut resources: Vec<Resource> = Vec::new();
@@ -47,6 +48,13 @@ pub fn run(args: &LintArgs, color: bool, out: &mut dyn Write) -> Result<ExitCode
                 continue;
             }
         };
+        // A directory of nothing to check is an error; one whose files are all excluded
+        // was asked for.
+        if expanded.is_empty() {
+            let path = path.display().to_string();
+            errors.push(LintError::NoManifests { path }.into());
+        }
+        let expanded = expanded.into_iter().filter(|f| !excluded(&exclude, f));
         for file in expanded {
             match load(&file, files.len()) {
                 Ok((source_file, found)) => {
@@ -75,11 +83,27 @@ pub fn run(args: &LintArgs, color: bool, out: &mut dyn Write) -> Result<ExitCode
         None => ctx,
     };
     let findings = lint::lint(&ctx, &rules);
+    // Templates were reported (MS0006), not checked: the run must not read as clean.
+    let dump_file = ctx.dump.as_ref().map(|d| d.file);
+    for (_, f) in (ctx.files.iter().enumerate()).filter(|(i, _)| Some(*i) != dump_file) {
+        if let Some(pos) = crate::lint::template::first_action(&f.text) {
+            errors.push(
+                LintError::Templated {
+                    path: f.label.clone(),
+                    line: pos.line,
+                    column: pos.column,
+                }
+                .into(),
+            );
+        }
+    }
+    let unchecked: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
     report::write(
         args.output.into(),
         &findings,
         &ctx.files,
         &rules,
+        &unchecked,
         color,
         out,
     )?;
@@ -93,6 +117,34 @@ pub fn run(args: &LintArgs, color: bool, out: &mut dyn Write) -> Result<ExitCode
     } else {
         ExitCode::Ok
     })
+}
+
+/// The `--exclude` globs as one set.
+fn exclusions(globs: &[String]) -> Result<globset::GlobSet, Error> {
+    let mut set = globset::GlobSetBuilder::new();
+    for g in globs {
+        let glob = globset::GlobBuilder::new(g)
+            .literal_separator(true)
+            .build()
+            .map_err(|e| LintError::BadExclude {
+                glob: g.clone(),
+                reason: e.kind().to_string(),
+            })?;
+        set.add(glob);
+    }
+    set.build().map_err(|e| {
+        LintError::BadExclude {
+            glob: globs.join(" "),
+            reason: e.to_string(),
+        }
+        .into()
+    })
+}
+
+/// Whether `--exclude` skips `file`: its path as found, without a leading `./`.
+fn excluded(set: &globset::GlobSet, file: &std::path::Path) -> bool {
+    let path = file.strip_prefix(".").unwrap_or(file);
+    set.is_match(path)
 }
 
 /// Reads and parses one file.
@@ -109,6 +161,10 @@ fn load(
         .strip_prefix('\u{feff}')
         .map(str::to_string)
         .unwrap_or(text);
+    // A Helm template is not what the cluster receives: MS0006 reports it, unparsed.
+    if crate::lint::template::first_action(&text).is_some() {
+        return Ok((SourceFile { label, text }, Vec::new()));
+    }
     let found = resources::parse(&label, index, &text)?;
     Ok((SourceFile { label, text }, found))
 }

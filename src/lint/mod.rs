@@ -10,6 +10,7 @@ pub mod dump;
 pub mod finding;
 pub mod report;
 pub mod rules;
+pub mod template;
 pub mod validate;
 
 pub use context::{Context, SourceFile};
@@ -38,6 +39,25 @@ pub enum LintError {
         path: String,
         /// What does not compile, one sentence each.
         problems: Vec<String>,
+    },
+    /// An input that is a Helm template (MS0006): it was reported, not checked.
+    #[error(
+        "{path}:{line}:{column}: a template, not a manifest: not checked (render it first: helm template …)"
+    )]
+    Templated {
+        /// The file.
+        path: String,
+        line: usize,
+        column: usize,
+    },
+    /// An `--exclude` glob that does not parse.
+    #[error("--exclude {glob:?}: {reason}")]
+    BadExclude { glob: String, reason: String },
+    /// An input path that holds no manifest: nothing was checked there.
+    #[error("{path}: no manifest found (*.yaml, *.yml, *.json)")]
+    NoManifests {
+        /// The path as given.
+        path: String,
     },
 }
 

@@ -98,7 +98,11 @@ fn unparsable_input_exits_two_after_reporting_the_rest() {
 fn missing_file_is_one_error_line() {
     let out = Test::new(["lint", "no/such.yaml", CLEAN]).run();
     assert_eq!(out.code, 2);
-    assert_eq!(out.stdout, "no findings\n");
+    // stdout never reads as clean when an input could not be read (#17 point 4).
+    assert_eq!(
+        out.stdout,
+        "no findings in the inputs that were checked; 1 input not checked (its error is on stderr)\n"
+    );
     assert_eq!(
         out.stderr,
         "meshscope: error: no/such.yaml: no such file or directory\n"
@@ -233,7 +237,11 @@ fn error_lines() {
     );
     let out = Test::new(["lint", "-"]).stdin(vec![0xff_u8]).run();
     assert_eq!(out.code, 2);
-    assert_eq!(out.stdout, "no findings\n");
+    // stdout never reads as clean when an input could not be read (#17 point 4).
+    assert_eq!(
+        out.stdout,
+        "no findings in the inputs that were checked; 1 input not checked (its error is on stderr)\n"
+    );
     assert_eq!(
         out.stderr,
         "meshscope: error: -: not UTF-8 text (invalid byte at offset 0)\n"

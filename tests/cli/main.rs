@@ -22,6 +22,7 @@ mod hostile;
 mod kube_flags;
 mod kubectl_plugin;
 mod lint;
+mod lint_ci;
 mod lint_dump;
 mod live;
 mod live_fleet;

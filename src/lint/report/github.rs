@@ -17,7 +17,12 @@ fn data(s: &str) -> String {
 }
 
 /// Writes `::error file=…,line=…,col=…,title=CODE::message`.
-pub fn write(findings: &[Finding], out: &mut dyn Write) -> io::Result<()> {
+pub fn write(findings: &[Finding], unchecked: &[String], out: &mut dyn Write) -> io::Result<()> {
+    // An input that could not be checked is an error annotation too: a CI run must not
+    // read as clean.
+    for u in unchecked {
+        writeln!(out, "::error title=not checked::{}", data(u))?;
+    }
     for f in findings {
         let level = match f.severity {
             Severity::Error => "error",

@@ -38,6 +38,9 @@ pub struct JsonSummary {
     pub errors: usize,
     pub warnings: usize,
     pub info: usize,
+    /// Inputs that could not be checked (their errors are on stderr); left out when none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub not_checked: Vec<String>,
 }
 
 /// Counts findings per severity.
@@ -47,11 +50,12 @@ pub fn summarize(findings: &[Finding]) -> JsonSummary {
         errors: count(Severity::Error),
         warnings: count(Severity::Warning),
         info: count(Severity::Info),
+        not_checked: Vec::new(),
     }
 }
 
 /// Writes the report, pretty-printed, with a final newline.
-pub fn write(findings: &[Finding], out: &mut dyn Write) -> io::Result<()> {
+pub fn write(findings: &[Finding], unchecked: &[String], out: &mut dyn Write) -> io::Result<()> {
     let report = JsonReport {
         findings: findings
             .iter()
@@ -66,7 +70,10 @@ pub fn write(findings: &[Finding], out: &mut dyn Write) -> io::Result<()> {
                 hint: f.hint,
             })
             .collect(),
-        summary: summarize(findings),
+        summary: JsonSummary {
+            not_checked: unchecked.to_vec(),
+            ..summarize(findings)
+        },
     };
     serde_json::to_writer_pretty(&mut *out, &report)?;
     writeln!(out)

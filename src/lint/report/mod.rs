@@ -26,18 +26,21 @@ pub enum Format {
 }
 
 /// Writes `findings` in `format`.
+/// Writes the report. `unchecked` holds one line per input that could not be checked (its
+/// error): no format then reads as a clean result.
 pub fn write(
     format: Format,
     findings: &[Finding],
     files: &[SourceFile],
     rules: &[&'static Rule],
+    unchecked: &[String],
     color: bool,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match format {
-        Format::Text => text::write(findings, files, color, out),
-        Format::Json => json::write(findings, out),
-        Format::Sarif => sarif::write(findings, rules, out),
-        Format::Github => github::write(findings, out),
+        Format::Text => text::write(findings, files, unchecked, color, out),
+        Format::Json => json::write(findings, unchecked, out),
+        Format::Sarif => sarif::write(findings, rules, unchecked, out),
+        Format::Github => github::write(findings, unchecked, out),
     }
 }

@@ -5,9 +5,9 @@
 use std::io::{self, Write};
 
 use serde_sarif::sarif::{
-    ArtifactLocation, Location, Message, MultiformatMessageString, PhysicalLocation, Region,
-    ReportingConfiguration, ReportingDescriptor, Result as SarifResult, ResultLevel, Run,
-    SCHEMA_URL, Sarif, Tool, ToolComponent, Version,
+    ArtifactLocation, Invocation, Location, Message, MultiformatMessageString, Notification,
+    PhysicalLocation, Region, ReportingConfiguration, ReportingDescriptor, Result as SarifResult,
+    ResultLevel, Run, SCHEMA_URL, Sarif, Tool, ToolComponent, Version,
 };
 
 use crate::lint::finding::{Finding, Severity};
@@ -53,12 +53,39 @@ fn level_name(s: Severity) -> &'static str {
     }
 }
 
+/// Where a finding's file is, as code scanning wants it: relative to the directory the
+/// run started in, with `uriBaseId` `%SRCROOT%` (GitHub resolves it against the checkout),
+/// `/`-separated. A file outside that directory keeps an absolute `file://` URI.
+fn artifact_location(path: &str) -> ArtifactLocation {
+    let p = std::path::Path::new(path);
+    let relative = match std::env::current_dir() {
+        Ok(cwd) if p.is_absolute() => p.strip_prefix(&cwd).ok().map(|r| r.to_path_buf()),
+        _ if p.is_absolute() => None,
+        _ => Some(p.strip_prefix(".").unwrap_or(p).to_path_buf()),
+    };
+    match relative {
+        Some(r) => {
+            let parts: Vec<String> = r
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect();
+            ArtifactLocation::builder()
+                .uri(parts.join("/"))
+                .uri_base_id("%SRCROOT%".to_string())
+                .build()
+        }
+        None => ArtifactLocation::builder()
+            .uri(format!("file://{}", p.display()))
+            .build(),
+    }
+}
+
 fn result(f: &Finding, rules: &[&'static Rule]) -> SarifResult {
     let region = Region::builder()
         .start_line(f.line as i64)
         .start_column(f.column as i64)
         .build();
-    let artifact = ArtifactLocation::builder().uri(f.path.clone()).build();
+    let artifact = artifact_location(&f.path);
     let physical = PhysicalLocation::builder()
         .artifact_location(artifact)
         .region(region)
@@ -79,14 +106,36 @@ fn result(f: &Finding, rules: &[&'static Rule]) -> SarifResult {
 }
 
 /// Writes one SARIF log with one run; `rules` are the rules that ran.
-pub fn write(findings: &[Finding], rules: &[&'static Rule], out: &mut dyn Write) -> io::Result<()> {
+pub fn write(
+    findings: &[Finding],
+    rules: &[&'static Rule],
+    unchecked: &[String],
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let driver = ToolComponent::builder()
         .name("meshscope".to_string())
         .semantic_version(env!("CARGO_PKG_VERSION").to_string())
         .rules(rules.iter().map(|r| descriptor(r)).collect::<Vec<_>>())
         .build();
+    // SARIF's own place for inputs that could not be checked: an unsuccessful invocation
+    // with one error notification each.
+    let invocation = Invocation::builder()
+        .execution_successful(unchecked.is_empty())
+        .tool_execution_notifications(
+            unchecked
+                .iter()
+                .map(|u| {
+                    Notification::builder()
+                        .message(Message::builder().text(u.clone()).build())
+                        .level(serde_json::json!("error"))
+                        .build()
+                })
+                .collect::<Vec<_>>(),
+        )
+        .build();
     let run = Run::builder()
         .tool(Tool::builder().driver(driver).build())
+        .invocations(vec![invocation])
         .results(
             findings
                 .iter()

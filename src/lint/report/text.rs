@@ -48,6 +48,7 @@ fn excerpt(line: &str, column: usize) -> (String, usize) {
 pub fn write(
     findings: &[Finding],
     files: &[SourceFile],
+    unchecked: &[String],
     color: bool,
     out: &mut dyn Write,
 ) -> io::Result<()> {
@@ -95,13 +96,23 @@ pub fn write(
         writeln!(out, "  = hint: {}", f.hint)?;
     }
     let s = summarize(findings);
-    if findings.is_empty() {
+    let not_checked = match unchecked.len() {
+        0 => String::new(),
+        1 => "; 1 input not checked (its error is on stderr)".to_string(),
+        n => format!("; {n} inputs not checked (their errors are on stderr)"),
+    };
+    if findings.is_empty() && unchecked.is_empty() {
         writeln!(out, "no findings")
+    } else if findings.is_empty() {
+        writeln!(
+            out,
+            "no findings in the inputs that were checked{not_checked}"
+        )
     } else {
         writeln!(out)?;
         writeln!(
             out,
-            "{} error(s), {} warning(s), {} info",
+            "{} error(s), {} warning(s), {} info{not_checked}",
             s.errors, s.warnings, s.info
         )
     }

@@ -24,6 +24,7 @@ mod selector_matches_nothing;
 mod selector_on_gateway_api;
 mod server_mode_on_gateway;
 mod sha256_digest_mismatch;
+mod templated_manifest;
 mod unknown_in_version;
 mod unset_priority_after_negative;
 mod wasm_after_router;
@@ -72,6 +73,7 @@ pub static RULES: &[&Rule] = &[
     &webhook::RULE,
     &webhook_warning::RULE,
     &unknown_in_version::RULE,
+    &templated_manifest::RULE,
     &server_mode_on_gateway::RULE,
     &selector_on_gateway_api::RULE,
     &fail_open_security_phase::RULE,
@@ -123,6 +125,25 @@ impl<'a> Sink<'a> {
             .and_then(|d| self.ctx.files.get(d.file));
         let path = file.map(|f| f.label.clone()).unwrap_or_default();
         let pos = spot.resolve(file.map_or("", |f| f.text.as_str()));
+        self.findings.push(Finding {
+            code: self.rule.code,
+            name: self.rule.name,
+            severity: self.rule.severity,
+            path,
+            line: pos.line,
+            column: pos.column,
+            message: message.into(),
+            hint: self.rule.hint,
+            resource: None,
+        });
+    }
+
+    /// Reports a finding on file `file` (an index into the context's files) at `pos`,
+    /// for what concerns a whole file rather than one of its resources.
+    pub fn report_in_file(&mut self, file: usize, pos: Pos, message: impl Into<String>) {
+        let path = (self.ctx.files.get(file))
+            .map(|f| f.label.clone())
+            .unwrap_or_default();
         self.findings.push(Finding {
             code: self.rule.code,
             name: self.rule.name,
