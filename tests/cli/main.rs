@@ -10,6 +10,7 @@
 
 mod big_dump;
 mod bug_report;
+mod ci_integrations;
 mod cli_def;
 mod diff;
 mod diff_policy;
