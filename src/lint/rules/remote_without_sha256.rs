@@ -18,7 +18,7 @@ pub static RULE: Rule = Rule {
 };
 
 use super::oci_latest_without_sha256::url_digest;
-use crate::lint::validate::url::scheme_of;
+use crate::lint::validate::url::{cel_url_ok, parse_lenient, scheme_of};
 
 /// Reports remote urls without sha256 (the :latest case is MS1006's).
 pub fn check(ctx: &Context, sink: &mut Sink<'_>) {
@@ -30,6 +30,10 @@ pub fn check(ctx: &Context, sink: &mut Sink<'_>) {
         let has_sha = module
             .get("sha256")
             .is_some_and(|s| !s.display().is_empty());
+        // A url that is no URL at all is the validation rules' finding, not a module.
+        if !cel_url_ok(&text) && parse_lenient(&text).is_err() {
+            continue;
+        }
         let scheme = scheme_of(&text);
         if !matches!(scheme.as_str(), "http" | "https" | "oci")
             || has_sha

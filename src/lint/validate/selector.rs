@@ -58,7 +58,8 @@ pub fn check_selector(spec: &Node, version: u32, out: &mut Vec<Violation>) {
         .get("matchLabels")
         .map(Node::entries)
         .unwrap_or_default();
-    if labels.is_empty() && version >= 16 {
+    // The webhook's warning starts in 1.18 (absent in 1.16 and 1.17; DOMAIN.md §8).
+    if labels.is_empty() && version >= 18 {
         out.push(Violation::new(
             Layer::WebhookWarning,
             key_pos(spec, "selector"),

@@ -13,7 +13,12 @@ const MAX_LUA: usize = 64 * 1024;
 /// Every TrafficExtension rejection at 1.`version`.
 pub fn validate(spec: &Node, version: u32, out: &mut Vec<Violation>) {
     let mut fields = placement_fields(version);
-    fields.retain(|f| f.name != "targetRef");
+    // TrafficExtension's own phase enum (istio/api traffic_extension.proto), not
+    // WasmPlugin's `UNSPECIFIED_PHASE` (DOMAIN.md §8, 1.30).
+    fields.retain(|f| f.name != "targetRef" && f.name != "phase");
+    fields.push(
+        Schema::enumeration(vec!["UNSPECIFIED", "AUTHN", "AUTHZ", "STATS"]).field("phase", 30),
+    );
     let wasm = Schema {
         required: vec!["url"],
         ..Schema::object(module_fields(version))

@@ -51,6 +51,8 @@ pub fn module_fields(version: u32) -> Vec<Field> {
         Schema::enumeration(fail).field("failStrategy", 19),
         Schema::object(vec![env.field("env", 14)]).field("vmConfig", 14),
         Schema::enumeration(vec!["UNSPECIFIED_PLUGIN_TYPE", "HTTP", "NETWORK"]).field("type", 20),
+        // In every CRD version since 1.12, though no Istio release reads it (DOMAIN.md §8).
+        Schema::of(Ty::String).field("verificationKey", 12),
     ]
 }
 
@@ -145,10 +147,11 @@ fn check_env(spec: &Node, path: &str, version: u32, out: &mut Vec<Violation>) {
     let mut names: Vec<String> = Vec::new();
     for (i, e) in env.items().iter().enumerate() {
         let value_from = e.get("valueFrom").map(|v| v.display().into_owned());
-        let host_with_value = value_from.as_deref().is_some_and(|v| v != "INLINE")
-            && e.get("value").is_some_and(|v| !v.display().is_empty());
+        // The CRD's CEL rule (1.20+) is `valueFrom == 'HOST' ? !has(self.value)`: `has()`
+        // is true for a present key, even `value: ""` (DOMAIN.md §8).
+        let host_has_value = value_from.as_deref() == Some("HOST") && e.get("value").is_some();
         if version >= 20 {
-            if host_with_value {
+            if host_has_value {
                 out.push(Violation::new(
                     Layer::Cel,
                     key_pos(e, "value"),
@@ -160,7 +163,8 @@ fn check_env(spec: &Node, path: &str, version: u32, out: &mut Vec<Violation>) {
         if version < 14 {
             continue;
         }
-        // The webhook stops at the first env error.
+        // The webhook stops at the first env error. Before 1.20 it had no valueFrom/value
+        // check (that came with 1.23's webhook, after the CRD's CEL rule of 1.20).
         let name = e
             .get("name")
             .map(|n| n.display().into_owned())
@@ -169,8 +173,6 @@ fn check_env(spec: &Node, path: &str, version: u32, out: &mut Vec<Violation>) {
             Some("spec.vmConfig.env invalid")
         } else if names.contains(&name) {
             Some("duplicate env")
-        } else if host_with_value {
-            Some("value may only be set when valueFrom is INLINE")
         } else {
             None
         };
@@ -239,6 +241,23 @@ pub fn validate(spec: &Node, version: u32, out: &mut Vec<Violation>) {
     check_target_refs(spec, version, 24, out);
     check_module(spec, "spec", version, out);
     check_match(spec, version, out);
+    check_priority(spec, version, out);
+}
+
+/// `priority` is an int64 until 1.18 and an int32 from 1.19: the webhook's protobuf decode
+/// rejects a value outside int32 (the CRD's `format: int32` is not enforced by the API
+/// server).
+pub fn check_priority(spec: &Node, version: u32, out: &mut Vec<Violation>) {
+    let Some(p) = spec.get("priority").filter(|_| version >= 19) else {
+        return;
+    };
+    if let Some(n) = p.as_i64().filter(|n| i32::try_from(*n).is_err()) {
+        out.push(Violation::new(
+            Layer::Webhook,
+            p.pos,
+            format!("priority: invalid value for int32 type: {n}"),
+        ));
+    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Every rejection DOMAIN.md §8 lists, at every release 1.12–1.30: reported once, as an error
 //! of the right layer and wording, at the offending line; nothing else is an error.
 
+mod boundaries;
 mod peer_authentication;
 mod wasm_plugin;
 mod wasm_plugin_refs;
@@ -27,6 +28,7 @@ pub struct Case {
 fn cases() -> Vec<Case> {
     let mut all = wasm_plugin::cases();
     all.extend(peer_authentication::cases());
+    all.extend(boundaries::cases());
     all
 }
 
@@ -119,4 +121,9 @@ fn empty_selector_is_only_a_warning() {
     assert_eq!(v.len(), 1);
     assert_eq!(v[0].layer, Layer::WebhookWarning);
     assert!(validate(&r, 15).is_empty());
+    // The webhook's warning starts in 1.18: none on 1.16 and 1.17 (DOMAIN.md §8).
+    let wp = document(WP, "url: oci://a/b:v1\nselector: {}\n");
+    let r = resources_of(0, &wp).unwrap().remove(0);
+    assert!(validate(&r, 17).is_empty());
+    assert_eq!(validate(&r, 18)[0].layer, Layer::WebhookWarning);
 }
