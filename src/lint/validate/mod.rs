@@ -125,7 +125,22 @@ pub fn validate(r: &Resource, version: u32) -> Vec<Violation> {
         IstioKind::PeerAuthentication => peer_authentication::validate(spec, version, &mut out),
         IstioKind::TrafficExtension => traffic_extension::validate(spec, version, &mut out),
     }
-    out
+    api_server_first(out)
+}
+
+/// The API server validates the CRD schema and its CEL rules before it calls the
+/// validating webhook: a document it rejects never reaches istiod, so neither the
+/// webhook's errors nor its warnings are what the user sees.
+fn api_server_first(out: Vec<Violation>) -> Vec<Violation> {
+    let rejected = out
+        .iter()
+        .any(|v| matches!(v.layer, Layer::Schema | Layer::Cel));
+    if !rejected {
+        return out;
+    }
+    out.into_iter()
+        .filter(|v| !matches!(v.layer, Layer::Webhook | Layer::WebhookWarning))
+        .collect()
 }
 
 /// Validates with `--crd` schemas: a CRD for the resource's kind replaces the built-in schema
@@ -144,7 +159,7 @@ pub fn validate_with(r: &Resource, version: u32, crds: &[crd::CompiledCrd]) -> V
         .collect();
     out.extend(from_crd);
     out.sort_by_key(|v| v.pos);
-    out
+    api_server_first(out)
 }
 
 /// Position of the key `name` in `node`, else the node itself.
