@@ -125,6 +125,22 @@ fn refs(spec: &Node) -> Vec<(&Node, String)> {
 
 /// The one-of rule between `selector` and `targetRef(s)`, and per-reference checks.
 /// `cel_kinds_from`: the first release with the kind CEL rule (None: never).
+/// The webhook's `allowedTargetRefs` at 1.`version` (22+), as (group, version, kind): the
+/// version is printed in its message and follows that release's `gvk` table (Gateway API
+/// `v1beta1` until 1.28, `v1` from 1.29; ServiceEntry `v1` from 1.24).
+fn allowed_target_refs(version: u32) -> Vec<(&'static str, &'static str, &'static str)> {
+    let gw = if version >= 29 { "v1" } else { "v1beta1" };
+    let mut out = vec![("", "v1", "Service")];
+    if version >= 24 {
+        out.push(("networking.istio.io", "v1", "ServiceEntry"));
+    }
+    out.push(("gateway.networking.k8s.io", gw, "Gateway"));
+    if version >= 25 {
+        out.push(("gateway.networking.k8s.io", gw, "GatewayClass"));
+    }
+    out
+}
+
 pub fn check_target_refs(
     spec: &Node,
     version: u32,
@@ -145,13 +161,38 @@ pub fn check_target_refs(
                 .map_or(spec.pos, |(k, _)| k.pos),
             "spec: Invalid value: \"object\": only one of targetRefs or selector can be set",
         ));
-    } else if version >= 22 && selector && has_refs {
-        out.push(Violation::new(
-            Layer::Webhook,
-            key_pos(spec, "selector"),
-            "only one of targetRefs or workloadSelector can be set",
-        ));
+    } else if version >= 20 {
+        // `validateOneOfSelectorType`: 1.20–1.21 compare selector and targetRef; from 1.22
+        // selector, targetRef and targetRefs each count (a present selector counts even
+        // when empty: the proto message is set).
+        let target_ref = spec.get("targetRef").is_some_and(|r| !r.is_null());
+        let target_refs = spec
+            .get("targetRefs")
+            .is_some_and(|r| !r.items().is_empty());
+        let (set, message) = if version >= 22 {
+            (
+                [selector, target_ref, target_refs]
+                    .iter()
+                    .filter(|b| **b)
+                    .count(),
+                "only one of targetRefs or workloadSelector can be set",
+            )
+        } else {
+            (
+                [selector, target_ref].iter().filter(|b| **b).count(),
+                "only one of targetRef or workloadSelector can be set",
+            )
+        };
+        if set > 1 {
+            let at = if selector {
+                key_pos(spec, "selector")
+            } else {
+                key_pos(spec, "targetRefs")
+            };
+            out.push(Violation::new(Layer::Webhook, at, message));
+        }
     }
+    let _ = has_refs;
     for (r, path) in refs(spec) {
         let text = |k: &str| {
             r.get(k)
@@ -171,11 +212,12 @@ pub fn check_target_refs(
                     key_pos(r, "namespace"),
                     format!("{path}: Invalid value: \"object\": cross namespace referencing is not currently supported"),
                 ));
-            } else if version >= 22 {
+            } else if version >= 20 {
+                // 1.20–1.22 (the suffix came with 1.23, where CEL answers first anyway).
                 out.push(Violation::new(
                     Layer::Webhook,
                     key_pos(r, "namespace"),
-                    "targetRef namespace must not be set; cross namespace referencing is not supported",
+                    "targetRef namespace must not be set",
                 ));
             }
         }
@@ -198,6 +240,20 @@ pub fn check_target_refs(
         if kind.is_empty() {
             continue; // the schema's Required value
         }
+        // The 1.23/1.24 rule reads `self.group`: a ref without the key fails evaluation,
+        // which the API server reports as a rejection (DOMAIN.md §8).
+        if let Some((_, message)) = cel_kinds
+            && r.get("group").is_none()
+        {
+            out.push(Violation::new(
+                Layer::Cel,
+                key_pos(r, "kind"),
+                format!(
+                    "{path}: Invalid value: \"object\": no such key: group evaluating rule: {message}"
+                ),
+            ));
+            continue;
+        }
         if let Some((allowed, message)) = cel_kinds
             && !allowed.contains(&pair)
         {
@@ -208,18 +264,33 @@ pub fn check_target_refs(
             ));
             continue;
         }
-        let webhook_allowed = [
-            ("", "Service"),
-            ("networking.istio.io", "ServiceEntry"),
-            ("gateway.networking.k8s.io", "Gateway"),
-            ("gateway.networking.k8s.io", "GatewayClass"),
-        ];
-        if version >= 22 && !webhook_allowed.contains(&pair) {
+        if version < 22 {
+            // 1.20–1.21 `validatePolicyTargetReference`: only a Gateway, group as written.
+            let gateway = "gateway.networking.k8s.io";
+            if text("group") != gateway || kind != "Gateway" {
+                out.push(Violation::new(
+                    Layer::Webhook,
+                    key_pos(r, "kind"),
+                    format!(
+                        "targetRef Group and/or Kind don't match; expected: [Group: {gateway}, Kind: Gateway], got: [Group: {}, Kind: {kind}]",
+                        text("group")
+                    ),
+                ));
+            }
+            continue;
+        }
+        let allowed = allowed_target_refs(version);
+        if !allowed.iter().any(|(g, _, k)| (*g, *k) == pair) {
+            let list: Vec<String> = allowed
+                .iter()
+                .map(|(g, v, k)| format!("{}/{v}/{k}", if g.is_empty() { "core" } else { g }))
+                .collect();
             out.push(Violation::new(
                 Layer::Webhook,
                 key_pos(r, "kind"),
                 format!(
-                    "targetRef must be to one of [core/v1/Service networking.istio.io/v1/ServiceEntry gateway.networking.k8s.io/v1/Gateway gateway.networking.k8s.io/v1/GatewayClass] but was {}/{}",
+                    "targetRef must be to one of [{}] but was {}/{}",
+                    list.join(" "),
                     text("group"),
                     kind
                 ),

@@ -78,7 +78,8 @@ pub fn placement_fields(version: u32) -> Vec<Field> {
         ports.field("ports", 16),
     ]);
     let target_refs = Schema {
-        max_items: Some(16),
+        // maxItems came with 1.24's CRD (DOMAIN.md §8).
+        max_items: Some(16).filter(|_| version >= 24),
         ..Schema::of(Ty::Array(Box::new(target_ref_schema())))
     };
     vec![

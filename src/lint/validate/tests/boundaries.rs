@@ -2,7 +2,7 @@
 //! with a document that passes one side of its boundary and fails the other
 //! (DOMAIN.md §8; istio/istio `pkg/config/validation/validation.go`, `crd-all.gen.yaml`).
 
-use super::{Case, TE, WP};
+use super::{Case, TE, WP, leak};
 use crate::lint::validate::Layer::{Cel, Schema, Webhook};
 
 pub fn cases() -> Vec<Case> {
@@ -104,6 +104,87 @@ pub fn cases() -> Vec<Case> {
                 "Unsupported value: \"UNSPECIFIED_PHASE\"",
                 1,
             )],
+        },
+        Case {
+            // 1.20–1.21 `validatePolicyTargetReference`: a Gateway only, no namespace; and
+            // `validateOneOfSelectorType` compares selector and targetRef.
+            name: "1.20 targetRef to a Service, with a namespace and a selector",
+            api: WP,
+            spec: "url: oci://a/b:v1\nselector:\n  matchLabels: {app: a}\ntargetRef:\n  kind: Service\n  name: web\n  namespace: other\n",
+            from: 20,
+            expect: &[
+                (
+                    20,
+                    21,
+                    Webhook,
+                    "only one of targetRef or workloadSelector can be set",
+                    2,
+                ),
+                (
+                    22,
+                    30,
+                    Webhook,
+                    "only one of targetRefs or workloadSelector can be set",
+                    2,
+                ),
+                (20, 22, Webhook, "targetRef namespace must not be set", 7),
+                (
+                    20,
+                    21,
+                    Webhook,
+                    "targetRef Group and/or Kind don't match; expected: [Group: gateway.networking.k8s.io, Kind: Gateway], got: [Group: , Kind: Service]",
+                    5,
+                ),
+                (
+                    24,
+                    30,
+                    Cel,
+                    "only one of targetRefs or selector can be set",
+                    4,
+                ),
+                (
+                    23,
+                    30,
+                    Cel,
+                    "cross namespace referencing is not currently supported",
+                    7,
+                ),
+                (23, 24, Cel, "no such key: group evaluating rule", 5),
+            ],
+        },
+        Case {
+            // 1.22–1.23: targetRef and targetRefs both count in the one-of check.
+            name: "targetRef and targetRefs together",
+            api: WP,
+            spec: "url: oci://a/b:v1\ntargetRef:\n  group: gateway.networking.k8s.io\n  kind: Gateway\n  name: gw\ntargetRefs:\n- group: gateway.networking.k8s.io\n  kind: Gateway\n  name: gw\n",
+            from: 22,
+            expect: &[
+                (
+                    22,
+                    23,
+                    Webhook,
+                    "only one of targetRefs or workloadSelector can be set",
+                    6,
+                ),
+                (
+                    24,
+                    30,
+                    Cel,
+                    "only one of targetRefs or selector can be set",
+                    6,
+                ),
+            ],
+        },
+        Case {
+            // No maxItems before 1.24's CRD.
+            name: "seventeen targetRefs",
+            api: WP,
+            spec: leak(format!(
+                "url: oci://a/b:v1\ntargetRefs:\n{}",
+                "- {group: gateway.networking.k8s.io, kind: Gateway, name: gw}\n".repeat(17)
+            )),
+            from: 22,
+            expect: &[(24, 30, Schema, "must have at most 16 items", 3)],
         },
     ]
 }
