@@ -204,9 +204,28 @@ impl Walker<'_> {
             .copied()
             .chain(schema.required_owned.iter().map(String::as_str));
         for req in required {
-            if node.get(req).is_none_or(Node::is_null) {
-                let at = node.entries().first().map_or(node.pos, |(k, _)| k.pos);
-                self.push(Layer::Schema, at, format!("{path}.{req}: Required value"));
+            match node.get(req) {
+                None => {
+                    let at = node.entries().first().map_or(node.pos, |(k, _)| k.pos);
+                    self.push(Layer::Schema, at, format!("{path}.{req}: Required value"));
+                }
+                // A required string given as null: the API server reports its type (Istio's
+                // `wasm-invalid.yaml` `nested-nil`: `spec.url in body must be of type
+                // string: "null"`).
+                Some(v) if v.is_null() => {
+                    let string = fields
+                        .iter()
+                        .any(|f| f.name == req && matches!(f.schema.ty, Ty::String));
+                    let message = if string {
+                        format!(
+                            "{path}.{req}: Invalid value: \"null\": {path}.{req} in body must be of type string: \"null\""
+                        )
+                    } else {
+                        format!("{path}.{req}: Required value")
+                    };
+                    self.push(Layer::Schema, v.pos, message);
+                }
+                Some(_) => {}
             }
         }
         for (k, v) in node.entries() {

@@ -2,6 +2,7 @@
 //! of the right layer and wording, at the offending line; nothing else is an error.
 
 mod boundaries;
+mod istio_crd_cases;
 mod peer_authentication;
 mod wasm_plugin;
 mod wasm_plugin_refs;
@@ -36,7 +37,7 @@ pub fn leak(s: String) -> &'static str {
     Box::leak(s.into_boxed_str())
 }
 
-fn document(api: &str, spec: &str) -> String {
+pub fn document(api: &str, spec: &str) -> String {
     let mut text = format!("apiVersion: {api}\nmetadata:\n  name: t\n  namespace: foo\nspec:\n");
     for line in spec.lines() {
         text.push_str("  ");
