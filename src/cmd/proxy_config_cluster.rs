@@ -5,7 +5,8 @@ use std::io::Write;
 use crate::analysis::cluster::rows::{ClusterFilter, cluster_row, sort_clusters};
 use crate::cli::{ClusterArgs, OutputFormat, UsageError};
 use crate::cmd::input;
-use crate::envoy::dump::{CLUSTERS_TYPE, RoutingSections};
+use crate::envoy::cluster::Cluster;
+use crate::envoy::dump::{CLUSTERS_TYPE, ClusterEntry, ClustersSection, RoutingSections};
 use crate::envoy::missing::{SectionWording, required};
 use crate::envoy::{Document, MissingError, Sections};
 use crate::error::{Error, ExitCode};
@@ -17,6 +18,7 @@ use crate::source::DumpMask;
 const READS: RoutingSections = RoutingSections {
     clusters: true,
     routes: false,
+    ..RoutingSections::NONE
 };
 
 pub fn run(args: &ClusterArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
@@ -42,29 +44,7 @@ fn render(
     out: &mut dyn Write,
 ) -> Result<ExitCode, Error> {
     let dump = doc.load_with_routing(Sections::default(), READS)?;
-    let section = required(
-        dump.clusters,
-        doc.label,
-        SectionWording::ConfigDump,
-        CLUSTERS_TYPE,
-    )?;
-    // istioctl's `retrieveSortedClusterSlice`: the dynamic active clusters, then the
-    // static ones; warming clusters are not shown.
-    let mut clusters = section
-        .dynamic_active_clusters
-        .iter()
-        .chain(&section.static_clusters)
-        .map(|entry| Ok((entry, doc.cluster(entry)?)))
-        .collect::<Result<Vec<_>, Error>>()?;
-    if clusters.is_empty() {
-        return Err(MissingError::NoClusters {
-            path: doc.label.to_string(),
-        }
-        .into());
-    }
-    sort_clusters(&mut clusters, |(_, c)| &c.name);
-    clusters.retain(|(_, c)| filter.accepts(&c.name));
-
+    let clusters = selected(doc, dump.clusters, filter)?;
     match super::structured_format(output) {
         None => {
             let rows: Vec<_> = clusters.iter().map(|(_, c)| cluster_row(c)).collect();
@@ -76,4 +56,39 @@ fn render(
         }
     }
     Ok(ExitCode::Ok)
+}
+
+/// The clusters `pc cluster` (and `pc all`) shows, in istioctl's order, or the error that
+/// the dump has no clusters section or no cluster.
+pub(super) fn selected<'a>(
+    doc: &Document<'a>,
+    section: Option<ClustersSection<'a>>,
+    filter: &ClusterFilter,
+) -> Result<Vec<(ClusterEntry<'a>, Cluster<'a>)>, Error> {
+    let section = required(
+        section,
+        doc.label,
+        SectionWording::ConfigDump,
+        CLUSTERS_TYPE,
+    )?;
+    // istioctl's `retrieveSortedClusterSlice`: the dynamic active clusters, then the
+    // static ones; warming clusters are not shown.
+    let mut clusters = section
+        .dynamic_active_clusters
+        .into_iter()
+        .chain(section.static_clusters)
+        .map(|entry| {
+            let cluster = doc.cluster(&entry)?;
+            Ok((entry, cluster))
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+    if clusters.is_empty() {
+        return Err(MissingError::NoClusters {
+            path: doc.label.to_string(),
+        }
+        .into());
+    }
+    sort_clusters(&mut clusters, |(_, c)| &c.name);
+    clusters.retain(|(_, c)| filter.accepts(&c.name));
+    Ok(clusters)
 }

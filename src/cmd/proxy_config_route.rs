@@ -5,8 +5,9 @@ use std::io::Write;
 use crate::analysis::route::rows::{accepts, route_count_row, route_rows, sort_route_configs};
 use crate::cli::{OutputFormat, RouteArgs, UsageError};
 use crate::cmd::input;
-use crate::envoy::dump::{ROUTES_TYPE, RoutingSections};
+use crate::envoy::dump::{ROUTES_TYPE, RouteConfigEntry, RoutesSection, RoutingSections};
 use crate::envoy::missing::{SectionWording, required};
+use crate::envoy::route::RouteConfiguration;
 use crate::envoy::{Document, MissingError, Sections};
 use crate::error::{Error, ExitCode};
 use crate::render::structured;
@@ -17,6 +18,7 @@ use crate::source::DumpMask;
 const READS: RoutingSections = RoutingSections {
     clusters: false,
     routes: true,
+    ..RoutingSections::NONE
 };
 
 /// Options resolved from the flags before any I/O.
@@ -42,29 +44,7 @@ pub fn run(args: &RouteArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
 
 fn render(doc: &Document<'_>, opts: &Options, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let dump = doc.load_with_routing(Sections::default(), READS)?;
-    let section = required(
-        dump.routes,
-        doc.label,
-        SectionWording::ConfigDump,
-        ROUTES_TYPE,
-    )?;
-    // istioctl's `retrieveSortedRouteSlice`: the dynamic route configurations, then the
-    // static ones.
-    let mut configs = section
-        .dynamic_route_configs
-        .iter()
-        .chain(&section.static_route_configs)
-        .map(|entry| Ok((entry, doc.route_config(entry)?)))
-        .collect::<Result<Vec<_>, Error>>()?;
-    if configs.is_empty() {
-        return Err(MissingError::NoRoutes {
-            path: doc.label.to_string(),
-        }
-        .into());
-    }
-    sort_route_configs(&mut configs, |(_, c)| &c.name);
-    configs.retain(|(_, c)| accepts(opts.name.as_deref(), c));
-
+    let configs = selected(doc, dump.routes, opts.name.as_deref())?;
     match super::structured_format(&opts.output) {
         None if opts.verbose => {
             let rows: Vec<_> = configs.iter().flat_map(|(_, c)| route_rows(c)).collect();
@@ -80,4 +60,34 @@ fn render(doc: &Document<'_>, opts: &Options, out: &mut dyn Write) -> Result<Exi
         }
     }
     Ok(ExitCode::Ok)
+}
+
+/// The route configurations `pc route` (and `pc all`) shows, in istioctl's order, or the
+/// error that the dump has no routes section or no route configuration.
+pub(super) fn selected<'a>(
+    doc: &Document<'a>,
+    section: Option<RoutesSection<'a>>,
+    name: Option<&str>,
+) -> Result<Vec<(RouteConfigEntry<'a>, RouteConfiguration<'a>)>, Error> {
+    let section = required(section, doc.label, SectionWording::ConfigDump, ROUTES_TYPE)?;
+    // istioctl's `retrieveSortedRouteSlice`: the dynamic route configurations, then the
+    // static ones.
+    let mut configs = section
+        .dynamic_route_configs
+        .into_iter()
+        .chain(section.static_route_configs)
+        .map(|entry| {
+            let config = doc.route_config(&entry)?;
+            Ok((entry, config))
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+    if configs.is_empty() {
+        return Err(MissingError::NoRoutes {
+            path: doc.label.to_string(),
+        }
+        .into());
+    }
+    sort_route_configs(&mut configs, |(_, c)| &c.name);
+    configs.retain(|(_, c)| accepts(name, c));
+    Ok(configs)
 }

@@ -61,6 +61,15 @@ impl DumpMask {
                 if r.routes {
                     names.extend(["dynamic_route_configs", "static_route_configs"]);
                 }
+                // proxyconfig.go `secretPath`, `bootstrapPath`. Endpoints are dumped only
+                // with `?include_eds`, which takes no mask: a command reading them asks
+                // for [`DumpMask::WithEndpoints`], as istioctl's `edsPath`.
+                if r.secrets {
+                    names.extend(["dynamic_active_secrets", "dynamic_warming_secrets"]);
+                }
+                if r.bootstrap {
+                    names.push("bootstrap");
+                }
                 Sections::default()
             }
         };
@@ -149,6 +158,7 @@ mod tests {
                 DumpMask::Routing(RoutingSections {
                     clusters: true,
                     routes: false,
+                    ..RoutingSections::NONE
                 }),
                 "?mask=dynamic_active_clusters,dynamic_warming_clusters,static_clusters",
             ),
@@ -156,8 +166,23 @@ mod tests {
                 DumpMask::Routing(RoutingSections {
                     clusters: false,
                     routes: true,
+                    ..RoutingSections::NONE
                 }),
                 "?mask=dynamic_route_configs,static_route_configs",
+            ),
+            (
+                DumpMask::Routing(RoutingSections {
+                    secrets: true,
+                    ..RoutingSections::NONE
+                }),
+                "?mask=dynamic_active_secrets,dynamic_warming_secrets",
+            ),
+            (
+                DumpMask::Routing(RoutingSections {
+                    bootstrap: true,
+                    ..RoutingSections::NONE
+                }),
+                "?mask=bootstrap",
             ),
         ];
         for (mask, want) in cases {
