@@ -146,3 +146,60 @@ fn live_fetches_ask_for_istioctls_masks() {
         assert_eq!(admin.requests(), [query]);
     }
 }
+
+/// Every real dump loads for `pc secret`, `pc endpoint`, `pc bootstrap` and `pc all` in
+/// every format, or says in one line which section it lacks.
+#[test]
+fn every_real_dump_loads_or_names_the_missing_section() {
+    let Some(dir) = real_dumps() else { return };
+    for file in [
+        "sidecar-productpage.yaml",
+        "compare-before.json",
+        "compare-after.json",
+        "describe-http.json",
+        "istioctl-reference/proxyconfig-config_dump.json",
+        "istioctl-reference/ecds-configdump.json",
+    ] {
+        let path = rel(&dir.join(file));
+        let text = std::fs::read_to_string(dir.join(file)).unwrap();
+        for (command, section) in [
+            ("secret", "SecretsConfigDump"),
+            ("endpoint", "EndpointsConfigDump"),
+            ("bootstrap", "BootstrapConfigDump"),
+        ] {
+            let has = text.contains(&format!("envoy.admin.v3.{section}"));
+            for format in ["short", "json", "yaml"] {
+                let out = Test::new(["pc", command, "-f", &path, "-o", format]).run();
+                if has {
+                    assert_eq!(out.code, 0, "{file} {command} {format}: {}", out.stderr);
+                    assert!(!out.stdout.is_empty(), "{file} {command} {format}");
+                } else {
+                    assert_eq!((out.code, out.stdout.as_str()), (2, ""), "{file} {command}");
+                    assert_eq!(
+                        out.stderr,
+                        format!(
+                            "meshscope: error: {path}: config dump has no configuration type \
+                             type.googleapis.com/envoy.admin.v3.{section}\n"
+                        )
+                    );
+                }
+            }
+        }
+        // `pc all -o json` is the dump itself, whatever sections it has.
+        let out = Test::new(["pc", "all", "-f", &path, "-o", "json"]).run();
+        assert_eq!(out.code, 0, "{file}: {}", out.stderr);
+    }
+}
+
+/// The camelCase variant of a fixture prints the same tables.
+#[test]
+fn camel_case_dump_prints_what_the_snake_case_one_prints() {
+    for command in ["all", "secret", "endpoint"] {
+        let run = |fixture: &str| Test::new(["pc", command, "-f", fixture]).ok();
+        assert_eq!(
+            run("testdata/dumps/istio-current-permissive.json"),
+            run("testdata/dumps/istio-current-permissive.camel.yaml"),
+            "{command}"
+        );
+    }
+}
