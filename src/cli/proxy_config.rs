@@ -137,21 +137,25 @@ pub enum ProxyConfigCommand {
 
     /// Endpoint configuration of an Envoy proxy, as istioctl prints it.
     ///
-    /// Reads the dump's endpoints section (EndpointsConfigDump, dumped only with
-    /// ?include_eds=true, which a POD or --admin fetch asks for) and prints istioctl's
-    /// eds table: one row per endpoint, NAME its addresses (ip:port, a pipe path, or
-    /// envoy://LISTENER/ID for internal addresses), STATUS its health, LOCALITY
-    /// region/zone/subzone, CLUSTER the cluster; dynamic assignments then static ones, in
-    /// istioctl's cluster order. istioctl's live `pc endpoint` reads Envoy's /clusters
-    /// instead; meshscope reads the dump's endpoints section from a pod too. -o
-    /// json|yaml|jsonpath work on the array of the selected load assignments, with only the
-    /// endpoints the filters keep.
+    /// From a pod or --admin, as istioctl's live `pc endpoint`: Envoy's
+    /// /clusters?format=json, one row per host of each cluster, ENDPOINT STATUS (EDS health)
+    /// OUTLIER CHECK (FAILED when the outlier detector ejected it) CLUSTER, sorted by
+    /// address, port and cluster; -f takes that output saved to a file too. From a config
+    /// dump file (-f DUMP): its endpoints section (EndpointsConfigDump, dumped only with
+    /// ?include_eds=true) as istioctl's eds writer prints it, NAME (every address: ip:port, a
+    /// pipe path, or envoy://LISTENER/ID) STATUS LOCALITY CLUSTER, dynamic assignments then
+    /// static ones in istioctl's cluster order. --address is the host's IP for /clusters and
+    /// ip:port for a dump, as in istioctl. -o json|yaml|jsonpath work on the clusters with a
+    /// host the filters keep (/clusters), or on the selected load assignments with only the
+    /// endpoints the filters keep (a dump).
     #[command(visible_aliases = ["endpoints", "ep"])]
     #[command(mut_arg("output", |a| a.help(
         "Output format: short, json, yaml, or jsonpath=TEMPLATE",
     )))]
     #[command(after_help = "Examples:\n  \
-        # Every endpoint, as istioctl prints them\n  \
+        # Every host of every cluster of a running proxy, as istioctl prints them\n  \
+        meshscope pc endpoint httpbin-7d5b9c6f48-qz8vw.default\n\n  \
+        # The endpoints section of a dump taken with ?include_eds=true\n  \
         meshscope pc endpoint -f config_dump.json\n\n  \
         # The unhealthy endpoints of one cluster\n  \
         meshscope pc endpoint -f config_dump.json --cluster 'outbound|9080||reviews.default.svc.cluster.local' --status unhealthy\n\n\

@@ -3,18 +3,22 @@
 
 use std::io::Write;
 
+use serde::Deserialize;
+use serde::de::IgnoredAny;
 use serde_json::Value;
+use serde_json::value::RawValue;
 
+use crate::analysis::endpoint::host_status::host_rows;
 use crate::analysis::endpoint::{EndpointFilter, endpoint_rows, select_assignments};
 use crate::cli::{EndpointArgs, OutputFormat, UsageError};
 use crate::cmd::input;
 use crate::envoy::dump::{ENDPOINTS_TYPE, EndpointConfigEntry, EndpointsSection, RoutingSections};
-use crate::envoy::endpoint::ClusterLoadAssignment;
+use crate::envoy::endpoint::{ClusterLoadAssignment, ClusterStatus, ClustersStatus};
 use crate::envoy::missing::{SectionWording, required};
 use crate::envoy::{Document, Sections};
 use crate::error::{Error, ExitCode};
 use crate::render::structured;
-use crate::render::tables::endpoint::write_endpoints;
+use crate::render::tables::endpoint::{write_endpoints, write_host_rows};
 use crate::source::DumpMask;
 
 /// What `pc endpoint` reads. Envoy dumps endpoints only with `?include_eds=true`, which a
@@ -35,7 +39,12 @@ pub fn run(args: &EndpointArgs, out: &mut dyn Write) -> Result<ExitCode, Error> 
         status: args.status.clone().unwrap_or_default(),
     };
     let output = args.output.output.clone();
-    input::with_document(&args.input, "endpoint", DumpMask::WithEndpoints, |doc| {
+    // istioctl's live `pc endpoint` reads `/clusters`; a file is either that output or a
+    // config dump, told apart by its shape.
+    input::with_document(&args.input, "endpoint", DumpMask::EnvoyClusters, |doc| {
+        if let Some(raw) = clusters_output(doc) {
+            return from_clusters(doc, raw, &filter, &output, out);
+        }
         let dump = doc.load_with_routing(Sections::default(), READS)?;
         // istioctl prints an empty table for a dump without endpoints; meshscope says that
         // the dump was taken without them (issue #15: a missing section is an error).
@@ -58,6 +67,60 @@ pub fn run(args: &EndpointArgs, out: &mut dyn Write) -> Result<ExitCode, Error> 
         }
         Ok(ExitCode::Ok)
     })
+}
+
+/// The whole text when it is Envoy's `/clusters?format=json` output (no `configs`, a
+/// `cluster_statuses` list), not a dump.
+fn clusters_output<'a>(doc: &Document<'a>) -> Option<&'a RawValue> {
+    #[derive(Deserialize)]
+    struct Shape {
+        configs: Option<IgnoredAny>,
+        #[serde(alias = "clusterStatuses")]
+        cluster_statuses: Option<IgnoredAny>,
+    }
+    let text = std::str::from_utf8(doc.text).ok()?;
+    let shape: Shape = serde_json::from_str(text).ok()?;
+    if shape.configs.is_some() || shape.cluster_statuses.is_none() {
+        return None;
+    }
+    serde_json::from_str(text).ok()
+}
+
+/// istioctl's clusters writer: the table of each cluster's hosts, or (`-o json|yaml`) the
+/// clusters with a host the filter keeps, as Envoy gave them.
+fn from_clusters<'a>(
+    doc: &Document<'a>,
+    raw: &'a RawValue,
+    filter: &EndpointFilter,
+    output: &OutputFormat,
+    out: &mut dyn Write,
+) -> Result<ExitCode, Error> {
+    let all: ClustersStatus<'a> = doc.decode(raw, "")?;
+    let clusters = all
+        .cluster_statuses
+        .iter()
+        .enumerate()
+        .map(|(i, raw)| {
+            let c: ClusterStatus<'a> = doc.decode(raw, &format!("cluster_statuses[{i}]"))?;
+            Ok((*raw, c))
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+    match super::structured_format(output) {
+        None => {
+            let statuses: Vec<_> = clusters.into_iter().map(|(_, c)| c).collect();
+            write_host_rows(out, &host_rows(&statuses, filter))?;
+        }
+        Some(format) => {
+            let kept = clusters.iter().filter(|(_, c)| {
+                c.host_statuses
+                    .iter()
+                    .any(|h| filter.accepts_host(h, &c.name))
+            });
+            let raws = kept.map(|(raw, _)| *raw);
+            structured::write(out, &super::raw_array(raws)?, format)?;
+        }
+    }
+    Ok(ExitCode::Ok)
 }
 
 /// A selected load assignment: its entry and what it decodes to.

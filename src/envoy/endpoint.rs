@@ -140,3 +140,38 @@ impl<'de> Deserialize<'de> for HealthStatus {
         d.deserialize_any(V)
     }
 }
+
+/// `envoy.admin.v3.Clusters`, what `/clusters?format=json` answers: each cluster kept raw
+/// (printed by `-o json|yaml`) until read as a [`ClusterStatus`].
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ClustersStatus<'a> {
+    #[serde(borrow, default, alias = "clusterStatuses")]
+    pub cluster_statuses: Vec<&'a serde_json::value::RawValue>,
+}
+
+/// `envoy.admin.v3.ClusterStatus`, as far as istioctl's `pc endpoint` reads it.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct ClusterStatus<'a> {
+    #[serde(borrow, default)]
+    pub name: Str<'a>,
+    #[serde(borrow, default, alias = "hostStatuses")]
+    pub host_statuses: Vec<HostStatus<'a>>,
+}
+
+/// `envoy.admin.v3.HostStatus`: the host's address and health.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct HostStatus<'a> {
+    #[serde(borrow, default)]
+    pub address: Option<EndpointAddress<'a>>,
+    #[serde(default, alias = "healthStatus")]
+    pub health_status: Option<HostHealthStatus>,
+}
+
+/// `envoy.admin.v3.HostHealthStatus`: the EDS health and the outlier detector's verdict.
+#[derive(Debug, Clone, Copy, Default, Deserialize)]
+pub struct HostHealthStatus {
+    #[serde(default, alias = "edsHealthStatus")]
+    pub eds_health_status: HealthStatus,
+    #[serde(default, alias = "failedOutlierCheck")]
+    pub failed_outlier_check: bool,
+}

@@ -11,9 +11,11 @@ use crate::envoy::dump::RoutingSections;
 pub enum DumpSource {
     /// A file path, or `-` for stdin.
     File(std::path::PathBuf),
-    /// An Envoy admin base URL, the query for `/config_dump`, and the fetch's time bound.
+    /// An Envoy admin base URL, the path (`/config_dump`, `/clusters`) and its query, and
+    /// the fetch's time bound.
     Admin {
         url: String,
+        path: &'static str,
         query: String,
         timeout: std::time::Duration,
     },
@@ -41,13 +43,25 @@ pub enum DumpMask {
     /// Only the clusters and routes sections named, with istioctl's field lists
     /// (proxyconfig.go `clusterPath`, `routePath`).
     Routing(RoutingSections),
+    /// Not the dump: Envoy's `/clusters?format=json` (each cluster's hosts with their
+    /// health), which istioctl's live `pc endpoint` reads (`setupPodClustersWriter`).
+    EnvoyClusters,
 }
 
 impl DumpMask {
-    /// The `/config_dump` query string (empty for the whole dump).
+    /// The admin path the mask is asked of.
+    pub fn path(self) -> &'static str {
+        match self {
+            DumpMask::EnvoyClusters => "/clusters",
+            _ => "/config_dump",
+        }
+    }
+
+    /// The query string of [`DumpMask::path`] (empty for the whole dump).
     pub fn query(self) -> String {
         let mut names = Vec::new();
         let sections = match self {
+            DumpMask::EnvoyClusters => return "?format=json".to_string(),
             DumpMask::WithEndpoints => return "?include_eds=true".to_string(),
             DumpMask::Sections(s) => s,
             DumpMask::Routing(r) => {
@@ -108,11 +122,12 @@ pub fn read(source: &DumpSource) -> Result<RawInput, Error> {
         }
         DumpSource::Admin {
             url,
+            path,
             query,
             timeout,
         } => {
             let url = AdminUrl::parse(url)?;
-            let bytes = super::block_on(super::admin::fetch_url(&url, query, *timeout))??;
+            let bytes = super::block_on(super::admin::fetch_url(&url, path, query, *timeout))??;
             Ok(RawInput {
                 label: url.label,
                 bytes: bytes.into(),

@@ -4,6 +4,8 @@
 //! `retrieveEndpointAddresses`, `retrieveSortedEndpointsSlice`, `PrintEndpointsSummary`, at
 //! 1.30.3). Typed rows; the words are `render::tables::endpoint`'s.
 
+pub mod host_status;
+
 use crate::analysis::cluster::rows::sort_clusters;
 use crate::envoy::endpoint::{ClusterLoadAssignment, EndpointAddress, LbEndpoint, Locality};
 

@@ -4,6 +4,7 @@
 use std::io::Write;
 
 use crate::analysis::endpoint::EndpointRow;
+use crate::analysis::endpoint::host_status::HostRow;
 use crate::render::tables::layout::write_go_table;
 
 /// istioctl's endpoint table; `prefix` is `pc all`'s `endpoint/` before each name.
@@ -24,4 +25,32 @@ pub fn write_endpoints(
         })
         .collect();
     write_go_table(out, 5, &["NAME", "STATUS", "LOCALITY", "CLUSTER"], &cells)
+}
+
+/// istioctl's live `pc endpoint` table from Envoy's `/clusters`: `ENDPOINT  STATUS  OUTLIER
+/// CHECK  CLUSTER`, padding 5 (clusters.go `PrintEndpointsSummary`).
+pub fn write_host_rows(out: &mut dyn Write, rows: &[HostRow]) -> std::io::Result<()> {
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            let endpoint = if r.port == 0 {
+                r.address.clone()
+            } else {
+                format!("{}:{}", r.address, r.port)
+            };
+            let outlier = if r.failed_outlier_check {
+                "FAILED"
+            } else {
+                "OK"
+            };
+            vec![
+                endpoint,
+                r.status.name(),
+                outlier.to_string(),
+                r.cluster.clone(),
+            ]
+        })
+        .collect();
+    let header = ["ENDPOINT", "STATUS", "OUTLIER CHECK", "CLUSTER"];
+    write_go_table(out, 5, &header, &cells)
 }
