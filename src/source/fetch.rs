@@ -202,6 +202,13 @@ mod tests {
         ];
         for (mask, want) in cases {
             assert_eq!(mask.query(), want);
+            assert_eq!(mask.path(), "/config_dump");
         }
+        // istioctl's live `pc endpoint` (proxyconfig.go `setupPodClustersWriter`).
+        let clusters = DumpMask::EnvoyClusters;
+        assert_eq!(
+            (clusters.path(), clusters.query().as_str()),
+            ("/clusters", "?format=json")
+        );
     }
 }

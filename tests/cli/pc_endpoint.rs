@@ -144,3 +144,29 @@ fn live_reads_envoys_clusters_and_agrees_with_the_dump() {
         assert_golden(&format!("pc-endpoint/live-clusters.{case}"), &got);
     }
 }
+
+/// Through the Kubernetes API: the port-forward asks the pod's admin for `/clusters`, and
+/// `pc secret` for istioctl's secret mask.
+#[test]
+fn a_pod_is_read_through_a_port_forward() {
+    use crate::support::apiserver::ApiServer;
+    let path = "testdata/dumps/istio-current-permissive.json";
+    let bytes = std::fs::read(crate::support::root().join(path)).unwrap();
+    let admin = AdminServer::start(bytes, Fault::None);
+    let api = ApiServer::start(crate::live::cluster(&admin));
+    let out = crate::live::live(&api, &["endpoint", "httpbin-xxx.default"]);
+    assert_eq!((out.code, out.stderr.as_str()), (0, ""));
+    let by_admin = Test::new(["pc", "endpoint", "--admin", &admin.url()]).ok();
+    assert_eq!(out.stdout, by_admin);
+    let out = crate::live::live(&api, &["secret", "httpbin-xxx.default"]);
+    assert_eq!((out.code, out.stderr.as_str()), (0, ""));
+    assert_eq!(out.stdout, Test::new(["pc", "secret", "-f", path]).ok());
+    assert_eq!(
+        admin.requests(),
+        [
+            "/clusters?format=json",
+            "/clusters?format=json",
+            "/config_dump?mask=dynamic_active_secrets,dynamic_warming_secrets"
+        ]
+    );
+}
