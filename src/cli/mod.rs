@@ -22,7 +22,8 @@ pub use input::InputArgs;
 pub use lint::{LintArgs, LintOutput, LintSeverity};
 pub use output::{ColorChoice, OutputFormat};
 pub use proxy_config::{
-    ClusterArgs, EcdsArgs, ListenerArgs, ProxyConfigArgs, ProxyConfigCommand, RouteArgs,
+    AllArgs, BootstrapArgs, ClusterArgs, EcdsArgs, EndpointArgs, ListenerArgs, ProxyConfigArgs,
+    ProxyConfigCommand, RouteArgs, SecretArgs,
 };
 pub use usage::UsageError;
 pub use wasm::{WasmArgs, WasmCommand, WasmCountArgs, WasmOutput};

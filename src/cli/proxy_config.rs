@@ -1,5 +1,5 @@
-//! `meshscope proxy-config` (alias `pc`): istioctl's proxy-config listener, ecds, cluster
-//! and route.
+//! `meshscope proxy-config` (alias `pc`): istioctl's proxy-config listener, ecds, cluster,
+//! route, endpoint, secret, bootstrap and all.
 
 use clap::{ArgAction, Args, Subcommand};
 
@@ -134,6 +134,90 @@ pub enum ProxyConfigCommand {
         Exit status: 0 printed; 2 an input could not be read, parsed or fetched, it has no routes section\n\
         or no route configuration, or bad flags.")]
     Route(RouteArgs),
+
+    /// Endpoint configuration of an Envoy proxy, as istioctl prints it.
+    ///
+    /// From a pod or --admin, as istioctl's live `pc endpoint`: Envoy's
+    /// /clusters?format=json, one row per host of each cluster, ENDPOINT STATUS (EDS health)
+    /// OUTLIER CHECK (FAILED when the outlier detector ejected it) CLUSTER, sorted by
+    /// address, port and cluster; -f takes that output saved to a file too. From a config
+    /// dump file (-f DUMP): its endpoints section (EndpointsConfigDump, dumped only with
+    /// ?include_eds=true) as istioctl's eds writer prints it, NAME (every address: ip:port, a
+    /// pipe path, or envoy://LISTENER/ID) STATUS LOCALITY CLUSTER, dynamic assignments then
+    /// static ones in istioctl's cluster order. --address is the host's IP for /clusters and
+    /// ip:port for a dump, as in istioctl. -o json|yaml|jsonpath work on the clusters with a
+    /// host the filters keep (/clusters), or on the selected load assignments with only the
+    /// endpoints the filters keep (a dump).
+    #[command(visible_aliases = ["endpoints", "ep"])]
+    #[command(mut_arg("output", |a| a.help(
+        "Output format: short, json, yaml, or jsonpath=TEMPLATE",
+    )))]
+    #[command(after_help = "Examples:\n  \
+        # Every host of every cluster of a running proxy, as istioctl prints them\n  \
+        meshscope pc endpoint httpbin-7d5b9c6f48-qz8vw.default\n\n  \
+        # The endpoints section of a dump taken with ?include_eds=true\n  \
+        meshscope pc endpoint -f config_dump.json\n\n  \
+        # The unhealthy endpoints of one cluster\n  \
+        meshscope pc endpoint -f config_dump.json --cluster 'outbound|9080||reviews.default.svc.cluster.local' --status unhealthy\n\n\
+        Exit status: 0 printed; 2 an input could not be read, parsed or fetched, it has no endpoints section\n\
+        (it was taken without include_eds), or bad flags.")]
+    Endpoint(EndpointArgs),
+
+    /// Secret configuration of an Envoy proxy, as istioctl prints it.
+    ///
+    /// One row per dynamic secret (warming, then active): the first certificate of its
+    /// chain, else of its trusted CA, else one row per SPIFFE trust domain; TYPE is CA or
+    /// Cert Chain, VALID CERT whether now is inside its validity, NOT AFTER and NOT BEFORE
+    /// in UTC. TRUST DOMAIN is added when every row has one. Key material is never printed:
+    /// -o json|yaml|jsonpath work on the secrets section (static, dynamic active, dynamic
+    /// warming) with every private key, password and generic secret shown as Envoy
+    /// redacts it ([redacted]), whatever the dump holds.
+    #[command(visible_aliases = ["secrets", "s"])]
+    #[command(mut_arg("output", |a| a.help(
+        "Output format: short, json, yaml, or jsonpath=TEMPLATE",
+    )))]
+    #[command(after_help = "Examples:\n  \
+        meshscope pc secret -f config_dump.json\n  \
+        meshscope pc secret -f config_dump.json -o json\n\n\
+        Exit status: 0 printed; 2 an input could not be read, parsed or fetched, it has no secrets section,\n\
+        or bad flags.")]
+    Secret(SecretArgs),
+
+    /// Bootstrap configuration of an Envoy proxy, as istioctl prints it.
+    ///
+    /// The bootstrap section (BootstrapConfigDump) as JSON by default, or YAML; -o short
+    /// prints istioctl's summary: the Istio version, the Istio proxy version and the Envoy
+    /// version. Private keys and passwords of static secrets are shown redacted.
+    #[command(visible_alias = "b")]
+    #[command(mut_arg("output", |a| a.default_value("json").help(
+        "Output format: json, yaml, short, or jsonpath=TEMPLATE",
+    )))]
+    #[command(after_help = "Examples:\n  \
+        meshscope pc bootstrap -f config_dump.json\n  \
+        meshscope pc bootstrap -f config_dump.json -o short\n\n\
+        Exit status: 0 printed; 2 an input could not be read, parsed or fetched, it has no bootstrap section,\n\
+        or bad flags.")]
+    Bootstrap(BootstrapArgs),
+
+    /// All configuration of an Envoy proxy, as istioctl prints it.
+    ///
+    /// istioctl's concatenation: the bootstrap summary, then the cluster, listener, route,
+    /// secret and endpoint tables, each after a blank line, with a NAME column
+    /// (cluster/NAME, listener/NAME, route/NAME, secret/NAME, endpoint/ADDRESS). The
+    /// filters are those of each table (--port filters clusters, listeners and endpoints).
+    /// A dump without an endpoints section prints that table's header only, as istioctl
+    /// does; any other missing section ends the output there with an error. -o
+    /// json|yaml|jsonpath work on the whole dump, with key material redacted.
+    #[command(visible_alias = "a")]
+    #[command(mut_arg("output", |a| a.help(
+        "Output format: short, json, yaml, or jsonpath=TEMPLATE",
+    )))]
+    #[command(after_help = "Examples:\n  \
+        meshscope pc all -f config_dump.json\n  \
+        meshscope pc all -f config_dump.json --with-headers\n\n\
+        Exit status: 0 printed; 2 an input could not be read, parsed or fetched, a section a table needs is\n\
+        missing, or bad flags.")]
+    All(AllArgs),
 }
 
 /// `pc listener` flags: istioctl's, plus `-o wide` and `-o jsonpath=`.
@@ -230,6 +314,100 @@ pub struct RouteArgs {
 pub struct EcdsArgs {
     #[command(flatten)]
     pub input: InputArgs,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// `pc endpoint` flags: istioctl's.
+#[derive(Debug, Args)]
+pub struct EndpointArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Filter endpoints by address field (ip:port, compared without case).
+    #[arg(long, value_name = "ADDRESS")]
+    pub address: Option<String>,
+
+    /// Filter endpoints by Port field (0 = all).
+    #[arg(long, default_value_t = 0, value_name = "PORT")]
+    pub port: u32,
+
+    /// Filter endpoints by cluster name field (compared without case).
+    #[arg(long, value_name = "CLUSTER")]
+    pub cluster: Option<String>,
+
+    /// Filter endpoints by status field (HEALTHY, UNHEALTHY, DRAINING, ...).
+    #[arg(long, value_name = "STATUS")]
+    pub status: Option<String>,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// `pc secret` flags: istioctl's.
+#[derive(Debug, Args)]
+pub struct SecretArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// `pc bootstrap` flags: istioctl's.
+#[derive(Debug, Args)]
+pub struct BootstrapArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    #[command(flatten)]
+    pub output: OutputArgs,
+}
+
+/// `pc all` flags: istioctl's, those of each table.
+#[derive(Debug, Args)]
+pub struct AllArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Print a "------ X INFO ------" line before each table.
+    #[arg(long)]
+    pub with_headers: bool,
+
+    /// Output more information: one row per filter chain and per route (false: one row
+    /// per listener and per route configuration).
+    #[arg(long, default_value_t = true, action = ArgAction::Set, num_args = 0..=1,
+          default_missing_value = "true", value_name = "BOOL")]
+    pub verbose: bool,
+
+    /// Filter clusters by substring of Service FQDN field.
+    #[arg(long, value_name = "FQDN")]
+    pub fqdn: Option<String>,
+
+    /// Filter clusters by Direction field.
+    #[arg(long, value_name = "DIRECTION")]
+    pub direction: Option<String>,
+
+    /// Filter clusters by substring of Subset field.
+    #[arg(long, value_name = "SUBSET")]
+    pub subset: Option<String>,
+
+    /// Filter clusters, listeners and endpoints by Port field (0 = all).
+    #[arg(long, default_value_t = 0, value_name = "PORT")]
+    pub port: u32,
+
+    /// Filter listeners by address field.
+    #[arg(long, value_name = "ADDRESS")]
+    pub address: Option<String>,
+
+    /// Filter listeners by type field: HTTP, TCP, HTTP+TCP (case-insensitive).
+    #[arg(long = "type", value_name = "TYPE")]
+    pub listener_type: Option<String>,
+
+    /// Filter routes by route name field.
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
 
     #[command(flatten)]
     pub output: OutputArgs,

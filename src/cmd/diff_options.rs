@@ -37,6 +37,7 @@ fn side(arg: &str, args: &DiffArgs) -> Result<DumpSource, Error> {
             reference,
             kube: crate::cmd::input::kube_options(&args.kube),
             admin_port: args.kube.proxy_admin_port,
+            path: DumpMask::Sections(READS).path(),
             query: DumpMask::Sections(READS).query(),
             timeout: args.kube.timeout,
         }),

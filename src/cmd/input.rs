@@ -38,6 +38,7 @@ pub fn resolve(
     } else if let Some(url) = &args.admin {
         DumpSource::Admin {
             url: url.clone(),
+            path: mask.path(),
             query,
             timeout: args.kube.timeout,
         }
@@ -46,6 +47,7 @@ pub fn resolve(
             reference: pod,
             kube: kube_options(&args.kube),
             admin_port: args.kube.proxy_admin_port,
+            path: mask.path(),
             query,
             timeout: args.kube.timeout,
         })

@@ -9,10 +9,14 @@ mod fleet;
 mod input;
 mod lint;
 mod listener_select;
+mod proxy_config_all;
+mod proxy_config_bootstrap;
 mod proxy_config_cluster;
 mod proxy_config_ecds;
+mod proxy_config_endpoint;
 mod proxy_config_listener;
 mod proxy_config_route;
+mod proxy_config_secret;
 mod wasm_count;
 
 use std::io::Write;
@@ -87,6 +91,10 @@ pub fn dispatch(
             ProxyConfigCommand::Ecds(args) => proxy_config_ecds::run(&args, term, out),
             ProxyConfigCommand::Cluster(args) => proxy_config_cluster::run(&args, out),
             ProxyConfigCommand::Route(args) => proxy_config_route::run(&args, out),
+            ProxyConfigCommand::Endpoint(args) => proxy_config_endpoint::run(&args, out),
+            ProxyConfigCommand::Secret(args) => proxy_config_secret::run(&args, out),
+            ProxyConfigCommand::Bootstrap(args) => proxy_config_bootstrap::run(&args, out),
+            ProxyConfigCommand::All(args) => proxy_config_all::run(&args, out),
         },
         Command::Explain(args) => explain::run(&args, term, out),
         Command::Lint(args) => lint::run(&args, term.color, out),

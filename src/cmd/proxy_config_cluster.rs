@@ -5,7 +5,8 @@ use std::io::Write;
 use crate::analysis::cluster::rows::{ClusterFilter, cluster_row, sort_clusters};
 use crate::cli::{ClusterArgs, OutputFormat, UsageError};
 use crate::cmd::input;
-use crate::envoy::dump::{CLUSTERS_TYPE, RoutingSections};
+use crate::envoy::cluster::Cluster;
+use crate::envoy::dump::{CLUSTERS_TYPE, ClusterEntry, ClustersSection, RoutingSections};
 use crate::envoy::missing::{SectionWording, required};
 use crate::envoy::{Document, MissingError, Sections};
 use crate::error::{Error, ExitCode};
@@ -17,6 +18,7 @@ use crate::source::DumpMask;
 const READS: RoutingSections = RoutingSections {
     clusters: true,
     routes: false,
+    ..RoutingSections::NONE
 };
 
 pub fn run(args: &ClusterArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
@@ -35,12 +37,6 @@ pub fn run(args: &ClusterArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     })
 }
 
-/// What the table keeps of a decoded cluster.
-struct Summary {
-    name: String,
-    row: crate::analysis::cluster::rows::ClusterRow,
-}
-
 fn render(
     doc: &Document<'_>,
     filter: &ClusterFilter,
@@ -48,45 +44,10 @@ fn render(
     out: &mut dyn Write,
 ) -> Result<ExitCode, Error> {
     let dump = doc.load_with_routing(Sections::default(), READS)?;
-    let section = required(
-        dump.clusters,
-        doc.label,
-        SectionWording::ConfigDump,
-        CLUSTERS_TYPE,
-    )?;
-    // istioctl's `retrieveSortedClusterSlice`: the dynamic active clusters, then the
-    // static ones; warming clusters are not shown.
-    // Each cluster is decoded on every core and kept only as its name and row: the decoded
-    // clusters of a big dump would double the memory the table needs.
-    let entries: Vec<_> = section
-        .dynamic_active_clusters
-        .iter()
-        .chain(&section.static_clusters)
-        .collect();
-    let mut clusters = crate::util::parallel::map_in_order(&entries, 256, |entry| {
-        let c = doc.cluster(entry)?;
-        Ok((
-            *entry,
-            Summary {
-                name: c.name.to_string(),
-                row: cluster_row(&c),
-            },
-        ))
-    })
-    .into_iter()
-    .collect::<Result<Vec<_>, Error>>()?;
-    if clusters.is_empty() {
-        return Err(MissingError::NoClusters {
-            path: doc.label.to_string(),
-        }
-        .into());
-    }
-    sort_clusters(&mut clusters, |(_, c)| &c.name);
-    clusters.retain(|(_, c)| filter.accepts(&c.name));
-
+    let clusters = selected(doc, dump.clusters, filter)?;
     match super::structured_format(output) {
         None => {
-            let rows: Vec<_> = clusters.into_iter().map(|(_, c)| c.row).collect();
+            let rows: Vec<_> = clusters.iter().map(|(_, c)| cluster_row(c)).collect();
             write_clusters(out, &rows)?;
         }
         Some(format) => {
@@ -95,4 +56,39 @@ fn render(
         }
     }
     Ok(ExitCode::Ok)
+}
+
+/// The clusters `pc cluster` (and `pc all`) shows, in istioctl's order, or the error that
+/// the dump has no clusters section or no cluster.
+pub(super) fn selected<'a>(
+    doc: &Document<'a>,
+    section: Option<ClustersSection<'a>>,
+    filter: &ClusterFilter,
+) -> Result<Vec<(ClusterEntry<'a>, Cluster<'a>)>, Error> {
+    let section = required(
+        section,
+        doc.label,
+        SectionWording::ConfigDump,
+        CLUSTERS_TYPE,
+    )?;
+    // istioctl's `retrieveSortedClusterSlice`: the dynamic active clusters, then the
+    // static ones; warming clusters are not shown.
+    let mut clusters = section
+        .dynamic_active_clusters
+        .into_iter()
+        .chain(section.static_clusters)
+        .map(|entry| {
+            let cluster = doc.cluster(&entry)?;
+            Ok((entry, cluster))
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+    if clusters.is_empty() {
+        return Err(MissingError::NoClusters {
+            path: doc.label.to_string(),
+        }
+        .into());
+    }
+    sort_clusters(&mut clusters, |(_, c)| &c.name);
+    clusters.retain(|(_, c)| filter.accepts(&c.name));
+    Ok(clusters)
 }

@@ -5,8 +5,9 @@ use std::io::Write;
 use crate::analysis::route::rows::{accepts, route_count_row, route_rows, sort_route_configs};
 use crate::cli::{OutputFormat, RouteArgs, UsageError};
 use crate::cmd::input;
-use crate::envoy::dump::{ROUTES_TYPE, RoutingSections};
+use crate::envoy::dump::{ROUTES_TYPE, RouteConfigEntry, RoutesSection, RoutingSections};
 use crate::envoy::missing::{SectionWording, required};
+use crate::envoy::route::RouteConfiguration;
 use crate::envoy::{Document, MissingError, Sections};
 use crate::error::{Error, ExitCode};
 use crate::render::structured;
@@ -17,6 +18,7 @@ use crate::source::DumpMask;
 const READS: RoutingSections = RoutingSections {
     clusters: false,
     routes: true,
+    ..RoutingSections::NONE
 };
 
 /// Options resolved from the flags before any I/O.
@@ -40,59 +42,16 @@ pub fn run(args: &RouteArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
     })
 }
 
-/// What the table keeps of a decoded route configuration.
-struct Summary {
-    name: String,
-    rows: Vec<crate::analysis::route::rows::RouteRow>,
-    count: Option<crate::analysis::route::rows::RouteCountRow>,
-}
-
 fn render(doc: &Document<'_>, opts: &Options, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let dump = doc.load_with_routing(Sections::default(), READS)?;
-    let section = required(
-        dump.routes,
-        doc.label,
-        SectionWording::ConfigDump,
-        ROUTES_TYPE,
-    )?;
-    // istioctl's `retrieveSortedRouteSlice`: the dynamic route configurations, then the
-    // static ones.
-    // Each route configuration is decoded on every core and kept only as its name and
-    // rows: the decoded configurations of a big dump would double the memory the table needs.
-    let entries: Vec<_> = section
-        .dynamic_route_configs
-        .iter()
-        .chain(&section.static_route_configs)
-        .collect();
-    let verbose = opts.verbose;
-    let mut configs = crate::util::parallel::map_in_order(&entries, 64, |entry| {
-        let c = doc.route_config(entry)?;
-        let (rows, count) = if verbose {
-            (route_rows(&c), None)
-        } else {
-            (Vec::new(), Some(route_count_row(&c)))
-        };
-        let name = c.name.to_string();
-        Ok((*entry, Summary { name, rows, count }))
-    })
-    .into_iter()
-    .collect::<Result<Vec<_>, Error>>()?;
-    if configs.is_empty() {
-        return Err(MissingError::NoRoutes {
-            path: doc.label.to_string(),
-        }
-        .into());
-    }
-    sort_route_configs(&mut configs, |(_, c)| &c.name);
-    configs.retain(|(_, c)| accepts(opts.name.as_deref(), &c.name));
-
+    let configs = selected(doc, dump.routes, opts.name.as_deref())?;
     match super::structured_format(&opts.output) {
         None if opts.verbose => {
-            let rows: Vec<_> = configs.into_iter().flat_map(|(_, c)| c.rows).collect();
+            let rows: Vec<_> = configs.iter().flat_map(|(_, c)| route_rows(c)).collect();
             write_routes(out, &rows)?;
         }
         None => {
-            let rows: Vec<_> = configs.into_iter().filter_map(|(_, c)| c.count).collect();
+            let rows: Vec<_> = configs.iter().map(|(_, c)| route_count_row(c)).collect();
             write_route_counts(out, &rows)?;
         }
         Some(format) => {
@@ -101,4 +60,34 @@ fn render(doc: &Document<'_>, opts: &Options, out: &mut dyn Write) -> Result<Exi
         }
     }
     Ok(ExitCode::Ok)
+}
+
+/// The route configurations `pc route` (and `pc all`) shows, in istioctl's order, or the
+/// error that the dump has no routes section or no route configuration.
+pub(super) fn selected<'a>(
+    doc: &Document<'a>,
+    section: Option<RoutesSection<'a>>,
+    name: Option<&str>,
+) -> Result<Vec<(RouteConfigEntry<'a>, RouteConfiguration<'a>)>, Error> {
+    let section = required(section, doc.label, SectionWording::ConfigDump, ROUTES_TYPE)?;
+    // istioctl's `retrieveSortedRouteSlice`: the dynamic route configurations, then the
+    // static ones.
+    let mut configs = section
+        .dynamic_route_configs
+        .into_iter()
+        .chain(section.static_route_configs)
+        .map(|entry| {
+            let config = doc.route_config(&entry)?;
+            Ok((entry, config))
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+    if configs.is_empty() {
+        return Err(MissingError::NoRoutes {
+            path: doc.label.to_string(),
+        }
+        .into());
+    }
+    sort_route_configs(&mut configs, |(_, c)| &c.name);
+    configs.retain(|(_, c)| accepts(name, &c.name));
+    Ok(configs)
 }

@@ -4,9 +4,11 @@
 //! camelCase JSON spellings. Strings borrow from the document text; configs this model
 //! does not know stay raw JSON. Nothing here prints or decides what to show.
 
+pub mod bootstrap;
 pub mod cluster;
 pub mod dump;
 pub mod ecds;
+pub mod endpoint;
 pub mod filter;
 pub mod filter_chain;
 pub mod listener;
@@ -18,6 +20,7 @@ pub mod missing;
 pub mod node;
 pub mod proto;
 pub mod route;
+pub mod secret;
 pub mod tls;
 pub mod wasm;
 

@@ -75,8 +75,14 @@ pub fn block_on<F: Future>(fut: F) -> Result<F::Output, Error> {
     Ok(runtime.block_on(fut))
 }
 
-/// `GET URL/config_dump{query}` from an admin endpoint, all of it within `timeout`.
-pub async fn fetch_url(url: &AdminUrl, query: &str, timeout: Duration) -> Result<Vec<u8>, Error> {
+/// `GET URL{path}{query}` (`path` is `/config_dump` or `/clusters`) from an admin endpoint,
+/// all of it within `timeout`.
+pub async fn fetch_url(
+    url: &AdminUrl,
+    path: &str,
+    query: &str,
+    timeout: Duration,
+) -> Result<Vec<u8>, Error> {
     let work = async {
         let stream = tokio::net::TcpStream::connect((url.host.as_str(), url.port))
             .await
@@ -85,7 +91,7 @@ pub async fn fetch_url(url: &AdminUrl, query: &str, timeout: Duration) -> Result
                 source,
             })?;
         let host = format!("{}:{}", url.host, url.port);
-        let path = format!("{}/config_dump{query}", url.prefix);
+        let path = format!("{}{path}{query}", url.prefix);
         get(stream, &url.label, &host, &path).await
     };
     tokio::time::timeout(timeout, work)

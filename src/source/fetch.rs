@@ -11,9 +11,11 @@ use crate::envoy::dump::RoutingSections;
 pub enum DumpSource {
     /// A file path, or `-` for stdin.
     File(std::path::PathBuf),
-    /// An Envoy admin base URL, the query for `/config_dump`, and the fetch's time bound.
+    /// An Envoy admin base URL, the path (`/config_dump`, `/clusters`) and its query, and
+    /// the fetch's time bound.
     Admin {
         url: String,
+        path: &'static str,
         query: String,
         timeout: std::time::Duration,
     },
@@ -41,13 +43,25 @@ pub enum DumpMask {
     /// Only the clusters and routes sections named, with istioctl's field lists
     /// (proxyconfig.go `clusterPath`, `routePath`).
     Routing(RoutingSections),
+    /// Not the dump: Envoy's `/clusters?format=json` (each cluster's hosts with their
+    /// health), which istioctl's live `pc endpoint` reads (`setupPodClustersWriter`).
+    EnvoyClusters,
 }
 
 impl DumpMask {
-    /// The `/config_dump` query string (empty for the whole dump).
+    /// The admin path the mask is asked of.
+    pub fn path(self) -> &'static str {
+        match self {
+            DumpMask::EnvoyClusters => "/clusters",
+            _ => "/config_dump",
+        }
+    }
+
+    /// The query string of [`DumpMask::path`] (empty for the whole dump).
     pub fn query(self) -> String {
         let mut names = Vec::new();
         let sections = match self {
+            DumpMask::EnvoyClusters => return "?format=json".to_string(),
             DumpMask::WithEndpoints => return "?include_eds=true".to_string(),
             DumpMask::Sections(s) => s,
             DumpMask::Routing(r) => {
@@ -60,6 +74,15 @@ impl DumpMask {
                 }
                 if r.routes {
                     names.extend(["dynamic_route_configs", "static_route_configs"]);
+                }
+                // proxyconfig.go `secretPath`, `bootstrapPath`. Endpoints are dumped only
+                // with `?include_eds`, which takes no mask: a command reading them asks
+                // for [`DumpMask::WithEndpoints`], as istioctl's `edsPath`.
+                if r.secrets {
+                    names.extend(["dynamic_active_secrets", "dynamic_warming_secrets"]);
+                }
+                if r.bootstrap {
+                    names.push("bootstrap");
                 }
                 Sections::default()
             }
@@ -99,11 +122,12 @@ pub fn read(source: &DumpSource) -> Result<RawInput, Error> {
         }
         DumpSource::Admin {
             url,
+            path,
             query,
             timeout,
         } => {
             let url = AdminUrl::parse(url)?;
-            let bytes = super::block_on(super::admin::fetch_url(&url, query, *timeout))??;
+            let bytes = super::block_on(super::admin::fetch_url(&url, path, query, *timeout))??;
             Ok(RawInput {
                 label: url.label,
                 bytes: bytes.into(),
@@ -149,6 +173,7 @@ mod tests {
                 DumpMask::Routing(RoutingSections {
                     clusters: true,
                     routes: false,
+                    ..RoutingSections::NONE
                 }),
                 "?mask=dynamic_active_clusters,dynamic_warming_clusters,static_clusters",
             ),
@@ -156,12 +181,34 @@ mod tests {
                 DumpMask::Routing(RoutingSections {
                     clusters: false,
                     routes: true,
+                    ..RoutingSections::NONE
                 }),
                 "?mask=dynamic_route_configs,static_route_configs",
+            ),
+            (
+                DumpMask::Routing(RoutingSections {
+                    secrets: true,
+                    ..RoutingSections::NONE
+                }),
+                "?mask=dynamic_active_secrets,dynamic_warming_secrets",
+            ),
+            (
+                DumpMask::Routing(RoutingSections {
+                    bootstrap: true,
+                    ..RoutingSections::NONE
+                }),
+                "?mask=bootstrap",
             ),
         ];
         for (mask, want) in cases {
             assert_eq!(mask.query(), want);
+            assert_eq!(mask.path(), "/config_dump");
         }
+        // istioctl's live `pc endpoint` (proxyconfig.go `setupPodClustersWriter`).
+        let clusters = DumpMask::EnvoyClusters;
+        assert_eq!(
+            (clusters.path(), clusters.query().as_str()),
+            ("/clusters", "?format=json")
+        );
     }
 }

@@ -38,7 +38,9 @@ pub struct PodFetch {
     pub kube: KubeOptions,
     /// `--proxy-admin-port`.
     pub admin_port: u16,
-    /// Query appended to `/config_dump` (`?mask=…`, `?include_eds=true`, or empty).
+    /// The admin path: `/config_dump`, or `/clusters` for `pc endpoint`.
+    pub path: &'static str,
+    /// Query appended to the path (`?mask=…`, `?include_eds=true`, `?format=json`, or empty).
     pub query: String,
     /// Bounds the whole fetch, from the first API call to the last body byte.
     pub timeout: Duration,
@@ -279,7 +281,7 @@ async fn port_forward_get(
     else {
         return Err(forward_error("no stream for the port".to_string()));
     };
-    let path = format!("/config_dump{}", req.query);
+    let path = format!("{}{}", req.path, req.query);
     let host = format!("localhost:{port}");
     let fetch = admin::get(stream, label, &host, &path);
     tokio::pin!(fetch);

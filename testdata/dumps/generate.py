@@ -1038,8 +1038,38 @@ def b64(text):
     return base64.b64encode(text.encode()).decode()
 
 
+# Throwaway self-signed certificates made for these fixtures with openssl (P-256, valid
+# 2026-12-07 to 2126-11-13); their keys were discarded. Never real certificates.
+FIXTURE_CA_PEM = """-----BEGIN CERTIFICATE-----
+MIIBhjCCAS2gAwIBAgIEXu0AATAKBggqhkjOPQQDAjAYMRYwFAYDVQQKDA1jbHVz
+dGVyLmxvY2FsMCAXDTI2MTIwNzEyMjY1NFoYDzIxMjYxMTEzMTIyNjU0WjAYMRYw
+FAYDVQQKDA1jbHVzdGVyLmxvY2FsMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE
+3Jc6CflWbVXxFLdbxRtKTfcjh2US8WqTvCMvFcwnu9Lo1ZxvR5AR9RHicRk872OK
+fXBPe08j4uQFH0AuWnlGnqNjMGEwHQYDVR0OBBYEFMx//yEJ9E2rVHzmMh6AJ+dJ
+nwT5MB8GA1UdIwQYMBaAFMx//yEJ9E2rVHzmMh6AJ+dJnwT5MA8GA1UdEwEB/wQF
+MAMBAf8wDgYDVR0PAQH/BAQDAgEGMAoGCCqGSM49BAMCA0cAMEQCICw7ZnJliioo
+nvGcdYEE8W/IM0KINcYXOxqggTBu/y7mAiAKv+dbVdDaup0RBwd34AtdTlZrngpO
+SPUMu13K9U1yOw==
+-----END CERTIFICATE-----
+"""
+# Signed by FIXTURE_CA_PEM; URI SAN spiffe://cluster.local/ns/default/sa/httpbin.
+FIXTURE_LEAF_PEM = """-----BEGIN CERTIFICATE-----
+MIIBqDCCAU2gAwIBAgIEbWVzaDAKBggqhkjOPQQDAjAYMRYwFAYDVQQKDA1jbHVz
+dGVyLmxvY2FsMCAXDTI2MTIwNzEyMjY1NFoYDzIxMjYxMTEzMTIyNjU0WjAAMFkw
+EwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE9F1/bZq2U4sgY+DMTTPZ3CxSELfaAkl4
+n9Oqu0RqpMZMg45PXVt0ONO6Tsej4oDDqxv1G+Msj1LulTsS4ETodaOBmjCBlzAM
+BgNVHRMBAf8EAjAAMDcGA1UdEQQwMC6GLHNwaWZmZTovL2NsdXN0ZXIubG9jYWwv
+bnMvZGVmYXVsdC9zYS9odHRwYmluMA4GA1UdDwEB/wQEAwIFoDAdBgNVHQ4EFgQU
+twc/e5FhhywJtLf9UTmMNhT1eSAwHwYDVR0jBBgwFoAUzH//IQn0TatUfOYyHoAn
+50mfBPkwCgYIKoZIzj0EAwIDSQAwRgIhAIn8CUGaABywvylTCmZRltQwgDmnAoSu
+zCUM8IeYyRaPAiEA6WPajxxTMGhS7ofcdjbfDIrWfuYVUYpeKFD/sPRfvQI=
+-----END CERTIFICATE-----
+"""
+
+
 def secrets_section(p):
-    fake_cert = "-----BEGIN CERTIFICATE-----\nMESHSCOPE TEST FIXTURE - NOT A CERTIFICATE\n-----END CERTIFICATE-----\n"
+    """`default` (the workload chain, leaf then CA) and `ROOTCA`; the private key is what
+    Envoy's admin prints for it: `[redacted]`."""
     return any_(
         "envoy.admin.v3.SecretsConfigDump",
         dynamic_active_secrets=[
@@ -1051,7 +1081,7 @@ def secrets_section(p):
                     "envoy.extensions.transport_sockets.tls.v3.Secret",
                     name="default",
                     tls_certificate={
-                        "certificate_chain": {"inline_bytes": b64(fake_cert)},
+                        "certificate_chain": {"inline_bytes": b64(FIXTURE_LEAF_PEM + FIXTURE_CA_PEM)},
                         "private_key": {"inline_bytes": b64("[redacted]")},
                     },
                 ),
@@ -1063,9 +1093,64 @@ def secrets_section(p):
                 "secret": any_(
                     "envoy.extensions.transport_sockets.tls.v3.Secret",
                     name="ROOTCA",
-                    validation_context={"trusted_ca": {"inline_bytes": b64(fake_cert)}},
+                    validation_context={"trusted_ca": {"inline_bytes": b64(FIXTURE_CA_PEM)}},
                 ),
             },
+        ],
+    )
+
+
+def lb_endpoint(address, port, status="HEALTHY", internal=None):
+    if internal:
+        addr = {"envoy_internal_address": {"server_listener_name": internal, "endpoint_id": "%s:%d" % (address, port)}}
+    else:
+        addr = socket(address, port)
+    return {"endpoint": {"address": addr, "health_check_config": {}}, "health_status": status, "load_balancing_weight": 1}
+
+
+def load_assignment(cluster, localities):
+    return {
+        "endpoint_config": any_(
+            "envoy.config.endpoint.v3.ClusterLoadAssignment",
+            cluster_name=cluster,
+            endpoints=[
+                {"locality": loc, "lb_endpoints": eps, "load_balancing_weight": len(eps)} for loc, eps in localities
+            ],
+            policy={"overprovisioning_factor": 140},
+        )
+    }
+
+
+def endpoints_section():
+    """EDS for the EDS clusters (`?include_eds=true`; current Istio fixtures only), with
+    localities, unhealthy and draining endpoints, and the static clusters' endpoints."""
+    zone_a = {"region": "us-east1", "zone": "us-east1-b"}
+    zone_b = {"region": "us-east1", "zone": "us-east1-c", "sub_zone": "rack-7"}
+    reviews = "outbound|9080|%s|" + REVIEWS_HOST
+    return any_(
+        "envoy.admin.v3.EndpointsConfigDump",
+        static_endpoint_configs=[
+            load_assignment("agent", [({}, [lb_endpoint("127.0.0.1", 15020)])]),
+            load_assignment("prometheus_stats", [({}, [lb_endpoint("127.0.0.1", 15000)])]),
+        ],
+        dynamic_endpoint_configs=[
+            load_assignment(OUTBOUND_CLUSTER, [(zone_a, [lb_endpoint(POD_IP, TARGET_PORT)])]),
+            load_assignment(KUBE_DNS_CLUSTER, [(zone_a, [lb_endpoint("10.244.0.2", 53), lb_endpoint("10.244.0.3", 53)])]),
+            load_assignment(
+                reviews % "",
+                [
+                    (zone_a, [lb_endpoint("10.244.1.21", 9080), lb_endpoint("10.244.1.22", 9080, "UNHEALTHY")]),
+                    (zone_b, [lb_endpoint("10.244.2.23", 9080, "DRAINING")]),
+                ],
+            ),
+            load_assignment(reviews % "v1", [(zone_a, [lb_endpoint("10.244.1.21", 9080)])]),
+            load_assignment(reviews % "v2", [(zone_a, [lb_endpoint("10.244.1.22", 9080, "UNHEALTHY")])]),
+            load_assignment(
+                "outbound|9080||" + RATINGS_HOST,
+                [(zone_b, [lb_endpoint("10.244.2.31", 9080, internal="connect_originate")])],
+            ),
+            # A cluster whose endpoints are all gone: istioctl shows no row for it.
+            load_assignment("outbound|9080||details.default.svc.cluster.local", [(zone_a, [])]),
         ],
     )
 
@@ -1118,6 +1203,8 @@ def seed_dump(p, mode, inbound=None):
     if p.head:
         # Envoy 1.25+ (Istio 1.17+) dumps ECDS; Istio 1.12's Envoy has no such section (§1.3).
         configs.append(any_("envoy.admin.v3.EcdsConfigDump", ecds_filters=[plugin_ecds_entry(p)] + telemetry_ecds_entries(p)))
+        # Dumped with `?include_eds=true`; the 1.12 fixtures are taken without it.
+        configs.append(endpoints_section())
     configs += [listeners, any_("envoy.admin.v3.ScopedRoutesConfigDump"), routes_section(p), secrets_section(p)]
     return {"configs": configs}
 

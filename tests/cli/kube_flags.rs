@@ -7,11 +7,15 @@ use crate::support::apiserver::{ApiServer, FakeCluster, FakePod};
 use crate::support::{Test, root};
 
 /// Every leaf command that takes a pod (POD arguments, or diff's sides).
-const READS_PODS: [&str; 7] = [
+const READS_PODS: [&str; 11] = [
     "meshscope proxy-config listener",
     "meshscope proxy-config ecds",
     "meshscope proxy-config cluster",
     "meshscope proxy-config route",
+    "meshscope proxy-config endpoint",
+    "meshscope proxy-config secret",
+    "meshscope proxy-config bootstrap",
+    "meshscope proxy-config all",
     "meshscope explain",
     "meshscope wasm count",
     "meshscope diff",

@@ -46,6 +46,8 @@ pub enum ClusterKey {
 /// One row of istioctl's cluster table.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClusterRow {
+    /// The cluster's whole name (`pc all`'s NAME column).
+    pub name: String,
     pub key: ClusterKey,
     pub discovery_type: DiscoveryType,
     /// The DestinationRule behind the cluster (`metadata.filter_metadata.istio.config`).
@@ -85,6 +87,7 @@ pub fn cluster_row(cluster: &Cluster<'_>) -> ClusterRow {
         ClusterKey::Plain(cluster.name.to_string())
     };
     ClusterRow {
+        name: cluster.name.to_string(),
         key,
         discovery_type: cluster.discovery_type.clone(),
         destination_rule: managing_resource(&istio_config(cluster.metadata.as_ref())),
@@ -158,6 +161,7 @@ mod tests {
         assert_eq!(
             row,
             ClusterRow {
+                name: "outbound|9080|v1|reviews.default.svc.cluster.local".into(),
                 key: ClusterKey::Subset {
                     fqdn: "reviews.default.svc.cluster.local".into(),
                     port: 9080,

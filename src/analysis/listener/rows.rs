@@ -241,6 +241,8 @@ pub fn sort_listeners_with_states(
 /// One row of `--verbose=false`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListenerRow {
+    /// The listener's name (`pc all`'s NAME column).
+    pub name: String,
     pub addresses: String,
     pub port: u32,
     pub kind: ListenerType,
@@ -279,6 +281,7 @@ pub enum RowMatch {
 /// The `--verbose=false` row of a listener.
 pub fn listener_row(l: &SelectedListener<'_>) -> ListenerRow {
     ListenerRow {
+        name: l.listener.name.to_string(),
         addresses: addresses(&l.listener),
         port: listener_port(&l.listener),
         kind: l.kind,

@@ -73,6 +73,7 @@ fn options(args: &WasmCountArgs) -> Result<Options, Error> {
                 reference,
                 kube: kube_options(&args.kube),
                 admin_port: args.kube.proxy_admin_port,
+                path: DumpMask::Sections(READS).path(),
                 query: DumpMask::Sections(READS).query(),
                 timeout: args.kube.timeout,
             }),

@@ -4,13 +4,19 @@
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-use super::{ClusterEntry, Document, Dump, DumpShape, ListenerEntry, RouteConfigEntry, Section};
+use super::{
+    BootstrapSection, ClusterEntry, Document, Dump, DumpShape, EndpointConfigEntry, ListenerEntry,
+    RouteConfigEntry, SecretEntry, Section,
+};
 use crate::envoy::cluster::Cluster;
 use crate::envoy::ecds::{EcdsFilter, EcdsFilterFields, TypeUrl};
+use crate::envoy::endpoint::ClusterLoadAssignment;
 use crate::envoy::listener::Listener;
 use crate::envoy::load_error::{self, LoadError, Location};
+use crate::envoy::node::Bootstrap;
 use crate::envoy::proto::Str;
 use crate::envoy::route::RouteConfiguration;
+use crate::envoy::secret::Secret;
 use crate::util::parallel;
 
 /// Listeners per task when they are decoded on every core: a few milliseconds of work.
@@ -26,6 +32,9 @@ impl<'a> Document<'a> {
         let mut node = None;
         let mut clusters = None;
         let mut routes = None;
+        let mut secrets = None;
+        let mut endpoints = None;
+        let mut bootstrap = None;
         for (section_index, section) in parsed.into_iter().enumerate() {
             match section {
                 Section::Listeners(acc) => {
@@ -42,6 +51,20 @@ impl<'a> Document<'a> {
                 // The last of each, as istioctl's `getSection` takes it.
                 Section::Clusters(acc) => clusters = Some(acc.into_section(section_index)),
                 Section::Routes(acc) => routes = Some(acc.into_section(section_index)),
+                Section::Secrets(acc) => secrets = Some(acc.into_section(section_index)),
+                Section::Endpoints(acc) => endpoints = Some(acc.into_section(section_index)),
+                Section::BootstrapWhole(fields) => {
+                    let whole = BootstrapSection {
+                        fields,
+                        section_index,
+                    };
+                    // The node as `Section::Bootstrap` would have read it.
+                    if let Some(raw) = whole.bootstrap() {
+                        let b: Bootstrap<'a> = self.decode(raw, &whole.json_path())?;
+                        node = b.node.or(node);
+                    }
+                    bootstrap = Some(whole);
+                }
                 Section::Other => {}
             }
         }
@@ -52,6 +75,9 @@ impl<'a> Document<'a> {
             node,
             clusters,
             routes,
+            secrets,
+            endpoints,
+            bootstrap,
         })
     }
 
@@ -85,6 +111,22 @@ impl<'a> Document<'a> {
 
     /// Decodes a cluster entry into the typed model.
     pub fn cluster(&self, entry: &ClusterEntry<'a>) -> Result<Cluster<'a>, LoadError> {
+        self.decode(entry.raw, &entry.json_path())
+    }
+
+    /// Decodes a secret entry into the typed model (no key material: see `envoy::secret`).
+    pub fn secret(&self, entry: &SecretEntry<'a>) -> Result<Option<Secret<'a>>, LoadError> {
+        entry
+            .secret
+            .map(|raw| self.decode(raw, &entry.json_path()))
+            .transpose()
+    }
+
+    /// Decodes a load assignment entry into the typed model.
+    pub fn load_assignment(
+        &self,
+        entry: &EndpointConfigEntry<'a>,
+    ) -> Result<ClusterLoadAssignment<'a>, LoadError> {
         self.decode(entry.raw, &entry.json_path())
     }
 

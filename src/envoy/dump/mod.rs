@@ -37,6 +37,7 @@
 //! sections and listeners into the model, `diagnose.rs` the reference parse's error
 //! reports.
 
+mod admin_sections;
 mod body;
 mod decode;
 mod diagnose;
@@ -51,13 +52,21 @@ use std::marker::PhantomData;
 
 use serde::de::DeserializeSeed;
 
+pub use admin_sections::{
+    BootstrapSection, EndpointConfigEntry, EndpointsSection, SecretEntry, SecretsSection,
+};
 pub use body::ListenerBody;
 pub use model::{
     Dump, DumpShape, ListenerEntry, ListenerErrorState, ListenerOrigin, ListenerState,
     ListenersSection, Sections,
 };
-pub use routing::{ClusterEntry, RouteConfigEntry, RoutingSections};
-pub use sections::{CLUSTERS_TYPE, ECDS_TYPE, LISTENERS_TYPE, ROUTES_TYPE};
+pub use routing::{
+    ClusterEntry, ClustersSection, RouteConfigEntry, RoutesSection, RoutingSections,
+};
+pub use sections::{
+    BOOTSTRAP_TYPE, CLUSTERS_TYPE, ECDS_TYPE, ENDPOINTS_TYPE, LISTENERS_TYPE, ROUTES_TYPE,
+    SECRETS_TYPE,
+};
 
 use crate::envoy::dump::model::Wanted;
 
@@ -148,6 +157,9 @@ impl<'a> Document<'a> {
             node: dump.node,
             clusters: dump.clusters,
             routes: dump.routes,
+            secrets: dump.secrets,
+            endpoints: dump.endpoints,
+            bootstrap: dump.bootstrap,
         })
     }
 
@@ -180,6 +192,9 @@ impl<'a> Document<'a> {
                 node: None,
                 clusters: None,
                 routes: None,
+                secrets: None,
+                endpoints: None,
+                bootstrap: None,
             }),
             Top::Configs(sections) => self.assemble(sections),
         }

@@ -3,6 +3,7 @@
 
 use serde_json::value::RawValue;
 
+use super::admin_sections::{BootstrapSection, EndpointsSection, SecretsSection};
 use super::routing::{ClustersSection, RoutesSection, RoutingSections};
 use crate::envoy::ecds::EcdsFilter;
 use crate::envoy::node::Node;
@@ -56,6 +57,12 @@ pub struct Dump<'a, L = &'a RawValue> {
     pub clusters: Option<ClustersSection<'a>>,
     /// The last `RoutesConfigDump` (istioctl reads the last), or `None` without one.
     pub routes: Option<RoutesSection<'a>>,
+    /// The last `SecretsConfigDump`, or `None` without one.
+    pub secrets: Option<SecretsSection<'a>>,
+    /// The last `EndpointsConfigDump`, or `None` without one.
+    pub endpoints: Option<EndpointsSection<'a>>,
+    /// The last `BootstrapConfigDump` kept whole, or `None` without one.
+    pub bootstrap: Option<BootstrapSection<'a>>,
 }
 
 /// The listeners of a dump, one entry per listener state.

@@ -7,13 +7,29 @@ use serde_json::value::RawValue;
 
 use crate::envoy::proto::Str;
 
-/// Which of the clusters and routes sections a command wants built. They are asked for
-/// apart from [`super::Sections`] because only the `pc cluster` and `pc route` family
-/// reads them; every other command keeps naming just the sections it reads.
+/// Which of the clusters, routes, secrets and endpoints sections, and the whole bootstrap,
+/// a command wants built. They are asked for apart from [`super::Sections`] because only
+/// the `pc cluster|route|secret|endpoint|bootstrap|all` family reads them; every other
+/// command keeps naming just the sections it reads.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RoutingSections {
     pub clusters: bool,
     pub routes: bool,
+    pub secrets: bool,
+    pub endpoints: bool,
+    /// The bootstrap section kept whole (raw fields); the node is read from it too.
+    pub bootstrap: bool,
+}
+
+impl RoutingSections {
+    /// None of them: the base that a command's constant names its sections over.
+    pub const NONE: RoutingSections = RoutingSections {
+        clusters: false,
+        routes: false,
+        secrets: false,
+        endpoints: false,
+        bootstrap: false,
+    };
 }
 
 /// Where a cluster sits in `ClustersConfigDump` (envoy/admin/v3/config_dump_shared.proto).

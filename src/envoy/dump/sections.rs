@@ -8,6 +8,7 @@ use serde::Deserialize;
 use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::value::RawValue;
 
+use super::admin_sections::{EndpointsAcc, SecretsAcc};
 use super::body::ListenerBody;
 use super::model::Wanted;
 use super::routing::{ClustersAcc, RoutesAcc};
@@ -19,11 +20,15 @@ use crate::envoy::proto::{BorrowedStr, Str};
 pub const LISTENERS_TYPE: &str = "type.googleapis.com/envoy.admin.v3.ListenersConfigDump";
 /// The `@type` of the ECDS section.
 pub const ECDS_TYPE: &str = "type.googleapis.com/envoy.admin.v3.EcdsConfigDump";
-pub(super) const BOOTSTRAP_TYPE: &str = "type.googleapis.com/envoy.admin.v3.BootstrapConfigDump";
+pub const BOOTSTRAP_TYPE: &str = "type.googleapis.com/envoy.admin.v3.BootstrapConfigDump";
 /// The `@type` of the clusters section.
 pub const CLUSTERS_TYPE: &str = "type.googleapis.com/envoy.admin.v3.ClustersConfigDump";
 /// The `@type` of the routes section.
 pub const ROUTES_TYPE: &str = "type.googleapis.com/envoy.admin.v3.RoutesConfigDump";
+/// The `@type` of the secrets section.
+pub const SECRETS_TYPE: &str = "type.googleapis.com/envoy.admin.v3.SecretsConfigDump";
+/// The `@type` of the endpoints section (dumped only with `?include_eds`).
+pub const ENDPOINTS_TYPE: &str = "type.googleapis.com/envoy.admin.v3.EndpointsConfigDump";
 
 pub(super) enum Section<'a, L> {
     Listeners(ListenersAcc<'a, L>),
@@ -31,6 +36,10 @@ pub(super) enum Section<'a, L> {
     Bootstrap(Option<Node<'a>>),
     Clusters(ClustersAcc<'a>),
     Routes(RoutesAcc<'a>),
+    Secrets(SecretsAcc<'a>),
+    Endpoints(EndpointsAcc<'a>),
+    /// The bootstrap section kept whole: each field raw, in dump order.
+    BootstrapWhole(Vec<(String, &'a RawValue)>),
     Other,
 }
 
@@ -188,6 +197,8 @@ impl<L> SectionSeed<L> {
     fn start<'de>(&self, type_url: &str) -> Section<'de, L> {
         let Wanted { sections, routing } = self.sections;
         match type_url {
+            // Kept whole when asked for; the node is read from it as well.
+            BOOTSTRAP_TYPE if routing.bootstrap => Section::BootstrapWhole(Vec::new()),
             LISTENERS_TYPE if sections.listeners => Section::Listeners(Default::default()),
             ECDS_TYPE if sections.ecds => Section::Ecds(Vec::new()),
             BOOTSTRAP_TYPE if sections.bootstrap => Section::Bootstrap(None),
@@ -196,6 +207,8 @@ impl<L> SectionSeed<L> {
             ECDS_TYPE => Section::Ecds(Vec::new()),
             CLUSTERS_TYPE if routing.clusters => Section::Clusters(Default::default()),
             ROUTES_TYPE if routing.routes => Section::Routes(Default::default()),
+            SECRETS_TYPE if routing.secrets => Section::Secrets(Default::default()),
+            ENDPOINTS_TYPE if routing.endpoints => Section::Endpoints(Default::default()),
             _ => Section::Other,
         }
     }
@@ -208,6 +221,9 @@ impl<L> SectionSeed<L> {
             Section::Bootstrap(_) => sections.bootstrap,
             Section::Clusters(_) => routing.clusters,
             Section::Routes(_) => routing.routes,
+            Section::Secrets(_) => routing.secrets,
+            Section::Endpoints(_) => routing.endpoints,
+            Section::BootstrapWhole(_) => routing.bootstrap,
             Section::Other => false,
         }
     }
@@ -260,6 +276,24 @@ impl<'de, L: ListenerBody<'de>> DeserializeSeed<'de> for FieldSeed<'_, 'de, L> {
             }
             (Section::Routes(acc), "dynamic_route_configs" | "dynamicRouteConfigs") => {
                 acc.lists[1] = Vec::deserialize(d)?;
+            }
+            (Section::Secrets(acc), "static_secrets" | "staticSecrets") => {
+                acc.lists[0] = Vec::deserialize(d)?;
+            }
+            (Section::Secrets(acc), "dynamic_active_secrets" | "dynamicActiveSecrets") => {
+                acc.lists[1] = Vec::deserialize(d)?;
+            }
+            (Section::Secrets(acc), "dynamic_warming_secrets" | "dynamicWarmingSecrets") => {
+                acc.lists[2] = Vec::deserialize(d)?;
+            }
+            (Section::Endpoints(acc), "static_endpoint_configs" | "staticEndpointConfigs") => {
+                acc.lists[0] = Vec::deserialize(d)?;
+            }
+            (Section::Endpoints(acc), "dynamic_endpoint_configs" | "dynamicEndpointConfigs") => {
+                acc.lists[1] = Vec::deserialize(d)?;
+            }
+            (Section::BootstrapWhole(fields), key) => {
+                fields.push((key.to_string(), <&RawValue>::deserialize(d)?));
             }
             _ => {
                 IgnoredAny::deserialize(d)?;

@@ -22,6 +22,32 @@ pub fn write_clusters(out: &mut dyn Write, rows: &[ClusterRow]) -> std::io::Resu
     write_go_table(out, 5, &HEADER, &cells)
 }
 
+/// `pc all`'s cluster table: a NAME column `cluster/<name>` first. As
+/// `PrintClusterSummary` with `includeConfigType`, a name without the subset-key shape is
+/// shown prefixed in SERVICE FQDN too, and a cluster with an empty name gets no NAME cell
+/// (its row is one cell short, as istioctl prints it).
+pub fn write_clusters_named(out: &mut dyn Write, rows: &[ClusterRow]) -> std::io::Result<()> {
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|row| {
+            let named = format!("cluster/{}", row.name);
+            let mut c = cells(row);
+            match &row.key {
+                ClusterKey::Subset { .. } => c.insert(0, named),
+                ClusterKey::Plain(name) if name.is_empty() => {}
+                ClusterKey::Plain(_) => {
+                    c[0].clone_from(&named);
+                    c.insert(0, named);
+                }
+            }
+            c
+        })
+        .collect();
+    let mut header = vec!["NAME"];
+    header.extend(HEADER);
+    write_go_table(out, 5, &header, &cells)
+}
+
 fn cells(row: &ClusterRow) -> Vec<String> {
     let dash = || "-".to_string();
     let mut cells = match &row.key {

@@ -43,6 +43,50 @@ pub fn write_listener_rows(out: &mut dyn Write, rows: &[ListenerRow]) -> std::io
     write_go_table(out, 1, &["ADDRESSES", "PORT", "TYPE"], &cells)
 }
 
+/// `pc all`'s listener tables: a NAME column `listener/<name>` first (listener.go
+/// `PrintListenerSummary` with `includeConfigType`); `chains` is the verbose table, else
+/// `listeners` the one row per listener.
+pub fn write_named_listener_tables(
+    out: &mut dyn Write,
+    chains: Option<&[ChainRow]>,
+    listeners: &[ListenerRow],
+) -> std::io::Result<()> {
+    let named = |name: &str| format!("listener/{name}");
+    match chains {
+        Some(rows) => {
+            let cells: Vec<Vec<String>> = rows
+                .iter()
+                .map(|r| {
+                    vec![
+                        named(&r.listener),
+                        r.addresses.clone(),
+                        r.port.to_string(),
+                        match_cell(&r.chain_match),
+                        destination_text(&r.destination),
+                    ]
+                })
+                .collect();
+            let mut header = vec!["NAME"];
+            header.extend(VERBOSE_HEADER);
+            write_go_table(out, 1, &header, &cells)
+        }
+        None => {
+            let cells: Vec<Vec<String>> = listeners
+                .iter()
+                .map(|r| {
+                    vec![
+                        named(&r.name),
+                        r.addresses.clone(),
+                        r.port.to_string(),
+                        r.kind.as_str().to_string(),
+                    ]
+                })
+                .collect();
+            write_go_table(out, 1, &["NAME", "ADDRESSES", "PORT", "TYPE"], &cells)
+        }
+    }
+}
+
 /// istioctl's waypoint view (`--waypoint`): `LISTENER CHAIN MATCH DESTINATION`, Go
 /// tabwriter with padding 1 like the default table.
 pub fn write_waypoint_rows(

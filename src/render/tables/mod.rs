@@ -1,12 +1,15 @@
 //! istioctl-parity tables (Go text/tabwriter layout) and the table writers every report
 //! shares.
 
+pub mod bootstrap;
 pub mod cluster;
 pub mod ecds;
+pub mod endpoint;
 pub mod fleet;
 pub mod layout;
 pub mod listener;
 pub mod route;
+pub mod secret;
 
 use crate::istio::config_path::ManagingResource;
 

@@ -131,6 +131,8 @@ async fn run_fleet(req: FleetFetch, tx: tokio::sync::mpsc::Sender<FleetItem>) {
                 reference: label.clone(),
                 kube: req.kube.clone(),
                 admin_port: req.admin_port,
+                // A fleet reads dumps only.
+                path: "/config_dump",
                 query: req.query.clone(),
                 timeout: req.timeout,
             };

@@ -118,6 +118,45 @@ fn filtered(full: &[u8], query: &str) -> Option<Vec<u8>> {
     (*configs != before).then(|| serde_json::to_vec_pretty(&dump).unwrap())
 }
 
+/// What Envoy's `/clusters?format=json` answers for the proxy the fixture dumps: one
+/// cluster status per load assignment of its endpoints section, each endpoint a host with
+/// its EDS health (snake_case, as Envoy writes it).
+pub fn clusters_json(full: &[u8]) -> Vec<u8> {
+    let dump: serde_json::Value = serde_json::from_slice(full).unwrap_or_default();
+    let mut statuses = Vec::new();
+    let configs = dump["configs"].as_array().cloned().unwrap_or_default();
+    for section in configs.iter().filter(|c| {
+        c["@type"]
+            .as_str()
+            .is_some_and(|t| t.ends_with("EndpointsConfigDump"))
+    }) {
+        for list in ["dynamic_endpoint_configs", "static_endpoint_configs"] {
+            for entry in section[list].as_array().into_iter().flatten() {
+                let cla = &entry["endpoint_config"];
+                let hosts: Vec<serde_json::Value> = cla["endpoints"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .flat_map(|l| l["lb_endpoints"].as_array().cloned().unwrap_or_default())
+                    .map(|ep| {
+                        serde_json::json!({
+                            "address": ep["endpoint"]["address"],
+                            "health_status": {"eds_health_status": ep["health_status"]},
+                            "weight": 1
+                        })
+                    })
+                    .collect();
+                statuses.push(serde_json::json!({
+                    "name": cla["cluster_name"],
+                    "added_via_api": list.starts_with("dynamic"),
+                    "host_statuses": hosts
+                }));
+            }
+        }
+    }
+    serde_json::to_vec_pretty(&serde_json::json!({"cluster_statuses": statuses})).unwrap()
+}
+
 impl AdminServer {
     /// Starts serving `body` with `fault` on an ephemeral port.
     pub fn start(body: Vec<u8>, fault: Fault) -> AdminServer {
@@ -167,10 +206,16 @@ async fn serve(mut conn: TcpStream, bodies: &Bodies, fault: Fault, seen: &Mutex<
     let target = head.split(' ').nth(1).unwrap_or("").to_string();
     seen.lock().unwrap().push(target.clone());
     let (path, query) = target.split_once('?').unwrap_or((&target, ""));
-    let body = bodies.for_query(query);
+    let body = if path == "/clusters" {
+        Arc::new(clusters_json(&bodies.full))
+    } else {
+        bodies.for_query(query)
+    };
     let body = body.as_slice();
     let (status, payload, declared) = match fault {
-        _ if path != "/config_dump" => (404, b"invalid path\n".as_slice(), None),
+        _ if path != "/config_dump" && path != "/clusters" => {
+            (404, b"invalid path\n".as_slice(), None)
+        }
         Fault::Status(code) => (code, b"admin says no\n".as_slice(), None),
         Fault::Delay(d) => {
             tokio::time::sleep(d).await;

@@ -300,6 +300,9 @@ pub fn load_reduced<'a>(
         node: full.node,
         clusters: full.clusters,
         routes: full.routes,
+        secrets: full.secrets,
+        endpoints: full.endpoints,
+        bootstrap: full.bootstrap,
     })
 }
 

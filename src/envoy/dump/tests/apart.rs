@@ -19,6 +19,9 @@ const ALL: Wanted = Wanted {
     routing: RoutingSections {
         clusters: true,
         routes: true,
+        secrets: true,
+        endpoints: true,
+        bootstrap: false,
     },
 };
 
@@ -27,13 +30,31 @@ const CLUSTERS: &str = r#"{"@type": "type.googleapis.com/envoy.admin.v3.Clusters
 const ROUTES: &str = r#"{"@type": "type.googleapis.com/envoy.admin.v3.RoutesConfigDump", "static_route_configs": [{"route_config": {"name": "s"}}], "dynamicRouteConfigs": [{"versionInfo": "v1", "routeConfig": {"name": "80", "virtualHosts": []}}]}"#;
 const LISTENERS: &str = r#"{"@type": "type.googleapis.com/envoy.admin.v3.ListenersConfigDump", "version_info": "v1", "static_listeners": [{"listener": {"name": "s"}}], "dynamic_listeners": [{"name": "virtualInbound", "active_state": {"listener": {"name": "virtualInbound", "address": {"socket_address": {"address": "0.0.0.0", "port_value": 15006}}}}, "draining_state": {"listener": {"name": "virtualInbound"}}}, {"name": "w", "warming_state": {"listener": {"name": "w"}}, "error_state": {"details": "boom"}}]}"#;
 const ECDS: &str = r#"{"@type": "type.googleapis.com/envoy.admin.v3.EcdsConfigDump", "ecds_filters": [{"ecds_filter": {"name": "ns.plugin", "typed_config": {"@type": "type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm"}}}]}"#;
+const SECRETS: &str = r#"{"@type": "type.googleapis.com/envoy.admin.v3.SecretsConfigDump", "static_secrets": [{"name": "s", "secret": {"name": "s"}}], "dynamicActiveSecrets": [{"name": "default", "versionInfo": "v1", "secret": {"@type": "type.googleapis.com/envoy.extensions.transport_sockets.tls.v3.Secret", "name": "default"}}], "dynamic_warming_secrets": [{"name": "w"}]}"#;
+const ENDPOINTS: &str = r#"{"@type": "type.googleapis.com/envoy.admin.v3.EndpointsConfigDump", "static_endpoint_configs": [{"endpoint_config": {"cluster_name": "agent"}}], "dynamicEndpointConfigs": [{"versionInfo": "v1", "endpointConfig": {"clusterName": "outbound|80||a", "endpoints": [{"lbEndpoints": []}]}}, {"last_updated": "no config"}]}"#;
 /// A section whose "@type" comes after another field: the split does not see it start.
 const LATE_TYPE: &str = r#"{"static_listeners": [{"listener": {"name": "late"}}], "@type": "type.googleapis.com/envoy.admin.v3.ListenersConfigDump"}"#;
 /// A section holding an object that looks like the start of a section.
 const LOOK_ALIKE: &str = r#"{"@type": "type.googleapis.com/envoy.admin.v3.SecretsConfigDump", "x": [{"@type": "type.googleapis.com/envoy.admin.v3.RoutesConfigDump", "y": 1}]}"#;
 
+/// [`ALL`] with the bootstrap kept whole instead of only its node.
+const ALL_WHOLE: Wanted = Wanted {
+    sections: ALL.sections,
+    routing: RoutingSections {
+        bootstrap: true,
+        ..ALL.routing
+    },
+};
+
 fn one_pass<'a, L: ListenerBody<'a> + Send + fmt::Debug>(d: &Document<'a>) -> String {
-    let top = d.parse::<L>(ALL).unwrap();
+    one_pass_of::<L>(d, ALL)
+}
+
+fn one_pass_of<'a, L: ListenerBody<'a> + Send + fmt::Debug>(
+    d: &Document<'a>,
+    wanted: Wanted,
+) -> String {
+    let top = d.parse::<L>(wanted).unwrap();
     format!("{:?}", d.build(top).unwrap())
 }
 
@@ -41,7 +62,15 @@ fn apart<'a, L: ListenerBody<'a> + Send + fmt::Debug>(
     d: &Document<'a>,
     threads: usize,
 ) -> Option<String> {
-    d.parse_apart::<L>(ALL, threads)
+    apart_of::<L>(d, threads, ALL)
+}
+
+fn apart_of<'a, L: ListenerBody<'a> + Send + fmt::Debug>(
+    d: &Document<'a>,
+    threads: usize,
+    wanted: Wanted,
+) -> Option<String> {
+    d.parse_apart::<L>(wanted, threads)
         .map(|top| format!("{:?}", d.build(top).unwrap()))
 }
 
@@ -56,7 +85,12 @@ fn dump_text(sections: &[&str], pretty: bool) -> String {
 
 #[test]
 fn a_plain_dump_parses_apart_as_in_one_pass() {
-    let text = dump_text(&[BOOTSTRAP, CLUSTERS, ECDS, LISTENERS, ROUTES, ECDS], true);
+    let text = dump_text(
+        &[
+            BOOTSTRAP, CLUSTERS, ECDS, LISTENERS, ROUTES, SECRETS, ENDPOINTS, ECDS,
+        ],
+        true,
+    );
     let d = Document::new("t.json", text.as_bytes());
     for threads in [2, 3, 8] {
         assert_eq!(
@@ -134,21 +168,25 @@ proptest! {
     /// answer, and it gives one whenever every section starts with its "@type".
     #[test]
     fn apart_is_the_one_pass_or_nothing(
-        picks in proptest::collection::vec(0usize..7, 1..8),
+        picks in proptest::collection::vec(0usize..9, 1..8),
         pretty in any::<bool>(),
         threads in 2usize..5,
+        whole in any::<bool>(),
     ) {
-        let all = [BOOTSTRAP, CLUSTERS, LISTENERS, ECDS, LATE_TYPE, LOOK_ALIKE, ROUTES];
+        let wanted = if whole { ALL_WHOLE } else { ALL };
+        let all = [
+            BOOTSTRAP, CLUSTERS, LISTENERS, ECDS, LATE_TYPE, LOOK_ALIKE, ROUTES, SECRETS, ENDPOINTS,
+        ];
         let sections: Vec<&str> = picks.iter().map(|&i| all[i]).collect();
         let text = dump_text(&sections, pretty);
         let d = Document::new("t.json", text.as_bytes());
         let plain = !picks.iter().skip(1).any(|&i| i == 4) && !picks.contains(&5);
-        match apart::<Box<Listener>>(&d, threads) {
-            Some(got) => prop_assert_eq!(got, one_pass::<Box<Listener>>(&d)),
+        match apart_of::<Box<Listener>>(&d, threads, wanted) {
+            Some(got) => prop_assert_eq!(got, one_pass_of::<Box<Listener>>(&d, wanted)),
             None => prop_assert!(!plain, "a plain dump did not split: {}", text),
         }
-        if let Some(got) = apart::<&RawValue>(&d, threads) {
-            prop_assert_eq!(got, one_pass::<&RawValue>(&d));
+        if let Some(got) = apart_of::<&RawValue>(&d, threads, wanted) {
+            prop_assert_eq!(got, one_pass_of::<&RawValue>(&d, wanted));
         }
     }
 }

@@ -170,6 +170,7 @@ fn clusters_and_routes_in_either_spelling_last_section_wins() {
     let routing = RoutingSections {
         clusters: true,
         routes: true,
+        ..RoutingSections::NONE
     };
     let text = r#"{"configs":[
       {"@type":"type.googleapis.com/envoy.admin.v3.ClustersConfigDump","static_clusters":[{"cluster":{"name":"old"}}]},
@@ -213,6 +214,7 @@ fn a_bad_cluster_has_its_position_and_path() {
     let routing = RoutingSections {
         clusters: true,
         routes: false,
+        ..RoutingSections::NONE
     };
     let dump = d.load_with_routing(Sections::default(), routing).unwrap();
     let entries = &dump.clusters.unwrap().dynamic_active_clusters;
@@ -223,4 +225,45 @@ fn a_bad_cluster_has_its_position_and_path() {
         err.contains("configs[0].dynamic_active_clusters[1].cluster.name"),
         "{err}"
     );
+}
+
+#[test]
+fn secrets_endpoints_and_the_whole_bootstrap_in_either_spelling() {
+    let routing = RoutingSections {
+        secrets: true,
+        endpoints: true,
+        bootstrap: true,
+        ..RoutingSections::NONE
+    };
+    let text = r#"{"configs":[
+      {"@type":"type.googleapis.com/envoy.admin.v3.BootstrapConfigDump",
+       "bootstrap":{"node":{"id":"n","metadata":{"NAMESPACE":"ns"}}},"lastUpdated":"t"},
+      {"@type":"type.googleapis.com/envoy.admin.v3.SecretsConfigDump",
+       "dynamicActiveSecrets":[{"name":"default","versionInfo":"v1","secret":{"name":"default"}}],
+       "dynamic_warming_secrets":[{"name":"w"}]},
+      {"@type":"type.googleapis.com/envoy.admin.v3.EndpointsConfigDump",
+       "static_endpoint_configs":[{"endpoint_config":{"cluster_name":"agent"}},{"last_updated":"t"}],
+       "dynamicEndpointConfigs":[{"endpointConfig":{"clusterName":"a"}}]}]}"#;
+    let d = doc(text);
+    let dump = d.load_with_routing(Sections::default(), routing).unwrap();
+    let secrets = dump.secrets.unwrap();
+    assert_eq!(secrets.dynamic_active_secrets[0].name, "default");
+    assert_eq!(secrets.dynamic_active_secrets[0].version_info, "v1");
+    assert!(secrets.dynamic_warming_secrets[0].secret.is_none());
+    assert_eq!(
+        secrets.dynamic_active_secrets[0].json_path(),
+        "configs[1].dynamic_active_secrets[0].secret"
+    );
+    let endpoints = dump.endpoints.unwrap();
+    // The entry without an endpoint_config is left out.
+    assert_eq!(endpoints.static_endpoint_configs.len(), 1);
+    assert_eq!(endpoints.dynamic_endpoint_configs.len(), 1);
+    let bootstrap = dump.bootstrap.unwrap();
+    let keys: Vec<&str> = bootstrap.fields.iter().map(|(k, _)| k.as_str()).collect();
+    assert_eq!(keys, ["bootstrap", "lastUpdated"]);
+    // The node is read from the whole bootstrap as well.
+    assert_eq!(dump.node.unwrap().id, "n");
+    // Not asked for: not built.
+    let dump = d.load(ALL).unwrap();
+    assert!(dump.secrets.is_none() && dump.endpoints.is_none() && dump.bootstrap.is_none());
 }

@@ -1,0 +1,194 @@
+//! `meshscope proxy-config endpoint`: istioctl's eds table over the dump's endpoints section
+//! and `-o json|yaml|jsonpath` of the selected load assignments.
+
+use std::io::Write;
+
+use serde::Deserialize;
+use serde::de::IgnoredAny;
+use serde_json::Value;
+use serde_json::value::RawValue;
+
+use crate::analysis::endpoint::host_status::host_rows;
+use crate::analysis::endpoint::{EndpointFilter, endpoint_rows, select_assignments};
+use crate::cli::{EndpointArgs, OutputFormat, UsageError};
+use crate::cmd::input;
+use crate::envoy::dump::{ENDPOINTS_TYPE, EndpointConfigEntry, EndpointsSection, RoutingSections};
+use crate::envoy::endpoint::{ClusterLoadAssignment, ClusterStatus, ClustersStatus};
+use crate::envoy::missing::{SectionWording, required};
+use crate::envoy::{Document, Sections};
+use crate::error::{Error, ExitCode};
+use crate::render::structured;
+use crate::render::tables::endpoint::{write_endpoints, write_host_rows};
+use crate::source::DumpMask;
+
+/// What `pc endpoint` reads. Envoy dumps endpoints only with `?include_eds=true`, which a
+/// live fetch asks for (istioctl's `edsPath`).
+const READS: RoutingSections = RoutingSections {
+    endpoints: true,
+    ..RoutingSections::NONE
+};
+
+pub fn run(args: &EndpointArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
+    if args.output.output == OutputFormat::Wide {
+        return Err(UsageError::FormatNotSupported { format: "wide" }.into());
+    }
+    let filter = EndpointFilter {
+        address: args.address.clone().unwrap_or_default(),
+        port: args.port,
+        cluster: args.cluster.clone().unwrap_or_default(),
+        status: args.status.clone().unwrap_or_default(),
+    };
+    let output = args.output.output.clone();
+    // istioctl's live `pc endpoint` reads `/clusters`; a file is either that output or a
+    // config dump, told apart by its shape.
+    input::with_document(&args.input, "endpoint", DumpMask::EnvoyClusters, |doc| {
+        if let Some(raw) = clusters_output(doc) {
+            return from_clusters(doc, raw, &filter, &output, out);
+        }
+        let dump = doc.load_with_routing(Sections::default(), READS)?;
+        // istioctl prints an empty table for a dump without endpoints; meshscope says that
+        // the dump was taken without them (issue #15: a missing section is an error).
+        let section = required(
+            dump.endpoints,
+            doc.label,
+            SectionWording::ConfigDump,
+            ENDPOINTS_TYPE,
+        )?;
+        let selected = selected(doc, Some(section), &filter)?;
+        match super::structured_format(&output) {
+            None => write_table(&selected, &filter, "", out)?,
+            Some(format) => {
+                let values = selected
+                    .iter()
+                    .map(|(entry, cla)| filtered_value(entry, cla, &filter))
+                    .collect::<Result<Vec<_>, Error>>()?;
+                structured::write(out, &Value::Array(values), format)?;
+            }
+        }
+        Ok(ExitCode::Ok)
+    })
+}
+
+/// The whole text when it is Envoy's `/clusters?format=json` output (no `configs`, a
+/// `cluster_statuses` list), not a dump.
+fn clusters_output<'a>(doc: &Document<'a>) -> Option<&'a RawValue> {
+    #[derive(Deserialize)]
+    struct Shape {
+        configs: Option<IgnoredAny>,
+        #[serde(alias = "clusterStatuses")]
+        cluster_statuses: Option<IgnoredAny>,
+    }
+    let text = std::str::from_utf8(doc.text).ok()?;
+    let shape: Shape = serde_json::from_str(text).ok()?;
+    if shape.configs.is_some() || shape.cluster_statuses.is_none() {
+        return None;
+    }
+    serde_json::from_str(text).ok()
+}
+
+/// istioctl's clusters writer: the table of each cluster's hosts, or (`-o json|yaml`) the
+/// clusters with a host the filter keeps, as Envoy gave them.
+fn from_clusters<'a>(
+    doc: &Document<'a>,
+    raw: &'a RawValue,
+    filter: &EndpointFilter,
+    output: &OutputFormat,
+    out: &mut dyn Write,
+) -> Result<ExitCode, Error> {
+    let all: ClustersStatus<'a> = doc.decode(raw, "")?;
+    let clusters = all
+        .cluster_statuses
+        .iter()
+        .enumerate()
+        .map(|(i, raw)| {
+            let c: ClusterStatus<'a> = doc.decode(raw, &format!("cluster_statuses[{i}]"))?;
+            Ok((*raw, c))
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+    match super::structured_format(output) {
+        None => {
+            let statuses: Vec<_> = clusters.into_iter().map(|(_, c)| c).collect();
+            write_host_rows(out, &host_rows(&statuses, filter))?;
+        }
+        Some(format) => {
+            let kept = clusters.iter().filter(|(_, c)| {
+                c.host_statuses
+                    .iter()
+                    .any(|h| filter.accepts_host(h, &c.name))
+            });
+            let raws = kept.map(|(raw, _)| *raw);
+            structured::write(out, &super::raw_array(raws)?, format)?;
+        }
+    }
+    Ok(ExitCode::Ok)
+}
+
+/// A selected load assignment: its entry and what it decodes to.
+pub(super) type Assignment<'a> = (EndpointConfigEntry<'a>, ClusterLoadAssignment<'a>);
+
+/// `retrieveSortedEndpointsSlice`: dynamic then static assignments that keep an endpoint,
+/// in istioctl's order; none without a section.
+pub(super) fn selected<'a>(
+    doc: &Document<'a>,
+    section: Option<EndpointsSection<'a>>,
+    filter: &EndpointFilter,
+) -> Result<Vec<Assignment<'a>>, Error> {
+    let Some(section) = section else {
+        return Ok(Vec::new());
+    };
+    let mut items = section
+        .dynamic_endpoint_configs
+        .into_iter()
+        .chain(section.static_endpoint_configs)
+        .map(|entry| {
+            let cla = doc.load_assignment(&entry)?;
+            Ok((entry, cla))
+        })
+        .collect::<Result<Vec<_>, Error>>()?;
+    select_assignments(&mut items, |(_, cla)| cla, filter);
+    Ok(items)
+}
+
+/// `PrintEndpointsSummary`; `prefix` is `pc all`'s `endpoint/`.
+pub(super) fn write_table(
+    selected: &[Assignment<'_>],
+    filter: &EndpointFilter,
+    prefix: &str,
+    out: &mut dyn Write,
+) -> Result<(), Error> {
+    let rows: Vec<_> = selected
+        .iter()
+        .flat_map(|(_, cla)| endpoint_rows(cla, filter))
+        .collect();
+    write_endpoints(out, &rows, prefix)?;
+    Ok(())
+}
+
+/// The assignment as the dump holds it, with only the endpoints the filter keeps in each
+/// locality, as istioctl's `retrieveEndpoint` leaves it.
+fn filtered_value(
+    entry: &EndpointConfigEntry<'_>,
+    cla: &ClusterLoadAssignment<'_>,
+    filter: &EndpointFilter,
+) -> Result<Value, Error> {
+    let mut value = super::raw_array([entry.raw])?
+        .as_array_mut()
+        .and_then(Vec::pop)
+        .unwrap_or(Value::Null);
+    let localities = value.get_mut("endpoints").and_then(Value::as_array_mut);
+    for (llb, decoded) in localities.into_iter().flatten().zip(&cla.endpoints) {
+        let Some(map) = llb.as_object_mut() else {
+            continue;
+        };
+        for key in ["lb_endpoints", "lbEndpoints"] {
+            if let Some(Value::Array(eps)) = map.get_mut(key) {
+                let mut keep = decoded
+                    .lb_endpoints
+                    .iter()
+                    .map(|ep| filter.accepts(ep, &cla.cluster_name));
+                eps.retain(|_| keep.next().unwrap_or(false));
+            }
+        }
+    }
+    Ok(value)
+}

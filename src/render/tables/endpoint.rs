@@ -1,0 +1,56 @@
+//! `pc endpoint`'s table (from a dump) and `pc all`'s last block: istioctl's `NAME  STATUS
+//! LOCALITY  CLUSTER`, Go tabwriter with padding 5 (endpoint.go `PrintEndpointsSummary`).
+
+use std::io::Write;
+
+use crate::analysis::endpoint::EndpointRow;
+use crate::analysis::endpoint::host_status::HostRow;
+use crate::render::tables::layout::write_go_table;
+
+/// istioctl's endpoint table; `prefix` is `pc all`'s `endpoint/` before each name.
+pub fn write_endpoints(
+    out: &mut dyn Write,
+    rows: &[EndpointRow],
+    prefix: &str,
+) -> std::io::Result<()> {
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            vec![
+                format!("{prefix}{}", r.addresses.join(",")),
+                r.status.clone(),
+                r.locality.clone(),
+                r.cluster.clone(),
+            ]
+        })
+        .collect();
+    write_go_table(out, 5, &["NAME", "STATUS", "LOCALITY", "CLUSTER"], &cells)
+}
+
+/// istioctl's live `pc endpoint` table from Envoy's `/clusters`: `ENDPOINT  STATUS  OUTLIER
+/// CHECK  CLUSTER`, padding 5 (clusters.go `PrintEndpointsSummary`).
+pub fn write_host_rows(out: &mut dyn Write, rows: &[HostRow]) -> std::io::Result<()> {
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            let endpoint = if r.port == 0 {
+                r.address.clone()
+            } else {
+                format!("{}:{}", r.address, r.port)
+            };
+            let outlier = if r.failed_outlier_check {
+                "FAILED"
+            } else {
+                "OK"
+            };
+            vec![
+                endpoint,
+                r.status.name(),
+                outlier.to_string(),
+                r.cluster.clone(),
+            ]
+        })
+        .collect();
+    let header = ["ENDPOINT", "STATUS", "OUTLIER CHECK", "CLUSTER"];
+    write_go_table(out, 5, &header, &cells)
+}
