@@ -109,17 +109,20 @@ fn structured_format(format: &OutputFormat) -> Option<crate::render::structured:
     }
 }
 
-/// The dump's raw objects as one JSON array, for `-o json|yaml|jsonpath`.
+/// The dump's objects as one JSON array in protojson spelling (istioctl's, whatever the
+/// dump's), for `-o json|yaml|jsonpath`.
 fn raw_array<'a>(
     raws: impl IntoIterator<Item = &'a serde_json::value::RawValue>,
 ) -> Result<serde_json::Value, crate::render::RenderError> {
     raws.into_iter()
         .map(|raw| {
             // The loader validated the text, so this fails only on resource exhaustion.
-            serde_json::from_str(raw.get()).map_err(|e| crate::render::RenderError::Encode {
-                format: "json",
-                error: crate::render::Encoding::Json(e),
-            })
+            serde_json::from_str(raw.get())
+                .map(|v| crate::render::protojson::to_camel_case(&v))
+                .map_err(|e| crate::render::RenderError::Encode {
+                    format: "json",
+                    error: crate::render::Encoding::Json(e),
+                })
         })
         .collect::<Result<Vec<_>, _>>()
         .map(serde_json::Value::Array)

@@ -25,7 +25,7 @@ use crate::error::{Error, ExitCode};
 use crate::render::refused_update::{Reading, refused_update_words};
 use crate::render::tables::{fleet as fleet_table, listener};
 use crate::render::terminal::Terminal;
-use crate::render::{Encoding, RenderError, structured};
+use crate::render::{Encoding, RenderError, protojson, structured};
 use crate::source::bug_report::BugReportFetch;
 use crate::source::{self, DumpMask, RawInput};
 
@@ -143,7 +143,9 @@ fn render(
             for &i in &concerned {
                 values.push(refused_element(&section.errors[i], &refused[i])?);
             }
-            let array = Value::Array(values);
+            // istioctl prints protojson whatever the dump's spelling; the refused elements
+            // are cased by the same rule, so `error_state` reads `errorState`.
+            let array = protojson::to_camel_case(&Value::Array(values));
             if let Some(format) = super::structured_format(structured) {
                 structured::write(out, &array, format)?;
             }
@@ -233,7 +235,7 @@ fn warning_line(update: &RefusedUpdate) -> String {
 
 /// A refused update in `-o json|yaml`: `{name, error_state: {failed_configuration,
 /// last_update_attempt, details}}`, the shape of envoy/admin/v3/config_dump_shared.proto's
-/// `DynamicListener` with only `error_state` set, field names cased as the listeners are.
+/// `DynamicListener` with only `error_state` set, in proto spelling (re-cased with the rest).
 fn refused_element(
     state: &crate::envoy::dump::ListenerErrorState<'_>,
     update: &RefusedUpdate,
