@@ -109,6 +109,20 @@ fn structured_format(format: &OutputFormat) -> Option<crate::render::structured:
     }
 }
 
+/// `structured::write`, then for YAML the blank line istioctl's `pc listener` and `pc ecds`
+/// add: they `Fprintln` YAML that already ends in a newline (DOMAIN.md §4.7b).
+fn write_with_istioctl_println(
+    out: &mut dyn std::io::Write,
+    value: &serde_json::Value,
+    format: crate::render::structured::Format<'_>,
+) -> Result<(), crate::render::RenderError> {
+    crate::render::structured::write_istioctl(out, value, format)?;
+    if format == crate::render::structured::Format::Yaml {
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
 /// The dump's objects as one JSON array in protojson spelling (istioctl's, whatever the
 /// dump's), for `-o json|yaml|jsonpath`.
 fn raw_array<'a>(

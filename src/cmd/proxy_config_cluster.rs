@@ -72,7 +72,7 @@ fn render(
         }
         Some(format) => {
             let raws = clusters.iter().map(|(entry, _)| entry.raw);
-            structured::write(out, &super::raw_array(raws)?, format)?;
+            structured::write_istioctl(out, &super::raw_array(raws)?, format)?;
         }
     }
     Ok(ExitCode::Ok)

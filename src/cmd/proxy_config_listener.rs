@@ -147,7 +147,7 @@ fn render(
             // are cased by the same rule, so `error_state` reads `errorState`.
             let array = protojson::to_camel_case(&Value::Array(values));
             if let Some(format) = super::structured_format(structured) {
-                structured::write(out, &array, format)?;
+                super::write_with_istioctl_println(out, &array, format)?;
             }
         }
     }

@@ -76,7 +76,7 @@ fn render(doc: &Document<'_>, opts: &Options, out: &mut dyn Write) -> Result<Exi
         }
         Some(format) => {
             let raws = configs.iter().map(|(entry, _)| entry.raw);
-            structured::write(out, &super::raw_array(raws)?, format)?;
+            structured::write_istioctl(out, &super::raw_array(raws)?, format)?;
         }
     }
     Ok(ExitCode::Ok)

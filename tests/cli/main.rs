@@ -34,6 +34,7 @@ mod pc_ecds;
 mod pc_listener;
 mod pc_listener_waypoint;
 mod pc_route;
+mod protojson;
 mod readme;
 mod real_dumps;
 mod refused_update;
