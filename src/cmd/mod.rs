@@ -109,8 +109,9 @@ fn structured_format(format: &OutputFormat) -> Option<crate::render::structured:
     }
 }
 
-/// `structured::write`, then for YAML the blank line istioctl's `pc listener` and `pc ecds`
-/// add: they `Fprintln` YAML that already ends in a newline (DOMAIN.md §4.7b).
+/// `structured::write_istioctl`, then for YAML the blank line istioctl adds: its writers
+/// (`PrintListenerDump`, `PrintRouteDump`, `PrintClusterDump`, the ECDS one) `Fprintln`
+/// YAML that already ends in a newline (DOMAIN.md §4.7b).
 fn write_with_istioctl_println(
     out: &mut dyn std::io::Write,
     value: &serde_json::Value,
@@ -123,8 +124,8 @@ fn write_with_istioctl_println(
     Ok(())
 }
 
-/// The dump's objects as one JSON array in protojson spelling (istioctl's, whatever the
-/// dump's), for `-o json|yaml|jsonpath`.
+/// The dump's objects as istioctl prints them for `-o json|yaml|jsonpath`: the decoded
+/// messages (no `Any` wrapper) in protojson spelling, whatever the dump's.
 fn raw_array<'a>(
     raws: impl IntoIterator<Item = &'a serde_json::value::RawValue>,
 ) -> Result<serde_json::Value, crate::render::RenderError> {
@@ -132,7 +133,10 @@ fn raw_array<'a>(
         .map(|raw| {
             // The loader validated the text, so this fails only on resource exhaustion.
             serde_json::from_str(raw.get())
-                .map(|v| crate::render::protojson::to_camel_case(&v))
+                .map(|v| {
+                    use crate::render::protojson::{message_of_any, to_camel_case};
+                    message_of_any(to_camel_case(&v))
+                })
                 .map_err(|e| crate::render::RenderError::Encode {
                     format: "json",
                     error: crate::render::Encoding::Json(e),

@@ -9,7 +9,6 @@ use crate::envoy::dump::{CLUSTERS_TYPE, RoutingSections};
 use crate::envoy::missing::{SectionWording, required};
 use crate::envoy::{Document, MissingError, Sections};
 use crate::error::{Error, ExitCode};
-use crate::render::structured;
 use crate::render::tables::cluster::write_clusters;
 use crate::source::DumpMask;
 
@@ -72,7 +71,7 @@ fn render(
         }
         Some(format) => {
             let raws = clusters.iter().map(|(entry, _)| entry.raw);
-            structured::write_istioctl(out, &super::raw_array(raws)?, format)?;
+            super::write_with_istioctl_println(out, &super::raw_array(raws)?, format)?;
         }
     }
     Ok(ExitCode::Ok)

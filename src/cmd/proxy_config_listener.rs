@@ -133,19 +133,20 @@ fn render(
             write_chain_table(out, &sorted, true, term)?;
         }
         structured => {
+            // istioctl prints the decoded listeners in protojson spelling whatever the
+            // dump's; a refused update follows them as Envoy dumps it (a dynamic listener
+            // with only its `error_state`, cased by the same rule: `errorState`), so the
+            // reason is in the output without changing any element istioctl prints.
             let mut values = selected
                 .iter()
                 .map(|s| raw_value(section.entries[s.entry_index].raw))
+                .map(|v| v.map(|v| protojson::message_of_any(protojson::to_camel_case(&v))))
                 .collect::<Result<Vec<_>, _>>()?;
-            // istioctl's array is the listeners that run; a refused update follows them as
-            // Envoy dumps it (a dynamic listener with only its `error_state`), so the
-            // reason is in the output without changing any element istioctl prints.
             for &i in &concerned {
-                values.push(refused_element(&section.errors[i], &refused[i])?);
+                let element = refused_element(&section.errors[i], &refused[i])?;
+                values.push(protojson::to_camel_case(&element));
             }
-            // istioctl prints protojson whatever the dump's spelling; the refused elements
-            // are cased by the same rule, so `error_state` reads `errorState`.
-            let array = protojson::to_camel_case(&Value::Array(values));
+            let array = Value::Array(values);
             if let Some(format) = super::structured_format(structured) {
                 super::write_with_istioctl_println(out, &array, format)?;
             }

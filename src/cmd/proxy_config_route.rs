@@ -9,7 +9,6 @@ use crate::envoy::dump::{ROUTES_TYPE, RoutingSections};
 use crate::envoy::missing::{SectionWording, required};
 use crate::envoy::{Document, MissingError, Sections};
 use crate::error::{Error, ExitCode};
-use crate::render::structured;
 use crate::render::tables::route::{write_route_counts, write_routes};
 use crate::source::DumpMask;
 
@@ -76,7 +75,7 @@ fn render(doc: &Document<'_>, opts: &Options, out: &mut dyn Write) -> Result<Exi
         }
         Some(format) => {
             let raws = configs.iter().map(|(entry, _)| entry.raw);
-            structured::write_istioctl(out, &super::raw_array(raws)?, format)?;
+            super::write_with_istioctl_println(out, &super::raw_array(raws)?, format)?;
         }
     }
     Ok(ExitCode::Ok)

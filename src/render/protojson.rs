@@ -33,6 +33,18 @@ pub fn to_camel_case(value: &Value) -> Value {
     convert(value, None)
 }
 
+/// A dumped resource as istioctl prints it: the decoded message, so without the `@type`
+/// the dump's `Any` wrapper carries (istioctl marshals `[]*listener.Listener`, not `Any`s).
+pub fn message_of_any(value: Value) -> Value {
+    match value {
+        Value::Object(mut map) => {
+            map.shift_remove("@type");
+            Value::Object(map)
+        }
+        other => other,
+    }
+}
+
 fn convert(value: &Value, parent: Option<&str>) -> Value {
     match value {
         Value::Object(map) => convert_message(map, parent),
