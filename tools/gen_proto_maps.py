@@ -113,6 +113,19 @@ def field(package, msgs, stmt):
         yield full, name, json, "repeated" if label == "repeated" else "single", typ
 
 
+def check_coverage(name, text, parsed):
+    """Fails when the statement parser missed a map or Struct field a plain line scan sees."""
+    body = strip_comments(text)
+    maps = len(re.findall(r"\bmap\s*<", body))
+    structs = len(re.findall(
+        r"^\s*(?:repeated\s+)?\.?google\.protobuf\.(?:Struct|Value|ListValue)\s+\w+\s*=", body, re.M))
+    got_maps = sum(1 for f in parsed if f[3] == "map")
+    got_structs = sum(1 for f in parsed if f[3] != "map" and f[4] in STRUCTS)
+    if (maps, structs) != (got_maps, got_structs):
+        sys.exit("%s: %d maps and %d Struct fields in the text, %d and %d parsed" % (
+            name, maps, structs, got_maps, got_structs))
+
+
 def to_json_name(name):
     # protobuf's ToJsonName (src/google/protobuf/descriptor.cc): drop each `_`, upper-case
     # the next character when it is an ASCII lower-case letter, keep everything else.
@@ -134,8 +147,10 @@ def main():
     fields = []
     for gitdir, label in ((api, "envoyproxy/data-plane-api"), (xds, "cncf/xds")):
         commits.append((label, git(gitdir, "rev-parse", "HEAD").strip()))
-        for _, text in proto_files(gitdir):
-            fields.extend(parse(text))
+        for name, text in proto_files(gitdir):
+            parsed = list(parse(text))
+            check_coverage(name, text, parsed)
+            fields.extend(parsed)
     # name -> kind -> set(messages)
     data = defaultdict(lambda: defaultdict(set))
     json_names = {}
