@@ -166,3 +166,32 @@ fn every_real_dump_converts_keeping_data_keys() {
         "{payloads} payloads, {maps} maps checked"
     );
 }
+
+/// `-o yaml` reads back as the `-o json` data on every real dump: quoting keeps strings
+/// strings (`"1605"`, `"true"`, timestamps) and the layout nests as the JSON does.
+#[test]
+fn every_real_dump_yaml_reads_back_as_its_json() {
+    let Some(dir) = real_dumps() else { return };
+    let mut compared = 0;
+    for file in [
+        "sidecar-productpage.yaml",
+        "compare-before.json",
+        "describe-http.json",
+        "istioctl-reference/proxyconfig-config_dump.json",
+        "istioctl-reference/ecds-configdump.json",
+    ] {
+        let path = rel(&dir.join(file));
+        for command in COMMANDS {
+            let json = Test::new(["pc", command, "-f", &path, "-o", "json"]).run();
+            if json.code != 0 {
+                continue;
+            }
+            let yaml = Test::new(["pc", command, "-f", &path, "-o", "yaml"]).ok();
+            let from_json: Value = serde_json::from_str(&json.stdout).unwrap();
+            let from_yaml: Value = serde_saphyr::from_str(&yaml).unwrap();
+            assert_eq!(from_yaml, from_json, "{file}: pc {command}");
+            compared += 1;
+        }
+    }
+    assert!(compared >= 8, "{compared} compared");
+}
