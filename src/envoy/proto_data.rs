@@ -57,7 +57,7 @@ pub struct Context<'a> {
 
 /// The kind of the field named `snake` (proto spelling) inside an object in `context`, or
 /// `None` for an ordinary field. A name that is data in some messages and an ordinary field
-/// in others is settled by the object's `@type` when it has one, else by the field that
+/// in others is settled by the object's `@type` when the protos know it, else by the field that
 /// holds the object when only one side is held by a field of that name; otherwise it is
 /// taken as an ordinary field, since re-casing a data key is visible but not destructive.
 pub fn data_kind(snake: &str, context: Context<'_>) -> Option<FieldKind> {
@@ -68,7 +68,12 @@ pub fn data_kind(snake: &str, context: Context<'_>) -> Option<FieldKind> {
         if row.elsewhere.is_empty() {
             return Some(row.kind);
         }
-        let applies = match (context.any_type, context.parent) {
+        // A `@type` the protos know settles it; one they do not (Istio's own extensions)
+        // leaves it to the holding field.
+        let by_type = context
+            .any_type
+            .filter(|t| row.messages.contains(t) || row.elsewhere.contains(t));
+        let applies = match (by_type, context.parent) {
             (Some(t), _) => row.messages.contains(&t),
             (None, Some(p)) => row.held_by.contains(&p) && !row.elsewhere_held_by.contains(&p),
             (None, None) => false,
