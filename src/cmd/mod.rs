@@ -134,8 +134,8 @@ fn raw_array<'a>(
             // The loader validated the text, so this fails only on resource exhaustion.
             serde_json::from_str(raw.get())
                 .map(|v| {
-                    use crate::render::protojson::{message_of_any, to_camel_case};
-                    message_of_any(to_camel_case(&v))
+                    use crate::render::protojson::{into_camel_case, message_of_any};
+                    message_of_any(into_camel_case(v))
                 })
                 .map_err(|e| crate::render::RenderError::Encode {
                     format: "json",

@@ -45,7 +45,7 @@ fn render(
                 .iter()
                 .map(|f| {
                     serde_json::from_str::<Value>(f.raw.get())
-                        .map(|v| protojson::to_camel_case(&v))
+                        .map(protojson::into_camel_case)
                         .map_err(|e| RenderError::Encode {
                             format: "json",
                             error: Encoding::Json(e),

@@ -140,11 +140,11 @@ fn render(
             let mut values = selected
                 .iter()
                 .map(|s| raw_value(section.entries[s.entry_index].raw))
-                .map(|v| v.map(|v| protojson::message_of_any(protojson::to_camel_case(&v))))
+                .map(|v| v.map(|v| protojson::message_of_any(protojson::into_camel_case(v))))
                 .collect::<Result<Vec<_>, _>>()?;
             for &i in &concerned {
                 let element = refused_element(&section.errors[i], &refused[i])?;
-                values.push(protojson::to_camel_case(&element));
+                values.push(protojson::into_camel_case(element));
             }
             let array = Value::Array(values);
             if let Some(format) = super::structured_format(structured) {

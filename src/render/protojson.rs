@@ -30,6 +30,11 @@ const WELL_KNOWN_VALUE_TYPES: [&str; 15] = [
 
 /// Re-cases every field name in `value` (a message, or a list of them), leaving data alone.
 pub fn to_camel_case(value: &Value) -> Value {
+    into_camel_case(value.clone())
+}
+
+/// [`to_camel_case`] on a value the caller gives up.
+pub fn into_camel_case(value: Value) -> Value {
     convert(value, None)
 }
 
@@ -45,52 +50,59 @@ pub fn message_of_any(value: Value) -> Value {
     }
 }
 
-fn convert(value: &Value, parent: Option<&str>) -> Value {
+// Owned all the way down: a listener array of a large dump is converted without a copy.
+fn convert(value: Value, parent: Option<&str>) -> Value {
     match value {
         Value::Object(map) => convert_message(map, parent),
-        Value::Array(items) => Value::Array(items.iter().map(|v| convert(v, parent)).collect()),
-        other => other.clone(),
+        Value::Array(items) => {
+            Value::Array(items.into_iter().map(|v| convert(v, parent)).collect())
+        }
+        other => other,
     }
 }
 
-fn convert_message(map: &Map<String, Value>, parent: Option<&str>) -> Value {
+fn convert_message(map: Map<String, Value>, parent: Option<&str>) -> Value {
     let any_type = map
         .get("@type")
         .and_then(Value::as_str)
-        .map(|t| t.rsplit_once('/').map_or(t, |(_, name)| name));
-    if any_type.is_some_and(|t| WELL_KNOWN_VALUE_TYPES.contains(&t)) {
-        return Value::Object(map.clone());
+        .map(|t| t.rsplit_once('/').map_or(t, |(_, name)| name).to_string());
+    if any_type
+        .as_deref()
+        .is_some_and(|t| WELL_KNOWN_VALUE_TYPES.contains(&t))
+    {
+        return Value::Object(map);
     }
-    let context = Context { any_type, parent };
+    let context = Context {
+        any_type: any_type.as_deref(),
+        parent,
+    };
     let mut out = Map::with_capacity(map.len());
     for (key, v) in map {
         let snake = if key.bytes().any(|b| b.is_ascii_uppercase()) {
-            to_snake(key)
+            to_snake(&key)
         } else {
             key.clone()
         };
         let converted = match data_kind(&snake, context) {
-            Some(FieldKind::Struct | FieldKind::Map(MapValue::Scalar | MapValue::Struct)) => {
-                v.clone()
-            }
+            Some(FieldKind::Struct | FieldKind::Map(MapValue::Scalar | MapValue::Struct)) => v,
             Some(FieldKind::Map(MapValue::Message)) => map_of_messages(v, &snake),
             None => convert(v, Some(&snake)),
         };
-        let name = json_name(&snake).map_or_else(|| to_camel(key), str::to_string);
+        let name = json_name(&snake).map_or_else(|| to_camel(&key), str::to_string);
         out.insert(name, converted);
     }
     Value::Object(out)
 }
 
 /// A `map<string, Message>`: the keys are data, each value a message held by the map field.
-fn map_of_messages(v: &Value, field: &str) -> Value {
+fn map_of_messages(v: Value, field: &str) -> Value {
     match v {
         Value::Object(map) => Value::Object(
-            map.iter()
-                .map(|(k, v)| (k.clone(), convert(v, Some(field))))
+            map.into_iter()
+                .map(|(k, v)| (k, convert(v, Some(field))))
                 .collect(),
         ),
-        other => other.clone(),
+        other => other,
     }
 }
 
