@@ -13,6 +13,7 @@ pub use crate::analysis::wasm::placement::{ListenerChains, ProxyKind, reduced_si
 pub use crate::cli::command;
 pub use crate::envoy::listener_head::decode_head;
 pub use crate::envoy::matcher::Matcher;
+pub use crate::envoy::proto_data::{DATA_FIELDS, FieldKind, MapValue};
 pub use crate::envoy::{Document, FilterChainMatch, Listener, Sections};
 pub use crate::istio::crd::crd_of;
 pub use crate::istio::manifest::resources_of;
@@ -20,5 +21,6 @@ pub use crate::lint::report::{self, Format};
 pub use crate::lint::validate::crd::{CompiledCrd, compile};
 pub use crate::lint::{Context, RULES, SourceFile, lint};
 pub use crate::render::jsonpath::render_template;
+pub use crate::render::protojson::to_camel_case;
 pub use crate::source::to_json_text;
 pub use crate::util::sanitize::sanitize;

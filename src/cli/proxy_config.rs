@@ -36,9 +36,11 @@ pub enum ProxyConfigCommand {
     /// warning: Envoy refused …", with Envoy's reason) whatever the format. -o wide also
     /// lists the refused listener's rows, with STATE error, after the listeners with the
     /// same sort keys. -o json|yaml|jsonpath work on istioctl's array of the listeners Envoy
-    /// runs, unchanged, followed by one element per refused update as Envoy dumps it: {name,
-    /// error_state: {failed_configuration, last_update_attempt, details}}. A dump without
-    /// refused updates prints exactly istioctl's array.
+    /// runs (protojson field names whatever the dump's spelling, map keys and Struct
+    /// payloads unchanged; YAML laid out as istioctl's), followed by one element per refused
+    /// update as Envoy dumps it: {name, errorState: {failedConfiguration,
+    /// lastUpdateAttempt, details}}. A dump without refused updates prints exactly
+    /// istioctl's array.
     ///
     /// Fleet mode (-l SELECTOR, -A) reads every running sidecar selected (at most
     /// --concurrency at once) and prints one row per pod instead: its active, warming and
@@ -61,7 +63,7 @@ pub enum ProxyConfigCommand {
         "Output format: short, wide, json, yaml, or jsonpath=TEMPLATE. wide adds CHAIN, STATE \
          (active, warming, draining, or error: a listener update Envoy refused), WASM and MODE; \
          json, yaml and jsonpath print istioctl's listener array (the listeners Envoy runs), \
-         then each refused update's {name, error_state}",
+         then each refused update's {name, errorState}",
     )))]
     #[command(mut_arg("context", |a| a.help(
         "The kubeconfig context to use; repeatable in fleet mode (-l/-A): one run over \
@@ -95,7 +97,8 @@ pub enum ProxyConfigCommand {
     /// direction|port|subset|fqdn is shown cut into its parts, any other name whole.
     /// DESTINATION RULE is the DestinationRule Istio names in the cluster's metadata
     /// (filter_metadata.istio.config). -o json|yaml|jsonpath work on the array of the
-    /// selected clusters, in the same order, as the dump holds them.
+    /// selected clusters, in the same order, as istioctl prints them (protojson field names
+    /// whatever the dump's spelling, map keys and Struct payloads unchanged).
     #[command(visible_aliases = ["clusters", "c"])]
     #[command(mut_arg("output", |a| a.help(
         "Output format: short, json, yaml, or jsonpath=TEMPLATE",
@@ -121,7 +124,8 @@ pub enum ProxyConfigCommand {
     /// path match (headers are not shown); VIRTUAL SERVICE the VirtualService Istio names
     /// in the route's metadata. Order: as istioctl's sort leaves it (numeric names
     /// ascending among themselves). -o json|yaml|jsonpath work on the array of the selected
-    /// route configurations, as the dump holds them.
+    /// route configurations as istioctl prints them (protojson field names whatever the
+    /// dump's spelling, map keys and Struct payloads unchanged).
     #[command(visible_aliases = ["routes", "r"])]
     #[command(mut_arg("output", |a| a.help(
         "Output format: short, json, yaml, or jsonpath=TEMPLATE",

@@ -117,17 +117,38 @@ fn structured_format(format: &OutputFormat) -> Option<crate::render::structured:
     }
 }
 
-/// The dump's raw objects as one JSON array, for `-o json|yaml|jsonpath`.
+/// `structured::write_istioctl`, then for YAML the blank line istioctl adds: its writers
+/// (`PrintListenerDump`, `PrintRouteDump`, `PrintClusterDump`, the ECDS one) `Fprintln`
+/// YAML that already ends in a newline (DOMAIN.md §4.7b).
+fn write_with_istioctl_println(
+    out: &mut dyn std::io::Write,
+    value: &serde_json::Value,
+    format: crate::render::structured::Format<'_>,
+) -> Result<(), crate::render::RenderError> {
+    crate::render::structured::write_istioctl(out, value, format)?;
+    if format == crate::render::structured::Format::Yaml {
+        out.write_all(b"\n")?;
+    }
+    Ok(())
+}
+
+/// The dump's objects as istioctl prints them for `-o json|yaml|jsonpath`: the decoded
+/// messages (no `Any` wrapper) in protojson spelling, whatever the dump's.
 fn raw_array<'a>(
     raws: impl IntoIterator<Item = &'a serde_json::value::RawValue>,
 ) -> Result<serde_json::Value, crate::render::RenderError> {
     raws.into_iter()
         .map(|raw| {
             // The loader validated the text, so this fails only on resource exhaustion.
-            serde_json::from_str(raw.get()).map_err(|e| crate::render::RenderError::Encode {
-                format: "json",
-                error: crate::render::Encoding::Json(e),
-            })
+            serde_json::from_str(raw.get())
+                .map(|v| {
+                    use crate::render::protojson::{into_camel_case, message_of_any};
+                    message_of_any(into_camel_case(v))
+                })
+                .map_err(|e| crate::render::RenderError::Encode {
+                    format: "json",
+                    error: crate::render::Encoding::Json(e),
+                })
         })
         .collect::<Result<Vec<_>, _>>()
         .map(serde_json::Value::Array)

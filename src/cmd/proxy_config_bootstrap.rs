@@ -66,10 +66,11 @@ fn section_value(section: &BootstrapSection<'_>) -> Result<Value, Error> {
     let Value::Array(values) = values else {
         return Ok(Value::Null);
     };
+    // `BootstrapConfigDump`'s own field names in protojson spelling (`lastUpdated`).
     let map: Map<String, Value> = section
         .fields
         .iter()
-        .map(|(k, _)| k.clone())
+        .map(|(k, _)| crate::util::case::to_camel(k))
         .zip(values)
         .collect();
     let mut value = Value::Object(map);

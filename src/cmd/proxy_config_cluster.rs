@@ -10,7 +10,6 @@ use crate::envoy::dump::{CLUSTERS_TYPE, ClusterEntry, ClustersSection, RoutingSe
 use crate::envoy::missing::{SectionWording, required};
 use crate::envoy::{Document, MissingError, Sections};
 use crate::error::{Error, ExitCode};
-use crate::render::structured;
 use crate::render::tables::cluster::write_clusters;
 use crate::source::DumpMask;
 
@@ -52,7 +51,7 @@ fn render(
         }
         Some(format) => {
             let raws = clusters.iter().map(|(entry, _)| entry.raw);
-            structured::write(out, &super::raw_array(raws)?, format)?;
+            super::write_with_istioctl_println(out, &super::raw_array(raws)?, format)?;
         }
     }
     Ok(ExitCode::Ok)

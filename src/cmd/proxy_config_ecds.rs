@@ -13,7 +13,7 @@ use crate::envoy::{Document, Sections};
 use crate::error::{Error, ExitCode};
 use crate::render::tables::ecds;
 use crate::render::terminal::Terminal;
-use crate::render::{Encoding, RenderError, protojson, structured};
+use crate::render::{Encoding, RenderError, protojson};
 use crate::source::DumpMask;
 
 pub fn run(args: &EcdsArgs, term: Terminal, out: &mut dyn Write) -> Result<ExitCode, Error> {
@@ -45,7 +45,7 @@ fn render(
                 .iter()
                 .map(|f| {
                     serde_json::from_str::<Value>(f.raw.get())
-                        .map(|v| protojson::to_camel_case(&v))
+                        .map(protojson::into_camel_case)
                         .map_err(|e| RenderError::Encode {
                             format: "json",
                             error: Encoding::Json(e),
@@ -56,7 +56,7 @@ fn render(
             merged.insert("ecdsFilters".into(), Value::Array(entries));
             let merged = Value::Object(merged);
             if let Some(format) = super::structured_format(structured) {
-                structured::write(out, &merged, format)?;
+                super::write_with_istioctl_println(out, &merged, format)?;
             }
         }
     }

@@ -25,7 +25,7 @@ use crate::error::{Error, ExitCode};
 use crate::render::refused_update::{Reading, refused_update_words};
 use crate::render::tables::{fleet as fleet_table, listener};
 use crate::render::terminal::Terminal;
-use crate::render::{Encoding, RenderError, structured};
+use crate::render::{Encoding, RenderError, protojson, structured};
 use crate::source::bug_report::BugReportFetch;
 use crate::source::{self, DumpMask, RawInput};
 
@@ -133,19 +133,22 @@ fn render(
             write_chain_table(out, &sorted, true, term)?;
         }
         structured => {
+            // istioctl prints the decoded listeners in protojson spelling whatever the
+            // dump's; a refused update follows them as Envoy dumps it (a dynamic listener
+            // with only its `error_state`, cased by the same rule: `errorState`), so the
+            // reason is in the output without changing any element istioctl prints.
             let mut values = selected
                 .iter()
                 .map(|s| raw_value(section.entries[s.entry_index].raw))
+                .map(|v| v.map(|v| protojson::message_of_any(protojson::into_camel_case(v))))
                 .collect::<Result<Vec<_>, _>>()?;
-            // istioctl's array is the listeners that run; a refused update follows them as
-            // Envoy dumps it (a dynamic listener with only its `error_state`), so the
-            // reason is in the output without changing any element istioctl prints.
             for &i in &concerned {
-                values.push(refused_element(&section.errors[i], &refused[i])?);
+                let element = refused_element(&section.errors[i], &refused[i])?;
+                values.push(protojson::into_camel_case(element));
             }
             let array = Value::Array(values);
             if let Some(format) = super::structured_format(structured) {
-                structured::write(out, &array, format)?;
+                super::write_with_istioctl_println(out, &array, format)?;
             }
         }
     }
@@ -233,7 +236,7 @@ fn warning_line(update: &RefusedUpdate) -> String {
 
 /// A refused update in `-o json|yaml`: `{name, error_state: {failed_configuration,
 /// last_update_attempt, details}}`, the shape of envoy/admin/v3/config_dump_shared.proto's
-/// `DynamicListener` with only `error_state` set, field names cased as the listeners are.
+/// `DynamicListener` with only `error_state` set, in proto spelling (re-cased with the rest).
 fn refused_element(
     state: &crate::envoy::dump::ListenerErrorState<'_>,
     update: &RefusedUpdate,

@@ -10,7 +10,6 @@ use crate::envoy::missing::{SectionWording, required};
 use crate::envoy::route::RouteConfiguration;
 use crate::envoy::{Document, MissingError, Sections};
 use crate::error::{Error, ExitCode};
-use crate::render::structured;
 use crate::render::tables::route::{write_route_counts, write_routes};
 use crate::source::DumpMask;
 
@@ -56,7 +55,7 @@ fn render(doc: &Document<'_>, opts: &Options, out: &mut dyn Write) -> Result<Exi
         }
         Some(format) => {
             let raws = configs.iter().map(|(entry, _)| entry.raw);
-            structured::write(out, &super::raw_array(raws)?, format)?;
+            super::write_with_istioctl_println(out, &super::raw_array(raws)?, format)?;
         }
     }
     Ok(ExitCode::Ok)

@@ -108,7 +108,9 @@ fn section_value(s: &SecretsSection<'_>) -> Result<Value, Error> {
             map.insert(key.to_string(), Value::Array(items));
         }
     }
-    let mut value = Value::Object(map);
+    // istioctl prints the `SecretsConfigDump` message in protojson: camelCase names, and
+    // each secret an `Any` that keeps its `@type` (protomarshal.ToJSONWithIndent).
+    let mut value = crate::render::protojson::into_camel_case(Value::Object(map));
     redact_key_material(&mut value);
     Ok(value)
 }
@@ -125,12 +127,12 @@ fn entry_value(e: &SecretEntry<'_>) -> Result<Value, Error> {
         }
     }
     if let Some(raw) = e.secret {
-        let secret = super::raw_array([raw])?;
-        if let Value::Array(mut one) = secret
-            && let Some(v) = one.pop()
-        {
-            map.insert("secret".to_string(), v);
-        }
+        let secret: Value =
+            serde_json::from_str(raw.get()).map_err(|e| crate::render::RenderError::Encode {
+                format: "json",
+                error: crate::render::Encoding::Json(e),
+            })?;
+        map.insert("secret".to_string(), secret);
     }
     Ok(Value::Object(map))
 }

@@ -19,6 +19,7 @@ pub mod metadata;
 pub mod missing;
 pub mod node;
 pub mod proto;
+pub mod proto_data;
 pub mod route;
 pub mod secret;
 pub mod tls;

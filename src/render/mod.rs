@@ -3,6 +3,7 @@
 
 pub mod diff;
 pub mod explain;
+pub mod go_yaml;
 pub mod jsonpath;
 pub mod matcher_branch;
 pub mod protojson;
@@ -31,6 +32,4 @@ pub enum RenderError {
 pub enum Encoding {
     #[error(transparent)]
     Json(serde_json::Error),
-    #[error(transparent)]
-    Yaml(serde_saphyr::SerializeError),
 }

@@ -1,5 +1,5 @@
 //! JSON and YAML output of values: JSON indented by 4 spaces (istioctl's
-//! `json.MarshalIndent`), YAML with sorted keys (istioctl converts through sigs.k8s.io/yaml).
+//! `json.MarshalIndent`), YAML as sigs.k8s.io/yaml writes it (istioctl's converter).
 //! [`write`] is the one json/yaml/jsonpath dispatch every command's `-o` goes through.
 
 use std::io::Write;
@@ -37,6 +37,23 @@ pub fn write(
     }
 }
 
+/// [`write`] as istioctl's `proxy-config` prints: JSON through Go's `encoding/json`, which
+/// escapes `<`, `>`, `&`, U+2028 and U+2029 (DOMAIN.md §4.7). meshscope's own JSON keeps
+/// them readable.
+pub fn write_istioctl(
+    out: &mut dyn Write,
+    value: &Value,
+    format: Format<'_>,
+) -> Result<(), RenderError> {
+    if format != Format::Json {
+        return write(out, value, format);
+    }
+    let mut buf = Vec::new();
+    write_json(&mut buf, value)?;
+    out.write_all(&go_json_escapes(buf))?;
+    Ok(())
+}
+
 /// The JSON form of `value`.
 fn to_value(value: &impl Serialize) -> Result<Value, RenderError> {
     serde_json::to_value(value).map_err(|e| RenderError::Encode {
@@ -60,38 +77,55 @@ pub fn write_json(out: &mut dyn Write, value: &impl Serialize) -> Result<(), Ren
     Ok(())
 }
 
-/// YAML with keys sorted at every level.
+/// YAML as istioctl prints it (sigs.k8s.io/yaml's layout and quoting, `render::go_yaml`).
 pub fn write_yaml(out: &mut dyn Write, value: &Value) -> Result<(), RenderError> {
-    // One-line scalars like sigs.k8s.io/yaml, not folded `>-` blocks for long strings.
-    let mut options = serde_saphyr::SerializerOptions::default();
-    options.prefer_block_scalars = false;
-    let text = serde_saphyr::to_string_with_options(&sorted(value), options).map_err(|e| {
-        RenderError::Encode {
-            format: "yaml",
-            error: Encoding::Yaml(e),
-        }
-    })?;
-    out.write_all(text.as_bytes())?;
-    if !text.ends_with('\n') {
-        out.write_all(b"\n")?;
-    }
+    out.write_all(super::go_yaml::to_yaml(value).as_bytes())?;
     Ok(())
 }
 
-/// A copy of `value` with every object's keys in byte order.
-pub fn sorted(value: &Value) -> Value {
-    match value {
-        Value::Object(map) => {
-            let mut entries: Vec<_> = map.iter().collect();
-            entries.sort_by(|a, b| a.0.cmp(b.0));
-            Value::Object(
-                entries
-                    .into_iter()
-                    .map(|(k, v)| (k.clone(), sorted(v)))
-                    .collect(),
-            )
+/// Go's `encoding/json` writes `<`, `>`, `&`, U+2028 and U+2029 as `\u` escapes (istioctl's
+/// JSON passes through it). Outside strings JSON has none of them, so bytes can be swapped.
+fn go_json_escapes(buf: Vec<u8>) -> Vec<u8> {
+    let special = |w: &[u8]| matches!(w, [0xe2, 0x80, 0xa8 | 0xa9, ..]);
+    if !buf.iter().any(|b| matches!(b, b'<' | b'>' | b'&' | 0xe2)) {
+        return buf;
+    }
+    let mut out = Vec::with_capacity(buf.len() + 16);
+    let mut i = 0;
+    while i < buf.len() {
+        match buf[i] {
+            b'<' => out.extend_from_slice(b"\\u003c"),
+            b'>' => out.extend_from_slice(b"\\u003e"),
+            b'&' => out.extend_from_slice(b"\\u0026"),
+            0xe2 if special(&buf[i..]) => {
+                let last = if buf[i + 2] == 0xa8 {
+                    b"\\u2028"
+                } else {
+                    b"\\u2029"
+                };
+                out.extend_from_slice(last);
+                i += 2;
+            }
+            b => out.push(b),
         }
-        Value::Array(items) => Value::Array(items.iter().map(sorted).collect()),
-        other => other.clone(),
+        i += 1;
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_escapes_as_go_does() {
+        let mut out = Vec::new();
+        let v = serde_json::json!({"a": "x<y>&z\u{2028}\u{2029}é"});
+        write_istioctl(&mut out, &v, Format::Json).unwrap();
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(
+            text,
+            "{\n    \"a\": \"x\\u003cy\\u003e\\u0026z\\u2028\\u2029é\"\n}\n"
+        );
     }
 }

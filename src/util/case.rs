@@ -2,7 +2,8 @@
 //! lowerCamelCase (protojson). The one converter pair of the crate; it knows no field names,
 //! so which keys are data and must keep their spelling is the caller's call.
 
-/// `vm_config` → `vmConfig`; `@type` and names without `_` are unchanged.
+/// `vm_config` → `vmConfig`; `@type` and names without `_` are unchanged. protobuf's
+/// `ToJsonName`: only an ASCII lower-case letter after `_` is upper-cased (`x_509` → `x509`).
 pub fn to_camel(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     let mut upper = false;
@@ -10,7 +11,7 @@ pub fn to_camel(name: &str) -> String {
         if c == '_' {
             upper = true;
         } else if upper {
-            out.extend(c.to_uppercase());
+            out.push(c.to_ascii_uppercase());
             upper = false;
         } else {
             out.push(c);
@@ -49,5 +50,12 @@ mod tests {
             assert_eq!(to_camel(snake), camel);
             assert_eq!(to_snake(camel), snake);
         }
+        // Digits and non-ASCII after `_` are kept as they are, as protobuf's ToJsonName does.
+        assert_eq!(to_camel("x_509"), "x509");
+        assert_eq!(
+            to_camel("max_requests_per_connection"),
+            "maxRequestsPerConnection"
+        );
+        assert_eq!(to_camel("a_é"), "aé");
     }
 }

@@ -39,6 +39,7 @@ mod pc_listener;
 mod pc_listener_waypoint;
 mod pc_route;
 mod pc_secret;
+mod protojson;
 mod readme;
 mod real_dumps;
 mod refused_update;

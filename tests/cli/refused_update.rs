@@ -64,7 +64,9 @@ fn pc_listener_wide_shows_the_refused_rows_and_every_format_warns() {
         );
         // Only the structured formats carry the refused update (as Envoy dumps it).
         let structured = format == "json" || format == "yaml";
-        assert_eq!(out.stdout.contains("error_state"), structured, "{format}");
+        // protojson spelling (`errorState`), as every listener in the array.
+        assert_eq!(out.stdout.contains("errorState"), structured, "{format}");
+        assert!(!out.stdout.contains("error_state"), "{format}");
         assert_eq!(
             out.stdout.contains("http-ratelimit"),
             structured,
@@ -87,26 +89,23 @@ fn pc_listener_json_is_istioctls_array_then_the_refused_update() {
     let listeners = listeners.as_array().unwrap();
     assert_eq!(listeners.len(), 2, "{}", out.stdout);
     assert_eq!(listeners[0]["name"], "0.0.0.0_8000");
-    let chains = (listeners[0].get("filterChains"))
-        .or_else(|| listeners[0].get("filter_chains"))
-        .and_then(|c| c.as_array())
-        .unwrap();
+    let chains = listeners[0]["filterChains"].as_array().unwrap();
     assert_eq!(chains.len(), 1);
-    assert!(listeners[0].get("error_state").is_none());
+    assert!(listeners[0].get("errorState").is_none());
     let refused = &listeners[1];
     assert_eq!(refused["name"], "0.0.0.0_8000");
-    let details = refused["error_state"]["details"].as_str().unwrap();
+    let details = refused["errorState"]["details"].as_str().unwrap();
     assert!(
         details.contains("has the same matching rules defined as"),
         "{details}"
     );
-    let failed = &refused["error_state"]["failed_configuration"];
+    let failed = &refused["errorState"]["failedConfiguration"];
     assert_eq!(
-        failed["filter_chains"].as_array().unwrap().len(),
+        failed["filterChains"].as_array().unwrap().len(),
         2,
         "{failed}"
     );
-    assert!(refused["error_state"]["last_update_attempt"].is_string());
+    assert!(refused["errorState"]["lastUpdateAttempt"].is_string());
     assert_eq!(out.stderr, warning_8000());
 }
 
@@ -118,7 +117,7 @@ fn pc_listener_json_without_refused_updates_has_no_error_elements() {
     ])
     .run();
     assert_eq!((out.code, out.stderr.as_str()), (0, ""));
-    assert!(!out.stdout.contains("error_state"), "{}", out.stdout);
+    assert!(!out.stdout.contains("errorState"), "{}", out.stdout);
 }
 
 /// A refused update is warned about when the flags select it: its refused configuration
