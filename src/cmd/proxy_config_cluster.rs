@@ -72,14 +72,17 @@ pub(super) fn selected<'a>(
     )?;
     // istioctl's `retrieveSortedClusterSlice`: the dynamic active clusters, then the
     // static ones; warming clusters are not shown.
-    let mut clusters = section
+    // Decoded on every core, in order (the first error in dump order is the one reported).
+    let entries: Vec<_> = section
         .dynamic_active_clusters
         .into_iter()
         .chain(section.static_clusters)
-        .map(|entry| {
-            let cluster = doc.cluster(&entry)?;
-            Ok((entry, cluster))
-        })
+        .collect();
+    let decoded = crate::util::parallel::map_in_order(&entries, 256, |e| doc.cluster(e));
+    let mut clusters = entries
+        .into_iter()
+        .zip(decoded)
+        .map(|(entry, cluster)| Ok((entry, cluster?)))
         .collect::<Result<Vec<_>, Error>>()?;
     if clusters.is_empty() {
         return Err(MissingError::NoClusters {

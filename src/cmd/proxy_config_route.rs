@@ -71,14 +71,17 @@ pub(super) fn selected<'a>(
     let section = required(section, doc.label, SectionWording::ConfigDump, ROUTES_TYPE)?;
     // istioctl's `retrieveSortedRouteSlice`: the dynamic route configurations, then the
     // static ones.
-    let mut configs = section
+    // Decoded on every core, in order (the first error in dump order is the one reported).
+    let entries: Vec<_> = section
         .dynamic_route_configs
         .into_iter()
         .chain(section.static_route_configs)
-        .map(|entry| {
-            let config = doc.route_config(&entry)?;
-            Ok((entry, config))
-        })
+        .collect();
+    let decoded = crate::util::parallel::map_in_order(&entries, 64, |e| doc.route_config(e));
+    let mut configs = entries
+        .into_iter()
+        .zip(decoded)
+        .map(|(entry, config)| Ok((entry, config?)))
         .collect::<Result<Vec<_>, Error>>()?;
     if configs.is_empty() {
         return Err(MissingError::NoRoutes {

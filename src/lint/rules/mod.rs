@@ -125,17 +125,7 @@ impl<'a> Sink<'a> {
             .and_then(|d| self.ctx.files.get(d.file));
         let path = file.map(|f| f.label.clone()).unwrap_or_default();
         let pos = spot.resolve(file.map_or("", |f| f.text.as_str()));
-        self.findings.push(Finding {
-            code: self.rule.code,
-            name: self.rule.name,
-            severity: self.rule.severity,
-            path,
-            line: pos.line,
-            column: pos.column,
-            message: message.into(),
-            hint: self.rule.hint,
-            resource: None,
-        });
+        self.push(path, pos, message.into(), None);
     }
 
     /// Reports a finding on file `file` (an index into the context's files) at `pos`,
@@ -144,6 +134,10 @@ impl<'a> Sink<'a> {
         let path = (self.ctx.files.get(file))
             .map(|f| f.label.clone())
             .unwrap_or_default();
+        self.push(path, pos, message.into(), None);
+    }
+
+    fn push(&mut self, path: String, pos: Pos, message: String, resource: Option<usize>) {
         self.findings.push(Finding {
             code: self.rule.code,
             name: self.rule.name,
@@ -151,9 +145,9 @@ impl<'a> Sink<'a> {
             path,
             line: pos.line,
             column: pos.column,
-            message: message.into(),
+            message,
             hint: self.rule.hint,
-            resource: None,
+            resource,
         });
     }
 
@@ -166,17 +160,7 @@ impl<'a> Sink<'a> {
             .and_then(|r| self.ctx.files.get(r.file))
             .map(|f| f.label.clone())
             .unwrap_or_default();
-        self.findings.push(Finding {
-            code: self.rule.code,
-            name: self.rule.name,
-            severity: self.rule.severity,
-            path,
-            line: pos.line,
-            column: pos.column,
-            message: message.into(),
-            hint: self.rule.hint,
-            resource: Some(resource),
-        });
+        self.push(path, pos, message.into(), Some(resource));
     }
 }
 
