@@ -63,7 +63,12 @@ pub fn is_ecds_wasm(filter: &HttpFilter<'_>) -> Option<bool> {
 /// The VM runtime of an inline Wasm filter (empty when unset); `None` when the filter's
 /// `typed_config` is not a Wasm config.
 pub fn inline_runtime(filter: &HttpFilter<'_>) -> Option<String> {
-    let raw = filter.typed_config?;
+    inline_runtime_of(filter.typed_config?)
+}
+
+/// The VM runtime of an inline Wasm config, HTTP or network (empty when unset); `None`
+/// when `raw` is not a Wasm config.
+pub fn inline_runtime_of(raw: &serde_json::value::RawValue) -> Option<String> {
     // Most filters are not Wasm: a config whose text names no Wasm type and holds no escape
     // (which could spell one) is not, without parsing it again.
     if !raw.get().contains(WASM_TYPE_SUFFIX) && !raw.get().contains('\\') {

@@ -3,8 +3,10 @@
 //! inline Wasm filter that is not an Istio built-in. Envoy's side (type URLs, the inline
 //! runtime) is read by `envoy::wasm`; this file adds Istio's naming on top.
 
-use crate::envoy::filter::HttpFilter;
-use crate::envoy::wasm::{NULL_RUNTIME, inline_runtime, is_ecds_wasm};
+use crate::envoy::filter::{HttpFilter, NetworkFilter, NetworkFilterConfig};
+use crate::envoy::wasm::{
+    NULL_RUNTIME, inline_runtime, inline_runtime_of, is_ecds_wasm, is_wasm_type,
+};
 use crate::istio::PluginRef;
 
 /// How a Wasm filter is delivered and who owns it.
@@ -36,12 +38,57 @@ pub fn classify(filter: &HttpFilter<'_>) -> Option<WasmFilter> {
     inline_runtime(filter).map(|runtime| WasmFilter::Inline { runtime })
 }
 
+/// Classifies a network (L4) filter the same way: a Wasm plugin of `type: NETWORK` comes
+/// through ECDS as a network filter (`envoy.extensions.filters.network.wasm.v3.Wasm`), or
+/// is configured inline; `None` when it is not a Wasm filter.
+pub fn classify_network(filter: &NetworkFilter<'_>) -> Option<WasmFilter> {
+    if let Some(cd) = &filter.config_discovery {
+        let wasm_typed = cd.type_urls.iter().any(|t| is_wasm_type(t));
+        let plugin = PluginRef::from_ecds_name(&filter.name, wasm_typed);
+        return (plugin.is_some() || wasm_typed).then_some(WasmFilter::Ecds { plugin });
+    }
+    match &filter.config {
+        NetworkFilterConfig::Other(raw) => {
+            inline_runtime_of(raw).map(|runtime| WasmFilter::Inline { runtime })
+        }
+        _ => None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn filter(json: &str) -> HttpFilter<'_> {
         serde_json::from_str(json).unwrap()
+    }
+
+    /// A `type: NETWORK` WasmPlugin: through ECDS with the network Wasm type, or inline.
+    #[test]
+    fn classifies_network_filters() {
+        let ecds: NetworkFilter<'_> = serde_json::from_str(
+            r#"{"name":"extensions.istio.io/wasmplugin/default.tcp-audit","config_discovery":{"type_urls":["type.googleapis.com/envoy.extensions.filters.network.wasm.v3.Wasm"]}}"#,
+        )
+        .unwrap();
+        let w = classify_network(&ecds).unwrap();
+        assert!(matches!(&w, WasmFilter::Ecds { plugin: Some(p) } if p.name == "tcp-audit"));
+        assert!(!w.is_builtin(&ecds.name));
+        let inline: NetworkFilter<'_> = serde_json::from_str(
+            r#"{"name":"audit","typed_config":{"@type":"type.googleapis.com/envoy.extensions.filters.network.wasm.v3.Wasm",
+                "config":{"vm_config":{"runtime":"envoy.wasm.runtime.v8"}}}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            classify_network(&inline),
+            Some(WasmFilter::Inline {
+                runtime: "envoy.wasm.runtime.v8".into()
+            })
+        );
+        let tcp: NetworkFilter<'_> = serde_json::from_str(
+            r#"{"name":"envoy.filters.network.tcp_proxy","typed_config":{"@type":"type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy","cluster":"c"}}"#,
+        )
+        .unwrap();
+        assert_eq!(classify_network(&tcp), None);
     }
 
     #[test]

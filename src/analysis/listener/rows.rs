@@ -347,6 +347,10 @@ pub fn chain_rows(l: &SelectedListener<'_>, wide: bool) -> Vec<ChainRow> {
 pub fn chain_wasm(chain: &FilterChain<'_>) -> Vec<String> {
     let mut out = Vec::new();
     for f in &chain.filters {
+        // Network (L4) Wasm filters run in the chain's filter order, before the HCM's.
+        if wasm_filter::classify_network(f).is_some_and(|w| !w.is_builtin(&f.name)) {
+            out.push(f.name.to_string());
+        }
         if let NetworkFilterConfig::HttpConnectionManager(hcm) = &f.config {
             for hf in &hcm.http_filters {
                 if wasm_filter::classify(hf).is_some_and(|w| !w.is_builtin(&hf.name)) {
@@ -373,5 +377,20 @@ mod tests {
             Some(ListenerType::HttpTcp)
         );
         assert_eq!(ListenerType::from_flag("udp"), None);
+    }
+
+    /// #16 point 3: a `type: NETWORK` plugin is in the WASM column like an HTTP one.
+    #[test]
+    fn network_wasm_filters_count_in_the_chain() {
+        let chain: FilterChain<'_> = serde_json::from_str(
+            r#"{"filters":[
+              {"name":"extensions.istio.io/wasmplugin/default.tcp-audit","config_discovery":{"type_urls":["type.googleapis.com/envoy.extensions.filters.network.wasm.v3.Wasm"]}},
+              {"name":"envoy.filters.network.tcp_proxy","typed_config":{"@type":"type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy","cluster":"c"}}]}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            chain_wasm(&chain),
+            ["extensions.istio.io/wasmplugin/default.tcp-audit"]
+        );
     }
 }
