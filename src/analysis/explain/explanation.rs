@@ -84,6 +84,8 @@ pub enum Stage {
     },
     Other {
         name: String,
+        /// A user network (L4) Wasm filter: how it is delivered (DOMAIN.md §6.2).
+        wasm: Option<WasmFilter>,
     },
 }
 
@@ -253,6 +255,7 @@ fn stage(f: &crate::envoy::NetworkFilter<'_>) -> Stage {
         },
         _ => Stage::Other {
             name: f.name.to_string(),
+            wasm: crate::istio::wasm_filter::classify_network(f).filter(|w| !w.is_builtin(&f.name)),
         },
     }
 }

@@ -196,7 +196,7 @@ fn chain_nodes(s: &mut String, lid: &str, ci: usize, c: &ChainInfo, chosen: Opti
     };
     for st in &c.stages {
         match st {
-            Stage::Other { name } => node(s, name, false, &mut prev),
+            Stage::Other { name, wasm } => node(s, name, wasm.is_some(), &mut prev),
             Stage::TcpProxy { clusters, .. } => node(
                 s,
                 &format!("tcp_proxy → {}", clusters.join(", ")),

@@ -18,7 +18,8 @@
 //!                             source_prefix_ranges?, source_ports?},
 //!                   "matcher_branches": [..], "depends_on": [listener filter names],
 //!                   "tls": "none" | "terminates" | "passthrough", "require_client_certificate": bool,
-//!                   "network_filters": [..], "http_filters": [ {"name", "wasm": null |
+//!                   "network_filters": [..], "network_wasm_filters"?: [ {"name", "wasm"} ] (user
+//!                   network Wasm filters, left out when none), "http_filters": [ {"name", "wasm": null |
 //!                       {"delivery": "ecds" | "inline", "plugin": "ns/name" | null, "kind", "user": bool}} ],
 //!                   "destination", "description" } ],
 //!     "warnings": [ { "kind", "chain": n | null, "message" } ],

@@ -22,6 +22,9 @@ pub struct ChainOut {
     pub tls: &'static str,
     pub require_client_certificate: bool,
     pub network_filters: Vec<String>,
+    /// The user network (L4) Wasm filters among `network_filters`; left out when none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub network_wasm_filters: Vec<HttpFilterOut>,
     pub http_filters: Vec<HttpFilterOut>,
     pub destination: String,
     pub description: String,
@@ -73,38 +76,52 @@ fn ranges(r: &[crate::envoy::CidrRange<'_>]) -> Vec<String> {
         .collect()
 }
 
+/// How a Wasm filter is delivered, as JSON.
+fn wasm_out(w: &WasmFilter, user: bool) -> WasmOut {
+    match w {
+        WasmFilter::Ecds { plugin } => WasmOut {
+            delivery: "ecds",
+            plugin: plugin.as_ref().map(|p| p.to_string()),
+            kind: plugin.as_ref().map(|p| format!("{:?}", p.kind)),
+            user,
+        },
+        WasmFilter::Inline { .. } => WasmOut {
+            delivery: "inline",
+            plugin: None,
+            kind: None,
+            user,
+        },
+    }
+}
+
 /// A chain as JSON.
 pub fn chain_out(c: &ChainInfo) -> ChainOut {
     let m = &c.conditions;
     let strings = |v: &[std::borrow::Cow<'_, str>]| v.iter().map(|s| s.to_string()).collect();
     let mut network_filters = Vec::new();
     let mut http_filters = Vec::new();
+    let mut network_wasm = Vec::new();
     for st in &c.stages {
         match st {
             Stage::Http { filters, .. } => {
                 network_filters.push("envoy.filters.network.http_connection_manager".to_string());
                 http_filters.extend(filters.iter().map(|f| HttpFilterOut {
                     name: f.name.clone(),
-                    wasm: f.wasm.as_ref().map(|w| match w {
-                        WasmFilter::Ecds { plugin } => WasmOut {
-                            delivery: "ecds",
-                            plugin: plugin.as_ref().map(|p| p.to_string()),
-                            kind: plugin.as_ref().map(|p| format!("{:?}", p.kind)),
-                            user: f.is_user_wasm,
-                        },
-                        WasmFilter::Inline { .. } => WasmOut {
-                            delivery: "inline",
-                            plugin: None,
-                            kind: None,
-                            user: f.is_user_wasm,
-                        },
-                    }),
+                    wasm: f.wasm.as_ref().map(|w| wasm_out(w, f.is_user_wasm)),
                 }));
             }
             Stage::TcpProxy { .. } => {
                 network_filters.push("envoy.filters.network.tcp_proxy".to_string())
             }
-            Stage::Other { name } => network_filters.push(name.clone()),
+            Stage::Other { name, wasm } => {
+                network_filters.push(name.clone());
+                if let Some(w) = wasm {
+                    network_wasm.push(HttpFilterOut {
+                        name: name.clone(),
+                        wasm: Some(wasm_out(w, true)),
+                    });
+                }
+            }
         }
     }
     ChainOut {
@@ -141,6 +158,7 @@ pub fn chain_out(c: &ChainInfo) -> ChainOut {
             }
         ),
         network_filters,
+        network_wasm_filters: network_wasm,
         http_filters,
         destination: destination_text(&c.destination),
         description: chain_paragraph(c),

@@ -175,12 +175,17 @@ fn pipeline_words(info: &ChainInfo) -> String {
         Some((last, rest)) if !matches!(last, Stage::Other { .. }) => (Some(last), rest),
         _ => (None, info.stages.as_slice()),
     };
-    let names: Vec<&str> = before
+    // A user network Wasm filter is marked as the HTTP ones are (DOMAIN.md §6.2).
+    let names: Vec<String> = before
         .iter()
         .map(|st| match st {
-            Stage::Other { name } => name.as_str(),
-            Stage::Http { .. } => "envoy.filters.network.http_connection_manager",
-            Stage::TcpProxy { .. } => "envoy.filters.network.tcp_proxy",
+            Stage::Other {
+                name,
+                wasm: Some(w),
+            } => format!("{} ({})", code(name), wasm_words(w)),
+            Stage::Other { name, wasm: None } => code(name),
+            Stage::Http { .. } => code("envoy.filters.network.http_connection_manager"),
+            Stage::TcpProxy { .. } => code("envoy.filters.network.tcp_proxy"),
         })
         .collect();
     if names.is_empty() && terminal.is_none() {
@@ -194,7 +199,7 @@ fn pipeline_words(info: &ChainInfo) -> String {
         } else {
             "filters"
         };
-        s.push_str(&format!("the network {word} {}", code_list(&names)));
+        s.push_str(&format!("the network {word} {}", names.join(", ")));
         if terminal.is_some() {
             s.push_str(", then ");
         } else {
@@ -255,5 +260,29 @@ fn wasm_words(w: &WasmFilter) -> String {
         WasmFilter::Ecds { plugin: None } => "Wasm, delivered by ECDS".to_string(),
         WasmFilter::Inline { runtime } if runtime.is_empty() => "Wasm, inline".to_string(),
         WasmFilter::Inline { runtime } => format!("Wasm, inline, runtime {}", code(runtime)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::explain::explain_listener;
+    use crate::envoy::Listener;
+
+    /// #16 point 3: a `type: NETWORK` plugin is marked in the chain's words as HTTP ones are.
+    #[test]
+    fn network_wasm_filters_are_marked() {
+        let l: Listener<'_> = serde_json::from_str(
+            r#"{"name":"l","filter_chains":[{"filters":[
+              {"name":"extensions.istio.io/wasmplugin/default.tcp-audit","config_discovery":{"type_urls":["type.googleapis.com/envoy.extensions.filters.network.wasm.v3.Wasm"]}},
+              {"name":"envoy.filters.network.tcp_proxy","typed_config":{"@type":"type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy","cluster":"c"}}]}]}"#,
+        )
+        .unwrap();
+        let e = explain_listener(&l, &[]);
+        let text = chain_paragraph(&e.chains[0]);
+        assert!(
+            text.contains("runs the network filter `extensions.istio.io/wasmplugin/default.tcp-audit` (Wasm, delivered by ECDS, WasmPlugin default/tcp-audit), then the TCP proxy"),
+            "{text}"
+        );
     }
 }
