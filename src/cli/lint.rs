@@ -88,9 +88,34 @@ pub struct LintArgs {
     #[arg(long, value_name = "FILE")]
     pub crd: Vec<PathBuf>,
 
+    /// Where the rule pages (the repository's docs/rules folder) are published, e.g.
+    /// https://github.com/OWNER/meshscope/blob/v0.1.0/docs/rules: SARIF's helpUri is then
+    /// URL/CODE.md. Defaults to the package's repository at this release's tag when the
+    /// package names one; without either, SARIF carries each page as help text and no link.
+    #[arg(long, value_name = "URL", value_parser = parse_rules_url)]
+    pub rules_url: Option<String>,
+
     /// The mesh root namespace (meshConfig rootNamespace).
     #[arg(long, default_value = "istio-system", value_name = "NAMESPACE")]
     pub root_namespace: String,
+}
+
+/// An absolute URL (`scheme://…`), since SARIF's helpUri must be one.
+fn parse_rules_url(s: &str) -> Result<String, String> {
+    let absolute = s.split_once("://").is_some_and(|(scheme, rest)| {
+        !rest.is_empty()
+            && scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    });
+    if absolute {
+        Ok(s.to_string())
+    } else {
+        Err(format!(
+            "expected an absolute URL such as https://host/path/docs/rules, got '{s}'"
+        ))
+    }
 }
 
 /// Parses `1.N` (also `1.N.P`) into N within [`ISTIO_MINORS`].

@@ -104,7 +104,10 @@ pub fn run(args: &LintArgs, color: bool, out: &mut dyn Write) -> Result<ExitCode
         &ctx.files,
         &rules,
         &unchecked,
-        color,
+        report::Layout {
+            color,
+            rules_url: rules_url(args).as_deref(),
+        },
         out,
     )?;
     if !errors.is_empty() {
@@ -116,6 +119,21 @@ pub fn run(args: &LintArgs, color: bool, out: &mut dyn Write) -> Result<ExitCode
         ExitCode::Found
     } else {
         ExitCode::Ok
+    })
+}
+
+/// Where the rule pages are published: `--rules-url`, else the package's repository at
+/// this release's tag (`docs/rules` is generated into the repository), else unknown.
+fn rules_url(args: &LintArgs) -> Option<String> {
+    if let Some(url) = &args.rules_url {
+        return Some(url.clone());
+    }
+    let repository = env!("CARGO_PKG_REPOSITORY").trim_end_matches('/');
+    (!repository.is_empty()).then(|| {
+        format!(
+            "{repository}/blob/v{}/docs/rules",
+            env!("CARGO_PKG_VERSION")
+        )
     })
 }
 

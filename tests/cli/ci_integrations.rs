@@ -1,7 +1,35 @@
 //! Where users run `lint` (#17 point 5): the pre-commit hook and the GitHub Action parse,
-//! and the command lines they run are ones meshscope accepts.
+//! the command lines they run are ones meshscope accepts, the action's lint step runs as
+//! written, and `pre-commit try-repo` installs and runs the hook.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
 
 use crate::support::{Test, root};
+
+/// A fresh scratch directory for one test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("meshscope-ci-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// `tool` is on PATH; without it the test is skipped with a notice, or fails under `CI=true`
+/// (where `.ci/run` installs it).
+fn have(tool: &str, why: &str) -> bool {
+    let found = Command::new(tool)
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !found {
+        if std::env::var("CI").as_deref() == Ok("true") {
+            panic!("`{tool}` is missing, and CI=true requires it ({why})");
+        }
+        eprintln!("notice: skipping {why}: `{tool}` is not installed");
+    }
+    found
+}
 
 fn yaml(path: &str) -> serde_json::Value {
     let text = std::fs::read_to_string(root().join(path)).unwrap();
@@ -39,7 +67,7 @@ fn github_action_runs_lint_to_sarif_and_uploads_it() {
             .is_some_and(|u| u.starts_with("github/codeql-action/upload-sarif@"))
     }));
     // The flags the action passes exist.
-    for flag in ["--istio-version", "-o"] {
+    for flag in ["--istio-version", "--rules-url", "-o"] {
         assert!(lint.contains(flag));
     }
     let out = Test::new([
@@ -52,4 +80,123 @@ fn github_action_runs_lint_to_sarif_and_uploads_it() {
     ])
     .run();
     assert_eq!(out.code, 0, "{}", out.stderr);
+}
+
+/// The action's lint step, run by bash as the runner would: its `${{ … }}` expressions
+/// filled in, `meshscope` on PATH, the runner's environment. The SARIF file it writes
+/// parses, its helpUris name the action's own ref, and the exit code reaches
+/// `$GITHUB_OUTPUT` for the last step.
+#[test]
+fn github_action_lint_step_runs_as_written() {
+    let action = yaml("action.yml");
+    let step = action["runs"]["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["id"] == "lint")
+        .unwrap()
+        .clone();
+    let dir = scratch("action");
+    let sarif = dir.join("out.sarif");
+    let output = dir.join("github-output");
+    let manifest = root().join("testdata/manifests/weaker-than-mesh-strict/bad.yaml");
+    let mut script = step["run"].as_str().unwrap().to_string();
+    for (expr, value) in [
+        ("${{ inputs.paths }}", manifest.display().to_string()),
+        ("${{ inputs.istio-version }}", "1.30".to_string()),
+        ("${{ inputs.args }}", "--fail-on info".to_string()),
+        ("${{ inputs.sarif-file }}", sarif.display().to_string()),
+    ] {
+        script = script.replace(expr, &value);
+    }
+    assert!(!script.contains("${{"), "unfilled expression in: {script}");
+    let bin_dir = Path::new(env!("CARGO_BIN_EXE_meshscope")).parent().unwrap();
+    let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap());
+    let mut cmd = Command::new("bash");
+    cmd.args(["-c", &script])
+        .env("PATH", path)
+        .env("GITHUB_OUTPUT", &output)
+        .env("GITHUB_SERVER_URL", "https://github.com");
+    // `env:` of the step, as the runner would set it.
+    let env = step["env"].as_object().unwrap();
+    assert!(env.contains_key("MESHSCOPE_ACTION_REPOSITORY"));
+    cmd.env("MESHSCOPE_ACTION_REPOSITORY", "example/meshscope")
+        .env("MESHSCOPE_ACTION_REF", "v1");
+    let run = cmd.output().unwrap();
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    let log: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&sarif).unwrap()).unwrap();
+    let rule = &log["runs"][0]["tool"]["driver"]["rules"][0];
+    let id = rule["id"].as_str().unwrap();
+    assert_eq!(
+        rule["helpUri"],
+        format!("https://github.com/example/meshscope/blob/v1/docs/rules/{id}.md")
+    );
+    assert!(!log["runs"][0]["results"].as_array().unwrap().is_empty());
+    // The bad manifest has an info finding; `--fail-on info` makes it exit 1.
+    assert_eq!(std::fs::read_to_string(&output).unwrap(), "exit=1\n");
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// `pre-commit try-repo` builds the hook from this repository (`language: rust`: `cargo
+/// install --path .`, pre-commit's `languages/rust.py`) and runs it on the files given:
+/// a clean file passes, a file with a finding fails the commit and shows the finding.
+/// The build reuses this checkout's compiled dependencies (CARGO_TARGET_DIR) and the crates
+/// already downloaded (CARGO_NET_OFFLINE: tests use no network).
+#[test]
+fn pre_commit_try_repo_runs_the_hook() {
+    if !have("pre-commit", "`pre-commit try-repo`") || !have("git", "`pre-commit try-repo`") {
+        return;
+    }
+    let repo = root();
+    let in_git = Command::new("git")
+        .args(["rev-parse", "--is-inside-work-tree"])
+        .current_dir(&repo)
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !in_git {
+        if std::env::var("CI").as_deref() == Ok("true") {
+            panic!(
+                "{} is not a git checkout, and CI=true requires one",
+                repo.display()
+            );
+        }
+        eprintln!("notice: skipping `pre-commit try-repo`: not a git checkout");
+        return;
+    }
+    // target/debug/deps/cli-… → target
+    let exe = std::env::current_exe().unwrap();
+    let target = exe.ancestors().nth(3).unwrap().to_path_buf();
+    let home = scratch("pre-commit-home");
+    let good = "testdata/manifests/weaker-than-mesh-strict/good.yaml";
+    let bad = "testdata/manifests/templated-manifest/bad.yaml";
+    let run = Command::new("pre-commit")
+        .args([
+            "try-repo",
+            ".",
+            "meshscope-lint",
+            "--verbose",
+            "--files",
+            good,
+            bad,
+        ])
+        .current_dir(&repo)
+        .env("PRE_COMMIT_HOME", &home)
+        .env("CARGO_TARGET_DIR", &target)
+        .env("CARGO_NET_OFFLINE", "true")
+        .env_remove("NO_COLOR")
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert_eq!(run.status.code(), Some(1), "{stdout}\n{stderr}");
+    assert!(stdout.contains("meshscope lint"), "{stdout}");
+    assert!(stdout.contains("Failed"), "{stdout}");
+    assert!(stdout.contains("MS0006"), "{stdout}");
+    assert!(!stdout.contains(&format!("{good}:")), "{stdout}");
+    let _ = std::fs::remove_dir_all(&home);
 }

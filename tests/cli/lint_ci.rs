@@ -134,3 +134,45 @@ fn sarif_locations_are_relative_to_the_run() {
         true
     );
 }
+
+/// SARIF's helpUri points at the rule's generated page under `--rules-url` (which the
+/// GitHub Action sets to the action's own ref), and the page it names exists in
+/// `docs/rules/`; without a known place no link is given (the page travels as help text).
+#[test]
+fn sarif_help_uri_names_the_generated_rule_page() {
+    let base = "https://example.org/meshscope/blob/v1/docs/rules";
+    let file = "testdata/manifests/weaker-than-mesh-strict/bad.yaml";
+    let log: serde_json::Value = serde_json::from_str(
+        &Test::new(["lint", file, "-o", "sarif", "--rules-url", base])
+            .run()
+            .stdout,
+    )
+    .unwrap();
+    let rules = log["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    assert!(!rules.is_empty());
+    let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules");
+    for rule in rules {
+        let id = rule["id"].as_str().unwrap();
+        assert_eq!(rule["helpUri"], format!("{base}/{id}.md"));
+        assert!(docs.join(format!("{id}.md")).is_file(), "{id} has no page");
+        assert!(
+            rule["help"]["markdown"]
+                .as_str()
+                .unwrap()
+                .contains("## Fix")
+        );
+    }
+    let plain: serde_json::Value =
+        serde_json::from_str(&Test::new(["lint", file, "-o", "sarif"]).run().stdout).unwrap();
+    let first = &plain["runs"][0]["tool"]["driver"]["rules"][0];
+    if env!("CARGO_PKG_REPOSITORY").is_empty() {
+        assert!(first.get("helpUri").is_none(), "{first}");
+    } else {
+        assert!(first["helpUri"].as_str().unwrap().contains("/docs/rules/"));
+    }
+    let bad = Test::new(["lint", file, "-o", "sarif", "--rules-url", "docs/rules"]).run();
+    assert_eq!(bad.code, 2, "{}", bad.stderr);
+    assert!(bad.stderr.contains("absolute URL"), "{}", bad.stderr);
+}

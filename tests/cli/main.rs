@@ -43,6 +43,7 @@ mod protojson;
 mod readme;
 mod real_dumps;
 mod refused_update;
+mod rule_docs;
 mod secrets;
 mod support;
 mod terminal;

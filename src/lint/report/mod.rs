@@ -2,6 +2,7 @@
 
 pub mod github;
 pub mod json;
+pub mod rule_docs;
 pub mod rule_list;
 pub mod sarif;
 pub mod text;
@@ -25,22 +26,31 @@ pub enum Format {
     Github,
 }
 
-/// Writes `findings` in `format`.
-/// Writes the report. `unchecked` holds one line per input that could not be checked (its
-/// error): no format then reads as a clean result.
+/// How a report is laid out beyond its format.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Layout<'a> {
+    /// Colour the text report's severities.
+    pub color: bool,
+    /// The URL of the `docs/rules` folder the rule pages are published under, if known:
+    /// SARIF's `helpUri` is `<rules_url>/<CODE>.md` ([`rule_docs::page_url`]).
+    pub rules_url: Option<&'a str>,
+}
+
+/// Writes the report of `findings` in `format`. `unchecked` holds one line per input that
+/// could not be checked (its error): no format then reads as a clean result.
 pub fn write(
     format: Format,
     findings: &[Finding],
     files: &[SourceFile],
     rules: &[&'static Rule],
     unchecked: &[String],
-    color: bool,
+    layout: Layout<'_>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     match format {
-        Format::Text => text::write(findings, files, unchecked, color, out),
+        Format::Text => text::write(findings, files, unchecked, layout.color, out),
         Format::Json => json::write(findings, unchecked, out),
-        Format::Sarif => sarif::write(findings, rules, unchecked, out),
+        Format::Sarif => sarif::write(findings, rules, unchecked, layout.rules_url, out),
         Format::Github => github::write(findings, unchecked, out),
     }
 }

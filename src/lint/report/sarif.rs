@@ -13,6 +13,8 @@ use serde_sarif::sarif::{
 use crate::lint::finding::{Finding, Severity};
 use crate::lint::rules::Rule;
 
+use super::rule_docs::page_url;
+
 fn level(s: Severity) -> ResultLevel {
     match s {
         Severity::Error => ResultLevel::Error,
@@ -27,7 +29,7 @@ fn text(s: &str) -> MultiformatMessageString {
         .build()
 }
 
-fn descriptor(rule: &Rule) -> ReportingDescriptor {
+fn descriptor(rule: &Rule, rules_url: Option<&str>) -> ReportingDescriptor {
     let help = MultiformatMessageString::builder()
         .text(rule.hint.to_string())
         .markdown(rule.docs.to_string())
@@ -35,14 +37,19 @@ fn descriptor(rule: &Rule) -> ReportingDescriptor {
     let config = ReportingConfiguration::builder()
         .level(serde_json::json!(level_name(rule.severity)))
         .build();
-    ReportingDescriptor::builder()
+    let builder = ReportingDescriptor::builder()
         .id(rule.code.to_string())
         .name(rule.name.to_string())
         .short_description(text(rule.summary))
         .full_description(text(rule.summary))
         .help(help)
-        .default_configuration(config)
-        .build()
+        .default_configuration(config);
+    // A link is only given where the page is known to be published; otherwise code
+    // scanning shows the same page from `help.markdown`, and no link points nowhere.
+    match rules_url {
+        Some(base) => builder.help_uri(page_url(base, rule)).build(),
+        None => builder.build(),
+    }
 }
 
 fn level_name(s: Severity) -> &'static str {
@@ -105,17 +112,24 @@ fn result(f: &Finding, rules: &[&'static Rule]) -> SarifResult {
     }
 }
 
-/// Writes one SARIF log with one run; `rules` are the rules that ran.
+/// Writes one SARIF log with one run; `rules` are the rules that ran; `rules_url` the
+/// published `docs/rules` folder, if known.
 pub fn write(
     findings: &[Finding],
     rules: &[&'static Rule],
     unchecked: &[String],
+    rules_url: Option<&str>,
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let driver = ToolComponent::builder()
         .name("meshscope".to_string())
         .semantic_version(env!("CARGO_PKG_VERSION").to_string())
-        .rules(rules.iter().map(|r| descriptor(r)).collect::<Vec<_>>())
+        .rules(
+            rules
+                .iter()
+                .map(|r| descriptor(r, rules_url))
+                .collect::<Vec<_>>(),
+        )
         .build();
     // SARIF's own place for inputs that could not be checked: an unsuccessful invocation
     // with one error notification each.

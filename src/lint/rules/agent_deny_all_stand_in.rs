@@ -12,7 +12,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "The istio-agent replaced a Wasm module with its deny-all RBAC stand-in (--dump)",
     hint: "Fix the module fetch (url, sha256, pull secret, registry reachability); the agent logs the cause",
-    docs: include_str!("../../../docs/rules/MS3003.md"),
+    docs: include_str!("docs/MS3003.md"),
     check,
 };
 

@@ -12,7 +12,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "A chain matches transport tls, SNI or ALPN but the inspector that sets it does not run for its port (--dump)",
     hint: "Add the tls_inspector (or http_inspector) listener filter, or stop disabling it for the chain's port",
-    docs: include_str!("../../../docs/rules/MS3004.md"),
+    docs: include_str!("docs/MS3004.md"),
     check,
 };
 

@@ -12,7 +12,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "A filter chain that no connection can select (--dump)",
     hint: "Remove the chain, or narrow the chain that shadows it",
-    docs: include_str!("../../../docs/rules/MS3006.md"),
+    docs: include_str!("docs/MS3006.md"),
     check,
 };
 

@@ -11,7 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "A CEL validation rule of the CRD rejects the document",
     hint: "Change the fields so the CRD's x-kubernetes-validations rule holds",
-    docs: include_str!("../../../docs/rules/MS0002.md"),
+    docs: include_str!("docs/MS0002.md"),
     check,
 };
 

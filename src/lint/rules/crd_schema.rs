@@ -11,7 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "The CRD's OpenAPI schema rejects the document",
     hint: "Fix the field so it matches the CRD's type, enum, length or pattern",
-    docs: include_str!("../../../docs/rules/MS0001.md"),
+    docs: include_str!("docs/MS0001.md"),
     check,
 };
 

@@ -17,7 +17,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "A listener Envoy would refuse to load: chains with the same or overlapping matching rules, a partial server_names wildcard, port 0, matcher chains without a unique name (--dump)",
     hint: "Fix what Envoy's quoted message names (make the matches differ or merge the chains, use *.suffix server names, ports 1-65535, unique chain names); Envoy refuses the listener as it is",
-    docs: include_str!("../../../docs/rules/MS3005.md"),
+    docs: include_str!("docs/MS3005.md"),
     check,
 };
 

@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "Two namespace-wide (or mesh-wide) PeerAuthentications in one namespace",
     hint: "Merge them into one policy; only the oldest applies",
-    docs: include_str!("../../../docs/rules/MS2002.md"),
+    docs: include_str!("docs/MS2002.md"),
     check,
 };
 

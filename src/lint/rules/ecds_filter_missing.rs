@@ -12,7 +12,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "An ECDS Wasm filter is referenced by a listener but absent from the ECDS section (--dump)",
     hint: "Check istiod and istio-agent logs for the plugin's ECDS push; fix or delete the WasmPlugin",
-    docs: include_str!("../../../docs/rules/MS3002.md"),
+    docs: include_str!("docs/MS3002.md"),
     check,
 };
 

@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "An AUTHN or AUTHZ plugin uses failStrategy FAIL_OPEN",
     hint: "Use FAIL_CLOSE (the default) for security plugins",
-    docs: include_str!("../../../docs/rules/MS1003.md"),
+    docs: include_str!("docs/MS1003.md"),
     check,
 };
 

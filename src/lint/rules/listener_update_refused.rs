@@ -12,7 +12,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "Envoy refused a listener update: the listener runs its previous version, or not at all (--dump)",
     hint: "Fix what Envoy's message names in the configuration behind the listener (istiod logs the rejected push); the proxy keeps the old listener until an update is accepted",
-    docs: include_str!("../../../docs/rules/MS3007.md"),
+    docs: include_str!("docs/MS3007.md"),
     check,
 };
 

@@ -53,7 +53,8 @@ pub struct Rule {
     pub summary: &'static str,
     /// One line: how to fix it.
     pub hint: &'static str,
-    /// Markdown docs with the sections "What it checks", "Why", "Fix", "Example".
+    /// Markdown docs with the sections "What it checks", "Why", "Fix", "Example"
+    /// (`src/lint/rules/docs/<CODE>.md`; the page `docs/rules/<CODE>.md` adds the fields above).
     pub docs: &'static str,
     /// Runs the rule.
     pub check: fn(&Context, &mut Sink<'_>),
@@ -194,11 +195,12 @@ mod tests {
         }
     }
 
-    /// The pages under `docs/rules/` are the rules' docs (`include_str!`): one page per
-    /// rule, named by its code, and no page left over from a rule that is gone.
+    /// The bodies under `src/lint/rules/docs/` are the rules' docs (`include_str!`): one per
+    /// rule, named by its code, and none left over from a rule that is gone. (The published
+    /// pages in `docs/rules/` are generated from the registry: `tests/cli/rule_docs.rs`.)
     #[test]
-    fn docs_pages_are_exactly_the_rules() {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules");
+    fn docs_bodies_are_exactly_the_rules() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/lint/rules/docs");
         let mut pages: Vec<String> = std::fs::read_dir(&dir)
             .unwrap()
             .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())

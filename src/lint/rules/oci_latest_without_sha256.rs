@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "An OCI url with the :latest tag and no sha256",
     hint: "Pin the module: set sha256 or use an @sha256: digest",
-    docs: include_str!("../../../docs/rules/MS1006.md"),
+    docs: include_str!("docs/MS1006.md"),
     check,
 };
 

@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Info,
     summary: "A namespace-wide or mesh-wide PeerAuthentication with mtls mode DISABLE",
     hint: "Scope DISABLE to the workloads (and ports) that need plaintext with a selector and portLevelMtls",
-    docs: include_str!("../../../docs/rules/MS2005.md"),
+    docs: include_str!("docs/MS2005.md"),
     check,
 };
 

@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "portLevelMtls is keyed by a Service port that is not a target port of the selected pods",
     hint: "Key portLevelMtls by the container (target) port",
-    docs: include_str!("../../../docs/rules/MS2001.md"),
+    docs: include_str!("docs/MS2001.md"),
     check,
 };
 

@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Info,
     summary: "imagePullPolicy Always on a digest-pinned url",
     hint: "Drop imagePullPolicy (or use IfNotPresent): a digest never changes",
-    docs: include_str!("../../../docs/rules/MS1009.md"),
+    docs: include_str!("docs/MS1009.md"),
     check,
 };
 

@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Info,
     summary: "A remote (http, https or OCI) module url without sha256",
     hint: "Set sha256 to the module's checksum",
-    docs: include_str!("../../../docs/rules/MS1007.md"),
+    docs: include_str!("docs/MS1007.md"),
     check,
 };
 

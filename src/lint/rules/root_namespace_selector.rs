@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "A PeerAuthentication with a selector in the root namespace",
     hint: "Move the policy to the workloads' namespace, or drop the selector for a mesh-wide policy",
-    docs: include_str!("../../../docs/rules/MS2003.md"),
+    docs: include_str!("docs/MS2003.md"),
     check,
 };
 

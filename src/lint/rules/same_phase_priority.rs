@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "Two plugins with the same phase and priority apply to the same workloads",
     hint: "Give the plugins distinct priorities so their order is explicit",
-    docs: include_str!("../../../docs/rules/MS1005.md"),
+    docs: include_str!("docs/MS1005.md"),
     check,
 };
 

@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "A selector matches no workload in the input",
     hint: "Fix the labels, or lint together with the workload manifests they should select",
-    docs: include_str!("../../../docs/rules/MS1010.md"),
+    docs: include_str!("docs/MS1010.md"),
     check,
 };
 

@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "A selector-based plugin selects pods managed by a Gateway API gateway or waypoint",
     hint: "Attach the plugin with targetRefs to the Gateway (or the waypoint's Service) instead of a selector",
-    docs: include_str!("../../../docs/rules/MS1002.md"),
+    docs: include_str!("docs/MS1002.md"),
     check,
 };
 

@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "A plugin whose match entries are all SERVER mode selects gateway pods",
     hint: "Use mode CLIENT or CLIENT_AND_SERVER (or drop match) for gateways",
-    docs: include_str!("../../../docs/rules/MS1001.md"),
+    docs: include_str!("docs/MS1001.md"),
     check,
 };
 

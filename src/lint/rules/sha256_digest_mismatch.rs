@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "sha256 disagrees with the @sha256: digest in the url",
     hint: "Make sha256 equal to the url's digest, or drop one of them",
-    docs: include_str!("../../../docs/rules/MS1008.md"),
+    docs: include_str!("docs/MS1008.md"),
     check,
 };
 

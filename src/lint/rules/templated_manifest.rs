@@ -12,7 +12,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "The file is a template (Go template actions such as {{ .Values.x }}), not a manifest",
     hint: "Render it first and lint the result: helm template RELEASE CHART | meshscope lint -",
-    docs: include_str!("../../../docs/rules/MS0006.md"),
+    docs: include_str!("docs/MS0006.md"),
     check,
 };
 

@@ -11,7 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "A field or kind that the chosen Istio release does not know",
     hint: "Remove the field, or upgrade Istio to the release that added it",
-    docs: include_str!("../../../docs/rules/MS0005.md"),
+    docs: include_str!("docs/MS0005.md"),
     check,
 };
 

@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "A plugin without priority shares its phase with plugins that have negative priorities",
     hint: "Set an explicit priority (unset sorts below every negative priority, not as 0)",
-    docs: include_str!("../../../docs/rules/MS1004.md"),
+    docs: include_str!("docs/MS1004.md"),
     check,
 };
 

@@ -11,7 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "A Wasm filter comes after the router, or after the chain's terminal network filter (--dump)",
     hint: "Move the filter before envoy.filters.http.router (WasmPlugin phase, or the EnvoyFilter that inserts it)",
-    docs: include_str!("../../../docs/rules/MS3001.md"),
+    docs: include_str!("docs/MS3001.md"),
     check,
 };
 

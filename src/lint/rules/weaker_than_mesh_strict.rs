@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Info,
     summary: "A workload-level DISABLE or PERMISSIVE under a mesh-wide STRICT policy",
     hint: "Make sure the exception is intended; it overrides mesh-wide STRICT",
-    docs: include_str!("../../../docs/rules/MS2004.md"),
+    docs: include_str!("docs/MS2004.md"),
     check,
 };
 

@@ -11,7 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Error,
     summary: "istiod's validating webhook rejects the document",
     hint: "Fix the field as the message says (istioctl validate prints the same)",
-    docs: include_str!("../../../docs/rules/MS0003.md"),
+    docs: include_str!("docs/MS0003.md"),
     check,
 };
 

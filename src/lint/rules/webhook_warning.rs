@@ -11,7 +11,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "istiod's validating webhook accepts the document with a warning",
     hint: "Add labels to the selector, or remove the empty selector",
-    docs: include_str!("../../../docs/rules/MS0004.md"),
+    docs: include_str!("docs/MS0004.md"),
     check,
 };
 

@@ -13,7 +13,7 @@ pub static RULE: Rule = Rule {
     severity: Severity::Warning,
     summary: "A YAML 1.1 boolean (yes/no/on/off) where a string is meant",
     hint: "Quote the value, e.g. \"on\"",
-    docs: include_str!("../../../docs/rules/MS1011.md"),
+    docs: include_str!("docs/MS1011.md"),
     check,
 };
 
