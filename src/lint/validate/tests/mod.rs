@@ -2,6 +2,7 @@
 //! of the right layer and wording, at the offending line; nothing else is an error.
 
 mod boundaries;
+mod istio_go_cases;
 mod istio_crd_cases;
 mod peer_authentication;
 mod wasm_plugin;

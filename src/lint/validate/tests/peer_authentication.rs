@@ -109,7 +109,14 @@ pub fn cases() -> Vec<Case> {
             api: TE,
             spec: "lua:\n  inlineCode: \"\"\n",
             from: 30,
-            expect: &[(30, 30, Webhook, "lua inlineCode must be set", 2)],
+            // The 1.30 CRD's `minLength: 1` answers before the webhook.
+            expect: &[(
+                30,
+                30,
+                Schema,
+                "spec.lua.inlineCode in body should be at least 1 chars long",
+                2,
+            )],
         },
         Case {
             name: "te wasm url",
