@@ -2,8 +2,8 @@
 //! of the right layer and wording, at the offending line; nothing else is an error.
 
 mod boundaries;
-mod istio_go_cases;
 mod istio_crd_cases;
+mod istio_go_cases;
 mod peer_authentication;
 mod wasm_plugin;
 mod wasm_plugin_refs;

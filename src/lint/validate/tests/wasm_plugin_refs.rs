@@ -279,7 +279,13 @@ pub fn cases() -> Vec<Case> {
             from: 20,
             // The group pattern came with 1.23's CRD; before, the webhook's kind check.
             expect: &[
-                (20, 21, Webhook, "got: [Group: Gateway_API, Kind: Gateway]", 4),
+                (
+                    20,
+                    21,
+                    Webhook,
+                    "got: [Group: Gateway_API, Kind: Gateway]",
+                    4,
+                ),
                 (
                     23,
                     30,

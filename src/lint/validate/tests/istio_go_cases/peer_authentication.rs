@@ -22,10 +22,14 @@ pub fn cases() -> Vec<GoCase> {
             .at(12, 30, Valid),
         // "empty mtls" (1.12.0–1.17.0), renamed "empty mtls with selector of empty labels"
         // when 1.18.0 began checking its warning.
-        GoCase::new("empty mtls with selector of empty labels", PA, "selector: {}\n")
-            .named("default")
-            .at(12, 17, Valid)
-            .at(18, 30, Warn("workload selector specified without labels")),
+        GoCase::new(
+            "empty mtls with selector of empty labels",
+            PA,
+            "selector: {}\n",
+        )
+        .named("default")
+        .at(12, 17, Valid)
+        .at(18, 30, Warn("workload selector specified without labels")),
         // "empty spec with non default name" (1.12.0–1.30.0).
         GoCase::new("empty spec with non default name", PA, "{}\n").at(12, 30, Valid),
         // "default name with non empty selector" (1.12.0–1.30.0).

@@ -24,7 +24,11 @@ fn since_1_12() -> Vec<GoCase> {
         // "wrong scheme" (1.12.0–1.30.0).
         GoCase::new("wrong scheme", WP, "url: ftp://test.com/test\n")
             .at(12, 19, Webhook("unsupported scheme"))
-            .at(20, 30, ApiServer("url must have schema one of [http, https, file, oci]")),
+            .at(
+                20,
+                30,
+                ApiServer("url must have schema one of [http, https, file, oci]"),
+            ),
         // "valid http" (1.12.0–1.30.0).
         GoCase::new("valid http", WP, "url: http://test.com/test\n").at(12, 30, Valid),
         // "valid http w/ sha" (1.12.0–1.30.0).
@@ -43,16 +47,27 @@ fn since_1_12() -> Vec<GoCase> {
         .at(12, 19, Webhook("sha256 field must be 64 characters long"))
         .at(20, 30, ApiServer("spec.sha256 in body should match")),
         // "invalid sha" (1.12.0–1.30.0).
-        GoCase::new("invalid sha", WP, "url: http://test.com/test\nsha256: test\n")
-            .at(12, 19, Webhook("sha256 field must be 64 characters long"))
-            .at(20, 30, ApiServer("spec.sha256 in body should match")),
+        GoCase::new(
+            "invalid sha",
+            WP,
+            "url: http://test.com/test\nsha256: test\n",
+        )
+        .at(12, 19, Webhook("sha256 field must be 64 characters long"))
+        .at(20, 30, ApiServer("spec.sha256 in body should match")),
         // "invalid sha characters" (1.12.0–1.30.0): one upper-case letter.
         GoCase::new(
             "invalid sha characters",
             WP,
-            format!("url: http://test.com/test\nsha256: {}\n", SHA.replacen('b', "B", 1)),
+            format!(
+                "url: http://test.com/test\nsha256: {}\n",
+                SHA.replacen('b', "B", 1)
+            ),
         )
-        .at(12, 19, Webhook("sha256 field must match [a-f0-9]{64} pattern"))
+        .at(
+            12,
+            19,
+            Webhook("sha256 field must match [a-f0-9]{64} pattern"),
+        )
         .at(20, 30, ApiServer("spec.sha256 in body should match")),
         // "valid oci" (1.12.0–1.30.0).
         GoCase::new("valid oci", WP, "url: oci://test.com/test\n").at(12, 30, Valid),
