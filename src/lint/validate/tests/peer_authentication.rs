@@ -119,6 +119,15 @@ pub fn cases() -> Vec<Case> {
             )],
         },
         Case {
+            // `validateLuaConfig`@1.30.0 tests `len(InlineCode) == 0`, and the CRD's
+            // minLength is 1: code of blanks passes both.
+            name: "te blank lua",
+            api: TE,
+            spec: "lua:\n  inlineCode: \"  \"\n",
+            from: 30,
+            expect: &[],
+        },
+        Case {
             name: "te wasm url",
             api: TE,
             spec: "wasm:\n  url: ftp://x/y\n",
