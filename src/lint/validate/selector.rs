@@ -20,26 +20,30 @@ pub fn selector_schema(version: u32) -> Schema {
     Schema::object(vec![labels.field("matchLabels", 12)])
 }
 
-/// A `targetRef` (`istio.type.v1beta1.PolicyTargetReference`).
-pub fn target_ref_schema() -> Schema {
+/// A `targetRef` (`istio.type.v1beta1.PolicyTargetReference`). The 1.20–1.22 CRDs type its
+/// four fields as plain strings; `required: [kind, name]` and the group/kind/name lengths and
+/// patterns came with 1.23's CRD (`crd-all.gen.yaml`@1.20.0, @1.22.0 vs @1.23.0), so before
+/// that a missing name or kind reaches the webhook (`targetRef name must be set`).
+pub fn target_ref_schema(version: u32) -> Schema {
+    let c = version >= 23;
     let group = Schema {
-        max_length: Some(253),
-        pattern: Some(Pattern::Group),
+        max_length: Some(253).filter(|_| c),
+        pattern: Some(Pattern::Group).filter(|_| c),
         ..Schema::of(Ty::String)
     };
     let kind = Schema {
-        min_length: Some(1),
-        max_length: Some(63),
-        pattern: Some(Pattern::Kind),
+        min_length: Some(1).filter(|_| c),
+        max_length: Some(63).filter(|_| c),
+        pattern: Some(Pattern::Kind).filter(|_| c),
         ..Schema::of(Ty::String)
     };
     let name = Schema {
-        min_length: Some(1),
-        max_length: Some(253),
+        min_length: Some(1).filter(|_| c),
+        max_length: Some(253).filter(|_| c),
         ..Schema::of(Ty::String)
     };
     Schema {
-        required: vec!["kind", "name"],
+        required: if c { vec!["kind", "name"] } else { Vec::new() },
         ..Schema::object(vec![
             group.field("group", 20),
             kind.field("kind", 20),
@@ -205,6 +209,15 @@ pub fn check_target_refs(
         } else {
             group
         };
+        // `validatePolicyTargetReference` (1.20+): a missing or empty name. From 1.23 the
+        // CRD requires it and answers first; before, only the webhook catches it.
+        if text("name").is_empty() && version >= 20 {
+            out.push(Violation::new(
+                Layer::Webhook,
+                key_pos(r, "name"),
+                "targetRef name must be set",
+            ));
+        }
         if !namespace.is_empty() {
             if version >= 23 {
                 out.push(Violation::new(
@@ -237,8 +250,10 @@ pub fn check_target_refs(
             )),
             _ => None,
         };
-        if kind.is_empty() {
-            continue; // the schema's Required value
+        // From 1.23 the schema's Required value; before, the webhook's kind check below
+        // rejects the empty kind.
+        if kind.is_empty() && version >= 23 {
+            continue;
         }
         // The 1.23/1.24 rule reads `self.group`: a ref without the key fails evaluation,
         // which the API server reports as a rejection (DOMAIN.md §8).

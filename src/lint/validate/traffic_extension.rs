@@ -24,9 +24,18 @@ pub fn validate(spec: &Node, version: u32, out: &mut Vec<Violation>) {
         ..Schema::object(module_fields(version))
     };
     fields.push(wasm.field("wasm", 30));
-    fields.push(
-        Schema::object(vec![Schema::of(Ty::String).field("inlineCode", 30)]).field("lua", 30),
-    );
+    // `lua.inlineCode`: required, 1–65536 characters in the 1.30 CRD, so the API server
+    // rejects an empty or oversized body before the webhook's `validateLuaConfig` sees it.
+    let inline_code = Schema {
+        min_length: Some(1),
+        max_length: Some(MAX_LUA),
+        ..Schema::of(Ty::String)
+    };
+    let lua = Schema {
+        required: vec!["inlineCode"],
+        ..Schema::object(vec![inline_code.field("inlineCode", 30)])
+    };
+    fields.push(lua.field("lua", 30));
     Walker { version, out }.walk(spec, &Schema::object(fields), "spec");
     check_selector(spec, version, out);
     check_target_refs(spec, version, 30, out);
@@ -47,20 +56,19 @@ pub fn validate(spec: &Node, version: u32, out: &mut Vec<Violation>) {
             .get("inlineCode")
             .map(|c| c.display().into_owned())
             .unwrap_or_default();
-        if code.trim().is_empty() {
+        // `validateLuaConfig`@1.30.0: Go's `len() == 0` (whitespace-only code passes) and
+        // `len() > 65536`, with its messages.
+        if code.is_empty() {
             out.push(Violation::new(
                 Layer::Webhook,
                 key_pos(l, "inlineCode"),
-                "lua inlineCode must be set",
+                "lua.inlineCode cannot be empty",
             ));
         } else if code.len() > MAX_LUA {
             out.push(Violation::new(
                 Layer::Webhook,
                 key_pos(l, "inlineCode"),
-                format!(
-                    "lua inlineCode must be at most {MAX_LUA} bytes, got {}",
-                    code.len()
-                ),
+                "lua.inlineCode exceeds maximum size of 64KB",
             ));
         }
     }

@@ -80,11 +80,11 @@ pub fn placement_fields(version: u32) -> Vec<Field> {
     let target_refs = Schema {
         // maxItems came with 1.24's CRD (DOMAIN.md §8).
         max_items: Some(16).filter(|_| version >= 24),
-        ..Schema::of(Ty::Array(Box::new(target_ref_schema())))
+        ..Schema::of(Ty::Array(Box::new(target_ref_schema(version))))
     };
     vec![
         selector_schema(version).field("selector", 12),
-        target_ref_schema().field("targetRef", 20),
+        target_ref_schema(version).field("targetRef", 20),
         target_refs.field("targetRefs", 22),
         Schema::enumeration(vec!["UNSPECIFIED_PHASE", "AUTHN", "AUTHZ", "STATS"])
             .field("phase", 12),

@@ -3,6 +3,7 @@
 
 mod boundaries;
 mod istio_crd_cases;
+mod istio_go_cases;
 mod peer_authentication;
 mod wasm_plugin;
 mod wasm_plugin_refs;

@@ -109,7 +109,23 @@ pub fn cases() -> Vec<Case> {
             api: TE,
             spec: "lua:\n  inlineCode: \"\"\n",
             from: 30,
-            expect: &[(30, 30, Webhook, "lua inlineCode must be set", 2)],
+            // The 1.30 CRD's `minLength: 1` answers before the webhook.
+            expect: &[(
+                30,
+                30,
+                Schema,
+                "spec.lua.inlineCode in body should be at least 1 chars long",
+                2,
+            )],
+        },
+        Case {
+            // `validateLuaConfig`@1.30.0 tests `len(InlineCode) == 0`, and the CRD's
+            // minLength is 1: code of blanks passes both.
+            name: "te blank lua",
+            api: TE,
+            spec: "lua:\n  inlineCode: \"  \"\n",
+            from: 30,
+            expect: &[],
         },
         Case {
             name: "te wasm url",

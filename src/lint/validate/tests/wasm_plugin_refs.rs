@@ -73,8 +73,12 @@ pub fn cases() -> Vec<Case> {
             api: WP,
             spec: "url: oci://a/b\ntargetRef:\n  kind: Service\n",
             from: 20,
+            // The 1.20–1.22 CRDs type targetRef's fields as plain strings (no `required`):
+            // the webhook answers until 1.23's CRD requires kind and name.
             expect: &[
-                (20, 30, Schema, "spec.targetRef.name: Required value", 3),
+                (20, 22, Webhook, "targetRef name must be set", 3),
+                (20, 21, Webhook, "got: [Group: , Kind: Service]", 3),
+                (23, 30, Schema, "spec.targetRef.name: Required value", 3),
                 (23, 24, Cel, "no such key: group evaluating rule", 3),
             ],
         },
@@ -83,16 +87,17 @@ pub fn cases() -> Vec<Case> {
             api: WP,
             spec: "url: oci://a/b\ntargetRef:\n  kind: 9Service\n  name: x\n",
             from: 20,
+            // The kind pattern came with 1.23's CRD; before, the webhook's kind check.
             expect: &[
                 (
                     20,
                     21,
-                    Schema,
-                    "should match '^[a-zA-Z]([-a-zA-Z0-9]*[a-zA-Z0-9])?$'",
+                    Webhook,
+                    "targetRef Group and/or Kind don't match",
                     3,
                 ),
                 (
-                    22,
+                    23,
                     30,
                     Schema,
                     "should match '^[a-zA-Z]([-a-zA-Z0-9]*[a-zA-Z0-9])?$'",
@@ -272,9 +277,17 @@ pub fn cases() -> Vec<Case> {
             api: WP,
             spec: "url: oci://a/b\ntargetRef:\n  group: Gateway_API\n  kind: Gateway\n  name: gw\n",
             from: 20,
+            // The group pattern came with 1.23's CRD; before, the webhook's kind check.
             expect: &[
                 (
                     20,
+                    21,
+                    Webhook,
+                    "got: [Group: Gateway_API, Kind: Gateway]",
+                    4,
+                ),
+                (
+                    23,
                     30,
                     Schema,
                     "spec.targetRef.group in body should match",
@@ -293,13 +306,18 @@ pub fn cases() -> Vec<Case> {
                 "s".repeat(254)
             )),
             from: 20,
-            expect: &[(
-                20,
-                30,
-                Schema,
-                "spec.targetRef.name: Too long: may not be more than 253 bytes",
-                5,
-            )],
+            // No length limit before 1.23's CRD, and none in the webhook: 1.22 accepts it
+            // (1.20–1.21 reject the Service kind).
+            expect: &[
+                (20, 21, Webhook, "got: [Group: , Kind: Service]", 3),
+                (
+                    23,
+                    30,
+                    Schema,
+                    "spec.targetRef.name: Too long: may not be more than 253 bytes",
+                    5,
+                ),
+            ],
         },
         Case {
             name: "too many labels",
