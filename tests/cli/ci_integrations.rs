@@ -1,6 +1,7 @@
 //! Where users run `lint` (#17 point 5): the pre-commit hook and the GitHub Action parse,
-//! the command lines they run are ones meshscope accepts, the action's lint step runs as
-//! written, and `pre-commit try-repo` installs and runs the hook.
+//! the command lines they run are ones meshscope accepts, and the action's lint step runs as
+//! written. (`pre-commit try-repo`, which builds the hook from crates.io, is a step of
+//! `.ci/run`: `.ci/pre-commit-try-repo`.)
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -13,22 +14,6 @@ fn scratch(name: &str) -> PathBuf {
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     dir
-}
-
-/// `tool` is on PATH; without it the test is skipped with a notice, or fails under `CI=true`
-/// (where `.ci/run` installs it).
-fn have(tool: &str, why: &str) -> bool {
-    let found = Command::new(tool)
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !found {
-        if std::env::var("CI").as_deref() == Ok("true") {
-            panic!("`{tool}` is missing, and CI=true requires it ({why})");
-        }
-        eprintln!("notice: skipping {why}: `{tool}` is not installed");
-    }
-    found
 }
 
 fn yaml(path: &str) -> serde_json::Value {
@@ -140,63 +125,4 @@ fn github_action_lint_step_runs_as_written() {
     // The bad manifest has an info finding; `--fail-on info` makes it exit 1.
     assert_eq!(std::fs::read_to_string(&output).unwrap(), "exit=1\n");
     let _ = std::fs::remove_dir_all(&dir);
-}
-
-/// `pre-commit try-repo` builds the hook from this repository (`language: rust`: `cargo
-/// install --path .`, pre-commit's `languages/rust.py`) and runs it on the files given:
-/// a clean file passes, a file with a finding fails the commit and shows the finding.
-/// The build reuses this checkout's compiled dependencies (CARGO_TARGET_DIR) and the crates
-/// already downloaded (CARGO_NET_OFFLINE: tests use no network).
-#[test]
-fn pre_commit_try_repo_runs_the_hook() {
-    if !have("pre-commit", "`pre-commit try-repo`") || !have("git", "`pre-commit try-repo`") {
-        return;
-    }
-    let repo = root();
-    let in_git = Command::new("git")
-        .args(["rev-parse", "--is-inside-work-tree"])
-        .current_dir(&repo)
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !in_git {
-        if std::env::var("CI").as_deref() == Ok("true") {
-            panic!(
-                "{} is not a git checkout, and CI=true requires one",
-                repo.display()
-            );
-        }
-        eprintln!("notice: skipping `pre-commit try-repo`: not a git checkout");
-        return;
-    }
-    // target/debug/deps/cli-… → target
-    let exe = std::env::current_exe().unwrap();
-    let target = exe.ancestors().nth(3).unwrap().to_path_buf();
-    let home = scratch("pre-commit-home");
-    let good = "testdata/manifests/weaker-than-mesh-strict/good.yaml";
-    let bad = "testdata/manifests/templated-manifest/bad.yaml";
-    let run = Command::new("pre-commit")
-        .args([
-            "try-repo",
-            ".",
-            "meshscope-lint",
-            "--verbose",
-            "--files",
-            good,
-            bad,
-        ])
-        .current_dir(&repo)
-        .env("PRE_COMMIT_HOME", &home)
-        .env("CARGO_TARGET_DIR", &target)
-        .env("CARGO_NET_OFFLINE", "true")
-        .env_remove("NO_COLOR")
-        .output()
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&run.stdout);
-    let stderr = String::from_utf8_lossy(&run.stderr);
-    assert_eq!(run.status.code(), Some(1), "{stdout}\n{stderr}");
-    assert!(stdout.contains("meshscope lint"), "{stdout}");
-    assert!(stdout.contains("Failed"), "{stdout}");
-    assert!(stdout.contains("MS0006"), "{stdout}");
-    assert!(!stdout.contains(&format!("{good}:")), "{stdout}");
-    let _ = std::fs::remove_dir_all(&home);
 }
