@@ -43,7 +43,7 @@ pub const ISTIO_MINORS: (u32, u32) = (12, 30);
     Exit status: 0 no findings at or above --fail-on, 1 some, 2 an input could not be read or parsed\n\
     (every other input is still checked and reported).\n\
     Suppress rules on one resource with the annotation meshscope.io/ignore: MS1001,MS1002;\n\
-    config-dump findings (MS3xxx) have no resource: use --disable.")]
+    config-dump findings (MS3xxx) have no resource: turn them off with --disable.")]
 pub struct LintArgs {
     /// Files or directories (searched recursively for *.yaml, *.yml, *.json); '-' reads stdin.
     #[arg(value_name = "PATH")]

@@ -8,6 +8,7 @@ pub mod cel;
 pub mod crd;
 mod pattern;
 mod peer_authentication;
+pub mod releases;
 pub mod schema;
 mod selector;
 mod traffic_extension;
@@ -19,6 +20,7 @@ mod tests;
 
 use crate::istio::manifest::Resource;
 use crate::istio::yaml_tree::{Node, Pos};
+use releases::{Check, Rules};
 
 /// Which layer rejects (or warns about) a document.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,11 +81,15 @@ pub fn validate(r: &Resource, version: u32) -> Vec<Violation> {
     let Some(kind) = istio_kind(r) else {
         return Vec::new();
     };
+    let rules = Rules::at(version);
     let served = match kind {
         IstioKind::WasmPlugin => r.version() == "v1alpha1",
-        IstioKind::TrafficExtension => r.version() == "v1alpha1" && version >= 30,
+        IstioKind::TrafficExtension => {
+            r.version() == "v1alpha1" && rules.has(Check::TrafficExtension)
+        }
         IstioKind::PeerAuthentication => {
-            r.version() == "v1beta1" || (r.version() == "v1" && version >= 22)
+            r.version() == "v1beta1"
+                || (r.version() == "v1" && rules.has(Check::PeerAuthenticationV1))
         }
     };
     let at = r.node.get("apiVersion").map_or(r.pos(), |n| n.pos);
@@ -101,7 +107,7 @@ pub fn validate(r: &Resource, version: u32) -> Vec<Violation> {
     let spec = r.node.get("spec").filter(|s| !s.is_null());
     let Some(spec) = spec else {
         let required = match kind {
-            IstioKind::WasmPlugin => version >= 20,
+            IstioKind::WasmPlugin => rules.has(Check::WasmSchemaLimits),
             IstioKind::TrafficExtension => true,
             IstioKind::PeerAuthentication => false,
         };
@@ -121,9 +127,9 @@ pub fn validate(r: &Resource, version: u32) -> Vec<Violation> {
         return out;
     };
     match kind {
-        IstioKind::WasmPlugin => wasm_plugin::validate(spec, version, &mut out),
-        IstioKind::PeerAuthentication => peer_authentication::validate(spec, version, &mut out),
-        IstioKind::TrafficExtension => traffic_extension::validate(spec, version, &mut out),
+        IstioKind::WasmPlugin => wasm_plugin::validate(spec, &rules, &mut out),
+        IstioKind::PeerAuthentication => peer_authentication::validate(spec, &rules, &mut out),
+        IstioKind::TrafficExtension => traffic_extension::validate(spec, &rules, &mut out),
     }
     api_server_first(out)
 }

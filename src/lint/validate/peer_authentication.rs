@@ -3,6 +3,7 @@
 
 use crate::istio::yaml_tree::Node;
 
+use super::releases::{Check, Rules};
 use super::schema::{Schema, Ty, Walker};
 use super::selector::{check_selector, selector_schema};
 use super::{Layer, Violation, key_pos};
@@ -11,21 +12,22 @@ fn mode() -> Schema {
     Schema::enumeration(vec!["UNSET", "DISABLE", "PERMISSIVE", "STRICT"])
 }
 
-/// Every PeerAuthentication rejection at 1.`version`.
-pub fn validate(spec: &Node, version: u32, out: &mut Vec<Violation>) {
+/// Every PeerAuthentication rejection under `rules`.
+pub fn validate(spec: &Node, rules: &Rules, out: &mut Vec<Violation>) {
+    let version = rules.version;
     let port_level = Schema {
-        min_properties: Some(1).filter(|_| version >= 23),
+        min_properties: Some(1).filter(|_| rules.has(Check::PortLevelMinProperties)),
         ..Schema::of(Ty::Map(Box::new(Schema::object(vec![
             mode().field("mode", 12),
         ]))))
     };
     let schema = Schema::object(vec![
-        selector_schema(version).field("selector", 12),
+        selector_schema(rules).field("selector", 12),
         Schema::object(vec![mode().field("mode", 12)]).field("mtls", 12),
         port_level.field("portLevelMtls", 12),
     ]);
     Walker { version, out }.walk(spec, &schema, "spec");
-    check_selector(spec, version, out);
+    check_selector(spec, rules, out);
 
     let Some(ports) = spec.get("portLevelMtls").filter(|p| !p.is_null()) else {
         return;
@@ -33,7 +35,8 @@ pub fn validate(spec: &Node, version: u32, out: &mut Vec<Violation>) {
     let has_labels = spec
         .path(&["selector", "matchLabels"])
         .is_some_and(|m| !m.entries().is_empty());
-    if version >= 23 {
+    // From 1.23 the CRD's CEL rules answer every port-level case before the webhook.
+    if rules.has(Check::PeerAuthenticationCel) {
         if !has_labels {
             out.push(Violation::new(
                 Layer::Cel,
@@ -95,7 +98,7 @@ mod tests {
     fn run(yaml: &str, version: u32) -> Vec<(Layer, String)> {
         let spec = parse_documents(yaml).unwrap().remove(0);
         let mut out = Vec::new();
-        super::validate(&spec, version, &mut out);
+        super::validate(&spec, &super::Rules::at(version), &mut out);
         out.into_iter().map(|v| (v.layer, v.message)).collect()
     }
 

@@ -3,14 +3,15 @@
 
 use crate::istio::yaml_tree::Node;
 
+use super::releases::{Check, Rules};
 use super::schema::{Pattern, Schema, Ty};
 use super::{Layer, Violation, key_pos};
 
 /// `selector` (`istio.type.v1beta1.WorkloadSelector`); limits from 1.23.
-pub fn selector_schema(version: u32) -> Schema {
+pub fn selector_schema(rules: &Rules) -> Schema {
     let mut value = Schema::of(Ty::String);
     let mut labels = Schema::of(Ty::Map(Box::new(Schema::of(Ty::String))));
-    if version >= 23 {
+    if rules.has(Check::SelectorSchemaLimits) {
         value.max_length = Some(63);
         labels = Schema {
             max_properties: Some(4096),
@@ -24,8 +25,8 @@ pub fn selector_schema(version: u32) -> Schema {
 /// four fields as plain strings; `required: [kind, name]` and the group/kind/name lengths and
 /// patterns came with 1.23's CRD (`crd-all.gen.yaml`@1.20.0, @1.22.0 vs @1.23.0), so before
 /// that a missing name or kind reaches the webhook (`targetRef name must be set`).
-pub fn target_ref_schema(version: u32) -> Schema {
-    let c = version >= 23;
+pub fn target_ref_schema(rules: &Rules) -> Schema {
+    let c = rules.has(Check::TargetRefSchemaLimits);
     let group = Schema {
         max_length: Some(253).filter(|_| c),
         pattern: Some(Pattern::Group).filter(|_| c),
@@ -54,7 +55,7 @@ pub fn target_ref_schema(version: u32) -> Schema {
 }
 
 /// CEL rules and webhook checks on `spec.selector`.
-pub fn check_selector(spec: &Node, version: u32, out: &mut Vec<Violation>) {
+pub fn check_selector(spec: &Node, rules: &Rules, out: &mut Vec<Violation>) {
     let Some(selector) = spec.get("selector").filter(|s| !s.is_null()) else {
         return;
     };
@@ -62,10 +63,9 @@ pub fn check_selector(spec: &Node, version: u32, out: &mut Vec<Violation>) {
         .get("matchLabels")
         .map(Node::entries)
         .unwrap_or_default();
-    // The webhook's warning starts in 1.18 (absent in 1.16 and 1.17; DOMAIN.md §8).
-    if labels.is_empty() && version >= 18 {
+    if labels.is_empty() && rules.has(Check::SelectorWarning) {
         out.push(Violation::new(
-            Layer::WebhookWarning,
+            Check::SelectorWarning.layer(),
             key_pos(spec, "selector"),
             "workload selector specified without labels",
         ));
@@ -73,7 +73,7 @@ pub fn check_selector(spec: &Node, version: u32, out: &mut Vec<Violation>) {
     let path = "spec.selector.matchLabels";
     for (k, v) in labels {
         let (key, value) = (k.display(), v.display());
-        if version >= 23 {
+        if rules.has(Check::SelectorCel) {
             if key.contains('*') {
                 out.push(Violation::new(
                     Layer::Cel,
@@ -128,36 +128,14 @@ fn refs(spec: &Node) -> Vec<(&Node, String)> {
 }
 
 /// The one-of rule between `selector` and `targetRef(s)`, and per-reference checks.
-/// `cel_kinds_from`: the first release with the kind CEL rule (None: never).
-/// The webhook's `allowedTargetRefs` at 1.`version` (22+), as (group, version, kind): the
-/// version is printed in its message and follows that release's `gvk` table (Gateway API
-/// `v1beta1` until 1.28, `v1` from 1.29; ServiceEntry `v1` from 1.24).
-fn allowed_target_refs(version: u32) -> Vec<(&'static str, &'static str, &'static str)> {
-    let gw = if version >= 29 { "v1" } else { "v1beta1" };
-    let mut out = vec![("", "v1", "Service")];
-    if version >= 24 {
-        out.push(("networking.istio.io", "v1", "ServiceEntry"));
-    }
-    out.push(("gateway.networking.k8s.io", gw, "Gateway"));
-    if version >= 25 {
-        out.push(("gateway.networking.k8s.io", gw, "GatewayClass"));
-    }
-    out
-}
-
-pub fn check_target_refs(
-    spec: &Node,
-    version: u32,
-    one_of_cel_from: u32,
-    out: &mut Vec<Violation>,
-) {
+pub fn check_target_refs(spec: &Node, rules: &Rules, out: &mut Vec<Violation>) {
     let present = ["selector", "targetRef", "targetRefs"]
         .iter()
         .filter(|k| spec.get(k).is_some())
         .count();
     let has_refs = !refs(spec).is_empty();
     let selector = spec.get("selector").is_some_and(|s| !s.is_null());
-    if version >= one_of_cel_from && present > 1 {
+    if rules.has(Check::OneOfCel) && present > 1 {
         out.push(Violation::new(
             Layer::Cel,
             spec.entry("targetRefs")
@@ -165,7 +143,7 @@ pub fn check_target_refs(
                 .map_or(spec.pos, |(k, _)| k.pos),
             "spec: Invalid value: \"object\": only one of targetRefs or selector can be set",
         ));
-    } else if version >= 20 {
+    } else if rules.has(Check::TargetRefWebhook) {
         // `validateOneOfSelectorType`: 1.20–1.21 compare selector and targetRef; from 1.22
         // selector, targetRef and targetRefs each count (a present selector counts even
         // when empty: the proto message is set).
@@ -173,20 +151,13 @@ pub fn check_target_refs(
         let target_refs = spec
             .get("targetRefs")
             .is_some_and(|r| !r.items().is_empty());
-        let (set, message) = if version >= 22 {
-            (
-                [selector, target_ref, target_refs]
-                    .iter()
-                    .filter(|b| **b)
-                    .count(),
-                "only one of targetRefs or workloadSelector can be set",
-            )
+        let counted = if rules.has(Check::TargetRefKindList) {
+            vec![selector, target_ref, target_refs]
         } else {
-            (
-                [selector, target_ref].iter().filter(|b| **b).count(),
-                "only one of targetRef or workloadSelector can be set",
-            )
+            vec![selector, target_ref]
         };
+        let set = counted.iter().filter(|b| **b).count();
+        let message = rules.one_of_webhook_message();
         if set > 1 {
             let at = if selector {
                 key_pos(spec, "selector")
@@ -211,7 +182,7 @@ pub fn check_target_refs(
         };
         // `validatePolicyTargetReference` (1.20+): a missing or empty name. From 1.23 the
         // CRD requires it and answers first; before, only the webhook catches it.
-        if text("name").is_empty() && version >= 20 {
+        if text("name").is_empty() && rules.has(Check::TargetRefWebhook) {
             out.push(Violation::new(
                 Layer::Webhook,
                 key_pos(r, "name"),
@@ -219,13 +190,13 @@ pub fn check_target_refs(
             ));
         }
         if !namespace.is_empty() {
-            if version >= 23 {
+            if rules.has(Check::TargetRefNamespaceCel) {
                 out.push(Violation::new(
                     Layer::Cel,
                     key_pos(r, "namespace"),
                     format!("{path}: Invalid value: \"object\": cross namespace referencing is not currently supported"),
                 ));
-            } else if version >= 20 {
+            } else if rules.has(Check::TargetRefWebhook) {
                 // 1.20–1.22 (the suffix came with 1.23, where CEL answers first anyway).
                 out.push(Violation::new(
                     Layer::Webhook,
@@ -235,70 +206,65 @@ pub fn check_target_refs(
             }
         }
         let pair = (group.as_str(), kind.as_str());
-        let cel_kinds: Option<(&[(&str, &str)], &str)> = match version {
-            23 => Some((
-                &[("", "Service"), ("gateway.networking.k8s.io", "Gateway")],
-                "Support kinds are core/Service and gateway.networking.k8s.io/Gateway",
-            )),
-            24 => Some((
-                &[
-                    ("", "Service"),
-                    ("networking.istio.io", "ServiceEntry"),
-                    ("gateway.networking.k8s.io", "Gateway"),
-                ],
-                "Support kinds are core/Service, networking.istio.io/ServiceEntry, gateway.networking.k8s.io/Gateway",
-            )),
-            _ => None,
-        };
+        let cel_kinds = rules.cel_target_kinds();
         // From 1.23 the schema's Required value; before, the webhook's kind check below
         // rejects the empty kind.
-        if kind.is_empty() && version >= 23 {
+        if kind.is_empty() && rules.has(Check::TargetRefSchemaLimits) {
             continue;
         }
         // The 1.23/1.24 rule reads `self.group`: a ref without the key fails evaluation,
         // which the API server reports as a rejection (DOMAIN.md §8).
-        if let Some((_, message)) = cel_kinds
+        if let Some(rule) = cel_kinds
             && r.get("group").is_none()
         {
             out.push(Violation::new(
                 Layer::Cel,
                 key_pos(r, "kind"),
                 format!(
-                    "{path}: Invalid value: \"object\": no such key: group evaluating rule: {message}"
+                    "{path}: Invalid value: \"object\": no such key: group evaluating rule: {}",
+                    rule.message
                 ),
             ));
             continue;
         }
-        if let Some((allowed, message)) = cel_kinds
-            && !allowed.contains(&pair)
+        if let Some(rule) = cel_kinds
+            && !rule.kinds.iter().any(|k| (k.group, k.kind) == pair)
         {
             out.push(Violation::new(
                 Layer::Cel,
                 key_pos(r, "kind"),
-                format!("{path}: Invalid value: \"object\": {message}"),
+                format!("{path}: Invalid value: \"object\": {}", rule.message),
             ));
             continue;
         }
-        if version < 22 {
-            // 1.20–1.21 `validatePolicyTargetReference`: only a Gateway, group as written.
-            let gateway = "gateway.networking.k8s.io";
-            if text("group") != gateway || kind != "Gateway" {
+        let allowed = rules.webhook_target_kinds();
+        if !rules.has(Check::TargetRefKindList) {
+            // 1.20–1.21 `validatePolicyTargetReference`: the one expected kind (a Gateway),
+            // the group compared as written.
+            let (group, expected) = allowed
+                .first()
+                .map_or(("gateway.networking.k8s.io", "Gateway"), |k| {
+                    (k.group, k.kind)
+                });
+            if text("group") != group || kind != expected {
                 out.push(Violation::new(
                     Layer::Webhook,
                     key_pos(r, "kind"),
                     format!(
-                        "targetRef Group and/or Kind don't match; expected: [Group: {gateway}, Kind: Gateway], got: [Group: {}, Kind: {kind}]",
+                        "targetRef Group and/or Kind don't match; expected: [Group: {group}, Kind: {expected}], got: [Group: {}, Kind: {kind}]",
                         text("group")
                     ),
                 ));
             }
             continue;
         }
-        let allowed = allowed_target_refs(version);
-        if !allowed.iter().any(|(g, _, k)| (*g, *k) == pair) {
+        if !allowed.iter().any(|k| (k.group, k.kind) == pair) {
             let list: Vec<String> = allowed
                 .iter()
-                .map(|(g, v, k)| format!("{}/{v}/{k}", if g.is_empty() { "core" } else { g }))
+                .map(|k| {
+                    let group = if k.group.is_empty() { "core" } else { k.group };
+                    format!("{group}/{}/{}", k.version, k.kind)
+                })
                 .collect();
             out.push(Violation::new(
                 Layer::Webhook,

@@ -2,6 +2,7 @@
 
 use crate::istio::yaml_tree::Node;
 
+use super::releases::Rules;
 use super::schema::{Schema, Ty, Walker};
 use super::selector::{check_selector, check_target_refs};
 use super::wasm_plugin::{check_match, check_module, module_fields, placement_fields};
@@ -10,9 +11,10 @@ use super::{Layer, Violation, key_pos};
 /// Lua bodies above this many bytes are rejected by the webhook.
 const MAX_LUA: usize = 64 * 1024;
 
-/// Every TrafficExtension rejection at 1.`version`.
-pub fn validate(spec: &Node, version: u32, out: &mut Vec<Violation>) {
-    let mut fields = placement_fields(version);
+/// Every TrafficExtension rejection under `rules`.
+pub fn validate(spec: &Node, rules: &Rules, out: &mut Vec<Violation>) {
+    let version = rules.version;
+    let mut fields = placement_fields(rules);
     // TrafficExtension's own phase enum (istio/api traffic_extension.proto), not
     // WasmPlugin's `UNSPECIFIED_PHASE` (DOMAIN.md §8, 1.30).
     fields.retain(|f| f.name != "targetRef" && f.name != "phase");
@@ -21,7 +23,7 @@ pub fn validate(spec: &Node, version: u32, out: &mut Vec<Violation>) {
     );
     let wasm = Schema {
         required: vec!["url"],
-        ..Schema::object(module_fields(version))
+        ..Schema::object(module_fields(rules))
     };
     fields.push(wasm.field("wasm", 30));
     // `lua.inlineCode`: required, 1–65536 characters in the 1.30 CRD, so the API server
@@ -37,8 +39,8 @@ pub fn validate(spec: &Node, version: u32, out: &mut Vec<Violation>) {
     };
     fields.push(lua.field("lua", 30));
     Walker { version, out }.walk(spec, &Schema::object(fields), "spec");
-    check_selector(spec, version, out);
-    check_target_refs(spec, version, 30, out);
+    check_selector(spec, rules, out);
+    check_target_refs(spec, rules, out);
     let wasm = spec.get("wasm").filter(|w| !w.is_null());
     let lua = spec.get("lua").filter(|l| !l.is_null());
     if wasm.is_some() == lua.is_some() {
@@ -49,7 +51,7 @@ pub fn validate(spec: &Node, version: u32, out: &mut Vec<Violation>) {
         ));
     }
     if let Some(w) = wasm {
-        check_module(w, "spec.wasm", version, out);
+        check_module(w, "spec.wasm", rules, out);
     }
     if let Some(l) = lua {
         let code = l
@@ -72,5 +74,5 @@ pub fn validate(spec: &Node, version: u32, out: &mut Vec<Violation>) {
             ));
         }
     }
-    check_match(spec, version, out);
+    check_match(spec, rules, out);
 }

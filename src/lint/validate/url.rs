@@ -2,6 +2,8 @@
 //! `url.ParseRequestURI`, and Kubernetes CEL's `isURL`/`url().getScheme()`, which use the
 //! latter). Only the parts that decide accept/reject and the scheme are modelled.
 
+use super::releases::{Check, Rules};
+
 /// Go's `getScheme`: `Ok(Some(scheme))`, `Ok(None)` when there is none, `Err` for a leading `:`.
 fn go_scheme(s: &str) -> Result<Option<(&str, &str)>, String> {
     for (i, c) in s.char_indices() {
@@ -229,18 +231,16 @@ pub fn cel_url_ok(s: &str) -> bool {
     }
 }
 
-/// The webhook's URL check at Istio 1.`version`; `None` when accepted.
-pub fn webhook_url_error(s: &str, version: u32) -> Option<String> {
-    let scheme = if version >= 23 {
-        match parse_request_uri(s).or_else(|_| parse_request_uri(&format!("http://{s}"))) {
-            Ok(scheme) => scheme,
-            Err(e) => return Some(format!("failed to strict parse url: {e}")),
-        }
+/// The webhook's URL check under `rules`; `None` when accepted.
+pub fn webhook_url_error(s: &str, rules: &Rules) -> Option<String> {
+    let parsed = if rules.has(Check::StrictUrlParse) {
+        parse_request_uri(s).or_else(|_| parse_request_uri(&format!("http://{s}")))
     } else {
-        match parse_lenient(s) {
-            Ok(scheme) => scheme,
-            Err(e) => return Some(format!("failed to parse url: {e}")),
-        }
+        parse_lenient(s)
+    };
+    let scheme = match parsed {
+        Ok(scheme) => scheme,
+        Err(e) => return Some(format!("{}: {e}", rules.url_parse_message())),
     };
     (!CEL_SCHEMES.contains(&scheme.as_str()))
         .then(|| format!("url contains unsupported scheme: {scheme}"))
@@ -281,14 +281,18 @@ mod tests {
     fn go_net_url_rejections() {
         for bad in ["#%blah$#@", "http://a/%zz", "oci://r/%zz:v1"] {
             assert!(!cel_url_ok(bad), "{bad}");
-            assert!(webhook_url_error(bad, 30).is_some(), "{bad}");
+            assert!(webhook_url_error(bad, &Rules::at(30)).is_some(), "{bad}");
         }
         // Refused as they stand, but both the CEL rule and the webhook retry with
         // `http://` in front, and `http://http://…` parses: Istio accepts these.
         for rescued in ["http://us{er@host/p", "http://a%20b/x", "http://h:8x/"] {
             assert!(parse_request_uri(rescued).is_err(), "{rescued}");
             assert!(cel_url_ok(rescued), "{rescued}");
-            assert_eq!(webhook_url_error(rescued, 30), None, "{rescued}");
+            assert_eq!(
+                webhook_url_error(rescued, &Rules::at(30)),
+                None,
+                "{rescued}"
+            );
         }
         assert_eq!(
             parse_request_uri("http://a/%zz").unwrap_err(),
@@ -308,11 +312,11 @@ mod tests {
     #[test]
     fn webhook_wording() {
         assert_eq!(
-            webhook_url_error("ftp://x/y", 30).as_deref(),
+            webhook_url_error("ftp://x/y", &Rules::at(30)).as_deref(),
             Some("url contains unsupported scheme: ftp")
         );
-        assert_eq!(webhook_url_error("ghcr.io/a:v1", 12), None);
-        assert!(webhook_url_error("http://a b/x", 12).is_some());
+        assert_eq!(webhook_url_error("ghcr.io/a:v1", &Rules::at(12)), None);
+        assert!(webhook_url_error("http://a b/x", &Rules::at(12)).is_some());
         assert_eq!(scheme_of("ghcr.io/a:v1"), "oci");
     }
 }

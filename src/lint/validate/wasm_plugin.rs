@@ -3,6 +3,7 @@
 
 use crate::istio::yaml_tree::{Kind, Node};
 
+use super::releases::{Check, Rules};
 use super::schema::{Field, Pattern, Schema, Ty, Walker};
 use super::selector::{check_selector, check_target_refs, selector_schema, target_ref_schema};
 use super::url::{cel_url_ok, webhook_url_error};
@@ -17,14 +18,14 @@ fn string(min: Option<usize>, max: Option<usize>, constrained: bool) -> Schema {
 }
 
 /// The module fields shared with TrafficExtension's `wasm` (url … type).
-pub fn module_fields(version: u32) -> Vec<Field> {
-    let c = version >= 20;
+pub fn module_fields(rules: &Rules) -> Vec<Field> {
+    let c = rules.has(Check::WasmSchemaLimits);
     let sha256 = Schema {
         pattern: Some(Pattern::Sha256).filter(|_| c),
         ..Schema::of(Ty::String)
     };
     let mut fail = vec!["FAIL_CLOSE", "FAIL_OPEN"];
-    if version >= 27 {
+    if rules.has(Check::FailReload) {
         fail.push("FAIL_RELOAD");
     }
     let env_item = Schema {
@@ -57,8 +58,8 @@ pub fn module_fields(version: u32) -> Vec<Field> {
 }
 
 /// `selector`, `targetRef(s)`, `phase`, `priority`, `match`: shared with TrafficExtension.
-pub fn placement_fields(version: u32) -> Vec<Field> {
-    let c = version >= 20;
+pub fn placement_fields(rules: &Rules) -> Vec<Field> {
+    let c = rules.has(Check::WasmSchemaLimits);
     let number = Schema {
         minimum: Some(1).filter(|_| c),
         maximum: Some(65535).filter(|_| c),
@@ -78,13 +79,12 @@ pub fn placement_fields(version: u32) -> Vec<Field> {
         ports.field("ports", 16),
     ]);
     let target_refs = Schema {
-        // maxItems came with 1.24's CRD (DOMAIN.md §8).
-        max_items: Some(16).filter(|_| version >= 24),
-        ..Schema::of(Ty::Array(Box::new(target_ref_schema(version))))
+        max_items: Some(16).filter(|_| rules.has(Check::TargetRefsMaxItems)),
+        ..Schema::of(Ty::Array(Box::new(target_ref_schema(rules))))
     };
     vec![
-        selector_schema(version).field("selector", 12),
-        target_ref_schema(version).field("targetRef", 20),
+        selector_schema(rules).field("selector", 12),
+        target_ref_schema(rules).field("targetRef", 20),
         target_refs.field("targetRefs", 22),
         Schema::enumeration(vec!["UNSPECIFIED_PHASE", "AUTHN", "AUTHZ", "STATS"])
             .field("phase", 12),
@@ -94,35 +94,35 @@ pub fn placement_fields(version: u32) -> Vec<Field> {
 }
 
 /// The CEL url rule (1.20+) and the webhook's url/sha256/env checks on a module spec.
-pub fn check_module(spec: &Node, path: &str, version: u32, out: &mut Vec<Violation>) {
+pub fn check_module(spec: &Node, path: &str, rules: &Rules, out: &mut Vec<Violation>) {
+    // From 1.20 the CRD requires the url and checks sha256's pattern, before the webhook.
+    let schema_first = rules.has(Check::WasmSchemaLimits);
     let url = spec.get("url").filter(|u| !u.is_null());
     match url.map(|u| (u, u.display())) {
-        None if version < 20 => out.push(Violation::new(
+        None if !schema_first => out.push(Violation::new(
             Layer::Webhook,
             spec.pos,
             "url field needs to be set",
         )),
-        Some((u, text)) if text.is_empty() && version < 20 => out.push(Violation::new(
+        Some((u, text)) if text.is_empty() && !schema_first => out.push(Violation::new(
             Layer::Webhook,
             u.pos,
             "url field needs to be set",
         )),
         Some((u, text)) if !text.is_empty() && u.kind() == Kind::String => {
-            if version >= 20 && !cel_url_ok(&text) {
+            if rules.has(Check::UrlSchemeCel) && !cel_url_ok(&text) {
                 out.push(Violation::new(
-                    Layer::Cel,
+                    Check::UrlSchemeCel.layer(),
                     u.pos,
                     format!("{path}.url: Invalid value: \"string\": url must have schema one of [http, https, file, oci]"),
                 ));
-            } else if let Some(e) = webhook_url_error(&text, version) {
+            } else if let Some(e) = webhook_url_error(&text, rules) {
                 out.push(Violation::new(Layer::Webhook, u.pos, e));
             }
         }
         _ => {}
     }
-    if version < 20
-        && let Some(sha) = spec.get("sha256").filter(|s| !s.display().is_empty())
-    {
+    if !schema_first && let Some(sha) = spec.get("sha256").filter(|s| !s.display().is_empty()) {
         let text = sha.display();
         if text.len() != 64 {
             out.push(Violation::new(
@@ -138,10 +138,10 @@ pub fn check_module(spec: &Node, path: &str, version: u32, out: &mut Vec<Violati
             ));
         }
     }
-    check_env(spec, path, version, out);
+    check_env(spec, path, rules, out);
 }
 
-fn check_env(spec: &Node, path: &str, version: u32, out: &mut Vec<Violation>) {
+fn check_env(spec: &Node, path: &str, rules: &Rules, out: &mut Vec<Violation>) {
     let Some(env) = spec.path(&["vmConfig", "env"]) else {
         return;
     };
@@ -151,17 +151,15 @@ fn check_env(spec: &Node, path: &str, version: u32, out: &mut Vec<Violation>) {
         // The CRD's CEL rule (1.20+) is `valueFrom == 'HOST' ? !has(self.value)`: `has()`
         // is true for a present key, even `value: ""` (DOMAIN.md §8).
         let host_has_value = value_from.as_deref() == Some("HOST") && e.get("value").is_some();
-        if version >= 20 {
-            if host_has_value {
-                out.push(Violation::new(
-                    Layer::Cel,
-                    key_pos(e, "value"),
-                    format!("{path}.vmConfig.env[{i}]: Invalid value: \"object\": value may only be set when valueFrom is INLINE"),
-                ));
-            }
-            continue;
+        if rules.has(Check::EnvHostValueCel) && host_has_value {
+            out.push(Violation::new(
+                Check::EnvHostValueCel.layer(),
+                key_pos(e, "value"),
+                format!("{path}.vmConfig.env[{i}]: Invalid value: \"object\": value may only be set when valueFrom is INLINE"),
+            ));
         }
-        if version < 14 {
+        // From 1.20 the CRD's required name and list-map key answer before the webhook.
+        if rules.has(Check::WasmSchemaLimits) || !rules.has(Check::EnvChecks) {
             continue;
         }
         // The webhook stops at the first env error. Before 1.20 it had no valueFrom/value
@@ -186,8 +184,8 @@ fn check_env(spec: &Node, path: &str, version: u32, out: &mut Vec<Violation>) {
 }
 
 /// Webhook `match` checks (1.16+): nil entries and out-of-range ports, stopping at the first.
-pub fn check_match(spec: &Node, version: u32, out: &mut Vec<Violation>) {
-    if version < 16 {
+pub fn check_match(spec: &Node, rules: &Rules, out: &mut Vec<Violation>) {
+    if !rules.has(Check::MatchChecks) {
         return;
     }
     let Some(list) = spec.get("match") else {
@@ -213,7 +211,8 @@ pub fn check_match(spec: &Node, version: u32, out: &mut Vec<Violation>) {
                 return;
             }
             let n = p.get("number").and_then(Node::as_i64).unwrap_or(0);
-            if version < 20 && !(1..=65535).contains(&n) {
+            // From 1.20 the CRD's minimum/maximum answer first.
+            if !rules.has(Check::WasmSchemaLimits) && !(1..=65535).contains(&n) {
                 out.push(Violation::new(
                     Layer::Webhook,
                     key_pos(p, "number"),
@@ -225,12 +224,13 @@ pub fn check_match(spec: &Node, version: u32, out: &mut Vec<Violation>) {
     }
 }
 
-/// Every WasmPlugin rejection at 1.`version`.
-pub fn validate(spec: &Node, version: u32, out: &mut Vec<Violation>) {
-    let mut fields = placement_fields(version);
-    fields.extend(module_fields(version));
+/// Every WasmPlugin rejection under `rules`.
+pub fn validate(spec: &Node, rules: &Rules, out: &mut Vec<Violation>) {
+    let version = rules.version;
+    let mut fields = placement_fields(rules);
+    fields.extend(module_fields(rules));
     let schema = Schema {
-        required: if version >= 20 {
+        required: if rules.has(Check::WasmSchemaLimits) {
             vec!["url"]
         } else {
             Vec::new()
@@ -238,23 +238,26 @@ pub fn validate(spec: &Node, version: u32, out: &mut Vec<Violation>) {
         ..Schema::object(fields)
     };
     Walker { version, out }.walk(spec, &schema, "spec");
-    check_selector(spec, version, out);
-    check_target_refs(spec, version, 24, out);
-    check_module(spec, "spec", version, out);
-    check_match(spec, version, out);
-    check_priority(spec, version, out);
+    check_selector(spec, rules, out);
+    check_target_refs(spec, rules, out);
+    check_module(spec, "spec", rules, out);
+    check_match(spec, rules, out);
+    check_priority(spec, rules, out);
 }
 
 /// `priority` is an int64 until 1.18 and an int32 from 1.19: the webhook's protobuf decode
 /// rejects a value outside int32 (the CRD's `format: int32` is not enforced by the API
 /// server).
-pub fn check_priority(spec: &Node, version: u32, out: &mut Vec<Violation>) {
-    let Some(p) = spec.get("priority").filter(|_| version >= 19) else {
+pub fn check_priority(spec: &Node, rules: &Rules, out: &mut Vec<Violation>) {
+    let Some(p) = spec
+        .get("priority")
+        .filter(|_| rules.has(Check::PriorityInt32))
+    else {
         return;
     };
     if let Some(n) = p.as_i64().filter(|n| i32::try_from(*n).is_err()) {
         out.push(Violation::new(
-            Layer::Webhook,
+            Check::PriorityInt32.layer(),
             p.pos,
             format!("priority: invalid value for int32 type: {n}"),
         ));
@@ -269,7 +272,7 @@ mod tests {
     fn run(yaml: &str, version: u32) -> Vec<Violation> {
         let spec = parse_documents(yaml).unwrap().remove(0);
         let mut out = Vec::new();
-        super::validate(&spec, version, &mut out);
+        super::validate(&spec, &super::Rules::at(version), &mut out);
         out
     }
 

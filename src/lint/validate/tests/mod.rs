@@ -5,6 +5,7 @@ mod boundaries;
 mod istio_crd_cases;
 mod istio_go_cases;
 mod peer_authentication;
+mod release_table;
 mod wasm_plugin;
 mod wasm_plugin_refs;
 
