@@ -7,7 +7,7 @@ use std::net::IpAddr;
 use crate::analysis::explain::chain_select::Connection;
 use crate::analysis::explain::hbone::hbone_way;
 use crate::analysis::explain::matcher_eval::rules::{EnvoyRelease, semantics_for_dump};
-use crate::analysis::explain::way::{Direction, from_capture};
+use crate::analysis::explain::way::{Direction, HopKind, Way, from_capture};
 use crate::analysis::explain::{
     Assumption, Derivation, ExplainedListener, HboneNote, WayReport, explain_listener,
     is_same_ip_or_loopback, simulate, way,
@@ -15,8 +15,9 @@ use crate::analysis::explain::{
 use crate::analysis::listener::refused::refused_updates;
 use crate::analysis::listener::rows::{self, ListenerQuery};
 use crate::cli::{DirectionArg, ExplainArgs, ExplainFormat, SrcType, Transport};
-use crate::cmd::{LISTENERS_AND_NODE, input, listener_select, load_listeners_and_node};
-use crate::envoy::dump::ListenersSection;
+use crate::cmd::{LISTENERS_AND_NODE, explain_upstream, input, listener_select};
+use crate::envoy::dump::{LISTENERS_TYPE, ListenersSection, RoutingSections};
+use crate::envoy::missing::{SectionWording, required};
 use crate::envoy::{Document, Listener, ListenerState, MissingError};
 use crate::error::{Error, ExitCode};
 use crate::render::explain::{dot, json, text};
@@ -194,15 +195,27 @@ fn no_listener_on_port(
 /// Runs `explain`.
 pub fn run(args: &ExplainArgs, term: Terminal, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let opts = resolve_options(args);
-    let source = input::resolve(
-        &args.input,
-        "explain",
-        DumpMask::Sections(LISTENERS_AND_NODE),
-    )?;
+    // A connection explain follows goes on into clusters and their endpoints, which a
+    // live proxy dumps only with `?include_eds=true`.
+    let follows = opts.connection.is_some() && !args.hbone;
+    let (mask, routing) = if follows {
+        (DumpMask::WithEndpoints, explain_upstream::FOLLOWS)
+    } else {
+        (DumpMask::Sections(LISTENERS_AND_NODE), RoutingSections::NONE)
+    };
+    let source = input::resolve(&args.input, "explain", mask)?;
     let raw = source::fetch::read(&source)?;
     let text = source::to_json_text(&raw.label, &raw.bytes)?;
     let doc = text.document(&raw.label);
-    let (section, node) = load_listeners_and_node(&doc)?;
+    let dump = doc.load_with_routing(LISTENERS_AND_NODE, routing)?;
+    let section = required(
+        dump.listeners,
+        doc.label,
+        SectionWording::ListenerDump,
+        LISTENERS_TYPE,
+    )?;
+    let node = dump.node;
+    let upstream_sections = (dump.clusters.as_ref(), dump.endpoints.as_ref());
     // The pod's own addresses (a connection to one is inbound) and the dump's Envoy
     // release (which matcher rules apply) come from the bootstrap's node.
     let pod_ips = node
@@ -214,6 +227,30 @@ pub fn run(args: &ExplainArgs, term: Terminal, out: &mut dyn Write) -> Result<Ex
     });
     let semantics = semantics_for_dump(flag, node.as_ref());
     let refused = refused_updates(&section);
+    // The way on past the last hop's chain, and the internal listeners it reaches.
+    let go_on = |report: &mut WayReport,
+                 explained: &mut Vec<ExplainedListener>,
+                 listener: &Listener<'_>,
+                 restored: bool|
+     -> Result<(), Error> {
+        let (Some(conn), Some(sim)) = (&opts.connection, explained.first().and_then(|e| e.simulation.as_ref())) else {
+            return Ok(());
+        };
+        let (legs, more) = explain_upstream::follow(
+            &doc,
+            &section.entries,
+            upstream_sections,
+            listener,
+            sim,
+            conn,
+            restored,
+            &semantics,
+            &refused,
+        )?;
+        report.onward = legs;
+        explained.extend(more);
+        Ok(())
+    };
     let explain = |l: &Listener<'_>| ExplainedListener {
         explanation: explain_listener(l, &refused),
         simulation: opts.connection.as_ref().map(|c| simulate(l, c, &semantics)),
@@ -256,11 +293,16 @@ pub fn run(args: &ExplainArgs, term: Terminal, out: &mut dyn Write) -> Result<Ex
             opts.direction,
             &pod_ips,
         );
-        let report = WayReport::new(way.as_ref(), &listeners, conn.dst_ip, conn.dst_port);
-        let explained: Vec<ExplainedListener> = (way.as_ref().and_then(|w| w.last()))
+        let mut report = WayReport::new(way.as_ref(), &listeners, conn.dst_ip, conn.dst_port);
+        let mut explained: Vec<ExplainedListener> = (way.as_ref().and_then(|w| w.last()))
             .map(|last| explain(listeners[last]))
             .into_iter()
             .collect();
+        if let Some(w) = &way
+            && let Some(last) = w.last()
+        {
+            go_on(&mut report, &mut explained, listeners[last], restores(w))?;
+        }
         return write(out, &opts, &explained, Some(&report), term);
     }
     let query = ListenerQuery {
@@ -302,14 +344,24 @@ pub fn run(args: &ExplainArgs, term: Terminal, out: &mut dyn Write) -> Result<Ex
                 conn.dst_port,
                 None,
             );
-            let report = WayReport::new(Some(&way), &listeners, conn.dst_ip, conn.dst_port);
+            let mut report = WayReport::new(Some(&way), &listeners, conn.dst_ip, conn.dst_port);
             let last = way.last().unwrap_or(start);
-            let explained = vec![explain(listeners[last])];
+            let mut explained = vec![explain(listeners[last])];
+            go_on(&mut report, &mut explained, listeners[last], restores(&way))?;
             return write(out, &opts, &explained, Some(&report), term);
         }
     }
     let explained: Vec<ExplainedListener> = selected.iter().map(|s| explain(&s.listener)).collect();
     write(out, &opts, &explained, None, term)
+}
+
+/// Whether the way's listeners see the connection's original destination restored: iptables
+/// captured it (the capture listener's `original_dst`; a hand-off keeps it). A connection
+/// that arrives on a listener's own socket has its local address as it is.
+fn restores(way: &Way) -> bool {
+    way.hops
+        .first()
+        .is_some_and(|h| matches!(h.kind, HopKind::Captured(_)))
 }
 
 fn write(

@@ -1,0 +1,599 @@
+//! Past the chain that takes a connection: the cluster its tcp_proxy sends it to, that
+//! cluster's hosts, and (for Istio's outbound HBONE, DOMAIN.md §3.1) the internal listener
+//! an `envoy_internal_address` endpoint hands it to (`connect_originate`), that listener's
+//! chain, the HTTP CONNECT its tcp_proxy tunnels the connection in, and the `ORIGINAL_DST`
+//! cluster that carries the tunnel (port 15008, mTLS, HTTP/2).
+//!
+//! Envoy, step by step:
+//! - tcp_proxy picks `cluster`, or one of `weighted_clusters` by weight (`TcpProxy::Config::
+//!   getRouteFromEntries`); an HTTP connection manager leaves the cluster to the route of
+//!   each request, which this step does not follow.
+//! - The cluster's hosts: an inline `load_assignment`, or for `EDS` the load assignment of
+//!   `eds_cluster_config.service_name` (else the cluster's name; `EdsClusterImpl`); an
+//!   `ORIGINAL_DST` cluster makes its host from the connection
+//!   (`OriginalDstCluster::LoadBalancer::chooseHost`: filter state
+//!   `envoy.network.transport_socket.original_dst_address`, then `metadata_key` in the
+//!   connection's dynamic metadata, then the restored local address; then
+//!   `upstream_port_override`).
+//! - The host's transport socket: the first `transport_socket_matches` entry its
+//!   `envoy.transport_socket_match` metadata holds (`TransportSocketMatcherImpl::resolve`).
+//! - A host at `envoy_internal_address` is served by the internal listener of that name
+//!   (the `envoy.bootstrap.internal_listener` extension's registry; none of that name and
+//!   the connection fails). The internal upstream socket copies the host metadata named in
+//!   `passthrough_metadata` into the new connection's dynamic metadata
+//!   (`InternalUpstreamTransport`), where the listener's `original_dst` filter reads
+//!   `envoy.filters.listener.original_dst`/`local` as the restored local address
+//!   (`OriginalDstFilter::onAccept`, `EnvoyInternal` case).
+//! - tcp_proxy's `tunneling_config` (`TunnelingConfigHelperImpl`): the hostname is a format
+//!   string (`%DOWNSTREAM_LOCAL_ADDRESS%` is that restored address), the CONNECT (or POST)
+//!   carries `headers_to_add`; HTTP/2 when the cluster's protocol options say so.
+//!
+//! Envoy's load balancer picks one host per connection; which one is not in the dump, so
+//! every host is listed and the way goes on through the first internal one, said as such.
+//! Pure: what the dump lacks is a typed gap, worded in `render/explain/upstream.rs`.
+
+use std::net::SocketAddr;
+
+use crate::analysis::explain::chain_select::{Chosen, Connection};
+use crate::analysis::explain::matcher_eval::rules::MatcherSemantics;
+use crate::analysis::explain::simulation::{Simulation, simulate};
+use crate::envoy::cluster::DiscoveryType;
+use crate::envoy::endpoint::{ClusterLoadAssignment, InternalAddress, LbEndpoint};
+use crate::envoy::filter::{NetworkFilterConfig, TcpProxy};
+use crate::envoy::upstream::ClusterUpstream;
+use crate::envoy::{FilterChain, Listener};
+
+/// The filter name under which Envoy's `original_dst` listener filter reads an internal
+/// connection's destination (`envoy.filters.listener.original_dst`, field `local`).
+pub const ORIGINAL_DST_METADATA: &str = "envoy.filters.listener.original_dst";
+/// The filter state key an `ORIGINAL_DST` cluster reads first (`OriginalDstClusterFilterStateKey`).
+pub const ORIGINAL_DST_FILTER_STATE: &str = "envoy.network.transport_socket.original_dst_address";
+/// How deep the way follows internal listeners into each other (Istio's double HBONE
+/// takes two); a loop in the config stops here.
+const MAX_INTERNAL_HOPS: usize = 4;
+
+/// What the dump holds of one kind of object the way needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Lookup<T> {
+    Found(T),
+    /// The section is in the dump, the object is not.
+    NotInDump,
+    /// The dump has no such section (taken without it: `?include_eds` for endpoints).
+    NoSection,
+}
+
+/// Where the clusters and load assignments come from; `cmd/` reads them from the dump.
+pub trait UpstreamConfig<'a> {
+    type Error;
+    /// The active cluster named `name`.
+    fn cluster(&self, name: &str) -> Result<Lookup<ClusterUpstream<'a>>, Self::Error>;
+    /// The endpoints section's load assignment for EDS service `service`.
+    fn load_assignment(
+        &self,
+        service: &str,
+    ) -> Result<Lookup<ClusterLoadAssignment<'a>>, Self::Error>;
+}
+
+/// One step past the listener whose chain takes the connection.
+#[derive(Debug, Clone)]
+pub enum Leg {
+    /// The chain ends in an HTTP connection manager: each request's route picks the cluster.
+    RouteDecides,
+    /// A cluster the connection is sent to.
+    Cluster(ClusterLeg),
+    /// The internal listener a cluster's internal-address host hands it to.
+    Internal(Box<InternalLeg>),
+}
+
+/// A cluster on the way.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClusterLeg {
+    pub name: String,
+    /// Its weight among tcp_proxy's `weighted_clusters`.
+    pub weight: Option<u32>,
+    pub state: Lookup<ClusterFacts>,
+}
+
+/// What the cluster does with the connection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClusterFacts {
+    /// The discovery type's proto name.
+    pub discovery: String,
+    pub hosts: Hosts,
+    /// HTTP/2 upstream (`explicit_http_config.http2_protocol_options`).
+    pub http2: bool,
+}
+
+/// Where the cluster's hosts come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Hosts {
+    /// `ORIGINAL_DST`: one host made from the connection.
+    OriginalDst(OriginalDstHost),
+    /// The cluster's own `load_assignment`.
+    Inline(Vec<EndpointFact>),
+    /// EDS: the endpoints section's load assignment for `service`.
+    Eds {
+        service: String,
+        endpoints: Lookup<Vec<EndpointFact>>,
+    },
+    /// Neither (a DNS cluster without a load assignment, an unknown type).
+    NotKnown,
+}
+
+/// One host of the cluster.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EndpointFact {
+    pub address: EndpointAddress,
+    /// `HealthStatus` name.
+    pub health: String,
+}
+
+/// Where a host is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EndpointAddress {
+    /// `IP:PORT` (or `host:port`).
+    Socket(String),
+    /// An internal listener, and the endpoint id that tells its hosts apart.
+    Internal { listener: String, endpoint_id: String },
+    /// A pipe, or no address.
+    Other,
+}
+
+/// How an `ORIGINAL_DST` cluster makes its host for this connection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OriginalDstHost {
+    pub from: HostFrom,
+    /// The host, `IP:PORT`, once the port override is applied; `None`: Envoy has none and
+    /// the connection fails.
+    pub address: Option<String>,
+    pub port_override: Option<u32>,
+    /// The ALPN of its TLS socket; `None` when the socket is not TLS.
+    pub tls_alpn: Option<Vec<String>>,
+}
+
+/// Which input decided an `ORIGINAL_DST` host.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum HostFrom {
+    /// Filter state `envoy.network.transport_socket.original_dst_address` (`--filter-state`).
+    FilterState,
+    /// `original_dst_lb_config.metadata_key` (e.g. Istio's `waypoint`), `filter/path`.
+    Metadata { key: String },
+    /// The connection's restored local address (its original destination).
+    RestoredLocal,
+    /// Nothing: the local address was never restored.
+    Nothing,
+}
+
+/// An internal listener on the way.
+#[derive(Debug, Clone)]
+pub struct InternalLeg {
+    pub listener: String,
+    /// The host followed: its endpoint id.
+    pub endpoint_id: String,
+    /// How many other hosts of the cluster the load balancer may pick instead.
+    pub others: usize,
+    pub state: Option<Reached>,
+}
+
+/// The internal listener, found among the dump's internal listeners.
+#[derive(Debug, Clone)]
+pub struct Reached {
+    /// Its index in the internal listeners given.
+    pub listener: usize,
+    pub restore: Restore,
+    /// Its chain selection for the tunnelled connection.
+    pub simulation: Simulation,
+    /// The tunnel its chosen chain's tcp_proxy opens.
+    pub tunnel: Option<Tunnel>,
+}
+
+/// How the internal listener learns the connection's destination.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Restore {
+    /// Its `original_dst` filter restored `IP:PORT` from the passed-through metadata.
+    FromMetadata(String),
+    /// The listener has no `original_dst` listener filter.
+    NoOriginalDstFilter,
+    /// The host's transport socket passes no `envoy.filters.listener.original_dst`
+    /// metadata through (not an internal upstream socket, or not named in it).
+    NotPassedThrough,
+    /// The host's metadata has no `local` address to pass.
+    NoLocalInMetadata,
+}
+
+/// The HTTP tunnel tcp_proxy opens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tunnel {
+    /// The hostname format string as configured.
+    pub hostname: String,
+    /// The CONNECT authority it formats to; `None` when it depends on what only a running
+    /// Envoy knows.
+    pub authority: Option<String>,
+    /// `headers_to_add`, `(key, value format)`.
+    pub headers: Vec<(String, String)>,
+    pub use_post: bool,
+    pub propagate_response_headers: bool,
+}
+
+/// What the connection carries into the next cluster: its restored local address and the
+/// dynamic metadata passed to it.
+#[derive(Debug, Clone, Default)]
+struct Downstream {
+    local: Option<SocketAddr>,
+    /// `(filter, field, string value)`.
+    metadata: Vec<(String, String, String)>,
+}
+
+/// The legs after `chosen` on `listener` for `conn`. `restored`: the listener's connections
+/// have their original destination restored (captured by iptables, handed off).
+/// `internal` are the dump's internal listeners; `semantics` the matcher rules.
+pub fn onward<'a, C: UpstreamConfig<'a>>(
+    listener: &Listener<'a>,
+    chosen: &Chosen,
+    conn: &Connection,
+    restored: bool,
+    internal: &[&Listener<'a>],
+    config: &C,
+    semantics: &MatcherSemantics,
+) -> Result<Vec<Leg>, C::Error> {
+    let downstream = Downstream {
+        local: restored.then(|| SocketAddr::new(conn.dst_ip, conn.dst_port as u16)),
+        metadata: Vec::new(),
+    };
+    let ctx = Walk {
+        conn,
+        internal,
+        config,
+        semantics,
+    };
+    let mut legs = Vec::new();
+    if let Some(chain) = chosen_chain(listener, chosen) {
+        ctx.from_chain(chain, &downstream, 0, &mut legs)?;
+    }
+    Ok(legs)
+}
+
+fn chosen_chain<'l, 'a>(listener: &'l Listener<'a>, chosen: &Chosen) -> Option<&'l FilterChain<'a>> {
+    match chosen {
+        Chosen::Chain(i) => listener.filter_chains.get(*i),
+        Chosen::Default => listener.default_filter_chain.as_ref(),
+        _ => None,
+    }
+}
+
+/// The chain's terminal network filter: its last tcp_proxy or HTTP connection manager.
+enum Terminal<'c, 'a> {
+    Tcp(&'c TcpProxy<'a>),
+    Http,
+}
+
+fn terminal<'c, 'a>(chain: &'c FilterChain<'a>) -> Option<Terminal<'c, 'a>> {
+    chain.filters.iter().rev().find_map(|f| match &f.config {
+        NetworkFilterConfig::TcpProxy(t) => Some(Terminal::Tcp(t)),
+        NetworkFilterConfig::HttpConnectionManager(_) => Some(Terminal::Http),
+        _ => None,
+    })
+}
+
+struct Walk<'w, 'a, C> {
+    conn: &'w Connection,
+    internal: &'w [&'w Listener<'a>],
+    config: &'w C,
+    semantics: &'w MatcherSemantics,
+}
+
+impl<'a, C: UpstreamConfig<'a>> Walk<'_, 'a, C> {
+    fn from_chain(
+        &self,
+        chain: &FilterChain<'a>,
+        downstream: &Downstream,
+        depth: usize,
+        legs: &mut Vec<Leg>,
+    ) -> Result<(), C::Error> {
+        let tcp = match terminal(chain) {
+            Some(Terminal::Tcp(t)) => t,
+            Some(Terminal::Http) => {
+                legs.push(Leg::RouteDecides);
+                return Ok(());
+            }
+            None => return Ok(()),
+        };
+        let clusters: Vec<(String, Option<u32>)> = if tcp.weighted_clusters.is_empty() {
+            vec![(tcp.cluster.to_string(), None)]
+        } else {
+            (tcp.weighted_clusters.iter())
+                .map(|w| (w.name.to_string(), Some(w.weight)))
+                .collect()
+        };
+        for (name, weight) in clusters {
+            self.cluster(name, weight, downstream, depth, legs)?;
+        }
+        Ok(())
+    }
+
+    fn cluster(
+        &self,
+        name: String,
+        weight: Option<u32>,
+        downstream: &Downstream,
+        depth: usize,
+        legs: &mut Vec<Leg>,
+    ) -> Result<(), C::Error> {
+        let cluster = match self.config.cluster(&name)? {
+            Lookup::Found(c) => c,
+            Lookup::NotInDump => return push_gap(legs, name, weight, Lookup::NotInDump),
+            Lookup::NoSection => return push_gap(legs, name, weight, Lookup::NoSection),
+        };
+        let (hosts, assignment) = match &cluster.discovery_type {
+            DiscoveryType::OriginalDst => (
+                Hosts::OriginalDst(original_dst_host(&cluster, downstream, self.conn)),
+                None,
+            ),
+            DiscoveryType::Eds => {
+                let service = cluster.eds_service_name().to_string();
+                match self.config.load_assignment(&service)? {
+                    Lookup::Found(cla) => (
+                        Hosts::Eds {
+                            service,
+                            endpoints: Lookup::Found(facts(&cla)),
+                        },
+                        Some(cla),
+                    ),
+                    Lookup::NotInDump => (
+                        Hosts::Eds {
+                            service,
+                            endpoints: Lookup::NotInDump,
+                        },
+                        None,
+                    ),
+                    Lookup::NoSection => (
+                        Hosts::Eds {
+                            service,
+                            endpoints: Lookup::NoSection,
+                        },
+                        None,
+                    ),
+                }
+            }
+            _ => match &cluster.load_assignment {
+                Some(cla) => (Hosts::Inline(facts(cla)), Some(cla.clone())),
+                None => (Hosts::NotKnown, None),
+            },
+        };
+        legs.push(Leg::Cluster(ClusterLeg {
+            name,
+            weight,
+            state: Lookup::Found(ClusterFacts {
+                discovery: cluster.discovery_type.name(),
+                hosts,
+                http2: cluster.speaks_http2(),
+            }),
+        }));
+        let Some(cla) = assignment else {
+            return Ok(());
+        };
+        let hosts: Vec<&LbEndpoint<'a>> = (cla.endpoints.iter())
+            .flat_map(|l| l.lb_endpoints.iter())
+            .collect();
+        let first_internal = hosts.iter().find_map(|h| {
+            let address = h.endpoint.as_ref()?.address.as_ref()?;
+            address.envoy_internal_address.as_ref().map(|a| (*h, a))
+        });
+        if let Some((host, address)) = first_internal
+            && depth < MAX_INTERNAL_HOPS
+        {
+            let (leg, after) = self.internal(&cluster, host, address, hosts.len() - 1, depth)?;
+            legs.push(Leg::Internal(Box::new(leg)));
+            legs.extend(after);
+        }
+        Ok(())
+    }
+
+    /// The internal listener `address` names, reached through `host` of `cluster`; and the
+    /// legs after it.
+    fn internal(
+        &self,
+        cluster: &ClusterUpstream<'a>,
+        host: &LbEndpoint<'a>,
+        address: &InternalAddress<'a>,
+        others: usize,
+        depth: usize,
+    ) -> Result<(InternalLeg, Vec<Leg>), C::Error> {
+        let name = (address.server_listener_name.as_ref()).map_or_else(String::new, |n| n.to_string());
+        let mut leg = InternalLeg {
+            listener: name.clone(),
+            endpoint_id: address.endpoint_id.to_string(),
+            others,
+            state: None,
+        };
+        let found = (self.internal.iter()).position(|l| l.is_internal() && l.name == name.as_str());
+        let Some(index) = found else {
+            return Ok((leg, Vec::new()));
+        };
+        let listener = self.internal[index];
+        let metadata = host.metadata.as_ref();
+        let match_fields = metadata.map_or(&[][..], |m| m.fields("envoy.transport_socket_match"));
+        let passthrough = (cluster.socket_for(match_fields))
+            .and_then(|s| s.internal_upstream())
+            .map_or_else(Vec::new, |i| i.passthrough);
+        // Only the host's own metadata carries the addresses Istio tunnels to; a cluster's
+        // metadata passed through holds none of them.
+        let passed: Vec<(String, String, String)> = (passthrough.iter())
+            .filter(|(kind, _)| kind == "host")
+            .flat_map(|(_, filter)| {
+                let fields = metadata.map_or(&[][..], |m| m.fields(filter));
+                fields.iter().filter_map(move |(k, v)| {
+                    let text = serde_json::from_str::<String>(v.get()).ok()?;
+                    Some((filter.clone(), k.to_string(), text))
+                })
+            })
+            .collect();
+        let local = passed
+            .iter()
+            .find(|(f, k, _)| f == ORIGINAL_DST_METADATA && k == "local")
+            .and_then(|(_, _, v)| v.parse::<SocketAddr>().ok());
+        let restore = if !listener.restores_original_dst() {
+            Restore::NoOriginalDstFilter
+        } else if !passthrough.iter().any(|(kind, f)| kind == "host" && f == ORIGINAL_DST_METADATA) {
+            Restore::NotPassedThrough
+        } else {
+            match local {
+                Some(a) => Restore::FromMetadata(a.to_string()),
+                None => Restore::NoLocalInMetadata,
+            }
+        };
+        let downstream = Downstream {
+            local: matches!(restore, Restore::FromMetadata(_)).then_some(local).flatten(),
+            metadata: passed,
+        };
+        // The tunnelled connection: the same bytes, to the restored destination. An internal
+        // connection has no peer IP; the given source stays for the matcher's sake.
+        let mut conn = self.conn.clone();
+        if let Some(a) = downstream.local {
+            conn.dst_ip = a.ip();
+            conn.dst_port = u32::from(a.port());
+        }
+        let simulation = simulate(listener, &conn, self.semantics);
+        let chain = chosen_chain(listener, &simulation.chosen);
+        let tunnel = chain.and_then(|c| match terminal(c) {
+            Some(Terminal::Tcp(t)) => t.tunneling_config.as_ref().map(|t| Tunnel {
+                hostname: t.hostname.to_string(),
+                authority: format_host(&t.hostname, downstream.local),
+                headers: (t.headers_to_add.iter())
+                    .filter_map(|h| h.header.as_ref())
+                    .map(|h| (h.key.to_string(), h.value.to_string()))
+                    .collect(),
+                use_post: t.use_post,
+                propagate_response_headers: t.propagate_response_headers,
+            }),
+            _ => None,
+        });
+        let mut after = Vec::new();
+        if let Some(chain) = chain {
+            self.from_chain(chain, &downstream, depth + 1, &mut after)?;
+        }
+        leg.state = Some(Reached {
+            listener: index,
+            restore,
+            simulation,
+            tunnel,
+        });
+        Ok((leg, after))
+    }
+}
+
+/// The host an `ORIGINAL_DST` cluster makes, in `chooseHost`'s order. A `metadata_key`
+/// path of one key is read (Istio's `waypoint`); the HTTP header a cluster may use instead
+/// is never there for a TCP connection.
+fn original_dst_host(
+    cluster: &ClusterUpstream<'_>,
+    downstream: &Downstream,
+    conn: &Connection,
+) -> OriginalDstHost {
+    let lb = cluster.original_dst_lb_config.as_ref();
+    let from_state = (conn.filter_state.iter())
+        .find(|(k, _)| k == ORIGINAL_DST_FILTER_STATE)
+        .and_then(|(_, v)| v.parse::<SocketAddr>().ok());
+    let from_metadata = lb.and_then(|lb| lb.metadata_key.as_ref()).and_then(|key| {
+        let [segment] = key.path.as_slice() else {
+            return None;
+        };
+        let (_, _, value) = downstream
+            .metadata
+            .iter()
+            .find(|(f, k, _)| f == key.key.as_ref() && k == segment.key.as_ref())?;
+        let address = value.parse::<SocketAddr>().ok()?;
+        Some((format!("{}/{}", key.key, segment.key), address))
+    });
+    let (from, address) = match (from_state, from_metadata, downstream.local) {
+        (Some(a), _, _) => (HostFrom::FilterState, Some(a)),
+        (None, Some((key, a)), _) => (HostFrom::Metadata { key }, Some(a)),
+        (None, None, Some(a)) => (HostFrom::RestoredLocal, Some(a)),
+        (None, None, None) => (HostFrom::Nothing, None),
+    };
+    let port_override = lb.and_then(|lb| lb.upstream_port_override);
+    let address = address.map(|mut a| {
+        if let Some(port) = port_override.and_then(|p| u16::try_from(p).ok()) {
+            a.set_port(port);
+        }
+        a.to_string()
+    });
+    OriginalDstHost {
+        from,
+        address,
+        port_override,
+        tls_alpn: cluster.socket_for(&[]).and_then(|s| s.upstream_alpn()),
+    }
+}
+
+/// The tunnel's hostname with the commands that need only the restored local address
+/// formatted; `None` when another command is in it (Envoy's substitution formatter fills
+/// those only at run time).
+fn format_host(template: &str, local: Option<SocketAddr>) -> Option<String> {
+    let mut out = template.to_string();
+    for (command, value) in [
+        ("%DOWNSTREAM_LOCAL_ADDRESS_WITHOUT_PORT%", local.map(|a| a.ip().to_string())),
+        ("%DOWNSTREAM_LOCAL_ADDRESS%", local.map(|a| a.to_string())),
+        ("%DOWNSTREAM_LOCAL_PORT%", local.map(|a| a.port().to_string())),
+    ] {
+        if out.contains(command) {
+            out = out.replace(command, &value?);
+        }
+    }
+    (!out.contains('%')).then_some(out)
+}
+
+fn push_gap<E>(
+    legs: &mut Vec<Leg>,
+    name: String,
+    weight: Option<u32>,
+    state: Lookup<ClusterFacts>,
+) -> Result<(), E> {
+    legs.push(Leg::Cluster(ClusterLeg {
+        name,
+        weight,
+        state,
+    }));
+    Ok(())
+}
+
+/// The hosts of a load assignment, in its order.
+fn facts(cla: &ClusterLoadAssignment<'_>) -> Vec<EndpointFact> {
+    (cla.endpoints.iter())
+        .flat_map(|l| l.lb_endpoints.iter())
+        .map(|h| {
+            let address = h.endpoint.as_ref().and_then(|e| e.address.as_ref());
+            let address = match address {
+                Some(a) if a.envoy_internal_address.is_some() => {
+                    let i = a.envoy_internal_address.as_ref();
+                    EndpointAddress::Internal {
+                        listener: i
+                            .and_then(|i| i.server_listener_name.as_ref())
+                            .map_or_else(String::new, |n| n.to_string()),
+                        endpoint_id: i.map_or_else(String::new, |i| i.endpoint_id.to_string()),
+                    }
+                }
+                Some(a) => match &a.socket_address {
+                    Some(s) => EndpointAddress::Socket(host_port(&s.address, s.port_value)),
+                    None => EndpointAddress::Other,
+                },
+                None => EndpointAddress::Other,
+            };
+            EndpointFact {
+                address,
+                health: h.health_status.name(),
+            }
+        })
+        .collect()
+}
+
+/// `IP:PORT`, an IPv6 address in brackets; a name as it is.
+fn host_port(host: &str, port: u32) -> String {
+    match (host.parse::<std::net::IpAddr>(), u16::try_from(port)) {
+        (Ok(ip), Ok(port)) => SocketAddr::new(ip, port).to_string(),
+        _ => format!("{host}:{port}"),
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,121 @@
+//! `explain` past the chain that takes a connection: reads the clusters, the endpoints and
+//! the internal listeners the connection goes on to from the dump, and hands them to
+//! `analysis::explain::upstream`; the internal listeners it reaches are explained as the
+//! first listener is.
+
+use memchr::memmem;
+
+use crate::analysis::explain::chain_select::Connection;
+use crate::analysis::explain::matcher_eval::rules::MatcherSemantics;
+use crate::analysis::explain::upstream::{Leg, Lookup, UpstreamConfig, onward};
+use crate::analysis::explain::{ExplainedListener, Simulation, explain_listener};
+use crate::analysis::listener::refused::RefusedUpdate;
+use crate::cmd::listener_select;
+use crate::envoy::dump::{ClustersSection, EndpointsSection, RoutingSections};
+use crate::envoy::endpoint::ClusterLoadAssignment;
+use crate::envoy::upstream::ClusterUpstream;
+use crate::envoy::{Document, Listener, ListenerEntry, LoadError};
+use crate::error::Error;
+
+/// What `explain` reads besides the listeners when it follows a connection.
+pub(crate) const FOLLOWS: RoutingSections = RoutingSections {
+    clusters: true,
+    endpoints: true,
+    ..RoutingSections::NONE
+};
+
+/// The dump's clusters and endpoints, decoded one at a time as the way needs them.
+struct DumpUpstream<'d, 'a> {
+    doc: &'d Document<'a>,
+    clusters: Option<&'d ClustersSection<'a>>,
+    endpoints: Option<&'d EndpointsSection<'a>>,
+}
+
+/// Whether `raw` may hold the string `name`: it does, or it has `\u` escapes that could
+/// spell it. The others are not decoded.
+fn may_name(raw: &str, name: &str) -> bool {
+    memmem::find(raw.as_bytes(), name.as_bytes()).is_some()
+        || memmem::find(raw.as_bytes(), b"\\u").is_some()
+}
+
+impl<'a> UpstreamConfig<'a> for DumpUpstream<'_, 'a> {
+    type Error = LoadError;
+
+    fn cluster(&self, name: &str) -> Result<Lookup<ClusterUpstream<'a>>, LoadError> {
+        let Some(section) = self.clusters else {
+            return Ok(Lookup::NoSection);
+        };
+        // Envoy sends connections to its active clusters (static and dynamic); a warming
+        // one takes none until it is warm.
+        let active = (section.static_clusters.iter()).chain(&section.dynamic_active_clusters);
+        for entry in active.filter(|e| may_name(e.raw.get(), name)) {
+            let cluster: ClusterUpstream<'a> = self.doc.decode(entry.raw, &entry.json_path())?;
+            if cluster.name == name {
+                return Ok(Lookup::Found(cluster));
+            }
+        }
+        Ok(Lookup::NotInDump)
+    }
+
+    fn load_assignment(
+        &self,
+        service: &str,
+    ) -> Result<Lookup<ClusterLoadAssignment<'a>>, LoadError> {
+        let Some(section) = self.endpoints else {
+            return Ok(Lookup::NoSection);
+        };
+        let all = (section.dynamic_endpoint_configs.iter()).chain(&section.static_endpoint_configs);
+        for entry in all.filter(|e| may_name(e.raw.get(), service)) {
+            let cla: ClusterLoadAssignment<'a> =
+                self.doc.decode(entry.raw, &entry.json_path())?;
+            if cla.cluster_name == service {
+                return Ok(Lookup::Found(cla));
+            }
+        }
+        Ok(Lookup::NotInDump)
+    }
+}
+
+/// The connection's way on from `simulation` of `listener` (DOMAIN.md §3.1): the legs, and
+/// each internal listener it reaches, explained with its own chain selection.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn follow<'a>(
+    doc: &Document<'a>,
+    entries: &[ListenerEntry<'a>],
+    (clusters, endpoints): (Option<&ClustersSection<'a>>, Option<&EndpointsSection<'a>>),
+    listener: &Listener<'a>,
+    simulation: &Simulation,
+    conn: &Connection,
+    restored: bool,
+    semantics: &MatcherSemantics,
+    refused: &[RefusedUpdate],
+) -> Result<(Vec<Leg>, Vec<ExplainedListener>), Error> {
+    let internal = listener_select::internal_listeners(doc, entries)?;
+    let internal: Vec<&Listener<'a>> = internal.iter().map(|s| &s.listener).collect();
+    let config = DumpUpstream {
+        doc,
+        clusters,
+        endpoints,
+    };
+    let legs = onward(
+        listener,
+        &simulation.chosen,
+        conn,
+        restored,
+        &internal,
+        &config,
+        semantics,
+    )?;
+    let explained = legs
+        .iter()
+        .filter_map(|leg| match leg {
+            Leg::Internal(i) => i.state.as_ref(),
+            _ => None,
+        })
+        .map(|reached| ExplainedListener {
+            explanation: explain_listener(internal[reached.listener], refused),
+            simulation: Some(reached.simulation.clone()),
+        })
+        .collect();
+    Ok((legs, explained))
+}
