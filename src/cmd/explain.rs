@@ -254,6 +254,7 @@ pub fn run(args: &ExplainArgs, term: Terminal, out: &mut dyn Write) -> Result<Ex
     let explain = |l: &Listener<'_>| ExplainedListener {
         explanation: explain_listener(l, &refused),
         simulation: opts.connection.as_ref().map(|c| simulate(l, c, &semantics)),
+        via_internal_host: false,
     };
     // HBONE into a waypoint: connect_terminate, its CONNECT route, the internal listener.
     if let (Some(conn), true) = (&opts.connection, args.hbone) {

@@ -115,6 +115,7 @@ pub(crate) fn follow<'a>(
         .map(|reached| ExplainedListener {
             explanation: explain_listener(internal[reached.listener], refused),
             simulation: Some(reached.simulation.clone()),
+            via_internal_host: true,
         })
         .collect();
     Ok((legs, explained))
