@@ -3,6 +3,8 @@
 //! `analysis::explain::upstream`; the internal listeners it reaches are explained as the
 //! first listener is.
 
+use std::cell::OnceCell;
+
 use memchr::memmem;
 
 use crate::analysis::explain::chain_select::Connection;
@@ -27,8 +29,11 @@ pub(crate) const FOLLOWS: RoutingSections = RoutingSections {
 /// The dump's clusters and endpoints, decoded one at a time as the way needs them.
 struct DumpUpstream<'d, 'a> {
     doc: &'d Document<'a>,
+    entries: &'d [ListenerEntry<'a>],
     clusters: Option<&'d ClustersSection<'a>>,
     endpoints: Option<&'d EndpointsSection<'a>>,
+    /// Decoded the first time a host is an internal address.
+    internal: OnceCell<Vec<Listener<'a>>>,
 }
 
 /// Whether `raw` may hold the string `name`: it does, or it has `\u` escapes that could
@@ -74,6 +79,15 @@ impl<'a> UpstreamConfig<'a> for DumpUpstream<'_, 'a> {
         }
         Ok(Lookup::NotInDump)
     }
+
+    fn internal_listeners(&self) -> Result<&[Listener<'a>], LoadError> {
+        if let Some(done) = self.internal.get() {
+            return Ok(done);
+        }
+        let decoded = listener_select::internal_listeners(self.doc, self.entries)?;
+        let listeners = decoded.into_iter().map(|s| s.listener).collect();
+        Ok(self.internal.get_or_init(|| listeners))
+    }
 }
 
 /// The connection's way on from `simulation` of `listener` (DOMAIN.md §3.1): the legs, and
@@ -90,30 +104,32 @@ pub(crate) fn follow<'a>(
     semantics: &MatcherSemantics,
     refused: &[RefusedUpdate],
 ) -> Result<(Vec<Leg>, Vec<ExplainedListener>), Error> {
-    let internal = listener_select::internal_listeners(doc, entries)?;
-    let internal: Vec<&Listener<'a>> = internal.iter().map(|s| &s.listener).collect();
     let config = DumpUpstream {
         doc,
+        entries,
         clusters,
         endpoints,
+        internal: OnceCell::new(),
     };
     let legs = onward(
         listener,
         &simulation.chosen,
         conn,
         restored,
-        &internal,
         &config,
         semantics,
     )?;
+    // Internal listeners are reached only after a lookup that decoded them.
+    let internal = config.internal.get().map_or(&[][..], |v| v.as_slice());
     let explained = legs
         .iter()
         .filter_map(|leg| match leg {
             Leg::Internal(i) => i.state.as_ref(),
             _ => None,
         })
-        .map(|reached| ExplainedListener {
-            explanation: explain_listener(internal[reached.listener], refused),
+        .filter_map(|reached| Some((reached, internal.get(reached.listener)?)))
+        .map(|(reached, listener)| ExplainedListener {
+            explanation: explain_listener(listener, refused),
             simulation: Some(reached.simulation.clone()),
             via_internal_host: true,
         })

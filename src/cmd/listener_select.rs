@@ -169,14 +169,15 @@ pub(crate) fn internal_listeners<'a>(
     entries: &[ListenerEntry<'a>],
 ) -> Result<Vec<SelectedListener<'a>>, LoadError> {
     use memchr::memmem;
-    let picked: Vec<(usize, &ListenerEntry<'a>)> = entries
-        .iter()
-        .enumerate()
-        .filter(|(_, e)| e.state == crate::envoy::ListenerState::Active)
-        .filter(|(_, e)| {
-            let raw = e.raw.get().as_bytes();
-            memmem::find(raw, b"nternal").is_some() || memmem::find(raw, b"\\u").is_some()
-        })
+    // Each listener's text is scanned on every core, as the decode is.
+    let may_be = crate::util::parallel::map_in_order(entries, 256, |e: &ListenerEntry<'a>| {
+        let raw = e.raw.get().as_bytes();
+        e.state == crate::envoy::ListenerState::Active
+            && (memmem::find(raw, b"nternal").is_some() || memmem::find(raw, b"\\u").is_some())
+    });
+    let picked: Vec<(usize, &ListenerEntry<'a>)> = (entries.iter().enumerate())
+        .zip(may_be)
+        .filter_map(|(e, keep)| keep.then_some(e))
         .collect();
     let decoded = doc.decode_listeners_on_every_core(
         &picked,

@@ -72,6 +72,8 @@ pub trait UpstreamConfig<'a> {
         &self,
         service: &str,
     ) -> Result<Lookup<ClusterLoadAssignment<'a>>, Self::Error>;
+    /// The dump's internal listeners (asked for only when a host is an internal address).
+    fn internal_listeners(&self) -> Result<&[Listener<'a>], Self::Error>;
 }
 
 /// One step past the listener whose chain takes the connection.
@@ -178,7 +180,7 @@ pub struct InternalLeg {
 /// The internal listener, found among the dump's internal listeners.
 #[derive(Debug, Clone)]
 pub struct Reached {
-    /// Its index in the internal listeners given.
+    /// Its index in [`UpstreamConfig::internal_listeners`].
     pub listener: usize,
     pub restore: Restore,
     /// Its chain selection for the tunnelled connection.
@@ -226,13 +228,12 @@ struct Downstream {
 
 /// The legs after `chosen` on `listener` for `conn`. `restored`: the listener's connections
 /// have their original destination restored (captured by iptables, handed off).
-/// `internal` are the dump's internal listeners; `semantics` the matcher rules.
+/// `semantics` are the matcher rules of the dump's Envoy.
 pub fn onward<'a, C: UpstreamConfig<'a>>(
     listener: &Listener<'a>,
     chosen: &Chosen,
     conn: &Connection,
     restored: bool,
-    internal: &[&Listener<'a>],
     config: &C,
     semantics: &MatcherSemantics,
 ) -> Result<Vec<Leg>, C::Error> {
@@ -242,7 +243,6 @@ pub fn onward<'a, C: UpstreamConfig<'a>>(
     };
     let ctx = Walk {
         conn,
-        internal,
         config,
         semantics,
     };
@@ -275,14 +275,13 @@ fn terminal<'c, 'a>(chain: &'c FilterChain<'a>) -> Option<Terminal<'c, 'a>> {
     })
 }
 
-struct Walk<'w, 'a, C> {
+struct Walk<'w, C> {
     conn: &'w Connection,
-    internal: &'w [&'w Listener<'a>],
     config: &'w C,
     semantics: &'w MatcherSemantics,
 }
 
-impl<'a, C: UpstreamConfig<'a>> Walk<'_, 'a, C> {
+impl<'a, C: UpstreamConfig<'a>> Walk<'_, C> {
     fn from_chain(
         &self,
         chain: &FilterChain<'a>,
@@ -406,11 +405,12 @@ impl<'a, C: UpstreamConfig<'a>> Walk<'_, 'a, C> {
             others,
             state: None,
         };
-        let found = (self.internal.iter()).position(|l| l.is_internal() && l.name == name.as_str());
+        let internal = self.config.internal_listeners()?;
+        let found = (internal.iter()).position(|l| l.is_internal() && l.name == name.as_str());
         let Some(index) = found else {
             return Ok((leg, Vec::new()));
         };
-        let listener = self.internal[index];
+        let listener = &internal[index];
         let metadata = host.metadata.as_ref();
         let match_fields = metadata.map_or(&[][..], |m| m.fields("envoy.transport_socket_match"));
         let passthrough = (cluster.socket_for(match_fields))
