@@ -201,7 +201,10 @@ pub fn run(args: &ExplainArgs, term: Terminal, out: &mut dyn Write) -> Result<Ex
     let (mask, routing) = if follows {
         (DumpMask::WithEndpoints, explain_upstream::FOLLOWS)
     } else {
-        (DumpMask::Sections(LISTENERS_AND_NODE), RoutingSections::NONE)
+        (
+            DumpMask::Sections(LISTENERS_AND_NODE),
+            RoutingSections::NONE,
+        )
     };
     let source = input::resolve(&args.input, "explain", mask)?;
     let raw = source::fetch::read(&source)?;
@@ -233,7 +236,10 @@ pub fn run(args: &ExplainArgs, term: Terminal, out: &mut dyn Write) -> Result<Ex
                  listener: &Listener<'_>,
                  restored: bool|
      -> Result<(), Error> {
-        let (Some(conn), Some(sim)) = (&opts.connection, explained.first().and_then(|e| e.simulation.as_ref())) else {
+        let (Some(conn), Some(sim)) = (
+            &opts.connection,
+            explained.first().and_then(|e| e.simulation.as_ref()),
+        ) else {
             return Ok(());
         };
         let (legs, more) = explain_upstream::follow(

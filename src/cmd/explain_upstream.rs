@@ -71,8 +71,7 @@ impl<'a> UpstreamConfig<'a> for DumpUpstream<'_, 'a> {
         };
         let all = (section.dynamic_endpoint_configs.iter()).chain(&section.static_endpoint_configs);
         for entry in all.filter(|e| may_name(e.raw.get(), service)) {
-            let cla: ClusterLoadAssignment<'a> =
-                self.doc.decode(entry.raw, &entry.json_path())?;
+            let cla: ClusterLoadAssignment<'a> = self.doc.decode(entry.raw, &entry.json_path())?;
             if cla.cluster_name == service {
                 return Ok(Lookup::Found(cla));
             }

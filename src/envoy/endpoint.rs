@@ -8,8 +8,8 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, Visitor};
 
 use crate::envoy::listener::Pipe;
-use crate::envoy::metadata::StructMetadata;
 use crate::envoy::listener::SocketAddress;
+use crate::envoy::metadata::StructMetadata;
 use crate::envoy::proto::Str;
 
 /// A load assignment of the dump.

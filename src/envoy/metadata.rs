@@ -33,7 +33,10 @@ impl<'a> StructMetadata<'a> {
 
     /// Field `field` of filter `name`'s Struct when it is a string.
     pub fn string(&self, name: &str, field: &str) -> Option<String> {
-        let (_, raw) = self.fields(name).iter().find(|(k, _)| k.as_ref() == field)?;
+        let (_, raw) = self
+            .fields(name)
+            .iter()
+            .find(|(k, _)| k.as_ref() == field)?;
         serde_json::from_str::<String>(raw.get()).ok()
     }
 }

@@ -63,7 +63,11 @@ pub struct TransportSocketMatch<'a> {
 #[derive(Debug, Clone, Default, Deserialize)]
 pub struct OriginalDstLbConfig<'a> {
     /// A `UInt32Value`: bare or `{"value": N}`.
-    #[serde(default, alias = "upstreamPortOverride", deserialize_with = "uint32_value")]
+    #[serde(
+        default,
+        alias = "upstreamPortOverride",
+        deserialize_with = "uint32_value"
+    )]
     pub upstream_port_override: Option<u32>,
     #[serde(borrow, default, alias = "metadataKey")]
     pub metadata_key: Option<MetadataKey<'a>>,
@@ -290,7 +294,10 @@ mod tests {
         assert_eq!(
             internal.passthrough,
             [
-                ("host".to_string(), "envoy.filters.listener.original_dst".to_string()),
+                (
+                    "host".to_string(),
+                    "envoy.filters.listener.original_dst".to_string()
+                ),
                 ("cluster".to_string(), "istio".to_string())
             ]
         );

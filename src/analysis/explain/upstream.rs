@@ -136,7 +136,10 @@ pub enum EndpointAddress {
     /// `IP:PORT` (or `host:port`).
     Socket(String),
     /// An internal listener, and the endpoint id that tells its hosts apart.
-    Internal { listener: String, endpoint_id: String },
+    Internal {
+        listener: String,
+        endpoint_id: String,
+    },
     /// A pipe, or no address.
     Other,
 }
@@ -253,7 +256,10 @@ pub fn onward<'a, C: UpstreamConfig<'a>>(
     Ok(legs)
 }
 
-fn chosen_chain<'l, 'a>(listener: &'l Listener<'a>, chosen: &Chosen) -> Option<&'l FilterChain<'a>> {
+fn chosen_chain<'l, 'a>(
+    listener: &'l Listener<'a>,
+    chosen: &Chosen,
+) -> Option<&'l FilterChain<'a>> {
     match chosen {
         Chosen::Chain(i) => listener.filter_chains.get(*i),
         Chosen::Default => listener.default_filter_chain.as_ref(),
@@ -398,7 +404,8 @@ impl<'a, C: UpstreamConfig<'a>> Walk<'_, C> {
         others: usize,
         depth: usize,
     ) -> Result<(InternalLeg, Vec<Leg>), C::Error> {
-        let name = (address.server_listener_name.as_ref()).map_or_else(String::new, |n| n.to_string());
+        let name =
+            (address.server_listener_name.as_ref()).map_or_else(String::new, |n| n.to_string());
         let mut leg = InternalLeg {
             listener: name.clone(),
             endpoint_id: address.endpoint_id.to_string(),
@@ -434,7 +441,10 @@ impl<'a, C: UpstreamConfig<'a>> Walk<'_, C> {
             .and_then(|(_, _, v)| v.parse::<SocketAddr>().ok());
         let restore = if !listener.restores_original_dst() {
             Restore::NoOriginalDstFilter
-        } else if !passthrough.iter().any(|(kind, f)| kind == "host" && f == ORIGINAL_DST_METADATA) {
+        } else if !passthrough
+            .iter()
+            .any(|(kind, f)| kind == "host" && f == ORIGINAL_DST_METADATA)
+        {
             Restore::NotPassedThrough
         } else {
             match local {
@@ -443,7 +453,9 @@ impl<'a, C: UpstreamConfig<'a>> Walk<'_, C> {
             }
         };
         let downstream = Downstream {
-            local: matches!(restore, Restore::FromMetadata(_)).then_some(local).flatten(),
+            local: matches!(restore, Restore::FromMetadata(_))
+                .then_some(local)
+                .flatten(),
             metadata: passed,
         };
         // The tunnelled connection: the same bytes, to the restored destination. An internal
@@ -532,9 +544,15 @@ fn original_dst_host(
 fn format_host(template: &str, local: Option<SocketAddr>) -> Option<String> {
     let mut out = template.to_string();
     for (command, value) in [
-        ("%DOWNSTREAM_LOCAL_ADDRESS_WITHOUT_PORT%", local.map(|a| a.ip().to_string())),
+        (
+            "%DOWNSTREAM_LOCAL_ADDRESS_WITHOUT_PORT%",
+            local.map(|a| a.ip().to_string()),
+        ),
         ("%DOWNSTREAM_LOCAL_ADDRESS%", local.map(|a| a.to_string())),
-        ("%DOWNSTREAM_LOCAL_PORT%", local.map(|a| a.port().to_string())),
+        (
+            "%DOWNSTREAM_LOCAL_PORT%",
+            local.map(|a| a.port().to_string()),
+        ),
     ] {
         if out.contains(command) {
             out = out.replace(command, &value?);

@@ -6,9 +6,9 @@
 use std::io::Write;
 
 use crate::analysis::explain::chain_select::Chosen;
+use crate::analysis::explain::upstream::{Hosts, Leg, Lookup};
 use crate::analysis::explain::{ChainInfo, ExplainedListener, Stage, TlsHandling, WayReport};
 use crate::render::RenderError;
-use crate::analysis::explain::upstream::{Hosts, Leg, Lookup};
 use crate::render::explain::way::step_name;
 use crate::render::explain::words::ordinal;
 use crate::util::sanitize::sanitize;

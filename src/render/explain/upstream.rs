@@ -41,9 +41,9 @@ fn cluster_words(c: &ClusterLeg) -> String {
         Lookup::NoSection => format!(
             "{head}; the dump has no clusters section, so what the cluster does is not known: the way stops here."
         ),
-        Lookup::NotInDump => format!(
-            "{head}, which is not in the dump's clusters section: the way stops here."
-        ),
+        Lookup::NotInDump => {
+            format!("{head}, which is not in the dump's clusters section: the way stops here.")
+        }
         Lookup::Found(f) => format!("{head} ({}): {}", sanitize(&f.discovery), hosts_words(f)),
     }
 }
@@ -188,11 +188,7 @@ fn internal_words(i: &InternalLeg) -> String {
 fn tunnel_words(t: &Tunnel) -> String {
     let method = if t.use_post { "POST" } else { "CONNECT" };
     let authority = match &t.authority {
-        Some(a) => format!(
-            "for {} (hostname {})",
-            sanitize(a),
-            code(&t.hostname)
-        ),
+        Some(a) => format!("for {} (hostname {})", sanitize(a), code(&t.hostname)),
         None => format!(
             "whose authority Envoy formats at run time from hostname {}",
             code(&t.hostname)
@@ -370,7 +366,11 @@ fn endpoint_out(e: &EndpointFact) -> EndpointOut {
         EndpointAddress::Internal {
             listener,
             endpoint_id,
-        } => (String::new(), Some(listener.clone()), Some(endpoint_id.clone())),
+        } => (
+            String::new(),
+            Some(listener.clone()),
+            Some(endpoint_id.clone()),
+        ),
         EndpointAddress::Other => (String::new(), None, None),
     };
     EndpointOut {

@@ -4,11 +4,13 @@
 
 use serde::Serialize;
 
+use crate::analysis::explain::upstream::Leg;
 use crate::analysis::explain::{
     Direction, DirectionSource, HboneGap, HboneNote, HopKind, HopReport, WayReport,
 };
-use crate::analysis::explain::upstream::Leg;
-use crate::render::explain::upstream::{ClusterOut, InternalOut, cluster_out, internal_out, onward_lines};
+use crate::render::explain::upstream::{
+    ClusterOut, InternalOut, cluster_out, internal_out, onward_lines,
+};
 use crate::render::explain::words::code;
 use crate::util::sanitize::sanitize;
 
