@@ -5,11 +5,31 @@
 //! { "way"?: { "destination": "IP:PORT", "direction": "outbound" | "inbound" | null,
 //!             "direction_from": "flag" | "pod_address" | "default" | null,
 //!             "hops": [ {"listener", "address", "step": "captured" | "handed_off_exact" |
-//!                        "handed_off_any_address" | "bound", "direction"?} ],
-//!             "kept_by_capture_listener": bool }
+//!                        "handed_off_any_address" | "bound" | "hbone_terminated" | "tunnelled" |
+//!                        "route_decides" | "cluster" | "internal_upstream", "direction"?,
+//!                        "cluster"?: {"name", "weight"?, "found": "found" | "not_in_dump" |
+//!                            "no_clusters_section", "discovery_type", "hosts_from":
+//!                            "original_dst" | "inline" | "eds" | "not_known" | null,
+//!                            "eds_service"?, "endpoints_found"?: "found" | "not_in_dump" |
+//!                            "no_endpoints_section", "endpoints": [ {"address",
+//!                            "internal_listener"?, "endpoint_id"?, "health"} ],
+//!                            "original_dst"?: {"from": "filter_state" | "metadata" |
+//!                            "restored_destination" | "nothing", "metadata_key"?, "address",
+//!                            "port_override", "tls_alpn"}, "http2": bool},
+//!                        "internal"?: {"endpoint_id", "other_hosts", "found": bool,
+//!                            "restore": "from_metadata" | "no_original_dst_filter" |
+//!                            "not_passed_through" | "no_local_in_metadata" | null,
+//!                            "restored_destination", "tunnel": null | {"method": "CONNECT" |
+//!                            "POST", "hostname", "authority", "headers": [{"key", "value"}],
+//!                            "propagate_response_headers"}}} ],
+//!             "kept_by_capture_listener": bool, "hbone"? }
 //!       (only when explain followed the connection: no --port, or a --port listener that
-//!       hands off; the last hop is the one listener in "listeners", none when "hops" is
-//!       empty: no listener takes the connection),
+//!       hands off. The listener hops up to the one whose chains decide, which is the first
+//!       listener in "listeners"; none when "hops" is empty: no listener takes the
+//!       connection. Then the steps past its chosen chain (`route_decides`, `cluster`,
+//!       `internal_upstream`, in way order, listener and address empty but for an internal
+//!       listener's name); each internal listener reached follows in "listeners", simulated
+//!       for the connection it is handed),
 //!   "listeners": [ {
 //!     "name", "address", "port", "filter_chain_matcher": bool,
 //!     "chains": [ { "index": n | null (default chain), "name", "default": bool,
