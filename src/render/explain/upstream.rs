@@ -210,7 +210,7 @@ fn tunnel_words(t: &Tunnel) -> String {
         ""
     };
     format!(
-        " Its chain's tcp_proxy tunnels the connection in an HTTP {method} request {authority}{headers}{propagate} (tunneling_config)."
+        " Its chain's tcp_proxy tunnels the connection (tunneling_config) in an HTTP {method} request {authority}{headers}{propagate}."
     )
 }
 
