@@ -59,6 +59,13 @@ impl<'a> UpstreamConfig<'a> for DumpUpstream<'_, 'a> {
                 return Ok(Lookup::Found(cluster));
             }
         }
+        let warming = section.dynamic_warming_clusters.iter();
+        for entry in warming.filter(|e| may_name(e.raw.get(), name)) {
+            let cluster: ClusterUpstream<'a> = self.doc.decode(entry.raw, &entry.json_path())?;
+            if cluster.name == name {
+                return Ok(Lookup::Warming);
+            }
+        }
         Ok(Lookup::NotInDump)
     }
 

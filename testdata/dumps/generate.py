@@ -1478,6 +1478,7 @@ def hbone_outbound_dump():
     postgres = "outbound|5432||" + POSTGRES_HOST
     redis = "outbound|6379||redis.default.svc.cluster.local"
     mongo = "outbound|27017||mongo.default.svc.cluster.local"
+    memcached = "outbound|11211||memcached.default.svc.cluster.local"
     clusters = [
         any_("envoy.config.cluster.v3.Cluster", name="BlackHoleCluster", type="STATIC", connect_timeout="10s"),
         original_dst_cluster("PassthroughCluster"),
@@ -1492,6 +1493,8 @@ def hbone_outbound_dump():
         dynamic_active_clusters=[
             {"version_info": p.version_info, "cluster": c, "last_updated": p.ts(300 + i)} for i, c in enumerate(clusters)
         ],
+        # Still waiting for its first EDS answer: Envoy sends no connection to it yet.
+        dynamic_warming_clusters=[{"version_info": p.version_info, "cluster": hbone_eds_cluster(memcached), "last_updated": p.ts(320)}],
     )
     postgres_waypoint = "10.244.4.50:15008"
     endpoints = any_(
@@ -1511,6 +1514,7 @@ def hbone_outbound_dump():
             # No load assignment for redis in the endpoints section; mongo's cluster is not in the dump.
             active(p, outbound_tcp_listener(p, "10.96.45.20", 6379, redis), 603),
             active(p, outbound_tcp_listener(p, "10.96.45.30", 27017, mongo), 604),
+            active(p, outbound_tcp_listener(p, "10.96.45.60", 11211, memcached), 606),
             active(p, outbound_http_listener(p, 9080), 605),
             active(p, virtual_outbound(p), 611),
             active(p, connect_originate_listener(), 612),

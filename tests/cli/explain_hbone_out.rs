@@ -115,15 +115,22 @@ fn a_service_waypoint_carries_the_tunnel() {
 }
 
 /// What the dump does not hold stops the way, said plainly: a cluster not in the clusters
-/// section, an EDS service without a load assignment in the endpoints section; an HTTP
-/// chain leaves the cluster to each request's route.
+/// section (tcp_proxy `Filter::initializeUpstreamConnection`: no thread-local cluster, NC),
+/// one only warming (not in the cluster manager's thread-local clusters yet), an EDS
+/// service without a load assignment in the endpoints section; an HTTP chain leaves the
+/// cluster to each request's route.
 #[test]
 fn gaps_are_stated() {
     let cases = [
         (
             "10.96.45.30:27017",
             &[][..],
-            "3. tcp_proxy sends it to cluster `outbound|27017||mongo.default.svc.cluster.local`, which is not in the dump's clusters section: the way stops here.",
+            "3. tcp_proxy sends it to cluster `outbound|27017||mongo.default.svc.cluster.local`, which is not in the dump's clusters section: Envoy has no such cluster, so tcp_proxy closes the connection (NC, no cluster found)",
+        ),
+        (
+            "10.96.45.60:11211",
+            &[][..],
+            "which is only warming (dynamic_warming_clusters): Envoy sends no connection to it until it is warm",
         ),
         (
             "10.96.45.20:6379",

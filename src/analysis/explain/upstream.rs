@@ -62,7 +62,7 @@ pub use legs::{
 /// Where the clusters and load assignments come from; `cmd/` reads them from the dump.
 pub trait UpstreamConfig<'a> {
     type Error;
-    /// The active cluster named `name`.
+    /// The active cluster named `name` ([`Lookup::Warming`] when only a warming one is).
     fn cluster(&self, name: &str) -> Result<Lookup<ClusterUpstream<'a>>, Self::Error>;
     /// The endpoints section's load assignment for EDS service `service`.
     fn load_assignment(
@@ -181,6 +181,7 @@ impl<'a, C: UpstreamConfig<'a>> Walk<'_, C> {
             Lookup::Found(c) => c,
             Lookup::NotInDump => return push_gap(legs, name, weight, Lookup::NotInDump),
             Lookup::NoSection => return push_gap(legs, name, weight, Lookup::NoSection),
+            Lookup::Warming => return push_gap(legs, name, weight, Lookup::Warming),
         };
         let (hosts, assignment) = match &cluster.discovery_type {
             DiscoveryType::OriginalDst => (
@@ -197,7 +198,7 @@ impl<'a, C: UpstreamConfig<'a>> Walk<'_, C> {
                         },
                         Some(cla),
                     ),
-                    Lookup::NotInDump => (
+                    Lookup::NotInDump | Lookup::Warming => (
                         Hosts::Eds {
                             service,
                             endpoints: Lookup::NotInDump,

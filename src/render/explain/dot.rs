@@ -169,6 +169,7 @@ fn onward_nodes(s: &mut String, way: &WayReport, listeners: &[ExplainedListener]
                     },
                     Lookup::NotInDump => ("octagon", "not in the dump".to_string()),
                     Lookup::NoSection => ("octagon", "no clusters section".to_string()),
+                    Lookup::Warming => ("octagon", "only warming".to_string()),
                 };
                 s.push_str(&format!(
                     "  {id} [shape={shape}, label={}];\n",

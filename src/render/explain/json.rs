@@ -8,7 +8,7 @@
 //!                        "handed_off_any_address" | "bound" | "hbone_terminated" | "tunnelled" |
 //!                        "route_decides" | "cluster" | "internal_upstream", "direction"?,
 //!                        "cluster"?: {"name", "weight"?, "found": "found" | "not_in_dump" |
-//!                            "no_clusters_section", "discovery_type", "hosts_from":
+//!                            "no_clusters_section" | "warming", "discovery_type", "hosts_from":
 //!                            "original_dst" | "inline" | "eds" | "not_known" | null,
 //!                            "eds_service"?, "endpoints_found"?: "found" | "not_in_dump" |
 //!                            "no_endpoints_section", "endpoints": [ {"address",

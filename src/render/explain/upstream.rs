@@ -41,9 +41,12 @@ fn cluster_words(c: &ClusterLeg) -> String {
         Lookup::NoSection => format!(
             "{head}; the dump has no clusters section, so what the cluster does is not known: the way stops here."
         ),
-        Lookup::NotInDump => {
-            format!("{head}, which is not in the dump's clusters section: the way stops here.")
-        }
+        Lookup::NotInDump => format!(
+            "{head}, which is not in the dump's clusters section: Envoy has no such cluster, so tcp_proxy closes the connection (NC, no cluster found) unless its on-demand discovery finds it; the way stops here."
+        ),
+        Lookup::Warming => format!(
+            "{head}, which is only warming (dynamic_warming_clusters): Envoy sends no connection to it until it is warm, so tcp_proxy closes this one (NC, no cluster found); the way stops here."
+        ),
         Lookup::Found(f) => format!("{head} ({}): {}", sanitize(&f.discovery), hosts_words(f)),
     }
 }
@@ -63,7 +66,7 @@ fn hosts_words(f: &ClusterFacts) -> String {
                 code(service),
                 list(eps)
             ),
-            Lookup::NotInDump => format!(
+            Lookup::NotInDump | Lookup::Warming => format!(
                 "the dump's endpoints section has no load assignment for EDS service {}, so its hosts are not known: the way stops here",
                 code(service)
             ),
@@ -220,7 +223,7 @@ pub struct ClusterOut {
     pub name: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub weight: Option<u32>,
-    /// `found`, `not_in_dump` or `no_clusters_section`.
+    /// `found`, `not_in_dump`, `no_clusters_section` or `warming`.
     pub found: &'static str,
     pub discovery_type: Option<String>,
     /// `original_dst`, `inline`, `eds` or `not_known`; null when the cluster is not found.
@@ -302,6 +305,7 @@ pub fn cluster_out(c: &ClusterLeg) -> ClusterOut {
             Lookup::Found(_) => "found",
             Lookup::NotInDump => "not_in_dump",
             Lookup::NoSection => "no_clusters_section",
+            Lookup::Warming => "warming",
         },
         discovery_type: None,
         hosts_from: None,
@@ -348,7 +352,7 @@ pub fn cluster_out(c: &ClusterLeg) -> ClusterOut {
             out.eds_service = Some(service.clone());
             out.endpoints_found = Some(match found {
                 Lookup::Found(_) => "found",
-                Lookup::NotInDump => "not_in_dump",
+                Lookup::NotInDump | Lookup::Warming => "not_in_dump",
                 Lookup::NoSection => "no_endpoints_section",
             });
             if let Lookup::Found(eps) = found {

@@ -12,6 +12,9 @@ pub enum Lookup<T> {
     NotInDump,
     /// The dump has no such section (taken without it: `?include_eds` for endpoints).
     NoSection,
+    /// A cluster only in `dynamic_warming_clusters`: Envoy does not send connections to it
+    /// until it is warm.
+    Warming,
 }
 
 /// One step past the listener whose chain takes the connection.
