@@ -48,6 +48,9 @@ use crate::envoy::{FilterChain, Listener};
 pub const ORIGINAL_DST_METADATA: &str = "envoy.filters.listener.original_dst";
 /// The filter state key an `ORIGINAL_DST` cluster reads first (`OriginalDstClusterFilterStateKey`).
 pub const ORIGINAL_DST_FILTER_STATE: &str = "envoy.network.transport_socket.original_dst_address";
+/// The filter state key an internal listener's `original_dst` filter reads when the
+/// metadata has no `local` (`OriginalDstFilter::onAccept`, `EnvoyInternal`).
+pub const LOCAL_IP_FILTER_STATE: &str = "envoy.filters.listener.original_dst.local_ip";
 /// How deep the way follows internal listeners into each other (Istio's double HBONE
 /// takes two); a loop in the config stops here.
 const MAX_INTERNAL_HOPS: usize = 4;
@@ -80,6 +83,18 @@ struct Downstream {
     local: Option<SocketAddr>,
     /// `(filter, field, string value)`.
     metadata: Vec<(String, String, String)>,
+    /// `(filter state key, network filter)`: a filter on the way that sets that key at run
+    /// time (`envoy.filters.network.set_filter_state`), so the dump cannot tell its value.
+    run_time_state: Vec<(&'static str, String)>,
+}
+
+impl Downstream {
+    /// The filter that sets `key` at run time, if one does.
+    fn sets(&self, key: &str) -> Option<&str> {
+        (self.run_time_state.iter())
+            .find(|(k, _)| *k == key)
+            .map(|(_, f)| f.as_str())
+    }
 }
 
 /// The legs after `chosen` on `listener` for `conn`. `restored`: the listener's connections
@@ -96,6 +111,7 @@ pub fn onward<'a, C: UpstreamConfig<'a>>(
     let downstream = Downstream {
         local: restored.then(|| SocketAddr::new(conn.dst_ip, conn.dst_port as u16)),
         metadata: Vec::new(),
+        run_time_state: Vec::new(),
     };
     let ctx = Walk {
         conn,
@@ -156,6 +172,21 @@ impl<'a, C: UpstreamConfig<'a>> Walk<'_, C> {
             }
             None => return Ok(()),
         };
+        // A network filter before the terminal that sets filter state an original
+        // destination is read from (Envoy's `set_filter_state` network filter; its value
+        // is formatted per connection).
+        let mut downstream = downstream.clone();
+        for f in &chain.filters {
+            let NetworkFilterConfig::Other(raw) = &f.config else {
+                continue;
+            };
+            for key in [ORIGINAL_DST_FILTER_STATE, LOCAL_IP_FILTER_STATE] {
+                if raw.get().contains(key) {
+                    downstream.run_time_state.push((key, f.name.to_string()));
+                }
+            }
+        }
+        let downstream = &downstream;
         let clusters: Vec<(String, Option<u32>)> = if tcp.weighted_clusters.is_empty() {
             vec![(tcp.cluster.to_string(), None)]
         } else {
@@ -241,7 +272,8 @@ impl<'a, C: UpstreamConfig<'a>> Walk<'_, C> {
         if let Some((host, address)) = first_internal
             && depth < MAX_INTERNAL_HOPS
         {
-            let (leg, after) = self.internal(&cluster, host, address, hosts.len() - 1, depth)?;
+            let (leg, after) =
+                self.internal(&cluster, host, address, hosts.len() - 1, downstream, depth)?;
             legs.push(Leg::Internal(Box::new(leg)));
             legs.extend(after);
         }
@@ -256,6 +288,7 @@ impl<'a, C: UpstreamConfig<'a>> Walk<'_, C> {
         host: &LbEndpoint<'a>,
         address: &InternalAddress<'a>,
         others: usize,
+        upstream_of: &Downstream,
         depth: usize,
     ) -> Result<(InternalLeg, Vec<Leg>), C::Error> {
         let name =
@@ -293,24 +326,33 @@ impl<'a, C: UpstreamConfig<'a>> Walk<'_, C> {
             .iter()
             .find(|(f, k, _)| f == ORIGINAL_DST_METADATA && k == "local")
             .and_then(|(_, _, v)| v.parse::<SocketAddr>().ok());
-        let restore = if !listener.restores_original_dst() {
-            Restore::NoOriginalDstFilter
-        } else if !passthrough
-            .iter()
-            .any(|(kind, f)| kind == "host" && f == ORIGINAL_DST_METADATA)
-        {
-            Restore::NotPassedThrough
-        } else {
-            match local {
-                Some(a) => Restore::FromMetadata(a.to_string()),
-                None => Restore::NoLocalInMetadata,
-            }
+        let passes =
+            (passthrough.iter()).any(|(kind, f)| kind == "host" && f == ORIGINAL_DST_METADATA);
+        let local_ip_set_by = upstream_of.sets(LOCAL_IP_FILTER_STATE);
+        let restore = match (
+            listener.restores_original_dst(),
+            passes,
+            local,
+            local_ip_set_by,
+        ) {
+            (false, _, _, _) => Restore::NoOriginalDstFilter,
+            (true, true, Some(a), _) => Restore::FromMetadata(a.to_string()),
+            // Without the metadata's `local`, the filter reads filter state, which a
+            // filter on the way may set at run time.
+            (true, _, _, Some(filter)) => Restore::FromFilterStateAtRunTime {
+                filter: filter.to_string(),
+            },
+            (true, false, _, None) => Restore::NotPassedThrough,
+            (true, true, None, None) => Restore::NoLocalInMetadata,
         };
         let downstream = Downstream {
             local: matches!(restore, Restore::FromMetadata(_))
                 .then_some(local)
                 .flatten(),
             metadata: passed,
+            // Filter state shared with the upstream connection reaches the internal
+            // listener's connection too.
+            run_time_state: upstream_of.run_time_state.clone(),
         };
         // The tunnelled connection: the same bytes, to the restored destination. An internal
         // connection has no peer IP; the given source stays for the matcher's sake.
@@ -371,11 +413,18 @@ fn original_dst_host(
         let address = value.parse::<SocketAddr>().ok()?;
         Some((format!("{}/{}", key.key, segment.key), address))
     });
-    let (from, address) = match (from_state, from_metadata, downstream.local) {
-        (Some(a), _, _) => (HostFrom::FilterState, Some(a)),
-        (None, Some((key, a)), _) => (HostFrom::Metadata { key }, Some(a)),
-        (None, None, Some(a)) => (HostFrom::RestoredLocal, Some(a)),
-        (None, None, None) => (HostFrom::Nothing, None),
+    let set_by = downstream.sets(ORIGINAL_DST_FILTER_STATE);
+    let (from, address) = match (from_state, set_by, from_metadata, downstream.local) {
+        (Some(a), _, _, _) => (HostFrom::FilterState, Some(a)),
+        (None, Some(filter), _, _) => (
+            HostFrom::FilterStateAtRunTime {
+                filter: filter.to_string(),
+            },
+            None,
+        ),
+        (None, None, Some((key, a)), _) => (HostFrom::Metadata { key }, Some(a)),
+        (None, None, None, Some(a)) => (HostFrom::RestoredLocal, Some(a)),
+        (None, None, None, None) => (HostFrom::Nothing, None),
     };
     let port_override = lb.and_then(|lb| lb.upstream_port_override);
     let address = address.map(|mut a| {

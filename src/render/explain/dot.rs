@@ -6,7 +6,7 @@
 use std::io::Write;
 
 use crate::analysis::explain::chain_select::Chosen;
-use crate::analysis::explain::upstream::{Hosts, Leg, Lookup};
+use crate::analysis::explain::upstream::{HostFrom, Hosts, Leg, Lookup};
 use crate::analysis::explain::{ChainInfo, ExplainedListener, Stage, TlsHandling, WayReport};
 use crate::render::RenderError;
 use crate::render::explain::way::step_name;
@@ -158,7 +158,13 @@ fn onward_nodes(s: &mut String, way: &WayReport, listeners: &[ExplainedListener]
                             format!(
                                 "{} → {}{}",
                                 f.discovery,
-                                h.address.as_deref().unwrap_or("no host"),
+                                match (&h.address, &h.from) {
+                                    (Some(a), _) => a.as_str(),
+                                    (None, HostFrom::FilterStateAtRunTime { .. }) => {
+                                        "set at run time"
+                                    }
+                                    (None, _) => "no host",
+                                },
                                 h.tls_alpn
                                     .as_ref()
                                     .map(|a| format!(" (TLS {})", a.join(",")))

@@ -13,12 +13,14 @@
 //!                            "eds_service"?, "endpoints_found"?: "found" | "not_in_dump" |
 //!                            "no_endpoints_section", "endpoints": [ {"address",
 //!                            "internal_listener"?, "endpoint_id"?, "health"} ],
-//!                            "original_dst"?: {"from": "filter_state" | "metadata" |
+//!                            "original_dst"?: {"from": "filter_state" |
+//!                            "filter_state_at_run_time" | "metadata" |
 //!                            "restored_destination" | "nothing", "metadata_key"?, "address",
 //!                            "port_override", "tls_alpn"}, "http2": bool},
 //!                        "internal"?: {"endpoint_id", "other_hosts", "found": bool,
 //!                            "restore": "from_metadata" | "no_original_dst_filter" |
-//!                            "not_passed_through" | "no_local_in_metadata" | null,
+//!                            "not_passed_through" | "no_local_in_metadata" |
+//!                            "from_filter_state_at_run_time" | null,
 //!                            "restored_destination", "tunnel": null | {"method": "CONNECT" |
 //!                            "POST", "hostname", "authority", "headers": [{"key", "value"}],
 //!                            "propagate_response_headers"}}} ],

@@ -84,6 +84,12 @@ fn hosts_words(f: &ClusterFacts) -> String {
 }
 
 fn original_dst_words(h: &OriginalDstHost) -> String {
+    if let HostFrom::FilterStateAtRunTime { filter } = &h.from {
+        return format!(
+            "it makes its host from filter state envoy.network.transport_socket.original_dst_address, which network filter {} on the way sets for each connection at run time: the host is not known from the dump (give it with --filter-state to follow the way); the way stops here",
+            code(filter)
+        );
+    }
     let Some(address) = &h.address else {
         return "it makes its host from the connection's original destination, which was never restored here, so Envoy has no host and the connection fails (original_dst_load_balancer: no original_dst)".to_string();
     };
@@ -97,6 +103,7 @@ fn original_dst_words(h: &OriginalDstHost) -> String {
             code(key)
         ),
         HostFrom::RestoredLocal => "from the connection's restored destination".to_string(),
+        HostFrom::FilterStateAtRunTime { .. } => String::new(),
         HostFrom::Nothing => String::new(),
     };
     let port = h
@@ -176,6 +183,10 @@ fn internal_words(i: &InternalLeg) -> String {
         Restore::NoOriginalDstFilter => "it has no original_dst listener filter, so the connection keeps its internal address as destination".to_string(),
         Restore::NotPassedThrough => "the host's transport socket passes no envoy.filters.listener.original_dst metadata to it, so the destination is not restored".to_string(),
         Restore::NoLocalInMetadata => "the host's metadata has no envoy.filters.listener.original_dst local address, so the destination is not restored".to_string(),
+        Restore::FromFilterStateAtRunTime { filter } => format!(
+            "its original_dst listener filter restores the destination from filter state envoy.filters.listener.original_dst.local_ip, which network filter {} on the way sets at run time: the destination is not known from the dump",
+            code(filter)
+        ),
     };
     let tunnel = reached
         .tunnel
@@ -254,7 +265,8 @@ pub struct EndpointOut {
 /// JSON: the host an `ORIGINAL_DST` cluster makes.
 #[derive(Debug, Serialize)]
 pub struct OriginalDstOut {
-    /// `filter_state`, `metadata`, `restored_destination` or `nothing`.
+    /// `filter_state`, `filter_state_at_run_time`, `metadata`, `restored_destination` or
+    /// `nothing`.
     pub from: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata_key: Option<String>,
@@ -272,7 +284,7 @@ pub struct InternalOut {
     /// False: no internal listener of that name in the dump.
     pub found: bool,
     /// `from_metadata`, `no_original_dst_filter`, `not_passed_through`,
-    /// `no_local_in_metadata`; null when not found.
+    /// `no_local_in_metadata`, `from_filter_state_at_run_time`; null when not found.
     pub restore: Option<&'static str>,
     pub restored_destination: Option<String>,
     pub tunnel: Option<TunnelOut>,
@@ -327,6 +339,7 @@ pub fn cluster_out(c: &ClusterLeg) -> ClusterOut {
             out.original_dst = Some(OriginalDstOut {
                 from: match h.from {
                     HostFrom::FilterState => "filter_state",
+                    HostFrom::FilterStateAtRunTime { .. } => "filter_state_at_run_time",
                     HostFrom::Metadata { .. } => "metadata",
                     HostFrom::RestoredLocal => "restored_destination",
                     HostFrom::Nothing => "nothing",
@@ -397,6 +410,7 @@ pub fn internal_out(i: &InternalLeg) -> InternalOut {
             Restore::NoOriginalDstFilter => "no_original_dst_filter",
             Restore::NotPassedThrough => "not_passed_through",
             Restore::NoLocalInMetadata => "no_local_in_metadata",
+            Restore::FromFilterStateAtRunTime { .. } => "from_filter_state_at_run_time",
         }),
         restored_destination: reached.and_then(|r| match &r.restore {
             Restore::FromMetadata(a) => Some(a.clone()),

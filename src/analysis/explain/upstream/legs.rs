@@ -90,7 +90,7 @@ pub enum EndpointAddress {
 pub struct OriginalDstHost {
     pub from: HostFrom,
     /// The host, `IP:PORT`, once the port override is applied; `None`: Envoy has none and
-    /// the connection fails.
+    /// the connection fails, or (`FilterStateAtRunTime`) it is set only at run time.
     pub address: Option<String>,
     pub port_override: Option<u32>,
     /// The ALPN of its TLS socket; `None` when the socket is not TLS.
@@ -102,6 +102,9 @@ pub struct OriginalDstHost {
 pub enum HostFrom {
     /// Filter state `envoy.network.transport_socket.original_dst_address` (`--filter-state`).
     FilterState,
+    /// That filter state, set at run time by network filter `filter` on the way: the host
+    /// is not known from the dump.
+    FilterStateAtRunTime { filter: String },
     /// `original_dst_lb_config.metadata_key` (e.g. Istio's `waypoint`), `filter/path`.
     Metadata { key: String },
     /// The connection's restored local address (its original destination).
@@ -145,6 +148,9 @@ pub enum Restore {
     NotPassedThrough,
     /// The host's metadata has no `local` address to pass.
     NoLocalInMetadata,
+    /// From filter state `envoy.filters.listener.original_dst.local_ip`, which network
+    /// filter `filter` on the way sets at run time: not known from the dump.
+    FromFilterStateAtRunTime { filter: String },
 }
 
 /// The HTTP tunnel tcp_proxy opens.

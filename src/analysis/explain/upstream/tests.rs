@@ -486,3 +486,34 @@ fn a_loop_through_internal_listeners_stops() {
         .count();
     assert_eq!(internal, MAX_INTERNAL_HOPS);
 }
+
+/// A `set_filter_state` network filter (`envoy.filters.network.set_filter_state`) before the
+/// tcp_proxy sets `envoy.network.transport_socket.original_dst_address` per connection,
+/// which `chooseHost` reads first (`filterStateOverrideHost`): the host is not known from
+/// the dump, and is not guessed from the restored destination.
+#[test]
+fn filter_state_set_at_run_time_is_not_guessed() {
+    let set = r#"{"name":"envoy.filters.network.set_filter_state","typed_config":{
+      "on_new_connection":[{"object_key":"envoy.network.transport_socket.original_dst_address",
+        "format_string":{"text_format_source":{"inline_string":"%FILTER_STATE(x:PLAIN)%"}}}]}}"#;
+    let json = format!(
+        r#"{{"name":"out","filter_chains":[{{"filters":[{set},{}]}}]}}"#,
+        tcp_proxy("PassthroughCluster")
+    );
+    let l: Listener<'static> = serde_json::from_str(Box::leak(json.into_boxed_str())).unwrap();
+    let passthrough = r#"{"name":"PassthroughCluster","type":"ORIGINAL_DST"}"#;
+    let legs = run(
+        &l,
+        &conn("10.96.0.9:9999"),
+        true,
+        &Fake::new(&[passthrough], &[], &[]),
+    );
+    let host = original_dst(&legs[0]);
+    assert_eq!(
+        host.from,
+        HostFrom::FilterStateAtRunTime {
+            filter: "envoy.filters.network.set_filter_state".into()
+        }
+    );
+    assert_eq!(host.address, None);
+}
