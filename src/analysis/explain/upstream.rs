@@ -43,19 +43,15 @@ use crate::envoy::filter::{NetworkFilterConfig, TcpProxy};
 use crate::envoy::upstream::ClusterUpstream;
 use crate::envoy::{FilterChain, Listener};
 
-/// The filter name under which Envoy's `original_dst` listener filter reads an internal
-/// connection's destination (`envoy.filters.listener.original_dst`, field `local`).
-pub const ORIGINAL_DST_METADATA: &str = "envoy.filters.listener.original_dst";
-/// The filter state key an `ORIGINAL_DST` cluster reads first (`OriginalDstClusterFilterStateKey`).
-pub const ORIGINAL_DST_FILTER_STATE: &str = "envoy.network.transport_socket.original_dst_address";
-/// The filter state key an internal listener's `original_dst` filter reads when the
-/// metadata has no `local` (`OriginalDstFilter::onAccept`, `EnvoyInternal`).
-pub const LOCAL_IP_FILTER_STATE: &str = "envoy.filters.listener.original_dst.local_ip";
 /// How deep the way follows internal listeners into each other (Istio's double HBONE
 /// takes two); a loop in the config stops here.
 const MAX_INTERNAL_HOPS: usize = 4;
 
+mod hosts;
 mod legs;
+
+use hosts::{Downstream, facts, format_host, original_dst_host};
+pub use hosts::{LOCAL_IP_FILTER_STATE, ORIGINAL_DST_FILTER_STATE, ORIGINAL_DST_METADATA};
 
 pub use legs::{
     ClusterFacts, ClusterLeg, EndpointAddress, EndpointFact, HostFrom, Hosts, InternalLeg, Leg,
@@ -74,27 +70,6 @@ pub trait UpstreamConfig<'a> {
     ) -> Result<Lookup<ClusterLoadAssignment<'a>>, Self::Error>;
     /// The dump's internal listeners (asked for only when a host is an internal address).
     fn internal_listeners(&self) -> Result<&[Listener<'a>], Self::Error>;
-}
-
-/// What the connection carries into the next cluster: its restored local address and the
-/// dynamic metadata passed to it.
-#[derive(Debug, Clone, Default)]
-struct Downstream {
-    local: Option<SocketAddr>,
-    /// `(filter, field, string value)`.
-    metadata: Vec<(String, String, String)>,
-    /// `(filter state key, network filter)`: a filter on the way that sets that key at run
-    /// time (`envoy.filters.network.set_filter_state`), so the dump cannot tell its value.
-    run_time_state: Vec<(&'static str, String)>,
-}
-
-impl Downstream {
-    /// The filter that sets `key` at run time, if one does.
-    fn sets(&self, key: &str) -> Option<&str> {
-        (self.run_time_state.iter())
-            .find(|(k, _)| *k == key)
-            .map(|(_, f)| f.as_str())
-    }
 }
 
 /// The legs after `chosen` on `listener` for `conn`. `restored`: the listener's connections
@@ -390,80 +365,6 @@ impl<'a, C: UpstreamConfig<'a>> Walk<'_, C> {
     }
 }
 
-/// The host an `ORIGINAL_DST` cluster makes, in `chooseHost`'s order. A `metadata_key`
-/// path of one key is read (Istio's `waypoint`); the HTTP header a cluster may use instead
-/// is never there for a TCP connection.
-fn original_dst_host(
-    cluster: &ClusterUpstream<'_>,
-    downstream: &Downstream,
-    conn: &Connection,
-) -> OriginalDstHost {
-    let lb = cluster.original_dst_lb_config.as_ref();
-    let from_state = (conn.filter_state.iter())
-        .find(|(k, _)| k == ORIGINAL_DST_FILTER_STATE)
-        .and_then(|(_, v)| v.parse::<SocketAddr>().ok());
-    let from_metadata = lb.and_then(|lb| lb.metadata_key.as_ref()).and_then(|key| {
-        let [segment] = key.path.as_slice() else {
-            return None;
-        };
-        let (_, _, value) = downstream
-            .metadata
-            .iter()
-            .find(|(f, k, _)| f == key.key.as_ref() && k == segment.key.as_ref())?;
-        let address = value.parse::<SocketAddr>().ok()?;
-        Some((format!("{}/{}", key.key, segment.key), address))
-    });
-    let set_by = downstream.sets(ORIGINAL_DST_FILTER_STATE);
-    let (from, address) = match (from_state, set_by, from_metadata, downstream.local) {
-        (Some(a), _, _, _) => (HostFrom::FilterState, Some(a)),
-        (None, Some(filter), _, _) => (
-            HostFrom::FilterStateAtRunTime {
-                filter: filter.to_string(),
-            },
-            None,
-        ),
-        (None, None, Some((key, a)), _) => (HostFrom::Metadata { key }, Some(a)),
-        (None, None, None, Some(a)) => (HostFrom::RestoredLocal, Some(a)),
-        (None, None, None, None) => (HostFrom::Nothing, None),
-    };
-    let port_override = lb.and_then(|lb| lb.upstream_port_override);
-    let address = address.map(|mut a| {
-        if let Some(port) = port_override.and_then(|p| u16::try_from(p).ok()) {
-            a.set_port(port);
-        }
-        a.to_string()
-    });
-    OriginalDstHost {
-        from,
-        address,
-        port_override,
-        tls_alpn: cluster.socket_for(&[]).and_then(|s| s.upstream_alpn()),
-    }
-}
-
-/// The tunnel's hostname with the commands that need only the restored local address
-/// formatted; `None` when another command is in it (Envoy's substitution formatter fills
-/// those only at run time).
-fn format_host(template: &str, local: Option<SocketAddr>) -> Option<String> {
-    let mut out = template.to_string();
-    for (command, value) in [
-        (
-            "%DOWNSTREAM_LOCAL_ADDRESS_WITHOUT_PORT%",
-            local.map(|a| a.ip().to_string()),
-        ),
-        ("%DOWNSTREAM_LOCAL_ADDRESS%", local.map(|a| a.to_string())),
-        (
-            "%DOWNSTREAM_LOCAL_PORT%",
-            local.map(|a| a.port().to_string()),
-        ),
-    ] {
-        if out.contains(command) {
-            out = out.replace(command, &value?);
-        }
-    }
-    (!out.contains('%')).then_some(out)
-}
-
 fn push_gap<E>(
     legs: &mut Vec<Leg>,
     name: String,
@@ -476,44 +377,6 @@ fn push_gap<E>(
         state,
     }));
     Ok(())
-}
-
-/// The hosts of a load assignment, in its order.
-fn facts(cla: &ClusterLoadAssignment<'_>) -> Vec<EndpointFact> {
-    (cla.endpoints.iter())
-        .flat_map(|l| l.lb_endpoints.iter())
-        .map(|h| {
-            let address = h.endpoint.as_ref().and_then(|e| e.address.as_ref());
-            let address = match address {
-                Some(a) if a.envoy_internal_address.is_some() => {
-                    let i = a.envoy_internal_address.as_ref();
-                    EndpointAddress::Internal {
-                        listener: i
-                            .and_then(|i| i.server_listener_name.as_ref())
-                            .map_or_else(String::new, |n| n.to_string()),
-                        endpoint_id: i.map_or_else(String::new, |i| i.endpoint_id.to_string()),
-                    }
-                }
-                Some(a) => match &a.socket_address {
-                    Some(s) => EndpointAddress::Socket(host_port(&s.address, s.port_value)),
-                    None => EndpointAddress::Other,
-                },
-                None => EndpointAddress::Other,
-            };
-            EndpointFact {
-                address,
-                health: h.health_status.name(),
-            }
-        })
-        .collect()
-}
-
-/// `IP:PORT`, an IPv6 address in brackets; a name as it is.
-fn host_port(host: &str, port: u32) -> String {
-    match (host.parse::<std::net::IpAddr>(), u16::try_from(port)) {
-        (Ok(ip), Ok(port)) => SocketAddr::new(ip, port).to_string(),
-        _ => format!("{host}:{port}"),
-    }
 }
 
 #[cfg(test)]

@@ -429,37 +429,6 @@ fn restoring_needs_the_filter_and_the_passed_metadata() {
     assert_eq!(reached(&legs[1]).1.restore, Restore::NotPassedThrough);
 }
 
-/// Envoy's substitution formatter fills `%DOWNSTREAM_LOCAL_ADDRESS%` and its variants from
-/// the restored local address (`TunnelingConfigHelperImpl::host`); any other command is
-/// known only at run time.
-#[test]
-fn tunnel_hostname_formatting() {
-    let local: Option<SocketAddr> = "10.244.2.40:3306".parse().ok();
-    assert_eq!(
-        format_host("%DOWNSTREAM_LOCAL_ADDRESS%", local).as_deref(),
-        Some("10.244.2.40:3306")
-    );
-    assert_eq!(
-        format_host("%DOWNSTREAM_LOCAL_ADDRESS_WITHOUT_PORT%:15008", local).as_deref(),
-        Some("10.244.2.40:15008")
-    );
-    assert_eq!(
-        format_host("db.svc:%DOWNSTREAM_LOCAL_PORT%", local).as_deref(),
-        Some("db.svc:3306")
-    );
-    assert_eq!(format_host("%REQ(x)%", local), None);
-    assert_eq!(format_host("%DOWNSTREAM_LOCAL_ADDRESS%", None), None);
-    assert_eq!(
-        format_host("plain.example:443", None).as_deref(),
-        Some("plain.example:443")
-    );
-    let v6: Option<SocketAddr> = "[fd00::5]:80".parse().ok();
-    assert_eq!(
-        format_host("%DOWNSTREAM_LOCAL_ADDRESS%", v6).as_deref(),
-        Some("[fd00::5]:80")
-    );
-}
-
 /// An internal listener whose cluster leads back to itself has no end the dump can show:
 /// the way stops after a bounded number of internal hops.
 #[test]
