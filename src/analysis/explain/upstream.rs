@@ -95,7 +95,7 @@ pub fn onward<'a, C: UpstreamConfig<'a>>(
     };
     let mut legs = Vec::new();
     if let Some(chain) = chosen_chain(listener, chosen) {
-        ctx.from_chain(chain, &downstream, 0, &mut legs)?;
+        ctx.follow_chain(chain, &downstream, 0, &mut legs)?;
     }
     Ok(legs)
 }
@@ -132,7 +132,7 @@ struct Walk<'w, C> {
 }
 
 impl<'a, C: UpstreamConfig<'a>> Walk<'_, C> {
-    fn from_chain(
+    fn follow_chain(
         &self,
         chain: &FilterChain<'a>,
         downstream: &Downstream,
@@ -353,7 +353,7 @@ impl<'a, C: UpstreamConfig<'a>> Walk<'_, C> {
         });
         let mut after = Vec::new();
         if let Some(chain) = chain {
-            self.from_chain(chain, &downstream, depth + 1, &mut after)?;
+            self.follow_chain(chain, &downstream, depth + 1, &mut after)?;
         }
         leg.state = Some(Reached {
             listener: index,

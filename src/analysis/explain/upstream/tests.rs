@@ -411,7 +411,7 @@ fn restoring_needs_the_filter_and_the_passed_metadata() {
         "stat_prefix":"x","cluster":"connect_originate","tunneling_config":{"hostname":"%DOWNSTREAM_LOCAL_ADDRESS%"}}}]}]}"#;
     let fake = Fake::new(
         &[DB],
-        &[assignment("outbound|3306||db", &[host.clone()])],
+        &[assignment("outbound|3306||db", std::slice::from_ref(&host))],
         &[no_filter],
     );
     let legs = run(&l, &c, true, &fake);
