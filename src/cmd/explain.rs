@@ -16,9 +16,11 @@ use crate::analysis::listener::refused::refused_updates;
 use crate::analysis::listener::rows::{self, ListenerQuery};
 use crate::cli::{DirectionArg, ExplainArgs, ExplainFormat, SrcType, Transport};
 use crate::cmd::{LISTENERS_AND_NODE, explain_upstream, input, listener_select};
-use crate::envoy::dump::{LISTENERS_TYPE, ListenersSection, RoutingSections};
+use crate::envoy::dump::{
+    ClustersSection, EndpointsSection, LISTENERS_TYPE, ListenersSection, RoutingSections,
+};
 use crate::envoy::missing::{SectionWording, required};
-use crate::envoy::{Document, Listener, ListenerState, MissingError};
+use crate::envoy::{Document, Listener, ListenerState, MissingError, Sections};
 use crate::error::{Error, ExitCode};
 use crate::render::explain::{dot, json, text};
 use crate::render::terminal::Terminal;
@@ -197,14 +199,18 @@ pub fn run(args: &ExplainArgs, term: Terminal, out: &mut dyn Write) -> Result<Ex
     let opts = resolve_options(args);
     // A connection explain follows goes on into clusters and their endpoints, which a
     // live proxy dumps only with `?include_eds=true`.
+    // A `--port` listener goes on only when it hands off (virtualOutbound): its clusters
+    // are read then, in a second pass, so that `--port` alone reads no more than before.
     let follows = opts.connection.is_some() && !args.hbone;
-    let (mask, routing) = if follows {
-        (DumpMask::WithEndpoints, explain_upstream::FOLLOWS)
+    let mask = if follows {
+        DumpMask::WithEndpoints
     } else {
-        (
-            DumpMask::Sections(LISTENERS_AND_NODE),
-            RoutingSections::NONE,
-        )
+        DumpMask::Sections(LISTENERS_AND_NODE)
+    };
+    let routing = if follows && opts.port.is_none() {
+        explain_upstream::FOLLOWS
+    } else {
+        RoutingSections::NONE
     };
     let source = input::resolve(&args.input, "explain", mask)?;
     let raw = source::fetch::read(&source)?;
@@ -218,7 +224,6 @@ pub fn run(args: &ExplainArgs, term: Terminal, out: &mut dyn Write) -> Result<Ex
         LISTENERS_TYPE,
     )?;
     let node = dump.node;
-    let upstream_sections = (dump.clusters.as_ref(), dump.endpoints.as_ref());
     // The pod's own addresses (a connection to one is inbound) and the dump's Envoy
     // release (which matcher rules apply) come from the bootstrap's node.
     let pod_ips = node
@@ -234,7 +239,8 @@ pub fn run(args: &ExplainArgs, term: Terminal, out: &mut dyn Write) -> Result<Ex
     let go_on = |report: &mut WayReport,
                  explained: &mut Vec<ExplainedListener>,
                  listener: &Listener<'_>,
-                 restored: bool|
+                 restored: bool,
+                 upstream: (Option<&ClustersSection<'_>>, Option<&EndpointsSection<'_>>)|
      -> Result<(), Error> {
         let (Some(conn), Some(sim)) = (
             &opts.connection,
@@ -245,7 +251,7 @@ pub fn run(args: &ExplainArgs, term: Terminal, out: &mut dyn Write) -> Result<Ex
         let (legs, more) = explain_upstream::follow(
             &doc,
             &section.entries,
-            upstream_sections,
+            upstream,
             listener,
             sim,
             conn,
@@ -308,7 +314,14 @@ pub fn run(args: &ExplainArgs, term: Terminal, out: &mut dyn Write) -> Result<Ex
         if let Some(w) = &way
             && let Some(last) = w.last()
         {
-            go_on(&mut report, &mut explained, listeners[last], restores(w))?;
+            let upstream = (dump.clusters.as_ref(), dump.endpoints.as_ref());
+            go_on(
+                &mut report,
+                &mut explained,
+                listeners[last],
+                restores(w),
+                upstream,
+            )?;
         }
         return write(out, &opts, &explained, Some(&report), term);
     }
@@ -354,7 +367,15 @@ pub fn run(args: &ExplainArgs, term: Terminal, out: &mut dyn Write) -> Result<Ex
             let mut report = WayReport::new(Some(&way), &listeners, conn.dst_ip, conn.dst_port);
             let last = way.last().unwrap_or(start);
             let mut explained = vec![explain(listeners[last])];
-            go_on(&mut report, &mut explained, listeners[last], restores(&way))?;
+            let again = doc.load_with_routing(Sections::default(), explain_upstream::FOLLOWS)?;
+            let upstream = (again.clusters.as_ref(), again.endpoints.as_ref());
+            go_on(
+                &mut report,
+                &mut explained,
+                listeners[last],
+                restores(&way),
+                upstream,
+            )?;
             return write(out, &opts, &explained, Some(&report), term);
         }
     }

@@ -36,11 +36,25 @@ struct DumpUpstream<'d, 'a> {
     internal: OnceCell<Vec<Listener<'a>>>,
 }
 
-/// Whether `raw` may hold the string `name`: it does, or it has `\u` escapes that could
-/// spell it. The others are not decoded.
-fn may_name(raw: &str, name: &str) -> bool {
-    memmem::find(raw.as_bytes(), name.as_bytes()).is_some()
-        || memmem::find(raw.as_bytes(), b"\\u").is_some()
+/// The entries whose raw text may hold the string `name`: it does, or it has `\u` escapes
+/// that could spell it. Only those are decoded; the scan runs on every core with one
+/// searcher per pattern, as a big dump has many clusters.
+fn may_name<'e, E: Sync>(
+    entries: impl Iterator<Item = &'e E>,
+    raw: impl Fn(&E) -> &str + Sync,
+    name: &str,
+) -> Vec<&'e E> {
+    let named = memmem::Finder::new(name.as_bytes());
+    let escaped = memmem::Finder::new(b"\\u");
+    let all: Vec<&'e E> = entries.collect();
+    let keep = crate::util::parallel::map_in_order(&all, 256, |e| {
+        let text = raw(e).as_bytes();
+        named.find(text).is_some() || escaped.find(text).is_some()
+    });
+    all.into_iter()
+        .zip(keep)
+        .filter_map(|(e, k)| k.then_some(e))
+        .collect()
 }
 
 impl<'a> UpstreamConfig<'a> for DumpUpstream<'_, 'a> {
@@ -53,14 +67,14 @@ impl<'a> UpstreamConfig<'a> for DumpUpstream<'_, 'a> {
         // Envoy sends connections to its active clusters (static and dynamic); a warming
         // one takes none until it is warm.
         let active = (section.static_clusters.iter()).chain(&section.dynamic_active_clusters);
-        for entry in active.filter(|e| may_name(e.raw.get(), name)) {
+        for entry in may_name(active, |e| e.raw.get(), name) {
             let cluster: ClusterUpstream<'a> = self.doc.decode(entry.raw, &entry.json_path())?;
             if cluster.name == name {
                 return Ok(Lookup::Found(cluster));
             }
         }
         let warming = section.dynamic_warming_clusters.iter();
-        for entry in warming.filter(|e| may_name(e.raw.get(), name)) {
+        for entry in may_name(warming, |e| e.raw.get(), name) {
             let cluster: ClusterUpstream<'a> = self.doc.decode(entry.raw, &entry.json_path())?;
             if cluster.name == name {
                 return Ok(Lookup::Warming);
@@ -77,7 +91,7 @@ impl<'a> UpstreamConfig<'a> for DumpUpstream<'_, 'a> {
             return Ok(Lookup::NoSection);
         };
         let all = (section.dynamic_endpoint_configs.iter()).chain(&section.static_endpoint_configs);
-        for entry in all.filter(|e| may_name(e.raw.get(), service)) {
+        for entry in may_name(all, |e| e.raw.get(), service) {
             let cla: ClusterLoadAssignment<'a> = self.doc.decode(entry.raw, &entry.json_path())?;
             if cla.cluster_name == service {
                 return Ok(Lookup::Found(cla));
