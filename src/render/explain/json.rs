@@ -33,7 +33,8 @@
 //!       listener's name); each internal listener reached follows in "listeners", simulated
 //!       for the connection it is handed),
 //!   "listeners": [ {
-//!     "name", "address", "port", "filter_chain_matcher": bool,
+//!     "name", "address", "port", "filter_chain_matcher": bool, "via_internal_host"?: true
+//!     (an internal listener a cluster's host handed the connection to; left out otherwise),
 //!     "chains": [ { "index": n | null (default chain), "name", "default": bool,
 //!                   "match": {destination_port?, prefix_ranges?, server_names?, transport_protocol?,
 //!                             application_protocols?, direct_source_prefix_ranges?, source_type?,
@@ -103,6 +104,10 @@ pub struct ListenerOut {
     pub address: String,
     pub port: u32,
     pub filter_chain_matcher: bool,
+    /// An internal listener a cluster's host handed the connection to: its simulation is
+    /// for that connection (see `way.hops`), not the one the flags and assumptions give.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub via_internal_host: bool,
     pub chains: Vec<ChainOut>,
     pub warnings: Vec<WarningOut>,
     pub simulation: Option<SimulationOut>,
@@ -220,6 +225,7 @@ fn listener_out(l: &ExplainedListener, assumptions: &[Assumption]) -> ListenerOu
         address: e.address.clone(),
         port: e.port,
         filter_chain_matcher: e.uses_matcher,
+        via_internal_host: l.via_internal_host,
         chains: e.chains.iter().map(chain_out).collect(),
         warnings: e
             .warnings
