@@ -240,10 +240,12 @@ impl<'a, C: UpstreamConfig<'a>> Walk<'_, C> {
         let hosts: Vec<&LbEndpoint<'a>> = (cla.endpoints.iter())
             .flat_map(|l| l.lb_endpoints.iter())
             .collect();
-        let first_internal = hosts.iter().find_map(|h| {
-            let address = h.endpoint.as_ref()?.address.as_ref()?;
-            address.envoy_internal_address.as_ref().map(|a| (*h, a))
-        });
+        // The load balancer takes healthy hosts first (EDS health UNKNOWN, HEALTHY or
+        // DEGRADED; `HostSetImpl::partitionHosts`), so the way goes on through the first
+        // of those that is internal, else the first internal host.
+        let usable = |h: &&&LbEndpoint<'a>| matches!(h.health_status.0, 0 | 1 | 5);
+        let first_internal = (hosts.iter().filter(usable).find_map(internal_host))
+            .or_else(|| hosts.iter().find_map(internal_host));
         if let Some((host, address)) = first_internal
             && depth < MAX_INTERNAL_HOPS
         {
@@ -363,6 +365,14 @@ impl<'a, C: UpstreamConfig<'a>> Walk<'_, C> {
         });
         Ok((leg, after))
     }
+}
+
+/// The host and its internal address, when it is at one.
+fn internal_host<'h, 'a>(
+    h: &&'h LbEndpoint<'a>,
+) -> Option<(&'h LbEndpoint<'a>, &'h InternalAddress<'a>)> {
+    let address = h.endpoint.as_ref()?.address.as_ref()?;
+    address.envoy_internal_address.as_ref().map(|a| (*h, a))
 }
 
 fn push_gap<E>(
