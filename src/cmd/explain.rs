@@ -201,7 +201,7 @@ pub fn run(args: &ExplainArgs, term: Terminal, out: &mut dyn Write) -> Result<Ex
     // live proxy dumps only with `?include_eds=true`.
     // A `--port` listener goes on only when it hands off (virtualOutbound): its clusters
     // are read then, in a second pass, so that `--port` alone reads no more than before.
-    let follows = opts.connection.is_some() && !args.hbone;
+    let follows = opts.connection.is_some();
     let mask = if follows {
         DumpMask::WithEndpoints
     } else {
@@ -283,7 +283,7 @@ pub fn run(args: &ExplainArgs, term: Terminal, out: &mut dyn Write) -> Result<Ex
             cluster: hbone.cluster.clone(),
             gap: hbone.gap.clone(),
         });
-        let explained: Vec<ExplainedListener> = match hbone.gap {
+        let mut explained: Vec<ExplainedListener> = match hbone.gap {
             None => hbone
                 .way
                 .last()
@@ -292,6 +292,14 @@ pub fn run(args: &ExplainArgs, term: Terminal, out: &mut dyn Write) -> Result<Ex
                 .collect(),
             Some(_) => Vec::new(),
         };
+        // The internal listener's connection has the CONNECT authority as its destination
+        // (connect_terminate hands it over in filter state its original_dst reads).
+        if hbone.gap.is_none()
+            && let Some(last) = hbone.way.last()
+        {
+            let upstream = (dump.clusters.as_ref(), dump.endpoints.as_ref());
+            go_on(&mut report, &mut explained, listeners[last], true, upstream)?;
+        }
         return write(out, &opts, &explained, Some(&report), term);
     }
     // Without --port, a connection follows its way through the listeners (DOMAIN.md §3.1).

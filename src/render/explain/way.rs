@@ -86,6 +86,12 @@ fn hbone_header(way: &WayReport, hbone: &HboneNote) -> String {
             gap_words(gap, &listener, &authority)
         ));
     }
+    if !way.onward.is_empty() {
+        s.push_str(&format!(
+            "Past the chain that takes it (its selection is shown below):\n{}",
+            onward_lines(&way.onward, way.hops.len() + 1)
+        ));
+    }
     s.push('\n');
     s
 }
