@@ -14,6 +14,9 @@ use super::InputArgs;
     # Where a connection from the application to 10.96.88.150:8000 goes: the capture\n  \
     # listener, Envoy's hand-off to the listener bound to it, then that listener's chain\n  \
     meshscope explain -f config_dump.json --dst 10.96.88.150:8000 --alpn http/1.1\n\n  \
+    # Outbound HBONE from a sidecar: the cluster's host at connect_originate, its CONNECT\n  \
+    # tunnel, and the ORIGINAL_DST cluster to port 15008\n  \
+    meshscope explain -f config_dump.json --dst 10.96.45.12:3306 -o dot | dot -Tsvg > way.svg\n\n  \
     # An HBONE connection into a waypoint, for the service 10.96.1.201:9080\n  \
     meshscope explain -f waypoint_dump.json --hbone --authority 10.96.1.201:9080\n\n  \
     # Every inbound chain in plain words, then warnings\n  \
@@ -31,9 +34,12 @@ pub struct ExplainArgs {
 
     /// Explain the listeners on this port (the listener's own port; 0 = all). Without it,
     /// a simulated connection (--dst, --dst-port) follows its way: the capture listener,
-    /// Envoy's hand-off by original destination, and the listener whose chains decide. A
-    /// listener on --port that hands off (use_original_dst, Istio's virtualOutbound)
-    /// shows its hand-off too.
+    /// Envoy's hand-off by original destination, and the listener whose chains decide;
+    /// then past the chain that takes it: the tcp_proxy's cluster, its hosts (the dump's
+    /// clusters and endpoints sections), and an internal listener a host leads to with
+    /// its own chain and tunnel (outbound HBONE through connect_originate). A listener on
+    /// --port that hands off (use_original_dst, Istio's virtualOutbound) shows its
+    /// hand-off too.
     #[arg(long, value_name = "PORT")]
     pub port: Option<u32>,
 

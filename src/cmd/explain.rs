@@ -7,7 +7,7 @@ use std::net::IpAddr;
 use crate::analysis::explain::chain_select::Connection;
 use crate::analysis::explain::hbone::hbone_way;
 use crate::analysis::explain::matcher_eval::rules::{EnvoyRelease, semantics_for_dump};
-use crate::analysis::explain::way::{Direction, from_capture};
+use crate::analysis::explain::way::{Direction, HopKind, Way, from_capture};
 use crate::analysis::explain::{
     Assumption, Derivation, ExplainedListener, HboneNote, WayReport, explain_listener,
     is_same_ip_or_loopback, simulate, way,
@@ -15,9 +15,12 @@ use crate::analysis::explain::{
 use crate::analysis::listener::refused::refused_updates;
 use crate::analysis::listener::rows::{self, ListenerQuery};
 use crate::cli::{DirectionArg, ExplainArgs, ExplainFormat, SrcType, Transport};
-use crate::cmd::{LISTENERS_AND_NODE, input, listener_select, load_listeners_and_node};
-use crate::envoy::dump::ListenersSection;
-use crate::envoy::{Document, Listener, ListenerState, MissingError};
+use crate::cmd::{LISTENERS_AND_NODE, explain_upstream, input, listener_select};
+use crate::envoy::dump::{
+    ClustersSection, EndpointsSection, LISTENERS_TYPE, ListenersSection, RoutingSections,
+};
+use crate::envoy::missing::{SectionWording, required};
+use crate::envoy::{Document, Listener, ListenerState, MissingError, Sections};
 use crate::error::{Error, ExitCode};
 use crate::render::explain::{dot, json, text};
 use crate::render::terminal::Terminal;
@@ -194,15 +197,33 @@ fn no_listener_on_port(
 /// Runs `explain`.
 pub fn run(args: &ExplainArgs, term: Terminal, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let opts = resolve_options(args);
-    let source = input::resolve(
-        &args.input,
-        "explain",
-        DumpMask::Sections(LISTENERS_AND_NODE),
-    )?;
+    // A connection explain follows goes on into clusters and their endpoints, which a
+    // live proxy dumps only with `?include_eds=true`.
+    // A `--port` listener goes on only when it hands off (virtualOutbound): its clusters
+    // are read then, in a second pass, so that `--port` alone reads no more than before.
+    let follows = opts.connection.is_some();
+    let mask = if follows {
+        DumpMask::WithEndpoints
+    } else {
+        DumpMask::Sections(LISTENERS_AND_NODE)
+    };
+    let routing = if follows && opts.port.is_none() {
+        explain_upstream::FOLLOWS
+    } else {
+        RoutingSections::NONE
+    };
+    let source = input::resolve(&args.input, "explain", mask)?;
     let raw = source::fetch::read(&source)?;
     let text = source::to_json_text(&raw.label, &raw.bytes)?;
     let doc = text.document(&raw.label);
-    let (section, node) = load_listeners_and_node(&doc)?;
+    let dump = doc.load_with_routing(LISTENERS_AND_NODE, routing)?;
+    let section = required(
+        dump.listeners,
+        doc.label,
+        SectionWording::ListenerDump,
+        LISTENERS_TYPE,
+    )?;
+    let node = dump.node;
     // The pod's own addresses (a connection to one is inbound) and the dump's Envoy
     // release (which matcher rules apply) come from the bootstrap's node.
     let pod_ips = node
@@ -214,9 +235,38 @@ pub fn run(args: &ExplainArgs, term: Terminal, out: &mut dyn Write) -> Result<Ex
     });
     let semantics = semantics_for_dump(flag, node.as_ref());
     let refused = refused_updates(&section);
+    // The way on past the last hop's chain, and the internal listeners it reaches.
+    let go_on = |report: &mut WayReport,
+                 explained: &mut Vec<ExplainedListener>,
+                 listener: &Listener<'_>,
+                 restored: bool,
+                 upstream: (Option<&ClustersSection<'_>>, Option<&EndpointsSection<'_>>)|
+     -> Result<(), Error> {
+        let (Some(conn), Some(sim)) = (
+            &opts.connection,
+            explained.first().and_then(|e| e.simulation.as_ref()),
+        ) else {
+            return Ok(());
+        };
+        let (legs, more) = explain_upstream::follow(
+            &doc,
+            &section.entries,
+            upstream,
+            listener,
+            sim,
+            conn,
+            restored,
+            &semantics,
+            &refused,
+        )?;
+        report.onward = legs;
+        explained.extend(more);
+        Ok(())
+    };
     let explain = |l: &Listener<'_>| ExplainedListener {
         explanation: explain_listener(l, &refused),
         simulation: opts.connection.as_ref().map(|c| simulate(l, c, &semantics)),
+        via_internal_host: false,
     };
     // HBONE into a waypoint: connect_terminate, its CONNECT route, the internal listener.
     if let (Some(conn), true) = (&opts.connection, args.hbone) {
@@ -233,7 +283,7 @@ pub fn run(args: &ExplainArgs, term: Terminal, out: &mut dyn Write) -> Result<Ex
             cluster: hbone.cluster.clone(),
             gap: hbone.gap.clone(),
         });
-        let explained: Vec<ExplainedListener> = match hbone.gap {
+        let mut explained: Vec<ExplainedListener> = match hbone.gap {
             None => hbone
                 .way
                 .last()
@@ -242,6 +292,14 @@ pub fn run(args: &ExplainArgs, term: Terminal, out: &mut dyn Write) -> Result<Ex
                 .collect(),
             Some(_) => Vec::new(),
         };
+        // The internal listener's connection has the CONNECT authority as its destination
+        // (connect_terminate hands it over in filter state its original_dst reads).
+        if hbone.gap.is_none()
+            && let Some(last) = hbone.way.last()
+        {
+            let upstream = (dump.clusters.as_ref(), dump.endpoints.as_ref());
+            go_on(&mut report, &mut explained, listeners[last], true, upstream)?;
+        }
         return write(out, &opts, &explained, Some(&report), term);
     }
     // Without --port, a connection follows its way through the listeners (DOMAIN.md §3.1).
@@ -256,11 +314,23 @@ pub fn run(args: &ExplainArgs, term: Terminal, out: &mut dyn Write) -> Result<Ex
             opts.direction,
             &pod_ips,
         );
-        let report = WayReport::new(way.as_ref(), &listeners, conn.dst_ip, conn.dst_port);
-        let explained: Vec<ExplainedListener> = (way.as_ref().and_then(|w| w.last()))
+        let mut report = WayReport::new(way.as_ref(), &listeners, conn.dst_ip, conn.dst_port);
+        let mut explained: Vec<ExplainedListener> = (way.as_ref().and_then(|w| w.last()))
             .map(|last| explain(listeners[last]))
             .into_iter()
             .collect();
+        if let Some(w) = &way
+            && let Some(last) = w.last()
+        {
+            let upstream = (dump.clusters.as_ref(), dump.endpoints.as_ref());
+            go_on(
+                &mut report,
+                &mut explained,
+                listeners[last],
+                restores(w),
+                upstream,
+            )?;
+        }
         return write(out, &opts, &explained, Some(&report), term);
     }
     let query = ListenerQuery {
@@ -302,14 +372,32 @@ pub fn run(args: &ExplainArgs, term: Terminal, out: &mut dyn Write) -> Result<Ex
                 conn.dst_port,
                 None,
             );
-            let report = WayReport::new(Some(&way), &listeners, conn.dst_ip, conn.dst_port);
+            let mut report = WayReport::new(Some(&way), &listeners, conn.dst_ip, conn.dst_port);
             let last = way.last().unwrap_or(start);
-            let explained = vec![explain(listeners[last])];
+            let mut explained = vec![explain(listeners[last])];
+            let again = doc.load_with_routing(Sections::default(), explain_upstream::FOLLOWS)?;
+            let upstream = (again.clusters.as_ref(), again.endpoints.as_ref());
+            go_on(
+                &mut report,
+                &mut explained,
+                listeners[last],
+                restores(&way),
+                upstream,
+            )?;
             return write(out, &opts, &explained, Some(&report), term);
         }
     }
     let explained: Vec<ExplainedListener> = selected.iter().map(|s| explain(&s.listener)).collect();
     write(out, &opts, &explained, None, term)
+}
+
+/// Whether the way's listeners see the connection's original destination restored: iptables
+/// captured it (the capture listener's `original_dst`; a hand-off keeps it). A connection
+/// that arrives on a listener's own socket has its local address as it is.
+fn restores(way: &Way) -> bool {
+    way.hops
+        .first()
+        .is_some_and(|h| matches!(h.kind, HopKind::Captured(_)))
 }
 
 fn write(

@@ -158,3 +158,38 @@ pub(crate) fn on_the_way<'a>(
     );
     decoded.into_iter().collect()
 }
+
+/// The active internal listeners (DOMAIN.md §3.1: `internal_listener`, no socket address),
+/// decoded, in dump order: where a connection to an `envoy_internal_address` host goes. A
+/// listener whose text never mentions `nternal` (`internal_listener`, `internalListener`)
+/// cannot be one, so on a big dump the others stay undecoded; one written with `\u`
+/// escapes is decoded to be sure.
+pub(crate) fn internal_listeners<'a>(
+    doc: &Document<'a>,
+    entries: &[ListenerEntry<'a>],
+) -> Result<Vec<SelectedListener<'a>>, LoadError> {
+    use memchr::memmem;
+    // Each listener's text is scanned on every core, as the decode is.
+    let may_be = crate::util::parallel::map_in_order(entries, 256, |e: &ListenerEntry<'a>| {
+        let raw = e.raw.get().as_bytes();
+        e.state == crate::envoy::ListenerState::Active
+            && (memmem::find(raw, b"nternal").is_some() || memmem::find(raw, b"\\u").is_some())
+    });
+    let picked: Vec<(usize, &ListenerEntry<'a>)> = (entries.iter().enumerate())
+        .zip(may_be)
+        .filter_map(|(e, keep)| keep.then_some(e))
+        .collect();
+    let decoded = doc.decode_listeners_on_every_core(
+        &picked,
+        |(_, entry)| entry,
+        |&(i, entry), l| SelectedListener::new(i, entry.state, l),
+    );
+    let mut out = Vec::new();
+    for listener in decoded {
+        let listener = listener?;
+        if listener.listener.is_internal() {
+            out.push(listener);
+        }
+    }
+    Ok(out)
+}

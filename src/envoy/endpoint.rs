@@ -9,6 +9,7 @@ use serde::de::{self, Deserializer, Visitor};
 
 use crate::envoy::listener::Pipe;
 use crate::envoy::listener::SocketAddress;
+use crate::envoy::metadata::StructMetadata;
 use crate::envoy::proto::Str;
 
 /// A load assignment of the dump.
@@ -47,6 +48,11 @@ pub struct LbEndpoint<'a> {
     pub endpoint: Option<Endpoint<'a>>,
     #[serde(default, alias = "healthStatus")]
     pub health_status: HealthStatus,
+    /// The host's metadata: Istio puts the tunnel's original destination here
+    /// (`envoy.filters.listener.original_dst`) and which transport socket the host takes
+    /// (`envoy.transport_socket_match`).
+    #[serde(borrow, default)]
+    pub metadata: Option<StructMetadata<'a>>,
 }
 
 /// `envoy.config.endpoint.v3.Endpoint`: its address and additional addresses.

@@ -96,6 +96,8 @@ pub struct TcpProxy<'a> {
     pub weighted_clusters: Vec<WeightedCluster<'a>>,
     /// Some string in the config names `BlackHoleCluster` (istioctl's blackhole test).
     pub is_blackhole: bool,
+    /// Set when the proxy tunnels the connection in an HTTP CONNECT (or POST) request.
+    pub tunneling_config: Option<TunnelingConfig<'a>>,
 }
 
 /// `TcpProxy.WeightedCluster.ClusterWeight`.
@@ -103,6 +105,38 @@ pub struct TcpProxy<'a> {
 pub struct WeightedCluster<'a> {
     #[serde(borrow, default)]
     pub name: Str<'a>,
+    #[serde(default)]
+    pub weight: u32,
+}
+
+/// `TcpProxy.TunnelingConfig`: the request the proxy opens upstream for the connection.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct TunnelingConfig<'a> {
+    /// The request's host (the CONNECT authority), a format string (`%DOWNSTREAM_LOCAL_ADDRESS%`).
+    #[serde(borrow, default)]
+    pub hostname: Str<'a>,
+    #[serde(default, alias = "usePost")]
+    pub use_post: bool,
+    #[serde(borrow, default, alias = "headersToAdd")]
+    pub headers_to_add: Vec<HeaderValueOption<'a>>,
+    #[serde(default, alias = "propagateResponseHeaders")]
+    pub propagate_response_headers: bool,
+}
+
+/// `envoy.config.core.v3.HeaderValueOption`.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct HeaderValueOption<'a> {
+    #[serde(borrow, default)]
+    pub header: Option<HeaderValue<'a>>,
+}
+
+/// `envoy.config.core.v3.HeaderValue`.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct HeaderValue<'a> {
+    #[serde(borrow, default)]
+    pub key: Str<'a>,
+    #[serde(borrow, default)]
+    pub value: Str<'a>,
 }
 
 #[derive(Deserialize)]
@@ -113,6 +147,8 @@ struct TcpProxyFields<'a> {
     cluster: Str<'a>,
     #[serde(borrow, default, alias = "weightedClusters")]
     weighted_clusters: Option<WeightedClusters<'a>>,
+    #[serde(borrow, default, alias = "tunnelingConfig")]
+    tunneling_config: Option<TunnelingConfig<'a>>,
 }
 
 #[derive(Deserialize)]
@@ -132,6 +168,7 @@ impl<'a> TcpProxy<'a> {
                 .map(|w| w.clusters)
                 .unwrap_or_default(),
             is_blackhole: is_blackhole(raw),
+            tunneling_config: fields.tunneling_config,
         })
     }
 }

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Deserializer};
 use serde_json::value::RawValue;
 
-use crate::envoy::proto::Str;
+use crate::envoy::proto::{OrderedMap, Str};
 
 /// `envoy.config.core.v3.Metadata`.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -13,6 +13,32 @@ pub struct Metadata<'a> {
     /// data (DOMAIN.md §1.4), so only the `istio` key is read, as it is spelled.
     #[serde(borrow, default, alias = "filterMetadata")]
     pub filter_metadata: FilterMetadata<'a>,
+}
+
+/// `envoy.config.core.v3.Metadata` with every `filter_metadata` entry kept: each filter's
+/// Struct as its fields, values raw, in the dump's order.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct StructMetadata<'a> {
+    #[serde(borrow, default, alias = "filterMetadata")]
+    pub filter_metadata: OrderedMap<'a, OrderedMap<'a, &'a RawValue>>,
+}
+
+impl<'a> StructMetadata<'a> {
+    /// The fields of filter `name`'s Struct; empty when it has none.
+    pub fn fields(&self, name: &str) -> &[(Str<'a>, &'a RawValue)] {
+        (self.filter_metadata.0.iter())
+            .find(|(k, _)| k.as_ref() == name)
+            .map_or(&[], |(_, v)| v.0.as_slice())
+    }
+
+    /// Field `field` of filter `name`'s Struct when it is a string.
+    pub fn string(&self, name: &str, field: &str) -> Option<String> {
+        let (_, raw) = self
+            .fields(name)
+            .iter()
+            .find(|(k, _)| k.as_ref() == field)?;
+        serde_json::from_str::<String>(raw.get()).ok()
+    }
 }
 
 /// The entries of `filter_metadata` that meshscope reads.

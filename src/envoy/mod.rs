@@ -23,6 +23,7 @@ pub mod proto_data;
 pub mod route;
 pub mod secret;
 pub mod tls;
+pub mod upstream;
 pub mod wasm;
 
 pub use dump::{Document, ListenerEntry, ListenerState, Sections};

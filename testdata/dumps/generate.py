@@ -19,6 +19,7 @@ What the dumps model (the spec is DOMAIN.md; section numbers below refer to it):
     Istio (1.30 / HEAD, one passthrough set) builds it, for PERMISSIVE, STRICT and DISABLE (§5, §7);
   * camelCase YAML and istioctl's bare listener array (§1.4, §4.7);
   * an internal listener with a filter_chain_matcher (§2.4);
+  * a sidecar that sends outbound HBONE through connect_originate (§3.1);
   * warming / draining / error listener states (§1.2), and an active listener whose last
     update Envoy refused (§3.2);
   * broken inputs for error tests.
@@ -1351,6 +1352,178 @@ def matcher_tree_dump():
 
 
 # ---------------------------------------------------------------------------------------------
+# sidecar-hbone-outbound.json (§3.1: outbound HBONE through connect_originate)
+# ---------------------------------------------------------------------------------------------
+
+ORIGINAL_DST_KEY = "envoy.filters.listener.original_dst"
+MYSQL_HOST = "mysqldb.default.svc.cluster.local"
+POSTGRES_HOST = "postgres.default.svc.cluster.local"
+
+
+def internal_upstream_socket(inner):
+    """Istio's FullMetadataPassthroughInternalUpstreamTransportSocket (pilot/pkg/networking/util/
+    internal_upstream.go): the host's original_dst and istio metadata, the cluster's istio."""
+    host, cluster = {"host": {}}, {"cluster": {}}
+    return {
+        "name": "internal_upstream",
+        "typed_config": any_(
+            "envoy.extensions.transport_sockets.internal_upstream.v3.InternalUpstreamTransport",
+            passthrough_metadata=[
+                {"kind": host, "name": ORIGINAL_DST_KEY},
+                {"kind": cluster, "name": "istio"},
+                {"kind": host, "name": "istio"},
+            ],
+            transport_socket=inner,
+        ),
+    }
+
+
+def raw_buffer_socket():
+    return {"name": "envoy.transport_sockets.raw_buffer", "typed_config": any_("envoy.extensions.transport_sockets.raw_buffer.v3.RawBuffer")}
+
+
+def hbone_eds_cluster(name):
+    """An outbound EDS cluster of an HBONE-capable sidecar (cluster_tls.go hboneOrPlaintextSocket):
+    hosts marked `tunnel: http` go through the internal upstream socket, the others plaintext."""
+    c = eds_cluster(name)
+    c["transport_socket_matches"] = [
+        {"name": "hbone", "match": {"tunnel": "http"}, "transport_socket": internal_upstream_socket(raw_buffer_socket())},
+        {"name": "tlsMode-disabled", "match": {}, "transport_socket": raw_buffer_socket()},
+    ]
+    return c
+
+
+def connect_originate_cluster(p):
+    """cluster_waypoint.go buildConnectOriginate: ORIGINAL_DST to port 15008 (or the metadata's
+    waypoint), TLS 1.3 with ALPN h2 and Istio's SDS certificates, HTTP/2 with CONNECT."""
+    tls = any_("envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext")
+    tls["common_tls_context"] = {
+        "tls_params": {"tls_minimum_protocol_version": "TLSv1_3", "tls_maximum_protocol_version": "TLSv1_3"},
+        "alpn_protocols": ["h2"],
+        "tls_certificate_sds_secret_configs": [sds("default")],
+        "combined_validation_context": {"default_validation_context": {}, "validation_context_sds_secret_config": sds("ROOTCA")},
+    }
+    c = any_("envoy.config.cluster.v3.Cluster", name="connect_originate", type="ORIGINAL_DST", connect_timeout="10s", lb_policy="CLUSTER_PROVIDED")
+    c["cleanup_interval"] = "60s"
+    c["typed_extension_protocol_options"] = {
+        "envoy.extensions.upstreams.http.v3.HttpProtocolOptions": any_(
+            "envoy.extensions.upstreams.http.v3.HttpProtocolOptions",
+            common_http_protocol_options={"idle_timeout": "3600s"},
+            explicit_http_config={"http2_protocol_options": {"allow_connect": True}},
+        )
+    }
+    c["original_dst_lb_config"] = {
+        "upstream_port_override": 15008,
+        "metadata_key": {"key": ORIGINAL_DST_KEY, "path": [{"key": "waypoint"}]},
+    }
+    c["transport_socket"] = {"name": "tls", "typed_config": tls}
+    c["alt_stat_name"] = "connect_originate;"
+    return c
+
+
+def connect_originate_listener():
+    """listener_waypoint.go buildConnectForwarder with tunnel and EnableAmbientBaggage: an internal
+    listener with original_dst, whose tcp_proxy tunnels to %DOWNSTREAM_LOCAL_ADDRESS%."""
+    proxy = any_(
+        "envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy",
+        stat_prefix="connect_originate",
+        cluster="connect_originate",
+        tunneling_config={
+            "hostname": "%DOWNSTREAM_LOCAL_ADDRESS%",
+            "headers_to_add": [
+                {"header": {"key": "baggage", "value": "%FILTER_STATE(io.istio.baggage:PLAIN)%"}, "append_action": "OVERWRITE_IF_EXISTS_OR_ADD"}
+            ],
+            "propagate_response_headers": True,
+        },
+    )
+    peer = {
+        "name": "upstream_hbone_peer_metadata",
+        "typed_config": typed_struct("envoy.extensions.network_filters.peer_metadata.Config", {"baggage_key": "io.istio.baggage"}),
+    }
+    listener = any_("envoy.config.listener.v3.Listener")
+    listener["name"] = "connect_originate"
+    listener["filter_chains"] = [{"filters": [peer, {"name": "envoy.filters.network.tcp_proxy", "typed_config": proxy}]}]
+    listener["use_original_dst"] = False
+    listener["listener_filters"] = [listener_filter("original_dst", "envoy.extensions.filters.listener.original_dst.v3.OriginalDst")]
+    listener["internal_listener"] = {}
+    return listener
+
+
+def tunnel_endpoint(address, port, waypoint=None, status="HEALTHY"):
+    """endpoint_builder.go: a host behind HBONE is the internal address of connect_originate, with
+    the tunnel's destination (and a service's waypoint) in its original_dst metadata."""
+    target = waypoint or "%s:%d" % (address, port)
+    tunnel = {"local": "%s:%d" % (address, port)}
+    if waypoint:
+        tunnel["waypoint"] = waypoint
+    ep = {
+        "endpoint": {"address": {"envoy_internal_address": {"server_listener_name": "connect_originate", "endpoint_id": target}}},
+        "health_status": status,
+        "metadata": {
+            "filter_metadata": {
+                ORIGINAL_DST_KEY: tunnel,
+                "envoy.transport_socket_match": {"tunnel": "http"},
+                "istio": {"workload": "mysqldb;default;mysqldb;v1;Kubernetes"},
+            }
+        },
+        "load_balancing_weight": 1,
+    }
+    return ep
+
+
+def hbone_outbound_dump():
+    p = Profile("current")
+    zone = {"region": "us-east1", "zone": "us-east1-b"}
+    mysql = "outbound|3306||" + MYSQL_HOST
+    postgres = "outbound|5432||" + POSTGRES_HOST
+    redis = "outbound|6379||redis.default.svc.cluster.local"
+    mongo = "outbound|27017||mongo.default.svc.cluster.local"
+    memcached = "outbound|11211||memcached.default.svc.cluster.local"
+    clusters = [
+        any_("envoy.config.cluster.v3.Cluster", name="BlackHoleCluster", type="STATIC", connect_timeout="10s"),
+        original_dst_cluster("PassthroughCluster"),
+        hbone_eds_cluster(mysql),
+        hbone_eds_cluster(postgres),
+        hbone_eds_cluster(redis),
+        connect_originate_cluster(p),
+    ]
+    clusters_dump = any_(
+        "envoy.admin.v3.ClustersConfigDump",
+        version_info=p.version_info,
+        dynamic_active_clusters=[
+            {"version_info": p.version_info, "cluster": c, "last_updated": p.ts(300 + i)} for i, c in enumerate(clusters)
+        ],
+        # Still waiting for its first EDS answer: Envoy sends no connection to it yet.
+        dynamic_warming_clusters=[{"version_info": p.version_info, "cluster": hbone_eds_cluster(memcached), "last_updated": p.ts(320)}],
+    )
+    postgres_waypoint = "10.244.4.50:15008"
+    endpoints = any_(
+        "envoy.admin.v3.EndpointsConfigDump",
+        dynamic_endpoint_configs=[
+            load_assignment(mysql, [(zone, [tunnel_endpoint("10.244.2.40", 3306), tunnel_endpoint("10.244.3.41", 3306)])]),
+            # A service with a waypoint: the tunnel goes to the service address, through the waypoint.
+            load_assignment(postgres, [(zone, [tunnel_endpoint("10.96.45.40", 5432, waypoint=postgres_waypoint)])]),
+        ],
+    )
+    listeners = any_(
+        "envoy.admin.v3.ListenersConfigDump",
+        version_info=p.version_info,
+        dynamic_listeners=[
+            active(p, outbound_tcp_listener(p, "10.96.45.12", 3306, mysql), 601),
+            active(p, outbound_tcp_listener(p, "10.96.45.40", 5432, postgres), 602),
+            # No load assignment for redis in the endpoints section; mongo's cluster is not in the dump.
+            active(p, outbound_tcp_listener(p, "10.96.45.20", 6379, redis), 603),
+            active(p, outbound_tcp_listener(p, "10.96.45.30", 27017, mongo), 604),
+            active(p, outbound_tcp_listener(p, "10.96.45.60", 11211, memcached), 606),
+            active(p, outbound_http_listener(p, 9080), 605),
+            active(p, virtual_outbound(p), 611),
+            active(p, connect_originate_listener(), 612),
+        ],
+    )
+    return {"configs": [bootstrap_section(p), clusters_dump, endpoints, listeners]}
+
+
+# ---------------------------------------------------------------------------------------------
 # warming-draining.json (§1.2)
 # ---------------------------------------------------------------------------------------------
 
@@ -1946,6 +2119,7 @@ def outputs():
     files["listeners-only.json"] = istioctl_listener_json(
         [outbound_http_listener(head, SERVICE_PORT), virtual_inbound(head, PERMISSIVE)]
     )
+    files["sidecar-hbone-outbound.json"] = dump_json(hbone_outbound_dump())
     files["warming-draining.json"] = dump_json(warming_draining_dump())
     files["refused-update.json"] = dump_json(refused_update_dump())
     files["refused-on-load.json"] = dump_json(refused_on_load_dump())

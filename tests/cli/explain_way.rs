@@ -107,7 +107,10 @@ fn json_has_the_hops_and_dot_draws_them() {
         steps,
         [
             ("virtualOutbound", "captured"),
-            ("0.0.0.0_8000", "handed_off_any_address")
+            ("0.0.0.0_8000", "handed_off_any_address"),
+            // Without ALPN the default chain takes it: its tcp_proxy sends it to
+            // PassthroughCluster, whose host is the restored destination.
+            ("", "cluster")
         ]
     );
     let listeners = v["listeners"].as_array().unwrap();

@@ -81,6 +81,8 @@ pub enum Stage {
     TcpProxy {
         clusters: Vec<String>,
         blackhole: bool,
+        /// The bytes go in an HTTP request (`tunneling_config`: HBONE's CONNECT).
+        tunnels: bool,
     },
     Other {
         name: String,
@@ -252,6 +254,7 @@ fn stage(f: &crate::envoy::NetworkFilter<'_>) -> Stage {
         NetworkFilterConfig::TcpProxy(t) => Stage::TcpProxy {
             clusters: tcp_clusters(t),
             blackhole: t.is_blackhole,
+            tunnels: t.tunneling_config.is_some(),
         },
         _ => Stage::Other {
             name: f.name.to_string(),

@@ -8,8 +8,9 @@
 //! (`RouteMatcher::findVirtualHost`: exact domain, longest `*.suffix`, longest `prefix.*`,
 //! then `*`) whose match holds for a CONNECT request (`connect_matcher`,
 //! `ConnectRouteEntryImpl`). An internal upstream cluster reaches a listener through its
-//! endpoints' `envoy_internal_address.server_listener_name`; meshscope reads no clusters
-//! yet, so it follows Istio's naming (the cluster is named after the listener) and says so.
+//! endpoints' `envoy_internal_address.server_listener_name`; this way does not read the
+//! dump's clusters (the way past a chain does, `upstream.rs`), so it follows Istio's naming
+//! (the cluster is named after the listener) and says so.
 
 use std::net::IpAddr;
 

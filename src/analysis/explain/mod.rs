@@ -12,6 +12,7 @@ pub mod matcher_eval;
 pub mod owned_match;
 pub mod refusal;
 pub mod simulation;
+pub mod upstream;
 pub mod warnings;
 pub mod way;
 

@@ -184,6 +184,9 @@ fn unseen_inputs(listener: &Listener<'_>, conn: &Connection) -> Vec<Unseen> {
 pub struct ExplainedListener {
     pub explanation: ListenerExplanation,
     pub simulation: Option<Simulation>,
+    /// An internal listener a cluster's host handed the connection to: the simulated
+    /// connection is that one (its destination restored there), not the one the flags give.
+    pub via_internal_host: bool,
 }
 
 /// A connection attribute and whether it came from a flag or a default.

@@ -13,6 +13,7 @@
 
 use std::net::IpAddr;
 
+use crate::analysis::explain::upstream::Leg;
 use crate::envoy::{Listener, SocketAddress};
 
 /// Which way a sidecar's connection goes: which capture listener iptables sends it to.
@@ -245,7 +246,7 @@ pub struct HopReport {
 }
 
 /// The way of the simulated connection, for the outputs.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone)]
 pub struct WayReport {
     /// The destination, `IP:PORT` (`[IPv6]:PORT`).
     pub destination: String,
@@ -255,6 +256,9 @@ pub struct WayReport {
     pub direction: Option<(Direction, DirectionSource)>,
     /// For an HBONE connection (`--hbone`): its CONNECT leg.
     pub hbone: Option<HboneNote>,
+    /// Past the last hop's chain: its cluster, that cluster's hosts, the internal listeners
+    /// they lead to (outbound HBONE through `connect_originate`), in way order.
+    pub onward: Vec<Leg>,
 }
 
 impl WayReport {
@@ -290,6 +294,7 @@ impl WayReport {
             kept: way.is_some_and(|w| w.kept),
             direction: way.and_then(|w| w.direction),
             hbone: None,
+            onward: Vec::new(),
         }
     }
 }

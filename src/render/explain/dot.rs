@@ -6,6 +6,7 @@
 use std::io::Write;
 
 use crate::analysis::explain::chain_select::Chosen;
+use crate::analysis::explain::upstream::{HostFrom, Hosts, Leg, Lookup};
 use crate::analysis::explain::{ChainInfo, ExplainedListener, Stage, TlsHandling, WayReport};
 use crate::render::RenderError;
 use crate::render::explain::way::step_name;
@@ -63,7 +64,11 @@ pub fn write_explain_dot(
             "  {lid} [shape=folder, label={}];\n",
             label(&[
                 format!("listener {}", e.name),
-                format!("{}:{}", e.address, e.port)
+                if e.address.is_empty() && e.port == 0 {
+                    "internal".to_string()
+                } else {
+                    format!("{}:{}", e.address, e.port)
+                }
             ])
         ));
         let chosen = l.simulation.as_ref().map(|sim| &sim.chosen);
@@ -97,9 +102,121 @@ pub fn write_explain_dot(
             ));
         }
     }
+    if let Some(way) = way {
+        onward_nodes(&mut s, way, listeners);
+    }
     s.push_str("}\n");
     out.write_all(s.as_bytes())?;
     Ok(())
+}
+
+/// The last node of the chain that takes the connection on listener `li` (its terminal
+/// filter, as `chain_nodes` numbers them).
+fn chosen_node(li: usize, l: &ExplainedListener) -> Option<String> {
+    let chains = &l.explanation.chains;
+    let ci = match &l.simulation.as_ref()?.chosen {
+        Chosen::Chain(i) => Some(*i),
+        Chosen::Default => chains.iter().position(|c| c.is_default),
+        _ => None,
+    }?;
+    let nodes: usize = (chains.get(ci)?.stages.iter())
+        .map(|st| match st {
+            Stage::Http { filters, .. } => 1 + filters.len(),
+            _ => 1,
+        })
+        .sum();
+    Some(match nodes {
+        0 => format!("l{li}_c{ci}"),
+        n => format!("l{li}_c{ci}_f{}", n - 1),
+    })
+}
+
+/// The way past the chain that takes the connection: each cluster (`u…`) from the chain
+/// that sends to it, each internal listener reached (`l1`, `l2`, … in way order) from the
+/// cluster whose host leads there, and where the way stops.
+fn onward_nodes(s: &mut String, way: &WayReport, listeners: &[ExplainedListener]) {
+    let mut chain = listeners.first().and_then(|l| chosen_node(0, l));
+    let mut cluster: Option<String> = None;
+    let mut edge_label = "cluster".to_string();
+    let mut next_listener = 1;
+    for (k, leg) in way.onward.iter().enumerate() {
+        let id = format!("u{k}");
+        match leg {
+            Leg::RouteDecides => {
+                s.push_str(&format!(
+                    "  {id} [shape=octagon, label=\"the route decides the cluster\\n(per request)\"];\n"
+                ));
+                if let Some(from) = &chain {
+                    s.push_str(&format!("  {from} -> {id};\n"));
+                }
+            }
+            Leg::Cluster(c) => {
+                let (shape, detail) = match &c.state {
+                    Lookup::Found(f) => match &f.hosts {
+                        Hosts::OriginalDst(h) => (
+                            "component",
+                            format!(
+                                "{} → {}{}",
+                                f.discovery,
+                                match (&h.address, &h.from) {
+                                    (Some(a), _) => a.as_str(),
+                                    (None, HostFrom::FilterStateAtRunTime { .. }) => {
+                                        "set at run time"
+                                    }
+                                    (None, _) => "no host",
+                                },
+                                h.tls_alpn
+                                    .as_ref()
+                                    .map(|a| format!(" (TLS {})", a.join(",")))
+                                    .unwrap_or_default()
+                            ),
+                        ),
+                        _ => ("component", f.discovery.clone()),
+                    },
+                    Lookup::NotInDump => ("octagon", "not in the dump".to_string()),
+                    Lookup::NoSection => ("octagon", "no clusters section".to_string()),
+                    Lookup::Warming => ("octagon", "only warming".to_string()),
+                };
+                s.push_str(&format!(
+                    "  {id} [shape={shape}, label={}];\n",
+                    label(&[format!("cluster {}", c.name), detail])
+                ));
+                if let Some(from) = &chain {
+                    s.push_str(&format!(
+                        "  {from} -> {id} [{CHOSEN}, label={}];\n",
+                        quote(&edge_label)
+                    ));
+                }
+                cluster = Some(id);
+            }
+            Leg::Internal(i) => {
+                let Some(from) = &cluster else { continue };
+                match &i.state {
+                    Some(reached) => {
+                        let li = next_listener;
+                        next_listener += 1;
+                        s.push_str(&format!(
+                            "  {from} -> l{li} [{CHOSEN}, label={}];\n",
+                            quote(&format!("internal_upstream {}", i.endpoint_id))
+                        ));
+                        chain = listeners.get(li).and_then(|l| chosen_node(li, l));
+                        edge_label = match &reached.tunnel {
+                            Some(t) => format!(
+                                "tunnel {} {}",
+                                if t.use_post { "POST" } else { "CONNECT" },
+                                t.authority.as_deref().unwrap_or(&t.hostname)
+                            ),
+                            None => "cluster".to_string(),
+                        };
+                    }
+                    None => s.push_str(&format!(
+                        "  {id} [shape=octagon, label={}];\n  {from} -> {id};\n",
+                        label(&[format!("no internal listener {}", i.listener)])
+                    )),
+                }
+            }
+        }
+    }
 }
 
 /// The connection and the listeners before the one whose chains decide (`l0`), each edge

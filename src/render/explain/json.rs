@@ -5,13 +5,36 @@
 //! { "way"?: { "destination": "IP:PORT", "direction": "outbound" | "inbound" | null,
 //!             "direction_from": "flag" | "pod_address" | "default" | null,
 //!             "hops": [ {"listener", "address", "step": "captured" | "handed_off_exact" |
-//!                        "handed_off_any_address" | "bound", "direction"?} ],
-//!             "kept_by_capture_listener": bool }
+//!                        "handed_off_any_address" | "bound" | "hbone_terminated" | "tunnelled" |
+//!                        "route_decides" | "cluster" | "internal_upstream", "direction"?,
+//!                        "cluster"?: {"name", "weight"?, "found": "found" | "not_in_dump" |
+//!                            "no_clusters_section" | "warming", "discovery_type", "hosts_from":
+//!                            "original_dst" | "inline" | "eds" | "not_known" | null,
+//!                            "eds_service"?, "endpoints_found"?: "found" | "not_in_dump" |
+//!                            "no_endpoints_section", "endpoints": [ {"address",
+//!                            "internal_listener"?, "endpoint_id"?, "health"} ],
+//!                            "original_dst"?: {"from": "filter_state" |
+//!                            "filter_state_at_run_time" | "metadata" |
+//!                            "restored_destination" | "nothing", "metadata_key"?, "address",
+//!                            "port_override", "tls_alpn"}, "http2": bool},
+//!                        "internal"?: {"endpoint_id", "other_hosts", "found": bool,
+//!                            "restore": "from_metadata" | "no_original_dst_filter" |
+//!                            "not_passed_through" | "no_local_in_metadata" |
+//!                            "from_filter_state_at_run_time" | null,
+//!                            "restored_destination", "tunnel": null | {"method": "CONNECT" |
+//!                            "POST", "hostname", "authority", "headers": [{"key", "value"}],
+//!                            "propagate_response_headers"}}} ],
+//!             "kept_by_capture_listener": bool, "hbone"? }
 //!       (only when explain followed the connection: no --port, or a --port listener that
-//!       hands off; the last hop is the one listener in "listeners", none when "hops" is
-//!       empty: no listener takes the connection),
+//!       hands off. The listener hops up to the one whose chains decide, which is the first
+//!       listener in "listeners"; none when "hops" is empty: no listener takes the
+//!       connection. Then the steps past its chosen chain (`route_decides`, `cluster`,
+//!       `internal_upstream`, in way order, listener and address empty but for an internal
+//!       listener's name); each internal listener reached follows in "listeners", simulated
+//!       for the connection it is handed),
 //!   "listeners": [ {
-//!     "name", "address", "port", "filter_chain_matcher": bool,
+//!     "name", "address", "port", "filter_chain_matcher": bool, "via_internal_host"?: true
+//!     (an internal listener a cluster's host handed the connection to; left out otherwise),
 //!     "chains": [ { "index": n | null (default chain), "name", "default": bool,
 //!                   "match": {destination_port?, prefix_ranges?, server_names?, transport_protocol?,
 //!                             application_protocols?, direct_source_prefix_ranges?, source_type?,
@@ -81,6 +104,10 @@ pub struct ListenerOut {
     pub address: String,
     pub port: u32,
     pub filter_chain_matcher: bool,
+    /// An internal listener a cluster's host handed the connection to: its simulation is
+    /// for that connection (see `way.hops`), not the one the flags and assumptions give.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub via_internal_host: bool,
     pub chains: Vec<ChainOut>,
     pub warnings: Vec<WarningOut>,
     pub simulation: Option<SimulationOut>,
@@ -198,6 +225,7 @@ fn listener_out(l: &ExplainedListener, assumptions: &[Assumption]) -> ListenerOu
         address: e.address.clone(),
         port: e.port,
         filter_chain_matcher: e.uses_matcher,
+        via_internal_host: l.via_internal_host,
         chains: e.chains.iter().map(chain_out).collect(),
         warnings: e
             .warnings

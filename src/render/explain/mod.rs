@@ -8,5 +8,6 @@ pub mod paragraph;
 pub mod refusal;
 pub mod scope;
 pub mod text;
+pub mod upstream;
 pub mod way;
 pub mod words;

@@ -240,8 +240,15 @@ fn pipeline_words(info: &ChainInfo) -> String {
         Some(Stage::TcpProxy { blackhole: true, .. }) => s.push_str(
             "the TCP proxy to `BlackHoleCluster`, which drops the connection (Istio's guard against loops).",
         ),
-        Some(Stage::TcpProxy { clusters, .. }) => s.push_str(&format!(
-            "the TCP proxy, which forwards the bytes to {} {}.",
+        Some(Stage::TcpProxy {
+            clusters, tunnels, ..
+        }) => s.push_str(&format!(
+            "the TCP proxy, which {} to {} {}.",
+            if *tunnels {
+                "tunnels the bytes in an HTTP request (tunneling_config)"
+            } else {
+                "forwards the bytes"
+            },
             if clusters.len() == 1 { "cluster" } else { "clusters" },
             code_list(clusters)
         )),

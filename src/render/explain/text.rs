@@ -178,12 +178,20 @@ fn simulation_text(
             })
         })
         .collect();
-    s.push_str(&format!("Connection: {}\n", given.join(", ")));
-    if !assumed.is_empty() {
-        s.push_str(&format!("Assumed (defaults): {}\n", assumed.join(", ")));
-    }
-    if !derived.is_empty() {
-        s.push_str(&format!("Derived: {}\n", derived.join(", ")));
+    if l.via_internal_host {
+        let c = &sim.connection;
+        s.push_str(&format!(
+            "Connection: the one the cluster's internal host hands over, to {} (see the way above); its other attributes are the original connection's.\n",
+            crate::analysis::explain::way::ip_port(c.dst_ip, c.dst_port)
+        ));
+    } else {
+        s.push_str(&format!("Connection: {}\n", given.join(", ")));
+        if !assumed.is_empty() {
+            s.push_str(&format!("Assumed (defaults): {}\n", assumed.join(", ")));
+        }
+        if !derived.is_empty() {
+            s.push_str(&format!("Derived: {}\n", derived.join(", ")));
+        }
     }
     s.push('\n');
     let default_chain = e.chains.iter().find(|c| c.is_default);

@@ -4,8 +4,12 @@
 
 use serde::Serialize;
 
+use crate::analysis::explain::upstream::Leg;
 use crate::analysis::explain::{
     Direction, DirectionSource, HboneGap, HboneNote, HopKind, HopReport, WayReport,
+};
+use crate::render::explain::upstream::{
+    ClusterOut, InternalOut, cluster_out, internal_out, onward_lines,
 };
 use crate::render::explain::words::code;
 use crate::util::sanitize::sanitize;
@@ -29,14 +33,21 @@ pub fn way_header(way: &WayReport) -> String {
     for (n, hop) in way.hops.iter().enumerate() {
         s.push_str(&format!("{}. {}\n", n + 1, hop_words(hop, dst)));
     }
+    let mut next = way.hops.len() + 1;
     if way.kept
         && let Some(first) = way.hops.first()
         && first.kind == HopKind::Captured(Direction::Outbound)
     {
         s.push_str(&format!(
-            "{}. No listener is bound to {dst} or to the any-address on its port: {} keeps it, and its own chains decide (Istio: PassthroughCluster or BlackHoleCluster, per the outbound traffic policy).\n",
-            way.hops.len() + 1,
+            "{next}. No listener is bound to {dst} or to the any-address on its port: {} keeps it, and its own chains decide (Istio: PassthroughCluster or BlackHoleCluster, per the outbound traffic policy).\n",
             name(first)
+        ));
+        next += 1;
+    }
+    if !way.onward.is_empty() {
+        s.push_str(&format!(
+            "Past the chain that takes it (its selection is shown below):\n{}",
+            onward_lines(&way.onward, next)
         ));
     }
     s.push('\n');
@@ -73,6 +84,12 @@ fn hbone_header(way: &WayReport, hbone: &HboneNote) -> String {
         s.push_str(&format!(
             "The way stops: {}.\n",
             gap_words(gap, &listener, &authority)
+        ));
+    }
+    if !way.onward.is_empty() {
+        s.push_str(&format!(
+            "Past the chain that takes it (its selection is shown below):\n{}",
+            onward_lines(&way.onward, way.hops.len() + 1)
         ));
     }
     s.push('\n');
@@ -156,11 +173,18 @@ pub struct HopOut {
     pub listener: String,
     pub address: String,
     /// `captured`, `handed_off_exact`, `handed_off_any_address`, `bound`, `hbone_terminated`,
-    /// `tunnelled`.
+    /// `tunnelled`; past the chain that takes the connection, `route_decides`, `cluster`,
+    /// `internal_upstream`.
     pub step: &'static str,
     /// `outbound` or `inbound` for a captured hop.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub direction: Option<&'static str>,
+    /// Step `cluster`: the cluster past the chain that takes the connection.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<ClusterOut>,
+    /// Step `internal_upstream`: how the internal listener was reached.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub internal: Option<InternalOut>,
 }
 
 /// JSON: the way.
@@ -213,7 +237,10 @@ pub fn way_out(way: &WayReport) -> WayOut {
                     HopKind::Captured(d) => Some(direction_name(d)),
                     _ => None,
                 },
+                cluster: None,
+                internal: None,
             })
+            .chain(way.onward.iter().map(leg_hop))
             .collect(),
         kept_by_capture_listener: way.kept,
         hbone: way.hbone.as_ref().map(|h| HboneOut {
@@ -227,6 +254,28 @@ pub fn way_out(way: &WayReport) -> WayOut {
                 HboneGap::NoInternalListener { .. } => "no_internal_listener",
             }),
         }),
+    }
+}
+
+/// A leg past the chain as a `hops` entry; only an internal listener has a name.
+fn leg_hop(leg: &Leg) -> HopOut {
+    let (listener, step, cluster, internal) = match leg {
+        Leg::RouteDecides => (String::new(), "route_decides", None, None),
+        Leg::Cluster(c) => (String::new(), "cluster", Some(cluster_out(c)), None),
+        Leg::Internal(i) => (
+            i.listener.clone(),
+            "internal_upstream",
+            None,
+            Some(internal_out(i)),
+        ),
+    };
+    HopOut {
+        listener,
+        address: String::new(),
+        step,
+        direction: None,
+        cluster,
+        internal,
     }
 }
 
