@@ -9,7 +9,7 @@ use serde::de::{self, Deserializer, Visitor};
 
 use crate::envoy::listener::Pipe;
 use crate::envoy::listener::SocketAddress;
-use crate::envoy::proto::Str;
+use crate::envoy::proto::{Str, opt_u32_lenient};
 
 /// A load assignment of the dump.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -27,6 +27,14 @@ pub struct LocalityLbEndpoints<'a> {
     pub locality: Option<Locality<'a>>,
     #[serde(borrow, default, alias = "lbEndpoints")]
     pub lb_endpoints: Vec<LbEndpoint<'a>>,
+    #[serde(
+        default,
+        alias = "loadBalancingWeight",
+        deserialize_with = "opt_u32_lenient"
+    )]
+    pub load_balancing_weight: Option<u32>,
+    #[serde(default, deserialize_with = "crate::envoy::proto::u32_lenient")]
+    pub priority: u32,
 }
 
 /// `envoy.config.core.v3.Locality`.
@@ -47,6 +55,12 @@ pub struct LbEndpoint<'a> {
     pub endpoint: Option<Endpoint<'a>>,
     #[serde(default, alias = "healthStatus")]
     pub health_status: HealthStatus,
+    #[serde(
+        default,
+        alias = "loadBalancingWeight",
+        deserialize_with = "opt_u32_lenient"
+    )]
+    pub load_balancing_weight: Option<u32>,
 }
 
 /// `envoy.config.endpoint.v3.Endpoint`: its address and additional addresses.

@@ -1,0 +1,257 @@
+//! `explain --request`: one HTTP request followed past the chain Envoy selected, in
+//! Envoy's order (source/common/router/config_impl.cc): the HCM's route configuration
+//! (inline, or by RDS name from the dump's routes section), the virtual host
+//! (`RouteMatcher::findVirtualHost`, in `virtual_host`), the first route whose match holds
+//! (`VirtualHostImpl::getRouteFromEntries`, in `route_match` and `header_match`), its
+//! action, the cluster(s) and their endpoints (in `upstream`). A tcp_proxy chain has no
+//! request: its cluster(s) and endpoints are followed instead. Where the dump does not
+//! hold a step, the trace says so as a [`Gap`]; nothing is guessed. Pure data; the words
+//! are `render::explain::request`'s.
+
+pub mod header_match;
+pub mod route_match;
+pub mod upstream;
+pub mod virtual_host;
+
+use crate::envoy::LoadError;
+use crate::envoy::cluster::Cluster;
+use crate::envoy::endpoint::ClusterLoadAssignment;
+use crate::envoy::route::RouteConfiguration;
+use crate::envoy::{FilterChain, NetworkFilterConfig};
+
+pub use route_match::{
+    HeaderCheck, HeaderRule, Miss, PathRule, RouteOutcome, RouteVerdict, Undecided,
+};
+pub use upstream::{Action, ClusterFacts, EndpointFacts, IstioCluster, TlsOrigination, Upstream};
+pub use virtual_host::{DomainRule, HostLookup, PortHandling, VirtualHostMatch};
+
+/// The request as Envoy's router sees it: `:method`, `:authority` (from the URL, or a
+/// `host` header given), `:path` (path and query) and the other headers, names lower-case.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpRequest {
+    pub method: String,
+    pub authority: String,
+    pub path: String,
+    /// Every header given, in order (`host` included when given); a name given twice has
+    /// both values, which Envoy's matchers join with `,`.
+    pub headers: Vec<(String, String)>,
+}
+
+impl HttpRequest {
+    /// The value of a header as Envoy's matchers read it (`getAllOfHeaderAsString`): the
+    /// values joined with `,`; pseudo-headers from the request line.
+    pub fn header(&self, name: &str) -> Option<String> {
+        match name {
+            ":method" => return Some(self.method.clone()),
+            ":authority" | "host" => return Some(self.authority.clone()),
+            ":path" => return Some(self.path.clone()),
+            _ => {}
+        }
+        let values: Vec<&str> = (self.headers.iter())
+            .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+            .collect();
+        (!values.is_empty()).then(|| values.join(","))
+    }
+}
+
+/// A step the dump does not hold, said plainly instead of guessed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Gap {
+    /// The dump has no routes section (taken without RDS, or masked out).
+    NoRoutesSection,
+    /// The routes section has no route configuration of this name.
+    RouteConfigMissing { name: String },
+    /// The HCM uses scoped routes (SRDS), which meshscope does not follow.
+    ScopedRoutes,
+    /// The HCM names no route configuration at all.
+    NoRouteConfig,
+    /// The dump has no clusters section.
+    NoClustersSection,
+    /// The clusters section has no such cluster (Envoy answers 503, `NC`).
+    ClusterMissing { name: String },
+    /// The dump has no endpoints section: taken without `?include_eds`.
+    NoEndpointsSection,
+    /// The endpoints section has no load assignment for the cluster's EDS name.
+    EndpointsMissing { service_name: String },
+}
+
+/// What looking something up in the dump gave.
+#[derive(Debug, Clone)]
+pub enum Lookup<T> {
+    Found(T),
+    /// The section is there; the name is not in it.
+    NotFound,
+    /// The dump has no such section.
+    NoSection,
+}
+
+/// The dump's routes, clusters and endpoints sections, asked for by name: `cmd/` answers
+/// from the dump, decoding only what is asked for.
+pub trait RoutingLookup<'a> {
+    /// A route configuration by name (dynamic first, then static, as Envoy's RDS names
+    /// them).
+    fn route_config(&self, name: &str) -> Result<Lookup<RouteConfiguration<'a>>, LoadError>;
+    /// An active cluster by name.
+    fn cluster(&self, name: &str) -> Result<Lookup<Cluster<'a>>, LoadError>;
+    /// The load assignment EDS delivered for `service_name`.
+    fn load_assignment(
+        &self,
+        service_name: &str,
+    ) -> Result<Lookup<ClusterLoadAssignment<'a>>, LoadError>;
+}
+
+/// Where the HCM's routes come from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RouteSource {
+    Inline { name: String },
+    Rds { name: String },
+}
+
+/// The request through an HTTP connection manager.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpTrace {
+    pub source: Option<RouteSource>,
+    /// The lookup of the virtual host; `None` when no route configuration was found.
+    pub host: Option<HostLookup>,
+    /// The chosen virtual host; `None` with `host` set is Envoy's `NR` (route not found).
+    pub virtual_host: Option<VirtualHostMatch>,
+    /// Every domain of the route configuration, in order, when no virtual host took the
+    /// request (what was tried).
+    pub tried_domains: Vec<String>,
+    /// The routes checked, in order, up to the one taken (or all of them).
+    pub routes: Vec<RouteVerdict>,
+    /// The route taken, an index into `routes`; `None` with a virtual host is `NR` too.
+    pub taken: Option<usize>,
+    pub action: Option<Action>,
+    pub upstreams: Vec<Upstream>,
+    pub gap: Option<Gap>,
+}
+
+/// What `--request` found after the chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RequestTrace {
+    /// The chain's HTTP connection manager routes the request.
+    Http(Box<HttpTrace>),
+    /// The chain ends in tcp_proxy: no request routing (`--request` does not apply); its
+    /// cluster(s) and endpoints.
+    Tcp { upstreams: Vec<Upstream> },
+    /// No chain takes the connection, or which one is unspecified: nothing to follow.
+    NoChain,
+    /// The chain ends in neither an HTTP connection manager nor tcp_proxy.
+    NoTerminal,
+}
+
+/// Follows `request` from `chain` (the one Envoy selected; `None` when none is certain):
+/// `dst_port` is the connection's destination port (for `strip_matching_host_port`).
+pub fn follow_request<'a>(
+    chain: Option<&FilterChain<'a>>,
+    request: &HttpRequest,
+    dst_port: u32,
+    dump: &dyn RoutingLookup<'a>,
+) -> Result<RequestTrace, LoadError> {
+    let Some(chain) = chain else {
+        return Ok(RequestTrace::NoChain);
+    };
+    for filter in &chain.filters {
+        match &filter.config {
+            NetworkFilterConfig::HttpConnectionManager(hcm) => {
+                return http_trace(hcm, request, dst_port, dump)
+                    .map(|t| RequestTrace::Http(Box::new(t)));
+            }
+            // Istio's blackhole chain carries a tcp_proxy to BlackHoleCluster: followed
+            // like any other, the cluster says what it means.
+            NetworkFilterConfig::TcpProxy(t) => {
+                let targets: Vec<(String, Option<u32>)> = if t.weighted_clusters.is_empty() {
+                    vec![(t.cluster.to_string(), None)]
+                } else {
+                    (t.weighted_clusters.iter())
+                        .map(|w| (w.name.to_string(), w.weight))
+                        .collect()
+                };
+                let upstreams = upstream::upstreams(&targets, dump)?;
+                return Ok(RequestTrace::Tcp { upstreams });
+            }
+            _ => {}
+        }
+    }
+    Ok(RequestTrace::NoTerminal)
+}
+
+fn http_trace<'a>(
+    hcm: &crate::envoy::filter::HttpConnectionManager<'a>,
+    request: &HttpRequest,
+    dst_port: u32,
+    dump: &dyn RoutingLookup<'a>,
+) -> Result<HttpTrace, LoadError> {
+    let mut trace = HttpTrace {
+        source: None,
+        host: None,
+        virtual_host: None,
+        tried_domains: Vec::new(),
+        routes: Vec::new(),
+        taken: None,
+        action: None,
+        upstreams: Vec::new(),
+        gap: None,
+    };
+    let looked_up;
+    let config: &RouteConfiguration<'a> = if let Some(inline) = &hcm.route_config {
+        trace.source = Some(RouteSource::Inline {
+            name: inline.name.to_string(),
+        });
+        inline
+    } else if let Some(rds) = &hcm.rds {
+        let name = rds.route_config_name.to_string();
+        trace.source = Some(RouteSource::Rds { name: name.clone() });
+        looked_up = dump.route_config(&name)?;
+        match &looked_up {
+            Lookup::Found(c) => c,
+            Lookup::NotFound => {
+                trace.gap = Some(Gap::RouteConfigMissing { name });
+                return Ok(trace);
+            }
+            Lookup::NoSection => {
+                trace.gap = Some(Gap::NoRoutesSection);
+                return Ok(trace);
+            }
+        }
+    } else {
+        trace.gap = Some(if hcm.scoped_routes.is_some() {
+            Gap::ScopedRoutes
+        } else {
+            Gap::NoRouteConfig
+        });
+        return Ok(trace);
+    };
+    let port = virtual_host::port_handling(hcm, config, dst_port);
+    let lookup = virtual_host::find_virtual_host(config, request, port);
+    trace.virtual_host = lookup.chosen.clone();
+    let Some(chosen) = &lookup.chosen else {
+        trace.tried_domains = (config.virtual_hosts.iter())
+            .flat_map(|vh| vh.domains.iter().map(|d| d.to_string()))
+            .collect();
+        trace.host = Some(lookup);
+        return Ok(trace);
+    };
+    trace.host = Some(lookup.clone());
+    let Some(vh) = config.virtual_hosts.get(chosen.index) else {
+        return Ok(trace);
+    };
+    let (verdicts, taken) = route_match::route_from_entries(&vh.routes, request);
+    trace.routes = verdicts;
+    trace.taken = taken;
+    let Some(route) = taken
+        .and_then(|t| trace.routes.get(t))
+        .and_then(|v| vh.routes.get(v.index))
+    else {
+        return Ok(trace);
+    };
+    let action = upstream::action(route, request);
+    trace.upstreams = upstream::upstreams(&action.targets(), dump)?;
+    trace.action = Some(action);
+    Ok(trace)
+}
+
+#[cfg(test)]
+mod tests;
