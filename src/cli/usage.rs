@@ -36,4 +36,10 @@ pub enum UsageError {
     /// `lint`: neither PATH nor `--dump` given.
     #[error("lint requires at least one PATH, '-' for stdin, or --dump")]
     NoLintInput,
+    /// `explain --request` without a destination, and a URL whose host is a name.
+    #[error(
+        "explain --request needs --dst IP:PORT (or --port): the URL's host {host} is not an IP \
+         address, and meshscope resolves no names"
+    )]
+    RequestNeedsDestination { host: String },
 }

@@ -7,16 +7,21 @@ use std::net::IpAddr;
 use crate::analysis::explain::chain_select::Connection;
 use crate::analysis::explain::hbone::hbone_way;
 use crate::analysis::explain::matcher_eval::rules::{EnvoyRelease, semantics_for_dump};
-use crate::analysis::explain::way::{Direction, from_capture};
+use crate::analysis::explain::request::HttpRequest;
+use crate::analysis::explain::request::virtual_host::port_start;
+use crate::analysis::explain::way::{self as way_of, Direction, from_capture};
 use crate::analysis::explain::{
-    Assumption, Derivation, ExplainedListener, HboneNote, WayReport, explain_listener,
-    is_same_ip_or_loopback, simulate, way,
+    Assumption, Derivation, ExplainedListener, HboneNote, Inspector, InspectorState, WayReport,
+    explain_listener, inspector_state, is_same_ip_or_loopback, simulate, way,
 };
 use crate::analysis::listener::refused::refused_updates;
 use crate::analysis::listener::rows::{self, ListenerQuery};
-use crate::cli::{DirectionArg, ExplainArgs, ExplainFormat, SrcType, Transport};
-use crate::cmd::{LISTENERS_AND_NODE, input, listener_select, load_listeners_and_node};
-use crate::envoy::dump::ListenersSection;
+use crate::cli::{
+    DirectionArg, ExplainArgs, ExplainFormat, RequestArg, SrcType, Transport, UsageError,
+};
+use crate::cmd::{LISTENERS_AND_NODE, explain_request, input, listener_select};
+use crate::envoy::dump::{LISTENERS_TYPE, ListenersSection, RoutingSections};
+use crate::envoy::missing::{SectionWording, required};
 use crate::envoy::{Document, Listener, ListenerState, MissingError};
 use crate::error::{Error, ExitCode};
 use crate::render::explain::{dot, json, text};
@@ -36,16 +41,33 @@ struct Options {
     direction: Option<Direction>,
     assumptions: Vec<Assumption>,
     format: ExplainFormat,
+    /// `--request`, as Envoy's router sees it.
+    request: Option<HttpRequest>,
+    /// `--alpn http/1.1` was derived from `--request`: only a listener whose HTTP inspector
+    /// runs for the port sniffs it.
+    alpn_from_request: bool,
 }
 
-fn resolve_options(args: &ExplainArgs) -> Options {
+fn resolve_options(args: &ExplainArgs) -> Result<Options, UsageError> {
     let mut assumptions = Vec::new();
     // `--authority` is the tunnelled connection's destination, as `--dst` is a plain one's.
     let whole = args.dst.or(args.authority);
-    let destination = match (whole, args.dst_port) {
-        (Some(dst), _) => Some((Some(dst.ip()), u32::from(dst.port()))),
-        (None, Some(port)) => Some((args.dst_ip, port)),
-        (None, None) => None,
+    let destination = match (whole, args.dst_port, &args.request) {
+        (Some(dst), _, _) => Some((Some(dst.ip()), u32::from(dst.port()))),
+        (None, Some(port), _) => Some((args.dst_ip, port)),
+        (None, None, Some(request)) => Some(url_destination(request, args.port.is_some())?),
+        (None, None, None) => None,
+    };
+    let from_url = whole.is_none() && args.dst_port.is_none() && args.request.is_some();
+    // A request on a plaintext connection is what the HTTP inspector sniffs as HTTP/1.1.
+    let alpn_from_request = args.request.is_some()
+        && args.alpn.is_empty()
+        && args.sni.is_none()
+        && args.transport != Some(Transport::Tls);
+    let alpn_given = if alpn_from_request {
+        vec!["http/1.1".to_string()]
+    } else {
+        args.alpn.clone()
     };
     let connection = destination.map(|(given_ip, dst_port)| {
         let mut note = |flag: &'static str, value: String, given: bool| {
@@ -74,6 +96,9 @@ fn resolve_options(args: &ExplainArgs) -> Options {
         match (args.dst, args.authority) {
             (Some(dst), _) => note("--dst", dst.to_string(), true),
             (None, Some(authority)) => note("--authority", authority.to_string(), true),
+            (None, None) if from_url && given_ip.is_some() => {
+                note("--dst", way_of::ip_port(dst_ip, dst_port), false);
+            }
             (None, None) => {
                 note("--dst-port", dst_port.to_string(), true);
                 note("--dst-ip", dst_ip.to_string(), given_ip.is_some());
@@ -84,10 +109,10 @@ fn resolve_options(args: &ExplainArgs) -> Options {
             transport.to_string(),
             args.transport.is_some(),
         );
-        let alpn = if args.alpn.is_empty() {
+        let alpn = if alpn_given.is_empty() {
             "none".to_string()
         } else {
-            args.alpn.join(",")
+            alpn_given.join(",")
         };
         note("--alpn", alpn, !args.alpn.is_empty());
         note(
@@ -129,6 +154,8 @@ fn resolve_options(args: &ExplainArgs) -> Options {
                 "--src-type" => Some(Derivation::SourceTypeFromAddresses),
                 "--transport" if args.sni.is_some() => Some(Derivation::TransportFromSni),
                 "--filter-state" => Some(Derivation::FilterStateFromAuthority),
+                "--dst" | "--dst-port" if from_url => Some(Derivation::DestinationFromUrl),
+                "--alpn" if alpn_from_request => Some(Derivation::AlpnFromRequest),
                 _ => None,
             };
         }
@@ -137,8 +164,7 @@ fn resolve_options(args: &ExplainArgs) -> Options {
             dst_ip,
             server_name: args.sni.clone(),
             transport: transport.to_string(),
-            alpn: args
-                .alpn
+            alpn: alpn_given
                 .iter()
                 .filter(|a| !a.is_empty())
                 .cloned()
@@ -150,7 +176,7 @@ fn resolve_options(args: &ExplainArgs) -> Options {
             filter_state,
         }
     });
-    Options {
+    Ok(Options {
         port: args.port,
         connection,
         direction: args.direction.map(|d| match d {
@@ -159,6 +185,44 @@ fn resolve_options(args: &ExplainArgs) -> Options {
         }),
         assumptions,
         format: args.output,
+        request: (args.request.as_ref()).map(|r| explain_request::http_request(r, &args.headers)),
+        alpn_from_request,
+    })
+}
+
+/// The destination of `--request` without `--dst`: the URL's host when it is an IP
+/// address (port: the URL's, else the scheme's); a name only with `--port`, whose
+/// listener then takes the connection to the default destination IP.
+fn url_destination(
+    request: &RequestArg,
+    port_given: bool,
+) -> Result<(Option<IpAddr>, u32), UsageError> {
+    let authority = request.authority.clone().unwrap_or_default();
+    let default_port = if request.scheme.as_deref() == Some("https") {
+        443
+    } else {
+        80
+    };
+    let (host, port) = match port_start(&authority) {
+        Some(i) => (&authority[..i], authority[i + 1..].parse().ok()),
+        None => (authority.as_str(), None),
+    };
+    let port = port.unwrap_or(default_port);
+    let ip = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse::<IpAddr>()
+        .ok();
+    match ip {
+        Some(ip) => Ok((Some(ip), port)),
+        None if port_given => Ok((None, port)),
+        None => Err(UsageError::RequestNeedsDestination {
+            host: if host.is_empty() {
+                "(none: give -H 'host: …' and --dst)".to_string()
+            } else {
+                host.to_string()
+            },
+        }),
     }
 }
 
@@ -193,16 +257,37 @@ fn no_listener_on_port(
 
 /// Runs `explain`.
 pub fn run(args: &ExplainArgs, term: Terminal, out: &mut dyn Write) -> Result<ExitCode, Error> {
-    let opts = resolve_options(args);
-    let source = input::resolve(
-        &args.input,
-        "explain",
-        DumpMask::Sections(LISTENERS_AND_NODE),
-    )?;
+    let opts = resolve_options(args)?;
+    // A request is followed into the routes, clusters and endpoints: the whole dump, with
+    // EDS, from a live proxy.
+    let mask = if opts.request.is_some() {
+        DumpMask::WithEndpoints
+    } else {
+        DumpMask::Sections(LISTENERS_AND_NODE)
+    };
+    let source = input::resolve(&args.input, "explain", mask)?;
     let raw = source::fetch::read(&source)?;
     let text = source::to_json_text(&raw.label, &raw.bytes)?;
     let doc = text.document(&raw.label);
-    let (section, node) = load_listeners_and_node(&doc)?;
+    let routing = if opts.request.is_some() {
+        explain_request::REQUEST_READS
+    } else {
+        RoutingSections::NONE
+    };
+    let dump = doc.load_with_routing(LISTENERS_AND_NODE, routing)?;
+    let section = required(
+        dump.listeners,
+        doc.label,
+        SectionWording::ListenerDump,
+        LISTENERS_TYPE,
+    )?;
+    let node = dump.node;
+    let lookup = explain_request::DumpLookup {
+        doc: &doc,
+        routes: dump.routes,
+        clusters: dump.clusters,
+        endpoints: dump.endpoints,
+    };
     // The pod's own addresses (a connection to one is inbound) and the dump's Envoy
     // release (which matcher rules apply) come from the bootstrap's node.
     let pod_ips = node
@@ -214,9 +299,28 @@ pub fn run(args: &ExplainArgs, term: Terminal, out: &mut dyn Write) -> Result<Ex
     });
     let semantics = semantics_for_dump(flag, node.as_ref());
     let refused = refused_updates(&section);
-    let explain = |l: &Listener<'_>| ExplainedListener {
-        explanation: explain_listener(l, &refused),
-        simulation: opts.connection.as_ref().map(|c| simulate(l, c, &semantics)),
+    let explain = |l: &Listener<'_>| -> Result<ExplainedListener, Error> {
+        let simulation = opts.connection.as_ref().map(|c| {
+            let sniffed = inspector_state(l, Inspector::Http, c.dst_port) == InspectorState::Active;
+            if opts.alpn_from_request && !sniffed {
+                let unsniffed = Connection {
+                    alpn: Vec::new(),
+                    ..c.clone()
+                };
+                simulate(l, &unsniffed, &semantics)
+            } else {
+                simulate(l, c, &semantics)
+            }
+        });
+        let request = match (&opts.request, &simulation) {
+            (Some(r), Some(sim)) => Some(explain_request::follow(l, sim, r, &lookup)?),
+            _ => None,
+        };
+        Ok(ExplainedListener {
+            explanation: explain_listener(l, &refused),
+            simulation,
+            request,
+        })
     };
     // HBONE into a waypoint: connect_terminate, its CONNECT route, the internal listener.
     if let (Some(conn), true) = (&opts.connection, args.hbone) {
@@ -234,10 +338,9 @@ pub fn run(args: &ExplainArgs, term: Terminal, out: &mut dyn Write) -> Result<Ex
             gap: hbone.gap.clone(),
         });
         let explained: Vec<ExplainedListener> = match hbone.gap {
-            None => hbone
-                .way
-                .last()
+            None => (hbone.way.last())
                 .map(|last| explain(listeners[last]))
+                .transpose()?
                 .into_iter()
                 .collect(),
             Some(_) => Vec::new(),
@@ -259,6 +362,7 @@ pub fn run(args: &ExplainArgs, term: Terminal, out: &mut dyn Write) -> Result<Ex
         let report = WayReport::new(way.as_ref(), &listeners, conn.dst_ip, conn.dst_port);
         let explained: Vec<ExplainedListener> = (way.as_ref().and_then(|w| w.last()))
             .map(|last| explain(listeners[last]))
+            .transpose()?
             .into_iter()
             .collect();
         return write(out, &opts, &explained, Some(&report), term);
@@ -304,11 +408,13 @@ pub fn run(args: &ExplainArgs, term: Terminal, out: &mut dyn Write) -> Result<Ex
             );
             let report = WayReport::new(Some(&way), &listeners, conn.dst_ip, conn.dst_port);
             let last = way.last().unwrap_or(start);
-            let explained = vec![explain(listeners[last])];
+            let explained = vec![explain(listeners[last])?];
             return write(out, &opts, &explained, Some(&report), term);
         }
     }
-    let explained: Vec<ExplainedListener> = selected.iter().map(|s| explain(&s.listener)).collect();
+    let explained: Vec<ExplainedListener> = (selected.iter())
+        .map(|s| explain(&s.listener))
+        .collect::<Result<_, _>>()?;
     write(out, &opts, &explained, None, term)
 }
 

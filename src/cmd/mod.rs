@@ -5,6 +5,7 @@ mod diff;
 mod diff_options;
 mod diff_policy;
 mod explain;
+mod explain_request;
 mod fleet;
 mod input;
 mod lint;
@@ -54,20 +55,6 @@ pub(crate) const LISTENERS_AND_NODE: Sections = Sections {
     ecds: false,
     bootstrap: true,
 };
-
-/// [`load_listeners`] plus the bootstrap's node, when the dump has one.
-pub(crate) fn load_listeners_and_node<'a>(
-    doc: &Document<'a>,
-) -> Result<(ListenersSection<'a>, Option<crate::envoy::node::Node<'a>>), Error> {
-    let dump = doc.load(LISTENERS_AND_NODE)?;
-    let listeners = required(
-        dump.listeners,
-        doc.label,
-        SectionWording::ListenerDump,
-        LISTENERS_TYPE,
-    )?;
-    Ok((listeners, dump.node))
-}
 
 /// Runs the parsed command line, writing to `out`. A command that has something to say
 /// beside its output (which scripts parse, so it stays as it is) leaves one line per

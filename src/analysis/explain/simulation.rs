@@ -184,6 +184,8 @@ fn unseen_inputs(listener: &Listener<'_>, conn: &Connection) -> Vec<Unseen> {
 pub struct ExplainedListener {
     pub explanation: ListenerExplanation,
     pub simulation: Option<Simulation>,
+    /// `--request`: the request followed past the chain the simulation selected.
+    pub request: Option<crate::analysis::explain::request::RequestReport>,
 }
 
 /// A connection attribute and whether it came from a flag or a default.
@@ -208,6 +210,11 @@ pub enum Derivation {
     /// `--filter-state io.istio.connect_authority=…` from `--authority`: what
     /// `connect_terminate` stores for the internal listener.
     FilterStateFromAuthority,
+    /// `--dst` from the `--request` URL's host (an IP address) and port.
+    DestinationFromUrl,
+    /// `--alpn http/1.1`: a plaintext `--request` is what the HTTP inspector sniffs as
+    /// HTTP/1.1.
+    AlpnFromRequest,
 }
 
 #[cfg(test)]

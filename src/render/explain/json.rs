@@ -299,6 +299,8 @@ fn simulation_out(
                     Derivation::SourceTypeFromAddresses => "addresses",
                     Derivation::TransportFromSni => "sni",
                     Derivation::FilterStateFromAuthority => "authority",
+                    Derivation::DestinationFromUrl => "url",
+                    Derivation::AlpnFromRequest => "request",
                 }),
             })
             .collect(),

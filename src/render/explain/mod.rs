@@ -6,6 +6,7 @@ pub mod json_chain;
 pub mod matcher_rules;
 pub mod paragraph;
 pub mod refusal;
+pub mod request;
 pub mod scope;
 pub mod text;
 pub mod way;

@@ -243,6 +243,9 @@ fn simulation_text(
             failure_text(s, sim);
         }
     }
+    if let Some(r) = &l.request {
+        s.push_str(&super::request::request_text(r));
+    }
     if let Some(m) = &sim.matcher {
         s.push_str(&matcher_rules_text(m));
     }

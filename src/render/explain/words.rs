@@ -219,6 +219,10 @@ pub fn derivation_words(d: Derivation) -> &'static str {
         Derivation::SourceTypeFromAddresses => "derived from --src-ip/--dst-ip",
         Derivation::TransportFromSni => "implied by --sni",
         Derivation::FilterStateFromAuthority => "what connect_terminate stores for --authority",
+        Derivation::DestinationFromUrl => "taken from the --request URL",
+        Derivation::AlpnFromRequest => {
+            "what an HTTP inspector sniffs of a plaintext --request; none on a listener without one"
+        }
     }
 }
 

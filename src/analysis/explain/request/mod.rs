@@ -22,7 +22,7 @@ use crate::envoy::{FilterChain, NetworkFilterConfig};
 pub use route_match::{
     HeaderCheck, HeaderRule, Miss, PathRule, RouteOutcome, RouteVerdict, Undecided,
 };
-pub use upstream::{Action, ClusterFacts, EndpointFacts, IstioCluster, TlsOrigination, Upstream};
+pub use upstream::{Action, ClusterFacts, IstioCluster, TlsOrigination, Upstream};
 pub use virtual_host::{DomainRule, HostLookup, PortHandling, VirtualHostMatch};
 
 /// The request as Envoy's router sees it: `:method`, `:authority` (from the URL, or a
@@ -128,6 +128,13 @@ pub struct HttpTrace {
     pub gap: Option<Gap>,
 }
 
+/// The request and what became of it after one listener's chain.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RequestReport {
+    pub request: HttpRequest,
+    pub trace: RequestTrace,
+}
+
 /// What `--request` found after the chain.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RequestTrace {
@@ -145,7 +152,7 @@ pub enum RequestTrace {
 /// Follows `request` from `chain` (the one Envoy selected; `None` when none is certain):
 /// `dst_port` is the connection's destination port (for `strip_matching_host_port`).
 pub fn follow_request<'a>(
-    chain: Option<&FilterChain<'a>>,
+    chain: Option<&FilterChain<'_>>,
     request: &HttpRequest,
     dst_port: u32,
     dump: &dyn RoutingLookup<'a>,
@@ -179,7 +186,7 @@ pub fn follow_request<'a>(
 }
 
 fn http_trace<'a>(
-    hcm: &crate::envoy::filter::HttpConnectionManager<'a>,
+    hcm: &crate::envoy::filter::HttpConnectionManager<'_>,
     request: &HttpRequest,
     dst_port: u32,
     dump: &dyn RoutingLookup<'a>,
@@ -196,7 +203,7 @@ fn http_trace<'a>(
         gap: None,
     };
     let looked_up;
-    let config: &RouteConfiguration<'a> = if let Some(inline) = &hcm.route_config {
+    let config: &RouteConfiguration<'_> = if let Some(inline) = &hcm.route_config {
         trace.source = Some(RouteSource::Inline {
             name: inline.name.to_string(),
         });

@@ -1,0 +1,139 @@
+//! `explain --request`'s wiring: the dump's routes, clusters and endpoints sections
+//! answered by name for `analysis::explain::request` (each entry's name read alone, only
+//! the one asked for decoded whole), and the request built from the flags.
+
+use serde::Deserialize;
+
+use crate::analysis::explain::Simulation;
+use crate::analysis::explain::chain_select::Chosen;
+use crate::analysis::explain::request::{
+    HttpRequest, Lookup, RequestReport, RoutingLookup, follow_request,
+};
+use crate::cli::RequestArg;
+use crate::envoy::cluster::Cluster;
+use crate::envoy::dump::{ClustersSection, EndpointsSection, RoutesSection, RoutingSections};
+use crate::envoy::endpoint::ClusterLoadAssignment;
+use crate::envoy::proto::Str;
+use crate::envoy::route::RouteConfiguration;
+use crate::envoy::{Document, Listener, LoadError};
+
+/// The sections `--request` reads beside the listeners.
+pub(super) const REQUEST_READS: RoutingSections = RoutingSections {
+    clusters: true,
+    routes: true,
+    endpoints: true,
+    ..RoutingSections::NONE
+};
+
+/// The request Envoy's router sees: `:authority` from a `host` header when given, else
+/// from the URL.
+pub(super) fn http_request(arg: &RequestArg, headers: &[(String, String)]) -> HttpRequest {
+    let host = headers.iter().rev().find(|(n, _)| n == "host");
+    HttpRequest {
+        method: arg.method.clone(),
+        authority: host
+            .map(|(_, v)| v.clone())
+            .or_else(|| arg.authority.clone())
+            .unwrap_or_default(),
+        path: arg.path.clone(),
+        headers: headers
+            .iter()
+            .filter(|(n, _)| n != "host")
+            .cloned()
+            .collect(),
+    }
+}
+
+/// The dump's sections, by name.
+pub(super) struct DumpLookup<'d, 'a> {
+    pub doc: &'d Document<'a>,
+    pub routes: Option<RoutesSection<'a>>,
+    pub clusters: Option<ClustersSection<'a>>,
+    pub endpoints: Option<EndpointsSection<'a>>,
+}
+
+#[derive(Deserialize)]
+struct Named<'a> {
+    #[serde(borrow, default)]
+    name: Str<'a>,
+}
+
+#[derive(Deserialize)]
+struct ClusterNamed<'a> {
+    #[serde(borrow, default, alias = "clusterName")]
+    cluster_name: Str<'a>,
+}
+
+impl<'a> RoutingLookup<'a> for DumpLookup<'_, 'a> {
+    fn route_config(&self, name: &str) -> Result<Lookup<RouteConfiguration<'a>>, LoadError> {
+        let Some(s) = &self.routes else {
+            return Ok(Lookup::NoSection);
+        };
+        // RDS names are unique among the dynamic configurations; Envoy's static ones are
+        // looked at after them.
+        for e in s
+            .dynamic_route_configs
+            .iter()
+            .chain(&s.static_route_configs)
+        {
+            let named: Named<'a> = self.doc.decode(e.raw, &e.json_path())?;
+            if named.name == name {
+                return Ok(Lookup::Found(self.doc.route_config(e)?));
+            }
+        }
+        Ok(Lookup::NotFound)
+    }
+
+    fn cluster(&self, name: &str) -> Result<Lookup<Cluster<'a>>, LoadError> {
+        let Some(s) = &self.clusters else {
+            return Ok(Lookup::NoSection);
+        };
+        // Warming clusters do not serve yet: only active and static ones are looked at.
+        for e in s.dynamic_active_clusters.iter().chain(&s.static_clusters) {
+            let named: Named<'a> = self.doc.decode(e.raw, &e.json_path())?;
+            if named.name == name {
+                return Ok(Lookup::Found(self.doc.cluster(e)?));
+            }
+        }
+        Ok(Lookup::NotFound)
+    }
+
+    fn load_assignment(
+        &self,
+        service_name: &str,
+    ) -> Result<Lookup<ClusterLoadAssignment<'a>>, LoadError> {
+        let Some(s) = &self.endpoints else {
+            return Ok(Lookup::NoSection);
+        };
+        for e in s
+            .dynamic_endpoint_configs
+            .iter()
+            .chain(&s.static_endpoint_configs)
+        {
+            let named: ClusterNamed<'a> = self.doc.decode(e.raw, &e.json_path())?;
+            if named.cluster_name == service_name {
+                return Ok(Lookup::Found(self.doc.load_assignment(e)?));
+            }
+        }
+        Ok(Lookup::NotFound)
+    }
+}
+
+/// The request followed from the chain `sim` selected on `listener`.
+pub(super) fn follow<'a>(
+    listener: &Listener<'_>,
+    sim: &Simulation,
+    request: &HttpRequest,
+    dump: &DumpLookup<'_, 'a>,
+) -> Result<RequestReport, LoadError> {
+    let chain = match sim.chosen {
+        Chosen::Chain(i) => listener.filter_chains.get(i),
+        Chosen::Default => listener.default_filter_chain.as_ref(),
+        Chosen::Closed | Chosen::Unspecified(_) => None,
+    };
+    let trace = follow_request(chain, request, sim.connection.dst_port, dump)?;
+    Ok(RequestReport {
+        request: request.clone(),
+        trace,
+    })
+}
