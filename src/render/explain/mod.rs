@@ -7,6 +7,8 @@ pub mod matcher_rules;
 pub mod paragraph;
 pub mod refusal;
 pub mod request;
+pub mod request_dot;
+pub mod request_json;
 pub mod scope;
 pub mod text;
 pub mod way;

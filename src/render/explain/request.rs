@@ -152,9 +152,13 @@ fn http_text(s: &mut String, t: &HttpTrace) {
             s,
             format!("Route {}: {} takes the path.", route_label(r), path_words(&r.path, r.case_sensitive)),
         ),
-        None => line(
+        None if t.route_not_found() => line(
             s,
             "No route of the virtual host takes the request: Envoy answers 404 with response flag NR (route not found).".to_string(),
+        ),
+        None => line(
+            s,
+            "No route takes the request for certain: it depends on the undecidable routes below; when none of them does, Envoy answers 404 with response flag NR (route not found).".to_string(),
         ),
     }
     let others: Vec<&RouteVerdict> = (t.routes.iter())
@@ -213,7 +217,7 @@ fn outcome_words(o: &RouteOutcome) -> String {
     }
 }
 
-fn miss_words(m: &Miss) -> String {
+pub fn miss_words(m: &Miss) -> String {
     match m {
         Miss::NotGrpc => {
             "the route is for gRPC requests only (content-type application/grpc)".to_string()
@@ -272,7 +276,7 @@ fn query_words(q: &QueryCheck) -> String {
     )
 }
 
-fn undecided_words(u: &Undecided) -> String {
+pub fn undecided_words(u: &Undecided) -> String {
     match u {
         Undecided::RuntimeFraction {
             numerator,
@@ -293,7 +297,7 @@ fn undecided_words(u: &Undecided) -> String {
     }
 }
 
-fn action_words(a: &Action) -> String {
+pub fn action_words(a: &Action) -> String {
     match a {
         Action::Cluster { name } => format!("Action: route to cluster {}.", code(name)),
         Action::WeightedClusters { clusters, total } => {

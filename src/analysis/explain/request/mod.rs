@@ -128,6 +128,18 @@ pub struct HttpTrace {
     pub gap: Option<Gap>,
 }
 
+impl HttpTrace {
+    /// Envoy's `NR` (route not found, 404) for certain: the routes were read and no
+    /// virtual host, or no route of it, takes the request (an undecidable route might).
+    pub fn route_not_found(&self) -> bool {
+        let undecidable =
+            (self.routes.iter()).any(|r| matches!(r.outcome, RouteOutcome::Undecidable(_)));
+        self.host.is_some()
+            && self.gap.is_none()
+            && (self.virtual_host.is_none() || (self.taken.is_none() && !undecidable))
+    }
+}
+
 /// The request and what became of it after one listener's chain.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RequestReport {
