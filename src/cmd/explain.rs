@@ -100,7 +100,7 @@ fn resolve_options(args: &ExplainArgs) -> Result<Options, UsageError> {
                 note("--dst", way_of::ip_port(dst_ip, dst_port), false);
             }
             (None, None) => {
-                note("--dst-port", dst_port.to_string(), true);
+                note("--dst-port", dst_port.to_string(), !from_url);
                 note("--dst-ip", dst_ip.to_string(), given_ip.is_some());
             }
         }

@@ -1414,7 +1414,9 @@ PRODUCTPAGE_CLUSTER = "outbound|9080||productpage.default.svc.cluster.local"
 def gateway_dump():
     """An Istio 1.30 ingress gateway: `0.0.0.0_8080` routes by RDS `http.8080`, whose virtual
     hosts (Gateway + VirtualService `bookinfo`) have no `*` domain, so a Host they do not list
-    ends in NR. Domains as Istio writes them on gateways with `ignore_port_in_host_matching`."""
+    ends in NR. Domains as Istio writes them on gateways with `ignore_port_in_host_matching`.
+    The bookinfo host: exact path, prefix, a header route to reviews v2, a weighted split of
+    reviews v1/v2 (v2's endpoint unhealthy), a query-parameter route and a redirect."""
     p = Profile("current")
     hcm = any_("envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager")
     hcm["stat_prefix"] = "outbound_0.0.0.0_8080"
@@ -1432,6 +1434,8 @@ def gateway_dump():
         dynamic_listeners=[active(p, listener, 640)],
     )
     productpage = eds_cluster(PRODUCTPAGE_CLUSTER)
+    reviews = "outbound|9080|%s|" + REVIEWS_HOST
+    subsets = [eds_cluster(reviews % v, destination_rule="reviews") for v in ("v1", "v2")]
     clusters = any_(
         "envoy.admin.v3.ClustersConfigDump",
         version_info=p.version_info,
@@ -1439,6 +1443,7 @@ def gateway_dump():
             {"version_info": p.version_info, "cluster": c, "last_updated": p.ts(300 + i)}
             for i, c in enumerate(
                 [any_("envoy.config.cluster.v3.Cluster", name="BlackHoleCluster", type="STATIC", connect_timeout="10s"), productpage]
+                + subsets
             )
         ],
     )
@@ -1448,6 +1453,18 @@ def gateway_dump():
         "routes": [
             vs_route({"path": "/productpage"}, {"cluster": PRODUCTPAGE_CLUSTER, "timeout": "0s"}, "bookinfo", "productpage"),
             vs_route({"prefix": "/static"}, {"cluster": PRODUCTPAGE_CLUSTER, "timeout": "0s"}, "bookinfo", "static"),
+            vs_route(
+                {"prefix": "/reviews", "headers": [{"name": "end-user", "string_match": {"exact": "jason"}}]},
+                {"cluster": reviews % "v2", "timeout": "0s"},
+                "bookinfo",
+                "reviews-jason",
+            ),
+            vs_route(
+                {"path_separated_prefix": "/reviews"},
+                {"weighted_clusters": {"clusters": [{"name": reviews % "v1", "weight": 80}, {"name": reviews % "v2", "weight": 20}]}},
+                "bookinfo",
+                "reviews-split",
+            ),
             vs_route(
                 {"prefix": "/api/v1/products", "query_parameters": [{"name": "debug", "present_match": True}]},
                 {"cluster": PRODUCTPAGE_CLUSTER, "timeout": "0s"},
@@ -1480,7 +1497,11 @@ def gateway_dump():
     zone_a = {"region": "us-east1", "zone": "us-east1-b"}
     endpoints = any_(
         "envoy.admin.v3.EndpointsConfigDump",
-        dynamic_endpoint_configs=[load_assignment(PRODUCTPAGE_CLUSTER, [(zone_a, [lb_endpoint("10.244.1.40", 9080)])])],
+        dynamic_endpoint_configs=[
+            load_assignment(PRODUCTPAGE_CLUSTER, [(zone_a, [lb_endpoint("10.244.1.40", 9080)])]),
+            load_assignment(reviews % "v1", [(zone_a, [lb_endpoint("10.244.1.21", 9080)])]),
+            load_assignment(reviews % "v2", [(zone_a, [lb_endpoint("10.244.1.22", 9080, "UNHEALTHY")])]),
+        ],
     )
     gateway_pod = "istio-ingressgateway-7f8d9c6b5-x2x9p"
     boot = bootstrap_section(

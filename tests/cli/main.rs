@@ -17,6 +17,7 @@ mod diff_policy;
 mod errors;
 mod explain;
 mod explain_hbone;
+mod explain_request;
 mod explain_verdicts;
 mod explain_way;
 mod hostile;
