@@ -8,7 +8,6 @@ use crate::analysis::explain::chain_select::Connection;
 use crate::analysis::explain::hbone::hbone_way;
 use crate::analysis::explain::matcher_eval::rules::{EnvoyRelease, semantics_for_dump};
 use crate::analysis::explain::request::HttpRequest;
-use crate::analysis::explain::request::virtual_host::port_start;
 use crate::analysis::explain::way::{self as way_of, Direction, from_capture};
 use crate::analysis::explain::{
     Assumption, Derivation, ExplainedListener, HboneNote, Inspector, InspectorState, WayReport,
@@ -16,9 +15,7 @@ use crate::analysis::explain::{
 };
 use crate::analysis::listener::refused::refused_updates;
 use crate::analysis::listener::rows::{self, ListenerQuery};
-use crate::cli::{
-    DirectionArg, ExplainArgs, ExplainFormat, RequestArg, SrcType, Transport, UsageError,
-};
+use crate::cli::{DirectionArg, ExplainArgs, ExplainFormat, SrcType, Transport, UsageError};
 use crate::cmd::{LISTENERS_AND_NODE, explain_request, input, listener_select};
 use crate::envoy::dump::{LISTENERS_TYPE, ListenersSection, RoutingSections};
 use crate::envoy::missing::{SectionWording, required};
@@ -55,7 +52,10 @@ fn resolve_options(args: &ExplainArgs) -> Result<Options, UsageError> {
     let destination = match (whole, args.dst_port, &args.request) {
         (Some(dst), _, _) => Some((Some(dst.ip()), u32::from(dst.port()))),
         (None, Some(port), _) => Some((args.dst_ip, port)),
-        (None, None, Some(request)) => Some(url_destination(request, args.port.is_some())?),
+        (None, None, Some(request)) => Some(explain_request::url_destination(
+            request,
+            args.port.is_some(),
+        )?),
         (None, None, None) => None,
     };
     let from_url = whole.is_none() && args.dst_port.is_none() && args.request.is_some();
@@ -188,42 +188,6 @@ fn resolve_options(args: &ExplainArgs) -> Result<Options, UsageError> {
         request: (args.request.as_ref()).map(|r| explain_request::http_request(r, &args.headers)),
         alpn_from_request,
     })
-}
-
-/// The destination of `--request` without `--dst`: the URL's host when it is an IP
-/// address (port: the URL's, else the scheme's); a name only with `--port`, whose
-/// listener then takes the connection to the default destination IP.
-fn url_destination(
-    request: &RequestArg,
-    port_given: bool,
-) -> Result<(Option<IpAddr>, u32), UsageError> {
-    let authority = request.authority.clone().unwrap_or_default();
-    let default_port = if request.scheme.as_deref() == Some("https") {
-        443
-    } else {
-        80
-    };
-    let (host, port) = match port_start(&authority) {
-        Some(i) => (&authority[..i], authority[i + 1..].parse().ok()),
-        None => (authority.as_str(), None),
-    };
-    let port = port.unwrap_or(default_port);
-    let ip = host
-        .trim_start_matches('[')
-        .trim_end_matches(']')
-        .parse::<IpAddr>()
-        .ok();
-    match ip {
-        Some(ip) => Ok((Some(ip), port)),
-        None if port_given => Ok((None, port)),
-        None => Err(UsageError::RequestNeedsDestination {
-            host: if host.is_empty() {
-                "(none: give -H 'host: …' and --dst)".to_string()
-            } else {
-                host.to_string()
-            },
-        }),
-    }
 }
 
 /// Why no listener was picked: none binds the port, or Envoy refused the update of the

@@ -2,14 +2,17 @@
 //! answered by name for `analysis::explain::request` (each entry's name read alone, only
 //! the one asked for decoded whole), and the request built from the flags.
 
+use std::net::IpAddr;
+
 use serde::Deserialize;
 
 use crate::analysis::explain::Simulation;
 use crate::analysis::explain::chain_select::Chosen;
+use crate::analysis::explain::request::virtual_host::port_start;
 use crate::analysis::explain::request::{
     HttpRequest, Lookup, RequestReport, RoutingLookup, follow_request,
 };
-use crate::cli::RequestArg;
+use crate::cli::{RequestArg, UsageError};
 use crate::envoy::cluster::Cluster;
 use crate::envoy::dump::{ClustersSection, EndpointsSection, RoutesSection, RoutingSections};
 use crate::envoy::endpoint::ClusterLoadAssignment;
@@ -136,4 +139,40 @@ pub(super) fn follow<'a>(
         request: request.clone(),
         trace,
     })
+}
+
+/// The destination of `--request` without `--dst`: the URL's host when it is an IP
+/// address (port: the URL's, else the scheme's); a name only with `--port`, whose
+/// listener then takes the connection to the default destination IP.
+pub(super) fn url_destination(
+    request: &RequestArg,
+    port_given: bool,
+) -> Result<(Option<IpAddr>, u32), UsageError> {
+    let authority = request.authority.clone().unwrap_or_default();
+    let default_port = if request.scheme.as_deref() == Some("https") {
+        443
+    } else {
+        80
+    };
+    let (host, port) = match port_start(&authority) {
+        Some(i) => (&authority[..i], authority[i + 1..].parse().ok()),
+        None => (authority.as_str(), None),
+    };
+    let port = port.unwrap_or(default_port);
+    let ip = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse::<IpAddr>()
+        .ok();
+    match ip {
+        Some(ip) => Ok((Some(ip), port)),
+        None if port_given => Ok((None, port)),
+        None => Err(UsageError::RequestNeedsDestination {
+            host: if host.is_empty() {
+                "(none: give -H 'host: …' and --dst)".to_string()
+            } else {
+                host.to_string()
+            },
+        }),
+    }
 }

@@ -7,6 +7,7 @@ use serde_json::value::RawValue;
 
 use crate::envoy::metadata::Metadata;
 use crate::envoy::proto::{Str, opt_u32_lenient};
+pub use crate::envoy::route_match::SafeRegex;
 use crate::envoy::route_match::{HeaderMatcher, QueryParameterMatcher, RuntimeFraction};
 
 /// An inline route configuration inside an HCM.
@@ -86,13 +87,6 @@ pub struct RouteMatch<'a> {
     pub tls_context: Option<&'a RawValue>,
     #[serde(borrow, default, alias = "dynamicMetadata")]
     pub dynamic_metadata: Vec<&'a RawValue>,
-}
-
-/// `envoy.type.matcher.v3.RegexMatcher`.
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct SafeRegex<'a> {
-    #[serde(borrow, default)]
-    pub regex: Str<'a>,
 }
 
 /// `envoy.config.route.v3.RouteAction`, the cluster part.

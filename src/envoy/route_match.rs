@@ -6,7 +6,13 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 use crate::envoy::proto::Str;
-use crate::envoy::route::SafeRegex;
+
+/// `envoy.type.matcher.v3.RegexMatcher`.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct SafeRegex<'a> {
+    #[serde(borrow, default)]
+    pub regex: Str<'a>,
+}
 
 /// `envoy.config.route.v3.HeaderMatcher`: one header specifier (the first set one, in the
 /// proto's oneof) plus `invert_match` and `treat_missing_header_as_empty`.

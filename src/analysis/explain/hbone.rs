@@ -15,7 +15,7 @@ use std::net::IpAddr;
 
 use crate::analysis::explain::chain_select::{Chosen, Connection};
 use crate::analysis::explain::matcher_eval::rules::MatcherSemantics;
-use crate::analysis::explain::request::HttpRequest;
+use crate::analysis::explain::request::model::HttpRequest;
 use crate::analysis::explain::request::virtual_host::{PortHandling, find_virtual_host};
 use crate::analysis::explain::simulate;
 use crate::analysis::explain::way::{HboneGap, Hop, HopKind, Way};

@@ -9,6 +9,7 @@ pub mod refusal;
 pub mod request;
 pub mod request_dot;
 pub mod request_json;
+pub mod request_upstream;
 pub mod scope;
 pub mod text;
 pub mod way;

@@ -6,7 +6,7 @@ use crate::analysis::explain::request::upstream::EndpointsSource;
 use crate::analysis::explain::request::{
     Action, HttpTrace, RequestReport, RequestTrace, RouteSource, Upstream,
 };
-use crate::render::explain::request::gap_words;
+use crate::render::explain::request_upstream::gap_words;
 
 /// The same red as the chosen chain.
 const WAY: &str = "color=\"#c0392b\", penwidth=2.5";

@@ -11,7 +11,8 @@ use crate::analysis::explain::request::{
     PortHandling, RequestReport, RequestTrace, RouteOutcome, RouteSource, RouteVerdict,
     TlsOrigination, Upstream,
 };
-use crate::render::explain::request::{action_words, gap_words, miss_words, undecided_words};
+use crate::render::explain::request::{action_words, miss_words, undecided_words};
+use crate::render::explain::request_upstream::gap_words;
 
 /// The request and its way.
 #[derive(Debug, Serialize)]

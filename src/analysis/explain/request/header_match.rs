@@ -6,7 +6,7 @@
 
 use regex::Regex;
 
-use crate::analysis::explain::request::HttpRequest;
+use crate::analysis::explain::request::model::HttpRequest;
 use crate::envoy::route_match::{HeaderMatcher, QueryParameterMatcher, StringMatcher};
 
 /// What a string matcher asks of a value.

@@ -9,97 +9,21 @@
 //! are `render::explain::request`'s.
 
 pub mod header_match;
+pub mod model;
 pub mod route_match;
 pub mod upstream;
 pub mod virtual_host;
 
 use crate::envoy::LoadError;
-use crate::envoy::cluster::Cluster;
-use crate::envoy::endpoint::ClusterLoadAssignment;
 use crate::envoy::route::RouteConfiguration;
 use crate::envoy::{FilterChain, NetworkFilterConfig};
 
+pub use model::{Gap, HttpRequest, Lookup, RoutingLookup};
 pub use route_match::{
     HeaderCheck, HeaderRule, Miss, PathRule, RouteOutcome, RouteVerdict, Undecided,
 };
 pub use upstream::{Action, ClusterFacts, IstioCluster, TlsOrigination, Upstream};
 pub use virtual_host::{DomainRule, HostLookup, PortHandling, VirtualHostMatch};
-
-/// The request as Envoy's router sees it: `:method`, `:authority` (from the URL, or a
-/// `host` header given), `:path` (path and query) and the other headers, names lower-case.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HttpRequest {
-    pub method: String,
-    pub authority: String,
-    pub path: String,
-    /// Every header given, in order (`host` included when given); a name given twice has
-    /// both values, which Envoy's matchers join with `,`.
-    pub headers: Vec<(String, String)>,
-}
-
-impl HttpRequest {
-    /// The value of a header as Envoy's matchers read it (`getAllOfHeaderAsString`): the
-    /// values joined with `,`; pseudo-headers from the request line.
-    pub fn header(&self, name: &str) -> Option<String> {
-        match name {
-            ":method" => return Some(self.method.clone()),
-            ":authority" | "host" => return Some(self.authority.clone()),
-            ":path" => return Some(self.path.clone()),
-            _ => {}
-        }
-        let values: Vec<&str> = (self.headers.iter())
-            .filter(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
-            .collect();
-        (!values.is_empty()).then(|| values.join(","))
-    }
-}
-
-/// A step the dump does not hold, said plainly instead of guessed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Gap {
-    /// The dump has no routes section (taken without RDS, or masked out).
-    NoRoutesSection,
-    /// The routes section has no route configuration of this name.
-    RouteConfigMissing { name: String },
-    /// The HCM uses scoped routes (SRDS), which meshscope does not follow.
-    ScopedRoutes,
-    /// The HCM names no route configuration at all.
-    NoRouteConfig,
-    /// The dump has no clusters section.
-    NoClustersSection,
-    /// The clusters section has no such cluster (Envoy answers 503, `NC`).
-    ClusterMissing { name: String },
-    /// The dump has no endpoints section: taken without `?include_eds`.
-    NoEndpointsSection,
-    /// The endpoints section has no load assignment for the cluster's EDS name.
-    EndpointsMissing { service_name: String },
-}
-
-/// What looking something up in the dump gave.
-#[derive(Debug, Clone)]
-pub enum Lookup<T> {
-    Found(T),
-    /// The section is there; the name is not in it.
-    NotFound,
-    /// The dump has no such section.
-    NoSection,
-}
-
-/// The dump's routes, clusters and endpoints sections, asked for by name: `cmd/` answers
-/// from the dump, decoding only what is asked for.
-pub trait RoutingLookup<'a> {
-    /// A route configuration by name (dynamic first, then static, as Envoy's RDS names
-    /// them).
-    fn route_config(&self, name: &str) -> Result<Lookup<RouteConfiguration<'a>>, LoadError>;
-    /// An active cluster by name.
-    fn cluster(&self, name: &str) -> Result<Lookup<Cluster<'a>>, LoadError>;
-    /// The load assignment EDS delivered for `service_name`.
-    fn load_assignment(
-        &self,
-        service_name: &str,
-    ) -> Result<Lookup<ClusterLoadAssignment<'a>>, LoadError>;
-}
 
 /// Where the HCM's routes come from.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -8,10 +8,10 @@
 //! A condition the dump cannot decide (a runtime fraction: the runtime may override its
 //! default, and the draw is random) makes the route undecidable, never guessed.
 
-use crate::analysis::explain::request::HttpRequest;
 use crate::analysis::explain::request::header_match::{
     Eval, QueryCheck, full_match, match_header, match_query,
 };
+use crate::analysis::explain::request::model::HttpRequest;
 use crate::envoy::route::Route;
 
 pub use crate::analysis::explain::request::header_match::{HeaderCheck, HeaderRule};

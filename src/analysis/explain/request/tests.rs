@@ -1,4 +1,6 @@
 use super::*;
+use crate::envoy::cluster::Cluster;
+use crate::envoy::endpoint::ClusterLoadAssignment;
 
 /// A dump's routes, clusters and endpoints sections for tests; `None` is a section the
 /// dump does not have.

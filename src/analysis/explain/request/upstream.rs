@@ -10,7 +10,7 @@
 use serde::Deserialize;
 
 use crate::analysis::endpoint::{endpoint_addresses, locality_text};
-use crate::analysis::explain::request::{Gap, HttpRequest, Lookup, RoutingLookup};
+use crate::analysis::explain::request::model::{Gap, HttpRequest, Lookup, RoutingLookup};
 use crate::envoy::LoadError;
 use crate::envoy::cluster::{Cluster, DiscoveryType, TransportSocket};
 use crate::envoy::endpoint::ClusterLoadAssignment;

@@ -9,7 +9,7 @@
 //! `ignore_port_in_host_matching` (Istio does on sidecars; `Http::HeaderUtility::
 //! getPortStart`).
 
-use crate::analysis::explain::request::HttpRequest;
+use crate::analysis::explain::request::model::HttpRequest;
 use crate::envoy::filter::HttpConnectionManager;
 use crate::envoy::route::RouteConfiguration;
 
