@@ -26,7 +26,8 @@
 //!     "simulation": null | {
 //!         "connection": {dst_port, dst_ip, transport, alpn, sni, src_ip, src_port, direct_src_ip, src_type},
 //!         "assumptions": [ {"flag", "value", "default": bool,
-//!                           "derived_from"?: "addresses" | "sni"} ],
+//!                           "derived_from"?: "addresses" | "sni" | "authority" | "url" |
+//!                           "request"} ],
 //!         "outcome": "chain" | "default" | "closed" | "unspecified",
 //!         "chosen": {"index", "name"} | null,
 //!         "unspecified"?: {"between": [{"outcome": "chain" | "default" | "closed", "index",
