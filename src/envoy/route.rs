@@ -34,6 +34,12 @@ pub struct VirtualHost<'a> {
     pub domains: Vec<Str<'a>>,
     #[serde(borrow, default)]
     pub routes: Vec<Route<'a>>,
+    /// Routes chosen by a matcher tree instead of `routes`.
+    #[serde(borrow, default)]
+    pub matcher: Option<&'a RawValue>,
+    /// `TlsRequirementType` as written (`NONE`, `EXTERNAL_ONLY`, `ALL`, or 0–2).
+    #[serde(borrow, default, alias = "requireTls")]
+    pub require_tls: Option<&'a RawValue>,
 }
 
 /// `envoy.config.route.v3.Route`.

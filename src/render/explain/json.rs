@@ -62,7 +62,9 @@
 //!                         "gap"?: {"kind", "message"}} ],
 //!         "gap"?: {"kind": "no_routes_section" | "route_config_missing" | "scoped_routes" |
 //!                  "no_route_config" | "no_clusters_section" | "cluster_missing" |
-//!                  "no_endpoints_section" | "endpoints_missing", "message"} } } ] }
+//!                  "no_endpoints_section" | "endpoints_missing" | "virtual_host_matcher",
+//!                  "message"},
+//!         "require_tls"?: "EXTERNAL_ONLY" | "ALL" } } ] }
 //! ```
 //! A warning's kind is one of `refused_update` (Envoy refused the listener's last update;
 //! the message quotes Envoy's reason), `envoy_would_refuse` (Envoy would refuse to load the

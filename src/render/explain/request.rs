@@ -66,7 +66,7 @@ fn http_text(s: &mut String, t: &HttpTrace) {
         ),
         None => {}
     }
-    if let Some(gap) = &t.gap {
+    if let (Some(gap), None) = (&t.gap, &t.host) {
         s.push_str(&format!("Not followed further: {}.\n", gap_words(gap)));
         return;
     }
@@ -144,6 +144,16 @@ fn http_text(s: &mut String, t: &HttpTrace) {
             );
             return;
         }
+    }
+    if let Some(mode) = &t.require_tls {
+        s.push_str(&format!(
+            "   The virtual host requires TLS (require_tls {}): Envoy redirects a request whose x-forwarded-proto is not https to https before reading any route; what follows is the way of one that came over TLS.\n",
+            sanitize(mode)
+        ));
+    }
+    if let Some(gap) = &t.gap {
+        s.push_str(&format!("Not followed further: {}.\n", gap_words(gap)));
+        return;
     }
     let taken = t.taken.and_then(|i| t.routes.iter().find(|r| r.index == i));
     match taken {

@@ -53,10 +53,6 @@ fn http_nodes(s: &mut String, rid: &str, t: &HttpTrace) {
         node(s, &id, "box", &text, &prev);
         prev = id;
     }
-    if let Some(g) = &t.gap {
-        node(s, &format!("{rid}_gap"), "octagon", &gap_words(g), &prev);
-        return;
-    }
     if let Some(vh) = &t.virtual_host {
         let id = format!("{rid}_vh");
         node(
@@ -67,6 +63,10 @@ fn http_nodes(s: &mut String, rid: &str, t: &HttpTrace) {
             &prev,
         );
         prev = id;
+    }
+    if let Some(g) = &t.gap {
+        node(s, &format!("{rid}_gap"), "octagon", &gap_words(g), &prev);
+        return;
     }
     let taken = t.taken.and_then(|i| t.routes.iter().find(|r| r.index == i));
     if let Some(route) = taken {

@@ -40,6 +40,9 @@ pub struct RequestOut {
     pub upstreams: Vec<UpstreamOut>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub gap: Option<GapOut>,
+    /// The virtual host's `require_tls` (`EXTERNAL_ONLY`, `ALL`), when set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub require_tls: Option<String>,
 }
 
 /// Where the routes come from.
@@ -182,6 +185,7 @@ pub fn request_out(r: &RequestReport) -> RequestOut {
         action: None,
         upstreams: Vec::new(),
         gap: None,
+        require_tls: None,
     };
     match &r.trace {
         RequestTrace::Http(t) => http_out(&mut out, t),
@@ -207,6 +211,7 @@ fn http_out(out: &mut RequestOut, t: &HttpTrace) {
         },
     });
     out.gap = t.gap.as_ref().map(gap_out);
+    out.require_tls = t.require_tls.clone();
     out.host = t.host.as_ref().map(|h| HostOut {
         header: h.header.clone(),
         given: h.given.clone(),
@@ -402,6 +407,7 @@ fn gap_out(g: &Gap) -> GapOut {
             Gap::ClusterMissing { .. } => "cluster_missing",
             Gap::NoEndpointsSection => "no_endpoints_section",
             Gap::EndpointsMissing { .. } => "endpoints_missing",
+            Gap::VirtualHostMatcher => "virtual_host_matcher",
         },
         message: gap_words(g),
     }

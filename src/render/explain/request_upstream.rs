@@ -147,6 +147,7 @@ pub fn gap_words(g: &Gap) -> String {
             code(name)
         ),
         Gap::NoEndpointsSection => "the dump has no endpoints section (taken without ?include_eds, so EDS endpoints are not in it)".to_string(),
+        Gap::VirtualHostMatcher => "the virtual host picks its routes with a matcher tree, which meshscope does not follow".to_string(),
         Gap::EndpointsMissing { service_name } => format!(
             "the dump's endpoints section has no load assignment for {}",
             code(service_name)

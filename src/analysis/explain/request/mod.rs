@@ -50,6 +50,11 @@ pub struct HttpTrace {
     pub action: Option<Action>,
     pub upstreams: Vec<Upstream>,
     pub gap: Option<Gap>,
+    /// The virtual host's `require_tls` (`EXTERNAL_ONLY` or `ALL`): Envoy answers a request
+    /// whose `x-forwarded-proto` is not `https` with a redirect to https before reading any
+    /// route (`VirtualHostImpl::getRouteFromEntries`); the routes are followed as if it came
+    /// over TLS.
+    pub require_tls: Option<String>,
 }
 
 impl HttpTrace {
@@ -137,6 +142,7 @@ fn http_trace<'a>(
         action: None,
         upstreams: Vec::new(),
         gap: None,
+        require_tls: None,
     };
     let looked_up;
     let config: &RouteConfiguration<'_> = if let Some(inline) = &hcm.route_config {
@@ -181,6 +187,17 @@ fn http_trace<'a>(
     let Some(vh) = config.virtual_hosts.get(chosen.index) else {
         return Ok(trace);
     };
+    trace.require_tls = (vh.require_tls.map(|r| r.get().trim_matches('"')))
+        .and_then(|r| match r {
+            "EXTERNAL_ONLY" | "1" => Some("EXTERNAL_ONLY"),
+            "ALL" | "2" => Some("ALL"),
+            _ => None,
+        })
+        .map(str::to_string);
+    if vh.matcher.is_some() {
+        trace.gap = Some(Gap::VirtualHostMatcher);
+        return Ok(trace);
+    }
     let (verdicts, taken) = route_match::route_from_entries(&vh.routes, request);
     trace.routes = verdicts;
     trace.taken = taken;

@@ -56,6 +56,9 @@ pub enum Gap {
     NoEndpointsSection,
     /// The endpoints section has no load assignment for the cluster's EDS name.
     EndpointsMissing { service_name: String },
+    /// The virtual host picks its routes with a matcher tree, which meshscope does not
+    /// follow.
+    VirtualHostMatcher,
 }
 
 /// What looking something up in the dump gave.

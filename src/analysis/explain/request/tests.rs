@@ -189,3 +189,22 @@ fn tcp_chain_follows_its_clusters() {
         RequestTrace::NoChain
     );
 }
+
+/// A virtual host with a matcher tree is a gap, never read as "no route"; `require_tls` is
+/// kept for the words (`VirtualHostImpl::getRouteFromEntries` redirects first).
+#[test]
+fn virtual_host_matcher_and_require_tls() {
+    let dump = FakeDump {
+        routes: Some(vec![
+            r#"{"name":"8000","virtual_hosts":[{"name":"m","domains":["a"],"matcher":{},"require_tls":"ALL"}]}"#,
+        ]),
+        ..FakeDump::default()
+    };
+    let c = chain(RDS_CHAIN);
+    let RequestTrace::Http(t) = follow_request(Some(&c), &get("a", "/"), 80, &dump).unwrap() else {
+        panic!()
+    };
+    assert_eq!(t.gap, Some(Gap::VirtualHostMatcher));
+    assert_eq!(t.require_tls.as_deref(), Some("ALL"));
+    assert!(!t.route_not_found());
+}
