@@ -15,9 +15,9 @@ pub fn upstreams_text(s: &mut String, ups: &[Upstream], step: usize) {
         let weight = u.weight.map_or(String::new(), |w| format!(" (weight {w})"));
         s.push_str(&format!("{}. Cluster {}{weight}", step + i, code(&u.name)));
         match u.istio {
-            Some(IstioCluster::BlackHole) => s.push_str(": Istio's BlackHoleCluster, which has no endpoints: the request or connection is refused (REGISTRY_ONLY)"),
-            Some(IstioCluster::Passthrough) => s.push_str(": Istio's PassthroughCluster: to the original destination, outside the mesh's services (ALLOW_ANY)"),
-            Some(IstioCluster::InboundPassthrough) => s.push_str(": Istio's inbound passthrough: to the application on the original destination port"),
+            Some(IstioCluster::BlackHole) => s.push_str(", Istio's black hole (it has no endpoints; REGISTRY_ONLY sends what it refuses here)"),
+            Some(IstioCluster::Passthrough) => s.push_str(", Istio's passthrough (to the original destination, outside the mesh's services; ALLOW_ANY)"),
+            Some(IstioCluster::InboundPassthrough) => s.push_str(", Istio's inbound passthrough (to the application on the original destination port)"),
             None => {}
         }
         match &u.cluster {
