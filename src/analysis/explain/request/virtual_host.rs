@@ -173,8 +173,10 @@ pub fn find_virtual_host(
             .iter()
             .filter(|(_, d, _)| d != "*")
             .filter_map(|entry| {
-                let len = entry.1.len() - 1;
-                (len < host.len() && fixed(&entry.1)?).then_some((len, entry))
+                // `fixed` answers only for a wildcard domain, so it has a `*` to leave out.
+                let fits = fixed(&entry.1)?;
+                let len = entry.1.len().saturating_sub(1);
+                (fits && len < host.len()).then_some((len, entry))
             })
             .max_by_key(|(len, _)| *len)
             .map(|(_, entry)| entry)

@@ -202,3 +202,20 @@ fn vhost_header_replaces_authority() {
     assert_eq!(lookup.header, "x-host");
     assert_eq!(lookup.chosen.map(|m| m.name), Some("h".to_string()));
 }
+
+/// Follows `RouteMatcher::RouteMatcher`: an empty domain is filed as an exact one (it is
+/// neither `*` nor starts or ends with `*`), so it takes only an empty Host.
+#[test]
+fn empty_domain_is_an_exact_domain() {
+    let c =
+        config(r#"{"virtual_hosts":[{"name":"e","domains":[""]},{"name":"w","domains":["*.a"]}]}"#);
+    assert_eq!(
+        pick(&c, "", PortHandling::Kept),
+        named("e", DomainRule::Exact)
+    );
+    assert_eq!(
+        pick(&c, "x.a", PortHandling::Kept),
+        named("w", DomainRule::SuffixWildcard)
+    );
+    assert_eq!(pick(&c, "b", PortHandling::Kept), None);
+}
