@@ -21,7 +21,7 @@ use super::request::{RequestArg, parse_header, parse_request};
     meshscope explain -f config_dump.json --port 15006\n\n  \
     # Where a request goes from the application: listener, chain, route configuration,\n  \
     # virtual host, route, cluster and endpoints\n  \
-    meshscope explain -f config_dump.json --dst 10.96.88.150:8000 \\\n      \
+    meshscope explain -f config_dump.json \\\n      \
     --request 'GET http://httpbin.default:8000/status/418' -H 'end-user: jason'\n\n  \
     # Which chain takes a plaintext HTTP/1.1 connection to port 80, and why not the others\n  \
     meshscope explain -f config_dump.json --port 15006 --dst-port 80 --alpn http/1.1\n\n  \
@@ -136,9 +136,12 @@ pub struct ExplainArgs {
     /// route configuration (inline, or by name from the dump's routes section), the virtual
     /// host and route in Envoy's matching order, the route's action, the cluster(s) and
     /// their endpoints. The Host is the URL's authority; --alpn defaults to http/1.1 on a
-    /// plaintext connection. Without --dst or --port, a URL whose host is an IP address is
-    /// the destination (port 80 or 443 by default); a name needs --dst (meshscope resolves
-    /// no names). On a tcp_proxy chain it shows the cluster(s) and endpoints instead.
+    /// plaintext connection. Without --dst or --port, the destination is the URL's host if
+    /// it is an IP address (port: the URL's, else 80 or 443), else the one address the
+    /// dump's route configuration for the port lists beside that name (Istio lists a
+    /// Service's address among its domains; the mesh's DNS answers the name with it); with
+    /// none, --dst is needed. On a tcp_proxy chain it shows the cluster(s) and endpoints
+    /// instead.
     #[arg(long, value_name = "METHOD URL", value_parser = parse_request, conflicts_with = "hbone")]
     pub request: Option<RequestArg>,
 

@@ -15,7 +15,8 @@ use crate::analysis::explain::{
 };
 use crate::analysis::listener::refused::refused_updates;
 use crate::analysis::listener::rows::{self, ListenerQuery};
-use crate::cli::{DirectionArg, ExplainArgs, ExplainFormat, SrcType, Transport, UsageError};
+use crate::cli::{DirectionArg, ExplainArgs, ExplainFormat, SrcType, Transport};
+use crate::cmd::explain_request::UrlTarget;
 use crate::cmd::{LISTENERS_AND_NODE, explain_request, input, listener_select};
 use crate::envoy::dump::{LISTENERS_TYPE, ListenersSection, RoutingSections};
 use crate::envoy::missing::{SectionWording, required};
@@ -45,20 +46,25 @@ struct Options {
     alpn_from_request: bool,
 }
 
-fn resolve_options(args: &ExplainArgs) -> Result<Options, UsageError> {
+/// `target` is where a `--request` without `--dst` goes, from its URL; `service` the
+/// address the dump lists for its host when that is a name.
+fn resolve_options(
+    args: &ExplainArgs,
+    target: Option<&UrlTarget>,
+    service: Option<IpAddr>,
+) -> Options {
     let mut assumptions = Vec::new();
     // `--authority` is the tunnelled connection's destination, as `--dst` is a plain one's.
     let whole = args.dst.or(args.authority);
-    let destination = match (whole, args.dst_port, &args.request) {
+    let destination = match (whole, args.dst_port, target) {
         (Some(dst), _, _) => Some((Some(dst.ip()), u32::from(dst.port()))),
         (None, Some(port), _) => Some((args.dst_ip, port)),
-        (None, None, Some(request)) => Some(explain_request::url_destination(
-            request,
-            args.port.is_some(),
-        )?),
+        (None, None, Some(UrlTarget::Address(ip, port))) => Some((*ip, *port)),
+        (None, None, Some(UrlTarget::Name { port, .. })) => Some((service, *port)),
         (None, None, None) => None,
     };
-    let from_url = whole.is_none() && args.dst_port.is_none() && args.request.is_some();
+    let from_url = target.is_some();
+    let from_service = matches!(target, Some(UrlTarget::Name { .. }));
     // A request on a plaintext connection is what the HTTP inspector sniffs as HTTP/1.1.
     let alpn_from_request = args.request.is_some()
         && args.alpn.is_empty()
@@ -154,6 +160,7 @@ fn resolve_options(args: &ExplainArgs) -> Result<Options, UsageError> {
                 "--src-type" => Some(Derivation::SourceTypeFromAddresses),
                 "--transport" if args.sni.is_some() => Some(Derivation::TransportFromSni),
                 "--filter-state" => Some(Derivation::FilterStateFromAuthority),
+                "--dst" if from_service => Some(Derivation::DestinationFromService),
                 "--dst" | "--dst-port" if from_url => Some(Derivation::DestinationFromUrl),
                 "--alpn" if alpn_from_request => Some(Derivation::AlpnFromRequest),
                 _ => None,
@@ -176,7 +183,7 @@ fn resolve_options(args: &ExplainArgs) -> Result<Options, UsageError> {
             filter_state,
         }
     });
-    Ok(Options {
+    Options {
         port: args.port,
         connection,
         direction: args.direction.map(|d| match d {
@@ -187,7 +194,7 @@ fn resolve_options(args: &ExplainArgs) -> Result<Options, UsageError> {
         format: args.output,
         request: (args.request.as_ref()).map(|r| explain_request::http_request(r, &args.headers)),
         alpn_from_request,
-    })
+    }
 }
 
 /// Why no listener was picked: none binds the port, or Envoy refused the update of the
@@ -221,10 +228,10 @@ fn no_listener_on_port(
 
 /// Runs `explain`.
 pub fn run(args: &ExplainArgs, term: Terminal, out: &mut dyn Write) -> Result<ExitCode, Error> {
-    let opts = resolve_options(args)?;
+    let target = explain_request::url_target(args);
     // A request is followed into the routes, clusters and endpoints: the whole dump, with
     // EDS, from a live proxy.
-    let mask = if opts.request.is_some() {
+    let mask = if args.request.is_some() {
         DumpMask::WithEndpoints
     } else {
         DumpMask::Sections(LISTENERS_AND_NODE)
@@ -233,7 +240,7 @@ pub fn run(args: &ExplainArgs, term: Terminal, out: &mut dyn Write) -> Result<Ex
     let raw = source::fetch::read(&source)?;
     let text = source::to_json_text(&raw.label, &raw.bytes)?;
     let doc = text.document(&raw.label);
-    let routing = if opts.request.is_some() {
+    let routing = if args.request.is_some() {
         explain_request::REQUEST_READS
     } else {
         RoutingSections::NONE
@@ -252,6 +259,13 @@ pub fn run(args: &ExplainArgs, term: Terminal, out: &mut dyn Write) -> Result<Ex
         clusters: dump.clusters,
         endpoints: dump.endpoints,
     };
+    let service = match &target {
+        Some(UrlTarget::Name { host, port }) => {
+            Some(explain_request::service_ip(&lookup, host, *port)?)
+        }
+        _ => None,
+    };
+    let opts = resolve_options(args, target.as_ref(), service);
     // The pod's own addresses (a connection to one is inbound) and the dump's Envoy
     // release (which matcher rules apply) come from the bootstrap's node.
     let pod_ips = node

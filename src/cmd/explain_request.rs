@@ -8,17 +8,19 @@ use serde::Deserialize;
 
 use crate::analysis::explain::Simulation;
 use crate::analysis::explain::chain_select::Chosen;
+use crate::analysis::explain::request::service_address::{ServiceAddress, service_address};
 use crate::analysis::explain::request::virtual_host::port_start;
 use crate::analysis::explain::request::{
     HttpRequest, Lookup, RequestReport, RoutingLookup, follow_request,
 };
-use crate::cli::{RequestArg, UsageError};
+use crate::cli::{ExplainArgs, RequestArg, UsageError};
 use crate::envoy::cluster::Cluster;
 use crate::envoy::dump::{ClustersSection, EndpointsSection, RoutesSection, RoutingSections};
 use crate::envoy::endpoint::ClusterLoadAssignment;
 use crate::envoy::proto::Str;
 use crate::envoy::route::RouteConfiguration;
 use crate::envoy::{Document, Listener, LoadError};
+use crate::error::Error;
 
 /// The sections `--request` reads beside the listeners.
 pub(super) const REQUEST_READS: RoutingSections = RoutingSections {
@@ -141,13 +143,21 @@ pub(super) fn follow<'a>(
     })
 }
 
-/// The destination of `--request` without `--dst`: the URL's host when it is an IP
-/// address (port: the URL's, else the scheme's); a name only with `--port`, whose
-/// listener then takes the connection to the default destination IP.
-pub(super) fn url_destination(
-    request: &RequestArg,
-    port_given: bool,
-) -> Result<(Option<IpAddr>, u32), UsageError> {
+/// Where the connection of a `--request` without `--dst` goes, from its URL.
+pub(super) enum UrlTarget {
+    /// The URL's host is an IP address (port: the URL's, else the scheme's); or a name
+    /// with `--port`, whose listener then takes the connection to the default IP.
+    Address(Option<IpAddr>, u32),
+    /// A name: the address the dump lists for it (see [`service_ip`]).
+    Name { host: String, port: u32 },
+}
+
+/// The target of `--request` when no destination flag is given.
+pub(super) fn url_target(args: &ExplainArgs) -> Option<UrlTarget> {
+    let request = args.request.as_ref()?;
+    if args.dst.is_some() || args.dst_port.is_some() || args.authority.is_some() {
+        return None;
+    }
     let authority = request.authority.clone().unwrap_or_default();
     let default_port = if request.scheme.as_deref() == Some("https") {
         443
@@ -159,20 +169,44 @@ pub(super) fn url_destination(
         None => (authority.as_str(), None),
     };
     let port = port.unwrap_or(default_port);
-    let ip = host
-        .trim_start_matches('[')
-        .trim_end_matches(']')
+    let ip = (host.trim_start_matches('[').trim_end_matches(']'))
         .parse::<IpAddr>()
         .ok();
-    match ip {
-        Some(ip) => Ok((Some(ip), port)),
-        None if port_given => Ok((None, port)),
-        None => Err(UsageError::RequestNeedsDestination {
+    Some(match ip {
+        Some(ip) => UrlTarget::Address(Some(ip), port),
+        None if args.port.is_some() => UrlTarget::Address(None, port),
+        None => UrlTarget::Name {
+            host: host.to_string(),
+            port,
+        },
+    })
+}
+
+/// The address the application's connection to `host:port` goes to: the one the dump's
+/// route configuration for the port lists beside the name (Istio's `generateVirtualHostDomains`),
+/// as the mesh's DNS answers it; else a usage error asking for `--dst`.
+pub(super) fn service_ip(
+    lookup: &DumpLookup<'_, '_>,
+    host: &str,
+    port: u32,
+) -> Result<IpAddr, Error> {
+    let needs = |found| {
+        Error::from(UsageError::RequestNeedsDestination {
             host: if host.is_empty() {
-                "(none: give -H 'host: …' and --dst)".to_string()
+                "(none)".to_string()
             } else {
                 host.to_string()
             },
-        }),
+            port,
+            found,
+        })
+    };
+    match lookup.route_config(&port.to_string())? {
+        Lookup::Found(config) => match service_address(&config, host) {
+            ServiceAddress::One(ip) => Ok(ip),
+            ServiceAddress::None => Err(needs("no address")),
+            ServiceAddress::Several(_) => Err(needs("several addresses")),
+        },
+        Lookup::NotFound | Lookup::NoSection => Err(needs("nothing (it is not in the dump)")),
     }
 }

@@ -48,6 +48,27 @@ fn httpbin_request_reaches_its_endpoints() {
     );
 }
 
+/// The issue's own line: no --dst, the Service address comes from the dump's virtual host
+/// for the URL's host, as the mesh's DNS answers it.
+#[test]
+fn a_service_name_starts_at_its_address() {
+    let out = explain(
+        "istio-current-permissive.json",
+        &["--request", "GET http://httpbin.default:8000/status/418"],
+    );
+    assert!(
+        out.contains("Connection: the one --request implies"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Derived: --dst 10.96.88.150:8000 (the address the dump's route configuration lists for the URL's host"),
+        "{out}"
+    );
+    let with_dst = explain("istio-current-permissive.json", HTTPBIN);
+    let request = |o: &str| o[o.find("Request:").unwrap_or(0)..].to_string();
+    assert_eq!(request(&out), request(&with_dst));
+}
+
 #[test]
 fn gateway_routes_by_header_weight_and_wildcard() {
     let gw = |url: &str, more: &[&str]| {
@@ -193,19 +214,19 @@ fn malformed_request_or_header_is_a_usage_error() {
         "{}",
         out.stderr
     );
-    // A name as the URL's host and no --dst: one line, exit 2.
+    // A name the dump lists no address for, and no --dst: one line, exit 2.
     let out = Test::new([
         "explain",
         "-f",
         dump,
         "--request",
-        "GET http://httpbin.default:8000/",
+        "GET http://nope.default:8000/",
     ])
     .run();
     assert_eq!(out.code, 2);
     assert_eq!(
         out.stderr,
-        "meshscope: error: explain --request needs --dst IP:PORT (or --port): the URL's host httpbin.default is not an IP address, and meshscope resolves no names\n"
+        "meshscope: error: explain --request needs --dst IP:PORT (or --port): the dump's route configuration 8000 lists no address for nope.default, and meshscope resolves no names itself\n"
     );
     // An IP address as the URL's host is the destination.
     let out = explain(

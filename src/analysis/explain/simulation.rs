@@ -212,6 +212,9 @@ pub enum Derivation {
     FilterStateFromAuthority,
     /// `--dst` from the `--request` URL's host (an IP address) and port.
     DestinationFromUrl,
+    /// `--dst` from the `--request` URL's host name: the address the dump's route
+    /// configuration for the port lists beside it (what the mesh's DNS answers).
+    DestinationFromService,
     /// `--alpn http/1.1`: a plaintext `--request` is what the HTTP inspector sniffs as
     /// HTTP/1.1.
     AlpnFromRequest,

@@ -27,7 +27,7 @@
 //!         "connection": {dst_port, dst_ip, transport, alpn, sni, src_ip, src_port, direct_src_ip, src_type},
 //!         "assumptions": [ {"flag", "value", "default": bool,
 //!                           "derived_from"?: "addresses" | "sni" | "authority" | "url" |
-//!                           "request"} ],
+//!                           "service" | "request"} ],
 //!         "outcome": "chain" | "default" | "closed" | "unspecified",
 //!         "chosen": {"index", "name"} | null,
 //!         "unspecified"?: {"between": [{"outcome": "chain" | "default" | "closed", "index",
@@ -330,6 +330,7 @@ fn simulation_out(
                     Derivation::TransportFromSni => "sni",
                     Derivation::FilterStateFromAuthority => "authority",
                     Derivation::DestinationFromUrl => "url",
+                    Derivation::DestinationFromService => "service",
                     Derivation::AlpnFromRequest => "request",
                 }),
             })

@@ -178,7 +178,11 @@ fn simulation_text(
             })
         })
         .collect();
-    s.push_str(&format!("Connection: {}\n", given.join(", ")));
+    let given = match (given.is_empty(), &l.request) {
+        (true, Some(_)) => "the one --request implies".to_string(),
+        _ => given.join(", "),
+    };
+    s.push_str(&format!("Connection: {given}\n"));
     if !assumed.is_empty() {
         s.push_str(&format!("Assumed (defaults): {}\n", assumed.join(", ")));
     }

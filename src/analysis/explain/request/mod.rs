@@ -11,6 +11,7 @@
 pub mod header_match;
 pub mod model;
 pub mod route_match;
+pub mod service_address;
 pub mod upstream;
 pub mod virtual_host;
 
