@@ -36,6 +36,7 @@ pub(super) fn http_request(arg: &RequestArg, headers: &[(String, String)]) -> Ht
     let host = headers.iter().rev().find(|(n, _)| n == "host");
     HttpRequest {
         method: arg.method.clone(),
+        scheme: arg.scheme.clone().unwrap_or_else(|| "http".to_string()),
         authority: host
             .map(|(_, v)| v.clone())
             .or_else(|| arg.authority.clone())

@@ -177,6 +177,7 @@ pub fn virtual_host<'v, 'a>(
 ) -> Option<&'v VirtualHost<'a>> {
     let request = HttpRequest {
         method: "CONNECT".to_string(),
+        scheme: String::new(),
         authority: authority.to_string(),
         path: String::new(),
         headers: Vec::new(),

@@ -42,7 +42,7 @@
 //!                      "criterion": criterion | null, "reason": text | null} ],
 //!         "unseen_inputs": [text] },
 //!     "request"? (with --request, on a simulated listener): {
-//!         "method", "authority", "path", "headers": [[name, value]],
+//!         "method", "scheme", "authority", "path", "headers": [[name, value]],
 //!         "outcome": "http" | "tcp" (tcp_proxy: no request routing) | "no_chain" | "no_terminal",
 //!         "route_config"?: {"source": "rds" | "inline", "name"},
 //!         "host"?: {"header", "given", "compared", "port": "kept" | "ignored" | "strip_any" | "strip_matching"},

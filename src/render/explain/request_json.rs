@@ -18,6 +18,7 @@ use crate::render::explain::request_upstream::gap_words;
 #[derive(Debug, Serialize)]
 pub struct RequestOut {
     pub method: String,
+    pub scheme: String,
     pub authority: String,
     pub path: String,
     pub headers: Vec<[String; 2]>,
@@ -170,6 +171,7 @@ pub fn request_out(r: &RequestReport) -> RequestOut {
     let q = &r.request;
     let mut out = RequestOut {
         method: q.method.clone(),
+        scheme: q.scheme.clone(),
         authority: q.authority.clone(),
         path: q.path.clone(),
         headers: (q.headers.iter())

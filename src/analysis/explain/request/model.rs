@@ -7,11 +7,15 @@ use crate::envoy::cluster::Cluster;
 use crate::envoy::endpoint::ClusterLoadAssignment;
 use crate::envoy::route::RouteConfiguration;
 
-/// The request as Envoy's router sees it: `:method`, `:authority` (from the URL, or a
-/// `host` header given), `:path` (path and query) and the other headers, names lower-case.
+/// The request as Envoy's router sees it: `:method`, `:scheme`, `:authority` (from the URL,
+/// or a `host` header given), `:path` (path and query) and the other headers, names
+/// lower-case.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HttpRequest {
     pub method: String,
+    /// `http` or `https` (Istio's VirtualService `scheme` match reads `:scheme`); empty for
+    /// CONNECT.
+    pub scheme: String,
     pub authority: String,
     pub path: String,
     /// Every header given, in order (`host` included when given); a name given twice has
@@ -25,6 +29,7 @@ impl HttpRequest {
     pub fn header(&self, name: &str) -> Option<String> {
         match name {
             ":method" => return Some(self.method.clone()),
+            ":scheme" if !self.scheme.is_empty() => return Some(self.scheme.clone()),
             ":authority" | "host" => return Some(self.authority.clone()),
             ":path" => return Some(self.path.clone()),
             _ => {}

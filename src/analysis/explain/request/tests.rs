@@ -47,6 +47,7 @@ impl RoutingLookup<'static> for FakeDump {
 pub(super) fn get(url_authority: &str, path: &str) -> HttpRequest {
     HttpRequest {
         method: "GET".into(),
+        scheme: "http".into(),
         authority: url_authority.into(),
         path: path.into(),
         headers: Vec::new(),

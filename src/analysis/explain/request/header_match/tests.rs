@@ -7,6 +7,7 @@ fn header(json: &'static str) -> HeaderMatcher<'static> {
 fn with(headers: &[(&str, &str)]) -> HttpRequest {
     HttpRequest {
         method: "GET".into(),
+        scheme: "http".into(),
         authority: "a".into(),
         path: "/p?a=1&b&a=2".into(),
         headers: (headers.iter())
@@ -140,4 +141,25 @@ fn query_parameter_matcher_matches() {
         Eval::Fails
     );
     assert_eq!(first_query_value("/p?x=1#y=2", "y"), None);
+}
+
+/// Follows `Http::HeaderUtility::matchHeaders` on pseudo-headers: Istio's VirtualService
+/// `scheme`, `method` and `authority` matches read `:scheme`, `:method`, `:authority`.
+#[test]
+fn match_headers_on_pseudo_headers() {
+    assert_eq!(
+        eval(r#"{"name":":scheme","string_match":{"exact":"http"}}"#, &[]),
+        Eval::Holds
+    );
+    assert_eq!(
+        eval(r#"{"name":":method","string_match":{"exact":"POST"}}"#, &[]),
+        Eval::Fails
+    );
+    assert_eq!(
+        eval(
+            r#"{"name":":authority","string_match":{"prefix":"a"}}"#,
+            &[]
+        ),
+        Eval::Holds
+    );
 }

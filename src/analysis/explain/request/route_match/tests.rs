@@ -7,6 +7,7 @@ fn routes(json: &'static str) -> Vec<Route<'static>> {
 fn get(path: &str) -> HttpRequest {
     HttpRequest {
         method: "GET".into(),
+        scheme: "http".into(),
         authority: "a".into(),
         path: path.into(),
         headers: Vec::new(),

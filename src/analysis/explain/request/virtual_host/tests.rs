@@ -7,6 +7,7 @@ fn config(json: &'static str) -> RouteConfiguration<'static> {
 fn request(authority: &str) -> HttpRequest {
     HttpRequest {
         method: "GET".into(),
+        scheme: "http".into(),
         authority: authority.into(),
         path: "/".into(),
         headers: Vec::new(),
