@@ -6,6 +6,7 @@ use std::net::{IpAddr, SocketAddr};
 use clap::{ArgGroup, Args, ValueEnum};
 
 use super::InputArgs;
+use super::request::{RequestArg, parse_header, parse_request};
 
 /// `explain` flags.
 #[derive(Debug, Args)]
@@ -21,6 +22,10 @@ use super::InputArgs;
     meshscope explain -f waypoint_dump.json --hbone --authority 10.96.1.201:9080\n\n  \
     # Every inbound chain in plain words, then warnings\n  \
     meshscope explain -f config_dump.json --port 15006\n\n  \
+    # Where a request goes from the application: listener, chain, route configuration,\n  \
+    # virtual host, route, cluster and endpoints\n  \
+    meshscope explain -f config_dump.json \\\n      \
+    --request 'GET http://httpbin.default:8000/status/418' -H 'end-user: jason'\n\n  \
     # Which chain takes a plaintext HTTP/1.1 connection to port 80, and why not the others\n  \
     meshscope explain -f config_dump.json --port 15006 --dst-port 80 --alpn http/1.1\n\n  \
     # An mTLS connection from another sidecar, as a Graphviz picture\n  \
@@ -131,6 +136,31 @@ pub struct ExplainArgs {
     /// match, prefix-map retries and keep_matching.
     #[arg(long, value_name = "X.Y", value_parser = parse_envoy_version)]
     pub envoy_version: Option<EnvoyVersionArg>,
+
+    /// Follow an HTTP request past the selected chain, 'METHOD URL' (e.g. 'GET
+    /// http://httpbin.default:8000/status/418', or 'GET /path' with -H 'host: …'): the
+    /// route configuration (inline, or by name from the dump's routes section), the virtual
+    /// host and route in Envoy's matching order, the route's action, the cluster(s) and
+    /// their endpoints. The Host is the URL's authority; --alpn defaults to http/1.1 on a
+    /// plaintext connection. Without --dst or --port, the destination is the URL's host if
+    /// it is an IP address (port: the URL's, else 80 or 443), else the one address the
+    /// dump's route configuration for the port lists beside that name (Istio lists a
+    /// Service's address among its domains; the mesh's DNS answers the name with it); with
+    /// none, --dst is needed. On a tcp_proxy chain it shows the cluster(s) and endpoints
+    /// instead.
+    #[arg(long, value_name = "METHOD URL", value_parser = parse_request, conflicts_with = "hbone")]
+    pub request: Option<RequestArg>,
+
+    /// A header of the --request, 'name: value' (repeatable); 'host: …' replaces the URL's
+    /// authority.
+    #[arg(
+        short = 'H',
+        long = "header",
+        value_name = "NAME: VALUE",
+        value_parser = parse_header,
+        requires = "request"
+    )]
+    pub headers: Vec<(String, String)>,
 
     /// Output format: text, json, or dot (Graphviz).
     #[arg(short = 'o', long = "output", value_enum, default_value_t = ExplainFormat::Text, value_name = "FORMAT")]

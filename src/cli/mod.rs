@@ -8,6 +8,7 @@ mod input;
 mod lint;
 mod output;
 mod proxy_config;
+mod request;
 mod usage;
 mod wasm;
 
@@ -25,6 +26,7 @@ pub use proxy_config::{
     AllArgs, BootstrapArgs, ClusterArgs, EcdsArgs, EndpointArgs, ListenerArgs, ProxyConfigArgs,
     ProxyConfigCommand, RouteArgs, SecretArgs,
 };
+pub use request::RequestArg;
 pub use usage::UsageError;
 pub use wasm::{WasmArgs, WasmCommand, WasmCountArgs, WasmOutput};
 

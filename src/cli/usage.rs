@@ -36,4 +36,16 @@ pub enum UsageError {
     /// `lint`: neither PATH nor `--dump` given.
     #[error("lint requires at least one PATH, '-' for stdin, or --dump")]
     NoLintInput,
+    /// `explain --request` without a destination, and a URL whose host is a name the
+    /// dump lists no single address for.
+    #[error(
+        "explain --request needs --dst IP:PORT (or --port): the dump's route configuration \
+         {port} lists {found} for {host}, and meshscope resolves no names itself"
+    )]
+    RequestNeedsDestination {
+        host: String,
+        port: u32,
+        /// `no address` or `several addresses`.
+        found: &'static str,
+    },
 }

@@ -7,15 +7,17 @@ use std::net::IpAddr;
 use crate::analysis::explain::chain_select::Connection;
 use crate::analysis::explain::hbone::hbone_way;
 use crate::analysis::explain::matcher_eval::rules::{EnvoyRelease, semantics_for_dump};
-use crate::analysis::explain::way::{Direction, HopKind, Way, from_capture};
+use crate::analysis::explain::request::HttpRequest;
+use crate::analysis::explain::way::{self as way_of, Direction, HopKind, Way, from_capture};
 use crate::analysis::explain::{
-    Assumption, Derivation, ExplainedListener, HboneNote, WayReport, explain_listener,
-    is_same_ip_or_loopback, simulate, way,
+    Assumption, Derivation, ExplainedListener, HboneNote, Inspector, InspectorState, WayReport,
+    explain_listener, inspector_state, is_same_ip_or_loopback, simulate, way,
 };
 use crate::analysis::listener::refused::refused_updates;
 use crate::analysis::listener::rows::{self, ListenerQuery};
 use crate::cli::{DirectionArg, ExplainArgs, ExplainFormat, SrcType, Transport};
-use crate::cmd::{LISTENERS_AND_NODE, explain_upstream, input, listener_select};
+use crate::cmd::explain_request::UrlTarget;
+use crate::cmd::{LISTENERS_AND_NODE, explain_request, explain_upstream, input, listener_select};
 use crate::envoy::dump::{
     ClustersSection, EndpointsSection, LISTENERS_TYPE, ListenersSection, RoutingSections,
 };
@@ -39,16 +41,41 @@ struct Options {
     direction: Option<Direction>,
     assumptions: Vec<Assumption>,
     format: ExplainFormat,
+    /// `--request`, as Envoy's router sees it.
+    request: Option<HttpRequest>,
+    /// `--alpn http/1.1` was derived from `--request`: only a listener whose HTTP inspector
+    /// runs for the port sniffs it.
+    alpn_from_request: bool,
 }
 
-fn resolve_options(args: &ExplainArgs) -> Options {
+/// `target` is where a `--request` without `--dst` goes, from its URL; `service` the
+/// address the dump lists for its host when that is a name.
+fn resolve_options(
+    args: &ExplainArgs,
+    target: Option<&UrlTarget>,
+    service: Option<IpAddr>,
+) -> Options {
     let mut assumptions = Vec::new();
     // `--authority` is the tunnelled connection's destination, as `--dst` is a plain one's.
     let whole = args.dst.or(args.authority);
-    let destination = match (whole, args.dst_port) {
-        (Some(dst), _) => Some((Some(dst.ip()), u32::from(dst.port()))),
-        (None, Some(port)) => Some((args.dst_ip, port)),
-        (None, None) => None,
+    let destination = match (whole, args.dst_port, target) {
+        (Some(dst), _, _) => Some((Some(dst.ip()), u32::from(dst.port()))),
+        (None, Some(port), _) => Some((args.dst_ip, port)),
+        (None, None, Some(UrlTarget::Address(ip, port))) => Some((*ip, *port)),
+        (None, None, Some(UrlTarget::Name { port, .. })) => Some((service, *port)),
+        (None, None, None) => None,
+    };
+    let from_url = target.is_some();
+    let from_service = matches!(target, Some(UrlTarget::Name { .. }));
+    // A request on a plaintext connection is what the HTTP inspector sniffs as HTTP/1.1.
+    let alpn_from_request = args.request.is_some()
+        && args.alpn.is_empty()
+        && args.sni.is_none()
+        && args.transport != Some(Transport::Tls);
+    let alpn_given = if alpn_from_request {
+        vec!["http/1.1".to_string()]
+    } else {
+        args.alpn.clone()
     };
     let connection = destination.map(|(given_ip, dst_port)| {
         let mut note = |flag: &'static str, value: String, given: bool| {
@@ -77,8 +104,11 @@ fn resolve_options(args: &ExplainArgs) -> Options {
         match (args.dst, args.authority) {
             (Some(dst), _) => note("--dst", dst.to_string(), true),
             (None, Some(authority)) => note("--authority", authority.to_string(), true),
+            (None, None) if from_url && given_ip.is_some() => {
+                note("--dst", way_of::ip_port(dst_ip, dst_port), false);
+            }
             (None, None) => {
-                note("--dst-port", dst_port.to_string(), true);
+                note("--dst-port", dst_port.to_string(), !from_url);
                 note("--dst-ip", dst_ip.to_string(), given_ip.is_some());
             }
         }
@@ -87,10 +117,10 @@ fn resolve_options(args: &ExplainArgs) -> Options {
             transport.to_string(),
             args.transport.is_some(),
         );
-        let alpn = if args.alpn.is_empty() {
+        let alpn = if alpn_given.is_empty() {
             "none".to_string()
         } else {
-            args.alpn.join(",")
+            alpn_given.join(",")
         };
         note("--alpn", alpn, !args.alpn.is_empty());
         note(
@@ -132,6 +162,9 @@ fn resolve_options(args: &ExplainArgs) -> Options {
                 "--src-type" => Some(Derivation::SourceTypeFromAddresses),
                 "--transport" if args.sni.is_some() => Some(Derivation::TransportFromSni),
                 "--filter-state" => Some(Derivation::FilterStateFromAuthority),
+                "--dst" if from_service => Some(Derivation::DestinationFromService),
+                "--dst" | "--dst-port" if from_url => Some(Derivation::DestinationFromUrl),
+                "--alpn" if alpn_from_request => Some(Derivation::AlpnFromRequest),
                 _ => None,
             };
         }
@@ -140,8 +173,7 @@ fn resolve_options(args: &ExplainArgs) -> Options {
             dst_ip,
             server_name: args.sni.clone(),
             transport: transport.to_string(),
-            alpn: args
-                .alpn
+            alpn: alpn_given
                 .iter()
                 .filter(|a| !a.is_empty())
                 .cloned()
@@ -162,6 +194,8 @@ fn resolve_options(args: &ExplainArgs) -> Options {
         }),
         assumptions,
         format: args.output,
+        request: (args.request.as_ref()).map(|r| explain_request::http_request(r, &args.headers)),
+        alpn_from_request,
     }
 }
 
@@ -196,26 +230,28 @@ fn no_listener_on_port(
 
 /// Runs `explain`.
 pub fn run(args: &ExplainArgs, term: Terminal, out: &mut dyn Write) -> Result<ExitCode, Error> {
-    let opts = resolve_options(args);
+    let target = explain_request::url_target(args);
     // A connection explain follows goes on into clusters and their endpoints, which a
-    // live proxy dumps only with `?include_eds=true`.
-    // A `--port` listener goes on only when it hands off (virtualOutbound): its clusters
-    // are read then, in a second pass, so that `--port` alone reads no more than before.
-    let follows = opts.connection.is_some();
-    let mask = if follows {
+    // live proxy dumps only with `?include_eds=true`; a request goes into the routes too.
+    let follows = args.dst.or(args.authority).is_some() || args.dst_port.is_some() || target.is_some();
+    let mask = if follows || args.request.is_some() {
         DumpMask::WithEndpoints
     } else {
         DumpMask::Sections(LISTENERS_AND_NODE)
-    };
-    let routing = if follows && opts.port.is_none() {
-        explain_upstream::FOLLOWS
-    } else {
-        RoutingSections::NONE
     };
     let source = input::resolve(&args.input, "explain", mask)?;
     let raw = source::fetch::read(&source)?;
     let text = source::to_json_text(&raw.label, &raw.bytes)?;
     let doc = text.document(&raw.label);
+    // A `--port` listener goes on only when it hands off (virtualOutbound): its clusters
+    // are read then, in a second pass, so that `--port` alone reads no more than before.
+    let routing = if args.request.is_some() {
+        explain_request::REQUEST_READS
+    } else if follows && args.port.is_none() {
+        explain_upstream::FOLLOWS
+    } else {
+        RoutingSections::NONE
+    };
     let dump = doc.load_with_routing(LISTENERS_AND_NODE, routing)?;
     let section = required(
         dump.listeners,
@@ -224,6 +260,19 @@ pub fn run(args: &ExplainArgs, term: Terminal, out: &mut dyn Write) -> Result<Ex
         LISTENERS_TYPE,
     )?;
     let node = dump.node;
+    let lookup = explain_request::DumpLookup {
+        doc: &doc,
+        routes: dump.routes,
+        clusters: dump.clusters,
+        endpoints: dump.endpoints,
+    };
+    let service = match &target {
+        Some(UrlTarget::Name { host, port }) => {
+            Some(explain_request::service_ip(&lookup, host, *port)?)
+        }
+        _ => None,
+    };
+    let opts = resolve_options(args, target.as_ref(), service);
     // The pod's own addresses (a connection to one is inbound) and the dump's Envoy
     // release (which matcher rules apply) come from the bootstrap's node.
     let pod_ips = node
@@ -263,10 +312,29 @@ pub fn run(args: &ExplainArgs, term: Terminal, out: &mut dyn Write) -> Result<Ex
         explained.extend(more);
         Ok(())
     };
-    let explain = |l: &Listener<'_>| ExplainedListener {
-        explanation: explain_listener(l, &refused),
-        simulation: opts.connection.as_ref().map(|c| simulate(l, c, &semantics)),
-        via_internal_host: false,
+    let explain = |l: &Listener<'_>| -> Result<ExplainedListener, Error> {
+        let simulation = opts.connection.as_ref().map(|c| {
+            let sniffed = inspector_state(l, Inspector::Http, c.dst_port) == InspectorState::Active;
+            if opts.alpn_from_request && !sniffed {
+                let unsniffed = Connection {
+                    alpn: Vec::new(),
+                    ..c.clone()
+                };
+                simulate(l, &unsniffed, &semantics)
+            } else {
+                simulate(l, c, &semantics)
+            }
+        });
+        let request = match (&opts.request, &simulation) {
+            (Some(r), Some(sim)) => Some(explain_request::follow(l, sim, r, &lookup)?),
+            _ => None,
+        };
+        Ok(ExplainedListener {
+            explanation: explain_listener(l, &refused),
+            simulation,
+            request,
+            via_internal_host: false,
+        })
     };
     // HBONE into a waypoint: connect_terminate, its CONNECT route, the internal listener.
     if let (Some(conn), true) = (&opts.connection, args.hbone) {
@@ -284,10 +352,9 @@ pub fn run(args: &ExplainArgs, term: Terminal, out: &mut dyn Write) -> Result<Ex
             gap: hbone.gap.clone(),
         });
         let mut explained: Vec<ExplainedListener> = match hbone.gap {
-            None => hbone
-                .way
-                .last()
+            None => (hbone.way.last())
                 .map(|last| explain(listeners[last]))
+                .transpose()?
                 .into_iter()
                 .collect(),
             Some(_) => Vec::new(),
@@ -297,7 +364,7 @@ pub fn run(args: &ExplainArgs, term: Terminal, out: &mut dyn Write) -> Result<Ex
         if hbone.gap.is_none()
             && let Some(last) = hbone.way.last()
         {
-            let upstream = (dump.clusters.as_ref(), dump.endpoints.as_ref());
+            let upstream = (lookup.clusters.as_ref(), lookup.endpoints.as_ref());
             go_on(&mut report, &mut explained, listeners[last], true, upstream)?;
         }
         return write(out, &opts, &explained, Some(&report), term);
@@ -317,12 +384,13 @@ pub fn run(args: &ExplainArgs, term: Terminal, out: &mut dyn Write) -> Result<Ex
         let mut report = WayReport::new(way.as_ref(), &listeners, conn.dst_ip, conn.dst_port);
         let mut explained: Vec<ExplainedListener> = (way.as_ref().and_then(|w| w.last()))
             .map(|last| explain(listeners[last]))
+            .transpose()?
             .into_iter()
             .collect();
         if let Some(w) = &way
             && let Some(last) = w.last()
         {
-            let upstream = (dump.clusters.as_ref(), dump.endpoints.as_ref());
+            let upstream = (lookup.clusters.as_ref(), lookup.endpoints.as_ref());
             go_on(
                 &mut report,
                 &mut explained,
@@ -374,7 +442,7 @@ pub fn run(args: &ExplainArgs, term: Terminal, out: &mut dyn Write) -> Result<Ex
             );
             let mut report = WayReport::new(Some(&way), &listeners, conn.dst_ip, conn.dst_port);
             let last = way.last().unwrap_or(start);
-            let mut explained = vec![explain(listeners[last])];
+            let mut explained = vec![explain(listeners[last])?];
             let again = doc.load_with_routing(Sections::default(), explain_upstream::FOLLOWS)?;
             let upstream = (again.clusters.as_ref(), again.endpoints.as_ref());
             go_on(
@@ -387,7 +455,9 @@ pub fn run(args: &ExplainArgs, term: Terminal, out: &mut dyn Write) -> Result<Ex
             return write(out, &opts, &explained, Some(&report), term);
         }
     }
-    let explained: Vec<ExplainedListener> = selected.iter().map(|s| explain(&s.listener)).collect();
+    let explained: Vec<ExplainedListener> = (selected.iter())
+        .map(|s| explain(&s.listener))
+        .collect::<Result<_, _>>()?;
     write(out, &opts, &explained, None, term)
 }
 

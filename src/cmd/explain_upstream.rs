@@ -152,6 +152,7 @@ pub(crate) fn follow<'a>(
             explanation: explain_listener(listener, refused),
             simulation: Some(reached.simulation.clone()),
             via_internal_host: true,
+            request: None,
         })
         .collect();
     Ok((legs, explained))

@@ -6,6 +6,7 @@ mod diff_options;
 mod diff_policy;
 mod explain;
 mod explain_upstream;
+mod explain_request;
 mod fleet;
 mod input;
 mod lint;

@@ -1,13 +1,17 @@
-//! `envoy.config.cluster.v3.Cluster`, as far as istioctl's `proxy-config cluster` reads it:
-//! the name, the discovery type and the metadata.
+//! `envoy.config.cluster.v3.Cluster`, as far as istioctl's `proxy-config cluster` reads it
+//! (the name, the discovery type and the metadata) and `explain --request` (load balancing,
+//! TLS origination, outlier detection, circuit breakers, where its endpoints come from).
 
 use std::fmt;
 
 use serde::Deserialize;
 use serde::de::{self, Deserializer, Visitor};
 
+use serde_json::value::RawValue;
+
+use crate::envoy::endpoint::ClusterLoadAssignment;
 use crate::envoy::metadata::Metadata;
-use crate::envoy::proto::Str;
+use crate::envoy::proto::{Str, opt_u32_lenient};
 
 /// A cluster of the dump.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -20,6 +24,107 @@ pub struct Cluster<'a> {
     pub discovery_type: DiscoveryType,
     #[serde(borrow, default)]
     pub metadata: Option<Metadata<'a>>,
+    /// `LbPolicy` as written (a name or a number); absent is `ROUND_ROBIN`.
+    #[serde(borrow, default, alias = "lbPolicy")]
+    pub lb_policy: Option<&'a RawValue>,
+    #[serde(borrow, default, alias = "transportSocket")]
+    pub transport_socket: Option<TransportSocket<'a>>,
+    /// Per-endpoint transport sockets (Istio's auto mTLS: `tlsMode-istio`).
+    #[serde(borrow, default, alias = "transportSocketMatches")]
+    pub transport_socket_matches: Vec<TransportSocketMatch<'a>>,
+    #[serde(borrow, default, alias = "outlierDetection")]
+    pub outlier_detection: Option<OutlierDetection<'a>>,
+    #[serde(default, alias = "circuitBreakers")]
+    pub circuit_breakers: Option<CircuitBreakers>,
+    #[serde(borrow, default, alias = "edsClusterConfig")]
+    pub eds_cluster_config: Option<EdsClusterConfig<'a>>,
+    /// The endpoints of a cluster that is not EDS.
+    #[serde(borrow, default, alias = "loadAssignment")]
+    pub load_assignment: Option<ClusterLoadAssignment<'a>>,
+}
+
+/// `envoy.config.core.v3.TransportSocket`: its name and config, kept raw.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct TransportSocket<'a> {
+    #[serde(borrow, default)]
+    pub name: Str<'a>,
+    #[serde(borrow, default, alias = "typedConfig")]
+    pub typed_config: Option<&'a RawValue>,
+}
+
+/// `Cluster.TransportSocketMatch`.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct TransportSocketMatch<'a> {
+    #[serde(borrow, default)]
+    pub name: Str<'a>,
+    #[serde(borrow, default, alias = "transportSocket")]
+    pub transport_socket: Option<TransportSocket<'a>>,
+}
+
+/// `envoy.config.cluster.v3.OutlierDetection`, the fields that say when a host is ejected.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct OutlierDetection<'a> {
+    #[serde(
+        default,
+        alias = "consecutive5xx",
+        deserialize_with = "opt_u32_lenient"
+    )]
+    pub consecutive_5xx: Option<u32>,
+    #[serde(
+        default,
+        alias = "consecutiveGatewayFailure",
+        deserialize_with = "opt_u32_lenient"
+    )]
+    pub consecutive_gateway_failure: Option<u32>,
+    #[serde(borrow, default)]
+    pub interval: Option<Str<'a>>,
+    #[serde(borrow, default, alias = "baseEjectionTime")]
+    pub base_ejection_time: Option<Str<'a>>,
+    #[serde(
+        default,
+        alias = "maxEjectionPercent",
+        deserialize_with = "opt_u32_lenient"
+    )]
+    pub max_ejection_percent: Option<u32>,
+}
+
+/// `envoy.config.cluster.v3.CircuitBreakers`.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct CircuitBreakers {
+    #[serde(default)]
+    pub thresholds: Vec<Thresholds>,
+}
+
+/// `CircuitBreakers.Thresholds`: one priority's limits (unset: Envoy's default of 1024, 3
+/// retries).
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct Thresholds {
+    /// `RoutingPriority` as written; absent is `DEFAULT`.
+    #[serde(default)]
+    pub priority: Option<serde_json::Value>,
+    #[serde(
+        default,
+        alias = "maxConnections",
+        deserialize_with = "opt_u32_lenient"
+    )]
+    pub max_connections: Option<u32>,
+    #[serde(
+        default,
+        alias = "maxPendingRequests",
+        deserialize_with = "opt_u32_lenient"
+    )]
+    pub max_pending_requests: Option<u32>,
+    #[serde(default, alias = "maxRequests", deserialize_with = "opt_u32_lenient")]
+    pub max_requests: Option<u32>,
+    #[serde(default, alias = "maxRetries", deserialize_with = "opt_u32_lenient")]
+    pub max_retries: Option<u32>,
+}
+
+/// `Cluster.EdsClusterConfig`: the name EDS knows the cluster's endpoints by.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct EdsClusterConfig<'a> {
+    #[serde(borrow, default, alias = "serviceName")]
+    pub service_name: Str<'a>,
 }
 
 /// `Cluster.DiscoveryType` (envoy/config/cluster/v3/cluster.proto).

@@ -10,7 +10,8 @@ use serde::de::{self, Deserializer, Visitor};
 use crate::envoy::listener::Pipe;
 use crate::envoy::listener::SocketAddress;
 use crate::envoy::metadata::StructMetadata;
-use crate::envoy::proto::Str;
+
+use crate::envoy::proto::{Str, opt_u32_lenient};
 
 /// A load assignment of the dump.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -28,6 +29,14 @@ pub struct LocalityLbEndpoints<'a> {
     pub locality: Option<Locality<'a>>,
     #[serde(borrow, default, alias = "lbEndpoints")]
     pub lb_endpoints: Vec<LbEndpoint<'a>>,
+    #[serde(
+        default,
+        alias = "loadBalancingWeight",
+        deserialize_with = "opt_u32_lenient"
+    )]
+    pub load_balancing_weight: Option<u32>,
+    #[serde(default, deserialize_with = "crate::envoy::proto::u32_lenient")]
+    pub priority: u32,
 }
 
 /// `envoy.config.core.v3.Locality`.
@@ -53,6 +62,12 @@ pub struct LbEndpoint<'a> {
     /// (`envoy.transport_socket_match`).
     #[serde(borrow, default)]
     pub metadata: Option<StructMetadata<'a>>,
+    #[serde(
+        default,
+        alias = "loadBalancingWeight",
+        deserialize_with = "opt_u32_lenient"
+    )]
+    pub load_balancing_weight: Option<u32>,
 }
 
 /// `envoy.config.endpoint.v3.Endpoint`: its address and additional addresses.

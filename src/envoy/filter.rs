@@ -51,6 +51,12 @@ pub struct HttpConnectionManager<'a> {
     pub route_config: Option<RouteConfiguration<'a>>,
     #[serde(borrow, default, alias = "scopedRoutes")]
     pub scoped_routes: Option<&'a RawValue>,
+    /// Strip the Host header's port before routing when it is the listener's port.
+    #[serde(default, alias = "stripMatchingHostPort")]
+    pub strip_matching_host_port: bool,
+    /// Strip any port from the Host header before routing.
+    #[serde(default, alias = "stripAnyHostPort")]
+    pub strip_any_host_port: bool,
 }
 
 /// `HttpConnectionManager.rds`.
@@ -105,8 +111,8 @@ pub struct TcpProxy<'a> {
 pub struct WeightedCluster<'a> {
     #[serde(borrow, default)]
     pub name: Str<'a>,
-    #[serde(default)]
-    pub weight: u32,
+    #[serde(default, deserialize_with = "crate::envoy::proto::opt_u32_lenient")]
+    pub weight: Option<u32>,
 }
 
 /// `TcpProxy.TunnelingConfig`: the request the proxy opens upstream for the connection.

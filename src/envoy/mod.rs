@@ -21,6 +21,7 @@ pub mod node;
 pub mod proto;
 pub mod proto_data;
 pub mod route;
+pub mod route_match;
 pub mod secret;
 pub mod tls;
 pub mod upstream;

@@ -820,8 +820,52 @@ def eds_cluster(name, destination_rule=None):
             }
         },
     )
+    # What Istio sets on every outbound EDS cluster: unlimited circuit breakers and auto mTLS
+    # (TLS to endpoints labelled tlsMode=istio, plaintext to the others).
+    c["circuit_breakers"] = {
+        "thresholds": [
+            {
+                "max_connections": 4294967295,
+                "max_pending_requests": 4294967295,
+                "max_requests": 4294967295,
+                "max_retries": 4294967295,
+                "track_remaining": True,
+            }
+        ]
+    }
+    if name.startswith("outbound|"):
+        host = name.split("|")[3]
+        upstream_tls = any_("envoy.extensions.transport_sockets.tls.v3.UpstreamTlsContext")
+        upstream_tls["common_tls_context"] = {
+            "alpn_protocols": ["istio-peer-exchange", "istio"],
+            "tls_certificate_sds_secret_configs": [sds("default")],
+            "combined_validation_context": {"default_validation_context": {}, "validation_context_sds_secret_config": sds("ROOTCA")},
+        }
+        subset = name.split("|")[2]
+        upstream_tls["sni"] = "outbound_.%s_.%s_.%s" % (name.split("|")[1], subset, host)
+        c["transport_socket_matches"] = [
+            {
+                "name": "tlsMode-istio",
+                "match": {"tlsMode": "istio"},
+                "transport_socket": {"name": "envoy.transport_sockets.tls", "typed_config": upstream_tls},
+            },
+            {
+                "name": "tlsMode-disabled",
+                "match": {},
+                "transport_socket": {"name": "envoy.transport_sockets.raw_buffer", "typed_config": any_("envoy.extensions.transport_sockets.raw_buffer.v3.RawBuffer")},
+            },
+        ]
     if destination_rule:
         c["metadata"]["filter_metadata"]["istio"]["config"] = istio_config_path("destination-rule", destination_rule)
+        # The DestinationRule's trafficPolicy: LEAST_REQUEST and outlier detection.
+        c["lb_policy"] = "LEAST_REQUEST"
+        c["outlier_detection"] = {
+            "consecutive_5xx": 5,
+            "interval": "10s",
+            "base_ejection_time": "30s",
+            "max_ejection_percent": 50,
+            "enforcing_consecutive_5xx": 100,
+        }
     return c
 
 
@@ -892,7 +936,7 @@ def clusters_section(p):
 def routes_section(p):
     short = ["httpbin", "httpbin.default.svc", "httpbin.default", SERVICE_HOST, SERVICE_VIP]
     if p.head:
-        domains = [SERVICE_HOST, "httpbin", "httpbin.default.svc", "httpbin.default", SERVICE_VIP]
+        domains = service_domains(p, SERVICE_HOST, SERVICE_VIP, SERVICE_PORT)
     else:
         domains = []
         for d in [SERVICE_HOST] + short[:-2] + [SERVICE_VIP]:
@@ -932,6 +976,9 @@ def routes_section(p):
         validate_clusters=False,
     )
     configs = [route_config, bookinfo_route_config(p), external_route_config()]
+    if p.head:
+        for c in configs:
+            c["ignore_port_in_host_matching"] = True
     return any_(
         "envoy.admin.v3.RoutesConfigDump",
         dynamic_route_configs=[
@@ -941,12 +988,14 @@ def routes_section(p):
 
 
 def service_domains(p, host, vip, port):
-    """A service's virtual host domains as Istio writes them: 1.12 lists each with and
-    without the port, current Istio only the forms without."""
+    """A service's virtual host domains as Istio writes them (pilot/pkg/networking/core/
+    httproute.go `generateVirtualHostDomains`): 1.12 lists each with and without the port;
+    current Istio only the forms without (it sets `ignore_port_in_host_matching`) and, after
+    the FQDN, the absolute FQDN with its trailing dot (`GenerateAltVirtualHosts`)."""
     name, namespace = host.split(".")[:2]
     short = [host, name, "%s.%s.svc" % (name, namespace), "%s.%s" % (name, namespace), vip]
     if p.head:
-        return short
+        return [host, host + "."] + short[1:]
     return [d for form in short for d in (form, "%s:%d" % (form, port))]
 
 
@@ -1528,6 +1577,117 @@ def hbone_outbound_dump():
 # ---------------------------------------------------------------------------------------------
 
 
+# ---------------------------------------------------------------------------------------------
+# istio-current-gateway.json: an ingress gateway for `explain --request` (routes without `*`)
+# ---------------------------------------------------------------------------------------------
+
+PRODUCTPAGE_CLUSTER = "outbound|9080||productpage.default.svc.cluster.local"
+
+
+def gateway_dump():
+    """An Istio 1.30 ingress gateway: `0.0.0.0_8080` routes by RDS `http.8080`, whose virtual
+    hosts (Gateway + VirtualService `bookinfo`) have no `*` domain, so a Host they do not list
+    ends in NR. Domains as Istio writes them on gateways with `ignore_port_in_host_matching`.
+    The bookinfo host: exact path, prefix, a header route to reviews v2, a weighted split of
+    reviews v1/v2 (v2's endpoint unhealthy), a query-parameter route and a redirect."""
+    p = Profile("current")
+    hcm = any_("envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager")
+    hcm["stat_prefix"] = "outbound_0.0.0.0_8080"
+    hcm["rds"] = {"config_source": ads_source(), "route_config_name": "http.8080"}
+    hcm["http_filters"] = [router()]
+    hcm.update(hcm_common_tail(inbound=False))
+    listener = any_("envoy.config.listener.v3.Listener")
+    listener["name"] = "0.0.0.0_8080"
+    listener["address"] = socket("0.0.0.0", 8080)
+    listener["filter_chains"] = [{"filters": [{"name": "envoy.filters.network.http_connection_manager", "typed_config": hcm}]}]
+    listener["traffic_direction"] = "OUTBOUND"
+    listeners = any_(
+        "envoy.admin.v3.ListenersConfigDump",
+        version_info=p.version_info,
+        dynamic_listeners=[active(p, listener, 640)],
+    )
+    productpage = eds_cluster(PRODUCTPAGE_CLUSTER)
+    reviews = "outbound|9080|%s|" + REVIEWS_HOST
+    subsets = [eds_cluster(reviews % v, destination_rule="reviews") for v in ("v1", "v2")]
+    clusters = any_(
+        "envoy.admin.v3.ClustersConfigDump",
+        version_info=p.version_info,
+        dynamic_active_clusters=[
+            {"version_info": p.version_info, "cluster": c, "last_updated": p.ts(300 + i)}
+            for i, c in enumerate(
+                [any_("envoy.config.cluster.v3.Cluster", name="BlackHoleCluster", type="STATIC", connect_timeout="10s"), productpage]
+                + subsets
+            )
+        ],
+    )
+    bookinfo = {
+        "name": "bookinfo.example.com:80",
+        "domains": ["bookinfo.example.com"],
+        "routes": [
+            vs_route({"path": "/productpage"}, {"cluster": PRODUCTPAGE_CLUSTER, "timeout": "0s"}, "bookinfo", "productpage"),
+            vs_route({"prefix": "/static"}, {"cluster": PRODUCTPAGE_CLUSTER, "timeout": "0s"}, "bookinfo", "static"),
+            vs_route(
+                {"prefix": "/reviews", "headers": [{"name": "end-user", "string_match": {"exact": "jason"}}]},
+                {"cluster": reviews % "v2", "timeout": "0s"},
+                "bookinfo",
+                "reviews-jason",
+            ),
+            vs_route(
+                {"path_separated_prefix": "/reviews"},
+                {"weighted_clusters": {"clusters": [{"name": reviews % "v1", "weight": 80}, {"name": reviews % "v2", "weight": 20}]}},
+                "bookinfo",
+                "reviews-split",
+            ),
+            vs_route(
+                {"prefix": "/api/v1/products", "query_parameters": [{"name": "debug", "present_match": True}]},
+                {"cluster": PRODUCTPAGE_CLUSTER, "timeout": "0s"},
+                "bookinfo",
+                "api-debug",
+            ),
+            {
+                "match": {"prefix": "/login", "case_sensitive": False},
+                "redirect": {"https_redirect": True, "response_code": "PERMANENT_REDIRECT"},
+                "name": "login",
+            },
+        ],
+    }
+    wildcard = {
+        "name": "*.example.org:80",
+        "domains": ["*.example.org"],
+        "routes": [{"match": {"prefix": "/"}, "direct_response": {"status": 418}, "name": "teapot"}],
+    }
+    route_config = any_(
+        "envoy.config.route.v3.RouteConfiguration",
+        name="http.8080",
+        virtual_hosts=[bookinfo, wildcard],
+        validate_clusters=False,
+        ignore_port_in_host_matching=True,
+    )
+    routes = any_(
+        "envoy.admin.v3.RoutesConfigDump",
+        dynamic_route_configs=[{"version_info": p.version_info, "route_config": route_config, "last_updated": p.ts(420)}],
+    )
+    zone_a = {"region": "us-east1", "zone": "us-east1-b"}
+    endpoints = any_(
+        "envoy.admin.v3.EndpointsConfigDump",
+        dynamic_endpoint_configs=[
+            load_assignment(PRODUCTPAGE_CLUSTER, [(zone_a, [lb_endpoint("10.244.1.40", 9080)])]),
+            load_assignment(reviews % "v1", [(zone_a, [lb_endpoint("10.244.1.21", 9080)])]),
+            load_assignment(reviews % "v2", [(zone_a, [lb_endpoint("10.244.1.22", 9080, "UNHEALTHY")])]),
+        ],
+    )
+    gateway_pod = "istio-ingressgateway-7f8d9c6b5-x2x9p"
+    boot = bootstrap_section(
+        p,
+        node_id="router~10.244.0.20~%s.istio-system~istio-system.svc.cluster.local" % gateway_pod,
+        labels={"app": "istio-ingressgateway", "istio": "ingressgateway"},
+        workload="istio-ingressgateway",
+        instance_ips="10.244.0.20",
+        pod=gateway_pod,
+    )
+    return {"configs": [boot, clusters, endpoints, listeners, routes]}
+
+
 def warming_draining_dump():
     p = Profile("current")
     reviews_cluster = "outbound|9080||reviews.default.svc.cluster.local"
@@ -1974,7 +2134,7 @@ def dump_json(obj, indent=2):
 
 
 # Fields whose value is a google.protobuf.Struct: every key below them is data (§1.4).
-STRUCT_FIELDS = {("node", "metadata")}
+STRUCT_FIELDS = {("node", "metadata"), ("transport_socket_matches", "match")}
 # Map fields: their keys are data; their values are still messages (or scalars).
 MAP_FIELDS = {"key_values", "typed_per_filter_config", "map", "policies"}
 # Map fields whose values are Structs (keys and values are data).
@@ -1986,7 +2146,14 @@ def to_camel(name):
     return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
+# Field names whose digits follow an underscore: lowerCamelCase drops it, so it cannot be
+# read back from the letters alone.
+DIGIT_FIELDS = {"consecutive5xx": "consecutive_5xx", "enforcingConsecutive5xx": "enforcing_consecutive_5xx"}
+
+
 def to_snake(name):
+    if name in DIGIT_FIELDS:
+        return DIGIT_FIELDS[name]
     return "".join("_" + ch.lower() if ch.isupper() else ch for ch in name)
 
 
@@ -2121,6 +2288,7 @@ def outputs():
     )
     files["sidecar-hbone-outbound.json"] = dump_json(hbone_outbound_dump())
     files["warming-draining.json"] = dump_json(warming_draining_dump())
+    files["istio-current-gateway.json"] = dump_json(gateway_dump())
     files["refused-update.json"] = dump_json(refused_update_dump())
     files["refused-on-load.json"] = dump_json(refused_on_load_dump())
     files["wasm-verdicts.json"] = dump_json(wasm_verdicts_dump())

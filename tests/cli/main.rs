@@ -18,6 +18,7 @@ mod errors;
 mod explain;
 mod explain_hbone;
 mod explain_hbone_out;
+mod explain_request;
 mod explain_verdicts;
 mod explain_way;
 mod hostile;

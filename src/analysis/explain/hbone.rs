@@ -16,11 +16,13 @@ use std::net::IpAddr;
 
 use crate::analysis::explain::chain_select::{Chosen, Connection};
 use crate::analysis::explain::matcher_eval::rules::MatcherSemantics;
+use crate::analysis::explain::request::model::HttpRequest;
+use crate::analysis::explain::request::virtual_host::{PortHandling, find_virtual_host};
 use crate::analysis::explain::simulate;
 use crate::analysis::explain::way::{HboneGap, Hop, HopKind, Way};
+use crate::envoy::Listener;
 use crate::envoy::filter::NetworkFilterConfig;
 use crate::envoy::route::{RouteConfiguration, VirtualHost};
-use crate::envoy::{Listener, proto::Str};
 
 /// The HBONE way, as far as it goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -155,7 +157,7 @@ fn authority_text((ip, port): (IpAddr, u32)) -> String {
 
 /// The cluster of the first CONNECT route of the virtual host `authority` selects.
 fn connect_cluster(rc: &RouteConfiguration<'_>, authority: &str) -> Option<String> {
-    let vh = virtual_host(&rc.virtual_hosts, authority)?;
+    let vh = virtual_host(rc, authority)?;
     let route = vh
         .routes
         .iter()
@@ -167,44 +169,27 @@ fn connect_cluster(rc: &RouteConfiguration<'_>, authority: &str) -> Option<Strin
         .map(|c| c.to_string())
 }
 
-/// Envoy's virtual host for a host header (`RouteMatcher::findVirtualHost`): an exact
-/// domain, then the longest `*suffix`, then the longest `prefix*`, then `*`; the host as
-/// the request carries it, port included (the HCM's `strip_*_host_port` options, which
-/// would remove it first, are not read). Domains compare case-insensitively.
+/// Envoy's virtual host for a CONNECT authority: `request::virtual_host`'s
+/// `RouteMatcher::findVirtualHost`, with the configuration's port handling (the HCM's
+/// `strip_*_host_port` options are not read here).
 pub fn virtual_host<'v, 'a>(
-    hosts: &'v [VirtualHost<'a>],
-    host: &str,
+    config: &'v RouteConfiguration<'a>,
+    authority: &str,
 ) -> Option<&'v VirtualHost<'a>> {
-    let host = host.to_ascii_lowercase();
-    let domains = |vh: &'v VirtualHost<'a>| vh.domains.iter().map(move |d| (vh, d));
-    let all: Vec<(&VirtualHost<'a>, &Str<'a>)> = hosts.iter().flat_map(domains).collect();
-    let lower = |d: &Str<'_>| d.to_ascii_lowercase();
-    if let Some((vh, _)) = all.iter().find(|(_, d)| lower(d) == host) {
-        return Some(vh);
-    }
-    let best = |pick: &dyn Fn(&str) -> Option<usize>| {
-        all.iter()
-            .filter_map(|(vh, d)| pick(&lower(d)).map(|len| (len, *vh)))
-            .max_by_key(|(len, _)| *len)
-            .map(|(_, vh)| vh)
+    let request = HttpRequest {
+        method: "CONNECT".to_string(),
+        scheme: String::new(),
+        authority: authority.to_string(),
+        path: String::new(),
+        headers: Vec::new(),
     };
-    best(&|d| {
-        let suffix = d.strip_prefix('*')?;
-        (!suffix.is_empty() && host.ends_with(suffix) && host.len() > suffix.len())
-            .then_some(suffix.len())
-    })
-    .or_else(|| {
-        best(&|d| {
-            let prefix = d.strip_suffix('*')?;
-            (!prefix.is_empty() && host.starts_with(prefix) && host.len() > prefix.len())
-                .then_some(prefix.len())
-        })
-    })
-    .or_else(|| {
-        all.iter()
-            .find(|(_, d)| d.as_ref() == "*")
-            .map(|(vh, _)| *vh)
-    })
+    let port = if config.ignore_port_in_host_matching {
+        PortHandling::Ignored
+    } else {
+        PortHandling::Kept
+    };
+    let chosen = find_virtual_host(config, &request, port).chosen?;
+    config.virtual_hosts.get(chosen.index)
 }
 
 #[cfg(test)]

@@ -11,6 +11,7 @@ pub mod inspector;
 pub mod matcher_eval;
 pub mod owned_match;
 pub mod refusal;
+pub mod request;
 pub mod simulation;
 pub mod upstream;
 pub mod warnings;

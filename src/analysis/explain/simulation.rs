@@ -187,6 +187,8 @@ pub struct ExplainedListener {
     /// An internal listener a cluster's host handed the connection to: the simulated
     /// connection is that one (its destination restored there), not the one the flags give.
     pub via_internal_host: bool,
+    /// `--request`: the request followed past the chain the simulation selected.
+    pub request: Option<crate::analysis::explain::request::RequestReport>,
 }
 
 /// A connection attribute and whether it came from a flag or a default.
@@ -211,6 +213,14 @@ pub enum Derivation {
     /// `--filter-state io.istio.connect_authority=…` from `--authority`: what
     /// `connect_terminate` stores for the internal listener.
     FilterStateFromAuthority,
+    /// `--dst` from the `--request` URL's host (an IP address) and port.
+    DestinationFromUrl,
+    /// `--dst` from the `--request` URL's host name: the address the dump's route
+    /// configuration for the port lists beside it (what the mesh's DNS answers).
+    DestinationFromService,
+    /// `--alpn http/1.1`: a plaintext `--request` is what the HTTP inspector sniffs as
+    /// HTTP/1.1.
+    AlpnFromRequest,
 }
 
 #[cfg(test)]

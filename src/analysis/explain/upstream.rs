@@ -166,7 +166,7 @@ impl<'a, C: UpstreamConfig<'a>> Walk<'_, C> {
             vec![(tcp.cluster.to_string(), None)]
         } else {
             (tcp.weighted_clusters.iter())
-                .map(|w| (w.name.to_string(), Some(w.weight)))
+                .map(|w| (w.name.to_string(), Some(w.weight.unwrap_or(0))))
                 .collect()
         };
         for (name, weight) in clusters {

@@ -9,6 +9,7 @@ use crate::analysis::explain::chain_select::Chosen;
 use crate::analysis::explain::upstream::{HostFrom, Hosts, Leg, Lookup};
 use crate::analysis::explain::{ChainInfo, ExplainedListener, Stage, TlsHandling, WayReport};
 use crate::render::RenderError;
+use crate::render::explain::request_dot::request_nodes;
 use crate::render::explain::way::step_name;
 use crate::render::explain::words::ordinal;
 use crate::util::sanitize::sanitize;
@@ -18,7 +19,7 @@ const UNSPECIFIED: &str = "color=\"#d68910\", penwidth=2.5, style=dashed";
 const WASM: &str = "style=filled, fillcolor=\"#ffe08a\"";
 
 /// A DOT string literal: sanitised, with `\` and `"` escaped.
-fn quote(s: &str) -> String {
+pub(super) fn quote(s: &str) -> String {
     let clean = sanitize(s);
     let mut out = String::with_capacity(clean.len() + 2);
     out.push('"');
@@ -34,7 +35,7 @@ fn quote(s: &str) -> String {
 }
 
 /// Joins label lines with DOT's `\n` (after quoting each line).
-fn label(lines: &[String]) -> String {
+pub(super) fn label(lines: &[String]) -> String {
     let quoted: Vec<String> = lines
         .iter()
         .map(|l| {
@@ -88,6 +89,11 @@ pub fn write_explain_dot(
         };
         for (ci, c) in e.chains.iter().enumerate() {
             chain_nodes(&mut s, &lid, ci, c, style_of(ci, c));
+        }
+        // The request goes on from the chain that certainly took the connection.
+        let taken = (e.chains.iter().enumerate()).find(|(ci, c)| style_of(*ci, c) == Some(CHOSEN));
+        if let (Some(r), Some((ci, _))) = (&l.request, taken) {
+            request_nodes(&mut s, &lid, &format!("{lid}_c{ci}"), r);
         }
         let closed = match chosen {
             Some(Chosen::Closed) => Some(CHOSEN),

@@ -49,7 +49,8 @@
 //!     "simulation": null | {
 //!         "connection": {dst_port, dst_ip, transport, alpn, sni, src_ip, src_port, direct_src_ip, src_type},
 //!         "assumptions": [ {"flag", "value", "default": bool,
-//!                           "derived_from"?: "addresses" | "sni"} ],
+//!                           "derived_from"?: "addresses" | "sni" | "authority" | "url" |
+//!                           "service" | "request"} ],
 //!         "outcome": "chain" | "default" | "closed" | "unspecified",
 //!         "chosen": {"index", "name"} | null,
 //!         "unspecified"?: {"between": [{"outcome": "chain" | "default" | "closed", "index",
@@ -62,7 +63,31 @@
 //!         "chains": [ {"index", "name",
 //!                      "verdict": "chosen" | "unspecified" | "ruled_out" | "not_reached",
 //!                      "criterion": criterion | null, "reason": text | null} ],
-//!         "unseen_inputs": [text] } } ] }
+//!         "unseen_inputs": [text] },
+//!     "request"? (with --request, on a simulated listener): {
+//!         "method", "scheme", "authority", "path", "headers": [[name, value]],
+//!         "outcome": "http" | "tcp" (tcp_proxy: no request routing) | "no_chain" | "no_terminal",
+//!         "route_config"?: {"source": "rds" | "inline", "name"},
+//!         "host"?: {"header", "given", "compared", "port": "kept" | "ignored" | "strip_any" | "strip_matching"},
+//!         "virtual_host"?: {"index", "name", "rule": "exact" | "suffix_wildcard" |
+//!                           "prefix_wildcard" | "default" | "only_default", "domain"},
+//!         "response_flag"?: "NR", "tried_domains"?: [domains],
+//!         "routes": [ {"index", "name", "path_match", "value", "case_sensitive",
+//!                      "verdict": "taken" | "not_taken" | "undecidable", "criterion", "reason"} ],
+//!         "action"?: {"kind": "cluster" | "weighted_clusters" | "cluster_header" |
+//!                     "cluster_specifier_plugin" | "redirect" | "direct_response" | "none",
+//!                     "clusters"?: [{"name", "weight"}], "total_weight"?, "status"?, "description"},
+//!         "upstreams": [ {"name", "weight", "istio": "blackhole" | "passthrough" | "inbound_passthrough" | null,
+//!                         "cluster": {"type", "lb_policy", "tls": "none" | "tls" | "per_endpoint", "sni"?,
+//!                                     "tls_matches"?, "outlier_detection": bool, "circuit_breakers"} | null,
+//!                         "endpoints_from": "eds:NAME" | "load_assignment" | "original_destination" | null,
+//!                         "endpoints": [ {"addresses", "health", "locality", "weight", "priority"} ],
+//!                         "gap"?: {"kind", "message"}} ],
+//!         "gap"?: {"kind": "no_routes_section" | "route_config_missing" | "scoped_routes" |
+//!                  "no_route_config" | "no_clusters_section" | "cluster_missing" |
+//!                  "no_endpoints_section" | "endpoints_missing" | "virtual_host_matcher",
+//!                  "message"},
+//!         "require_tls"?: "EXTERNAL_ONLY" | "ALL" } } ] }
 //! ```
 //! A warning's kind is one of `refused_update` (Envoy refused the listener's last update;
 //! the message quotes Envoy's reason), `envoy_would_refuse` (Envoy would refuse to load the
@@ -83,6 +108,7 @@ use crate::analysis::explain::{
 };
 use crate::render::explain::json_chain::{ChainOut, chain_out};
 use crate::render::explain::matcher_rules::{MatcherRulesOut, matcher_rules_out};
+use crate::render::explain::request_json::{RequestOut, request_out};
 use crate::render::explain::text::failure_words;
 use crate::render::explain::way::{WayOut, way_out};
 use crate::render::explain::words::{reason_words, tie_words, unseen_words, warning_words};
@@ -111,6 +137,9 @@ pub struct ListenerOut {
     pub chains: Vec<ChainOut>,
     pub warnings: Vec<WarningOut>,
     pub simulation: Option<SimulationOut>,
+    /// `--request`: the request followed past the selected chain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub request: Option<RequestOut>,
 }
 
 /// One warning.
@@ -240,6 +269,7 @@ fn listener_out(l: &ExplainedListener, assumptions: &[Assumption]) -> ListenerOu
             .simulation
             .as_ref()
             .map(|s| simulation_out(l, s, assumptions)),
+        request: l.request.as_ref().map(request_out),
     }
 }
 
@@ -327,6 +357,9 @@ fn simulation_out(
                     Derivation::SourceTypeFromAddresses => "addresses",
                     Derivation::TransportFromSni => "sni",
                     Derivation::FilterStateFromAuthority => "authority",
+                    Derivation::DestinationFromUrl => "url",
+                    Derivation::DestinationFromService => "service",
+                    Derivation::AlpnFromRequest => "request",
                 }),
             })
             .collect(),

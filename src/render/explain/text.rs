@@ -185,7 +185,11 @@ fn simulation_text(
             crate::analysis::explain::way::ip_port(c.dst_ip, c.dst_port)
         ));
     } else {
-        s.push_str(&format!("Connection: {}\n", given.join(", ")));
+        let given = match (given.is_empty(), &l.request) {
+            (true, Some(_)) => "the one --request implies".to_string(),
+            _ => given.join(", "),
+        };
+        s.push_str(&format!("Connection: {given}\n"));
         if !assumed.is_empty() {
             s.push_str(&format!("Assumed (defaults): {}\n", assumed.join(", ")));
         }
@@ -250,6 +254,9 @@ fn simulation_text(
             s.push('\n');
             failure_text(s, sim);
         }
+    }
+    if let Some(r) = &l.request {
+        s.push_str(&super::request::request_text(r));
     }
     if let Some(m) = &sim.matcher {
         s.push_str(&matcher_rules_text(m));

@@ -219,6 +219,13 @@ pub fn derivation_words(d: Derivation) -> &'static str {
         Derivation::SourceTypeFromAddresses => "derived from --src-ip/--dst-ip",
         Derivation::TransportFromSni => "implied by --sni",
         Derivation::FilterStateFromAuthority => "what connect_terminate stores for --authority",
+        Derivation::DestinationFromUrl => "taken from the --request URL",
+        Derivation::DestinationFromService => {
+            "the address the dump's route configuration lists for the URL's host, as the mesh's DNS answers it"
+        }
+        Derivation::AlpnFromRequest => {
+            "what an HTTP inspector sniffs of a plaintext --request; none on a listener without one"
+        }
     }
 }
 

@@ -103,7 +103,7 @@ fn virtual_host_follows_envoys_domain_order() {
             {"name":"exact","domains":["API.example.com:80"]}]}"#,
     )
     .unwrap();
-    let pick = |h: &str| virtual_host(&rc.virtual_hosts, h).map(|v| v.name.to_string());
+    let pick = |h: &str| virtual_host(&rc, h).map(|v| v.name.to_string());
     assert_eq!(pick("api.example.com:80").as_deref(), Some("exact"));
     assert_eq!(pick("x.b.example.com:80").as_deref(), Some("longer-suffix"));
     assert_eq!(pick("x.example.com:80").as_deref(), Some("suffix"));
