@@ -8,6 +8,7 @@ use crate::analysis::explain::chain_select::Connection;
 use crate::analysis::explain::hbone::hbone_way;
 use crate::analysis::explain::matcher_eval::rules::{EnvoyRelease, semantics_for_dump};
 use crate::analysis::explain::request::HttpRequest;
+use crate::analysis::explain::upstream::Leg;
 use crate::analysis::explain::way::{self as way_of, Direction, HopKind, Way, from_capture};
 use crate::analysis::explain::{
     Assumption, Derivation, ExplainedListener, HboneNote, Inspector, InspectorState, WayReport,
@@ -308,7 +309,15 @@ pub fn run(args: &ExplainArgs, term: Terminal, out: &mut dyn Write) -> Result<Ex
             &semantics,
             &refused,
         )?;
-        report.onward = legs;
+        // With `--request` the route is followed (the request part of the output), so the
+        // "route decides" stop would contradict it.
+        report.onward = if opts.request.is_some() {
+            legs.into_iter()
+                .filter(|l| !matches!(l, Leg::RouteDecides))
+                .collect()
+        } else {
+            legs
+        };
         explained.extend(more);
         Ok(())
     };
