@@ -36,6 +36,8 @@ pub enum Error {
     Missing(#[from] crate::envoy::MissingError),
     #[error(transparent)]
     Lint(#[from] crate::lint::LintError),
+    #[error(transparent)]
+    Log(#[from] crate::analysis::log::LogError),
     /// `diff --what-if` could not build the predicted listener.
     #[error("{path}: predicting the listener failed: {error}")]
     Prediction {

@@ -9,6 +9,7 @@ pub mod endpoint;
 pub mod explain;
 pub mod fleet;
 pub mod listener;
+pub mod log;
 pub mod mtls;
 pub mod route;
 pub mod secret;

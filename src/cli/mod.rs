@@ -6,6 +6,7 @@ mod explain;
 mod groups;
 mod input;
 mod lint;
+mod log;
 mod output;
 mod proxy_config;
 mod request;
@@ -21,6 +22,7 @@ pub use explain::{DirectionArg, ExplainArgs, ExplainFormat, SrcType, Transport};
 pub use groups::{FleetArgs, KubeArgs, OutputArgs};
 pub use input::InputArgs;
 pub use lint::{LintArgs, LintOutput, LintSeverity};
+pub use log::LogArgs;
 pub use output::{ColorChoice, OutputFormat};
 pub use proxy_config::{
     AllArgs, BootstrapArgs, ClusterArgs, EcdsArgs, EndpointArgs, ListenerArgs, ProxyConfigArgs,

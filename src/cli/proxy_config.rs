@@ -1,9 +1,9 @@
 //! `meshscope proxy-config` (alias `pc`): istioctl's proxy-config listener, ecds, cluster,
-//! route, endpoint, secret, bootstrap and all.
+//! route, endpoint, secret, bootstrap, all and log.
 
 use clap::{ArgAction, Args, Subcommand};
 
-use super::{FleetArgs, InputArgs, OutputArgs};
+use super::{FleetArgs, InputArgs, LogArgs, OutputArgs};
 
 /// Flags of the proxy-config group.
 #[derive(Debug, Args)]
@@ -222,6 +222,29 @@ pub enum ProxyConfigCommand {
         Exit status: 0 printed; 2 an input could not be read, parsed or fetched, a section a table needs is\n\
         missing, or bad flags.")]
     All(AllArgs),
+
+    /// Retrieves logging levels of the Envoy in the specified pod, and updates them.
+    ///
+    /// As istioctl: POST /logging to the proxy's admin port to read its loggers, then one
+    /// POST /logging?level=LEVEL to change every logger and one POST
+    /// /logging?LOGGER=LEVEL per named logger; prints POD.NAMESPACE: and Envoy's answer to
+    /// the last call (its active loggers) for each pod. A logger name is accepted when the
+    /// proxy's answer contains it, as istioctl checks it. Named loggers are set in byte
+    /// order of their names (istioctl's order is Go's random map order). Live only: a
+    /// config dump holds no log levels.
+    #[command(visible_alias = "o")]
+    #[command(after_help = "Examples:\n  \
+        # Retrieve information about logging levels for a given pod from Envoy.\n  \
+        meshscope proxy-config log <pod-name[.namespace]>\n\n  \
+        # Update levels of the all loggers\n  \
+        meshscope proxy-config log <pod-name[.namespace]> --level debug\n\n  \
+        # Update levels of the specified loggers.\n  \
+        meshscope proxy-config log <pod-name[.namespace]> --level http:debug,rbac:info\n\n  \
+        # Reset levels of all the loggers to default value (warning).\n  \
+        meshscope proxy-config log <pod-name[.namespace]> -r\n\n\
+        Exit status: 0 printed; 2 a proxy could not be reached or refused a level, an unknown level or\n\
+        logger, or bad flags (with -l: after printing every pod that answered).")]
+    Log(LogArgs),
 }
 
 /// `pc listener` flags: istioctl's, plus `-o wide` and `-o jsonpath=`.

@@ -48,4 +48,16 @@ pub enum UsageError {
         /// `no address` or `several addresses`.
         found: &'static str,
     },
+    /// `pc log` with no proxy to read (istioctl's wording, `--admin` added).
+    #[error("log requires pod name, --selector or --admin")]
+    LogNeedsPod,
+    /// `pc log --level … --reset` (istioctl's wording).
+    #[error("--level cannot be combined with --reset")]
+    LevelWithReset,
+    /// `pc log -f`: a dump holds no log levels.
+    #[error(
+        "log reads and sets a running proxy's log levels, which a config dump does not hold: \
+         give POD, --selector or --admin instead of --file"
+    )]
+    LogIsLive,
 }

@@ -234,7 +234,8 @@ pub fn run(args: &ExplainArgs, term: Terminal, out: &mut dyn Write) -> Result<Ex
     let target = explain_request::url_target(args);
     // A connection explain follows goes on into clusters and their endpoints, which a
     // live proxy dumps only with `?include_eds=true`; a request goes into the routes too.
-    let follows = args.dst.or(args.authority).is_some() || args.dst_port.is_some() || target.is_some();
+    let follows =
+        args.dst.or(args.authority).is_some() || args.dst_port.is_some() || target.is_some();
     let mask = if follows || args.request.is_some() {
         DumpMask::WithEndpoints
     } else {

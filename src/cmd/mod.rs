@@ -5,8 +5,8 @@ mod diff;
 mod diff_options;
 mod diff_policy;
 mod explain;
-mod explain_upstream;
 mod explain_request;
+mod explain_upstream;
 mod fleet;
 mod input;
 mod lint;
@@ -17,6 +17,7 @@ mod proxy_config_cluster;
 mod proxy_config_ecds;
 mod proxy_config_endpoint;
 mod proxy_config_listener;
+mod proxy_config_log;
 mod proxy_config_route;
 mod proxy_config_secret;
 mod wasm_count;
@@ -83,6 +84,7 @@ pub fn dispatch(
             ProxyConfigCommand::Secret(args) => proxy_config_secret::run(&args, out),
             ProxyConfigCommand::Bootstrap(args) => proxy_config_bootstrap::run(&args, out),
             ProxyConfigCommand::All(args) => proxy_config_all::run(&args, out),
+            ProxyConfigCommand::Log(args) => proxy_config_log::run(&args, out, warnings),
         },
         Command::Explain(args) => explain::run(&args, term, out),
         Command::Lint(args) => lint::run(&args, term.color, out),

@@ -5,6 +5,7 @@ pub mod diff;
 pub mod explain;
 pub mod go_yaml;
 pub mod jsonpath;
+pub mod log;
 pub mod matcher_branch;
 pub mod protojson;
 pub mod refused_update;

@@ -1,5 +1,6 @@
-//! Envoy admin HTTP: one `GET /config_dump` over a TCP connection (`--admin URL`) or over a
-//! port-forwarded stream (`kube.rs`). Async, like `kube.rs`; `cmd/` blocks on it with
+//! Envoy admin HTTP: one `GET /config_dump` (or `/clusters`), or one `POST /logging` for
+//! `pc log`, over a TCP connection (`--admin URL`) or over a port-forwarded stream
+//! (`kube.rs`). Async, like `kube.rs`; `cmd/` blocks on it with
 //! [`block_on`]. It never parses the dump: the bytes go to the loader as they are.
 
 use std::future::Future;
@@ -7,7 +8,7 @@ use std::time::Duration;
 
 use http_body_util::{BodyExt, Empty};
 use hyper::body::Bytes;
-use hyper::{Request, Uri};
+use hyper::{Method, Request, Uri};
 use hyper_util::rt::TokioIo;
 use tokio::io::{AsyncRead, AsyncWrite};
 
@@ -83,6 +84,17 @@ pub async fn fetch_url(
     query: &str,
     timeout: Duration,
 ) -> Result<Vec<u8>, Error> {
+    send_url(url, &Method::GET, path, query, timeout).await
+}
+
+/// `method URL{path}{query}` from an admin endpoint, all of it within `timeout`.
+pub async fn send_url(
+    url: &AdminUrl,
+    method: &Method,
+    path: &str,
+    query: &str,
+    timeout: Duration,
+) -> Result<Vec<u8>, Error> {
     let work = async {
         let stream = tokio::net::TcpStream::connect((url.host.as_str(), url.port))
             .await
@@ -92,7 +104,7 @@ pub async fn fetch_url(
             })?;
         let host = format!("{}:{}", url.host, url.port);
         let path = format!("{}{path}{query}", url.prefix);
-        get(stream, &url.label, &host, &path).await
+        send(stream, method, &url.label, &host, &path).await
     };
     tokio::time::timeout(timeout, work)
         .await
@@ -102,9 +114,25 @@ pub async fn fetch_url(
         })?
 }
 
-/// Sends one `GET path` over `io` (HTTP/1.1) and returns the whole body of a 2xx answer.
-/// `label` names the endpoint in errors.
-pub async fn get<S>(io: S, label: &str, host: &str, path: &str) -> Result<Vec<u8>, Error>
+/// `POST URL/logging{query}` (`pc log`, as istioctl's `setupEnvoyLogConfig`): the body of
+/// Envoy's answer, which lists the active loggers.
+pub async fn post_logging_url(
+    url: &AdminUrl,
+    query: &str,
+    timeout: Duration,
+) -> Result<Vec<u8>, Error> {
+    send_url(url, &Method::POST, "/logging", query, timeout).await
+}
+
+/// Sends one `method path` over `io` (HTTP/1.1) and returns the whole body of a 2xx
+/// answer. `label` names the endpoint in errors.
+pub async fn send<S>(
+    io: S,
+    method: &Method,
+    label: &str,
+    host: &str,
+    path: &str,
+) -> Result<Vec<u8>, Error>
 where
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
@@ -116,7 +144,9 @@ where
         .await
         .map_err(http)?;
     let conn = tokio::spawn(conn);
-    let request = Request::get(path)
+    let request = Request::builder()
+        .method(method.clone())
+        .uri(path)
         .header(hyper::header::HOST, host)
         .header(hyper::header::ACCEPT, "application/json")
         .body(Empty::<Bytes>::new())
@@ -130,6 +160,7 @@ where
         conn.abort();
         return Err(Error::AdminStatus {
             url: label.to_string(),
+            method: method.to_string(),
             path: path.to_string(),
             status: status.as_u16(),
             reason: status.canonical_reason().unwrap_or("").to_string(),

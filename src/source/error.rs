@@ -30,9 +30,10 @@ pub enum Error {
         source: std::io::Error,
     },
     /// The admin endpoint answered with an error status.
-    #[error("{url}: GET {path}: HTTP {status} {reason}")]
+    #[error("{url}: {method} {path}: HTTP {status} {reason}")]
     AdminStatus {
         url: String,
+        method: String,
         path: String,
         status: u16,
         reason: String,

@@ -17,6 +17,7 @@ use super::admin;
 use super::target::{Target, TargetKind, has_sidecar, selector_string};
 
 pub mod fleet;
+pub mod logging;
 
 /// How to reach the cluster: kubectl's flags.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -259,7 +260,7 @@ async fn resolve_pod(client: &Client, target: &Target, namespace: &str) -> Resul
     Ok(name)
 }
 
-/// One `GET /config_dump` through a port-forward; the kubelet's message on the error
+/// One `GET /config_dump` (or `/clusters`) through a port-forward; the kubelet's message on the error
 /// channel (e.g. nothing listening on the port) wins over the HTTP failure it causes.
 async fn port_forward_get(
     pods: &Api<Pod>,
@@ -267,7 +268,20 @@ async fn port_forward_get(
     label: &str,
     req: &PodFetch,
 ) -> Result<Vec<u8>, Error> {
-    let port = req.admin_port;
+    let path = format!("{}{}", req.path, req.query);
+    port_forward_send(pods, pod, label, req.admin_port, &hyper::Method::GET, &path).await
+}
+
+/// One `method path` to the pod's `port` through a port-forward (`port_forward_get`'s
+/// exchange, any method: `pc log` posts).
+async fn port_forward_send(
+    pods: &Api<Pod>,
+    pod: &str,
+    label: &str,
+    port: u16,
+    method: &hyper::Method,
+    path: &str,
+) -> Result<Vec<u8>, Error> {
     let mut forwarder = pods
         .portforward(pod, &[port])
         .await
@@ -281,9 +295,8 @@ async fn port_forward_get(
     else {
         return Err(forward_error("no stream for the port".to_string()));
     };
-    let path = format!("{}{}", req.path, req.query);
     let host = format!("localhost:{port}");
-    let fetch = admin::get(stream, label, &host, &path);
+    let fetch = admin::send(stream, method, label, &host, path);
     tokio::pin!(fetch);
     tokio::pin!(errors);
     // Poll each future only until it completes: a completed future is never polled again.

@@ -39,6 +39,7 @@ mod pc_ecds;
 mod pc_endpoint;
 mod pc_listener;
 mod pc_listener_waypoint;
+mod pc_log;
 mod pc_route;
 mod pc_secret;
 mod protojson;

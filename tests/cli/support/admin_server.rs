@@ -28,6 +28,9 @@
 //! fields) and leaves `EndpointsConfigDump` out unless `include_eds` is given; a query that
 //! changes nothing gets the fixture's bytes as they are. Each distinct body is made once.
 //!
+//! `/logging` answers as Envoy does, keeping each logger's level per server
+//! (`admin_logging.rs`); only `Fault::Status` applies to it.
+//!
 //! It speaks just enough HTTP/1.1 by hand (one request per connection, `Connection:
 //! close`) so that faults like a body cut short are exact.
 
@@ -39,6 +42,7 @@ use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
+use super::admin_logging::Loggers;
 use super::runtime;
 
 /// How the fake admin endpoint misbehaves.
@@ -66,6 +70,8 @@ pub struct AdminServer {
     /// Where it listens.
     pub addr: SocketAddr,
     requests: Arc<Mutex<Vec<String>>>,
+    calls: Arc<Mutex<Vec<String>>>,
+    loggers: Arc<Loggers>,
 }
 
 /// The fixture and the bodies already made from it, per query.
@@ -166,17 +172,39 @@ impl AdminServer {
         let addr = listener.local_addr().unwrap();
         let requests = Arc::new(Mutex::new(Vec::new()));
         let seen = requests.clone();
+        let calls = Arc::new(Mutex::new(Vec::new()));
+        let loggers = Arc::new(Loggers::default());
+        let state = Arc::new(State {
+            seen,
+            calls: calls.clone(),
+            loggers: loggers.clone(),
+        });
         let bodies = Arc::new(Bodies {
             full: Arc::new(body),
             made: Mutex::new(HashMap::new()),
         });
         runtime().spawn(async move {
             while let Ok((conn, _)) = listener.accept().await {
-                let (bodies, seen) = (bodies.clone(), seen.clone());
-                tokio::spawn(async move { serve(conn, &bodies, fault, &seen).await });
+                let (bodies, state) = (bodies.clone(), state.clone());
+                tokio::spawn(async move { serve(conn, &bodies, fault, &state).await });
             }
         });
-        AdminServer { addr, requests }
+        AdminServer {
+            addr,
+            requests,
+            calls,
+            loggers,
+        }
+    }
+
+    /// Every request seen so far as `METHOD target` (`POST /logging?http=debug`).
+    pub fn calls(&self) -> Vec<String> {
+        self.calls.lock().unwrap().clone()
+    }
+
+    /// The fake proxy's loggers and their levels now, in registry order.
+    pub fn log_levels(&self) -> Vec<(String, String)> {
+        self.loggers.levels()
     }
 
     /// The base URL to pass to `--admin`.
@@ -190,7 +218,14 @@ impl AdminServer {
     }
 }
 
-async fn serve(mut conn: TcpStream, bodies: &Bodies, fault: Fault, seen: &Mutex<Vec<String>>) {
+/// What every connection of one server shares.
+struct State {
+    seen: Arc<Mutex<Vec<String>>>,
+    calls: Arc<Mutex<Vec<String>>>,
+    loggers: Arc<Loggers>,
+}
+
+async fn serve(mut conn: TcpStream, bodies: &Bodies, fault: Fault, state: &State) {
     let mut head = Vec::new();
     let mut buf = [0u8; 4096];
     while !head.windows(4).any(|w| w == b"\r\n\r\n") {
@@ -203,9 +238,29 @@ async fn serve(mut conn: TcpStream, bodies: &Bodies, fault: Fault, seen: &Mutex<
         }
     }
     let head = String::from_utf8_lossy(&head).to_string();
+    let method = head.split(' ').next().unwrap_or("").to_string();
     let target = head.split(' ').nth(1).unwrap_or("").to_string();
-    seen.lock().unwrap().push(target.clone());
+    state.seen.lock().unwrap().push(target.clone());
+    state
+        .calls
+        .lock()
+        .unwrap()
+        .push(format!("{method} {target}"));
     let (path, query) = target.split_once('?').unwrap_or((&target, ""));
+    if path == "/logging" {
+        let (status, text) = match fault {
+            Fault::Status(code) => (code, "admin says no\n".to_string()),
+            _ => state.loggers.handle(&method, query),
+        };
+        let reply = format!(
+            "HTTP/1.1 {status} {}\r\ncontent-type: text/plain\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{text}",
+            reason(status),
+            text.len()
+        );
+        let _ = conn.write_all(reply.as_bytes()).await;
+        let _ = conn.shutdown().await;
+        return;
+    }
     let body = if path == "/clusters" {
         Arc::new(clusters_json(&bodies.full))
     } else {
@@ -258,8 +313,10 @@ async fn serve(mut conn: TcpStream, bodies: &Bodies, fault: Fault, seen: &Mutex<
 fn reason(status: u16) -> &'static str {
     match status {
         200 => "OK",
+        400 => "Bad Request",
         403 => "Forbidden",
         404 => "Not Found",
+        405 => "Method Not Allowed",
         503 => "Service Unavailable",
         _ => "Error",
     }

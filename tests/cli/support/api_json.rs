@@ -84,3 +84,18 @@ pub fn label_map(labels: &[(String, String)]) -> Value {
             .collect(),
     )
 }
+
+/// The `security.istio.io` APIGroup, serving `version` only.
+pub fn security_group(version: &str) -> Value {
+    let version =
+        json!({"groupVersion": format!("security.istio.io/{version}"), "version": version});
+    json!({"kind": "APIGroup", "apiVersion": "v1", "name": "security.istio.io",
+           "versions": [version.clone()], "preferredVersion": version})
+}
+
+/// The `extensions.istio.io` APIGroup, serving v1alpha1 only.
+pub fn extensions_group() -> Value {
+    let version = json!({"groupVersion": "extensions.istio.io/v1alpha1", "version": "v1alpha1"});
+    json!({"kind": "APIGroup", "apiVersion": "v1", "name": "extensions.istio.io",
+           "versions": [version.clone()], "preferredVersion": version})
+}

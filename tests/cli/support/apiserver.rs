@@ -31,7 +31,9 @@ use tokio::net::TcpListener;
 use tokio_rustls::TlsAcceptor;
 
 use super::admin_server::AdminServer;
-use super::api_json::{label_map, matches, ok, pairs, query_param, status};
+use super::api_json::{
+    extensions_group, label_map, matches, ok, pairs, query_param, security_group, status,
+};
 use super::rbac::Rbac;
 use super::{portforward, runtime, tls};
 
@@ -144,6 +146,8 @@ pub struct FakeCluster {
     pub peer_authentications: Option<(&'static str, Vec<Value>)>,
     /// Only what these Roles and ClusterRoles allow (403 otherwise); `None`: everything.
     pub rbac: Option<Rbac>,
+    /// ConfigMaps: namespace, name, `data`.
+    pub config_maps: Vec<(String, String, Value)>,
 }
 
 impl FakeCluster {
@@ -185,6 +189,12 @@ impl FakeCluster {
     /// Enforces RBAC: a request no rule of `rbac` allows gets the API server's 403.
     pub fn rbac(mut self, rbac: Rbac) -> FakeCluster {
         self.rbac = Some(rbac);
+        self
+    }
+    /// A ConfigMap with this `data` (key, value pairs).
+    pub fn config_map(mut self, namespace: &str, name: &str, data: &[(&str, &str)]) -> Self {
+        let data = label_map(&pairs(data));
+        self.config_maps.push((namespace.into(), name.into(), data));
         self
     }
     pub fn context_namespace(mut self, namespace: &str) -> FakeCluster {
@@ -447,6 +457,17 @@ fn route(cluster: &FakeCluster, req: Request<Incoming>) -> Response<Full<Bytes>>
                 ),
             }
         }
+        ["api", "v1", "namespaces", ns, "configmaps", name] => {
+            match cluster
+                .config_maps
+                .iter()
+                .find(|(n, m, _)| n == ns && m == name)
+            {
+                Some((_, _, data)) => ok(json!({"apiVersion": "v1", "kind": "ConfigMap",
+                    "metadata": {"name": name, "namespace": ns}, "data": data})),
+                None => status(404, "NotFound", &format!("configmaps \"{name}\" not found")),
+            }
+        }
         ["apis", "apps", "v1", "namespaces", ns, "deployments", name] => {
             let what = format!("deployments.apps \"{name}\"");
             if let Some(r) = forbidden(ns, &what, "get") {
@@ -472,19 +493,4 @@ fn route(cluster: &FakeCluster, req: Request<Incoming>) -> Response<Full<Bytes>>
             "the server could not find the requested resource",
         ),
     }
-}
-
-/// The `security.istio.io` APIGroup, serving `version` only.
-fn security_group(version: &str) -> Value {
-    let version =
-        json!({"groupVersion": format!("security.istio.io/{version}"), "version": version});
-    json!({"kind": "APIGroup", "apiVersion": "v1", "name": "security.istio.io",
-           "versions": [version.clone()], "preferredVersion": version})
-}
-
-/// The `extensions.istio.io` APIGroup, serving v1alpha1 only.
-fn extensions_group() -> Value {
-    let version = json!({"groupVersion": "extensions.istio.io/v1alpha1", "version": "v1alpha1"});
-    json!({"kind": "APIGroup", "apiVersion": "v1", "name": "extensions.istio.io",
-           "versions": [version.clone()], "preferredVersion": version})
 }

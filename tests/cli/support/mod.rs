@@ -54,6 +54,7 @@
 
 #![allow(dead_code)]
 
+mod admin_logging;
 pub mod admin_server;
 mod api_json;
 pub mod apiserver;
