@@ -12,7 +12,8 @@ use clap::Args;
      'default')",
 )))]
 pub struct LogArgs {
-    /// The pod to read: name[.namespace], pod/name[.namespace] or deploy/name[.namespace].
+    /// The pod to read: name[.namespace], pod/name[.namespace], or deploy/name[.namespace]
+    /// for every running pod of the deployment (as istioctl).
     #[arg(value_name = "POD", conflicts_with_all = ["selector", "admin"])]
     pub pod: Option<String>,
 

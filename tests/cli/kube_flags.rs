@@ -7,7 +7,7 @@ use crate::support::apiserver::{ApiServer, FakeCluster, FakePod};
 use crate::support::{Test, root};
 
 /// Every leaf command that takes a pod (POD arguments, or diff's sides).
-const READS_PODS: [&str; 11] = [
+const READS_PODS: [&str; 12] = [
     "meshscope proxy-config listener",
     "meshscope proxy-config ecds",
     "meshscope proxy-config cluster",
@@ -16,6 +16,7 @@ const READS_PODS: [&str; 11] = [
     "meshscope proxy-config secret",
     "meshscope proxy-config bootstrap",
     "meshscope proxy-config all",
+    "meshscope proxy-config log",
     "meshscope explain",
     "meshscope wasm count",
     "meshscope diff",

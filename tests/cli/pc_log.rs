@@ -154,9 +154,10 @@ fn a_bad_logger_is_one_line() {
     assert!(admin.log_levels().iter().all(|(_, l)| l == "warning"));
 }
 
-/// `logCmd` with `-l`: `getPodNameBySelector`, every pod read, then each set and printed.
+/// `logCmd` with `-l` (`getPodNameBySelector`) or a deployment
+/// (`InferPodsFromTypedResource`: all its pods): every pod read, then each set and printed.
 #[test]
-fn selector_sets_every_pod() {
+fn selector_and_deployment_set_every_pod() {
     let (one, two) = (
         AdminServer::start(dump(), Fault::None),
         AdminServer::start(dump(), Fault::None),
@@ -166,7 +167,8 @@ fn selector_sets_every_pod() {
         FakeCluster::default()
             .pod(FakePod::new("web-1", "default").labels(&labels).admin(&one))
             .pod(FakePod::new("web-2", "default").labels(&labels).admin(&two))
-            .pod(FakePod::new("web-3", "default").labels(&labels).pending()),
+            .pod(FakePod::new("web-3", "default").labels(&labels).pending())
+            .deployment("web", "default", &labels),
     );
     let out = live(&api, &["log", "-l", "app=web", "--level", "rbac:debug"]);
     assert_eq!((out.code, out.stderr.as_str()), (0, ""));
@@ -177,6 +179,15 @@ fn selector_sets_every_pod() {
         assert_eq!(level_of(admin, "rbac"), "debug");
         assert_eq!(admin.calls(), posts(&["", "?rbac=debug"]));
     }
+    let out = live(&api, &["log", "deploy/web", "--level", "rbac:off"]);
+    assert_eq!((out.code, out.stderr.as_str()), (0, ""));
+    let want =
+        printed("web-1.default", &one.log_levels()) + &printed("web-2.default", &two.log_levels());
+    assert_eq!(out.stdout, want);
+    assert_eq!(
+        (level_of(&one, "rbac"), level_of(&two, "rbac")),
+        ("off".into(), "off".into())
+    );
 }
 
 /// `--admin` posts to the URL as a pod's port-forward would.

@@ -1,16 +1,18 @@
-//! `pc log`'s cluster side: the pods to post to (a POD argument, or every running sidecar
-//! `-l` selects, as istioctl's `getPodNameBySelector`), one `POST /logging?…` to a pod
+//! `pc log`'s cluster side: the pods to post to (a pod, every pod of a deployment as
+//! istioctl's `InferPodsFromTypedResource`, or every pod `-l` selects as its
+//! `getPodNameBySelector`; of those, the running sidecars), one `POST /logging?…` to a pod
 //! through a port-forward, and the proxy log level the sidecar injector's values name
 //! (istioctl's `getLogLevelFromConfigMap`). Never parses an answer.
 
 use std::time::Duration;
 
 use ::kube::api::{Api, ListParams};
+use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::{ConfigMap, Pod};
 
 use super::{KubeOptions, api_error, connect, port_forward_send, resolve_pod};
 use crate::source::Error;
-use crate::source::target::{Target, has_sidecar, is_running};
+use crate::source::target::{Target, TargetKind, has_sidecar, is_running, selector_string};
 
 /// A pod whose admin endpoint `pc log` posts to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,7 +23,8 @@ pub struct LogPod {
     pub namespace: String,
 }
 
-/// Which pods: a POD argument, or `-l`'s selector in the namespace.
+/// Which pods: a POD argument (a deployment names all its pods), or `-l`'s selector in
+/// the namespace.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum PodChoice {
     /// `name[.namespace]`, `pod/…`, `deploy/…`.
@@ -42,38 +45,55 @@ pub async fn log_pods(
     };
     let work = async {
         let cluster = connect(kube).await?;
-        match choice {
+        let (namespace, selector) = match choice {
+            PodChoice::Selector(selector) => (cluster.namespace.clone(), selector.clone()),
             PodChoice::Reference(reference) => {
                 let target = Target::parse(reference)?;
                 let namespace = target
                     .namespace
                     .clone()
                     .unwrap_or_else(|| cluster.namespace.clone());
-                let name = resolve_pod(&cluster.client, &target, &namespace).await?;
-                Ok(vec![LogPod { name, namespace }])
-            }
-            PodChoice::Selector(selector) => {
-                let pods: Api<Pod> = Api::namespaced(cluster.client.clone(), &cluster.namespace);
-                let list = pods
-                    .list(&ListParams::default().labels(selector))
+                if target.kind == TargetKind::Pod {
+                    let name = resolve_pod(&cluster.client, &target, &namespace).await?;
+                    return Ok(vec![LogPod { name, namespace }]);
+                }
+                let what = format!("deployment/{}.{namespace}", target.name);
+                let deployments: Api<Deployment> =
+                    Api::namespaced(cluster.client.clone(), &namespace);
+                let deployment = deployments
+                    .get(&target.name)
                     .await
                     .map_err(|e| api_error(&what, e))?;
-                // Only pods with a running proxy answer on the admin port.
-                let found: Vec<LogPod> = list
-                    .items
-                    .iter()
-                    .filter(|p| has_sidecar(p) && is_running(p))
-                    .map(|p| LogPod {
-                        name: p.metadata.name.clone().unwrap_or_default(),
-                        namespace: cluster.namespace.clone(),
-                    })
-                    .collect();
-                if found.is_empty() {
-                    return Err(Error::NoSidecarSelected { what: what.clone() });
+                let selector = deployment
+                    .spec
+                    .as_ref()
+                    .map(|s| selector_string(&s.selector))
+                    .unwrap_or_default();
+                if selector.is_empty() {
+                    return Err(Error::NoRunningPod { what });
                 }
-                Ok(found)
+                (namespace, selector)
             }
+        };
+        let pods: Api<Pod> = Api::namespaced(cluster.client.clone(), &namespace);
+        let list = pods
+            .list(&ListParams::default().labels(&selector))
+            .await
+            .map_err(|e| api_error(&what, e))?;
+        // Only pods with a running proxy answer on the admin port.
+        let found: Vec<LogPod> = list
+            .items
+            .iter()
+            .filter(|p| has_sidecar(p) && is_running(p))
+            .map(|p| LogPod {
+                name: p.metadata.name.clone().unwrap_or_default(),
+                namespace: namespace.clone(),
+            })
+            .collect();
+        if found.is_empty() {
+            return Err(Error::NoSidecarSelected { what: what.clone() });
         }
+        Ok(found)
     };
     tokio::time::timeout(timeout, work)
         .await
