@@ -121,7 +121,12 @@ pub async fn post_logging_url(
     query: &str,
     timeout: Duration,
 ) -> Result<Vec<u8>, Error> {
-    send_url(url, &Method::POST, "/logging", query, timeout).await
+    send_url(url, &Method::POST, "/logging", query, timeout)
+        .await
+        .map_err(|e| match e {
+            Error::Timeout { what, timeout } => Error::NoAnswer { what, timeout },
+            other => other,
+        })
 }
 
 /// Sends one `method path` over `io` (HTTP/1.1) and returns the whole body of a 2xx

@@ -52,6 +52,12 @@ pub enum Error {
         what: String,
         timeout: std::time::Duration,
     },
+    /// A `pc log` call (or the pod lookup before it) did not complete in time.
+    #[error("{what}: no answer within {}s (--timeout)", timeout.as_secs_f64())]
+    NoAnswer {
+        what: String,
+        timeout: std::time::Duration,
+    },
     /// The async runtime could not start.
     #[error("starting the I/O runtime: {0}")]
     Runtime(#[source] std::io::Error),

@@ -208,6 +208,23 @@ fn admin_url_sets_levels() {
         &out,
         &format!("{url}: POST /logging: HTTP 503 Service Unavailable"),
     );
+
+    let slow = AdminServer::start(dump(), Fault::Delay(std::time::Duration::from_secs(10)));
+    let url = slow.url();
+    let out = Test::new(["pc", "log", "--admin", &url, "--timeout", "300ms"]).run();
+    assert_error(&out, &format!("{url}: no answer within 0.3s (--timeout)"));
+}
+
+/// A pod's proxy that does not answer in time: one line naming the pod.
+#[test]
+fn a_slow_pod_is_one_line() {
+    let slow = AdminServer::start(dump(), Fault::Delay(std::time::Duration::from_secs(10)));
+    let api = ApiServer::start(cluster(&slow));
+    let out = live(&api, &["log", POD, "--timeout", "500ms"]);
+    assert_error(
+        &out,
+        "pod/httpbin-xxx.default: no answer within 0.5s (--timeout)",
+    );
 }
 
 /// Live only, and `logCmd`'s `Args` checks (istioctl's words).

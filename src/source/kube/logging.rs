@@ -97,7 +97,7 @@ pub async fn log_pods(
     };
     tokio::time::timeout(timeout, work)
         .await
-        .map_err(|_| Error::Timeout {
+        .map_err(|_| Error::NoAnswer {
             what: what.clone(),
             timeout,
         })?
@@ -120,7 +120,7 @@ pub async fn post_logging(
     };
     tokio::time::timeout(timeout, work)
         .await
-        .map_err(|_| Error::Timeout {
+        .map_err(|_| Error::NoAnswer {
             what: label.clone(),
             timeout,
         })?

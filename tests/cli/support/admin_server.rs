@@ -29,7 +29,7 @@
 //! changes nothing gets the fixture's bytes as they are. Each distinct body is made once.
 //!
 //! `/logging` answers as Envoy does, keeping each logger's level per server
-//! (`admin_logging.rs`); only `Fault::Status` applies to it.
+//! (`admin_logging.rs`); only `Fault::Status` and `Fault::Delay` apply to it.
 //!
 //! It speaks just enough HTTP/1.1 by hand (one request per connection, `Connection:
 //! close`) so that faults like a body cut short are exact.
@@ -250,6 +250,10 @@ async fn serve(mut conn: TcpStream, bodies: &Bodies, fault: Fault, state: &State
     if path == "/logging" {
         let (status, text) = match fault {
             Fault::Status(code) => (code, "admin says no\n".to_string()),
+            Fault::Delay(d) => {
+                tokio::time::sleep(d).await;
+                state.loggers.handle(&method, query)
+            }
             _ => state.loggers.handle(&method, query),
         };
         let reply = format!(
