@@ -12,6 +12,7 @@ mod duplicate_chain_match;
 mod duplicate_namespace_peer_authentication;
 mod ecds_filter_missing;
 mod fail_open_security_phase;
+mod filter_list;
 mod listener_update_refused;
 mod oci_latest_without_sha256;
 mod peer_authentication_disable_wide;

@@ -1,0 +1,119 @@
+//! Which Envoy filter list a plugin's filter lands in, as far as a manifest says: two plugins
+//! can only be ordered against each other (phase, priority) when istiod puts them into the
+//! same list (DOMAIN.md §6.3–6.4): the same kind of filter (HTTP filters in the HTTP
+//! connection manager, NETWORK filters in the chain's network filters), the same listener
+//! class (`match[].mode`: CLIENT is outbound, SERVER inbound), and the same proxies (a
+//! selector reaches sidecars and classic gateways, a targetRef the Gateway or the Service's
+//! waypoint it names).
+
+use std::collections::BTreeSet;
+
+use crate::istio::manifest::Resource;
+use crate::istio::yaml_tree::Node;
+use crate::lint::context::match_labels;
+
+/// The label istiod puts on a Gateway API gateway's pods (the Gateway's name).
+const GATEWAY_NAME_LABEL: &str = "gateway.networking.k8s.io/gateway-name";
+
+/// Where a plugin's filter goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Landing {
+    /// `type: NETWORK` (a network filter) rather than HTTP (`UNSPECIFIED_PLUGIN_TYPE`, HTTP).
+    network: bool,
+    /// Outbound (CLIENT) listeners.
+    client: bool,
+    /// Inbound (SERVER) listeners.
+    server: bool,
+    /// `targetRef(s)` as (group, kind, name), core group as ""; empty: selector-based.
+    refs: BTreeSet<(String, String, String)>,
+}
+
+impl Landing {
+    /// Reads a plugin: `spec` holds placement (selector, targetRefs, match), `module` the
+    /// module fields (`type`; a TrafficExtension's `wasm`).
+    pub fn of(spec: &Node, module: &Node) -> Landing {
+        let network = module.get("type").is_some_and(|t| t.display() == "NETWORK");
+        let (mut client, mut server) = (false, false);
+        let entries = spec.get("match").map(Node::items).unwrap_or_default();
+        if entries.is_empty() {
+            (client, server) = (true, true);
+        }
+        // `matchMode` (pilot/pkg/model/extensions.go): UNDEFINED and
+        // CLIENT_AND_SERVER take both classes; an entry without mode is UNDEFINED.
+        for m in entries {
+            match m.get("mode").map(|v| v.display().into_owned()).as_deref() {
+                Some("CLIENT") => client = true,
+                Some("SERVER") => server = true,
+                _ => (client, server) = (true, true),
+            }
+        }
+        let mut refs = BTreeSet::new();
+        let mut add = |r: &Node| {
+            let text = |k: &str| {
+                r.get(k)
+                    .map(|n| n.display().into_owned())
+                    .unwrap_or_default()
+            };
+            let group = match text("group").as_str() {
+                "core" => String::new(),
+                g => g.to_string(),
+            };
+            refs.insert((group, text("kind"), text("name")));
+        };
+        if let Some(r) = spec.get("targetRef").filter(|r| !r.is_null()) {
+            add(r);
+        }
+        for r in spec.get("targetRefs").map(Node::items).unwrap_or_default() {
+            add(r);
+        }
+        Landing {
+            network,
+            client,
+            server,
+            refs,
+        }
+    }
+
+    /// Whether the two can land in one filter list. `same_workloads` decides for two
+    /// selector-based plugins (their selectors meet on some workload).
+    pub fn may_share(
+        &self,
+        mine: (&Resource, &Node),
+        other: &Landing,
+        theirs: (&Resource, &Node),
+        same_workloads: impl FnOnce() -> bool,
+    ) -> bool {
+        if self.network != other.network
+            || !(self.client && other.client || self.server && other.server)
+        {
+            return false;
+        }
+        match (self.refs.is_empty(), other.refs.is_empty()) {
+            (true, true) => same_workloads(),
+            (false, false) => self.refs.iter().any(|r| {
+                // A GatewayClass is cluster-scoped; every other kind is namespaced.
+                other.refs.contains(r)
+                    && (r.1 == "GatewayClass" || mine.0.namespace == theirs.0.namespace)
+            }),
+            (false, true) => selects_gateway(theirs, mine.0, &self.refs),
+            (true, false) => selects_gateway(mine, theirs.0, &other.refs),
+        }
+    }
+}
+
+/// A selector plugin reaches a Gateway API gateway's pods when it selects them by the
+/// gateway-name label in the Gateway's namespace (what IST0166 warns about).
+fn selects_gateway(
+    selector: (&Resource, &Node),
+    target: &Resource,
+    refs: &BTreeSet<(String, String, String)>,
+) -> bool {
+    let labels = match_labels(selector.1);
+    let Some(name) = labels.get(GATEWAY_NAME_LABEL) else {
+        return false;
+    };
+    selector.0.namespace == target.namespace
+        && refs.iter().any(|(group, kind, n)| {
+            group == "gateway.networking.k8s.io" && kind == "Gateway" && n == name
+        })
+}
