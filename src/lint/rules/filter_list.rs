@@ -117,3 +117,59 @@ fn selects_gateway(
             group == "gateway.networking.k8s.io" && kind == "Gateway" && n == name
         })
 }
+
+/// One `targetRef`/`targetRefs[]` entry, core group as "".
+#[derive(Debug, Clone)]
+pub struct TargetRef<'a> {
+    pub group: String,
+    pub kind: String,
+    pub name: String,
+    /// The reference's node, for the finding's position.
+    pub node: &'a Node,
+}
+
+impl TargetRef<'_> {
+    /// A reference istiod matches only on waypoints (`ShouldAttachPolicy`,
+    /// pilot/pkg/model/policyattachment.go): a Service, a ServiceEntry, or a GatewayClass.
+    pub fn binds_waypoints(&self) -> bool {
+        matches!(
+            (self.group.as_str(), self.kind.as_str()),
+            ("", "Service")
+                | ("networking.istio.io", "ServiceEntry")
+                | ("gateway.networking.k8s.io", "GatewayClass")
+        )
+    }
+}
+
+/// Every target reference of a plugin: `targetRef` folded into `targetRefs`.
+pub fn target_refs(spec: &Node) -> Vec<TargetRef<'_>> {
+    let single = spec.get("targetRef").filter(|r| !r.is_null());
+    let list = spec.get("targetRefs").map(Node::items).unwrap_or_default();
+    single
+        .into_iter()
+        .chain(list)
+        .map(|node| {
+            let text = |k: &str| {
+                node.get(k)
+                    .map(|n| n.display().into_owned())
+                    .unwrap_or_default()
+            };
+            let group = match text("group").as_str() {
+                "core" => String::new(),
+                g => g.to_string(),
+            };
+            TargetRef {
+                group,
+                kind: text("kind"),
+                name: text("name"),
+                node,
+            }
+        })
+        .collect()
+}
+
+/// A plugin whose every reference binds waypoints only (none: not waypoint-bound).
+pub fn waypoint_bound(spec: &Node) -> bool {
+    let refs = target_refs(spec);
+    !refs.is_empty() && refs.iter().all(TargetRef::binds_waypoints)
+}

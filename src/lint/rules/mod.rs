@@ -6,6 +6,7 @@
 mod agent_deny_all_stand_in;
 mod chain_missing_inspector;
 mod chain_never_selected;
+mod client_mode_on_waypoint;
 mod crd_cel;
 mod crd_schema;
 mod duplicate_chain_match;
@@ -13,16 +14,20 @@ mod duplicate_namespace_peer_authentication;
 mod ecds_filter_missing;
 mod fail_open_security_phase;
 mod filter_list;
+mod gateway_ref_elsewhere;
+mod gatewayclass_ref_not_waypoint;
 mod listener_update_refused;
 mod oci_latest_without_sha256;
 mod peer_authentication_disable_wide;
 mod port_level_service_port;
+mod ports_on_waypoint;
 mod pull_always_on_digest;
 mod remote_without_sha256;
 mod root_namespace_selector;
 mod same_phase_priority;
 mod selector_matches_nothing;
 mod selector_on_gateway_api;
+mod selector_on_waypoint;
 mod server_mode_on_gateway;
 mod sha256_digest_mismatch;
 mod templated_manifest;
@@ -87,6 +92,11 @@ pub static RULES: &[&Rule] = &[
     &pull_always_on_digest::RULE,
     &selector_matches_nothing::RULE,
     &yaml11_boolean::RULE,
+    &selector_on_waypoint::RULE,
+    &gatewayclass_ref_not_waypoint::RULE,
+    &client_mode_on_waypoint::RULE,
+    &ports_on_waypoint::RULE,
+    &gateway_ref_elsewhere::RULE,
     &port_level_service_port::RULE,
     &duplicate_namespace_peer_authentication::RULE,
     &root_namespace_selector::RULE,
