@@ -1763,6 +1763,122 @@ def sidecar_dump(p, listeners):
 
 
 # ---------------------------------------------------------------------------------------------
+# sidecar-network-wasm*.json (§6.1, §6.2, §6.5: a NETWORK WasmPlugin on TCP chains, 1.30 naming)
+# ---------------------------------------------------------------------------------------------
+
+NETWORK_PLUGIN = "extensions.istio.io/trafficextension/default.tcp-audit~istio-translated-wasmplugin"
+
+
+def network_wasm_dump(with_plugin=True, ecds="wasm"):
+    """A 1.30 sidecar whose TCP chains (a bound outbound TCP listener and virtualOutbound's
+    passthrough chain) carry the NETWORK WasmPlugin default/tcp-audit through ECDS.
+    `ecds`: "wasm" (the module), "deny" (the agent's deny-all network RBAC stand-in,
+    stat_prefix wasm-default-deny), "empty" (an ECDS section without it)."""
+
+    def tcp_proxy(cluster):
+        return {
+            "name": "envoy.filters.network.tcp_proxy",
+            "typed_config": {
+                "@type": "type.googleapis.com/envoy.extensions.filters.network.tcp_proxy.v3.TcpProxy",
+                "stat_prefix": cluster,
+                "cluster": cluster,
+            },
+        }
+
+    def filters(cluster):
+        wasm = {
+            "name": NETWORK_PLUGIN,
+            "config_discovery": {
+                "config_source": {"ads": {}, "initial_fetch_timeout": "0s", "resource_api_version": "V3"},
+                "type_urls": [
+                    "type.googleapis.com/envoy.extensions.filters.network.wasm.v3.Wasm",
+                    "type.googleapis.com/envoy.extensions.filters.network.rbac.v3.RBAC",
+                ],
+            },
+        }
+        return ([wasm] if with_plugin else []) + [tcp_proxy(cluster)]
+
+    mysql = "outbound|3306||mysql.default.svc.cluster.local"
+    listeners = [
+        {
+            "name": "virtualOutbound",
+            "address": {"socket_address": {"address": "0.0.0.0", "port_value": 15001}},
+            "use_original_dst": True,
+            "traffic_direction": "OUTBOUND",
+            "filter_chains": [{"name": "virtualOutbound-catchall-tcp", "filters": filters("PassthroughCluster")}],
+        },
+        {
+            "name": "10.96.0.20_3306",
+            "address": {"socket_address": {"address": "10.96.0.20", "port_value": 3306}},
+            "traffic_direction": "OUTBOUND",
+            "bind_to_port": False,
+            "filter_chains": [{"filters": filters(mysql)}],
+        },
+    ]
+    configs = [
+        {
+            "@type": "type.googleapis.com/envoy.admin.v3.BootstrapConfigDump",
+            "bootstrap": {
+                "node": {
+                    "id": "sidecar~10.244.0.9~app-1.default~default.svc.cluster.local",
+                    "user_agent_build_version": {"version": {"major_number": 1, "minor_number": 38, "patch": 0}},
+                    "metadata": {"NAMESPACE": "default", "LABELS": {"app": "app"}, "ISTIO_VERSION": "1.30.0"},
+                }
+            },
+        },
+        {
+            "@type": "type.googleapis.com/envoy.admin.v3.ListenersConfigDump",
+            "version_info": "1",
+            "dynamic_listeners": [
+                {
+                    "name": l["name"],
+                    "active_state": {
+                        "version_info": "1",
+                        "listener": dict({"@type": "type.googleapis.com/envoy.config.listener.v3.Listener"}, **l),
+                    },
+                }
+                for l in listeners
+            ],
+        },
+    ]
+    if ecds == "wasm":
+        typed = {
+            "@type": "type.googleapis.com/envoy.extensions.filters.network.wasm.v3.Wasm",
+            "config": {
+                "name": "default.tcp-audit~istio-translated-wasmplugin",
+                "configuration": {"@type": "type.googleapis.com/google.protobuf.StringValue", "value": "{}"},
+                "vm_config": {
+                    "runtime": "envoy.wasm.runtime.v8",
+                    "code": {"local": {"filename": "/var/lib/istio/data/6b1f/9c2e.wasm"}},
+                },
+                "failure_policy": "FAIL_CLOSED",
+            },
+        }
+    elif ecds == "deny":
+        typed = {
+            "@type": "type.googleapis.com/envoy.extensions.filters.network.rbac.v3.RBAC",
+            "stat_prefix": "wasm-default-deny",
+            "rules": {},
+        }
+    else:
+        typed = None
+    entries = []
+    if with_plugin and typed is not None:
+        entries.append(
+            {
+                "version_info": "1",
+                "ecds_filter": {
+                    "@type": "type.googleapis.com/envoy.config.core.v3.TypedExtensionConfig",
+                    "name": NETWORK_PLUGIN,
+                    "typed_config": typed,
+                },
+            }
+        )
+    configs.append({"@type": "type.googleapis.com/envoy.admin.v3.EcdsConfigDump", "ecds_filters": entries})
+    return {"configs": configs}
+
+
+# ---------------------------------------------------------------------------------------------
 # refused-update.json (§1.2, §3.2: an active listener whose last update Envoy refused)
 # ---------------------------------------------------------------------------------------------
 
@@ -2290,6 +2406,10 @@ def outputs():
     files["warming-draining.json"] = dump_json(warming_draining_dump())
     files["istio-current-gateway.json"] = dump_json(gateway_dump())
     files["refused-update.json"] = dump_json(refused_update_dump())
+    files["sidecar-network-wasm.json"] = dump_json(network_wasm_dump())
+    files["sidecar-network-wasm-before.json"] = dump_json(network_wasm_dump(with_plugin=False))
+    files["sidecar-network-wasm-deny.json"] = dump_json(network_wasm_dump(ecds="deny"))
+    files["sidecar-network-wasm-no-ecds.json"] = dump_json(network_wasm_dump(ecds="empty"))
     files["refused-on-load.json"] = dump_json(refused_on_load_dump())
     files["wasm-verdicts.json"] = dump_json(wasm_verdicts_dump())
     files["truncated.json"] = truncated_text()

@@ -33,6 +33,7 @@ mod live_fleet_pc;
 mod live_rbac;
 mod live_wasm;
 mod man;
+mod network_wasm;
 mod pc_all;
 mod pc_cluster;
 mod pc_ecds;
