@@ -56,10 +56,23 @@ pub struct WasmDetails {
     /// `ISTIO_META_WASM_PLUGIN_RESOURCE_VERSION` from the VM's environment: the WasmPlugin's
     /// `resourceVersion` (Istio 1.14+; from 1.18 only `file://` modules keep it).
     pub resource_version: Option<String>,
+    /// The plugin's configuration as JSON: a `StringValue`'s text parsed (istiod puts the
+    /// JSON of `pluginConfig` there), a `Struct`/`TypedStruct` value as is; `None` when the
+    /// config has none.
+    pub configuration: Option<serde_json::Value>,
+    /// The VM's `environment_variables.key_values`, without Istio's `ISTIO_META_*` keys.
+    pub env: std::collections::BTreeMap<String, String>,
+    /// `ISTIO_META_WASM_IMAGE_PULL_POLICY`, when the environment keeps it.
+    pub image_pull_policy: Option<String>,
+    /// `environment_variables.host_env_keys`.
+    pub host_env_keys: Vec<String>,
 }
 
 /// The VM environment key that carries the plugin object's `resourceVersion` (DOMAIN.md §6.2).
 const RESOURCE_VERSION_KEY: &str = "ISTIO_META_WASM_PLUGIN_RESOURCE_VERSION";
+
+/// The VM environment key that carries `imagePullPolicy` (DOMAIN.md §6.2).
+const PULL_POLICY_KEY: &str = "ISTIO_META_WASM_IMAGE_PULL_POLICY";
 
 /// The istio-agent's replacement for a module it could not fetch (DOMAIN.md §6.5).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -82,6 +95,8 @@ struct WasmAny<'a> {
 
 #[derive(Deserialize)]
 struct PluginConfig<'a> {
+    #[serde(borrow, default)]
+    configuration: Option<&'a RawValue>,
     #[serde(borrow, default, alias = "vmConfig")]
     vm_config: Option<VmConfig<'a>>,
     #[serde(borrow, default, alias = "failurePolicy")]
@@ -105,6 +120,35 @@ struct EnvironmentVariables<'a> {
     /// A map field: its keys are data, never re-cased.
     #[serde(borrow, default, alias = "keyValues")]
     key_values: Option<std::collections::BTreeMap<Str<'a>, Str<'a>>>,
+    #[serde(borrow, default, alias = "hostEnvKeys")]
+    host_env_keys: Vec<Str<'a>>,
+}
+
+/// An `Any` holding the plugin configuration: `@type` and `value`.
+#[derive(Deserialize)]
+struct AnyValue {
+    #[serde(default, rename = "@type")]
+    type_url: String,
+    #[serde(default)]
+    value: serde_json::Value,
+}
+
+/// The configuration as JSON (see [`WasmDetails::configuration`]).
+fn configuration_json(raw: &RawValue) -> Option<serde_json::Value> {
+    let any: AnyValue = serde_json::from_str(raw.get()).ok()?;
+    match (
+        any.type_url.ends_with("google.protobuf.StringValue"),
+        any.value,
+    ) {
+        // An empty StringValue (protojson leaves the empty `value` out) is istiod's
+        // rendering of an empty pluginConfig.
+        (_, serde_json::Value::Null) => Some(serde_json::json!({})),
+        (true, serde_json::Value::String(text)) if text.is_empty() => Some(serde_json::json!({})),
+        (true, serde_json::Value::String(text)) => {
+            Some(serde_json::from_str(&text).unwrap_or(serde_json::Value::String(text)))
+        }
+        (_, value) => Some(value),
+    }
 }
 
 #[derive(Deserialize)]
@@ -167,17 +211,25 @@ impl EcdsFilter<'_> {
             }),
             ..Default::default()
         };
+        details.configuration = config.configuration.and_then(configuration_json);
         if let Some(vm) = config.vm_config {
             details.runtime = vm.runtime.map(|r| r.into_owned());
-            details.resource_version = vm
-                .environment_variables
-                .and_then(|e| e.key_values)
-                .and_then(|kv| {
-                    kv.into_iter()
-                        .find(|(k, _)| k == RESOURCE_VERSION_KEY)
-                        .map(|(_, v)| v.into_owned())
-                })
-                .filter(|v| !v.is_empty());
+            if let Some(env) = vm.environment_variables {
+                details.host_env_keys = env.host_env_keys.iter().map(|k| k.to_string()).collect();
+                for (k, v) in env.key_values.unwrap_or_default() {
+                    match k.as_ref() {
+                        RESOURCE_VERSION_KEY => {
+                            details.resource_version =
+                                Some(v.into_owned()).filter(|v| !v.is_empty())
+                        }
+                        PULL_POLICY_KEY => details.image_pull_policy = Some(v.into_owned()),
+                        key if key.starts_with("ISTIO_META_") => {}
+                        key => {
+                            details.env.insert(key.to_string(), v.into_owned());
+                        }
+                    }
+                }
+            }
             if let Some(code) = vm.code {
                 if let Some(remote) = code.remote {
                     details.source = remote.http_uri.map(|u| u.uri.into_owned());

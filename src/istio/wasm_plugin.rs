@@ -88,6 +88,90 @@ pub struct WasmPluginSpec {
     pub matches: Vec<TrafficSelector>,
     /// `type` (of the `wasm` block for a TrafficExtension).
     pub plugin_type: PluginType,
+    /// The module fields istiod turns into the ECDS config (the drift check's "asked").
+    pub module: ModuleSpec,
+}
+
+/// `url` … `vmConfig` of a WasmPlugin (or a TrafficExtension's `wasm`), as written.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ModuleSpec {
+    pub url: Option<String>,
+    pub sha256: Option<String>,
+    /// `pluginConfig` as JSON; `None` when absent.
+    pub plugin_config: Option<serde_json::Value>,
+    /// `failStrategy` as written (FAIL_CLOSE, FAIL_OPEN, FAIL_RELOAD).
+    pub fail_strategy: Option<String>,
+    pub image_pull_policy: Option<String>,
+    /// `vmConfig.env` entries with `valueFrom` INLINE (the default): name → value.
+    pub inline_env: BTreeMap<String, String>,
+    /// `vmConfig.env` entries with `valueFrom: HOST`.
+    pub host_env: Vec<String>,
+}
+
+/// A YAML node as JSON (scalars typed as YAML 1.2 core reads them).
+fn node_json(n: &Node) -> serde_json::Value {
+    use crate::istio::yaml_tree::Kind;
+    match n.kind() {
+        Kind::Object => serde_json::Value::Object(
+            n.entries()
+                .iter()
+                .map(|(k, v)| (k.display().into_owned(), node_json(v)))
+                .collect(),
+        ),
+        Kind::Array => serde_json::Value::Array(n.items().iter().map(node_json).collect()),
+        Kind::Null => serde_json::Value::Null,
+        Kind::String => serde_json::Value::String(n.display().into_owned()),
+        _ => {
+            let text = n.display();
+            serde_json::from_str(&text)
+                .unwrap_or_else(|_| serde_json::Value::String(text.into_owned()))
+        }
+    }
+}
+
+fn module_of(module: &Node) -> ModuleSpec {
+    let text = |key: &str| {
+        module
+            .get(key)
+            .filter(|v| !v.is_null())
+            .map(|v| v.display().into_owned())
+    };
+    let mut spec = ModuleSpec {
+        url: text("url"),
+        sha256: text("sha256").filter(|s| !s.is_empty()),
+        plugin_config: module
+            .get("pluginConfig")
+            .filter(|v| !v.is_null())
+            .map(node_json),
+        fail_strategy: text("failStrategy"),
+        image_pull_policy: text("imagePullPolicy"),
+        ..ModuleSpec::default()
+    };
+    for e in module
+        .path(&["vmConfig", "env"])
+        .map(Node::items)
+        .unwrap_or_default()
+    {
+        let name = e
+            .get("name")
+            .map(|n| n.display().into_owned())
+            .unwrap_or_default();
+        match e
+            .get("valueFrom")
+            .map(|v| v.display().into_owned())
+            .as_deref()
+        {
+            Some("HOST") => spec.host_env.push(name),
+            _ => {
+                let value = e
+                    .get("value")
+                    .map(|v| v.display().into_owned())
+                    .unwrap_or_default();
+                spec.inline_env.insert(name, value);
+            }
+        }
+    }
+    spec
 }
 
 impl WasmPluginSpec {
@@ -137,6 +221,7 @@ pub fn wasm_plugin_of(r: &Resource) -> Option<WasmPluginSpec> {
             Some("NETWORK") => PluginType::Network,
             _ => PluginType::Http,
         },
+        module: module_of(module),
     })
 }
 

@@ -18,9 +18,10 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::analysis::listener::refused::RefusedUpdate;
+use crate::analysis::wasm::drift::drift;
 use crate::analysis::wasm::ecds::{EcdsHealth, ecds_health, ecds_verdicts};
 use crate::analysis::wasm::intent::{
-    IntentStatus, OrderEntry, ProxyContext, Verdict, check_intent,
+    IntentStatus, OrderEntry, ProxyContext, Verdict, VerdictKind, check_intent,
 };
 use crate::analysis::wasm::placement::{ChainSite, ProxyKind, WasmFilterReport, count_placements};
 use crate::envoy::EcdsFilter;
@@ -137,6 +138,38 @@ impl PluginSelector {
 }
 
 /// Builds one proxy's report; `plugins` is `None` without `--resources`.
+/// One `drift` verdict per ECDS entry whose config differs from the plugin it decodes to,
+/// naming every differing field with both values.
+fn drift_verdicts(specs: &[WasmPluginSpec], ecds: &[EcdsHealth]) -> Vec<Verdict> {
+    let mut out = Vec::new();
+    for health in ecds {
+        let Some(id) = &health.plugin else { continue };
+        let Some(spec) = specs.iter().find(|s| &s.id() == id) else {
+            continue;
+        };
+        let fields = drift(spec, health);
+        if fields.is_empty() {
+            continue;
+        }
+        let words: Vec<String> = fields
+            .iter()
+            .map(|d| format!("{}: asked {}, runs {}", d.field, d.asked, d.runs))
+            .collect();
+        out.push(Verdict {
+            verdict: VerdictKind::Drift,
+            plugin: id.clone(),
+            plugins: vec![id.clone()],
+            filter: Some(health.filter.clone()),
+            chains: health.listeners.keys().cloned().collect(),
+            detail: format!(
+                "the proxy runs another module or config than asked: {}",
+                words.join("; ")
+            ),
+        });
+    }
+    out
+}
+
 pub fn proxy_report(
     input: ProxyInput<'_, '_>,
     plugins: Option<&[WasmPluginSpec]>,
@@ -159,6 +192,7 @@ pub fn proxy_report(
                 .cloned()
                 .collect();
             let report = check_intent(&input.context, &specs, &input.sites);
+            verdicts.extend(drift_verdicts(&specs, &ecds));
             verdicts.extend(report.verdicts.into_iter().filter(|v| {
                 v.plugins
                     .iter()

@@ -68,6 +68,23 @@ pub struct EcdsHealth {
     pub resource_version: Option<String>,
     /// Each referencing listener and its state (`active`, `warming`, `draining`).
     pub listeners: BTreeMap<String, Vec<&'static str>>,
+    /// What else the module's config says, for the drift check against the resource
+    /// (`drift.rs`); its differences are reported as verdicts, not in this record.
+    #[serde(skip)]
+    pub module: ModuleConfig,
+}
+
+/// The parts of an ECDS Wasm config the drift check compares with the resource.
+#[derive(Debug, Clone, Default)]
+pub struct ModuleConfig {
+    /// The plugin configuration as JSON.
+    pub configuration: Option<serde_json::Value>,
+    /// `key_values` without `ISTIO_META_*`.
+    pub env: BTreeMap<String, String>,
+    /// `host_env_keys`.
+    pub host_env_keys: Vec<String>,
+    /// `ISTIO_META_WASM_IMAGE_PULL_POLICY`, when kept.
+    pub image_pull_policy: Option<String>,
 }
 
 fn opt(s: &str) -> Option<String> {
@@ -103,6 +120,7 @@ pub fn ecds_health(
             runtime: None,
             resource_version: None,
             listeners,
+            module: ModuleConfig::default(),
         };
         if let Some(entries) = ecds {
             // The last entry of a name wins, as a later ECDS update replaces an earlier one.
@@ -122,6 +140,12 @@ pub fn ecds_health(
                         health.failure_policy = d.failure_policy;
                         health.runtime = d.runtime;
                         health.resource_version = d.resource_version;
+                        health.module = ModuleConfig {
+                            configuration: d.configuration,
+                            env: d.env,
+                            host_env_keys: d.host_env_keys,
+                            image_pull_policy: d.image_pull_policy,
+                        };
                     }
                 }
             }

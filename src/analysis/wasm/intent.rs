@@ -44,6 +44,8 @@ pub enum VerdictKind {
     EcdsMissing,
     /// The agent replaced the module with its RBAC stand-in.
     AgentStandIn,
+    /// The module or its config is not what the resource asks for (`drift.rs`).
+    Drift,
 }
 
 impl VerdictKind {
@@ -61,6 +63,7 @@ impl VerdictKind {
             VerdictKind::WrongOrder => "wrong-order",
             VerdictKind::EcdsMissing => "ecds-missing",
             VerdictKind::AgentStandIn => "agent-stand-in",
+            VerdictKind::Drift => "drift",
         }
     }
 }

@@ -2,6 +2,7 @@
 //! what the WasmPlugins ask for (intent and order), and the per-proxy report.
 
 pub mod count;
+pub mod drift;
 pub mod ecds;
 pub mod identity;
 pub mod intent;

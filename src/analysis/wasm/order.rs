@@ -119,6 +119,7 @@ mod tests {
             priority,
             matches: Vec::new(),
             plugin_type: PluginType::Http,
+            module: Default::default(),
         }
     }
 

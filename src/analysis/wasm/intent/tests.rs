@@ -59,6 +59,7 @@ fn spec(name: &str, phase: Phase, priority: Option<i64>) -> WasmPluginSpec {
         priority,
         matches: Vec::new(),
         plugin_type: PluginType::Http,
+        module: Default::default(),
     }
 }
 
