@@ -7,3 +7,4 @@ pub mod identity;
 pub mod intent;
 pub mod order;
 pub mod placement;
+pub mod unchecked;
