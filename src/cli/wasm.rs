@@ -58,7 +58,7 @@ pub enum WasmCommand {
         # Two clusters in one table (CLUSTER column)\n  \
         meshscope wasm count -l app=httpbin -A --context east --context west\n\n  \
         # Every sidecar of an istioctl bug report, offline\n  \
-        meshscope wasm count --bug-report bug-report.tar.gz -A\n\n\
+        meshscope wasm count --bug-report bug-report.tar.gz -A\n\n  \
         # Counts only, without failing for the plugins left unchecked\n  \
         meshscope wasm count -f config_dump.json --fail-on-unchecked=false\n\n\
         Exit status: 0 no problem verdict; 1 a problem verdict, a plugin not checked (unless\n\

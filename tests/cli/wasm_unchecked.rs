@@ -113,6 +113,24 @@ fn without_resources_each_plugin_is_not_checked_and_exits_1() {
 }
 
 #[test]
+fn with_color_not_checked_is_painted_as_a_warning() {
+    let out = Test::new(["wasm", "count", "-f", SEED_DUMP, "--color", "always"]).run();
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    // Yellow (33), as a warning: neither a problem's red nor a clean verdict's green.
+    assert!(
+        out.stdout.contains(" \u{1b}[33mnot-checked\u{1b}[0m "),
+        "{:?}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .ends_with("PROBLEMS: 0; \u{1b}[33mNOT CHECKED: 1 plugin (no --resources)\u{1b}[0m\n"),
+        "{:?}",
+        out.stdout
+    );
+}
+
+#[test]
 fn json_and_yaml_carry_the_not_checked_entries() {
     let out = Test::new(["wasm", "count", "-f", SEED_DUMP, "-o", "json"]).run();
     assert_eq!(out.code, 1, "{}", out.stderr);

@@ -144,6 +144,75 @@ pub fn has_unchecked(intent: IntentStatus, verdicts: &[Verdict]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::analysis::wasm::placement::ProxyKind;
+    use crate::istio::wasm_plugin::{Phase, PluginType};
+
+    fn spec(namespace: &str, name: &str) -> WasmPluginSpec {
+        WasmPluginSpec {
+            kind: PluginKind::WasmPlugin,
+            namespace: namespace.into(),
+            name: name.into(),
+            creation_timestamp: None,
+            selector: None,
+            has_target_refs: false,
+            phase: Phase::Authn,
+            priority: None,
+            matches: Vec::new(),
+            plugin_type: PluginType::Http,
+        }
+    }
+
+    fn ctx(kind: ProxyKind, namespace: Option<&str>) -> ProxyContext {
+        ProxyContext {
+            kind,
+            namespace: namespace.map(str::to_string),
+            labels: Default::default(),
+            istio_minor: Some(30),
+            root_namespace: "istio-system".into(),
+        }
+    }
+
+    #[test]
+    fn resources_that_could_apply_are_listed_with_the_reason() {
+        let specs = [
+            spec("default", "mine"),
+            spec("istio-system", "mesh"),
+            spec("shop", "theirs"),
+        ];
+        let plugins = |ctx: &ProxyContext| -> Vec<(String, Option<UncheckedReason>)> {
+            let reason = UncheckedReason::ProxyKindNotModelled;
+            unchecked_verdicts(reason, ctx, None, &[], Some(&specs))
+                .into_iter()
+                .inspect(|v| assert_eq!(v.verdict, VerdictKind::NotChecked))
+                .inspect(|v| assert!(!v.verdict.is_problem()))
+                .map(|v| (v.plugin, v.reason))
+                .collect()
+        };
+        let why = Some(UncheckedReason::ProxyKindNotModelled);
+        assert_eq!(
+            plugins(&ctx(ProxyKind::Waypoint, Some("default"))),
+            [
+                ("default/mine".to_string(), why),
+                ("istio-system/mesh".to_string(), why)
+            ]
+        );
+        // An unknown namespace: any of them could apply.
+        assert_eq!(plugins(&ctx(ProxyKind::Gateway, None)).len(), 3);
+        let text = unchecked_verdicts(
+            UncheckedReason::ProxyKindNotModelled,
+            &ctx(ProxyKind::Waypoint, Some("default")),
+            None,
+            &[],
+            Some(&specs),
+        );
+        assert!(
+            text[0]
+                .detail
+                .contains("rules for waypoints are not modelled"),
+            "{}",
+            text[0].detail
+        );
+    }
 
     #[test]
     fn version_range_is_1_12_to_1_30() {
