@@ -95,6 +95,17 @@ fn without_resources_each_plugin_is_not_checked_and_exits_1() {
         assert_eq!((run.code, run.stderr.as_str()), (code, ""), "{flag}");
         assert_eq!(run.stdout, out.stdout, "{flag}");
     }
+    // A proxy with no plugin at all: whether one is missing is not checked either.
+    let empty = r#"{"configs":[{"@type":"type.googleapis.com/envoy.admin.v3.ListenersConfigDump","dynamic_listeners":[]}]}"#;
+    let out = Test::new(["wasm", "count", "-f", "-"]).stdin(empty).run();
+    assert_eq!((out.code, out.stderr.as_str()), (1, ""));
+    assert!(
+        out.stdout.ends_with(
+            "PLUGINS: none\n\nPROBLEMS: 0; NOT CHECKED: whether a plugin is missing (no --resources)\n"
+        ),
+        "{}",
+        out.stdout
+    );
     let out = Test::new([
         "wasm",
         "count",

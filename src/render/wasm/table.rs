@@ -104,9 +104,6 @@ fn write_heading(out: &mut dyn Write, p: &ProxyReport) -> std::io::Result<()> {
         IntentStatus::Checked => "INTENT: checked against the given resources",
         IntentStatus::NoResources => "INTENT: not checked (no --resources)",
         IntentStatus::NotSidecar => "INTENT: not checked yet for gateways and waypoints",
-        IntentStatus::UnknownNamespace => {
-            "INTENT: not checked (the proxy's namespace is unknown: use --namespace)"
-        }
         IntentStatus::IstioVersionNotModelled => {
             version = format!(
                 "INTENT: not checked (Istio {} is outside the modelled range 1.{}-1.{})",
@@ -115,6 +112,9 @@ fn write_heading(out: &mut dyn Write, p: &ProxyReport) -> std::io::Result<()> {
                 MODELLED_MINORS.end()
             );
             version.as_str()
+        }
+        IntentStatus::UnknownNamespace => {
+            "INTENT: not checked (the proxy's namespace is unknown: use --namespace)"
         }
     };
     writeln!(out, "{ecds}\n{intent}")?;
@@ -326,7 +326,9 @@ fn write_proxy(out: &mut dyn Write, p: &ProxyReport, term: Terminal) -> std::io:
     let Some(reason) = p.intent.unchecked_reason().filter(|_| p.has_unchecked()) else {
         return writeln!(out, "PROBLEMS: {problems}");
     };
+    // No plugin in the dump or the resources: what is unchecked is whether one is missing.
     let plugins = match p.unchecked {
+        0 => "whether a plugin is missing".to_string(),
         1 => "1 plugin".to_string(),
         n => format!("{n} plugins"),
     };
@@ -348,7 +350,7 @@ fn reason_words(reason: UncheckedReason, p: &ProxyReport) -> String {
             p.proxy.kind.as_str()
         ),
         UncheckedReason::UnknownNamespace => {
-            "the proxy's namespace is unknown: use --namespace".to_string()
+            "the proxy's namespace is unknown: give --namespace".to_string()
         }
         UncheckedReason::IstioVersionNotModelled => format!(
             "Istio {} is outside the modelled range 1.{}-1.{}",
