@@ -10,6 +10,7 @@ use crate::analysis::fleet::{Flag, FleetReport, PluginState, short_digest};
 use crate::analysis::listener::summary::{ListenerFleetReport, ListenerSummary};
 use crate::analysis::wasm::ecds::EcdsState;
 use crate::analysis::wasm::intent::UncheckedReason;
+use crate::analysis::wasm::unchecked::MODELLED_MINORS;
 use crate::render::tables::layout::write_own_go_table;
 use crate::util::sanitize::sanitize;
 
@@ -144,12 +145,18 @@ fn write_unchecked(out: &mut dyn Write, report: &FleetReport) -> io::Result<()> 
 }
 
 /// Why a pod's intent was not checked, in a few words.
-fn reason_words(reason: UncheckedReason) -> &'static str {
+fn reason_words(reason: UncheckedReason) -> String {
     match reason {
-        UncheckedReason::NoResources => "no --resources",
-        UncheckedReason::ProxyKindNotModelled => "gateway/waypoint rules not modelled yet",
-        UncheckedReason::UnknownNamespace => "namespace unknown",
-        UncheckedReason::IstioVersionNotModelled => "Istio version outside 1.12-1.30",
+        UncheckedReason::NoResources => "no --resources".to_string(),
+        UncheckedReason::ProxyKindNotModelled => {
+            "gateway/waypoint rules not modelled yet".to_string()
+        }
+        UncheckedReason::UnknownNamespace => "namespace unknown".to_string(),
+        UncheckedReason::IstioVersionNotModelled => format!(
+            "Istio version outside 1.{}-1.{}",
+            MODELLED_MINORS.start(),
+            MODELLED_MINORS.end()
+        ),
     }
 }
 
