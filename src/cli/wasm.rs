@@ -3,12 +3,12 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Subcommand};
+use clap::{ArgAction, Args, Subcommand};
 
 /// Flags of the wasm group.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Exit status: 0 no problem verdict; 1 a problem verdict; 2 an input could not be read, parsed or fetched, or bad flags."
+    after_help = "Exit status: 0 no problem verdict; 1 a problem verdict, or (wasm count, unless --fail-on-unchecked=false) a plugin not checked; 2 an input could not be read, parsed or fetched, or bad flags."
 )]
 pub struct WasmArgs {
     #[command(subcommand)]
@@ -26,7 +26,9 @@ pub enum WasmCommand {
     /// dumps come from), each WasmPlugin and TrafficExtension is joined to its filters:
     /// expected and present, expected but missing, present but not expected, wrong order,
     /// ECDS missing, or replaced by the agent's RBAC stand-in. Exits 1 when a problem verdict
-    /// appears.
+    /// appears. A plugin whose verdict cannot be reached (no resources, a gateway or waypoint,
+    /// an unknown namespace, an Istio version outside 1.12-1.30) is listed as not-checked,
+    /// never as clean, and exits 1 too unless --fail-on-unchecked=false.
     ///
     /// Fleet mode (-l SELECTOR, -A, --bug-report) reads every sidecar selected and prints a
     /// summary instead of one report per proxy: a table of pods × plugins (the number of
@@ -41,8 +43,9 @@ pub enum WasmCommand {
     /// label, within its cluster and namespace. With several --context, a CLUSTER column
     /// comes first.
     /// --detail adds each pod's full report after the summary. Exits 1 when a pod differs
-    /// from its majority or has a problem verdict; 2 when any pod could not be read (after
-    /// printing the others; one error line per such pod).
+    /// from its majority, has a problem verdict or (unless --fail-on-unchecked=false) a plugin
+    /// not checked; 2 when any pod could not be read (after printing the others; one error
+    /// line per such pod).
     #[command(after_help = "Examples:\n  \
         # How often the plugin is placed, and where\n  \
         meshscope wasm count -f config_dump.json\n\n  \
@@ -55,9 +58,11 @@ pub enum WasmCommand {
         # Two clusters in one table (CLUSTER column)\n  \
         meshscope wasm count -l app=httpbin -A --context east --context west\n\n  \
         # Every sidecar of an istioctl bug report, offline\n  \
-        meshscope wasm count --bug-report bug-report.tar.gz -A\n\n\
-        Exit status: 0 no problem verdict; 1 a problem verdict (fleet mode: or a pod that differs\n\
-        from its majority); 2 an input could not be read, parsed or fetched, or bad flags (fleet mode: after printing the others).")]
+        meshscope wasm count --bug-report bug-report.tar.gz -A\n\n  \
+        # Counts only, without failing for the plugins left unchecked\n  \
+        meshscope wasm count -f config_dump.json --fail-on-unchecked=false\n\n\
+        Exit status: 0 no problem verdict; 1 a problem verdict, a plugin not checked (unless\n\
+        --fail-on-unchecked=false) or, in fleet mode, a pod that differs from its majority; 2 an input could not be read, parsed or fetched, or bad flags (fleet mode: after printing the others).")]
     Count(WasmCountArgs),
 }
 
@@ -134,6 +139,14 @@ pub struct WasmCountArgs {
     /// The mesh root namespace (meshConfig rootNamespace).
     #[arg(long, default_value = "istio-system", value_name = "NAMESPACE")]
     pub root_namespace: String,
+
+    /// Exit 1 when a plugin's verdict could not be reached (no resources to check against;
+    /// a gateway or waypoint, whose attachment rules are not modelled yet; an unknown
+    /// namespace; an Istio version outside 1.12-1.30). Each such plugin is listed as
+    /// not-checked either way; --fail-on-unchecked=false exits 0 for them.
+    #[arg(long, default_value_t = true, action = ArgAction::Set, num_args = 0..=1,
+          default_missing_value = "true", value_name = "BOOL")]
+    pub fail_on_unchecked: bool,
 
     /// Output format.
     #[arg(short = 'o', long = "output", value_enum, default_value_t = WasmOutput::Table)]

@@ -45,7 +45,7 @@ fn detail(stdout: &str) -> String {
 }
 
 /// A fresh scratch folder for one test.
-fn scratch(name: &str) -> PathBuf {
+pub(crate) fn scratch(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!(
         "meshscope-bug-report-{}-{name}",
         std::process::id()
@@ -82,7 +82,7 @@ fn fixture_files() -> BTreeMap<String, Vec<u8>> {
 }
 
 /// Writes `files` as a `.tar.gz`, in the given order, each name under `prefix`.
-fn pack(path: &Path, prefix: &str, files: &[(&String, &Vec<u8>)]) {
+pub(crate) fn pack(path: &Path, prefix: &str, files: &[(&String, &Vec<u8>)]) {
     let gz = flate2::write::GzEncoder::new(
         std::fs::File::create(path).unwrap(),
         flate2::Compression::default(),

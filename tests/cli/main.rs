@@ -52,3 +52,4 @@ mod secrets;
 mod support;
 mod terminal;
 mod wasm;
+mod wasm_unchecked;

@@ -17,29 +17,17 @@ fn seed_fixtures_count_placements() {
         "istio-current-disable",
     ] {
         let path = format!("testdata/dumps/{fixture}.json");
-        let table = Test::new(["wasm", "count", "-f", &path]).ok();
-        assert_golden(&format!("wasm-count/{fixture}.txt"), &table);
+        // Without resources the plugin is not checked: exit 1 by default (#16 point 2).
+        let out = Test::new(["wasm", "count", "-f", &path]).run();
+        assert_eq!((out.code, out.stderr.as_str()), (1, ""), "{fixture}");
+        assert_golden(&format!("wasm-count/{fixture}.txt"), &out.stdout);
     }
-    let json = Test::new([
-        "wasm",
-        "count",
-        "-f",
-        "testdata/dumps/istio-1.12-permissive.json",
-        "-o",
-        "json",
-    ])
-    .ok();
-    assert_golden("wasm-count/istio-1.12-permissive.json", &json);
-    let json = Test::new([
-        "wasm",
-        "count",
-        "-f",
-        "testdata/dumps/istio-current-permissive.json",
-        "-o",
-        "json",
-    ])
-    .ok();
-    assert_golden("wasm-count/istio-current-permissive.json", &json);
+    for fixture in ["istio-1.12-permissive", "istio-current-permissive"] {
+        let path = format!("testdata/dumps/{fixture}.json");
+        let out = Test::new(["wasm", "count", "-f", &path, "-o", "json"]).run();
+        assert_eq!((out.code, out.stderr.as_str()), (1, ""), "{fixture}");
+        assert_golden(&format!("wasm-count/{fixture}.json"), &out.stdout);
+    }
 }
 
 #[test]
@@ -65,7 +53,16 @@ fn seed_counts_match_domain() {
         ("istio-current-disable", 2, 1),
     ] {
         let path = format!("testdata/dumps/{fixture}.json");
-        let out = Test::new(["wasm", "count", "-f", &path, "-o", "json"]).ok();
+        let args = [
+            "wasm",
+            "count",
+            "-f",
+            &path,
+            "-o",
+            "json",
+            "--fail-on-unchecked=false",
+        ];
+        let out = Test::new(args).ok();
         let v: serde_json::Value = serde_json::from_str(&out).unwrap();
         let proxy = &v["proxies"][0];
         let plugin = &proxy["plugins"][0];
@@ -87,6 +84,7 @@ fn seed_counts_match_domain() {
         };
         assert_eq!(ecds_state, want, "{fixture}");
         assert_eq!(proxy["problems"], 0, "{fixture}");
+        assert_eq!(proxy["unchecked"], 1, "{fixture}");
     }
 }
 
@@ -284,7 +282,10 @@ fn gateways_are_counted_but_intent_is_not_checked() {
         "testdata/manifests/wasm-count/seed/",
     ])
     .stdin(GATEWAY_DUMP)
-    .ok();
+    .run();
+    // Not checked is never clean: exit 1 (#16 point 2).
+    assert_eq!((out.code, out.stderr.as_str()), (1, ""));
+    let out = out.stdout;
     assert!(
         out.contains("INTENT: not checked yet for gateways and waypoints"),
         "{out}"

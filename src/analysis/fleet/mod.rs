@@ -30,7 +30,9 @@
 //! [`FleetReport`]: `plugins` (the plugin columns, sorted), `pods` ([`FleetRow`]: `cluster`,
 //! `namespace`, `pod`, `workload` ([`Workload`]: `name`, `from`), `plugins` (plugin →
 //! [`PluginState`]: `count`, `ecds`, `module` ([`ModuleId`]: `sha256`, `source`,
-//! `resource_version`)), `problems`, `group`, `flag`), `groups` ([`SignatureGroup`]: `group`,
+//! `resource_version`)), `problems`, `unchecked` (the pod's `not-checked` verdicts),
+//! `unchecked_reason` (why its intent was not checked, `null` when it was), `group`, `flag`),
+//! `unchecked` ([`UncheckedTally`]: `pods`, `plugins`, `reasons` (reason → pods)), `groups` ([`SignatureGroup`]: `group`,
 //! `pods`, `plugins`), `deviations` ([`Deviation`]: `cluster`, `namespace`, `pod`, `workload`,
 //! `flag`, `majority_group`, `majority_pods`, `workload_pods`, `reasons` ([`Reason`]:
 //! `plugin`, `kind`, `detail`)) and `failures` ([`FleetFailure`]: `source`, `cluster`,
@@ -46,11 +48,13 @@ pub mod workload;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::analysis::wasm::count::ProxyReport;
+use crate::analysis::wasm::intent::UncheckedReason;
 use crate::analysis::wasm::placement::FilterLevel;
 pub use failure::FleetFailure;
 use reasons::differences;
 pub use report::{
     Deviation, Flag, FleetOutput, FleetReport, FleetRow, Reason, ReasonKind, SignatureGroup,
+    UncheckedTally,
 };
 use signature::Signature;
 pub use signature::{ModuleId, PluginState, short_digest};
@@ -78,6 +82,10 @@ pub struct PodSummary {
     pub plugins: BTreeMap<String, PluginState>,
     /// Problem verdicts in the pod's own report.
     pub problems: usize,
+    /// `not-checked` verdicts in the pod's own report.
+    pub unchecked: usize,
+    /// Why intent was not checked on the pod; `None` when it was.
+    pub unchecked_reason: Option<UncheckedReason>,
 }
 
 /// The plugin column of a filter report: its `namespace/name`, else its filter name; a
@@ -115,6 +123,11 @@ pub fn pod_summary(id: PodId, workload: Workload, report: &ProxyReport) -> PodSu
         workload,
         plugins,
         problems: report.problems,
+        unchecked: report.unchecked,
+        unchecked_reason: report
+            .intent
+            .unchecked_reason()
+            .filter(|_| report.has_unchecked()),
     }
 }
 
@@ -206,6 +219,8 @@ pub fn fleet_report(mut pods: Vec<PodSummary>, mut failures: Vec<FleetFailure>) 
             workload: p.workload.clone(),
             plugins: p.plugins.clone(),
             problems: p.problems,
+            unchecked: p.unchecked,
+            unchecked_reason: p.unchecked_reason,
             group: group_of[&p.plugins],
             flag,
         });
@@ -219,8 +234,17 @@ pub fn fleet_report(mut pods: Vec<PodSummary>, mut failures: Vec<FleetFailure>) 
             plugins: (*sig).clone(),
         })
         .collect();
+    let mut unchecked = UncheckedTally::default();
+    for p in &pods {
+        if let Some(reason) = p.unchecked_reason {
+            unchecked.pods += 1;
+            unchecked.plugins += p.unchecked;
+            *unchecked.reasons.entry(reason).or_default() += 1;
+        }
+    }
     FleetReport {
         plugins,
+        unchecked,
         pods: rows,
         groups,
         deviations,

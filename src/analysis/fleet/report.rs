@@ -9,6 +9,7 @@ use super::failure::FleetFailure;
 use super::signature::PluginState;
 use super::workload::Workload;
 use crate::analysis::wasm::count::ProxyReport;
+use crate::analysis::wasm::intent::UncheckedReason;
 
 /// A pod's flag in the fleet table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -48,6 +49,10 @@ pub struct FleetRow {
     pub plugins: BTreeMap<String, PluginState>,
     /// Problem verdicts in the pod's own report.
     pub problems: usize,
+    /// `not-checked` verdicts in the pod's own report.
+    pub unchecked: usize,
+    /// Why the pod's intent was not checked; `null` when it was.
+    pub unchecked_reason: Option<UncheckedReason>,
     /// Its signature group (1 = the most common signature).
     pub group: usize,
     /// How it compares with its workload's majority.
@@ -123,11 +128,24 @@ pub struct Deviation {
     pub reasons: Vec<Reason>,
 }
 
+/// The pods whose intent was not checked, and their plugins.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct UncheckedTally {
+    /// Pods with something not checked.
+    pub pods: usize,
+    /// `not-checked` verdicts over those pods.
+    pub plugins: usize,
+    /// How many pods each reason covers.
+    pub reasons: BTreeMap<UncheckedReason, usize>,
+}
+
 /// The whole fleet summary.
 #[derive(Debug, Clone, Serialize)]
 pub struct FleetReport {
     /// The plugin columns, sorted.
     pub plugins: Vec<String>,
+    /// The pods left unchecked (exit code 1 with `--fail-on-unchecked`).
+    pub unchecked: UncheckedTally,
     /// One row per readable pod, sorted by cluster, namespace and pod.
     pub pods: Vec<FleetRow>,
     /// Signature groups, largest first.
@@ -154,5 +172,10 @@ impl FleetReport {
     /// Whether any pod has a problem verdict or differs from its majority (exit code 1).
     pub fn has_findings(&self) -> bool {
         !self.deviations.is_empty() || self.pods.iter().any(|p| p.problems > 0)
+    }
+
+    /// Whether any pod left something unchecked (not a finding: `--fail-on-unchecked` decides).
+    pub fn has_unchecked(&self) -> bool {
+        self.unchecked.pods > 0
     }
 }

@@ -41,6 +41,8 @@ fn pod(name: &str, workload: &str, plugins: &[(&str, PluginState)]) -> PodSummar
             .map(|(k, v)| (k.to_string(), v.clone()))
             .collect(),
         problems: 0,
+        unchecked: 0,
+        unchecked_reason: None,
     }
 }
 

@@ -8,9 +8,17 @@
 //! `level`, `runtime`, `builtin`, `total`, `by_listener`, `by_chain`, `by_transport`,
 //! `by_direction`, `placements`), `ecds` ([`EcdsHealth`]), `intent` ([`IntentStatus`]),
 //! `expected_order` ([`OrderEntry`]), `verdicts` ([`Verdict`]: `verdict`, `plugin`, `filter`,
-//! `chains`, `detail`), `problems` (the number of problem verdicts) and `refused_updates`
+//! `chains`, `detail`, `reason`), `problems` (the number of problem verdicts), `unchecked`
+//! (the number of `not-checked` verdicts) and `refused_updates`
 //! (each listener update Envoy refused, [`RefusedUpdate`]: `listener`, `details`,
 //! `last_update_attempt`, `has_active_version`; what is counted is the active version).
+//! A plugin whose verdict could not be reached is a verdict `not-checked`, never a problem,
+//! whose `reason` ([`UncheckedReason`](crate::analysis::wasm::intent::UncheckedReason)) says
+//! why: `no-resources`, `proxy-kind-not-modelled` (gateways and waypoints),
+//! `unknown-namespace` or `istio-version-not-modelled` (outside 1.12-1.30); `reason` is
+//! `null` on every other verdict. When `intent` is not `checked`,
+//! each user plugin the dump places (one entry per filter and level) and each plugin of the
+//! resources that could apply (the proxy's namespace or the root namespace) has one.
 //! Fields are only ever added; absent values are `null`.
 
 use std::collections::BTreeMap;
@@ -24,6 +32,7 @@ use crate::analysis::wasm::intent::{
     IntentStatus, OrderEntry, ProxyContext, Verdict, VerdictKind, check_intent,
 };
 use crate::analysis::wasm::placement::{ChainSite, ProxyKind, WasmFilterReport, count_placements};
+use crate::analysis::wasm::unchecked::{has_unchecked, is_version_modelled, unchecked_verdicts};
 use crate::envoy::EcdsFilter;
 use crate::istio::PluginRef;
 use crate::istio::wasm_plugin::WasmPluginSpec;
@@ -39,6 +48,18 @@ impl WasmCountReport {
     /// Whether any proxy has a problem verdict (exit code 1).
     pub fn has_problems(&self) -> bool {
         self.proxies.iter().any(|p| p.problems > 0)
+    }
+
+    /// Whether any proxy leaves something unchecked (exit code 1 with `--fail-on-unchecked`).
+    pub fn has_unchecked(&self) -> bool {
+        self.proxies.iter().any(ProxyReport::has_unchecked)
+    }
+}
+
+impl ProxyReport {
+    /// Whether intent was not checked, or a plugin's verdict could not be reached.
+    pub fn has_unchecked(&self) -> bool {
+        has_unchecked(self.intent, &self.verdicts)
     }
 }
 
@@ -82,6 +103,8 @@ pub struct ProxyReport {
     pub verdicts: Vec<Verdict>,
     /// Number of problem verdicts.
     pub problems: usize,
+    /// Number of `not-checked` verdicts (plugins whose verdict could not be reached).
+    pub unchecked: usize,
     /// Listener updates Envoy refused: the listeners counted are the versions that run,
     /// not the ones Envoy was last sent. A warning, not a problem verdict.
     pub refused_updates: Vec<RefusedUpdate>,
@@ -165,6 +188,7 @@ fn drift_verdicts(specs: &[WasmPluginSpec], ecds: &[EcdsHealth]) -> Vec<Verdict>
                 "the proxy runs another module or config than asked: {}",
                 words.join("; ")
             ),
+            reason: None,
         });
     }
     out
@@ -183,16 +207,23 @@ pub fn proxy_report(
         .partition(|r| r.builtin);
     let ecds = ecds_health(&plugins_found, input.ecds);
     let mut verdicts = ecds_verdicts(&ecds);
-    let (intent, expected_order) = match plugins {
+    let specs: Option<Vec<WasmPluginSpec>> = plugins.map(|specs| {
+        specs
+            .iter()
+            .filter(|p| keep("", Some(&p.id())))
+            .cloned()
+            .collect()
+    });
+    let version = input.istio_version.as_deref();
+    let (intent, expected_order) = match &specs {
         None => (IntentStatus::NoResources, Vec::new()),
+        // Another release's rules could place plugins elsewhere: no verdict rather than a
+        // wrong one.
+        Some(_) if !is_version_modelled(version, input.context.istio_minor) => {
+            (IntentStatus::IstioVersionNotModelled, Vec::new())
+        }
         Some(specs) => {
-            let specs: Vec<WasmPluginSpec> = specs
-                .iter()
-                .filter(|p| keep("", Some(&p.id())))
-                .cloned()
-                .collect();
-            let report = check_intent(&input.context, &specs, &input.sites);
-            verdicts.extend(drift_verdicts(&specs, &ecds));
+            let report = check_intent(&input.context, specs, &input.sites);
             verdicts.extend(report.verdicts.into_iter().filter(|v| {
                 v.plugins
                     .iter()
@@ -201,8 +232,25 @@ pub fn proxy_report(
             (report.status, report.expected_order)
         }
     };
+    // What runs vs what was asked needs only the join by name, whatever the proxy kind.
+    if let Some(specs) = &specs {
+        verdicts.extend(drift_verdicts(specs, &ecds));
+    }
+    if let Some(reason) = intent.unchecked_reason() {
+        verdicts.extend(unchecked_verdicts(
+            reason,
+            &input.context,
+            version,
+            &plugins_found,
+            specs.as_deref(),
+        ));
+    }
     verdicts.sort_by(|a, b| (a.verdict, &a.plugin).cmp(&(b.verdict, &b.plugin)));
     let problems = verdicts.iter().filter(|v| v.verdict.is_problem()).count();
+    let unchecked = verdicts
+        .iter()
+        .filter(|v| v.verdict == VerdictKind::NotChecked)
+        .count();
     ProxyReport {
         source: input.source,
         proxy: ProxyInfo {
@@ -220,6 +268,7 @@ pub fn proxy_report(
         expected_order,
         verdicts,
         problems,
+        unchecked,
         refused_updates: input.refused_updates,
     }
 }

@@ -197,6 +197,7 @@ pub fn ecds_verdicts(health: &[EcdsHealth]) -> Vec<Verdict> {
             filter: Some(h.filter.clone()),
             chains: h.listeners.keys().cloned().collect(),
             detail,
+            reason: None,
         });
     }
     out

@@ -1,6 +1,7 @@
 //! Intent vs reality for a sidecar (DOMAIN.md §6.3–6.4): which WasmPlugins and
 //! TrafficExtensions apply to this proxy, on which chains and in which order, compared with
-//! the filters the dump holds. Gateways and waypoints are not checked yet.
+//! the filters the dump holds. Gateways and waypoints are not checked yet: their plugins get
+//! `not-checked` verdicts (`analysis::wasm::unchecked`).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -28,7 +29,7 @@ pub struct ProxyContext {
     pub root_namespace: String,
 }
 
-/// The verdict classes; all but `ExpectedPresent` are problems (exit code 1).
+/// The verdict classes; all but `ExpectedPresent` and `NotChecked` are problems (exit code 1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum VerdictKind {
@@ -46,12 +47,15 @@ pub enum VerdictKind {
     AgentStandIn,
     /// The module or its config is not what the resource asks for (`drift.rs`).
     Drift,
+    /// No verdict could be reached (see [`Verdict::reason`]): not a problem, never clean;
+    /// `--fail-on-unchecked` decides the exit code.
+    NotChecked,
 }
 
 impl VerdictKind {
     /// Whether this verdict makes `wasm count` exit 1.
     pub fn is_problem(self) -> bool {
-        self != VerdictKind::ExpectedPresent
+        !matches!(self, VerdictKind::ExpectedPresent | VerdictKind::NotChecked)
     }
 
     /// The name as JSON and the table print it.
@@ -64,6 +68,7 @@ impl VerdictKind {
             VerdictKind::EcdsMissing => "ecds-missing",
             VerdictKind::AgentStandIn => "agent-stand-in",
             VerdictKind::Drift => "drift",
+            VerdictKind::NotChecked => "not-checked",
         }
     }
 }
@@ -84,6 +89,23 @@ pub struct Verdict {
     pub chains: Vec<String>,
     /// One sentence saying what is wrong, or what is right.
     pub detail: String,
+    /// Why no verdict was reached (`not-checked` only; `null` otherwise).
+    pub reason: Option<UncheckedReason>,
+}
+
+/// Why a plugin's verdict could not be reached.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum UncheckedReason {
+    /// No WasmPlugins to compare with (no `--resources`, cluster or bug report).
+    NoResources,
+    /// A gateway or waypoint: istiod's attachment rules for it are not modelled yet.
+    ProxyKindNotModelled,
+    /// The proxy's namespace is unknown, so no plugin can be said to apply.
+    UnknownNamespace,
+    /// The dump names an Istio version whose rules are not modelled
+    /// (`analysis::wasm::unchecked::MODELLED_MINORS`).
+    IstioVersionNotModelled,
 }
 
 /// Whether intent was checked, and if not why.
@@ -98,6 +120,21 @@ pub enum IntentStatus {
     NotSidecar,
     /// Neither the dump nor `--namespace` says the proxy's namespace.
     UnknownNamespace,
+    /// The dump names an Istio version outside the modelled range.
+    IstioVersionNotModelled,
+}
+
+impl IntentStatus {
+    /// Why intent was not checked; `None` when it was.
+    pub fn unchecked_reason(self) -> Option<UncheckedReason> {
+        match self {
+            IntentStatus::Checked => None,
+            IntentStatus::NoResources => Some(UncheckedReason::NoResources),
+            IntentStatus::NotSidecar => Some(UncheckedReason::ProxyKindNotModelled),
+            IntentStatus::UnknownNamespace => Some(UncheckedReason::UnknownNamespace),
+            IntentStatus::IstioVersionNotModelled => Some(UncheckedReason::IstioVersionNotModelled),
+        }
+    }
 }
 
 /// One applicable plugin in expected execution order.
@@ -312,6 +349,7 @@ pub fn check_intent(
                 filter: filter.clone(),
                 chains: chains.iter().map(label).collect(),
                 detail,
+                reason: None,
             })
         };
         if !found.is_empty() {
@@ -405,6 +443,7 @@ fn order_verdicts(
             ),
             plugins: have,
             chains,
+            reason: None,
         })
         .collect()
 }

@@ -8,3 +8,4 @@ pub mod identity;
 pub mod intent;
 pub mod order;
 pub mod placement;
+pub mod unchecked;

@@ -123,7 +123,8 @@ pub(super) fn run_fleet(
         }
     }
     fleet::check(&report.failures)?;
-    Ok(if report.has_findings() {
+    let unchecked = opts.fail_on_unchecked && report.has_unchecked();
+    Ok(if report.has_findings() || unchecked {
         ExitCode::Found
     } else {
         ExitCode::Ok

@@ -1,5 +1,6 @@
 //! `meshscope wasm count`: loads each dump and the resources, builds one report per proxy,
-//! renders it, and exits 1 on a problem verdict. In fleet mode (`-l`, `-A`, `--bug-report`)
+//! renders it, and exits 1 on a problem verdict (or, with `--fail-on-unchecked`, on a plugin
+//! not checked). In fleet mode (`-l`, `-A`, `--bug-report`)
 //! each pod's report is summarised as its dump arrives, and the fleet summary is printed
 //! instead: pods × plugins, signature groups, and the pods that differ from their
 //! workload's majority.
@@ -62,6 +63,8 @@ struct Options {
     detail: bool,
     /// Colour and width of the tables.
     term: Terminal,
+    /// `--fail-on-unchecked`: a plugin not checked makes the exit code 1.
+    fail_on_unchecked: bool,
 }
 
 fn options(args: &WasmCountArgs) -> Result<Options, Error> {
@@ -116,6 +119,7 @@ fn options(args: &WasmCountArgs) -> Result<Options, Error> {
         output: args.output,
         detail: args.detail,
         term: Terminal::default(),
+        fail_on_unchecked: args.fail_on_unchecked,
     })
 }
 
@@ -166,7 +170,8 @@ fn run_proxies(
         WasmOutput::Table => table::write_report(out, &report, opts.term)?,
         format => write_structured(out, &report, format)?,
     }
-    Ok(if report.has_problems() {
+    let unchecked = opts.fail_on_unchecked && report.has_unchecked();
+    Ok(if report.has_problems() || unchecked {
         ExitCode::Found
     } else {
         ExitCode::Ok

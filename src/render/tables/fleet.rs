@@ -9,6 +9,8 @@ use std::io::{self, Write};
 use crate::analysis::fleet::{Flag, FleetReport, PluginState, short_digest};
 use crate::analysis::listener::summary::{ListenerFleetReport, ListenerSummary};
 use crate::analysis::wasm::ecds::EcdsState;
+use crate::analysis::wasm::intent::UncheckedReason;
+use crate::analysis::wasm::unchecked::MODELLED_MINORS;
 use crate::render::tables::layout::write_own_go_table;
 use crate::util::sanitize::sanitize;
 
@@ -116,6 +118,55 @@ pub fn write_fleet(
         .collect();
     write_own_go_table(out, PADDING, &header, &rows, width, None)?;
 
+    write_deviations(out, report, clusters, width)?;
+    write_unchecked(out, report)
+}
+
+/// The closing line of a fleet where intent was not checked on some pods: the summary never
+/// reads clean for them.
+fn write_unchecked(out: &mut dyn Write, report: &FleetReport) -> io::Result<()> {
+    let tally = &report.unchecked;
+    if tally.pods == 0 {
+        return Ok(());
+    }
+    let reasons: Vec<String> = tally
+        .reasons
+        .iter()
+        .map(|(reason, pods)| format!("{} on {pods}", reason_words(*reason)))
+        .collect();
+    writeln!(
+        out,
+        "\nNOT CHECKED: {} of {} pods, {} plugin(s) ({})",
+        tally.pods,
+        report.pods.len(),
+        tally.plugins,
+        reasons.join(", ")
+    )
+}
+
+/// Why a pod's intent was not checked, in a few words.
+fn reason_words(reason: UncheckedReason) -> String {
+    match reason {
+        UncheckedReason::NoResources => "no --resources".to_string(),
+        UncheckedReason::ProxyKindNotModelled => {
+            "gateway/waypoint rules not modelled yet".to_string()
+        }
+        UncheckedReason::UnknownNamespace => "namespace unknown".to_string(),
+        UncheckedReason::IstioVersionNotModelled => format!(
+            "Istio version outside 1.{}-1.{}",
+            MODELLED_MINORS.start(),
+            MODELLED_MINORS.end()
+        ),
+    }
+}
+
+/// The pods that differ from their workload's majority, with the reasons; nothing when none.
+fn write_deviations(
+    out: &mut dyn Write,
+    report: &FleetReport,
+    clusters: bool,
+    width: Option<usize>,
+) -> io::Result<()> {
     if report.deviations.is_empty() {
         return Ok(());
     }

@@ -7,8 +7,9 @@ use std::io::Write;
 
 use crate::analysis::listener::cell_text::match_text;
 use crate::analysis::wasm::count::{ProxyReport, WasmCountReport};
-use crate::analysis::wasm::intent::IntentStatus;
+use crate::analysis::wasm::intent::{IntentStatus, UncheckedReason, VerdictKind};
 use crate::analysis::wasm::placement::WasmFilterReport;
+use crate::analysis::wasm::unchecked::MODELLED_MINORS;
 use colored::Colorize;
 
 use crate::istio::ecds_name::short_ecds_name;
@@ -76,6 +77,8 @@ fn paint_verdict(p: &ProxyReport, row: usize, column: usize, text: &str) -> Opti
     let v = p.verdicts.get(row)?;
     Some(if v.verdict.is_problem() {
         text.red().to_string()
+    } else if v.verdict == VerdictKind::NotChecked {
+        text.yellow().to_string()
     } else {
         text.green().to_string()
     })
@@ -96,10 +99,20 @@ fn write_heading(out: &mut dyn Write, p: &ProxyReport) -> std::io::Result<()> {
     } else {
         "ECDS: the dump has no ECDS section (Envoy before Istio 1.17 dumps none): ECDS state unknown"
     };
+    let version;
     let intent = match p.intent {
         IntentStatus::Checked => "INTENT: checked against the given resources",
         IntentStatus::NoResources => "INTENT: not checked (no --resources)",
         IntentStatus::NotSidecar => "INTENT: not checked yet for gateways and waypoints",
+        IntentStatus::IstioVersionNotModelled => {
+            version = format!(
+                "INTENT: not checked (Istio {} is outside the modelled range 1.{}-1.{})",
+                opt(p.proxy.istio_version.as_deref()),
+                MODELLED_MINORS.start(),
+                MODELLED_MINORS.end()
+            );
+            version.as_str()
+        }
         IntentStatus::UnknownNamespace => {
             "INTENT: not checked (the proxy's namespace is unknown: use --namespace)"
         }
@@ -306,8 +319,44 @@ fn write_proxy(out: &mut dyn Write, p: &ProxyReport, term: Terminal) -> std::io:
     let problems = p.problems.to_string();
     let problems = match (term.color, p.problems) {
         (false, _) => problems,
+        (true, 0) if p.has_unchecked() => problems,
         (true, 0) => problems.green().to_string(),
         (true, _) => problems.red().to_string(),
     };
-    writeln!(out, "PROBLEMS: {problems}")
+    let Some(reason) = p.intent.unchecked_reason().filter(|_| p.has_unchecked()) else {
+        return writeln!(out, "PROBLEMS: {problems}");
+    };
+    // No plugin in the dump or the resources: what is unchecked is whether one is missing.
+    let plugins = match p.unchecked {
+        0 => "whether a plugin is missing".to_string(),
+        1 => "1 plugin".to_string(),
+        n => format!("{n} plugins"),
+    };
+    let words = format!("NOT CHECKED: {plugins} ({})", reason_words(reason, p));
+    let words = if term.color {
+        words.yellow().to_string()
+    } else {
+        words
+    };
+    writeln!(out, "PROBLEMS: {problems}; {words}")
+}
+
+/// Why intent was not checked, in the words of the summary line.
+fn reason_words(reason: UncheckedReason, p: &ProxyReport) -> String {
+    match reason {
+        UncheckedReason::NoResources => "no --resources".to_string(),
+        UncheckedReason::ProxyKindNotModelled => format!(
+            "istiod's attachment rules for the {} are not modelled yet",
+            p.proxy.kind.as_str()
+        ),
+        UncheckedReason::UnknownNamespace => {
+            "the proxy's namespace is unknown: give --namespace".to_string()
+        }
+        UncheckedReason::IstioVersionNotModelled => format!(
+            "Istio {} is outside the modelled range 1.{}-1.{}",
+            opt(p.proxy.istio_version.as_deref()),
+            MODELLED_MINORS.start(),
+            MODELLED_MINORS.end()
+        ),
+    }
 }
