@@ -1767,6 +1767,7 @@ def sidecar_dump(p, listeners):
 # ---------------------------------------------------------------------------------------------
 
 NETWORK_PLUGIN = "extensions.istio.io/trafficextension/default.tcp-audit~istio-translated-wasmplugin"
+TCP_AUDIT_SHA = "5e" * 32
 
 
 def network_wasm_dump(with_plugin=True, ecds="wasm"):
@@ -1846,10 +1847,14 @@ def network_wasm_dump(with_plugin=True, ecds="wasm"):
             "@type": "type.googleapis.com/envoy.extensions.filters.network.wasm.v3.Wasm",
             "config": {
                 "name": "default.tcp-audit~istio-translated-wasmplugin",
-                "configuration": {"@type": "type.googleapis.com/google.protobuf.StringValue", "value": "{}"},
+                "configuration": {
+                    "@type": "type.googleapis.com/google.protobuf.StringValue",
+                    "value": '{"log":"all"}',
+                },
                 "vm_config": {
                     "runtime": "envoy.wasm.runtime.v8",
-                    "code": {"local": {"filename": "/var/lib/istio/data/6b1f/9c2e.wasm"}},
+                    # The agent's local copy (1.15+): <sha256 of the module name>/<sha256>.wasm.
+                    "code": {"local": {"filename": "/var/lib/istio/data/%s/%s.wasm" % ("1f" * 32, TCP_AUDIT_SHA)}},
                 },
                 "failure_policy": "FAIL_CLOSED",
             },

@@ -119,3 +119,52 @@ fn lint_dump_checks_network_ecds_entries() {
     let clean = Test::new(["lint", "--dump", DUMP]).run();
     assert_eq!(clean.code, 0, "{}", clean.stdout);
 }
+
+/// #16 point 4: the proxy runs the module digest and config it was given; the resource now
+/// pins another digest and config. `drift` names both fields with both values (istiod's
+/// `buildWasmConfig`/`buildDataSource`; the agent's digest-named local copy).
+#[test]
+fn wasm_count_reports_drift_with_both_values() {
+    let out = Test::new([
+        "wasm",
+        "count",
+        "-f",
+        DUMP,
+        "--resources",
+        "testdata/manifests/wasm-count/drift/",
+    ])
+    .run();
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    let line = out.stdout.lines().find(|l| l.contains(" drift ")).unwrap();
+    assert!(line.contains(PLUGIN), "{line}");
+    let asked = "a1".repeat(32);
+    let runs = "5e".repeat(32);
+    assert!(
+        line.contains(&format!("sha256: asked {asked}, runs {runs}")),
+        "{line}"
+    );
+    assert!(
+        line.contains(r#"pluginConfig: asked {"log":"errors"}, runs {"log":"all"}"#),
+        "{line}"
+    );
+    let json: serde_json::Value = serde_json::from_str(
+        &Test::new([
+            "wasm",
+            "count",
+            "-f",
+            DUMP,
+            "--resources",
+            "testdata/manifests/wasm-count/drift/",
+            "-o",
+            "json",
+        ])
+        .run()
+        .stdout,
+    )
+    .unwrap();
+    let verdicts = json["proxies"][0]["verdicts"].as_array().unwrap();
+    assert!(
+        verdicts.iter().any(|v| v["verdict"] == "drift"),
+        "{verdicts:?}"
+    );
+}

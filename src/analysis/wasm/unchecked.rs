@@ -159,6 +159,7 @@ mod tests {
             priority: None,
             matches: Vec::new(),
             plugin_type: PluginType::Http,
+            module: Default::default(),
         }
     }
 
