@@ -224,6 +224,75 @@ fn wasm_count_fleet_flags_the_pods_that_differ_and_lists_each_failure() {
     assert_eq!(report["pods"][0]["workload"]["from"], "pod-owner");
 }
 
+/// #16 point 4: a fleet of 20 proxies of one workload where 2 run another module. The
+/// fleet groups pods by module identity (the digest, never ECDS `version_info`) and shows
+/// exactly those 2 as the odd ones out, each with the module it runs.
+#[test]
+fn a_fleet_of_twenty_shows_the_two_on_another_module() {
+    let good = AdminServer::start(bytes(&fixture()), Fault::None);
+    let repush = AdminServer::start(bytes(&repushed(7)), Fault::None);
+    let module = AdminServer::start(bytes(&other_module()), Fault::None);
+    let plugin = std::fs::read_to_string(root().join(SEED)).unwrap();
+    let mut cluster = FakeCluster::default().wasm_plugins(&[&plugin]);
+    for i in 1..=20 {
+        let admin = match i {
+            7 | 15 => &module,
+            i if i % 2 == 0 => &repush,
+            _ => &good,
+        };
+        cluster = cluster.pod(httpbin(&format!("httpbin-{i:02}"), "default", admin));
+    }
+    let api = ApiServer::start(cluster);
+    let out = Test::new([
+        "wasm",
+        "count",
+        "-l",
+        "app=httpbin",
+        "-n",
+        "default",
+        "--kubeconfig",
+        api.kubeconfig_str(),
+        "-o",
+        "json",
+    ])
+    .deadline(HANG)
+    .run();
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    let report: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(report["pods"].as_array().unwrap().len(), 20);
+    let odd: Vec<(&str, &str)> = report["deviations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["pod"].as_str().unwrap(),
+                d["reasons"][0]["kind"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        odd,
+        [
+            ("httpbin-07", "other-module"),
+            ("httpbin-15", "other-module")
+        ]
+    );
+    // The majority group is the 18 on the digest the plan pins; the other group is the 2.
+    let groups = report["groups"].as_array().unwrap();
+    assert_eq!(groups[0]["pods"], 18);
+    assert_eq!(
+        groups[0]["plugins"]["default/helloworld"]["module"]["sha256"],
+        SHA
+    );
+    assert_eq!(groups[1]["pods"], 2);
+    assert_eq!(
+        groups[1]["plugins"]["default/helloworld"]["module"]["sha256"],
+        "ab".repeat(32)
+    );
+    drop((good, repush, module));
+}
+
 /// Readable pods only: a deviation alone exits 1; a uniform workload exits 0.
 #[test]
 fn wasm_count_fleet_exit_codes_without_failures() {
