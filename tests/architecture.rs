@@ -229,10 +229,13 @@ fn use_statements(code: &str) -> Vec<(bool, &str)> {
     let mut rest = code;
     while let Some(at) = rest.find("use ") {
         let before = &rest[..at];
-        let is_item =
-            before.is_empty() || before.ends_with(|c: char| c.is_whitespace() || c == ';');
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let is_pub = before[line_start..].trim_start().starts_with("pub");
+        // A `use` item starts its line (after a visibility): the word inside a string
+        // literal or a sentence is not one.
+        let lead = before[line_start..].trim();
+        let is_item = matches!(lead, "" | "pub" | "pub(crate)" | "pub(super)")
+            || lead.ends_with(';') && !lead.contains('"');
+        let is_pub = lead.starts_with("pub");
         let after = &rest[at + 4..];
         let Some(end) = after.find(';') else { break };
         if is_item {
@@ -630,4 +633,13 @@ fn the_checks_see_what_they_check() {
     assert!(
         named_paths("see `src/lib.rs` and `x y` and `docs/rules/`") == ["src/lib.rs", "docs/rules"]
     );
+}
+
+/// The word in a string literal or a sentence is no `use` item (it once made the reader
+/// take `{x}` … up to the next `;` for an import tree and crash).
+#[test]
+fn a_use_word_in_a_string_is_no_import() {
+    let code =
+        "fn f() {\n    let s = \"we use {x} here}; ok\";\n}\nuse a::b;\npub use c::{d, e};\n";
+    assert_eq!(use_statements(code), [(false, "a::b"), (true, "c::{d, e}")]);
 }
