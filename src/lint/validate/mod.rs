@@ -104,7 +104,19 @@ pub fn validate(r: &Resource, version: u32) -> Vec<Violation> {
         )];
     }
     let mut out = Vec::new();
-    let spec = r.node.get("spec").filter(|s| !s.is_null());
+    // `spec: null` is there but not an object: the API server's type check answers
+    // (Istio's testdata/crds/wasm-invalid.yaml document `nil`), whatever is required.
+    if let Some((key, value)) = r.node.entry("spec")
+        && value.is_null()
+    {
+        out.push(Violation::new(
+            Layer::Schema,
+            key.pos,
+            "spec: Invalid value: \"null\": spec in body must be of type object: \"null\"",
+        ));
+        return out;
+    }
+    let spec = r.node.get("spec");
     let Some(spec) = spec else {
         let required = match kind {
             IstioKind::WasmPlugin => rules.has(Check::WasmSchemaLimits),

@@ -45,17 +45,15 @@ pub fn validate(spec: &Node, rules: &Rules, out: &mut Vec<Violation>) {
             ));
         }
         for (k, _) in ports.entries() {
-            let ok = k
-                .display()
-                .parse::<i64>()
-                .is_ok_and(|p| (1..=65535).contains(&p));
-            if !ok {
-                out.push(Violation::new(
-                    Layer::Cel,
-                    k.pos,
-                    "spec.portLevelMtls: Invalid value: \"object\": port must be between 1-65535",
-                ));
-            }
+            // The rule is `0 < int(key) <= 65535`: a key that is no integer fails the
+            // conversion, which the API server reports as the rule's evaluation error
+            // (Istio's testdata/crds/peerauth-invalid.yaml document `bad-port`).
+            let message = match k.display().parse::<i64>() {
+                Ok(p) if (1..=65535).contains(&p) => continue,
+                Ok(_) => "spec.portLevelMtls: Invalid value: \"object\": port must be between 1-65535",
+                Err(_) => "spec.portLevelMtls: Invalid value: \"object\": type conversion error from 'string' to 'int' evaluating rule: port must be between 1-65535",
+            };
+            out.push(Violation::new(Layer::Cel, k.pos, message));
         }
         return;
     }

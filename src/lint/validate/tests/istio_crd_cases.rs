@@ -148,6 +148,20 @@ const CASES: &[(&str, &str, &str, Option<&str>)] = &[
         None,
     ),
     ("partial-selector", PA, "selector: {}\n", None),
+    // wasm-invalid.yaml `nil`: `spec:` with nothing under it is null.
+    (
+        "nil",
+        WP,
+        "",
+        Some("spec in body must be of type object: \"null\""),
+    ),
+    // peerauth-invalid.yaml `bad-port`: `int(key)` fails on "acd".
+    (
+        "bad-port",
+        PA,
+        "selector:\n  matchLabels:\n    foo: bar\nportLevelMtls:\n  \"acd\":\n    mode: STRICT\n",
+        Some("type conversion error from"),
+    ),
 ];
 
 #[test]
