@@ -228,19 +228,7 @@ async fn resolve_pod(client: &Client, target: &Target, namespace: &str) -> Resul
             .map_err(|e| api_error(&format!("pod/{}.{namespace}", target.name), e))?,
         TargetKind::Deployment => {
             let what = format!("deployment/{}.{namespace}", target.name);
-            let deployments: Api<Deployment> = Api::namespaced(client.clone(), namespace);
-            let deployment = deployments
-                .get(&target.name)
-                .await
-                .map_err(|e| api_error(&what, e))?;
-            let selector = deployment
-                .spec
-                .as_ref()
-                .map(|s| selector_string(&s.selector))
-                .unwrap_or_default();
-            if selector.is_empty() {
-                return Err(Error::NoRunningPod { what });
-            }
+            let selector = deployment_selector(client, namespace, &target.name).await?;
             let list = pods
                 .list(&ListParams::default().labels(&selector))
                 .await
@@ -389,4 +377,28 @@ fn one_line(e: &dyn std::fmt::Display) -> String {
         .split_whitespace()
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// The label selector of deployment `name` as a `-l` string; a deployment without one has
+/// no pod to pick.
+pub(crate) async fn deployment_selector(
+    client: &Client,
+    namespace: &str,
+    name: &str,
+) -> Result<String, Error> {
+    let what = format!("deployment/{name}.{namespace}");
+    let deployments: Api<Deployment> = Api::namespaced(client.clone(), namespace);
+    let deployment = deployments
+        .get(name)
+        .await
+        .map_err(|e| api_error(&what, e))?;
+    let selector = deployment
+        .spec
+        .as_ref()
+        .map(|s| selector_string(&s.selector))
+        .unwrap_or_default();
+    if selector.is_empty() {
+        return Err(Error::NoRunningPod { what });
+    }
+    Ok(selector)
 }

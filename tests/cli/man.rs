@@ -27,34 +27,11 @@ fn collect(cmd: clap::Command, name: &str, out: &mut Vec<(String, Vec<u8>)>) {
 #[test]
 fn man_pages_are_current() {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("man");
-    let overwrite = std::env::var("SNAPSHOTS").as_deref() == Ok("overwrite");
-    let generated = pages();
-    let mut stale = Vec::new();
-    for (file, content) in &generated {
-        let path = dir.join(file);
-        if std::fs::read(&path).ok().as_deref() != Some(content.as_slice()) {
-            if overwrite {
-                std::fs::create_dir_all(&dir).unwrap();
-                std::fs::write(&path, content).unwrap();
-            } else {
-                stale.push(file.clone());
-            }
-        }
-    }
-    let expected: Vec<&String> = generated.iter().map(|(f, _)| f).collect();
-    for entry in std::fs::read_dir(&dir).unwrap() {
-        let name = entry.unwrap().file_name().to_string_lossy().to_string();
-        if name.ends_with(".1") && !expected.contains(&&name) {
-            if overwrite {
-                std::fs::remove_file(dir.join(&name)).unwrap();
-            } else {
-                stale.push(format!("{name} (no such command)"));
-            }
-        }
-    }
-    assert!(
-        stale.is_empty(),
-        "stale man pages: {stale:?}; run `SNAPSHOTS=overwrite cargo test man`"
+    crate::support::assert_generated(
+        &dir,
+        &pages(),
+        |name| name.ends_with(".1"),
+        "SNAPSHOTS=overwrite cargo test man",
     );
 }
 

@@ -50,8 +50,12 @@ pub fn validate(spec: &Node, rules: &Rules, out: &mut Vec<Violation>) {
             // (Istio's testdata/crds/peerauth-invalid.yaml document `bad-port`).
             let message = match k.display().parse::<i64>() {
                 Ok(p) if (1..=65535).contains(&p) => continue,
-                Ok(_) => "spec.portLevelMtls: Invalid value: \"object\": port must be between 1-65535",
-                Err(_) => "spec.portLevelMtls: Invalid value: \"object\": type conversion error from 'string' to 'int' evaluating rule: port must be between 1-65535",
+                Ok(_) => {
+                    "spec.portLevelMtls: Invalid value: \"object\": port must be between 1-65535"
+                }
+                Err(_) => {
+                    "spec.portLevelMtls: Invalid value: \"object\": type conversion error from 'string' to 'int' evaluating rule: port must be between 1-65535"
+                }
             };
             out.push(Violation::new(Layer::Cel, k.pos, message));
         }

@@ -7,12 +7,11 @@
 use std::time::Duration;
 
 use ::kube::api::{Api, ListParams};
-use k8s_openapi::api::apps::v1::Deployment;
 use k8s_openapi::api::core::v1::{ConfigMap, Pod};
 
 use super::{KubeOptions, api_error, connect, port_forward_send, resolve_pod};
 use crate::source::Error;
-use crate::source::target::{Target, TargetKind, has_sidecar, is_running, selector_string};
+use crate::source::target::{Target, TargetKind, has_sidecar, is_running};
 
 /// A pod whose admin endpoint `pc log` posts to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,21 +56,8 @@ pub async fn log_pods(
                     let name = resolve_pod(&cluster.client, &target, &namespace).await?;
                     return Ok(vec![LogPod { name, namespace }]);
                 }
-                let what = format!("deployment/{}.{namespace}", target.name);
-                let deployments: Api<Deployment> =
-                    Api::namespaced(cluster.client.clone(), &namespace);
-                let deployment = deployments
-                    .get(&target.name)
-                    .await
-                    .map_err(|e| api_error(&what, e))?;
-                let selector = deployment
-                    .spec
-                    .as_ref()
-                    .map(|s| selector_string(&s.selector))
-                    .unwrap_or_default();
-                if selector.is_empty() {
-                    return Err(Error::NoRunningPod { what });
-                }
+                let selector =
+                    super::deployment_selector(&cluster.client, &namespace, &target.name).await?;
                 (namespace, selector)
             }
         };

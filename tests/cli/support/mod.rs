@@ -238,3 +238,38 @@ pub fn rel(path: &Path) -> String {
         .display()
         .to_string()
 }
+
+/// Generated files in `dir` equal `generated` (name, bytes): none missing, none stale, and no
+/// file left over among those `ours` claims. `SNAPSHOTS=overwrite` rewrites them instead;
+/// `how` says how to regenerate (the man pages, the rule pages).
+pub fn assert_generated(
+    dir: &Path,
+    generated: &[(String, Vec<u8>)],
+    ours: impl Fn(&str) -> bool,
+    how: &str,
+) {
+    let overwrite = std::env::var("SNAPSHOTS").as_deref() == Ok("overwrite");
+    let mut stale = Vec::new();
+    for (file, content) in generated {
+        let path = dir.join(file);
+        if std::fs::read(&path).ok().as_deref() != Some(content.as_slice()) {
+            if overwrite {
+                std::fs::create_dir_all(dir).unwrap();
+                std::fs::write(&path, content).unwrap();
+            } else {
+                stale.push(file.clone());
+            }
+        }
+    }
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().to_string();
+        if ours(&name) && !generated.iter().any(|(f, _)| *f == name) {
+            if overwrite {
+                std::fs::remove_file(dir.join(&name)).unwrap();
+            } else {
+                stale.push(format!("{name} (left over)"));
+            }
+        }
+    }
+    assert!(stale.is_empty(), "stale: {stale:?}; run `{how}`");
+}
