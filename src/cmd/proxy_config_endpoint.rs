@@ -69,6 +69,27 @@ pub fn run(args: &EndpointArgs, out: &mut dyn Write) -> Result<ExitCode, Error> 
     })
 }
 
+/// The first key of the top-level object, when it is a plain string (no escapes).
+fn first_key(text: &[u8]) -> Option<&[u8]> {
+    let skip = |from: usize| {
+        text[from..]
+            .iter()
+            .position(|b| !b.is_ascii_whitespace())
+            .map(|i| from + i)
+    };
+    let open = skip(0)?;
+    if text[open] != b'{' {
+        return None;
+    }
+    let quote = skip(open + 1)?;
+    if text[quote] != b'"' {
+        return None;
+    }
+    let len = text[quote + 1..].iter().position(|&b| b == b'"' || b == b'\\')?;
+    let end = quote + 1 + len;
+    (text[end] == b'"').then(|| &text[quote + 1..end])
+}
+
 /// The whole text when it is Envoy's `/clusters?format=json` output (no `configs`, a
 /// `cluster_statuses` list), not a dump.
 fn clusters_output<'a>(doc: &Document<'a>) -> Option<&'a RawValue> {
@@ -77,6 +98,15 @@ fn clusters_output<'a>(doc: &Document<'a>) -> Option<&'a RawValue> {
         configs: Option<IgnoredAny>,
         #[serde(alias = "clusterStatuses")]
         cluster_statuses: Option<IgnoredAny>,
+    }
+    // A config dump opens with its `configs` key (Envoy writes it first): known without
+    // reading the rest of a file of hundreds of megabytes.
+    match first_key(doc.text) {
+        Some(b"configs") => return None,
+        Some(b"cluster_statuses" | b"clusterStatuses") => {
+            return serde_json::from_slice(doc.text).ok();
+        }
+        _ => {}
     }
     let text = std::str::from_utf8(doc.text).ok()?;
     let shape: Shape = serde_json::from_str(text).ok()?;
@@ -136,14 +166,18 @@ pub(super) fn selected<'a>(
     let Some(section) = section else {
         return Ok(Vec::new());
     };
-    let mut items = section
+    // Decoded on every core, in order (the first error in dump order is the one reported).
+    let entries: Vec<_> = section
         .dynamic_endpoint_configs
         .into_iter()
         .chain(section.static_endpoint_configs)
-        .map(|entry| {
-            let cla = doc.load_assignment(&entry)?;
-            Ok((entry, cla))
-        })
+        .collect();
+    let decoded =
+        crate::util::parallel::map_in_order(&entries, 256, |e| doc.load_assignment(e));
+    let mut items = entries
+        .into_iter()
+        .zip(decoded)
+        .map(|(entry, cla)| Ok((entry, cla?)))
         .collect::<Result<Vec<_>, Error>>()?;
     select_assignments(&mut items, |(_, cla)| cla, filter);
     Ok(items)
