@@ -43,17 +43,21 @@ pub fn run(args: &RouteArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
 
 fn render(doc: &Document<'_>, opts: &Options, out: &mut dyn Write) -> Result<ExitCode, Error> {
     let dump = doc.load_with_routing(Sections::default(), READS)?;
-    let configs = selected(doc, dump.routes, opts.name.as_deref())?;
+    let name = opts.name.as_deref();
     match super::structured_format(&opts.output) {
         None if opts.verbose => {
-            let rows: Vec<_> = configs.iter().flat_map(|(_, c)| route_rows(c)).collect();
+            let rows: Vec<_> = table_rows(doc, dump.routes, name, route_rows)?
+                .into_iter()
+                .flatten()
+                .collect();
             write_routes(out, &rows)?;
         }
         None => {
-            let rows: Vec<_> = configs.iter().map(|(_, c)| route_count_row(c)).collect();
+            let rows = table_rows(doc, dump.routes, name, route_count_row)?;
             write_route_counts(out, &rows)?;
         }
         Some(format) => {
+            let configs = selected(doc, dump.routes, name)?;
             let raws = configs.iter().map(|(entry, _)| entry.raw);
             super::write_with_istioctl_println(out, &super::raw_array(raws)?, format)?;
         }
@@ -63,6 +67,39 @@ fn render(doc: &Document<'_>, opts: &Options, out: &mut dyn Write) -> Result<Exi
 
 /// The route configurations `pc route` (and `pc all`) shows, in istioctl's order, or the
 /// error that the dump has no routes section or no route configuration.
+/// The table's rows in istioctl's order: each configuration is reduced to its rows on the
+/// core that decodes it, so the decoded configurations are never all held at once (a big
+/// dump's routes section decodes to more than its text).
+fn table_rows<R: Send>(
+    doc: &Document<'_>,
+    section: Option<RoutesSection<'_>>,
+    name: Option<&str>,
+    row: impl Fn(&RouteConfiguration<'_>) -> R + Sync,
+) -> Result<Vec<R>, Error> {
+    let section = required(section, doc.label, SectionWording::ConfigDump, ROUTES_TYPE)?;
+    let entries: Vec<_> = section
+        .dynamic_route_configs
+        .into_iter()
+        .chain(section.static_route_configs)
+        .collect();
+    let decoded = crate::util::parallel::map_in_order(&entries, 64, |e| {
+        doc.route_config(e).map(|c| (c.name.to_string(), row(&c)))
+    });
+    let mut named = decoded
+        .into_iter()
+        .map(|r| r.map_err(Error::from))
+        .collect::<Result<Vec<_>, Error>>()?;
+    if named.is_empty() {
+        return Err(MissingError::NoRoutes {
+            path: doc.label.to_string(),
+        }
+        .into());
+    }
+    sort_route_configs(&mut named, |(n, _)| n);
+    named.retain(|(n, _)| accepts(name, n));
+    Ok(named.into_iter().map(|(_, r)| r).collect())
+}
+
 pub(super) fn selected<'a>(
     doc: &Document<'a>,
     section: Option<RoutesSection<'a>>,
