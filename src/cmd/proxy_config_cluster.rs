@@ -2,7 +2,7 @@
 
 use std::io::Write;
 
-use crate::analysis::cluster::rows::{ClusterFilter, cluster_row, sort_clusters};
+use crate::analysis::cluster::rows::{ClusterFilter, ClusterRow, cluster_row, sort_clusters};
 use crate::cli::{ClusterArgs, OutputFormat, UsageError};
 use crate::cmd::input;
 use crate::envoy::cluster::Cluster;
@@ -43,18 +43,54 @@ fn render(
     out: &mut dyn Write,
 ) -> Result<ExitCode, Error> {
     let dump = doc.load_with_routing(Sections::default(), READS)?;
-    let clusters = selected(doc, dump.clusters, filter)?;
     match super::structured_format(output) {
         None => {
-            let rows: Vec<_> = clusters.iter().map(|(_, c)| cluster_row(c)).collect();
+            let rows = table_rows(doc, dump.clusters, filter)?;
             write_clusters(out, &rows)?;
         }
         Some(format) => {
+            let clusters = selected(doc, dump.clusters, filter)?;
             let raws = clusters.iter().map(|(entry, _)| entry.raw);
             super::write_with_istioctl_println(out, &super::raw_array(raws)?, format)?;
         }
     }
     Ok(ExitCode::Ok)
+}
+
+/// The table's rows in istioctl's order: each cluster is reduced to its row on the core
+/// that decodes it, so the decoded clusters are never all held at once.
+fn table_rows(
+    doc: &Document<'_>,
+    section: Option<ClustersSection<'_>>,
+    filter: &ClusterFilter,
+) -> Result<Vec<ClusterRow>, Error> {
+    let section = required(
+        section,
+        doc.label,
+        SectionWording::ConfigDump,
+        CLUSTERS_TYPE,
+    )?;
+    let entries: Vec<_> = section
+        .dynamic_active_clusters
+        .into_iter()
+        .chain(section.static_clusters)
+        .collect();
+    let decoded = crate::util::parallel::map_in_order(&entries, 256, |e| {
+        doc.cluster(e).map(|c| (c.name.to_string(), cluster_row(&c)))
+    });
+    let mut rows = decoded
+        .into_iter()
+        .map(|r| r.map_err(Error::from))
+        .collect::<Result<Vec<_>, Error>>()?;
+    if rows.is_empty() {
+        return Err(MissingError::NoClusters {
+            path: doc.label.to_string(),
+        }
+        .into());
+    }
+    sort_clusters(&mut rows, |(name, _)| name);
+    rows.retain(|(name, _)| filter.accepts(name));
+    Ok(rows.into_iter().map(|(_, row)| row).collect())
 }
 
 /// The clusters `pc cluster` (and `pc all`) shows, in istioctl's order, or the error that
