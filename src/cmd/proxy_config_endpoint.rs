@@ -9,7 +9,8 @@ use serde_json::Value;
 use serde_json::value::RawValue;
 
 use crate::analysis::endpoint::host_status::host_rows;
-use crate::analysis::endpoint::{EndpointFilter, endpoint_rows, select_assignments};
+use crate::analysis::cluster::rows::sort_clusters;
+use crate::analysis::endpoint::{EndpointFilter, EndpointRow, endpoint_rows, select_assignments};
 use crate::cli::{EndpointArgs, OutputFormat, UsageError};
 use crate::cmd::input;
 use crate::envoy::dump::{ENDPOINTS_TYPE, EndpointConfigEntry, EndpointsSection, RoutingSections};
@@ -54,10 +55,10 @@ pub fn run(args: &EndpointArgs, out: &mut dyn Write) -> Result<ExitCode, Error> 
             SectionWording::ConfigDump,
             ENDPOINTS_TYPE,
         )?;
-        let selected = selected(doc, Some(section), &filter)?;
         match super::structured_format(&output) {
-            None => write_table(&selected, &filter, "", out)?,
+            None => write_endpoints(out, &table_rows(doc, section, &filter)?, "")?,
             Some(format) => {
+                let selected = selected(doc, Some(section), &filter)?;
                 let values = selected
                     .iter()
                     .map(|(entry, cla)| filtered_value(entry, cla, &filter))
@@ -158,6 +159,32 @@ pub(super) type Assignment<'a> = (EndpointConfigEntry<'a>, ClusterLoadAssignment
 
 /// `retrieveSortedEndpointsSlice`: dynamic then static assignments that keep an endpoint,
 /// in istioctl's order; none without a section.
+/// The table's rows in istioctl's order: each assignment is reduced to its rows on the core
+/// that decodes it, so the decoded assignments are never all held at once. An assignment
+/// with no endpoint the filter keeps has no rows and drops out, as in `select_assignments`.
+fn table_rows(
+    doc: &Document<'_>,
+    section: EndpointsSection<'_>,
+    filter: &EndpointFilter,
+) -> Result<Vec<EndpointRow>, Error> {
+    let entries: Vec<_> = section
+        .dynamic_endpoint_configs
+        .into_iter()
+        .chain(section.static_endpoint_configs)
+        .collect();
+    let decoded = crate::util::parallel::map_in_order(&entries, 256, |e| {
+        doc.load_assignment(e)
+            .map(|cla| (cla.cluster_name.to_string(), endpoint_rows(&cla, filter)))
+    });
+    let mut named = decoded
+        .into_iter()
+        .map(|r| r.map_err(Error::from))
+        .collect::<Result<Vec<_>, Error>>()?;
+    named.retain(|(_, rows)| !rows.is_empty());
+    sort_clusters(&mut named, |(name, _)| name);
+    Ok(named.into_iter().flat_map(|(_, rows)| rows).collect())
+}
+
 pub(super) fn selected<'a>(
     doc: &Document<'a>,
     section: Option<EndpointsSection<'a>>,
