@@ -52,4 +52,5 @@ mod secrets;
 mod support;
 mod terminal;
 mod wasm;
+mod wasm_gateway;
 mod wasm_unchecked;

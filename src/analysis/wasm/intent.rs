@@ -1,6 +1,6 @@
-//! Intent vs reality for a sidecar (DOMAIN.md §6.3–6.4): which WasmPlugins and
+//! Intent vs reality for a sidecar or a gateway (DOMAIN.md §6.3–6.4): which WasmPlugins and
 //! TrafficExtensions apply to this proxy, on which chains and in which order, compared with
-//! the filters the dump holds. Gateways and waypoints are not checked yet: their plugins get
+//! the filters the dump holds. Waypoints are not checked yet: their plugins get
 //! `not-checked` verdicts (`analysis::wasm::unchecked`).
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -11,8 +11,11 @@ use crate::analysis::wasm::order::{Certainty, TieBreak, compare, expected_order}
 use crate::analysis::wasm::placement::{ChainSite, Direction, ProxyKind, decode_plugin};
 use crate::envoy::ListenerState;
 use crate::istio::PluginKind;
-use crate::istio::selector::selects;
 use crate::istio::wasm_plugin::{PluginType, WasmPluginSpec, WorkloadMode};
+
+mod attach;
+
+use attach::applies;
 
 /// The proxy's identity, from the dump's bootstrap node or the flags.
 #[derive(Debug, Clone)]
@@ -35,6 +38,8 @@ pub struct ProxyContext {
 pub enum VerdictKind {
     /// The plugin applies and sits on the chains it should.
     ExpectedPresent,
+    /// istiod attaches the plugin nowhere on this proxy (gateways): the detail says why.
+    NotAttached,
     /// The plugin applies but is absent from some chains.
     ExpectedMissing,
     /// The filter sits where no resource asks for it (stale or foreign).
@@ -55,13 +60,17 @@ pub enum VerdictKind {
 impl VerdictKind {
     /// Whether this verdict makes `wasm count` exit 1.
     pub fn is_problem(self) -> bool {
-        !matches!(self, VerdictKind::ExpectedPresent | VerdictKind::NotChecked)
+        !matches!(
+            self,
+            VerdictKind::ExpectedPresent | VerdictKind::NotAttached | VerdictKind::NotChecked
+        )
     }
 
     /// The name as JSON and the table print it.
     pub fn as_str(self) -> &'static str {
         match self {
             VerdictKind::ExpectedPresent => "expected-present",
+            VerdictKind::NotAttached => "not-attached",
             VerdictKind::ExpectedMissing => "expected-missing",
             VerdictKind::PresentNotExpected => "present-not-expected",
             VerdictKind::WrongOrder => "wrong-order",
@@ -99,7 +108,7 @@ pub struct Verdict {
 pub enum UncheckedReason {
     /// No WasmPlugins to compare with (no `--resources`, cluster or bug report).
     NoResources,
-    /// A gateway or waypoint: istiod's attachment rules for it are not modelled yet.
+    /// A waypoint: istiod's attachment rules for it are not modelled yet.
     ProxyKindNotModelled,
     /// The proxy's namespace is unknown, so no plugin can be said to apply.
     UnknownNamespace,
@@ -116,7 +125,8 @@ pub enum IntentStatus {
     Checked,
     /// No `--resources` given.
     NoResources,
-    /// The proxy is a gateway or waypoint: not checked yet.
+    /// The proxy is a waypoint: not checked yet (the serialized name predates gateways
+    /// being checked).
     NotSidecar,
     /// Neither the dump nor `--namespace` says the proxy's namespace.
     UnknownNamespace,
@@ -161,29 +171,6 @@ pub struct IntentReport {
     pub verdicts: Vec<Verdict>,
 }
 
-/// Whether `p` applies to the proxy at all (namespace, targetRefs, selector); `Err` says why not.
-fn applies(p: &WasmPluginSpec, ctx: &ProxyContext, ns: &str) -> Result<(), String> {
-    if p.namespace != ns && p.namespace != ctx.root_namespace {
-        return Err(format!(
-            "its namespace {} is neither the proxy's ({ns}) nor the root namespace",
-            p.namespace
-        ));
-    }
-    if p.has_target_refs {
-        return Err("it has targetRefs, which sidecars ignore".into());
-    }
-    match &p.selector {
-        Some(sel) if !selects(sel, &ctx.labels) => {
-            let text: Vec<_> = sel.iter().map(|(k, v)| format!("{k}={v}")).collect();
-            Err(format!(
-                "its selector {} does not match the proxy's labels",
-                text.join(",")
-            ))
-        }
-        _ => Ok(()),
-    }
-}
-
 /// Whether an applicable plugin belongs on `site`; `Err` says why not.
 fn belongs_on(p: &WasmPluginSpec, site: &ChainSite, minor: Option<u32>) -> Result<(), String> {
     match p.plugin_type {
@@ -201,13 +188,23 @@ fn belongs_on(p: &WasmPluginSpec, site: &ChainSite, minor: Option<u32>) -> Resul
     let fits = p.matches.iter().any(|m| {
         let mode = match m.mode {
             WorkloadMode::ClientAndServer => true,
+            // `matchMode` / `workloadModeForListenerClass`: gateway chains are CLIENT class.
             WorkloadMode::Server => site.direction == Direction::Inbound,
-            WorkloadMode::Client => site.direction == Direction::Outbound,
+            WorkloadMode::Client => {
+                matches!(site.direction, Direction::Outbound | Direction::Gateway)
+            }
         };
         mode && (m.ports.is_empty() || m.ports.contains(&site.port))
     });
     if fits {
         Ok(())
+    } else if site.direction == Direction::Gateway
+        && p.matches.iter().all(|m| m.mode == WorkloadMode::Server)
+    {
+        Err(format!(
+            "its match ({}): mode SERVER never applies on a gateway (gateway chains are CLIENT class)",
+            describe_match(p)
+        ))
     } else {
         // Port 0 is a passthrough chain: it serves no service port, so `match.ports` never
         // names it.
@@ -247,7 +244,8 @@ fn describe_match(p: &WasmPluginSpec) -> String {
     parts.join("; ")
 }
 
-/// Sidecar listeners intent applies to: inbound and outbound, the newest state of each
+/// Listeners intent applies to: inbound and outbound (sidecars), gateway (gateways: the
+/// direction comes from the proxy kind, so a sidecar has none), the newest state of each
 /// listener (warming over active; draining ones are on their way out).
 fn intent_sites(sites: &[ChainSite]) -> Vec<&ChainSite> {
     let warming: BTreeSet<&str> = sites
@@ -257,7 +255,12 @@ fn intent_sites(sites: &[ChainSite]) -> Vec<&ChainSite> {
         .collect();
     sites
         .iter()
-        .filter(|s| matches!(s.direction, Direction::Inbound | Direction::Outbound))
+        .filter(|s| {
+            matches!(
+                s.direction,
+                Direction::Inbound | Direction::Outbound | Direction::Gateway
+            )
+        })
         .filter(|s| match s.state {
             ListenerState::Warming => true,
             ListenerState::Active => !warming.contains(s.listener.as_str()),
@@ -273,7 +276,7 @@ fn key_of(p: &WasmPluginSpec) -> Key {
     (p.kind, p.namespace.clone(), p.name.clone())
 }
 
-/// Joins `plugins` to the dump's filters on a sidecar and returns the verdicts.
+/// Joins `plugins` to the dump's filters on a sidecar or gateway and returns the verdicts.
 pub fn check_intent(
     ctx: &ProxyContext,
     plugins: &[WasmPluginSpec],
@@ -284,7 +287,7 @@ pub fn check_intent(
         expected_order: Vec::new(),
         verdicts: Vec::new(),
     };
-    if matches!(ctx.kind, ProxyKind::Gateway | ProxyKind::Waypoint) {
+    if ctx.kind == ProxyKind::Waypoint {
         return not_checked(IntentStatus::NotSidecar);
     }
     let Some(ns) = ctx.namespace.as_deref() else {
@@ -378,6 +381,32 @@ pub fn check_intent(
             push(VerdictKind::PresentNotExpected, &extra, why);
         }
     }
+    // On a gateway every plugin given is accounted for: one istiod attaches nowhere here
+    // gets the reason (sidecar reports list only what applies or is placed, as before).
+    if ctx.kind == ProxyKind::Gateway {
+        for p in plugins {
+            let key = key_of(p);
+            if expected.contains_key(&key) || present.contains_key(&key) {
+                continue;
+            }
+            let why = match applies(p, ctx, ns) {
+                Err(why) => why,
+                Ok(()) => sites
+                    .first()
+                    .and_then(|s| belongs_on(p, s, ctx.istio_minor).err())
+                    .unwrap_or_else(|| "this gateway has no chain it fits".into()),
+            };
+            verdicts.push(Verdict {
+                verdict: VerdictKind::NotAttached,
+                plugin: p.id(),
+                plugins: vec![p.id()],
+                filter: None,
+                chains: Vec::new(),
+                detail: format!("istiod attaches it nowhere on this gateway: {why}"),
+                reason: None,
+            });
+        }
+    }
     verdicts.extend(order_verdicts(&sites, &by_key, &tie));
     let expected_order = expected_order(&applicable, &tie)
         .into_iter()
@@ -450,3 +479,6 @@ fn order_verdicts(
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod gateway_tests;

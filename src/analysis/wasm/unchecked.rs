@@ -155,6 +155,7 @@ mod tests {
             creation_timestamp: None,
             selector: None,
             has_target_refs: false,
+            target_refs: Vec::new(),
             phase: Phase::Authn,
             priority: None,
             matches: Vec::new(),

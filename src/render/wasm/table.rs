@@ -103,7 +103,7 @@ fn write_heading(out: &mut dyn Write, p: &ProxyReport) -> std::io::Result<()> {
     let intent = match p.intent {
         IntentStatus::Checked => "INTENT: checked against the given resources",
         IntentStatus::NoResources => "INTENT: not checked (no --resources)",
-        IntentStatus::NotSidecar => "INTENT: not checked yet for gateways and waypoints",
+        IntentStatus::NotSidecar => "INTENT: not checked yet for waypoints",
         IntentStatus::IstioVersionNotModelled => {
             version = format!(
                 "INTENT: not checked (Istio {} is outside the modelled range 1.{}-1.{})",

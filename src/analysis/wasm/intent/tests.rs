@@ -55,6 +55,7 @@ fn spec(name: &str, phase: Phase, priority: Option<i64>) -> WasmPluginSpec {
         creation_timestamp: None,
         selector: Some(BTreeMap::from([("app".into(), "httpbin".into())])),
         has_target_refs: false,
+        target_refs: Vec::new(),
         phase,
         priority,
         matches: Vec::new(),
@@ -206,9 +207,9 @@ fn uncertain_ties_are_not_wrong_order() {
 }
 
 #[test]
-fn gateways_and_unknown_namespaces_are_not_checked() {
+fn waypoints_and_unknown_namespaces_are_not_checked() {
     let mut c = ctx();
-    c.kind = ProxyKind::Gateway;
+    c.kind = ProxyKind::Waypoint;
     let r = check_intent(&c, &[spec("a", Phase::Authn, None)], &sites(&[], &[], &[]));
     assert_eq!((r.status, r.verdicts.len()), (IntentStatus::NotSidecar, 0));
     let mut c = ctx();
