@@ -11,7 +11,7 @@ const SEED: &str = "testdata/manifests/wasm-count/seed/";
 
 /// A gateway (`router~`) or a waypoint (`waypoint~`) in istio-system: an HTTP plugin on its
 /// listener and a network (L4) plugin on a TCP chain, both delivered by ECDS.
-pub(crate) fn edge_dump(kind: &str) -> String {
+fn edge_dump(kind: &str) -> String {
     r#"{"configs":[
  {"@type":"type.googleapis.com/envoy.admin.v3.BootstrapConfigDump","bootstrap":{"node":{
    "id":"KIND~10.244.0.7~edge-7c9.istio-system~istio-system.svc.cluster.local",
@@ -176,7 +176,8 @@ fn json_and_yaml_carry_the_not_checked_entries() {
 #[test]
 fn waypoints_with_resources_are_not_checked_per_plugin() {
     // Gateways are checked since #16 point 1 (tests/cli/wasm_gateway.rs); waypoints remain.
-    for kind in ["waypoint"] {
+    {
+        let kind = "waypoint";
         let dump = edge_dump(kind);
         let dir = scratch(&format!("edge-{kind}"));
         let manifests = dir.join("plugins.yaml");
