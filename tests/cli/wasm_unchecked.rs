@@ -209,6 +209,9 @@ fn waypoints_with_resources_are_not_checked_per_plugin() {
             .filter(|l| l.starts_with(" not-checked "))
             .collect();
         assert_eq!(rows.len(), 3, "{kind}: {}", table.stdout);
+        // Waypoint chains are inbound (SERVER class, listener_waypoint.go), never "gateway".
+        assert!(table.stdout.contains(" inbound: 1\n"), "{}", table.stdout);
+        assert!(!table.stdout.contains("gateway: "), "{}", table.stdout);
         let name = kind;
         let words = format!("istiod's attachment rules for {name}s are not modelled yet");
         assert!(rows.iter().all(|r| r.contains(&words)), "{rows:#?}");
