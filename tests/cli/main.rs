@@ -54,3 +54,4 @@ mod terminal;
 mod wasm;
 mod wasm_gateway;
 mod wasm_unchecked;
+mod wasm_waypoint;

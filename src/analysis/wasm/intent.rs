@@ -11,26 +11,15 @@ use crate::analysis::wasm::order::{Certainty, TieBreak, compare, expected_order}
 use crate::analysis::wasm::placement::{ChainSite, Direction, ProxyKind, decode_plugin};
 use crate::envoy::ListenerState;
 use crate::istio::PluginKind;
-use crate::istio::wasm_plugin::{PluginType, WasmPluginSpec, WorkloadMode};
+use crate::istio::wasm_plugin::WasmPluginSpec;
 
 mod attach;
+mod context;
+mod fit;
 
-use attach::applies;
-
-/// The proxy's identity, from the dump's bootstrap node or the flags.
-#[derive(Debug, Clone)]
-pub struct ProxyContext {
-    /// Sidecar, gateway, waypoint, or unknown (no bootstrap node: treated as a sidecar).
-    pub kind: ProxyKind,
-    /// The pod's namespace, when known.
-    pub namespace: Option<String>,
-    /// The pod's labels.
-    pub labels: BTreeMap<String, String>,
-    /// Istio minor version (1.N), when the node says.
-    pub istio_minor: Option<u32>,
-    /// The mesh root namespace.
-    pub root_namespace: String,
-}
+use attach::{applies, applies_on_waypoint, names_service_entry};
+pub use context::ProxyContext;
+use fit::belongs_on;
 
 /// The verdict classes; all but `ExpectedPresent` and `NotChecked` are problems (exit code 1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -108,7 +97,7 @@ pub struct Verdict {
 pub enum UncheckedReason {
     /// No WasmPlugins to compare with (no `--resources`, cluster or bug report).
     NoResources,
-    /// A waypoint: istiod's attachment rules for it are not modelled yet.
+    /// A rule for this proxy kind is not modelled: a ServiceEntry targetRef on a waypoint.
     ProxyKindNotModelled,
     /// The proxy's namespace is unknown, so no plugin can be said to apply.
     UnknownNamespace,
@@ -125,9 +114,6 @@ pub enum IntentStatus {
     Checked,
     /// No `--resources` given.
     NoResources,
-    /// The proxy is a waypoint: not checked yet (the serialized name predates gateways
-    /// being checked).
-    NotSidecar,
     /// Neither the dump nor `--namespace` says the proxy's namespace.
     UnknownNamespace,
     /// The dump names an Istio version outside the modelled range.
@@ -140,7 +126,6 @@ impl IntentStatus {
         match self {
             IntentStatus::Checked => None,
             IntentStatus::NoResources => Some(UncheckedReason::NoResources),
-            IntentStatus::NotSidecar => Some(UncheckedReason::ProxyKindNotModelled),
             IntentStatus::UnknownNamespace => Some(UncheckedReason::UnknownNamespace),
             IntentStatus::IstioVersionNotModelled => Some(UncheckedReason::IstioVersionNotModelled),
         }
@@ -169,79 +154,6 @@ pub struct IntentReport {
     pub expected_order: Vec<OrderEntry>,
     /// Verdicts about plugins and their order.
     pub verdicts: Vec<Verdict>,
-}
-
-/// Whether an applicable plugin belongs on `site`; `Err` says why not.
-fn belongs_on(p: &WasmPluginSpec, site: &ChainSite, minor: Option<u32>) -> Result<(), String> {
-    match p.plugin_type {
-        PluginType::Http if !site.has_hcm => return Err("HTTP plugin on a non-HTTP chain".into()),
-        PluginType::Network if site.is_blackhole => return Err("blackhole chain".into()),
-        _ => {}
-    }
-    if site.direction == Direction::Outbound && minor.is_some_and(|m| m < 14) {
-        return Err("Istio before 1.14 puts plugins on inbound chains only".into());
-    }
-    // `match` exists from 1.16 on; older istiod ignores it.
-    if p.matches.is_empty() || minor.is_some_and(|m| m < 16) {
-        return Ok(());
-    }
-    let fits = p.matches.iter().any(|m| {
-        let mode = match m.mode {
-            WorkloadMode::ClientAndServer => true,
-            // `matchMode` / `workloadModeForListenerClass`: gateway chains are CLIENT class.
-            WorkloadMode::Server => site.direction == Direction::Inbound,
-            WorkloadMode::Client => {
-                matches!(site.direction, Direction::Outbound | Direction::Gateway)
-            }
-        };
-        mode && (m.ports.is_empty() || m.ports.contains(&site.port))
-    });
-    if fits {
-        Ok(())
-    } else if site.direction == Direction::Gateway
-        && p.matches.iter().all(|m| m.mode == WorkloadMode::Server)
-    {
-        Err(format!(
-            "its match ({}): mode SERVER never applies on a gateway (gateway chains are CLIENT class)",
-            describe_match(p)
-        ))
-    } else {
-        // Port 0 is a passthrough chain: it serves no service port, so `match.ports` never
-        // names it.
-        let place = if site.port == 0 {
-            format!(
-                "the {} passthrough chains (no service port)",
-                site.direction.as_str()
-            )
-        } else {
-            format!("{} port {}", site.direction.as_str(), site.port)
-        };
-        Err(format!(
-            "its match ({}) excludes {place}",
-            describe_match(p)
-        ))
-    }
-}
-
-fn describe_match(p: &WasmPluginSpec) -> String {
-    let parts: Vec<String> = p
-        .matches
-        .iter()
-        .map(|m| {
-            let mode = match m.mode {
-                WorkloadMode::ClientAndServer => "CLIENT_AND_SERVER",
-                WorkloadMode::Client => "CLIENT",
-                WorkloadMode::Server => "SERVER",
-            };
-            let ports: Vec<_> = m.ports.iter().map(u32::to_string).collect();
-            if ports.is_empty() {
-                mode.to_string()
-            } else {
-                format!("{mode} ports {}", ports.join(","))
-            }
-        })
-        .collect();
-    parts.join("; ")
 }
 
 /// Listeners intent applies to: inbound and outbound (sidecars), gateway (gateways: the
@@ -287,9 +199,6 @@ pub fn check_intent(
         expected_order: Vec::new(),
         verdicts: Vec::new(),
     };
-    if ctx.kind == ProxyKind::Waypoint {
-        return not_checked(IntentStatus::NotSidecar);
-    }
     let Some(ns) = ctx.namespace.as_deref() else {
         return not_checked(IntentStatus::UnknownNamespace);
     };
@@ -299,18 +208,30 @@ pub fn check_intent(
         root_first: ctx.istio_minor.is_some_and(|m| m <= 12),
     };
     let by_key: BTreeMap<Key, &WasmPluginSpec> = plugins.iter().map(|p| (key_of(p), p)).collect();
-    let applicable: Vec<&WasmPluginSpec> = plugins
-        .iter()
-        .filter(|p| applies(p, ctx, ns).is_ok())
-        .collect();
     let sites = intent_sites(sites);
+    let waypoint = ctx.kind == ProxyKind::Waypoint;
+    // A waypoint attaches per chain (`ListenerInfo.WithService`); other proxies per proxy.
+    let attach = |p: &WasmPluginSpec, site: &ChainSite| {
+        if waypoint {
+            applies_on_waypoint(p, ctx, ns, site)
+        } else {
+            applies(p, ctx, ns)
+        }
+    };
+    // A ServiceEntry ref on a waypoint: the dump names the chain after the host, not the
+    // ServiceEntry, so no verdict can be reached for that plugin.
+    let unresolved: BTreeSet<Key> = plugins
+        .iter()
+        .filter(|p| waypoint && names_service_entry(p))
+        .map(key_of)
+        .collect();
 
     // Per plugin key: expected chains, present chains (with the filter name), and reasons.
     let mut expected: BTreeMap<Key, Vec<usize>> = BTreeMap::new();
     let mut present: BTreeMap<Key, Vec<(usize, String)>> = BTreeMap::new();
     for (i, site) in sites.iter().enumerate() {
-        for p in &applicable {
-            if belongs_on(p, site, ctx.istio_minor).is_ok() {
+        for p in plugins.iter().filter(|p| !unresolved.contains(&key_of(p))) {
+            if attach(p, site).is_ok() && belongs_on(p, site, ctx).is_ok() {
                 expected.entry(key_of(p)).or_default().push(i);
             }
         }
@@ -323,7 +244,11 @@ pub fn check_intent(
     }
     let label = |i: &usize| sites[*i].label();
     let mut verdicts = Vec::new();
-    let keys: BTreeSet<&Key> = expected.keys().chain(present.keys()).collect();
+    let keys: BTreeSet<&Key> = expected
+        .keys()
+        .chain(present.keys())
+        .filter(|k| !unresolved.contains(k))
+        .collect();
     for key in keys {
         let id = format!("{}/{}", key.1, key.2);
         let want = expected.get(key).map(Vec::as_slice).unwrap_or_default();
@@ -370,9 +295,9 @@ pub fn check_intent(
         if !extra.is_empty() {
             let why = match by_key.get(key) {
                 None => "no such resource in the given resources (stale or foreign)".to_string(),
-                Some(p) => match applies(p, ctx, ns) {
+                Some(p) => match attach(p, sites[extra[0]]) {
                     Err(why) => format!("not expected on this proxy: {why}"),
-                    Ok(()) => match belongs_on(p, sites[extra[0]], ctx.istio_minor) {
+                    Ok(()) => match belongs_on(p, sites[extra[0]], ctx) {
                         Err(why) => format!("not expected on these chains: {why}"),
                         Ok(()) => "not expected here".to_string(),
                     },
@@ -381,20 +306,48 @@ pub fn check_intent(
             push(VerdictKind::PresentNotExpected, &extra, why);
         }
     }
-    // On a gateway every plugin given is accounted for: one istiod attaches nowhere here
-    // gets the reason (sidecar reports list only what applies or is placed, as before).
-    if ctx.kind == ProxyKind::Gateway {
+    // On a gateway or waypoint every plugin given is accounted for: one istiod attaches
+    // nowhere here gets the reason (sidecar reports list only what applies or is placed, as
+    // before).
+    if matches!(ctx.kind, ProxyKind::Gateway | ProxyKind::Waypoint) {
         for p in plugins {
             let key = key_of(p);
+            if unresolved.contains(&key) {
+                verdicts.push(Verdict {
+                    verdict: VerdictKind::NotChecked,
+                    plugin: p.id(),
+                    plugins: vec![p.id()],
+                    filter: present
+                        .get(&key)
+                        .and_then(|h| h.first())
+                        .map(|h| h.1.clone()),
+                    chains: present.get(&key).map_or_else(Vec::new, |h| {
+                        h.iter().map(|(i, _)| sites[*i].label()).collect()
+                    }),
+                    detail: "not checked: a ServiceEntry targetRef on a waypoint (the dump \
+                             names chains after hosts, not ServiceEntries)"
+                        .into(),
+                    reason: Some(UncheckedReason::ProxyKindNotModelled),
+                });
+                continue;
+            }
             if expected.contains_key(&key) || present.contains_key(&key) {
                 continue;
             }
-            let why = match applies(p, ctx, ns) {
+            let first = if waypoint {
+                Ok(())
+            } else {
+                applies(p, ctx, ns)
+            };
+            // Per-service chains first: on a waypoint their reason names the service.
+            let mut order: Vec<&&ChainSite> = sites.iter().collect();
+            order.sort_by_key(|s| !s.chain.starts_with("inbound-vip|"));
+            let why = match first {
                 Err(why) => why,
-                Ok(()) => sites
-                    .first()
-                    .and_then(|s| belongs_on(p, s, ctx.istio_minor).err())
-                    .unwrap_or_else(|| "this gateway has no chain it fits".into()),
+                Ok(()) => order
+                    .iter()
+                    .find_map(|s| attach(p, s).and_then(|()| belongs_on(p, s, ctx)).err())
+                    .unwrap_or_else(|| format!("this {} has no chain it fits", ctx.kind.as_str())),
             };
             verdicts.push(Verdict {
                 verdict: VerdictKind::NotAttached,
@@ -402,12 +355,26 @@ pub fn check_intent(
                 plugins: vec![p.id()],
                 filter: None,
                 chains: Vec::new(),
-                detail: format!("istiod attaches it nowhere on this gateway: {why}"),
+                detail: format!(
+                    "istiod attaches it nowhere on this {}: {why}",
+                    ctx.kind.as_str()
+                ),
                 reason: None,
             });
         }
     }
     verdicts.extend(order_verdicts(&sites, &by_key, &tie));
+    let applicable: Vec<&WasmPluginSpec> = plugins
+        .iter()
+        .filter(|p| {
+            // A waypoint's plugins apply per chain: the ones expected on one.
+            if waypoint {
+                expected.contains_key(&key_of(p))
+            } else {
+                applies(p, ctx, ns).is_ok()
+            }
+        })
+        .collect();
     let expected_order = expected_order(&applicable, &tie)
         .into_iter()
         .map(|(p, c)| OrderEntry {
@@ -482,3 +449,6 @@ mod tests;
 
 #[cfg(test)]
 mod gateway_tests;
+
+#[cfg(test)]
+mod waypoint_tests;

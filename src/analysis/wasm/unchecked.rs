@@ -235,7 +235,6 @@ mod tests {
         assert_eq!(IntentStatus::Checked.unchecked_reason(), None);
         for s in [
             IntentStatus::NoResources,
-            IntentStatus::NotSidecar,
             IntentStatus::UnknownNamespace,
             IntentStatus::IstioVersionNotModelled,
         ] {

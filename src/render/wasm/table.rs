@@ -103,7 +103,6 @@ fn write_heading(out: &mut dyn Write, p: &ProxyReport) -> std::io::Result<()> {
     let intent = match p.intent {
         IntentStatus::Checked => "INTENT: checked against the given resources",
         IntentStatus::NoResources => "INTENT: not checked (no --resources)",
-        IntentStatus::NotSidecar => "INTENT: not checked yet for waypoints",
         IntentStatus::IstioVersionNotModelled => {
             version = format!(
                 "INTENT: not checked (Istio {} is outside the modelled range 1.{}-1.{})",
@@ -346,7 +345,7 @@ fn reason_words(reason: UncheckedReason, p: &ProxyReport) -> String {
     match reason {
         UncheckedReason::NoResources => "no --resources".to_string(),
         UncheckedReason::ProxyKindNotModelled => format!(
-            "istiod's attachment rules for the {} are not modelled yet",
+            "istiod's attachment rule for ServiceEntry targetRefs on the {} is not modelled yet",
             p.proxy.kind.as_str()
         ),
         UncheckedReason::UnknownNamespace => {

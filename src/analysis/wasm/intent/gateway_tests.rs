@@ -7,7 +7,7 @@
 use super::*;
 use crate::analysis::wasm::placement::chain_sites;
 use crate::envoy::Listener;
-use crate::istio::wasm_plugin::{Phase, TargetRef, TrafficSelector};
+use crate::istio::wasm_plugin::{Phase, PluginType, TargetRef, TrafficSelector, WorkloadMode};
 
 const WASM: &str = "type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm";
 

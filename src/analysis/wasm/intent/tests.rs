@@ -4,7 +4,7 @@
 use super::*;
 use crate::analysis::wasm::placement::chain_sites;
 use crate::envoy::Listener;
-use crate::istio::wasm_plugin::{Phase, TrafficSelector};
+use crate::istio::wasm_plugin::{Phase, PluginType, TrafficSelector, WorkloadMode};
 
 const WASM: &str = "type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm";
 
@@ -207,11 +207,7 @@ fn uncertain_ties_are_not_wrong_order() {
 }
 
 #[test]
-fn waypoints_and_unknown_namespaces_are_not_checked() {
-    let mut c = ctx();
-    c.kind = ProxyKind::Waypoint;
-    let r = check_intent(&c, &[spec("a", Phase::Authn, None)], &sites(&[], &[], &[]));
-    assert_eq!((r.status, r.verdicts.len()), (IntentStatus::NotSidecar, 0));
+fn unknown_namespaces_are_not_checked() {
     let mut c = ctx();
     c.namespace = None;
     let r = check_intent(&c, &[], &[]);
