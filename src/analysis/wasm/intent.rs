@@ -208,8 +208,11 @@ pub fn check_intent(
         root_first: ctx.istio_minor.is_some_and(|m| m <= 12),
     };
     let by_key: BTreeMap<Key, &WasmPluginSpec> = plugins.iter().map(|p| (key_of(p), p)).collect();
-    let sites = intent_sites(sites);
     let waypoint = ctx.kind == ProxyKind::Waypoint;
+    let mut sites = intent_sites(sites);
+    // A waypoint's plugins go on `main_internal` only (its per-service and direct chains,
+    // `buildWaypointInternal`); `connect_terminate` has an HCM but no extensions.
+    sites.retain(|s| !waypoint || s.listener == "main_internal");
     // A waypoint attaches per chain (`ListenerInfo.WithService`); other proxies per proxy.
     let attach = |p: &WasmPluginSpec, site: &ChainSite| {
         if waypoint {

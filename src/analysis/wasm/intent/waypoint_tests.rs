@@ -161,3 +161,54 @@ fn waypoint_attaches_by_service_and_waypoint_class_only() {
                 || v.reason == Some(UncheckedReason::ProxyKindNotModelled))
     );
 }
+
+/// `connect_terminate` has an HCM but `listener_waypoint.go` gives it no extensions; the
+/// direct chains of `main_internal` (`WithService(nil)`) take only class-wide plugins.
+#[test]
+fn only_main_internal_carries_waypoint_plugins() {
+    let text = r#"{"name":"connect_terminate","filter_chains":[{"name":"default","filters":[
+        {"name":"envoy.filters.network.http_connection_manager","typed_config":{"http_filters":[
+        {"name":"envoy.filters.http.router"}]}}]}]}"#;
+    let terminate: Listener = serde_json::from_str(text).unwrap();
+    let text = r#"{"name":"main_internal","filter_chains":[{"name":"direct-http","filters":[
+        {"name":"envoy.filters.network.http_connection_manager","typed_config":{"http_filters":[
+        {"name":"envoy.filters.http.router"}]}}]}]}"#;
+    let direct: Listener = serde_json::from_str(text).unwrap();
+    let sites = chain_sites(
+        &[
+            (ListenerState::Active, &terminate),
+            (ListenerState::Active, &direct),
+        ],
+        ProxyKind::Waypoint,
+    );
+    let plugins = [
+        plugin(
+            "istio-system",
+            "class",
+            &[("GatewayClass", "istio-waypoint")],
+        ),
+        plugin("shop", "svc", &[("Service", "reviews")]),
+    ];
+    let r = check_intent(&waypoint(), &plugins, &sites);
+    let got: Vec<_> = r
+        .verdicts
+        .iter()
+        .map(|v| (v.verdict, v.plugin.as_str(), v.chains.clone()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (
+                VerdictKind::ExpectedMissing,
+                "istio-system/class",
+                vec!["main_internal direct-http (ALL)".to_string()]
+            ),
+            (VerdictKind::NotAttached, "shop/svc", vec![]),
+        ]
+    );
+    assert!(
+        r.verdicts[1]
+            .detail
+            .contains("this is not a per-service chain")
+    );
+}
