@@ -166,3 +166,52 @@ fn a_defective_waypoint_reports_the_fault_on_the_right_chain_and_exits_1() {
             .contains("inbound-vip|9080|http|reviews.shop.svc.cluster.local")
     );
 }
+
+/// The one waypoint rule not modelled: a ServiceEntry ref (the dump names the chain after the
+/// host, not the ServiceEntry). That plugin is not-checked, the others still are checked, and
+/// `--fail-on-unchecked` decides the exit code.
+#[test]
+fn a_service_entry_ref_on_a_waypoint_is_not_checked() {
+    let dir = scratch("wp-se");
+    let manifests = dir.join("plugins.yaml");
+    let se = "---
+apiVersion: extensions.istio.io/v1alpha1
+kind: WasmPlugin
+metadata: {name: egress, namespace: shop}
+spec:
+  targetRefs: [{group: networking.istio.io, kind: ServiceEntry, name: api}]
+  url: oci://x/e:1
+";
+    std::fs::write(&manifests, format!("{PLUGINS}{se}")).unwrap();
+    let dump = waypoint_dump(&["shop.reviews-auth", "istio-system.mesh"]);
+    let args = [
+        "wasm",
+        "count",
+        "-f",
+        "-",
+        "--resources",
+        manifests.to_str().unwrap(),
+    ];
+    let out = Test::new(args).stdin(dump.clone()).run();
+    assert_eq!((out.code, out.stderr.as_str()), (1, ""), "{}", out.stdout);
+    let row = out
+        .stdout
+        .lines()
+        .find(|l| l.starts_with(" not-checked "))
+        .unwrap_or_default();
+    assert!(
+        row.contains("shop/egress") && row.contains("ServiceEntry"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("PROBLEMS: 0; NOT CHECKED: 1"),
+        "{}",
+        out.stdout
+    );
+    let off = Test::new(args.iter().chain(&["--fail-on-unchecked=false"]))
+        .stdin(dump)
+        .run();
+    assert_eq!((off.code, off.stdout), (0, out.stdout));
+    let _ = std::fs::remove_dir_all(dir);
+}

@@ -1,7 +1,7 @@
-//! Intent vs reality for a sidecar or a gateway (DOMAIN.md §6.3–6.4): which WasmPlugins and
-//! TrafficExtensions apply to this proxy, on which chains and in which order, compared with
-//! the filters the dump holds. Waypoints are not checked yet: their plugins get
-//! `not-checked` verdicts (`analysis::wasm::unchecked`).
+//! Intent vs reality on a sidecar, gateway or waypoint (DOMAIN.md §6.3–6.4): which
+//! WasmPlugins and TrafficExtensions apply to this proxy (`attach`), on which chains (`fit`)
+//! and in which order, compared with the filters the dump holds. A ServiceEntry targetRef on
+//! a waypoint is the one rule not modelled: such a plugin gets a `not-checked` verdict.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -21,13 +21,15 @@ use attach::{applies, applies_on_waypoint, names_service_entry};
 pub use context::ProxyContext;
 use fit::belongs_on;
 
-/// The verdict classes; all but `ExpectedPresent` and `NotChecked` are problems (exit code 1).
+/// The verdict classes; all but `ExpectedPresent`, `NotAttached` and `NotChecked` are problems
+/// (exit code 1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum VerdictKind {
     /// The plugin applies and sits on the chains it should.
     ExpectedPresent,
-    /// istiod attaches the plugin nowhere on this proxy (gateways): the detail says why.
+    /// istiod attaches the plugin nowhere on this proxy (gateways and waypoints, where every
+    /// plugin given is accounted for): the detail says why.
     NotAttached,
     /// The plugin applies but is absent from some chains.
     ExpectedMissing,

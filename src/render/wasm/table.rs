@@ -322,7 +322,13 @@ fn write_proxy(out: &mut dyn Write, p: &ProxyReport, term: Terminal) -> std::io:
         (true, 0) => problems.green().to_string(),
         (true, _) => problems.red().to_string(),
     };
-    let Some(reason) = p.intent.unchecked_reason().filter(|_| p.has_unchecked()) else {
+    // Intent checked can still leave single plugins unchecked (a ServiceEntry ref on a
+    // waypoint): their verdicts carry the reason.
+    let reason = p
+        .intent
+        .unchecked_reason()
+        .or_else(|| p.verdicts.iter().find_map(|v| v.reason));
+    let Some(reason) = reason.filter(|_| p.has_unchecked()) else {
         return writeln!(out, "PROBLEMS: {problems}");
     };
     // No plugin in the dump or the resources: what is unchecked is whether one is missing.
