@@ -26,9 +26,11 @@ pub enum WasmCommand {
     /// dumps come from), each WasmPlugin and TrafficExtension is joined to its filters:
     /// expected and present, expected but missing, present but not expected, wrong order,
     /// ECDS missing, or replaced by the agent's RBAC stand-in. Exits 1 when a problem verdict
-    /// appears. A plugin whose verdict cannot be reached (no resources, a gateway or waypoint,
-    /// an unknown namespace, an Istio version outside 1.12-1.30) is listed as not-checked,
-    /// never as clean, and exits 1 too unless --fail-on-unchecked=false.
+    /// appears. On a gateway or waypoint every plugin given is accounted for: a plugin istiod
+    /// attaches nowhere there is listed as not-attached with istiod's reason. A plugin whose
+    /// verdict cannot be reached (no resources, a ServiceEntry targetRef on a waypoint, an
+    /// unknown namespace, an Istio version outside 1.12-1.30) is listed as not-checked, never
+    /// as clean, and exits 1 too unless --fail-on-unchecked=false.
     ///
     /// Fleet mode (-l SELECTOR, -A, --bug-report) reads every sidecar selected and prints a
     /// summary instead of one report per proxy: a table of pods × plugins (the number of
@@ -141,7 +143,7 @@ pub struct WasmCountArgs {
     pub root_namespace: String,
 
     /// Exit 1 when a plugin's verdict could not be reached (no resources to check against;
-    /// a gateway or waypoint, whose attachment rules are not modelled yet; an unknown
+    /// a ServiceEntry targetRef on a waypoint, a rule not modelled yet; an unknown
     /// namespace; an Istio version outside 1.12-1.30). Each such plugin is listed as
     /// not-checked either way; --fail-on-unchecked=false exits 0 for them.
     #[arg(long, default_value_t = true, action = ArgAction::Set, num_args = 0..=1,

@@ -65,6 +65,34 @@ pub enum PluginType {
     Network,
 }
 
+/// One `PolicyTargetReference`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TargetRef {
+    /// `group`; `""` is the core group.
+    pub group: String,
+    /// `kind`: `Gateway`, `GatewayClass`, `Service`, `ServiceEntry`.
+    pub kind: String,
+    /// `name`.
+    pub name: String,
+    /// `namespace`; empty means the policy's own.
+    pub namespace: String,
+}
+
+fn target_ref_of(n: &Node) -> TargetRef {
+    let text = |key: &str| {
+        n.get(key)
+            .and_then(Node::as_scalar)
+            .map(str::to_string)
+            .unwrap_or_default()
+    };
+    TargetRef {
+        group: text("group"),
+        kind: text("kind"),
+        name: text("name"),
+        namespace: text("namespace"),
+    }
+}
+
 /// A WasmPlugin, or a TrafficExtension with a `wasm` module.
 #[derive(Debug, Clone)]
 pub struct WasmPluginSpec {
@@ -80,6 +108,9 @@ pub struct WasmPluginSpec {
     pub selector: Option<BTreeMap<String, String>>,
     /// Whether `targetRef` or `targetRefs` is set.
     pub has_target_refs: bool,
+    /// `targetRefs`, or the singular `targetRef` when `targetRefs` is empty (istiod's
+    /// `GetTargetRefs` folds them the same way).
+    pub target_refs: Vec<TargetRef>,
     /// `phase`.
     pub phase: Phase,
     /// `priority`; unset sorts below every negative priority.
@@ -204,6 +235,15 @@ pub fn wasm_plugin_of(r: &Resource) -> Option<WasmPluginSpec> {
             || spec
                 .get("targetRefs")
                 .is_some_and(|t| !t.items().is_empty()),
+        target_refs: match spec.get("targetRefs").map(Node::items) {
+            Some(refs) if !refs.is_empty() => refs.iter().map(target_ref_of).collect(),
+            _ => spec
+                .get("targetRef")
+                .filter(|t| !t.is_null())
+                .map(target_ref_of)
+                .into_iter()
+                .collect(),
+        },
         phase: match text(spec, "phase").as_deref() {
             Some("AUTHN") => Phase::Authn,
             Some("AUTHZ") => Phase::Authz,
@@ -269,6 +309,15 @@ mod tests {
         let t = wasm_plugin_of(&rs[1]).unwrap();
         assert_eq!(t.kind, PluginKind::TrafficExtension);
         assert!(t.has_target_refs && t.selector.is_none() && t.priority.is_none());
+        assert_eq!(
+            t.target_refs,
+            [TargetRef {
+                group: String::new(),
+                kind: "Gateway".into(),
+                name: "g".into(),
+                namespace: String::new()
+            }]
+        );
         assert_eq!(t.phase, Phase::Unspecified);
         assert!(wasm_plugin_of(&rs[2]).is_none());
     }

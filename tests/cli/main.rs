@@ -52,4 +52,6 @@ mod secrets;
 mod support;
 mod terminal;
 mod wasm;
+mod wasm_gateway;
 mod wasm_unchecked;
+mod wasm_waypoint;

@@ -271,8 +271,12 @@ const GATEWAY_DUMP: &str = r#"{"configs":[
        "type_urls":["type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm"]}},
      {"name":"envoy.filters.http.router"}]}}]}]}}}]}]}"#;
 
+/// A classic gateway is checked like a sidecar (istio/istio `policyattachment.go`
+/// `ShouldAttachPolicy`: no gateway-name label, so the selector decides): the seed plugin in
+/// `default` is not attached, with istiod's reason; the filter no resource asks for is a
+/// problem.
 #[test]
-fn gateways_are_counted_but_intent_is_not_checked() {
+fn classic_gateways_are_checked_against_the_resources() {
     let out = Test::new([
         "wasm",
         "count",
@@ -283,14 +287,24 @@ fn gateways_are_counted_but_intent_is_not_checked() {
     ])
     .stdin(GATEWAY_DUMP)
     .run();
-    // Not checked is never clean: exit 1 (#16 point 2).
     assert_eq!((out.code, out.stderr.as_str()), (1, ""));
     let out = out.stdout;
     assert!(
-        out.contains("INTENT: not checked yet for gateways and waypoints"),
+        out.contains("INTENT: checked against the given resources"),
         "{out}"
     );
-    assert!(out.contains("istio-system/gw-auth"), "{out}");
+    let row = |verdict: &str, plugin: &str| {
+        out.lines()
+            .find(|l| l.starts_with(&format!(" {verdict} ")) && l.contains(plugin))
+            .unwrap_or_else(|| panic!("no {verdict} row for {plugin}: {out}"))
+            .to_string()
+    };
+    assert!(
+        row("not-attached", "default/helloworld")
+            .contains("its namespace default is neither the proxy's (istio-system)")
+    );
+    assert!(row("present-not-expected", "istio-system/gw-auth").contains("no such resource"));
+    assert!(out.ends_with("PROBLEMS: 1\n"), "{out}");
     assert!(out.contains("1.21-1.25"), "{out}");
     assert!(out.contains("gateway: 1"), "{out}");
     // The escape sequence in the listener name is printed escaped, never raw.

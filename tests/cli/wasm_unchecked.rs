@@ -9,48 +9,6 @@ use crate::support::Test;
 const SEED_DUMP: &str = "testdata/dumps/istio-current-permissive.json";
 const SEED: &str = "testdata/manifests/wasm-count/seed/";
 
-/// A gateway (or, with `waypoint~`, a waypoint) in istio-system: an HTTP plugin on its
-/// listener and a network (L4) plugin on a TCP chain, both delivered by ECDS.
-fn edge_dump(kind: &str) -> String {
-    r#"{"configs":[
- {"@type":"type.googleapis.com/envoy.admin.v3.BootstrapConfigDump","bootstrap":{"node":{
-   "id":"KIND~10.244.0.7~edge-7c9.istio-system~istio-system.svc.cluster.local",
-   "metadata":{"NAMESPACE":"istio-system","LABELS":{"app":"edge"},"ISTIO_VERSION":"1.30.0"}}}},
- {"@type":"type.googleapis.com/envoy.admin.v3.ListenersConfigDump","dynamic_listeners":[
-  {"name":"0.0.0.0_8080","active_state":{"listener":{"name":"0.0.0.0_8080",
-   "address":{"socket_address":{"address":"0.0.0.0","port_value":8080}},
-   "filter_chains":[{"filters":[{"name":"envoy.filters.network.http_connection_manager",
-    "typed_config":{"http_filters":[
-     {"name":"extensions.istio.io/wasmplugin/istio-system.edge-auth","config_discovery":{
-       "type_urls":["type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm"]}},
-     {"name":"envoy.filters.http.router"}]}}]}]}}},
-  {"name":"0.0.0.0_9000","active_state":{"listener":{"name":"0.0.0.0_9000",
-   "address":{"socket_address":{"address":"0.0.0.0","port_value":9000}},
-   "filter_chains":[{"filters":[
-    {"name":"extensions.istio.io/wasmplugin/istio-system.tcp-audit","config_discovery":{
-      "type_urls":["type.googleapis.com/envoy.extensions.filters.network.wasm.v3.Wasm"]}},
-    {"name":"envoy.filters.network.tcp_proxy","typed_config":{"cluster":"backend"}}]}]}}}]}]}"#
-        .replace("KIND", kind)
-}
-
-/// WasmPlugins for the edge proxy: one it carries, one in its namespace it does not carry,
-/// and one in another namespace that could not apply (left out of the report).
-const EDGE_PLUGINS: &str = "apiVersion: extensions.istio.io/v1alpha1
-kind: WasmPlugin
-metadata: {name: edge-auth, namespace: istio-system}
-spec: {url: oci://x/auth:1}
----
-apiVersion: extensions.istio.io/v1alpha1
-kind: WasmPlugin
-metadata: {name: edge-rewrite, namespace: istio-system}
-spec: {url: oci://x/rewrite:1}
----
-apiVersion: extensions.istio.io/v1alpha1
-kind: WasmPlugin
-metadata: {name: elsewhere, namespace: shop}
-spec: {url: oci://x/elsewhere:1}
-";
-
 /// `(verdict, plugin, reason)` of each verdict of the first proxy of a JSON report.
 fn verdicts(stdout: &str) -> Vec<(String, String, String)> {
     let v: serde_json::Value = serde_json::from_str(stdout).unwrap();
@@ -171,74 +129,6 @@ fn json_and_yaml_carry_the_not_checked_entries() {
         "{}",
         yaml.stdout
     );
-}
-
-#[test]
-fn gateways_and_waypoints_with_resources_are_not_checked_per_plugin() {
-    for kind in ["router", "waypoint"] {
-        let dump = edge_dump(kind);
-        let dir = scratch(&format!("edge-{kind}"));
-        let manifests = dir.join("plugins.yaml");
-        std::fs::write(&manifests, EDGE_PLUGINS).unwrap();
-        let manifests = manifests.to_str().unwrap();
-        let args = ["wasm", "count", "-f", "-", "--resources", manifests];
-        let json = Test::new(args.iter().chain(&["-o", "json"]))
-            .stdin(dump.clone())
-            .run();
-        assert_eq!((json.code, json.stderr.as_str()), (1, ""), "{kind}");
-        let reason = "proxy-kind-not-modelled".to_string();
-        let want: Vec<_> = ["edge-auth", "edge-rewrite", "tcp-audit"]
-            .iter()
-            .map(|p| {
-                (
-                    "not-checked".into(),
-                    format!("istio-system/{p}"),
-                    reason.clone(),
-                )
-            })
-            .collect();
-        assert_eq!(verdicts(&json.stdout), want, "{kind}");
-
-        let table = Test::new(args).stdin(dump.clone()).run();
-        assert_eq!(table.code, 1, "{kind}");
-        let rows: Vec<&str> = table
-            .stdout
-            .lines()
-            .filter(|l| l.starts_with(" not-checked "))
-            .collect();
-        assert_eq!(rows.len(), 3, "{kind}: {}", table.stdout);
-        let name = if kind == "router" {
-            "gateway"
-        } else {
-            "waypoint"
-        };
-        let words = format!("istiod's attachment rules for {name}s are not modelled yet");
-        assert!(rows.iter().all(|r| r.contains(&words)), "{rows:#?}");
-        assert!(
-            rows.iter()
-                .any(|r| r.contains("tcp-audit") && r.contains("the network filter is on 1")),
-            "{rows:#?}"
-        );
-        assert!(
-            rows.iter()
-                .any(|r| r.contains("edge-rewrite") && r.contains("on no chain of this proxy")),
-            "{rows:#?}"
-        );
-        assert!(!table.stdout.contains("shop/elsewhere"), "{}", table.stdout);
-        assert!(
-            table.stdout.ends_with(&format!(
-                "PROBLEMS: 0; NOT CHECKED: 3 plugins (istiod's attachment rules for the {name} \
-                 are not modelled yet)\n"
-            )),
-            "{}",
-            table.stdout
-        );
-        let off = Test::new(args.iter().chain(&["--fail-on-unchecked=false"]))
-            .stdin(dump)
-            .run();
-        assert_eq!((off.code, off.stdout), (0, table.stdout), "{kind}");
-        let _ = std::fs::remove_dir_all(dir);
-    }
 }
 
 #[test]

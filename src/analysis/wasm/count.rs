@@ -14,7 +14,7 @@
 //! `last_update_attempt`, `has_active_version`; what is counted is the active version).
 //! A plugin whose verdict could not be reached is a verdict `not-checked`, never a problem,
 //! whose `reason` ([`UncheckedReason`](crate::analysis::wasm::intent::UncheckedReason)) says
-//! why: `no-resources`, `proxy-kind-not-modelled` (gateways and waypoints),
+//! why: `no-resources`, `proxy-kind-not-modelled` (waypoints),
 //! `unknown-namespace` or `istio-version-not-modelled` (outside 1.12-1.30); `reason` is
 //! `null` on every other verdict. When `intent` is not `checked`,
 //! each user plugin the dump places (one entry per filter and level) and each plugin of the

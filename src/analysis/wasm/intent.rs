@@ -1,7 +1,7 @@
-//! Intent vs reality for a sidecar (DOMAIN.md §6.3–6.4): which WasmPlugins and
-//! TrafficExtensions apply to this proxy, on which chains and in which order, compared with
-//! the filters the dump holds. Gateways and waypoints are not checked yet: their plugins get
-//! `not-checked` verdicts (`analysis::wasm::unchecked`).
+//! Intent vs reality on a sidecar, gateway or waypoint (DOMAIN.md §6.3–6.4): which
+//! WasmPlugins and TrafficExtensions apply to this proxy (`attach`), on which chains (`fit`)
+//! and in which order, compared with the filters the dump holds. A ServiceEntry targetRef on
+//! a waypoint is the one rule not modelled: such a plugin gets a `not-checked` verdict.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -11,30 +11,26 @@ use crate::analysis::wasm::order::{Certainty, TieBreak, compare, expected_order}
 use crate::analysis::wasm::placement::{ChainSite, Direction, ProxyKind, decode_plugin};
 use crate::envoy::ListenerState;
 use crate::istio::PluginKind;
-use crate::istio::selector::selects;
-use crate::istio::wasm_plugin::{PluginType, WasmPluginSpec, WorkloadMode};
+use crate::istio::wasm_plugin::WasmPluginSpec;
 
-/// The proxy's identity, from the dump's bootstrap node or the flags.
-#[derive(Debug, Clone)]
-pub struct ProxyContext {
-    /// Sidecar, gateway, waypoint, or unknown (no bootstrap node: treated as a sidecar).
-    pub kind: ProxyKind,
-    /// The pod's namespace, when known.
-    pub namespace: Option<String>,
-    /// The pod's labels.
-    pub labels: BTreeMap<String, String>,
-    /// Istio minor version (1.N), when the node says.
-    pub istio_minor: Option<u32>,
-    /// The mesh root namespace.
-    pub root_namespace: String,
-}
+mod attach;
+mod context;
+mod fit;
 
-/// The verdict classes; all but `ExpectedPresent` and `NotChecked` are problems (exit code 1).
+use attach::{applies, applies_on_waypoint, names_service_entry};
+pub use context::ProxyContext;
+use fit::belongs_on;
+
+/// The verdict classes; all but `ExpectedPresent`, `NotAttached` and `NotChecked` are problems
+/// (exit code 1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum VerdictKind {
     /// The plugin applies and sits on the chains it should.
     ExpectedPresent,
+    /// istiod attaches the plugin nowhere on this proxy (gateways and waypoints, where every
+    /// plugin given is accounted for): the detail says why.
+    NotAttached,
     /// The plugin applies but is absent from some chains.
     ExpectedMissing,
     /// The filter sits where no resource asks for it (stale or foreign).
@@ -55,13 +51,17 @@ pub enum VerdictKind {
 impl VerdictKind {
     /// Whether this verdict makes `wasm count` exit 1.
     pub fn is_problem(self) -> bool {
-        !matches!(self, VerdictKind::ExpectedPresent | VerdictKind::NotChecked)
+        !matches!(
+            self,
+            VerdictKind::ExpectedPresent | VerdictKind::NotAttached | VerdictKind::NotChecked
+        )
     }
 
     /// The name as JSON and the table print it.
     pub fn as_str(self) -> &'static str {
         match self {
             VerdictKind::ExpectedPresent => "expected-present",
+            VerdictKind::NotAttached => "not-attached",
             VerdictKind::ExpectedMissing => "expected-missing",
             VerdictKind::PresentNotExpected => "present-not-expected",
             VerdictKind::WrongOrder => "wrong-order",
@@ -99,7 +99,7 @@ pub struct Verdict {
 pub enum UncheckedReason {
     /// No WasmPlugins to compare with (no `--resources`, cluster or bug report).
     NoResources,
-    /// A gateway or waypoint: istiod's attachment rules for it are not modelled yet.
+    /// A rule for this proxy kind is not modelled: a ServiceEntry targetRef on a waypoint.
     ProxyKindNotModelled,
     /// The proxy's namespace is unknown, so no plugin can be said to apply.
     UnknownNamespace,
@@ -116,8 +116,6 @@ pub enum IntentStatus {
     Checked,
     /// No `--resources` given.
     NoResources,
-    /// The proxy is a gateway or waypoint: not checked yet.
-    NotSidecar,
     /// Neither the dump nor `--namespace` says the proxy's namespace.
     UnknownNamespace,
     /// The dump names an Istio version outside the modelled range.
@@ -130,7 +128,6 @@ impl IntentStatus {
         match self {
             IntentStatus::Checked => None,
             IntentStatus::NoResources => Some(UncheckedReason::NoResources),
-            IntentStatus::NotSidecar => Some(UncheckedReason::ProxyKindNotModelled),
             IntentStatus::UnknownNamespace => Some(UncheckedReason::UnknownNamespace),
             IntentStatus::IstioVersionNotModelled => Some(UncheckedReason::IstioVersionNotModelled),
         }
@@ -161,93 +158,8 @@ pub struct IntentReport {
     pub verdicts: Vec<Verdict>,
 }
 
-/// Whether `p` applies to the proxy at all (namespace, targetRefs, selector); `Err` says why not.
-fn applies(p: &WasmPluginSpec, ctx: &ProxyContext, ns: &str) -> Result<(), String> {
-    if p.namespace != ns && p.namespace != ctx.root_namespace {
-        return Err(format!(
-            "its namespace {} is neither the proxy's ({ns}) nor the root namespace",
-            p.namespace
-        ));
-    }
-    if p.has_target_refs {
-        return Err("it has targetRefs, which sidecars ignore".into());
-    }
-    match &p.selector {
-        Some(sel) if !selects(sel, &ctx.labels) => {
-            let text: Vec<_> = sel.iter().map(|(k, v)| format!("{k}={v}")).collect();
-            Err(format!(
-                "its selector {} does not match the proxy's labels",
-                text.join(",")
-            ))
-        }
-        _ => Ok(()),
-    }
-}
-
-/// Whether an applicable plugin belongs on `site`; `Err` says why not.
-fn belongs_on(p: &WasmPluginSpec, site: &ChainSite, minor: Option<u32>) -> Result<(), String> {
-    match p.plugin_type {
-        PluginType::Http if !site.has_hcm => return Err("HTTP plugin on a non-HTTP chain".into()),
-        PluginType::Network if site.is_blackhole => return Err("blackhole chain".into()),
-        _ => {}
-    }
-    if site.direction == Direction::Outbound && minor.is_some_and(|m| m < 14) {
-        return Err("Istio before 1.14 puts plugins on inbound chains only".into());
-    }
-    // `match` exists from 1.16 on; older istiod ignores it.
-    if p.matches.is_empty() || minor.is_some_and(|m| m < 16) {
-        return Ok(());
-    }
-    let fits = p.matches.iter().any(|m| {
-        let mode = match m.mode {
-            WorkloadMode::ClientAndServer => true,
-            WorkloadMode::Server => site.direction == Direction::Inbound,
-            WorkloadMode::Client => site.direction == Direction::Outbound,
-        };
-        mode && (m.ports.is_empty() || m.ports.contains(&site.port))
-    });
-    if fits {
-        Ok(())
-    } else {
-        // Port 0 is a passthrough chain: it serves no service port, so `match.ports` never
-        // names it.
-        let place = if site.port == 0 {
-            format!(
-                "the {} passthrough chains (no service port)",
-                site.direction.as_str()
-            )
-        } else {
-            format!("{} port {}", site.direction.as_str(), site.port)
-        };
-        Err(format!(
-            "its match ({}) excludes {place}",
-            describe_match(p)
-        ))
-    }
-}
-
-fn describe_match(p: &WasmPluginSpec) -> String {
-    let parts: Vec<String> = p
-        .matches
-        .iter()
-        .map(|m| {
-            let mode = match m.mode {
-                WorkloadMode::ClientAndServer => "CLIENT_AND_SERVER",
-                WorkloadMode::Client => "CLIENT",
-                WorkloadMode::Server => "SERVER",
-            };
-            let ports: Vec<_> = m.ports.iter().map(u32::to_string).collect();
-            if ports.is_empty() {
-                mode.to_string()
-            } else {
-                format!("{mode} ports {}", ports.join(","))
-            }
-        })
-        .collect();
-    parts.join("; ")
-}
-
-/// Sidecar listeners intent applies to: inbound and outbound, the newest state of each
+/// Listeners intent applies to: inbound and outbound (sidecars), gateway (gateways: the
+/// direction comes from the proxy kind, so a sidecar has none), the newest state of each
 /// listener (warming over active; draining ones are on their way out).
 fn intent_sites(sites: &[ChainSite]) -> Vec<&ChainSite> {
     let warming: BTreeSet<&str> = sites
@@ -257,7 +169,12 @@ fn intent_sites(sites: &[ChainSite]) -> Vec<&ChainSite> {
         .collect();
     sites
         .iter()
-        .filter(|s| matches!(s.direction, Direction::Inbound | Direction::Outbound))
+        .filter(|s| {
+            matches!(
+                s.direction,
+                Direction::Inbound | Direction::Outbound | Direction::Gateway
+            )
+        })
         .filter(|s| match s.state {
             ListenerState::Warming => true,
             ListenerState::Active => !warming.contains(s.listener.as_str()),
@@ -273,7 +190,7 @@ fn key_of(p: &WasmPluginSpec) -> Key {
     (p.kind, p.namespace.clone(), p.name.clone())
 }
 
-/// Joins `plugins` to the dump's filters on a sidecar and returns the verdicts.
+/// Joins `plugins` to the dump's filters on a sidecar or gateway and returns the verdicts.
 pub fn check_intent(
     ctx: &ProxyContext,
     plugins: &[WasmPluginSpec],
@@ -284,9 +201,6 @@ pub fn check_intent(
         expected_order: Vec::new(),
         verdicts: Vec::new(),
     };
-    if matches!(ctx.kind, ProxyKind::Gateway | ProxyKind::Waypoint) {
-        return not_checked(IntentStatus::NotSidecar);
-    }
     let Some(ns) = ctx.namespace.as_deref() else {
         return not_checked(IntentStatus::UnknownNamespace);
     };
@@ -296,18 +210,33 @@ pub fn check_intent(
         root_first: ctx.istio_minor.is_some_and(|m| m <= 12),
     };
     let by_key: BTreeMap<Key, &WasmPluginSpec> = plugins.iter().map(|p| (key_of(p), p)).collect();
-    let applicable: Vec<&WasmPluginSpec> = plugins
+    let waypoint = ctx.kind == ProxyKind::Waypoint;
+    let mut sites = intent_sites(sites);
+    // A waypoint's plugins go on `main_internal` only (its per-service and direct chains,
+    // `buildWaypointInternal`); `connect_terminate` has an HCM but no extensions.
+    sites.retain(|s| !waypoint || s.listener == "main_internal");
+    // A waypoint attaches per chain (`ListenerInfo.WithService`); other proxies per proxy.
+    let attach = |p: &WasmPluginSpec, site: &ChainSite| {
+        if waypoint {
+            applies_on_waypoint(p, ctx, ns, site)
+        } else {
+            applies(p, ctx, ns)
+        }
+    };
+    // A ServiceEntry ref on a waypoint: the dump names the chain after the host, not the
+    // ServiceEntry, so no verdict can be reached for that plugin.
+    let unresolved: BTreeSet<Key> = plugins
         .iter()
-        .filter(|p| applies(p, ctx, ns).is_ok())
+        .filter(|p| waypoint && names_service_entry(p))
+        .map(key_of)
         .collect();
-    let sites = intent_sites(sites);
 
     // Per plugin key: expected chains, present chains (with the filter name), and reasons.
     let mut expected: BTreeMap<Key, Vec<usize>> = BTreeMap::new();
     let mut present: BTreeMap<Key, Vec<(usize, String)>> = BTreeMap::new();
     for (i, site) in sites.iter().enumerate() {
-        for p in &applicable {
-            if belongs_on(p, site, ctx.istio_minor).is_ok() {
+        for p in plugins.iter().filter(|p| !unresolved.contains(&key_of(p))) {
+            if attach(p, site).is_ok() && belongs_on(p, site, ctx).is_ok() {
                 expected.entry(key_of(p)).or_default().push(i);
             }
         }
@@ -320,7 +249,11 @@ pub fn check_intent(
     }
     let label = |i: &usize| sites[*i].label();
     let mut verdicts = Vec::new();
-    let keys: BTreeSet<&Key> = expected.keys().chain(present.keys()).collect();
+    let keys: BTreeSet<&Key> = expected
+        .keys()
+        .chain(present.keys())
+        .filter(|k| !unresolved.contains(k))
+        .collect();
     for key in keys {
         let id = format!("{}/{}", key.1, key.2);
         let want = expected.get(key).map(Vec::as_slice).unwrap_or_default();
@@ -367,9 +300,9 @@ pub fn check_intent(
         if !extra.is_empty() {
             let why = match by_key.get(key) {
                 None => "no such resource in the given resources (stale or foreign)".to_string(),
-                Some(p) => match applies(p, ctx, ns) {
+                Some(p) => match attach(p, sites[extra[0]]) {
                     Err(why) => format!("not expected on this proxy: {why}"),
-                    Ok(()) => match belongs_on(p, sites[extra[0]], ctx.istio_minor) {
+                    Ok(()) => match belongs_on(p, sites[extra[0]], ctx) {
                         Err(why) => format!("not expected on these chains: {why}"),
                         Ok(()) => "not expected here".to_string(),
                     },
@@ -378,7 +311,75 @@ pub fn check_intent(
             push(VerdictKind::PresentNotExpected, &extra, why);
         }
     }
+    // On a gateway or waypoint every plugin given is accounted for: one istiod attaches
+    // nowhere here gets the reason (sidecar reports list only what applies or is placed, as
+    // before).
+    if matches!(ctx.kind, ProxyKind::Gateway | ProxyKind::Waypoint) {
+        for p in plugins {
+            let key = key_of(p);
+            if unresolved.contains(&key) {
+                verdicts.push(Verdict {
+                    verdict: VerdictKind::NotChecked,
+                    plugin: p.id(),
+                    plugins: vec![p.id()],
+                    filter: present
+                        .get(&key)
+                        .and_then(|h| h.first())
+                        .map(|h| h.1.clone()),
+                    chains: present.get(&key).map_or_else(Vec::new, |h| {
+                        h.iter().map(|(i, _)| sites[*i].label()).collect()
+                    }),
+                    detail: "not checked: a ServiceEntry targetRef on a waypoint (the dump \
+                             names chains after hosts, not ServiceEntries)"
+                        .into(),
+                    reason: Some(UncheckedReason::ProxyKindNotModelled),
+                });
+                continue;
+            }
+            if expected.contains_key(&key) || present.contains_key(&key) {
+                continue;
+            }
+            let first = if waypoint {
+                Ok(())
+            } else {
+                applies(p, ctx, ns)
+            };
+            // Per-service chains first: on a waypoint their reason names the service.
+            let mut order: Vec<&&ChainSite> = sites.iter().collect();
+            order.sort_by_key(|s| !s.chain.starts_with("inbound-vip|"));
+            let why = match first {
+                Err(why) => why,
+                Ok(()) => order
+                    .iter()
+                    .find_map(|s| attach(p, s).and_then(|()| belongs_on(p, s, ctx)).err())
+                    .unwrap_or_else(|| format!("this {} has no chain it fits", ctx.kind.as_str())),
+            };
+            verdicts.push(Verdict {
+                verdict: VerdictKind::NotAttached,
+                plugin: p.id(),
+                plugins: vec![p.id()],
+                filter: None,
+                chains: Vec::new(),
+                detail: format!(
+                    "istiod attaches it nowhere on this {}: {why}",
+                    ctx.kind.as_str()
+                ),
+                reason: None,
+            });
+        }
+    }
     verdicts.extend(order_verdicts(&sites, &by_key, &tie));
+    let applicable: Vec<&WasmPluginSpec> = plugins
+        .iter()
+        .filter(|p| {
+            // A waypoint's plugins apply per chain: the ones expected on one.
+            if waypoint {
+                expected.contains_key(&key_of(p))
+            } else {
+                applies(p, ctx, ns).is_ok()
+            }
+        })
+        .collect();
     let expected_order = expected_order(&applicable, &tie)
         .into_iter()
         .map(|(p, c)| OrderEntry {
@@ -450,3 +451,9 @@ fn order_verdicts(
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod gateway_tests;
+
+#[cfg(test)]
+mod waypoint_tests;

@@ -115,6 +115,7 @@ mod tests {
             creation_timestamp: None,
             selector: None,
             has_target_refs: false,
+            target_refs: Vec::new(),
             phase,
             priority,
             matches: Vec::new(),

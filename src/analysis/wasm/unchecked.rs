@@ -155,6 +155,7 @@ mod tests {
             creation_timestamp: None,
             selector: None,
             has_target_refs: false,
+            target_refs: Vec::new(),
             phase: Phase::Authn,
             priority: None,
             matches: Vec::new(),
@@ -234,7 +235,6 @@ mod tests {
         assert_eq!(IntentStatus::Checked.unchecked_reason(), None);
         for s in [
             IntentStatus::NoResources,
-            IntentStatus::NotSidecar,
             IntentStatus::UnknownNamespace,
             IntentStatus::IstioVersionNotModelled,
         ] {

@@ -149,7 +149,7 @@ fn reason_words(reason: UncheckedReason) -> String {
     match reason {
         UncheckedReason::NoResources => "no --resources".to_string(),
         UncheckedReason::ProxyKindNotModelled => {
-            "gateway/waypoint rules not modelled yet".to_string()
+            "waypoint ServiceEntry refs not modelled yet".to_string()
         }
         UncheckedReason::UnknownNamespace => "namespace unknown".to_string(),
         UncheckedReason::IstioVersionNotModelled => format!(

@@ -103,7 +103,6 @@ fn write_heading(out: &mut dyn Write, p: &ProxyReport) -> std::io::Result<()> {
     let intent = match p.intent {
         IntentStatus::Checked => "INTENT: checked against the given resources",
         IntentStatus::NoResources => "INTENT: not checked (no --resources)",
-        IntentStatus::NotSidecar => "INTENT: not checked yet for gateways and waypoints",
         IntentStatus::IstioVersionNotModelled => {
             version = format!(
                 "INTENT: not checked (Istio {} is outside the modelled range 1.{}-1.{})",
@@ -323,7 +322,13 @@ fn write_proxy(out: &mut dyn Write, p: &ProxyReport, term: Terminal) -> std::io:
         (true, 0) => problems.green().to_string(),
         (true, _) => problems.red().to_string(),
     };
-    let Some(reason) = p.intent.unchecked_reason().filter(|_| p.has_unchecked()) else {
+    // Intent checked can still leave single plugins unchecked (a ServiceEntry ref on a
+    // waypoint): their verdicts carry the reason.
+    let reason = p
+        .intent
+        .unchecked_reason()
+        .or_else(|| p.verdicts.iter().find_map(|v| v.reason));
+    let Some(reason) = reason.filter(|_| p.has_unchecked()) else {
         return writeln!(out, "PROBLEMS: {problems}");
     };
     // No plugin in the dump or the resources: what is unchecked is whether one is missing.
@@ -346,7 +351,7 @@ fn reason_words(reason: UncheckedReason, p: &ProxyReport) -> String {
     match reason {
         UncheckedReason::NoResources => "no --resources".to_string(),
         UncheckedReason::ProxyKindNotModelled => format!(
-            "istiod's attachment rules for the {} are not modelled yet",
+            "istiod's attachment rule for ServiceEntry targetRefs on the {} is not modelled yet",
             p.proxy.kind.as_str()
         ),
         UncheckedReason::UnknownNamespace => {

@@ -4,7 +4,7 @@
 use super::*;
 use crate::analysis::wasm::placement::chain_sites;
 use crate::envoy::Listener;
-use crate::istio::wasm_plugin::{Phase, TrafficSelector};
+use crate::istio::wasm_plugin::{Phase, PluginType, TrafficSelector, WorkloadMode};
 
 const WASM: &str = "type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm";
 
@@ -55,6 +55,7 @@ fn spec(name: &str, phase: Phase, priority: Option<i64>) -> WasmPluginSpec {
         creation_timestamp: None,
         selector: Some(BTreeMap::from([("app".into(), "httpbin".into())])),
         has_target_refs: false,
+        target_refs: Vec::new(),
         phase,
         priority,
         matches: Vec::new(),
@@ -206,11 +207,7 @@ fn uncertain_ties_are_not_wrong_order() {
 }
 
 #[test]
-fn gateways_and_unknown_namespaces_are_not_checked() {
-    let mut c = ctx();
-    c.kind = ProxyKind::Gateway;
-    let r = check_intent(&c, &[spec("a", Phase::Authn, None)], &sites(&[], &[], &[]));
-    assert_eq!((r.status, r.verdicts.len()), (IntentStatus::NotSidecar, 0));
+fn unknown_namespaces_are_not_checked() {
     let mut c = ctx();
     c.namespace = None;
     let r = check_intent(&c, &[], &[]);

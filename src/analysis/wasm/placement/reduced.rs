@@ -335,12 +335,13 @@ pub fn reduced_sites(
                 has_hcm: c.has_hcm,
                 is_blackhole: c.is_blackhole,
             };
-            sites.push(site_of(
-                &l.name,
-                &c.name,
-                c.filter_chain_match.as_ref(),
-                site,
-            ));
+            let mut site = site_of(&l.name, &c.name, c.filter_chain_match.as_ref(), site);
+            if proxy == ProxyKind::Waypoint {
+                // The waypoint's `ListenerInfo` carries no port (listener_waypoint.go), so a
+                // plugin's `match[].ports` compares with 0 and never matches there.
+                site.port = 0;
+            }
+            sites.push(site);
         }
     }
     sites

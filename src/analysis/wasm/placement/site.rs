@@ -115,7 +115,8 @@ pub struct ChainSite {
     /// `filter_chain_match.transport_protocol`, `any` when unset.
     pub transport: String,
     /// The port a plugin's `match.ports` compares with (DOMAIN.md §6.4): the chain's
-    /// destination port on inbound (0 for passthrough), else the listener port.
+    /// destination port on inbound (0 for passthrough), else the listener port; always 0 on
+    /// a waypoint.
     pub port: u32,
     /// The chain has an HTTP connection manager (only those carry HTTP plugins).
     pub has_hcm: bool,
@@ -140,7 +141,11 @@ impl ChainSite {
 /// How `wasm count` groups a listener's traffic.
 pub(super) fn direction_of(proxy: ProxyKind, traffic: TrafficDirection) -> Direction {
     match (proxy, traffic) {
-        (ProxyKind::Gateway | ProxyKind::Waypoint, _) => Direction::Gateway,
+        (ProxyKind::Gateway, _) => Direction::Gateway,
+        // istiod builds a waypoint's chains as inbound (`ListenerInfo{Class: SidecarInbound}`
+        // in `pilot/pkg/networking/core/listener_waypoint.go`), which is what decides that a
+        // CLIENT-mode plugin never applies there (DOMAIN.md §6.4).
+        (ProxyKind::Waypoint, _) => Direction::Inbound,
         (_, TrafficDirection::Inbound) => Direction::Inbound,
         (_, TrafficDirection::Outbound) => Direction::Outbound,
         (_, TrafficDirection::Unspecified) => Direction::Unspecified,

@@ -59,3 +59,22 @@ fn gateway_listeners_are_gateway_direction() {
     assert!(sites.is_empty());
     assert_eq!(ProxyKind::from_node_id(""), ProxyKind::Unknown);
 }
+
+/// Waypoint chains are inbound (SERVER class) with listener port 0, as istiod builds them
+/// (`pilot/pkg/networking/core/listener_waypoint.go`: `ListenerInfo{Class: SidecarInbound}`
+/// and no port); before, they read direction `gateway` and the chain's port.
+#[test]
+fn waypoint_chains_are_inbound_with_port_0() {
+    let l = listener(
+        r#"{"name":"main_internal","traffic_direction":"INBOUND","filter_chains":[{"name":"inbound-vip|9080|http|reviews.default.svc.cluster.local",
+        "filter_chain_match":{"destination_port":9080},
+        "filters":[{"name":"envoy.filters.network.http_connection_manager","typed_config":{"http_filters":[
+          {"name":"extensions.istio.io/wasmplugin/default.a","config_discovery":{"type_urls":["type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm"]}},
+          {"name":"envoy.filters.http.router"}]}}]}]}"#,
+    );
+    let sites = chain_sites(&[(ListenerState::Active, &l)], ProxyKind::Waypoint);
+    let got: Vec<_> = sites.iter().map(|s| (s.direction, s.port)).collect();
+    assert_eq!(got, [(Direction::Inbound, 0)]);
+    let sites = chain_sites(&[(ListenerState::Active, &l)], ProxyKind::Sidecar);
+    assert_eq!(sites[0].port, 9080);
+}
