@@ -76,7 +76,8 @@ fn table_rows(
         .chain(section.static_clusters)
         .collect();
     let decoded = crate::util::parallel::map_in_order(&entries, 256, |e| {
-        doc.cluster(e).map(|c| (c.name.to_string(), cluster_row(&c)))
+        doc.cluster(e)
+            .map(|c| (c.name.to_string(), cluster_row(&c)))
     });
     let mut rows = decoded
         .into_iter()

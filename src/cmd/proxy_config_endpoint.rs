@@ -8,8 +8,8 @@ use serde::de::IgnoredAny;
 use serde_json::Value;
 use serde_json::value::RawValue;
 
-use crate::analysis::endpoint::host_status::host_rows;
 use crate::analysis::cluster::rows::sort_clusters;
+use crate::analysis::endpoint::host_status::host_rows;
 use crate::analysis::endpoint::{EndpointFilter, EndpointRow, endpoint_rows, select_assignments};
 use crate::cli::{EndpointArgs, OutputFormat, UsageError};
 use crate::cmd::input;
@@ -86,7 +86,9 @@ fn first_key(text: &[u8]) -> Option<&[u8]> {
     if text[quote] != b'"' {
         return None;
     }
-    let len = text[quote + 1..].iter().position(|&b| b == b'"' || b == b'\\')?;
+    let len = text[quote + 1..]
+        .iter()
+        .position(|&b| b == b'"' || b == b'\\')?;
     let end = quote + 1 + len;
     (text[end] == b'"').then(|| &text[quote + 1..end])
 }
@@ -199,8 +201,7 @@ pub(super) fn selected<'a>(
         .into_iter()
         .chain(section.static_endpoint_configs)
         .collect();
-    let decoded =
-        crate::util::parallel::map_in_order(&entries, 256, |e| doc.load_assignment(e));
+    let decoded = crate::util::parallel::map_in_order(&entries, 256, |e| doc.load_assignment(e));
     let mut items = entries
         .into_iter()
         .zip(decoded)
@@ -252,4 +253,22 @@ fn filtered_value(
         }
     }
     Ok(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first_key;
+
+    #[test]
+    fn first_key_reads_the_opening_key_only() {
+        assert_eq!(first_key(b" \n{ \"configs\": [1]}"), Some(&b"configs"[..]));
+        assert_eq!(
+            first_key(b"{\"cluster_statuses\":[]}"),
+            Some(&b"cluster_statuses"[..])
+        );
+        // Escapes, another shape, or no object: the full parse decides instead.
+        assert_eq!(first_key(b"{\"con\\u0066igs\": []}"), None);
+        assert_eq!(first_key(b"[1]"), None);
+        assert_eq!(first_key(b"{\"unterminated"), None);
+    }
 }
