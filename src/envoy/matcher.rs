@@ -215,19 +215,7 @@ pub struct PredicateList<'a> {
     pub predicate: Vec<Predicate<'a>>,
 }
 
-/// `xds.type.matcher.v3.StringMatcher`.
-#[derive(Debug, Clone, Default, Deserialize)]
-pub struct StringMatcher<'a> {
-    #[serde(borrow, default)]
-    pub exact: Option<Str<'a>>,
-    #[serde(borrow, default)]
-    pub prefix: Option<Str<'a>>,
-    #[serde(borrow, default)]
-    pub suffix: Option<Str<'a>>,
-    #[serde(borrow, default)]
-    pub contains: Option<Str<'a>>,
-    #[serde(borrow, default, alias = "safeRegex")]
-    pub safe_regex: Option<crate::envoy::route::SafeRegex<'a>>,
-    #[serde(default, alias = "ignoreCase")]
-    pub ignore_case: bool,
-}
+/// `xds.type.matcher.v3.StringMatcher` has the fields of Envoy's
+/// `envoy.type.matcher.v3.StringMatcher` (exact, prefix, suffix, safe_regex, contains,
+/// custom, ignore_case): one model serves both.
+pub use crate::envoy::route_match::StringMatcher;

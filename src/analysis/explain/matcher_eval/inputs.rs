@@ -5,6 +5,9 @@
 use std::net::IpAddr;
 
 use crate::analysis::explain::chain_select::Connection;
+use crate::analysis::explain::request::header_match::{
+    Eval, StringKind, string_match, string_rule,
+};
 use crate::envoy::matcher::{InputMatcher, StringMatcher, TypedExtensionConfig};
 
 /// The `@type` of `envoy.matching.input_matchers.ip`.
@@ -75,37 +78,25 @@ pub enum Undecided {
     InputMatcher(String),
 }
 
-/// `xds.type.matcher.v3.StringMatcher` against `value` (DOMAIN.md §2.4).
+/// `xds.type.matcher.v3.StringMatcher` against `value` (DOMAIN.md §2.4): Envoy's
+/// `StringMatcherImpl::match`, the one evaluation `explain --request` uses too
+/// (`header_match::string_match`; `safe_regex` is RE2's full match). A matcher with no
+/// specifier, or only an extension (`custom`), matches nothing here.
 pub fn string_matches(sm: &StringMatcher<'_>, value: &str) -> Result<bool, Undecided> {
-    if let Some(re) = &sm.safe_regex {
-        // Envoy compiles `safe_regex` with RE2 and calls `RE2::FullMatch`
-        // (source/common/common/regex.h `CompiledGoogleReMatcher::match`): the pattern must
-        // match the whole value. `ignore_case` has no effect on it (StringMatcher docs).
-        // The `regex` crate shares RE2's syntax and linear-time engine.
-        let anchored = format!("^(?:{})$", re.regex);
-        return regex::Regex::new(&anchored)
-            .map(|r| r.is_match(value))
-            .map_err(|_| Undecided::Regex(re.regex.to_string()));
-    }
-    let norm = |s: &str| {
-        if sm.ignore_case {
-            s.to_ascii_lowercase()
-        } else {
-            s.to_string()
-        }
+    let rule = string_rule(sm);
+    let compared = match rule.kind {
+        StringKind::Custom => false,
+        StringKind::Exact => sm.exact.is_some(),
+        _ => true,
     };
-    let v = norm(value);
-    Ok(if let Some(e) = &sm.exact {
-        v == norm(e)
-    } else if let Some(p) = &sm.prefix {
-        v.starts_with(&norm(p))
-    } else if let Some(s) = &sm.suffix {
-        v.ends_with(&norm(s))
-    } else if let Some(c) = &sm.contains {
-        v.contains(&norm(c))
-    } else {
-        false
-    })
+    if !compared {
+        return Ok(false);
+    }
+    match string_match(&rule, value) {
+        Eval::Holds => Ok(true),
+        Eval::Fails => Ok(false),
+        Eval::Undecidable => Err(Undecided::Regex(rule.value)),
+    }
 }
 
 /// A single predicate's `custom_match` against `value` (`None`: the input had no data).
