@@ -28,9 +28,12 @@ pub enum WasmCommand {
     /// ECDS missing, or replaced by the agent's RBAC stand-in. Exits 1 when a problem verdict
     /// appears. On a gateway or waypoint every plugin given is accounted for: a plugin istiod
     /// attaches nowhere there is listed as not-attached with istiod's reason. A plugin whose
-    /// verdict cannot be reached (no resources, a ServiceEntry targetRef on a waypoint, an
-    /// unknown namespace, an Istio version outside 1.12-1.30) is listed as not-checked, never
-    /// as clean, and exits 1 too unless --fail-on-unchecked=false.
+    /// verdict cannot be reached (no resources; a ServiceEntry targetRef on a waypoint chain
+    /// whose host no given ServiceEntry declares; an unknown namespace; an Istio version
+    /// outside 1.12-1.30) is listed as not-checked, never as clean, and exits 1 too unless
+    /// --fail-on-unchecked=false. Attachment follows the dump's Istio release: targetRef
+    /// from 1.20, targetRefs from 1.22, Service refs on waypoints from 1.22, ServiceEntry
+    /// refs from 1.24, GatewayClass refs from 1.25.
     ///
     /// Fleet mode (-l SELECTOR, -A, --bug-report) reads every sidecar selected and prints a
     /// summary instead of one report per proxy: a table of pods × plugins (the number of
@@ -143,8 +146,8 @@ pub struct WasmCountArgs {
     pub root_namespace: String,
 
     /// Exit 1 when a plugin's verdict could not be reached (no resources to check against;
-    /// a ServiceEntry targetRef on a waypoint, a rule not modelled yet; an unknown
-    /// namespace; an Istio version outside 1.12-1.30). Each such plugin is listed as
+    /// a ServiceEntry targetRef on a waypoint chain whose host no given ServiceEntry
+    /// declares; an unknown namespace; an Istio version outside 1.12-1.30). Each such plugin is listed as
     /// not-checked either way; --fail-on-unchecked=false exits 0 for them.
     #[arg(long, default_value_t = true, action = ArgAction::Set, num_args = 0..=1,
           default_missing_value = "true", value_name = "BOOL")]

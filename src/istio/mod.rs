@@ -4,10 +4,13 @@
 pub mod config_path;
 pub mod crd;
 pub mod ecds_name;
+pub mod intent_resources;
 pub mod manifest;
 pub mod passthrough;
 pub mod peer_authentication;
+pub mod policy_attachment;
 pub mod selector;
+pub mod service_entry;
 pub mod subset_key;
 pub mod version;
 pub mod wasm_filter;

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 
 use super::ecds_name::PluginKind;
 use super::manifest::{Resource, selector_labels};
+use super::policy_attachment::TargetFields;
 use super::yaml_tree::Node;
 
 /// API group of both kinds.
@@ -106,10 +107,9 @@ pub struct WasmPluginSpec {
     pub creation_timestamp: Option<String>,
     /// `selector.matchLabels`; `None` without a selector.
     pub selector: Option<BTreeMap<String, String>>,
-    /// Whether `targetRef` or `targetRefs` is set.
-    pub has_target_refs: bool,
-    /// `targetRefs`, or the singular `targetRef` when `targetRefs` is empty (istiod's
-    /// `GetTargetRefs` folds them the same way).
+    /// `targetRef` (1.20 on).
+    pub target_ref: Option<TargetRef>,
+    /// `targetRefs` (1.22 on); see [`WasmPluginSpec::refs_read`] for how istiod folds the two.
     pub target_refs: Vec<TargetRef>,
     /// `phase`.
     pub phase: Phase,
@@ -210,6 +210,19 @@ impl WasmPluginSpec {
     pub fn id(&self) -> String {
         format!("{}/{}", self.namespace, self.name)
     }
+
+    /// The refs a release's istiod reads: none before 1.20; `targetRef` alone in 1.20–1.21;
+    /// from 1.22 `targetRefs`, else `targetRef` (`GetTargetRefs`).
+    pub fn refs_read(&self, fields: TargetFields) -> Vec<&TargetRef> {
+        match fields {
+            TargetFields::None => Vec::new(),
+            TargetFields::TargetRef => self.target_ref.iter().collect(),
+            TargetFields::TargetRefs if !self.target_refs.is_empty() => {
+                self.target_refs.iter().collect()
+            }
+            TargetFields::TargetRefs => self.target_ref.iter().collect(),
+        }
+    }
 }
 
 /// The typed view of `r`, if it is a WasmPlugin or a Wasm TrafficExtension.
@@ -231,19 +244,14 @@ pub fn wasm_plugin_of(r: &Resource) -> Option<WasmPluginSpec> {
         name: r.name.clone(),
         creation_timestamp: r.creation_timestamp.clone(),
         selector: selector_labels(spec),
-        has_target_refs: spec.get("targetRef").is_some_and(|t| !t.is_null())
-            || spec
-                .get("targetRefs")
-                .is_some_and(|t| !t.items().is_empty()),
-        target_refs: match spec.get("targetRefs").map(Node::items) {
-            Some(refs) if !refs.is_empty() => refs.iter().map(target_ref_of).collect(),
-            _ => spec
-                .get("targetRef")
-                .filter(|t| !t.is_null())
-                .map(target_ref_of)
-                .into_iter()
-                .collect(),
-        },
+        target_ref: spec
+            .get("targetRef")
+            .filter(|t| !t.is_null())
+            .map(target_ref_of),
+        target_refs: spec
+            .get("targetRefs")
+            .map(|t| t.items().iter().map(target_ref_of).collect())
+            .unwrap_or_default(),
         phase: match text(spec, "phase").as_deref() {
             Some("AUTHN") => Phase::Authn,
             Some("AUTHZ") => Phase::Authz,
@@ -308,10 +316,12 @@ mod tests {
         assert_eq!(p.selector.unwrap().get("app").unwrap(), "x");
         let t = wasm_plugin_of(&rs[1]).unwrap();
         assert_eq!(t.kind, PluginKind::TrafficExtension);
-        assert!(t.has_target_refs && t.selector.is_none() && t.priority.is_none());
+        assert!(t.selector.is_none() && t.priority.is_none());
+        assert_eq!(t.refs_read(TargetFields::None), Vec::<&TargetRef>::new());
+        assert!(t.refs_read(TargetFields::TargetRef).is_empty());
         assert_eq!(
-            t.target_refs,
-            [TargetRef {
+            t.refs_read(TargetFields::TargetRefs),
+            [&TargetRef {
                 group: String::new(),
                 kind: "Gateway".into(),
                 name: "g".into(),

@@ -135,6 +135,20 @@ pub async fn extension_lists(opts: &KubeOptions, timeout: Duration) -> Result<Ve
     custom_resource_lists(opts, timeout, &EXTENSIONS).await
 }
 
+/// ServiceEntries (`networking.istio.io`, at its preferred version).
+const SERVICE_ENTRIES: CustomResources = CustomResources {
+    group: "networking.istio.io",
+    kinds: &[("serviceentries", "ServiceEntry")],
+};
+
+/// Every ServiceEntry in the cluster (all namespaces), as the API's JSON list text.
+pub async fn service_entry_lists(
+    opts: &KubeOptions,
+    timeout: Duration,
+) -> Result<Vec<String>, Error> {
+    custom_resource_lists(opts, timeout, &SERVICE_ENTRIES).await
+}
+
 /// Every PeerAuthentication in the cluster (all namespaces), as the API's JSON list text.
 pub async fn peer_authentication_lists(
     opts: &KubeOptions,

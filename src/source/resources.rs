@@ -4,8 +4,10 @@
 
 use std::path::PathBuf;
 
+use crate::istio::intent_resources::IntentResources;
 use crate::istio::manifest::{Resource, resources_of};
-use crate::istio::wasm_plugin::{WasmPluginSpec, wasm_plugin_of};
+use crate::istio::service_entry::service_entry_of;
+use crate::istio::wasm_plugin::wasm_plugin_of;
 use crate::istio::yaml_tree::SyntaxError;
 use crate::source::bug_report::BugReport;
 use crate::source::kube::KubeOptions;
@@ -65,28 +67,39 @@ pub fn from_cluster_lists(lists: &[String]) -> Result<Vec<Resource>, ResourceErr
     Ok(all)
 }
 
-/// Every WasmPlugin and Wasm TrafficExtension in the cluster.
+/// Every WasmPlugin and Wasm TrafficExtension in the cluster, and its ServiceEntries. The
+/// ServiceEntries only resolve waypoint chains: a cluster that does not serve them or
+/// refuses the list leaves them out, and the verdicts that need one say `not-checked`.
 pub fn wasm_plugins_in_cluster(
     kube: &KubeOptions,
     timeout: std::time::Duration,
-) -> Result<Vec<WasmPluginSpec>, ResourceError> {
+) -> Result<IntentResources, ResourceError> {
     let lists = super::block_on(super::kube::extension_lists(kube, timeout))??;
-    Ok(wasm_plugins(&from_cluster_lists(&lists)?))
+    let mut found = intent_resources(&from_cluster_lists(&lists)?);
+    if let Ok(Ok(lists)) = super::block_on(super::kube::service_entry_lists(kube, timeout)) {
+        let entries = from_cluster_lists(&lists)?;
+        found.service_entries = intent_resources(&entries).service_entries;
+    }
+    Ok(found)
 }
 
-/// Every WasmPlugin and Wasm TrafficExtension in the bug report's `cluster/crs` List.
-pub fn wasm_plugins_in_archive(archive: &BugReport) -> Result<Vec<WasmPluginSpec>, ResourceError> {
+/// Every WasmPlugin, Wasm TrafficExtension and ServiceEntry in the bug report's
+/// `cluster/crs` List.
+pub fn wasm_plugins_in_archive(archive: &BugReport) -> Result<IntentResources, ResourceError> {
     let crs = archive.crs().ok_or_else(|| super::Error::NoCrs {
         path: archive.label(),
     })?;
-    Ok(wasm_plugins(&from_text(&crs.label, &crs.text)?))
+    Ok(intent_resources(&from_text(&crs.label, &crs.text)?))
 }
 
-/// Every WasmPlugin and Wasm TrafficExtension under `paths`.
-pub fn wasm_plugins_in_paths(paths: &[PathBuf]) -> Result<Vec<WasmPluginSpec>, ResourceError> {
-    Ok(wasm_plugins(&from_paths(paths)?))
+/// Every WasmPlugin, Wasm TrafficExtension and ServiceEntry under `paths`.
+pub fn wasm_plugins_in_paths(paths: &[PathBuf]) -> Result<IntentResources, ResourceError> {
+    Ok(intent_resources(&from_paths(paths)?))
 }
 
-fn wasm_plugins(resources: &[Resource]) -> Vec<WasmPluginSpec> {
-    resources.iter().filter_map(wasm_plugin_of).collect()
+fn intent_resources(resources: &[Resource]) -> IntentResources {
+    IntentResources {
+        plugins: resources.iter().filter_map(wasm_plugin_of).collect(),
+        service_entries: resources.iter().filter_map(service_entry_of).collect(),
+    }
 }

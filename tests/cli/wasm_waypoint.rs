@@ -12,6 +12,11 @@ use crate::support::Test;
 /// Waypoint `waypoint` in `shop` on Istio 1.30: `main_internal` with an HTTP chain for
 /// shop/reviews carrying `plugins` (WasmPlugins, 1.30 ECDS names) and one for shop/ratings.
 fn waypoint_dump(plugins: &[&str]) -> String {
+    waypoint_dump_with(plugins, "")
+}
+
+/// [`waypoint_dump`] with `extra` (chains, each followed by a comma) before the others.
+fn waypoint_dump_with(plugins: &[&str], extra: &str) -> String {
     let filters: Vec<String> = plugins
         .iter()
         .map(|p| {
@@ -33,7 +38,7 @@ fn waypoint_dump(plugins: &[&str]) -> String {
    "metadata":{{"NAMESPACE":"shop","ISTIO_VERSION":"1.30.0",
     "LABELS":{{"gateway.networking.k8s.io/gateway-name":"waypoint"}}}}}}}}}},
  {{"@type":"type.googleapis.com/envoy.admin.v3.ListenersConfigDump","dynamic_listeners":[
-  {{"name":"main_internal","active_state":{{"listener":{{"name":"main_internal","filter_chains":[
+  {{"name":"main_internal","active_state":{{"listener":{{"name":"main_internal","filter_chains":[{extra}
    {{"name":"inbound-vip|9080|http|reviews.shop.svc.cluster.local","filters":{}}},
    {{"name":"inbound-vip|9080|http|ratings.shop.svc.cluster.local","filters":{}}}]}}}}}}]}}]}}"#,
         hcm(&filters.join("")),
@@ -167,14 +172,16 @@ fn a_defective_waypoint_reports_the_fault_on_the_right_chain_and_exits_1() {
     );
 }
 
-/// The one waypoint rule not modelled: a ServiceEntry ref (the dump names the chain after the
-/// host, not the ServiceEntry). That plugin is not-checked, the others still are checked, and
-/// `--fail-on-unchecked` decides the exit code.
+/// A ServiceEntry ref on a waypoint (1.24+, `ShouldAttachPolicy`'s "ServiceEntry attached":
+/// the ref names the entry's object, the plugin lives in its namespace, registry External).
+/// The dump names the chain after the host, so the verdict needs the ServiceEntry that
+/// declares it: without it the plugin is `not-checked` (`resource-missing`) and
+/// `--fail-on-unchecked` decides the exit code; with it, an ordinary verdict.
 #[test]
-fn a_service_entry_ref_on_a_waypoint_is_not_checked() {
+fn a_service_entry_ref_on_a_waypoint_resolves_through_the_given_service_entry() {
     let dir = scratch("wp-se");
     let manifests = dir.join("plugins.yaml");
-    let se = "---
+    let plugin = "---
 apiVersion: extensions.istio.io/v1alpha1
 kind: WasmPlugin
 metadata: {name: egress, namespace: shop}
@@ -182,17 +189,32 @@ spec:
   targetRefs: [{group: networking.istio.io, kind: ServiceEntry, name: api}]
   url: oci://x/e:1
 ";
-    std::fs::write(&manifests, format!("{PLUGINS}{se}")).unwrap();
-    let dump = waypoint_dump(&["shop.reviews-auth", "istio-system.mesh"]);
-    let args = [
-        "wasm",
-        "count",
-        "-f",
-        "-",
-        "--resources",
-        manifests.to_str().unwrap(),
-    ];
-    let out = Test::new(args).stdin(dump.clone()).run();
+    let entry = "---
+apiVersion: networking.istio.io/v1
+kind: ServiceEntry
+metadata: {name: api, namespace: shop}
+spec: {hosts: [api.example.com], ports: [{number: 443, name: http, protocol: HTTP}]}
+";
+    let external = r#"
+   {"name":"inbound-vip|443|http|api.example.com","filters":[{"name":"envoy.filters.network.http_connection_manager","typed_config":{"http_filters":[
+     {"name":"extensions.istio.io/trafficextension/shop.egress~istio-translated-wasmplugin","config_discovery":{"type_urls":["type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm"]}},
+     {"name":"extensions.istio.io/trafficextension/istio-system.mesh~istio-translated-wasmplugin","config_discovery":{"type_urls":["type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm"]}},
+     {"name":"envoy.filters.http.router"}]}}]},"#;
+    let dump = waypoint_dump_with(&["shop.reviews-auth", "istio-system.mesh"], external);
+    let args = |manifests: &std::path::Path| {
+        [
+            "wasm",
+            "count",
+            "-f",
+            "-",
+            "--resources",
+            manifests.to_str().unwrap(),
+        ]
+        .map(str::to_string)
+    };
+
+    std::fs::write(&manifests, format!("{PLUGINS}{plugin}")).unwrap();
+    let out = Test::new(args(&manifests)).stdin(dump.clone()).run();
     assert_eq!((out.code, out.stderr.as_str()), (1, ""), "{}", out.stdout);
     let row = out
         .stdout
@@ -200,7 +222,7 @@ spec:
         .find(|l| l.starts_with(" not-checked "))
         .unwrap_or_default();
     assert!(
-        row.contains("shop/egress") && row.contains("ServiceEntry"),
+        row.contains("shop/egress") && row.contains("api.example.com"),
         "{}",
         out.stdout
     );
@@ -209,9 +231,36 @@ spec:
         "{}",
         out.stdout
     );
-    let off = Test::new(args.iter().chain(&["--fail-on-unchecked=false"]))
-        .stdin(dump)
-        .run();
-    assert_eq!((off.code, off.stdout), (0, out.stdout));
+    let off = Test::new(
+        args(&manifests)
+            .iter()
+            .chain(&["--fail-on-unchecked=false".to_string()]),
+    )
+    .stdin(dump.clone())
+    .run();
+    assert_eq!((off.code, &off.stdout), (0, &out.stdout));
+
+    std::fs::write(&manifests, format!("{PLUGINS}{plugin}{entry}")).unwrap();
+    let out = Test::new(
+        args(&manifests)
+            .iter()
+            .chain(&["-o".to_string(), "json".to_string()]),
+    )
+    .stdin(dump)
+    .run();
+    assert_eq!((out.code, out.stderr.as_str()), (0, ""), "{}", out.stdout);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let egress: Vec<&serde_json::Value> = v["proxies"][0]["verdicts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|v| v["plugin"] == "shop/egress")
+        .collect();
+    assert_eq!(egress.len(), 1, "{egress:#?}");
+    assert_eq!(egress[0]["verdict"], "expected-present");
+    assert_eq!(
+        egress[0]["chains"],
+        serde_json::json!(["main_internal inbound-vip|443|http|api.example.com (ALL)"])
+    );
     let _ = std::fs::remove_dir_all(dir);
 }

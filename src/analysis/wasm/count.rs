@@ -14,7 +14,7 @@
 //! `last_update_attempt`, `has_active_version`; what is counted is the active version).
 //! A plugin whose verdict could not be reached is a verdict `not-checked`, never a problem,
 //! whose `reason` ([`UncheckedReason`](crate::analysis::wasm::intent::UncheckedReason)) says
-//! why: `no-resources`, `proxy-kind-not-modelled` (waypoints),
+//! why: `no-resources`, `resource-missing` (a waypoint chain's ServiceEntry),
 //! `unknown-namespace` or `istio-version-not-modelled` (outside 1.12-1.30); `reason` is
 //! `null` on every other verdict. When `intent` is not `checked`,
 //! each user plugin the dump places (one entry per filter and level) and each plugin of the
@@ -35,6 +35,7 @@ use crate::analysis::wasm::placement::{ChainSite, ProxyKind, WasmFilterReport, c
 use crate::analysis::wasm::unchecked::{has_unchecked, is_version_modelled, unchecked_verdicts};
 use crate::envoy::EcdsFilter;
 use crate::istio::PluginRef;
+use crate::istio::intent_resources::IntentResources;
 use crate::istio::wasm_plugin::WasmPluginSpec;
 
 /// The whole `wasm count` output.
@@ -196,7 +197,7 @@ fn drift_verdicts(specs: &[WasmPluginSpec], ecds: &[EcdsHealth]) -> Vec<Verdict>
 
 pub fn proxy_report(
     input: ProxyInput<'_, '_>,
-    plugins: Option<&[WasmPluginSpec]>,
+    resources: Option<&IntentResources>,
     only: Option<&PluginSelector>,
 ) -> ProxyReport {
     let keep =
@@ -207,8 +208,8 @@ pub fn proxy_report(
         .partition(|r| r.builtin);
     let ecds = ecds_health(&plugins_found, input.ecds);
     let mut verdicts = ecds_verdicts(&ecds);
-    let specs: Option<Vec<WasmPluginSpec>> = plugins.map(|specs| {
-        specs
+    let specs: Option<Vec<WasmPluginSpec>> = resources.map(|r| {
+        r.plugins
             .iter()
             .filter(|p| keep("", Some(&p.id())))
             .cloned()
@@ -223,7 +224,8 @@ pub fn proxy_report(
             (IntentStatus::IstioVersionNotModelled, Vec::new())
         }
         Some(specs) => {
-            let report = check_intent(&input.context, specs, &input.sites);
+            let entries = resources.map_or(&[][..], |r| &r.service_entries[..]);
+            let report = check_intent(&input.context, specs, entries, &input.sites);
             verdicts.extend(report.verdicts.into_iter().filter(|v| {
                 v.plugins
                     .iter()

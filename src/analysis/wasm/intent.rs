@@ -1,7 +1,8 @@
 //! Intent vs reality on a sidecar, gateway or waypoint (DOMAIN.md §6.3–6.4): which
 //! WasmPlugins and TrafficExtensions apply to this proxy (`attach`), on which chains (`fit`)
-//! and in which order, compared with the filters the dump holds. A ServiceEntry targetRef on
-//! a waypoint is the one rule not modelled: such a plugin gets a `not-checked` verdict.
+//! and in which order, compared with the filters the dump holds, by the rules of the dump's
+//! Istio release. A ServiceEntry targetRef on a waypoint needs the ServiceEntry that
+//! declares the chain's host: without it the plugin gets a `not-checked` verdict.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -11,13 +12,14 @@ use crate::analysis::wasm::order::{Certainty, TieBreak, compare, expected_order}
 use crate::analysis::wasm::placement::{ChainSite, Direction, ProxyKind, decode_plugin};
 use crate::envoy::ListenerState;
 use crate::istio::PluginKind;
+use crate::istio::service_entry::ServiceEntryHosts;
 use crate::istio::wasm_plugin::WasmPluginSpec;
 
 mod attach;
 mod context;
 mod fit;
 
-use attach::{applies, applies_on_waypoint, names_service_entry};
+use attach::{applies, applies_on_waypoint, unresolved_on_waypoint};
 pub use context::ProxyContext;
 use fit::belongs_on;
 
@@ -99,8 +101,9 @@ pub struct Verdict {
 pub enum UncheckedReason {
     /// No WasmPlugins to compare with (no `--resources`, cluster or bug report).
     NoResources,
-    /// A rule for this proxy kind is not modelled: a ServiceEntry targetRef on a waypoint.
-    ProxyKindNotModelled,
+    /// The verdict rests on a resource not given: the ServiceEntry that declares the host
+    /// of a waypoint chain a ServiceEntry targetRef could name.
+    ResourceMissing,
     /// The proxy's namespace is unknown, so no plugin can be said to apply.
     UnknownNamespace,
     /// The dump names an Istio version whose rules are not modelled
@@ -194,6 +197,7 @@ fn key_of(p: &WasmPluginSpec) -> Key {
 pub fn check_intent(
     ctx: &ProxyContext,
     plugins: &[WasmPluginSpec],
+    entries: &[ServiceEntryHosts],
     sites: &[ChainSite],
 ) -> IntentReport {
     let not_checked = |status| IntentReport {
@@ -218,24 +222,32 @@ pub fn check_intent(
     // A waypoint attaches per chain (`ListenerInfo.WithService`); other proxies per proxy.
     let attach = |p: &WasmPluginSpec, site: &ChainSite| {
         if waypoint {
-            applies_on_waypoint(p, ctx, ns, site)
+            applies_on_waypoint(p, ctx, ns, site, entries)
         } else {
             applies(p, ctx, ns)
         }
     };
     // A ServiceEntry ref on a waypoint: the dump names the chain after the host, not the
-    // ServiceEntry, so no verdict can be reached for that plugin.
-    let unresolved: BTreeSet<Key> = plugins
+    // ServiceEntry; without the one ServiceEntry of that host no verdict can be reached.
+    let unresolved: BTreeMap<Key, String> = plugins
         .iter()
-        .filter(|p| waypoint && names_service_entry(p))
-        .map(key_of)
+        .filter(|_| waypoint)
+        .filter_map(|p| {
+            let why = sites.iter().find_map(|s| {
+                unresolved_on_waypoint(p, ctx, s, entries).filter(|_| attach(p, s).is_err())
+            })?;
+            Some((key_of(p), why))
+        })
         .collect();
 
     // Per plugin key: expected chains, present chains (with the filter name), and reasons.
     let mut expected: BTreeMap<Key, Vec<usize>> = BTreeMap::new();
     let mut present: BTreeMap<Key, Vec<(usize, String)>> = BTreeMap::new();
     for (i, site) in sites.iter().enumerate() {
-        for p in plugins.iter().filter(|p| !unresolved.contains(&key_of(p))) {
+        for p in plugins
+            .iter()
+            .filter(|p| !unresolved.contains_key(&key_of(p)))
+        {
             if attach(p, site).is_ok() && belongs_on(p, site, ctx).is_ok() {
                 expected.entry(key_of(p)).or_default().push(i);
             }
@@ -252,7 +264,7 @@ pub fn check_intent(
     let keys: BTreeSet<&Key> = expected
         .keys()
         .chain(present.keys())
-        .filter(|k| !unresolved.contains(k))
+        .filter(|k| !unresolved.contains_key(*k))
         .collect();
     for key in keys {
         let id = format!("{}/{}", key.1, key.2);
@@ -317,7 +329,7 @@ pub fn check_intent(
     if matches!(ctx.kind, ProxyKind::Gateway | ProxyKind::Waypoint) {
         for p in plugins {
             let key = key_of(p);
-            if unresolved.contains(&key) {
+            if let Some(why) = unresolved.get(&key) {
                 verdicts.push(Verdict {
                     verdict: VerdictKind::NotChecked,
                     plugin: p.id(),
@@ -329,10 +341,8 @@ pub fn check_intent(
                     chains: present.get(&key).map_or_else(Vec::new, |h| {
                         h.iter().map(|(i, _)| sites[*i].label()).collect()
                     }),
-                    detail: "not checked: a ServiceEntry targetRef on a waypoint (the dump \
-                             names chains after hosts, not ServiceEntries)"
-                        .into(),
-                    reason: Some(UncheckedReason::ProxyKindNotModelled),
+                    detail: why.clone(),
+                    reason: Some(UncheckedReason::ResourceMissing),
                 });
                 continue;
             }
@@ -457,3 +467,6 @@ mod gateway_tests;
 
 #[cfg(test)]
 mod waypoint_tests;
+
+#[cfg(test)]
+mod release_tests;

@@ -114,7 +114,7 @@ mod tests {
             name: name.into(),
             creation_timestamp: None,
             selector: None,
-            has_target_refs: false,
+            target_ref: None,
             target_refs: Vec::new(),
             phase,
             priority,

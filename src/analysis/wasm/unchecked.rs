@@ -51,8 +51,8 @@ fn reason_text(reason: UncheckedReason, ctx: &ProxyContext, version: Option<&str
         UncheckedReason::NoResources => {
             "not checked: no WasmPlugins to check it against (give --resources)".to_string()
         }
-        UncheckedReason::ProxyKindNotModelled => format!(
-            "not checked: istiod's attachment rules for {}s are not modelled yet",
+        UncheckedReason::ResourceMissing => format!(
+            "not checked: a resource the {}'s verdict rests on is not among the resources",
             ctx.kind.as_str()
         ),
         UncheckedReason::UnknownNamespace => {
@@ -154,7 +154,7 @@ mod tests {
             name: name.into(),
             creation_timestamp: None,
             selector: None,
-            has_target_refs: false,
+            target_ref: None,
             target_refs: Vec::new(),
             phase: Phase::Authn,
             priority: None,
@@ -182,7 +182,7 @@ mod tests {
             spec("shop", "theirs"),
         ];
         let plugins = |ctx: &ProxyContext| -> Vec<(String, Option<UncheckedReason>)> {
-            let reason = UncheckedReason::ProxyKindNotModelled;
+            let reason = UncheckedReason::UnknownNamespace;
             unchecked_verdicts(reason, ctx, None, &[], Some(&specs))
                 .into_iter()
                 .inspect(|v| assert_eq!(v.verdict, VerdictKind::NotChecked))
@@ -190,7 +190,7 @@ mod tests {
                 .map(|v| (v.plugin, v.reason))
                 .collect()
         };
-        let why = Some(UncheckedReason::ProxyKindNotModelled);
+        let why = Some(UncheckedReason::UnknownNamespace);
         assert_eq!(
             plugins(&ctx(ProxyKind::Waypoint, Some("default"))),
             [
@@ -201,7 +201,7 @@ mod tests {
         // An unknown namespace: any of them could apply.
         assert_eq!(plugins(&ctx(ProxyKind::Gateway, None)).len(), 3);
         let text = unchecked_verdicts(
-            UncheckedReason::ProxyKindNotModelled,
+            UncheckedReason::NoResources,
             &ctx(ProxyKind::Waypoint, Some("default")),
             None,
             &[],
@@ -210,7 +210,7 @@ mod tests {
         assert!(
             text[0]
                 .detail
-                .contains("rules for waypoints are not modelled"),
+                .contains("no WasmPlugins to check it against"),
             "{}",
             text[0].detail
         );

@@ -14,7 +14,7 @@ use crate::cli::WasmOutput;
 use crate::cmd::fleet::{self, drain, pod_id};
 use crate::cmd::fleet::{Failures, Progress};
 use crate::error::{Error, ExitCode};
-use crate::istio::wasm_plugin::WasmPluginSpec;
+use crate::istio::intent_resources::IntentResources;
 use crate::render::tables::fleet as fleet_table;
 use crate::render::wasm::table;
 use crate::source::bug_report::{ArchivePod, BugReport};
@@ -33,7 +33,7 @@ struct FleetResult {
 /// items drained alike.
 pub(super) fn run_fleet(
     opts: &Options,
-    plugins: Option<&[WasmPluginSpec]>,
+    plugins: Option<&IntentResources>,
     archive: Option<&BugReport>,
     out: &mut dyn Write,
 ) -> Result<ExitCode, Error> {
@@ -81,7 +81,7 @@ pub(super) fn run_fleet(
             }
             _ => None,
         };
-        let fleet_plugins = own.as_deref().or(plugins);
+        let fleet_plugins = own.as_ref().or(plugins);
         let items = source::kube::fleet::fleet(fleet.clone());
         drain(items, &progress, &mut failures, &mut results, |pod, raw| {
             pod_result(pod, raw, opts, fleet_plugins, None)
@@ -136,7 +136,7 @@ fn pod_result(
     pod: &FleetPod,
     raw: &RawInput,
     opts: &Options,
-    plugins: Option<&[WasmPluginSpec]>,
+    plugins: Option<&IntentResources>,
     listed: Option<&ArchivePod>,
 ) -> Result<FleetResult, Error> {
     let (report, node) = proxy(raw, opts, plugins, listed)?;

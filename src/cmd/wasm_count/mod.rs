@@ -25,7 +25,7 @@ use crate::envoy::Sections;
 use crate::envoy::dump::LISTENERS_TYPE;
 use crate::envoy::missing::{SectionWording, required};
 use crate::error::{Error, ExitCode};
-use crate::istio::wasm_plugin::WasmPluginSpec;
+use crate::istio::intent_resources::IntentResources;
 use crate::render::structured;
 use crate::render::terminal::Terminal;
 use crate::render::wasm::table;
@@ -148,16 +148,16 @@ pub fn run(args: &WasmCountArgs, term: Terminal, out: &mut dyn Write) -> Result<
             .transpose()?,
     };
     if opts.fleets.is_empty() && archive.is_none() {
-        run_proxies(&opts, plugins.as_deref(), out)
+        run_proxies(&opts, plugins.as_ref(), out)
     } else {
-        fleet_mode::run_fleet(&opts, plugins.as_deref(), archive.as_ref(), out)
+        fleet_mode::run_fleet(&opts, plugins.as_ref(), archive.as_ref(), out)
     }
 }
 
 /// One report per dump, in argument order; the first input that cannot be read stops it.
 fn run_proxies(
     opts: &Options,
-    plugins: Option<&[WasmPluginSpec]>,
+    plugins: Option<&IntentResources>,
     out: &mut dyn Write,
 ) -> Result<ExitCode, Error> {
     let mut proxies = Vec::new();
@@ -196,7 +196,7 @@ fn write_structured(
 fn proxy(
     raw: &RawInput,
     opts: &Options,
-    plugins: Option<&[WasmPluginSpec]>,
+    plugins: Option<&IntentResources>,
     pod: Option<&ArchivePod>,
 ) -> Result<(ProxyReport, NodeNames), Error> {
     let text = source::to_json_text(&raw.label, &raw.bytes)?;

@@ -148,9 +148,7 @@ fn write_unchecked(out: &mut dyn Write, report: &FleetReport) -> io::Result<()> 
 fn reason_words(reason: UncheckedReason) -> String {
     match reason {
         UncheckedReason::NoResources => "no --resources".to_string(),
-        UncheckedReason::ProxyKindNotModelled => {
-            "waypoint ServiceEntry refs not modelled yet".to_string()
-        }
+        UncheckedReason::ResourceMissing => "a waypoint chain's ServiceEntry not given".to_string(),
         UncheckedReason::UnknownNamespace => "namespace unknown".to_string(),
         UncheckedReason::IstioVersionNotModelled => format!(
             "Istio version outside 1.{}-1.{}",

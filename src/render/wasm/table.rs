@@ -350,8 +350,8 @@ fn write_proxy(out: &mut dyn Write, p: &ProxyReport, term: Terminal) -> std::io:
 fn reason_words(reason: UncheckedReason, p: &ProxyReport) -> String {
     match reason {
         UncheckedReason::NoResources => "no --resources".to_string(),
-        UncheckedReason::ProxyKindNotModelled => format!(
-            "istiod's attachment rule for ServiceEntry targetRefs on the {} is not modelled yet",
+        UncheckedReason::ResourceMissing => format!(
+            "the ServiceEntry behind a {} chain is not among the resources",
             p.proxy.kind.as_str()
         ),
         UncheckedReason::UnknownNamespace => {

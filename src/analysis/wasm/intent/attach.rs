@@ -1,82 +1,139 @@
 //! Whether istiod attaches a plugin to a proxy at all (DOMAIN.md §6.4): the candidate
-//! namespaces, then `ShouldAttachPolicy` (istio/istio `pilot/pkg/model/policyattachment.go`),
-//! which tells sidecars and classic gateways (selector only; any targetRefs never attach)
-//! from Gateway-API gateways (a `Gateway` targetRef in the proxy's namespace naming the
-//! gateway, else the selector under `ENABLE_SELECTOR_BASED_K8S_GATEWAY_POLICY`, default on).
+//! namespaces, then the release's attachment rule (`istio::policy_attachment`: selector only
+//! before 1.20, `getPolicyMatcher` in 1.20–1.21, `ShouldAttachPolicy` in
+//! istio/istio `pilot/pkg/model/policyattachment.go` from 1.22), which tells sidecars and
+//! classic gateways (selector only; any targetRefs never attach) from Gateway-API gateways (a
+//! `Gateway` targetRef naming the gateway, else the selector under
+//! `ENABLE_SELECTOR_BASED_K8S_GATEWAY_POLICY`, default on) and waypoints (per chain,
+//! `ListenerInfo.WithService`).
 
 use crate::analysis::wasm::intent::context::ProxyContext;
 use crate::analysis::wasm::placement::{ChainSite, ProxyKind};
+use crate::istio::policy_attachment::{AttachmentRules, ServiceRefs, TargetFields};
 use crate::istio::selector::selects;
+use crate::istio::service_entry::ServiceEntryHosts;
 use crate::istio::wasm_plugin::{TargetRef, WasmPluginSpec};
 
-/// The pod label that makes a proxy a Gateway-API gateway (`workloadGatewayName`).
-const GATEWAY_NAME_LABEL: &str = "gateway.networking.k8s.io/gateway-name";
-
-/// The API group a `Gateway` targetRef must name (`matchesGroupKind` with
-/// `gvk.KubernetesGateway`).
+/// The API group a `Gateway` or `GatewayClass` targetRef must name (`matchesGroupKind`).
 const GATEWAY_GROUP: &str = "gateway.networking.k8s.io";
+
+/// The API group of `ServiceEntry` (`gvk.ServiceEntry`).
+const NETWORKING_GROUP: &str = "networking.istio.io";
+
+/// The GatewayClass a root-namespace plugin names to reach every waypoint
+/// (`constants.WaypointGatewayClassName`).
+const WAYPOINT_CLASS: &str = "istio-waypoint";
 
 /// Whether `p` applies to the proxy at all (namespace, targetRefs, selector); `Err` says why
 /// not, in istiod's terms.
 pub(super) fn applies(p: &WasmPluginSpec, ctx: &ProxyContext, ns: &str) -> Result<(), String> {
+    in_candidate_namespace(p, ctx, ns)?;
+    let rules = AttachmentRules::for_minor(ctx.istio_minor);
+    let refs = p.refs_read(rules.target_fields);
+    let gateway_name = match ctx.kind {
+        ProxyKind::Gateway | ProxyKind::Waypoint => rules.gateway_name(&ctx.labels),
+        _ => None,
+    };
+    match gateway_name {
+        None if !refs.is_empty() => Err(match ctx.kind {
+            ProxyKind::Gateway | ProxyKind::Waypoint => format!(
+                "it has targetRefs, which classic gateways (no label {}) ignore",
+                gateway_label_words(&rules)
+            ),
+            _ => "it has targetRefs, which sidecars ignore".into(),
+        }),
+        Some(gateway) if !refs.is_empty() => any_ref(refs.iter().map(|r| {
+            gateway_ref_mismatch(r, p, ns, gateway, &rules, ctx.kind == ProxyKind::Waypoint)
+        })),
+        // No targetRefs: the selector decides, on Gateway-API gateways too
+        // (ENABLE_SELECTOR_BASED_K8S_GATEWAY_POLICY defaults to true).
+        _ => selector_rule(p, ctx),
+    }
+}
+
+/// `lookupInNamespaces`: the proxy's namespace and the root namespace.
+fn in_candidate_namespace(p: &WasmPluginSpec, ctx: &ProxyContext, ns: &str) -> Result<(), String> {
     if p.namespace != ns && p.namespace != ctx.root_namespace {
         return Err(format!(
             "its namespace {} is neither the proxy's ({ns}) nor the root namespace",
             p.namespace
         ));
     }
-    let gateway_name = match ctx.kind {
-        ProxyKind::Gateway => ctx.labels.get(GATEWAY_NAME_LABEL),
-        _ => None,
-    };
-    match gateway_name {
-        None if !p.target_refs.is_empty() || p.has_target_refs => Err(match ctx.kind {
-            ProxyKind::Gateway => "it has targetRefs, which classic gateways (no label \
-                                   gateway.networking.k8s.io/gateway-name) ignore"
-                .into(),
-            _ => "it has targetRefs, which sidecars ignore".into(),
-        }),
-        Some(gateway) if !p.target_refs.is_empty() => {
-            // Any one ref that fits attaches; otherwise each ref's reason.
-            let why: Vec<Option<String>> = p
-                .target_refs
-                .iter()
-                .map(|r| gateway_ref_mismatch(r, p, ns, gateway))
-                .collect();
-            if why.iter().any(Option::is_none) {
-                Ok(())
-            } else {
-                Err(why.into_iter().flatten().collect::<Vec<_>>().join("; "))
-            }
+    Ok(())
+}
+
+fn selector_rule(p: &WasmPluginSpec, ctx: &ProxyContext) -> Result<(), String> {
+    match &p.selector {
+        Some(sel) if !selects(sel, &ctx.labels) => {
+            let text: Vec<_> = sel.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            Err(format!(
+                "its selector {} does not match the proxy's labels",
+                text.join(",")
+            ))
         }
-        // No targetRefs: the selector decides, on Gateway-API gateways too
-        // (ENABLE_SELECTOR_BASED_K8S_GATEWAY_POLICY defaults to true).
-        _ => match &p.selector {
-            Some(sel) if !selects(sel, &ctx.labels) => {
-                let text: Vec<_> = sel.iter().map(|(k, v)| format!("{k}={v}")).collect();
-                Err(format!(
-                    "its selector {} does not match the proxy's labels",
-                    text.join(",")
-                ))
-            }
-            _ => Ok(()),
-        },
+        _ => Ok(()),
     }
 }
 
-/// Why `r` does not attach `p` to Gateway-API gateway `gateway` in namespace `ns`; `None`
-/// when it does. The order of the tests is `ShouldAttachPolicy`'s for a non-waypoint.
+/// Any one ref that fits attaches; otherwise each ref's reason.
+fn any_ref(why: impl Iterator<Item = Option<String>>) -> Result<(), String> {
+    let why: Vec<Option<String>> = why.collect();
+    if why.iter().any(Option::is_none) {
+        Ok(())
+    } else {
+        Err(why.into_iter().flatten().collect::<Vec<_>>().join("; "))
+    }
+}
+
+fn gateway_label_words(rules: &AttachmentRules) -> &'static str {
+    match rules.minor {
+        20 => "istio.io/gateway-name",
+        21..=23 => "gateway.networking.k8s.io/gateway-name (or istio.io/gateway-name)",
+        _ => "gateway.networking.k8s.io/gateway-name",
+    }
+}
+
+fn named(r: &TargetRef) -> String {
+    format!("targetRefs name {} {}", r.kind, r.name)
+}
+
+/// `matchesGroupKind` with `config.CanonicalGroup` (`""` is `core`); 1.20–1.21 compared the
+/// group as written, which differs only for the core group no `Gateway` lives in.
+fn is_group(r: &TargetRef, group: &str) -> bool {
+    let canonical = |g: &str| if g.is_empty() { "core" } else { g }.to_string();
+    canonical(&r.group) == canonical(group)
+}
+
+/// Why `r` does not attach `p` as a `Gateway` ref to Gateway-API gateway `gateway` in
+/// namespace `ns`; `None` when it does. The order of the tests is the release's.
 fn gateway_ref_mismatch(
     r: &TargetRef,
     p: &WasmPluginSpec,
     ns: &str,
     gateway: &str,
+    rules: &AttachmentRules,
+    on_waypoint: bool,
 ) -> Option<String> {
-    let named = format!("targetRefs name {} {}", r.kind, r.name);
-    if matches!(r.kind.as_str(), "Service" | "ServiceEntry" | "GatewayClass") {
-        return Some(format!("{named}, which attaches only on waypoints"));
+    let named = named(r);
+    let release = rules.minor;
+    if r.kind != "Gateway" && !on_waypoint {
+        let since = match r.kind.as_str() {
+            "Service" => Some(("Service", 22)),
+            "ServiceEntry" => Some(("ServiceEntry", 24)),
+            "GatewayClass" => Some(("GatewayClass", 25)),
+            _ => None,
+        };
+        return Some(match since {
+            Some((_, from)) if release >= from => {
+                format!("{named}, which attaches only on waypoints")
+            }
+            Some((kind, from)) => format!(
+                "{named}, and Istio 1.{release} attaches no {kind} refs (waypoints take them from 1.{from})"
+            ),
+            None => format!("{named}, which no gateway rule attaches"),
+        });
     }
-    if p.namespace != ns {
+    if rules.gateway_ref_needs_own_namespace && p.namespace != ns {
         return Some(format!(
             "{named}, but a targetRef attaches only from the gateway's own namespace ({ns})"
         ));
@@ -87,7 +144,7 @@ fn gateway_ref_mismatch(
             r.namespace
         ));
     }
-    if r.kind != "Gateway" || r.group != GATEWAY_GROUP {
+    if r.kind != "Gateway" || !is_group(r, GATEWAY_GROUP) {
         let group = if r.group.is_empty() { "core" } else { &r.group };
         return Some(format!(
             "{named} of group {group}, not a {GATEWAY_GROUP} Gateway"
@@ -99,92 +156,209 @@ fn gateway_ref_mismatch(
     None
 }
 
-/// The GatewayClass a root-namespace plugin names to reach every waypoint
-/// (`constants.WaypointGatewayClassName`).
-const WAYPOINT_CLASS: &str = "istio-waypoint";
-
 /// The Kubernetes Service a waypoint chain serves, from the chain's name:
 /// `listener_waypoint.go` names each per-service chain of `main_internal` after its cluster,
 /// `inbound-vip|PORT|PROTOCOL|HOST`, and a Kubernetes host is `name.namespace.svc.…`.
 /// `None` for other chains and for external (ServiceEntry) hosts.
 fn served_service(site: &ChainSite) -> Option<(&str, &str)> {
-    let mut parts = site.chain.split('|');
-    if parts.next() != Some("inbound-vip") {
-        return None;
-    }
-    let host = parts.nth(2)?;
+    let host = chain_host(site)?;
     let mut labels = host.split('.');
     let (name, namespace) = (labels.next()?, labels.next()?);
     (labels.next() == Some("svc")).then_some((name, namespace))
 }
 
-/// Whether `site` is a per-service chain for an external (ServiceEntry) host.
-fn serves_external_host(site: &ChainSite) -> bool {
-    site.chain.starts_with("inbound-vip|") && served_service(site).is_none()
+/// The host of a per-service chain.
+fn chain_host(site: &ChainSite) -> Option<&str> {
+    let mut parts = site.chain.split('|');
+    (parts.next() == Some("inbound-vip")).then_some(())?;
+    parts.nth(2)
 }
 
-/// Whether `p` names a ServiceEntry, whose object name the dump does not carry (the
-/// chain is named after the host), so a waypoint's verdict on it cannot be reached.
-pub(super) fn names_service_entry(p: &WasmPluginSpec) -> bool {
-    p.target_refs.iter().any(|r| r.kind == "ServiceEntry")
+/// The host of a per-service chain for an external (ServiceEntry) host.
+fn external_host(site: &ChainSite) -> Option<&str> {
+    chain_host(site).filter(|_| served_service(site).is_none())
 }
 
-/// `ShouldAttachPolicy` on a waypoint for the chain `site` (`ListenerInfo.WithService`):
-/// no selector ever applies; a `Service` ref attaches on the chains of that service when the
-/// plugin is in the service's namespace; `GatewayClass istio-waypoint` from the root
-/// namespace everywhere; a `Gateway` ref naming this waypoint from its own namespace.
+/// The ServiceEntries (`namespace`, `name`) that declare `host`, deduplicated.
+fn entries_for<'e>(host: &str, entries: &'e [ServiceEntryHosts]) -> Vec<(&'e str, &'e str)> {
+    let mut found: Vec<(&str, &str)> = entries
+        .iter()
+        .filter(|e| e.hosts.iter().any(|h| h == host))
+        .map(|e| (e.namespace.as_str(), e.name.as_str()))
+        .collect();
+    found.sort_unstable();
+    found.dedup();
+    found
+}
+
+/// Why the verdict of `p` on the waypoint chain `site` cannot be reached: it names a
+/// ServiceEntry, the chain serves an external host, and the resources do not say which one
+/// ServiceEntry declares that host.
+pub(super) fn unresolved_on_waypoint(
+    p: &WasmPluginSpec,
+    ctx: &ProxyContext,
+    site: &ChainSite,
+    entries: &[ServiceEntryHosts],
+) -> Option<String> {
+    let rules = AttachmentRules::for_minor(ctx.istio_minor);
+    let names_entry = p
+        .refs_read(rules.target_fields)
+        .iter()
+        .any(|r| r.kind == "ServiceEntry" && is_group(r, NETWORKING_GROUP));
+    let host = external_host(site)?;
+    if !rules.service_entry_refs || !names_entry {
+        return None;
+    }
+    match entries_for(host, entries).len() {
+        1 => None,
+        0 => Some(format!(
+            "not checked: chain {} serves host {host}, and no ServiceEntry among the resources \
+             declares it (give the ServiceEntries in --resources)",
+            site.chain
+        )),
+        n => Some(format!(
+            "not checked: {n} ServiceEntries among the resources declare host {host}; which one \
+             istiod's service for chain {} stands for is not in the dump",
+            site.chain
+        )),
+    }
+}
+
+/// The release's rule on a waypoint for the chain `site` (`ListenerInfo.WithService`).
+/// From 1.22 no selector ever applies; a `Service` ref attaches on the chains of that service
+/// (1.24: from the service's namespace; 1.22–1.23: by name, ref namespace the waypoint's); a
+/// `ServiceEntry` ref on the chains of that entry's hosts (1.24); `GatewayClass
+/// istio-waypoint` from the root namespace everywhere (1.25); a `Gateway` ref naming this
+/// waypoint. 1.20–1.21 (`getPolicyMatcher`) know only `Gateway` refs, and take a plugin with
+/// neither targetRef nor selector; before 1.20 the selector decides, as on any proxy.
 pub(super) fn applies_on_waypoint(
     p: &WasmPluginSpec,
     ctx: &ProxyContext,
     ns: &str,
     site: &ChainSite,
+    entries: &[ServiceEntryHosts],
 ) -> Result<(), String> {
-    if p.target_refs.is_empty() {
-        return Err("it has no targetRefs, and a waypoint never takes a plugin by selector".into());
+    in_candidate_namespace(p, ctx, ns)?;
+    let rules = AttachmentRules::for_minor(ctx.istio_minor);
+    let Some(gateway) = rules.gateway_name(&ctx.labels) else {
+        // Before 1.20, or a waypoint without the release's gateway label: not a Gateway-API
+        // proxy to istiod, so the sidecar rule.
+        return applies(p, ctx, ns);
+    };
+    let refs = p.refs_read(rules.target_fields);
+    if refs.is_empty() {
+        return match (&p.selector, rules.waypoint_takes_unscoped) {
+            (None, true) => Ok(()),
+            (Some(_), true) => Err("it has a selector and no targetRef, and a waypoint \
+                                    ignores selectors"
+                .into()),
+            _ => {
+                Err("it has no targetRefs, and a waypoint never takes a plugin by selector".into())
+            }
+        };
     }
-    let service = served_service(site);
-    let why: Vec<Option<String>> = p
-        .target_refs
-        .iter()
-        .map(|r| {
-            let named = format!("targetRefs name {} {}", r.kind, r.name);
-            match r.kind.as_str() {
-                "Service" if r.group.is_empty() || r.group == "core" => match service {
-                    Some((name, svc_ns)) if name == r.name && svc_ns == p.namespace => None,
-                    Some((name, svc_ns)) if name == r.name => Some(format!(
-                        "{named}, but the plugin is in {}, not the service's namespace {svc_ns}",
-                        p.namespace
-                    )),
-                    Some((name, svc_ns)) => Some(format!(
-                        "{named}, this chain serves service {svc_ns}/{name}"
-                    )),
-                    None if serves_external_host(site) => {
-                        Some(format!("{named}, this chain serves an external host"))
-                    }
-                    None => Some(format!("{named}, this is not a per-service chain")),
-                },
-                "GatewayClass" if r.name == WAYPOINT_CLASS && r.group == GATEWAY_GROUP => {
-                    (p.namespace != ctx.root_namespace).then(|| {
+    if rules.target_fields == TargetFields::TargetRef {
+        let r = refs[0];
+        return match gateway_ref_mismatch(r, p, ns, gateway, &rules, true) {
+            None => Ok(()),
+            Some(why) if r.kind != "Gateway" => Err(format!(
+                "{why} (Istio 1.{} attaches only Gateway refs)",
+                rules.minor
+            )),
+            Some(why) => Err(why),
+        };
+    }
+    any_ref(
+        refs.iter()
+            .map(|r| waypoint_ref_mismatch(r, p, ctx, ns, site, entries, &rules, gateway)),
+    )
+}
+
+/// Why one ref does not attach `p` on the waypoint chain `site`; `None` when it does.
+#[allow(clippy::too_many_arguments)]
+fn waypoint_ref_mismatch(
+    r: &TargetRef,
+    p: &WasmPluginSpec,
+    ctx: &ProxyContext,
+    ns: &str,
+    site: &ChainSite,
+    entries: &[ServiceEntryHosts],
+    rules: &AttachmentRules,
+    gateway: &str,
+) -> Option<String> {
+    let named = named(r);
+    let release = rules.minor;
+    match r.kind.as_str() {
+        "Service" if is_group(r, "") => {
+            let service = served_service(site);
+            match (rules.service_refs, service) {
+                (ServiceRefs::Never, _) => Some(format!(
+                    "{named}, and Istio 1.{release} attaches no Service refs (from 1.22)"
+                )),
+                (ServiceRefs::ByNameInWaypointNamespace, Some((name, _))) if name == r.name => {
+                    (!r.namespace.is_empty() && r.namespace != ns).then(|| {
+                        format!("{named} in namespace {}, not the waypoint's ({ns})", r.namespace)
+                    })
+                }
+                (ServiceRefs::InPolicyNamespace, Some((name, svc_ns))) if name == r.name => {
+                    (svc_ns != p.namespace).then(|| {
                         format!(
-                            "{named}, which attaches only from the root namespace ({})",
-                            ctx.root_namespace
+                            "{named}, but the plugin is in {}, not the service's namespace {svc_ns}",
+                            p.namespace
                         )
                     })
                 }
-                "GatewayClass" => Some(format!(
-                    "{named}, and only GatewayClass {WAYPOINT_CLASS} attaches to waypoints"
+                (_, Some((name, svc_ns))) => Some(format!(
+                    "{named}, this chain serves service {svc_ns}/{name}"
                 )),
-                "Gateway" => {
-                    let gateway = ctx.labels.get(GATEWAY_NAME_LABEL).map(String::as_str);
-                    gateway_ref_mismatch(r, p, ns, gateway.unwrap_or(""))
+                (_, None) if external_host(site).is_some() => {
+                    Some(format!("{named}, this chain serves an external host"))
                 }
-                _ => Some(format!("{named}, which no waypoint rule attaches")),
+                (_, None) => Some(format!("{named}, this is not a per-service chain")),
             }
-        })
-        .collect();
-    if why.iter().any(Option::is_none) {
-        Ok(())
-    } else {
-        Err(why.into_iter().flatten().collect::<Vec<_>>().join("; "))
+        }
+        "ServiceEntry" if is_group(r, NETWORKING_GROUP) => {
+            if !rules.service_entry_refs {
+                return Some(format!(
+                    "{named}, and Istio 1.{release} attaches no ServiceEntry refs (from 1.24)"
+                ));
+            }
+            let Some(host) = external_host(site) else {
+                return Some(match served_service(site) {
+                    Some((name, svc_ns)) => {
+                        format!("{named}, this chain serves Kubernetes service {svc_ns}/{name}")
+                    }
+                    None => format!("{named}, this is not a per-service chain"),
+                });
+            };
+            match entries_for(host, entries)[..] {
+                [(se_ns, se_name)] if se_name == r.name && se_ns == p.namespace => None,
+                [(se_ns, se_name)] if se_name == r.name => Some(format!(
+                    "{named}, but the plugin is in {}, not the ServiceEntry's namespace {se_ns}",
+                    p.namespace
+                )),
+                [(se_ns, se_name)] => Some(format!(
+                    "{named}, this chain serves host {host} of ServiceEntry {se_ns}/{se_name}"
+                )),
+                // Unknown or ambiguous: `unresolved_on_waypoint` reports it.
+                _ => Some(format!("{named}, host {host}'s ServiceEntry is not known")),
+            }
+        }
+        "GatewayClass" if !rules.gateway_class_refs => Some(format!(
+            "{named}, and Istio 1.{release} attaches no GatewayClass refs (from 1.25)"
+        )),
+        "GatewayClass" if r.name == WAYPOINT_CLASS && is_group(r, GATEWAY_GROUP) => {
+            (p.namespace != ctx.root_namespace).then(|| {
+                format!(
+                    "{named}, which attaches only from the root namespace ({})",
+                    ctx.root_namespace
+                )
+            })
+        }
+        "GatewayClass" => Some(format!(
+            "{named}, and only GatewayClass {WAYPOINT_CLASS} attaches to waypoints"
+        )),
+        "Gateway" => gateway_ref_mismatch(r, p, ns, gateway, rules, true),
+        _ => Some(format!("{named}, which no waypoint rule attaches")),
     }
 }

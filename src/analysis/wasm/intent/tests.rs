@@ -54,7 +54,7 @@ fn spec(name: &str, phase: Phase, priority: Option<i64>) -> WasmPluginSpec {
         name: name.into(),
         creation_timestamp: None,
         selector: Some(BTreeMap::from([("app".into(), "httpbin".into())])),
-        has_target_refs: false,
+        target_ref: None,
         target_refs: Vec::new(),
         phase,
         priority,
@@ -87,6 +87,7 @@ fn expected_and_present_everywhere() {
     let r = check_intent(
         &ctx(),
         &[spec("a", Phase::Authn, None)],
+        &[],
         &sites(&all, &all, &all),
     );
     assert_eq!(r.status, IntentStatus::Checked);
@@ -103,7 +104,7 @@ fn expected_but_missing_names_the_chains() {
         mode: WorkloadMode::Server,
         ports: vec![80],
     }];
-    let r = check_intent(&ctx(), &[p], &sites(&[], &[], &[]));
+    let r = check_intent(&ctx(), &[p], &[], &sites(&[], &[], &[]));
     assert_eq!(
         kinds(&r),
         [(VerdictKind::ExpectedMissing, "default/a".into(), 1)]
@@ -129,7 +130,7 @@ fn present_not_expected_says_why() {
         &["default.server"],
         &["default.server", "default.other", "default.gone"],
     );
-    let r = check_intent(&ctx(), &[server, other], &s);
+    let r = check_intent(&ctx(), &[server, other], &[], &s);
     let found = kinds(&r);
     assert!(
         found.contains(&(VerdictKind::ExpectedPresent, "default/server".into(), 2)),
@@ -171,6 +172,7 @@ fn wrong_order_by_priority_and_unset_priority() {
     let r = check_intent(
         &ctx(),
         &[hi, lo, unset, neg],
+        &[],
         &sites(&good, &bad, &bad_unset),
     );
     let wrong: Vec<_> = r
@@ -197,7 +199,7 @@ fn uncertain_ties_are_not_wrong_order() {
     let a = spec("a", Phase::Authz, Some(1));
     let b = spec("b", Phase::Authz, Some(1));
     let s = ["default.b", "default.a"];
-    let r = check_intent(&ctx(), &[a, b], &sites(&s, &s, &s));
+    let r = check_intent(&ctx(), &[a, b], &[], &sites(&s, &s, &s));
     assert!(
         r.verdicts
             .iter()
@@ -210,7 +212,7 @@ fn uncertain_ties_are_not_wrong_order() {
 fn unknown_namespaces_are_not_checked() {
     let mut c = ctx();
     c.namespace = None;
-    let r = check_intent(&c, &[], &[]);
+    let r = check_intent(&c, &[], &[], &[]);
     assert_eq!(r.status, IntentStatus::UnknownNamespace);
 }
 
@@ -222,6 +224,7 @@ fn old_istio_puts_plugins_on_inbound_only() {
     let r = check_intent(
         &c,
         &[spec("a", Phase::Authn, None)],
+        &[],
         &sites(&all, &all, &[]),
     );
     assert_eq!(
@@ -239,7 +242,12 @@ fn port_match_on_passthrough_chain_is_worded_as_passthrough() {
         mode: WorkloadMode::Server,
         ports: vec![80],
     }];
-    let r = check_intent(&ctx(), &[p], &sites(&["default.a"], &["default.a"], &[]));
+    let r = check_intent(
+        &ctx(),
+        &[p],
+        &[],
+        &sites(&["default.a"], &["default.a"], &[]),
+    );
     let details: Vec<&str> = r
         .verdicts
         .iter()
