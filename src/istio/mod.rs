@@ -15,6 +15,7 @@ pub mod subset_key;
 pub mod version;
 pub mod wasm_filter;
 pub mod wasm_plugin;
+pub mod waypoint_binding;
 pub mod workload;
 pub mod yaml_tree;
 

@@ -8,6 +8,7 @@ use crate::istio::intent_resources::IntentResources;
 use crate::istio::manifest::{Resource, resources_of};
 use crate::istio::service_entry::service_entry_of;
 use crate::istio::wasm_plugin::wasm_plugin_of;
+use crate::istio::waypoint_binding::waypoint_users;
 use crate::istio::yaml_tree::SyntaxError;
 use crate::source::bug_report::BugReport;
 use crate::source::kube::KubeOptions;
@@ -101,5 +102,6 @@ fn intent_resources(resources: &[Resource]) -> IntentResources {
     IntentResources {
         plugins: resources.iter().filter_map(wasm_plugin_of).collect(),
         service_entries: resources.iter().filter_map(service_entry_of).collect(),
+        waypoint_users: waypoint_users(resources),
     }
 }

@@ -264,3 +264,76 @@ spec: {hosts: [api.example.com], ports: [{number: 443, name: http, protocol: HTT
     );
     let _ = std::fs::remove_dir_all(dir);
 }
+
+/// A Service bound to the waypoint by `istio.io/use-waypoint` (istio/istio 1.30.0
+/// `ambient/waypoints.go` `getUseWaypoint`, own label then the Namespace's) that the dump
+/// has no per-service chain for: a plugin naming it is `expected-missing`, not unattached.
+/// A Service that opts out (`none`) is not bound, so its plugin is attached nowhere.
+#[test]
+fn a_bound_service_without_a_chain_is_reported_missing() {
+    let dir = scratch("wp-unserved");
+    let manifests = dir.join("plugins.yaml");
+    let extra = "---
+apiVersion: v1
+kind: Namespace
+metadata: {name: shop, labels: {istio.io/use-waypoint: waypoint}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: details, namespace: shop}
+spec: {ports: [{port: 9080, name: http}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: legacy, namespace: shop, labels: {istio.io/use-waypoint: none}}
+---
+apiVersion: extensions.istio.io/v1alpha1
+kind: WasmPlugin
+metadata: {name: details-auth, namespace: shop}
+spec:
+  targetRefs: [{kind: Service, group: '', name: details}]
+  url: oci://x/f:1
+---
+apiVersion: extensions.istio.io/v1alpha1
+kind: WasmPlugin
+metadata: {name: legacy-auth, namespace: shop}
+spec:
+  targetRefs: [{kind: Service, group: '', name: legacy}]
+  url: oci://x/g:1
+";
+    std::fs::write(&manifests, format!("{PLUGINS}{extra}")).unwrap();
+    let dump = waypoint_dump(&["shop.reviews-auth", "istio-system.mesh"]);
+    let args = [
+        "wasm",
+        "count",
+        "-f",
+        "-",
+        "--resources",
+        manifests.to_str().unwrap(),
+        "-o",
+        "json",
+    ];
+    let out = Test::new(args).stdin(dump).run();
+    assert_eq!((out.code, out.stderr.as_str()), (1, ""), "{}", out.stdout);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let verdict = |plugin: &str| {
+        v["proxies"][0]["verdicts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["plugin"] == plugin)
+            .cloned()
+            .unwrap_or_default()
+    };
+    let details = verdict("shop/details-auth");
+    assert_eq!(details["verdict"], "expected-missing", "{details:#}");
+    let detail = details["detail"].as_str().unwrap_or_default();
+    assert!(
+        detail.contains("Service shop/details")
+            && detail.contains("istio.io/use-waypoint=waypoint on namespace shop"),
+        "{detail}"
+    );
+    let legacy = verdict("shop/legacy-auth");
+    assert_eq!(legacy["verdict"], "not-attached", "{legacy:#}");
+    let _ = std::fs::remove_dir_all(dir);
+}

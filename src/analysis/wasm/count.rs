@@ -224,8 +224,10 @@ pub fn proxy_report(
             (IntentStatus::IstioVersionNotModelled, Vec::new())
         }
         Some(specs) => {
-            let entries = resources.map_or(&[][..], |r| &r.service_entries[..]);
-            let report = check_intent(&input.context, specs, entries, &input.sites);
+            let mesh = resources
+                .map(IntentResources::mesh_facts)
+                .unwrap_or_default();
+            let report = check_intent(&input.context, specs, &mesh, &input.sites);
             verdicts.extend(report.verdicts.into_iter().filter(|v| {
                 v.plugins
                     .iter()

@@ -12,16 +12,18 @@ use crate::analysis::wasm::order::{Certainty, TieBreak, compare, expected_order}
 use crate::analysis::wasm::placement::{ChainSite, Direction, ProxyKind, decode_plugin};
 use crate::envoy::ListenerState;
 use crate::istio::PluginKind;
-use crate::istio::service_entry::ServiceEntryHosts;
+use crate::istio::intent_resources::MeshFacts;
 use crate::istio::wasm_plugin::WasmPluginSpec;
 
 mod attach;
 mod context;
 mod fit;
+mod unserved;
 
 use attach::{applies, applies_on_waypoint, unresolved_on_waypoint};
 pub use context::ProxyContext;
 use fit::belongs_on;
+use unserved::unserved_service_verdicts;
 
 /// The verdict classes; all but `ExpectedPresent`, `NotAttached` and `NotChecked` are problems
 /// (exit code 1).
@@ -197,9 +199,10 @@ fn key_of(p: &WasmPluginSpec) -> Key {
 pub fn check_intent(
     ctx: &ProxyContext,
     plugins: &[WasmPluginSpec],
-    entries: &[ServiceEntryHosts],
+    mesh: &MeshFacts<'_>,
     sites: &[ChainSite],
 ) -> IntentReport {
+    let entries = mesh.service_entries;
     let not_checked = |status| IntentReport {
         status,
         expected_order: Vec::new(),
@@ -323,11 +326,21 @@ pub fn check_intent(
             push(VerdictKind::PresentNotExpected, &extra, why);
         }
     }
+    // A bound Service the dump has no chain for: its plugins are missing, not unattached.
+    let unserved = if waypoint {
+        unserved_service_verdicts(ctx, ns, plugins, mesh.waypoint_users, &sites)
+    } else {
+        Vec::new()
+    };
+    let missing_service: BTreeSet<String> = unserved.iter().map(|v| v.plugin.clone()).collect();
     // On a gateway or waypoint every plugin given is accounted for: one istiod attaches
     // nowhere here gets the reason (sidecar reports list only what applies or is placed, as
     // before).
     if matches!(ctx.kind, ProxyKind::Gateway | ProxyKind::Waypoint) {
-        for p in plugins {
+        for p in plugins
+            .iter()
+            .filter(|p| !missing_service.contains(&p.id()))
+        {
             let key = key_of(p);
             if let Some(why) = unresolved.get(&key) {
                 verdicts.push(Verdict {
@@ -378,6 +391,7 @@ pub fn check_intent(
             });
         }
     }
+    verdicts.extend(unserved);
     verdicts.extend(order_verdicts(&sites, &by_key, &tie));
     let applicable: Vec<&WasmPluginSpec> = plugins
         .iter()

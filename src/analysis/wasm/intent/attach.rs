@@ -160,7 +160,7 @@ fn gateway_ref_mismatch(
 /// `listener_waypoint.go` names each per-service chain of `main_internal` after its cluster,
 /// `inbound-vip|PORT|PROTOCOL|HOST`, and a Kubernetes host is `name.namespace.svc.…`.
 /// `None` for other chains and for external (ServiceEntry) hosts.
-fn served_service(site: &ChainSite) -> Option<(&str, &str)> {
+pub(super) fn served_service(site: &ChainSite) -> Option<(&str, &str)> {
     let host = chain_host(site)?;
     let mut labels = host.split('.');
     let (name, namespace) = (labels.next()?, labels.next()?);

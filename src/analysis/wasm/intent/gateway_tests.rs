@@ -129,7 +129,7 @@ fn gateway_api_gateway_attaches_by_gateway_ref_and_falls_back_to_the_selector() 
     let r = check_intent(
         &gateway_api(),
         &[by_ref, other, service, selected, root_ref],
-        &[],
+        &MeshFacts::default(),
         &sites,
     );
     assert_eq!(r.status, IntentStatus::Checked);
@@ -171,7 +171,12 @@ fn gateway_ref_needs_the_gateway_api_group_and_the_gateway_namespace() {
     let mut elsewhere = gateway_ref("Gateway", "web");
     elsewhere.namespace = "other".into();
     let p = with_refs(plugin("shop", "p"), vec![core, elsewhere]);
-    let r = check_intent(&gateway_api(), &[p], &[], &gateway_sites(8080, &[]));
+    let r = check_intent(
+        &gateway_api(),
+        &[p],
+        &MeshFacts::default(),
+        &gateway_sites(8080, &[]),
+    );
     let got = outcome(&r);
     assert_eq!(got.len(), 1);
     assert_eq!(got[0].0, VerdictKind::NotAttached);
@@ -186,7 +191,12 @@ fn gateway_ref_needs_the_gateway_api_group_and_the_gateway_namespace() {
         plugin("shop", "p"),
         vec![gateway_ref("Gateway", "api"), gateway_ref("Gateway", "web")],
     );
-    let r = check_intent(&gateway_api(), &[p], &[], &gateway_sites(8080, &[]));
+    let r = check_intent(
+        &gateway_api(),
+        &[p],
+        &MeshFacts::default(),
+        &gateway_sites(8080, &[]),
+    );
     assert_eq!(r.verdicts[0].verdict, VerdictKind::ExpectedMissing);
 }
 
@@ -204,7 +214,7 @@ fn classic_gateways_select_like_sidecars_and_ignore_target_refs() {
     let r = check_intent(
         &classic(),
         &[refs, selected, egress, everywhere],
-        &[],
+        &MeshFacts::default(),
         &gateway_sites(8080, &["istio-system.selected", "istio-system.refs"]),
     );
     let got = outcome(&r);
@@ -241,7 +251,7 @@ fn gateway_chains_are_client_class_and_match_the_listener_port() {
     let r = check_intent(
         &classic(),
         &[server, client, port],
-        &[],
+        &MeshFacts::default(),
         &gateway_sites(8080, &["istio-system.server", "istio-system.client"]),
     );
     let got = outcome(&r);

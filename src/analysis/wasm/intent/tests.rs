@@ -87,7 +87,7 @@ fn expected_and_present_everywhere() {
     let r = check_intent(
         &ctx(),
         &[spec("a", Phase::Authn, None)],
-        &[],
+        &MeshFacts::default(),
         &sites(&all, &all, &all),
     );
     assert_eq!(r.status, IntentStatus::Checked);
@@ -104,7 +104,7 @@ fn expected_but_missing_names_the_chains() {
         mode: WorkloadMode::Server,
         ports: vec![80],
     }];
-    let r = check_intent(&ctx(), &[p], &[], &sites(&[], &[], &[]));
+    let r = check_intent(&ctx(), &[p], &MeshFacts::default(), &sites(&[], &[], &[]));
     assert_eq!(
         kinds(&r),
         [(VerdictKind::ExpectedMissing, "default/a".into(), 1)]
@@ -130,7 +130,7 @@ fn present_not_expected_says_why() {
         &["default.server"],
         &["default.server", "default.other", "default.gone"],
     );
-    let r = check_intent(&ctx(), &[server, other], &[], &s);
+    let r = check_intent(&ctx(), &[server, other], &MeshFacts::default(), &s);
     let found = kinds(&r);
     assert!(
         found.contains(&(VerdictKind::ExpectedPresent, "default/server".into(), 2)),
@@ -172,7 +172,7 @@ fn wrong_order_by_priority_and_unset_priority() {
     let r = check_intent(
         &ctx(),
         &[hi, lo, unset, neg],
-        &[],
+        &MeshFacts::default(),
         &sites(&good, &bad, &bad_unset),
     );
     let wrong: Vec<_> = r
@@ -199,7 +199,7 @@ fn uncertain_ties_are_not_wrong_order() {
     let a = spec("a", Phase::Authz, Some(1));
     let b = spec("b", Phase::Authz, Some(1));
     let s = ["default.b", "default.a"];
-    let r = check_intent(&ctx(), &[a, b], &[], &sites(&s, &s, &s));
+    let r = check_intent(&ctx(), &[a, b], &MeshFacts::default(), &sites(&s, &s, &s));
     assert!(
         r.verdicts
             .iter()
@@ -212,7 +212,7 @@ fn uncertain_ties_are_not_wrong_order() {
 fn unknown_namespaces_are_not_checked() {
     let mut c = ctx();
     c.namespace = None;
-    let r = check_intent(&c, &[], &[], &[]);
+    let r = check_intent(&c, &[], &MeshFacts::default(), &[]);
     assert_eq!(r.status, IntentStatus::UnknownNamespace);
 }
 
@@ -224,7 +224,7 @@ fn old_istio_puts_plugins_on_inbound_only() {
     let r = check_intent(
         &c,
         &[spec("a", Phase::Authn, None)],
-        &[],
+        &MeshFacts::default(),
         &sites(&all, &all, &[]),
     );
     assert_eq!(
@@ -245,7 +245,7 @@ fn port_match_on_passthrough_chain_is_worded_as_passthrough() {
     let r = check_intent(
         &ctx(),
         &[p],
-        &[],
+        &MeshFacts::default(),
         &sites(&["default.a"], &["default.a"], &[]),
     );
     let details: Vec<&str> = r

@@ -112,7 +112,7 @@ fn waypoint_attaches_by_service_and_waypoint_class_only() {
     ];
     // In phase order: the proxy's namespace before the root namespace (order.rs).
     let sites = waypoint_sites(&["shop.svc-ref", "shop.other-svc", "istio-system.class"]);
-    let r = check_intent(&waypoint(), &plugins, &[], &sites);
+    let r = check_intent(&waypoint(), &plugins, &MeshFacts::default(), &sites);
     assert_eq!(r.status, IntentStatus::Checked);
     let mut got: Vec<(VerdictKind, String, String, Vec<String>)> = r
         .verdicts
@@ -189,7 +189,7 @@ fn only_main_internal_carries_waypoint_plugins() {
         ),
         plugin("shop", "svc", &[("Service", "reviews")]),
     ];
-    let r = check_intent(&waypoint(), &plugins, &[], &sites);
+    let r = check_intent(&waypoint(), &plugins, &MeshFacts::default(), &sites);
     let got: Vec<_> = r
         .verdicts
         .iter()

@@ -1,0 +1,83 @@
+//! A Service that uses this waypoint (by its `istio.io/use-waypoint` label, from the
+//! resources) but has no per-service chain in the dump: a plugin whose `Service` targetRef
+//! names it is expected there and cannot be, so it is `expected-missing` rather than
+//! attached nowhere. Only Services in the waypoint's own namespace are judged: a binding from
+//! another namespace also needs the Gateway's `allowedRoutes`
+//! (`AllowsAttachmentFromNamespace`), which the dump does not carry.
+
+use std::collections::BTreeSet;
+
+use crate::analysis::wasm::intent::attach::served_service;
+use crate::analysis::wasm::intent::context::ProxyContext;
+use crate::analysis::wasm::intent::{Verdict, VerdictKind};
+use crate::analysis::wasm::placement::ChainSite;
+use crate::istio::policy_attachment::{AttachmentRules, ServiceRefs};
+use crate::istio::wasm_plugin::WasmPluginSpec;
+use crate::istio::waypoint_binding::WaypointUser;
+
+/// One `expected-missing` verdict per plugin naming a bound Service that no chain serves.
+pub(super) fn unserved_service_verdicts(
+    ctx: &ProxyContext,
+    ns: &str,
+    plugins: &[WasmPluginSpec],
+    users: &[WaypointUser],
+    sites: &[&ChainSite],
+) -> Vec<Verdict> {
+    let rules = AttachmentRules::for_minor(ctx.istio_minor);
+    let Some(gateway) = rules.gateway_name(&ctx.labels) else {
+        return Vec::new();
+    };
+    let served: BTreeSet<(&str, &str)> = sites.iter().filter_map(|s| served_service(s)).collect();
+    let mut out = Vec::new();
+    for user in users.iter().filter(|u| {
+        u.waypoint.0 == ns
+            && u.waypoint.1 == gateway
+            && u.namespace == ns
+            && !served.contains(&(u.name.as_str(), u.namespace.as_str()))
+    }) {
+        for p in plugins
+            .iter()
+            .filter(|p| names_service(p, user, ns, ctx, &rules))
+        {
+            out.push(Verdict {
+                verdict: VerdictKind::ExpectedMissing,
+                plugin: p.id(),
+                plugins: vec![p.id()],
+                filter: None,
+                chains: Vec::new(),
+                detail: format!(
+                    "its targetRef names Service {}/{}, which uses this waypoint ({}), but \
+                     main_internal has no chain for that service",
+                    user.namespace, user.name, user.bound_by
+                ),
+                reason: None,
+            });
+        }
+    }
+    out
+}
+
+/// Whether `p` attaches to `user`'s chains by a `Service` ref, by the release's rule.
+fn names_service(
+    p: &WasmPluginSpec,
+    user: &WaypointUser,
+    ns: &str,
+    ctx: &ProxyContext,
+    rules: &AttachmentRules,
+) -> bool {
+    if p.namespace != ns && p.namespace != ctx.root_namespace {
+        return false;
+    }
+    p.refs_read(rules.target_fields).iter().any(|r| {
+        r.kind == "Service"
+            && (r.group.is_empty() || r.group == "core")
+            && r.name == user.name
+            && match rules.service_refs {
+                ServiceRefs::Never => false,
+                ServiceRefs::ByNameInWaypointNamespace => {
+                    r.namespace.is_empty() || r.namespace == ns
+                }
+                ServiceRefs::InPolicyNamespace => p.namespace == user.namespace,
+            }
+    })
+}
