@@ -2240,6 +2240,15 @@ def ambient_bootstrap(p, node_id, pod, workload, ip, namespace, labels):
     del meta["APP_CONTAINERS"]
     meta["ANNOTATIONS"] = {"kubernetes.io/config.source": "api"}
     boot["bootstrap"]["node"]["cluster"] = "%s.%s" % (workload, namespace)
+    return with_envoy_version(boot)
+
+
+def with_envoy_version(boot):
+    """The proxy's Envoy release (§5.8), which decides the matcher rules explain applies."""
+    boot["bootstrap"]["node"]["user_agent_build_version"] = {
+        "version": {"major_number": 1, "minor_number": 36, "patch": 2},
+        "metadata": {"build.type": "RELEASE", "revision.sha": "0" * 40, "revision.status": "Clean", "ssl.version": "BoringSSL"},
+    }
     return boot
 
 
@@ -2542,6 +2551,11 @@ def ingress_classic_wasm_dump():
         pod=INGRESS_POD,
     )
     boot["bootstrap"]["node"]["metadata"]["NAMESPACE"] = "istio-system"
+    boot["bootstrap"]["node"]["metadata"]["OWNER"] = (
+        "kubernetes://apis/apps/v1/namespaces/istio-system/deployments/istio-ingressgateway"
+    )
+    boot["bootstrap"]["node"]["cluster"] = "istio-ingressgateway.istio-system"
+    with_envoy_version(boot)
     listeners = any_("envoy.admin.v3.ListenersConfigDump", version_info=p.version_info, dynamic_listeners=[active(p, http, 640)])
     return {"configs": [boot, ecds_dump_section(p, [IG_AUTH, IG_MESH]), listeners]}
 
