@@ -376,8 +376,9 @@ pub fn check_intent(
     let applicable: Vec<&WasmPluginSpec> = plugins
         .iter()
         .filter(|p| {
-            // A waypoint's plugins apply per chain: the ones expected on one.
-            if waypoint {
+            // A waypoint's plugins apply per chain, and a gateway's `match` (mode, ports)
+            // can leave a plugin no chain: only the ones expected on one take a place.
+            if matches!(ctx.kind, ProxyKind::Gateway | ProxyKind::Waypoint) {
                 expected.contains_key(&key_of(p))
             } else {
                 applies(p, ctx, ns).is_ok()
