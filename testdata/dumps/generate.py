@@ -22,6 +22,9 @@ What the dumps model (the spec is DOMAIN.md; section numbers below refer to it):
   * a sidecar that sends outbound HBONE through connect_originate (§3.1);
   * warming / draining / error listener states (§1.2), and an active listener whose last
     update Envoy refused (§3.2);
+  * an ambient waypoint, a Gateway-API gateway and a classic ingress gateway carrying
+    WasmPlugins and TrafficExtensions as istiod 1.30 places them, clean and with planted
+    faults, for `wasm count` against testdata/manifests/wasm-count/ (§6);
   * broken inputs for error tests.
 Everything here is written for meshscope; nothing is copied from real dumps.
 """
@@ -2432,11 +2435,11 @@ WEB_POD = "web-istio-6b7d9c8f5-q4zkw"
 
 GW_AUTH = Ext(SHOP, "web-auth", "oci://ghcr.io/meshscope-fixtures/wasm/web-auth:3.0.1",
               sha256=sha256_hex("meshscope fixture: web-auth wasm module bytes v3.0.1"),
-              config={"issuer": "https://auth.example.com", "audiences": ["web"]}, fail="FAIL_OPEN",
+              config={"issuer": "https://auth.example.com", "audiences": ["web"]},
               env=[("LOG_LEVEL", "info")], plugin_name="web_auth", rv="51007")
 GW_TE = Ext(SHOP, "web-headers", "file:///opt/istio/wasm/web-headers.wasm", kind="TrafficExtension",
             config={"set": {"x-served-by": "web"}}, pull="Always", rv="51011")
-GW_SELECTOR = Ext(SHOP, "web-metrics", "oci://ghcr.io/meshscope-fixtures/wasm/web-metrics:1.0.0", rv="51015")
+GW_SELECTOR = Ext(SHOP, "web-metrics", "oci://ghcr.io/meshscope-fixtures/wasm/web-metrics:1.0.0", fail="FAIL_OPEN", rv="51015")
 GW_TLS = Ext(SHOP, "tls-audit", "oci://ghcr.io/meshscope-fixtures/wasm/tls-audit:1.2.0",
              config={"sample": 10}, rv="51019")
 
@@ -2880,6 +2883,44 @@ EXPECTED = {
 }
 
 
+# The gateway and waypoint Wasm fixtures: the ECDS resources their filters reference but the
+# ECDS section lacks (the planted "ECDS missing" fault of each defect file, none elsewhere),
+# and how many plugin filters each listener carries in all.
+EXPECTED_WASM = {
+    "istio-current-waypoint.json": ((), {"connect_terminate": 0, "main_internal": 6}),
+    "istio-current-waypoint-defect.json": (
+        ("extensions.istio.io/trafficextension/shop.ratings-header",),
+        {"connect_terminate": 0, "main_internal": 6},
+    ),
+    "istio-current-gateway-api.json": ((), {"0.0.0.0_8080": 3, "0.0.0.0_8443": 4}),
+    "istio-current-gateway-api-defect.json": (
+        ("extensions.istio.io/trafficextension/shop.web-headers",),
+        {"0.0.0.0_8080": 4, "0.0.0.0_8443": 3},
+    ),
+    "istio-current-ingress-classic.json": ((), {"0.0.0.0_8080": 2}),
+}
+
+
+def wasm_references(dump):
+    """(names missing from the ECDS section, plugin filters per listener)."""
+    ecds, per_listener = set(), {}
+    referenced = set()
+    for section in dump["configs"]:
+        if section["@type"].endswith("EcdsConfigDump"):
+            ecds |= {e["ecds_filter"]["name"] for e in section["ecds_filters"]}
+        if section["@type"].endswith("ListenersConfigDump"):
+            for dl in section["dynamic_listeners"]:
+                listener = dl["active_state"]["listener"]
+                for ch in listener["filter_chains"]:
+                    filters = list(ch["filters"])
+                    for f in ch["filters"]:
+                        filters += f.get("typed_config", {}).get("http_filters", [])
+                    names = [f["name"] for f in filters if "config_discovery" in f]
+                    referenced |= set(names)
+                    per_listener[listener["name"]] = per_listener.get(listener["name"], 0) + len(names)
+    return tuple(sorted(referenced - ecds)), per_listener
+
+
 def virtual_inbound_of(dump):
     for section in dump["configs"]:
         if section["@type"].endswith("ListenersConfigDump"):
@@ -2924,6 +2965,11 @@ def check(files, seeds):
         good = (chains, plugin, ecds) == (want_chains, want_plugin, want_ecds)
         ok &= good
         print("%-32s %7d %8d %d%s" % (name, chains, plugin, ecds, "" if good else "  <-- expected %d/%d/%d" % (want_chains, want_plugin, want_ecds)))
+    for name, want in EXPECTED_WASM.items():
+        got = wasm_references(json.loads(files[name]))
+        good = got == want
+        ok &= good
+        print("%-40s ecds missing %s, plugin filters %s%s" % (name, list(got[0]) or "none", got[1], "" if good else "  <-- expected %s" % (want,)))
     # Only field names change between the JSON and the camelCase YAML.
     base = seeds["istio-current-permissive.json"]
     if recase(camel(base), to_snake) != base:
