@@ -22,6 +22,9 @@ What the dumps model (the spec is DOMAIN.md; section numbers below refer to it):
   * a sidecar that sends outbound HBONE through connect_originate (§3.1);
   * warming / draining / error listener states (§1.2), and an active listener whose last
     update Envoy refused (§3.2);
+  * an ambient waypoint, a Gateway-API gateway and a classic ingress gateway carrying
+    WasmPlugins and TrafficExtensions as istiod 1.30 places them, clean and with planted
+    faults, for `wasm count` against testdata/manifests/wasm-count/ (§6);
   * broken inputs for error tests.
 Everything here is written for meshscope; nothing is copied from real dumps.
 """
@@ -2128,6 +2131,439 @@ def wasm_verdicts_dump():
 
 
 # ---------------------------------------------------------------------------------------------
+# istio-current-{waypoint,gateway-api,ingress-classic}*.json (wasm count on gateways and
+# waypoints, #16 point 6; manifests in testdata/manifests/wasm-count/{waypoint,gateway-api,
+# ingress-classic}/plugins.yaml)
+# ---------------------------------------------------------------------------------------------
+
+WASM_NETWORK = TG + "envoy.extensions.filters.network.wasm.v3.Wasm"
+RBAC_NETWORK = TG + "envoy.extensions.filters.network.rbac.v3.RBAC"
+TE_PREFIX = "extensions.istio.io/trafficextension/"
+# translate.go syntheticMarker: every WasmPlugin becomes a TrafficExtension named with it.
+SYNTHETIC = "~istio-translated-wasmplugin"
+SHOP = "shop"
+
+
+class Ext:
+    """One WasmPlugin or TrafficExtension as its manifest states it (the manifests under
+    testdata/manifests/wasm-count/ must say exactly this: the clean fixtures show no drift)."""
+
+    def __init__(self, ns, name, url, kind="WasmPlugin", sha256=None, config=None, fail=None,
+                 pull=None, env=(), host_env=(), plugin_name=None, network=False, rv="1"):
+        self.ns, self.name, self.url, self.kind = ns, name, url, kind
+        self.sha256, self.config, self.fail, self.pull = sha256, config, fail, pull
+        self.env, self.host_env, self.plugin_name, self.network = list(env), list(host_env), plugin_name, network
+        self.resource_version = rv
+
+    @property
+    def te_name(self):
+        """translate.go: a WasmPlugin's synthetic TrafficExtension name; a native one's own."""
+        return self.name + (SYNTHETIC if self.kind == "WasmPlugin" else "")
+
+    @property
+    def filter_name(self):
+        """§6.1, 1.30+: the ECDS resource and filter name (convertToTrafficExtensionWrapper)."""
+        return TE_PREFIX + "%s.%s" % (self.ns, self.te_name)
+
+    def filter(self):
+        """§6.2: an ECDS-delivered filter, HTTP or (type NETWORK) network."""
+        urls = [WASM_NETWORK, RBAC_NETWORK] if self.network else [WASM_HTTP, RBAC_HTTP]
+        return {"name": self.filter_name, "config_discovery": {"config_source": ads_source(), "type_urls": urls}}
+
+    def module_sha(self):
+        """The digest the agent fetched: the pinned one, else the fixture module's own."""
+        return self.sha256 or sha256_hex("meshscope fixture: %s/%s wasm module bytes" % (self.ns, self.name))
+
+    def ecds_entry(self, p, millis, sha256=None, config=None):
+        """extensions.go buildWasmConfig/buildVMConfig/buildDataSource as the istio-agent leaves
+        it (pkg/wasm/convert.go rewriteVMConfig): a remote module becomes the local copy
+        /var/lib/istio/data/<sha256(module)>/<sha256>.wasm and loses its ISTIO_META_* keys
+        (1.18+); a file:// module keeps them. `sha256`/`config` override what runs (drift)."""
+        env = {}
+        if self.url.startswith("file://"):
+            code = {"local": {"filename": self.url[len("file://"):]}}
+            if self.pull:
+                env["ISTIO_META_WASM_IMAGE_PULL_POLICY"] = self.pull
+            env["ISTIO_META_WASM_PLUGIN_RESOURCE_VERSION"] = self.resource_version
+        else:
+            module = self.url.rsplit(":", 1)[0] if self.url.count(":") > 1 else self.url
+            digest = sha256 or self.module_sha()
+            code = {"local": {"filename": "/var/lib/istio/data/%s/%s.wasm" % (sha256_hex(module), digest)}}
+        env.update(self.env)
+        vm = {"runtime": "envoy.wasm.runtime.v8", "code": code}
+        variables = {}
+        if env:
+            variables["key_values"] = dict(sorted(env.items()))
+        if self.host_env:
+            variables["host_env_keys"] = list(self.host_env)
+        if variables:
+            vm["environment_variables"] = variables
+        cfg = self.config if config is None else config
+        wasm_config = {"name": "%s.%s" % (self.ns, self.te_name)}
+        if self.plugin_name:
+            wasm_config["root_id"] = self.plugin_name
+        wasm_config["vm_config"] = vm
+        # protomarshal.ToJSON of the Struct: compact, keys sorted; none when empty.
+        wasm_config["configuration"] = (
+            string_value(json.dumps(cfg, sort_keys=True, separators=(",", ":"))) if cfg else {}
+        )
+        # FAIL_CLOSE is enum 0, so unset also gives an explicit FAIL_CLOSED (§6.5, 1.25+).
+        wasm_config["failure_policy"] = {"FAIL_OPEN": "FAIL_OPEN", "FAIL_RELOAD": "FAIL_RELOAD"}.get(self.fail, "FAIL_CLOSED")
+        type_name = "envoy.extensions.filters.%s.wasm.v3.Wasm" % ("network" if self.network else "http")
+        return {
+            "version_info": p.version_info,
+            "ecds_filter": any_(
+                "envoy.config.core.v3.TypedExtensionConfig",
+                name=self.filter_name,
+                typed_config=any_(type_name, config=wasm_config),
+            ),
+            "last_updated": p.ts(millis),
+        }
+
+
+def ecds_dump_section(p, exts, skip=(), overrides=None):
+    """One ECDS entry per distinct plugin filter, in the order given, minus `skip`."""
+    overrides = overrides or {}
+    entries = [
+        e.ecds_entry(p, 520 + i, **overrides.get(e.name, {})) for i, e in enumerate(exts) if e.name not in skip
+    ]
+    return any_("envoy.admin.v3.EcdsConfigDump", ecds_filters=entries)
+
+
+def peer_metadata_filter(name, value):
+    return {"name": name, "typed_config": typed_struct("io.istio.http.peer_metadata.Config", value)}
+
+
+def ambient_bootstrap(p, node_id, pod, workload, ip, namespace, labels):
+    boot = bootstrap_section(p, node_id=node_id, labels=labels, workload=workload, instance_ips=ip, pod=pod)
+    meta = boot["bootstrap"]["node"]["metadata"]
+    meta["NAMESPACE"] = namespace
+    meta["OWNER"] = "kubernetes://apis/apps/v1/namespaces/%s/deployments/%s" % (namespace, workload)
+    meta["POD_PORTS"] = "[]"
+    del meta["APP_CONTAINERS"]
+    meta["ANNOTATIONS"] = {"kubernetes.io/config.source": "api"}
+    boot["bootstrap"]["node"]["cluster"] = "%s.%s" % (workload, namespace)
+    return with_envoy_version(boot)
+
+
+def with_envoy_version(boot):
+    """The proxy's Envoy release (§5.8), which decides the matcher rules explain applies."""
+    boot["bootstrap"]["node"]["user_agent_build_version"] = {
+        "version": {"major_number": 1, "minor_number": 36, "patch": 2},
+        "metadata": {"build.type": "RELEASE", "revision.sha": "0" * 40, "revision.status": "Clean", "ssl.version": "BoringSSL"},
+    }
+    return boot
+
+
+# The waypoint: shop/waypoint serving reviews and ratings (HTTP, 9080) and mongodb (TCP, 27017).
+WAYPOINT_IP = "10.244.1.15"
+WAYPOINT_POD = "waypoint-7b9c5d8f4-h2lqp"
+WAYPOINT_SERVICES = [
+    # (service, VIP, port, protocol)
+    ("reviews", "10.96.120.11", 9080, "http"),
+    ("ratings", "10.96.120.12", 9080, "http"),
+    ("mongodb", "10.96.120.13", 27017, "tcp"),
+]
+
+WP_MESH = Ext("istio-system", "mesh-stats", "file:///opt/istio/wasm/mesh-stats.wasm", pull="IfNotPresent",
+              config={"metric_prefix": "mesh"}, fail="FAIL_OPEN", rv="48102")
+WP_REVIEWS = Ext(SHOP, "reviews-auth", "oci://ghcr.io/meshscope-fixtures/wasm/reviews-auth:2.1.0",
+                 sha256=sha256_hex("meshscope fixture: reviews-auth wasm module bytes v2.1.0"),
+                 config={"header": "x-reviews-user", "require": True}, fail="FAIL_CLOSE",
+                 env=[("AUTH_MODE", "strict")], host_env=["POD_NAME"], plugin_name="reviews_auth", rv="48117")
+WP_RATINGS = Ext(SHOP, "ratings-header", "oci://ghcr.io/meshscope-fixtures/wasm/ratings-header:1.4.0",
+                 kind="TrafficExtension", config={"add": {"x-ratings": "waypoint"}}, fail="FAIL_RELOAD", rv="48120")
+WP_MONGO = Ext(SHOP, "mongo-audit", "oci://ghcr.io/meshscope-fixtures/wasm/mongo-audit:0.3.0",
+               config={"log": "writes"}, network=True, rv="48125")
+
+
+def waypoint_http_chain(p, svc, port, pre, post):
+    """listener_waypoint.go buildWaypointInboundHTTPFilters: pre (AUTHN, AUTHZ plugins, no
+    policy filters here), the HCM's own (grpc_stats, fault, cors), post (STATS, UNSPECIFIED
+    plugins, waypoint_upstream_peer_metadata, telemetry), router last."""
+    if svc is None:
+        # direct-http: cluster encap, no service (port "unknown", 0).
+        host, name = "encap", "direct-http"
+    else:
+        host = "%s.%s.svc.cluster.local" % (svc, SHOP)
+        name = "inbound-vip|%d|http|%s" % (port, host)
+    hcm = any_("envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager")
+    cluster = "encap" if svc is None else name
+    hcm["stat_prefix"] = cluster
+    hcm["route_config"] = inline_route(cluster, "inbound|http|%d" % port, cluster, "%s:%d/*" % (host, port))
+    upstream = peer_metadata_filter("waypoint_upstream_peer_metadata", {"upstream_discovery": [{"workload_discovery": {}}]})
+    hcm["http_filters"] = (
+        [e.filter() for e in pre]
+        + [grpc_stats(), fault(), cors()]
+        + [e.filter() for e in post]
+        + [upstream, http_stats(p), router()]
+    )
+    hcm.update(hcm_common_tail(inbound=True))
+    return {"filters": [{"name": "envoy.filters.network.http_connection_manager", "typed_config": hcm}], "name": name}
+
+
+def waypoint_tcp_chain(p, svc, port, plugins):
+    """buildWaypointNetworkFilters → buildCompleteNetworkFilters (SidecarInbound, service
+    port): metadata exchange, NETWORK plugins by phase, istio.stats, tcp_proxy."""
+    name = "inbound-vip|%d|tcp|%s.%s.svc.cluster.local" % (port, svc, SHOP)
+    filters = [network_mx(p)] + [e.filter() for e in plugins] + [network_stats(p), tcp_proxy(name)]
+    return {"filters": filters, "name": name}
+
+
+def waypoint_wasm_dump(defect=False):
+    """An Istio 1.30 ambient waypoint (shop/waypoint) as buildWaypointInbound builds it:
+    connect_terminate (15008) hands CONNECT to main_internal, whose per-service chains carry
+    the extensions of ListenerInfo{Class: SidecarInbound}.WithService(svc).
+
+    Clean: reviews: reviews-auth (AUTHN) … mesh-stats (STATS); ratings: ratings-header
+    (TrafficExtension, AUTHZ) … mesh-stats; mongodb (TCP): mongo-audit (NETWORK).
+    Defect: reviews-auth also on ratings' chain (misplaced); mesh-stats absent from ratings'
+    chain (missing); no ECDS entry for ratings-header; reviews-auth runs another sha256;
+    mongo-audit runs another pluginConfig."""
+    p = Profile("current")
+    reviews_pre, ratings_pre, ratings_post = [WP_REVIEWS], [WP_RATINGS], [WP_MESH]
+    if defect:
+        ratings_pre, ratings_post = [WP_REVIEWS, WP_RATINGS], []
+    chains = [
+        waypoint_http_chain(p, "reviews", 9080, reviews_pre, [WP_MESH]),
+        waypoint_http_chain(p, "ratings", 9080, ratings_pre, ratings_post),
+        waypoint_tcp_chain(p, "mongodb", 27017, [WP_MONGO]),
+    ]
+    # The direct pod-access chains (WithService(nil): only class-wide plugins, so mesh-stats on
+    # direct-http). This waypoint is for services only, so no matcher branch reaches them.
+    authority = {"name": "connect_authority", "typed_config": any_("io.istio.network.connect_authority.Config")}
+    chains.append({"filters": [authority, network_mx(p), network_stats(p), tcp_proxy("encap")], "name": "direct-tcp"})
+    direct_http = waypoint_http_chain(p, None, 0, [], [WP_MESH])
+    direct_http["filters"].insert(0, authority)
+    chains.append(direct_http)
+    range_matchers = []
+    for svc, vip, port, proto in WAYPOINT_SERVICES:
+        chain_name = "inbound-vip|%d|%s|%s.%s.svc.cluster.local" % (port, proto, svc, SHOP)
+        range_matchers.append(
+            {"ranges": [{"address_prefix": vip, "prefix_len": 32}], "on_match": port_matcher([(port, chain_name)])}
+        )
+    internal = any_("envoy.config.listener.v3.Listener")
+    internal["name"] = "main_internal"
+    internal["filter_chains"] = chains
+    # Every port is HTTP-only or TCP-only, so the HTTP inspector is disabled on all of them.
+    internal["listener_filters"] = [
+        listener_filter("original_dst", "envoy.extensions.filters.listener.original_dst.v3.OriginalDst"),
+        listener_filter(
+            "http_inspector",
+            "envoy.extensions.filters.listener.http_inspector.v3.HttpInspector",
+            ports_predicate([port for _, _, port, _ in WAYPOINT_SERVICES]),
+        ),
+    ]
+    internal["traffic_direction"] = "INBOUND"
+    internal["internal_listener"] = {}
+    internal["filter_chain_matcher"] = {
+        "matcher_tree": {
+            "input": matcher_input("ip", "DestinationIPInput"),
+            "custom_match": {"name": "ip", "typed_config": any_("xds.type.matcher.v3.IPMatcher", range_matchers=range_matchers)},
+        },
+    }
+    terminate = connect_terminate_listener(p)
+    boot = ambient_bootstrap(
+        p,
+        "waypoint~%s~%s.%s~%s.svc.cluster.local" % (WAYPOINT_IP, WAYPOINT_POD, SHOP, SHOP),
+        WAYPOINT_POD,
+        "waypoint",
+        WAYPOINT_IP,
+        SHOP,
+        {
+            "gateway.istio.io/managed": "istio.io-mesh-controller",
+            "gateway.networking.k8s.io/gateway-name": "waypoint",
+            "istio.io/dataplane-mode": "none",
+            "service.istio.io/canonical-name": "waypoint",
+            "service.istio.io/canonical-revision": "latest",
+        },
+    )
+    exts = [WP_REVIEWS, WP_RATINGS, WP_MESH, WP_MONGO]
+    skip, overrides = (), {}
+    if defect:
+        skip = ("ratings-header",)
+        overrides = {
+            "reviews-auth": {"sha256": sha256_hex("meshscope fixture: reviews-auth wasm module bytes v2.2.0")},
+            "mongo-audit": {"config": {"log": "all"}},
+        }
+    listeners = any_(
+        "envoy.admin.v3.ListenersConfigDump",
+        version_info=p.version_info,
+        dynamic_listeners=[active(p, terminate, 640), active(p, internal, 643)],
+    )
+    return {"configs": [boot, ecds_dump_section(p, exts, skip, overrides), listeners]}
+
+
+def connect_terminate_listener(p):
+    """buildConnectTerminateListener: 0.0.0.0:15008, mTLS, CONNECT → main_internal."""
+    hcm = any_("envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager")
+    hcm["stat_prefix"] = "connect_terminate"
+    hcm["route_config"] = {
+        "name": "default",
+        "virtual_hosts": [
+            {
+                "name": "default",
+                "domains": ["*"],
+                "routes": [
+                    {
+                        "match": {"connect_matcher": {}},
+                        "route": {"cluster": "main_internal", "upgrade_configs": [{"upgrade_type": "CONNECT", "connect_config": {}}]},
+                    }
+                ],
+            }
+        ],
+    }
+    hcm["http_filters"] = [router()]
+    hcm["http2_protocol_options"] = {"allow_connect": True}
+    hcm["upgrade_configs"] = [{"upgrade_type": "CONNECT"}]
+    terminate = any_("envoy.config.listener.v3.Listener")
+    terminate["name"] = "connect_terminate"
+    terminate["address"] = socket("0.0.0.0", 15008)
+    terminate["filter_chains"] = [
+        {
+            "filters": [{"name": "envoy.filters.network.http_connection_manager", "typed_config": hcm}],
+            "transport_socket": istio_mtls(p, ["h2"]),
+            "name": "default",
+        }
+    ]
+    return terminate
+
+
+# The Gateway-API gateway shop/web: listeners http (8080) and https (8443, TLS terminated).
+WEB_IP = "10.244.1.20"
+WEB_POD = "web-istio-6b7d9c8f5-q4zkw"
+
+GW_AUTH = Ext(SHOP, "web-auth", "oci://ghcr.io/meshscope-fixtures/wasm/web-auth:3.0.1",
+              sha256=sha256_hex("meshscope fixture: web-auth wasm module bytes v3.0.1"),
+              config={"issuer": "https://auth.example.com", "audiences": ["web"]},
+              env=[("LOG_LEVEL", "info")], plugin_name="web_auth", rv="51007")
+GW_TE = Ext(SHOP, "web-headers", "file:///opt/istio/wasm/web-headers.wasm", kind="TrafficExtension",
+            config={"set": {"x-served-by": "web"}}, pull="Always", rv="51011")
+GW_SELECTOR = Ext(SHOP, "web-metrics", "oci://ghcr.io/meshscope-fixtures/wasm/web-metrics:1.0.0", fail="FAIL_OPEN", rv="51015")
+GW_TLS = Ext(SHOP, "tls-audit", "oci://ghcr.io/meshscope-fixtures/wasm/tls-audit:1.2.0",
+             config={"sample": 10}, rv="51019")
+
+
+def gateway_hcm(p, port, route, plugins):
+    """listener_builder.go buildHTTPConnectionManager, class Gateway: plugins by phase, then
+    grpc_stats, istio.alpn (every class but sidecar inbound), fault, cors, istio.stats, router."""
+    cfg = any_("envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager")
+    cfg["stat_prefix"] = "outbound_0.0.0.0_%d" % port
+    cfg["rds"] = {"config_source": ads_source(), "route_config_name": route}
+    cfg["http_filters"] = [e.filter() for e in plugins] + [grpc_stats(), alpn_filter(), fault(), cors(), http_stats(p, outbound=True), router()]
+    cfg.update(hcm_common_tail(inbound=False))
+    return {"name": "envoy.filters.network.http_connection_manager", "typed_config": cfg}
+
+
+def gateway_listener(p, port, chain_):
+    listener = any_("envoy.config.listener.v3.Listener")
+    listener["name"] = "0.0.0.0_%d" % port
+    listener["address"] = socket("0.0.0.0", port)
+    listener["filter_chains"] = [chain_]
+    listener["traffic_direction"] = "OUTBOUND"
+    return listener
+
+
+def gateway_tls(secret):
+    ctx = any_("envoy.extensions.transport_sockets.tls.v3.DownstreamTlsContext")
+    ctx["common_tls_context"] = {"alpn_protocols": ["h2", "http/1.1"], "tls_certificate_sds_secret_configs": [sds(secret)]}
+    ctx["require_client_certificate"] = False
+    return {"name": "envoy.transport_sockets.tls", "typed_config": ctx}
+
+
+def gateway_api_wasm_dump(defect=False):
+    """An Istio 1.30 Gateway-API gateway (shop/web) as gateway.go builds it: 0.0.0.0_8080 (one
+    HTTP chain, RDS http.8080) and 0.0.0.0_8443 (TLS terminated for web.example.com, RDS
+    https.8443.https.web.shop); both HCMs take the extensions of ListenerInfo{Port: server
+    port, Class: Gateway}.
+
+    Clean: both: web-auth (Gateway ref, AUTHN), web-headers (TrafficExtension, Gateway ref,
+    AUTHZ), web-metrics (selector, STATS); 8443 also tls-audit (ports [8443]).
+    Defect: tls-audit also on 8080 (misplaced); web-metrics absent from 8443 (missing); no
+    ECDS entry for web-headers; web-auth runs another sha256; tls-audit another pluginConfig."""
+    p = Profile("current")
+    # Phase order: AUTHN, AUTHZ, STATS, then UNSPECIFIED (tls-audit).
+    plain = [GW_AUTH, GW_TE, GW_SELECTOR]
+    tls = [GW_AUTH, GW_TE, GW_SELECTOR, GW_TLS]
+    if defect:
+        plain = [GW_AUTH, GW_TE, GW_SELECTOR, GW_TLS]
+        tls = [GW_AUTH, GW_TE, GW_TLS]
+    http = gateway_listener(p, 8080, {"filters": [gateway_hcm(p, 8080, "http.8080", plain)]})
+    https = gateway_listener(
+        p,
+        8443,
+        {
+            "filter_chain_match": {"server_names": ["web.example.com"]},
+            "filters": [gateway_hcm(p, 8443, "https.8443.https.web.shop", tls)],
+            "transport_socket": gateway_tls("kubernetes://web-cert"),
+        },
+    )
+    https["listener_filters"] = [listener_filter("tls_inspector", "envoy.extensions.filters.listener.tls_inspector.v3.TlsInspector")]
+    boot = ambient_bootstrap(
+        p,
+        "router~%s~%s.%s~%s.svc.cluster.local" % (WEB_IP, WEB_POD, SHOP, SHOP),
+        WEB_POD,
+        "web-istio",
+        WEB_IP,
+        SHOP,
+        {
+            "gateway.istio.io/managed": "istio.io-gateway-controller",
+            "gateway.networking.k8s.io/gateway-name": "web",
+            "service.istio.io/canonical-name": "web-istio",
+            "service.istio.io/canonical-revision": "latest",
+            "sidecar.istio.io/inject": "false",
+        },
+    )
+    exts = [GW_AUTH, GW_TE, GW_SELECTOR, GW_TLS]
+    skip, overrides = (), {}
+    if defect:
+        skip = ("web-headers",)
+        overrides = {
+            "web-auth": {"sha256": sha256_hex("meshscope fixture: web-auth wasm module bytes v3.0.0")},
+            "tls-audit": {"config": {"sample": 100}},
+        }
+    listeners = any_(
+        "envoy.admin.v3.ListenersConfigDump",
+        version_info=p.version_info,
+        dynamic_listeners=[active(p, http, 640), active(p, https, 641)],
+    )
+    return {"configs": [boot, ecds_dump_section(p, exts, skip, overrides), listeners]}
+
+
+# The classic ingress gateway istio-system/istio-ingressgateway (selector-only attachment).
+INGRESS_IP = "10.244.0.20"
+INGRESS_POD = "istio-ingressgateway-7f8d9c6b5-x2x9p"
+IG_AUTH = Ext("istio-system", "ingress-auth", "oci://ghcr.io/meshscope-fixtures/wasm/ingress-auth:1.0.0",
+              config={"realm": "ingress"}, plugin_name="ingress_auth", rv="30110")
+IG_MESH = Ext("istio-system", "mesh-headers", "oci://ghcr.io/meshscope-fixtures/wasm/mesh-headers:1.0.0", rv="30114")
+
+
+def ingress_classic_wasm_dump():
+    """An Istio 1.30 classic ingress gateway (pod labels app/istio: ingressgateway, no
+    gateway-name label) as gateway.go builds it: 0.0.0.0_8080 (RDS http.8080). ingress-auth
+    (selector, AUTHN) and mesh-headers (root namespace, no selector) attach; every plugin with
+    targetRefs, a SERVER-mode one and another namespace's do not (ShouldAttachPolicy)."""
+    p = Profile("current")
+    http = gateway_listener(p, 8080, {"filters": [gateway_hcm(p, 8080, "http.8080", [IG_AUTH, IG_MESH])]})
+    boot = bootstrap_section(
+        p,
+        node_id="router~%s~%s.istio-system~istio-system.svc.cluster.local" % (INGRESS_IP, INGRESS_POD),
+        labels={"app": "istio-ingressgateway", "istio": "ingressgateway"},
+        workload="istio-ingressgateway",
+        instance_ips=INGRESS_IP,
+        pod=INGRESS_POD,
+    )
+    boot["bootstrap"]["node"]["metadata"]["NAMESPACE"] = "istio-system"
+    boot["bootstrap"]["node"]["metadata"]["OWNER"] = (
+        "kubernetes://apis/apps/v1/namespaces/istio-system/deployments/istio-ingressgateway"
+    )
+    boot["bootstrap"]["node"]["cluster"] = "istio-ingressgateway.istio-system"
+    with_envoy_version(boot)
+    listeners = any_("envoy.admin.v3.ListenersConfigDump", version_info=p.version_info, dynamic_listeners=[active(p, http, 640)])
+    return {"configs": [boot, ecds_dump_section(p, [IG_AUTH, IG_MESH]), listeners]}
+
+
+# ---------------------------------------------------------------------------------------------
 # Broken inputs
 # ---------------------------------------------------------------------------------------------
 
@@ -2417,6 +2853,11 @@ def outputs():
     files["sidecar-network-wasm-no-ecds.json"] = dump_json(network_wasm_dump(ecds="empty"))
     files["refused-on-load.json"] = dump_json(refused_on_load_dump())
     files["wasm-verdicts.json"] = dump_json(wasm_verdicts_dump())
+    files["istio-current-waypoint.json"] = dump_json(waypoint_wasm_dump())
+    files["istio-current-waypoint-defect.json"] = dump_json(waypoint_wasm_dump(defect=True))
+    files["istio-current-gateway-api.json"] = dump_json(gateway_api_wasm_dump())
+    files["istio-current-gateway-api-defect.json"] = dump_json(gateway_api_wasm_dump(defect=True))
+    files["istio-current-ingress-classic.json"] = dump_json(ingress_classic_wasm_dump())
     files["truncated.json"] = truncated_text()
     wrong = small_listener_dump(True)
     files["wrong-type.json"] = dump_json(wrong)
@@ -2440,6 +2881,44 @@ EXPECTED = {
     "istio-current-disable.json": (4, 2),
     "istio-current-mixed.json": (12, 5),
 }
+
+
+# The gateway and waypoint Wasm fixtures: the ECDS resources their filters reference but the
+# ECDS section lacks (the planted "ECDS missing" fault of each defect file, none elsewhere),
+# and how many plugin filters each listener carries in all.
+EXPECTED_WASM = {
+    "istio-current-waypoint.json": ((), {"connect_terminate": 0, "main_internal": 6}),
+    "istio-current-waypoint-defect.json": (
+        ("extensions.istio.io/trafficextension/shop.ratings-header",),
+        {"connect_terminate": 0, "main_internal": 6},
+    ),
+    "istio-current-gateway-api.json": ((), {"0.0.0.0_8080": 3, "0.0.0.0_8443": 4}),
+    "istio-current-gateway-api-defect.json": (
+        ("extensions.istio.io/trafficextension/shop.web-headers",),
+        {"0.0.0.0_8080": 4, "0.0.0.0_8443": 3},
+    ),
+    "istio-current-ingress-classic.json": ((), {"0.0.0.0_8080": 2}),
+}
+
+
+def wasm_references(dump):
+    """(names missing from the ECDS section, plugin filters per listener)."""
+    ecds, per_listener = set(), {}
+    referenced = set()
+    for section in dump["configs"]:
+        if section["@type"].endswith("EcdsConfigDump"):
+            ecds |= {e["ecds_filter"]["name"] for e in section["ecds_filters"]}
+        if section["@type"].endswith("ListenersConfigDump"):
+            for dl in section["dynamic_listeners"]:
+                listener = dl["active_state"]["listener"]
+                for ch in listener["filter_chains"]:
+                    filters = list(ch["filters"])
+                    for f in ch["filters"]:
+                        filters += f.get("typed_config", {}).get("http_filters", [])
+                    names = [f["name"] for f in filters if "config_discovery" in f]
+                    referenced |= set(names)
+                    per_listener[listener["name"]] = per_listener.get(listener["name"], 0) + len(names)
+    return tuple(sorted(referenced - ecds)), per_listener
 
 
 def virtual_inbound_of(dump):
@@ -2486,6 +2965,11 @@ def check(files, seeds):
         good = (chains, plugin, ecds) == (want_chains, want_plugin, want_ecds)
         ok &= good
         print("%-32s %7d %8d %d%s" % (name, chains, plugin, ecds, "" if good else "  <-- expected %d/%d/%d" % (want_chains, want_plugin, want_ecds)))
+    for name, want in EXPECTED_WASM.items():
+        got = wasm_references(json.loads(files[name]))
+        good = got == want
+        ok &= good
+        print("%-40s ecds missing %s, plugin filters %s%s" % (name, list(got[0]) or "none", got[1], "" if good else "  <-- expected %s" % (want,)))
     # Only field names change between the JSON and the camelCase YAML.
     base = seeds["istio-current-permissive.json"]
     if recase(camel(base), to_snake) != base:

@@ -52,6 +52,7 @@ mod secrets;
 mod support;
 mod terminal;
 mod wasm;
+mod wasm_fixtures;
 mod wasm_gateway;
 mod wasm_unchecked;
 mod wasm_waypoint;

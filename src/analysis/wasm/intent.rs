@@ -370,11 +370,15 @@ pub fn check_intent(
             // Per-service chains first: on a waypoint their reason names the service.
             let mut order: Vec<&&ChainSite> = sites.iter().collect();
             order.sort_by_key(|s| !s.chain.starts_with("inbound-vip|"));
+            // A chain the plugin attaches to names the real obstacle (mode, ports); only when
+            // it attaches to none does the first chain's attachment reason stand.
             let why = match first {
                 Err(why) => why,
                 Ok(()) => order
                     .iter()
-                    .find_map(|s| attach(p, s).and_then(|()| belongs_on(p, s, ctx)).err())
+                    .filter(|s| attach(p, s).is_ok())
+                    .find_map(|s| belongs_on(p, s, ctx).err())
+                    .or_else(|| order.iter().find_map(|s| attach(p, s).err()))
                     .unwrap_or_else(|| format!("this {} has no chain it fits", ctx.kind.as_str())),
             };
             verdicts.push(Verdict {
@@ -396,8 +400,9 @@ pub fn check_intent(
     let applicable: Vec<&WasmPluginSpec> = plugins
         .iter()
         .filter(|p| {
-            // A waypoint's plugins apply per chain: the ones expected on one.
-            if waypoint {
+            // A waypoint's plugins apply per chain, and a gateway's `match` (mode, ports)
+            // can leave a plugin no chain: only the ones expected on one take a place.
+            if matches!(ctx.kind, ProxyKind::Gateway | ProxyKind::Waypoint) {
                 expected.contains_key(&key_of(p))
             } else {
                 applies(p, ctx, ns).is_ok()
