@@ -166,11 +166,18 @@ pub fn ecds_verdicts(health: &[EcdsHealth]) -> Vec<Verdict> {
                     .values()
                     .filter(|s| s.contains(&"warming"))
                     .count();
+                // An active listener runs Envoy's MissingConfigFilter in the filter's place
+                // (`filter_chain_helper.cc`: every request gets a local 500); a warming one
+                // waits for the config and takes no traffic yet; either way nothing passes.
+                let waiting = match warming {
+                    0 => String::new(),
+                    n => format!(" ({n} warming)"),
+                };
                 (
                     VerdictKind::EcdsMissing,
                     format!(
-                        "referenced by {} listener(s) ({warming} warming) but absent from the \
-                         ECDS section: traffic through them is blocked",
+                        "referenced by {} listener(s){waiting} but absent from the ECDS \
+                         section: traffic through them is blocked",
                         h.listeners.len()
                     ),
                 )

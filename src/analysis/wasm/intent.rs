@@ -316,6 +316,10 @@ pub fn check_intent(
             let why = match by_key.get(key) {
                 None => "no such resource in the given resources (stale or foreign)".to_string(),
                 Some(p) => match attach(p, sites[extra[0]]) {
+                    // A waypoint attaches per chain: the plugin may well apply elsewhere.
+                    Err(why) if waypoint && !want.is_empty() => {
+                        format!("not expected on these chains: {why}")
+                    }
                     Err(why) => format!("not expected on this proxy: {why}"),
                     Ok(()) => match belongs_on(p, sites[extra[0]], ctx) {
                         Err(why) => format!("not expected on these chains: {why}"),
