@@ -75,29 +75,72 @@ impl Landing {
     }
 
     /// Whether the two can land in one filter list. `same_workloads` decides for two
-    /// selector-based plugins (their selectors meet on some workload).
+    /// selector-based plugins (their selectors meet on some workload); `is_waypoint` says
+    /// whether the Gateway `(namespace, name)` is a waypoint (`gatewayClassName:
+    /// istio-waypoint`), `None` when the input does not hold it.
     pub fn may_share(
         &self,
         mine: (&Resource, &Node),
         other: &Landing,
         theirs: (&Resource, &Node),
         same_workloads: impl FnOnce() -> bool,
+        is_waypoint: impl Fn(&str, &str) -> Option<bool>,
     ) -> bool {
         if self.network != other.network
             || !(self.client && other.client || self.server && other.server)
         {
             return false;
         }
+        let both_client = self.client && other.client;
         match (self.refs.is_empty(), other.refs.is_empty()) {
             (true, true) => same_workloads(),
             (false, false) => self.refs.iter().any(|r| {
                 // A GatewayClass is cluster-scoped; every other kind is namespaced.
                 other.refs.contains(r)
                     && (r.1 == "GatewayClass" || mine.0.namespace == theirs.0.namespace)
+                    && self.classes_meet(other, ref_class(r, &mine.0.namespace, &is_waypoint))
             }),
-            (false, true) => selects_gateway(theirs, mine.0, &self.refs),
-            (true, false) => selects_gateway(mine, theirs.0, &other.refs),
+            // A selector reaching a Gateway-API gateway: its chains are CLIENT class.
+            (false, true) => both_client && selects_gateway(theirs, mine.0, &self.refs),
+            (true, false) => both_client && selects_gateway(mine, theirs.0, &other.refs),
         }
+    }
+
+    /// Whether both take the listener class `class` (`None`: either class will do).
+    fn classes_meet(&self, other: &Landing, class: Option<ListenerClass>) -> bool {
+        match class {
+            Some(ListenerClass::Client) => self.client && other.client,
+            Some(ListenerClass::Server) => self.server && other.server,
+            None => true,
+        }
+    }
+}
+
+/// The listener class (`matchMode`'s) of the chains a targetRef reaches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum ListenerClass {
+    Client,
+    Server,
+}
+
+/// Gateway chains are CLIENT class and waypoint chains SERVER (`listener_waypoint.go`
+/// builds them as `ListenerClassSidecarInbound`). Service, ServiceEntry and GatewayClass refs
+/// reach waypoints only; a Gateway ref reaches a waypoint when that Gateway is one, which only
+/// the Gateway's manifest says (`None` without it).
+fn ref_class(
+    r: &(String, String, String),
+    namespace: &str,
+    is_waypoint: impl Fn(&str, &str) -> Option<bool>,
+) -> Option<ListenerClass> {
+    match r.1.as_str() {
+        "Gateway" => is_waypoint(namespace, &r.2).map(|waypoint| {
+            if waypoint {
+                ListenerClass::Server
+            } else {
+                ListenerClass::Client
+            }
+        }),
+        _ => Some(ListenerClass::Server),
     }
 }
 

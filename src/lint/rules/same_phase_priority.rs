@@ -51,7 +51,22 @@ pub fn check(ctx: &Context, sink: &mut Sink<'_>) {
                         r.namespace == o.namespace && match_labels(s) == match_labels(spec)
                     }
                 };
-                landings[n].may_share((r, spec), theirs, (o, s), same_workloads)
+                landings[n].may_share((r, spec), theirs, (o, s), same_workloads, |ns, name| {
+                    ctx.resources
+                        .iter()
+                        .find(|g| {
+                            g.kind == "Gateway"
+                                && g.api_version.starts_with("gateway.networking.k8s.io/")
+                                && g.namespace == ns
+                                && g.name == name
+                        })
+                        .map(|g| {
+                            g.node
+                                .path(&["spec", "gatewayClassName"])
+                                .and_then(Node::as_scalar)
+                                == Some("istio-waypoint")
+                        })
+                })
             });
         if let Some(((_, o, _, _), _)) = clash {
             let at = spec
@@ -201,5 +216,47 @@ mod tests {
             plugin("y", &gateway("one"))
         );
         assert_eq!(count(&picked), 1);
+    }
+
+    /// A gateway's chains are CLIENT class, a waypoint's SERVER (`matchMode` with
+    /// `listener_waypoint.go`'s `ListenerClassSidecarInbound`): a SERVER-only plugin never
+    /// shares a Gateway's list, a CLIENT-only one never a waypoint's. A Gateway ref is a
+    /// waypoint's when the Gateway's `gatewayClassName` is `istio-waypoint`; without its
+    /// manifest either class may apply.
+    #[test]
+    fn the_target_decides_the_listener_class() {
+        let mode = |m: &str, refs: &str| format!("  match:\n  - mode: {m}\n{refs}");
+        let gw = |class: &str| {
+            format!(
+                "apiVersion: gateway.networking.k8s.io/v1\nkind: Gateway\nmetadata: {{name: one, namespace: a}}\nspec: {{gatewayClassName: {class}}}\n---\n"
+            )
+        };
+        let server_and_any = format!(
+            "{}{}",
+            plugin("x", &mode("SERVER", &gateway("one"))),
+            plugin("y", &gateway("one"))
+        );
+        assert_eq!(count(&server_and_any), 1, "the Gateway's class is unknown");
+        assert_eq!(count(&format!("{}{server_and_any}", gw("istio"))), 0);
+        assert_eq!(
+            count(&format!("{}{server_and_any}", gw("istio-waypoint"))),
+            1
+        );
+        let service = "  targetRefs:\n  - {group: '', kind: Service, name: reviews}\n";
+        let client_on_waypoint = format!(
+            "{}{}",
+            plugin("x", &mode("CLIENT", service)),
+            plugin("y", service)
+        );
+        assert_eq!(count(&client_on_waypoint), 0);
+        let picked = format!(
+            "{}{}",
+            plugin(
+                "x",
+                "  match:\n  - mode: SERVER\n  selector:\n    matchLabels: {gateway.networking.k8s.io/gateway-name: one}\n"
+            ),
+            plugin("y", &gateway("one"))
+        );
+        assert_eq!(count(&picked), 0, "a selected gateway's chains are CLIENT");
     }
 }
