@@ -4,7 +4,8 @@
 //! `pilot/pkg/model/policyattachment.go` at each X.Y.0 tag: none before 1.20 (selector only,
 //! `WasmPluginWrapper.MatchListener`), `getPolicyMatcher` in 1.20–1.21, `ShouldAttachPolicy`
 //! from 1.22, `ServiceEntry` refs from 1.24, `GatewayClass` refs and the policy-namespace
-//! check for `Gateway` refs from 1.25 (unchanged through 1.30).
+//! check for `Gateway` refs from 1.25 (unchanged through 1.30); TrafficExtension is read from
+//! 1.30.
 
 use std::collections::BTreeMap;
 
@@ -56,6 +57,8 @@ pub struct AttachmentRules {
     /// A `Gateway` ref attaches only from a policy in the gateway's namespace (1.25); before,
     /// a root-namespace policy naming the gateway attached too.
     pub gateway_ref_needs_own_namespace: bool,
+    /// istiod reads TrafficExtensions (1.30; before, the kind does not exist).
+    pub traffic_extensions: bool,
     /// On a waypoint, a policy with neither targetRef nor selector attaches (1.20–1.21: it
     /// falls through to `policyMatchSelector` with no selector); from 1.22 a waypoint takes
     /// nothing without targetRefs, and before 1.20 the selector rule applies as anywhere.
@@ -84,6 +87,7 @@ impl AttachmentRules {
             service_entry_refs: m >= 24,
             gateway_class_refs: m >= 25,
             gateway_ref_needs_own_namespace: m >= 25,
+            traffic_extensions: m >= 30,
             waypoint_takes_unscoped: (20..=21).contains(&m),
         }
     }
@@ -123,6 +127,7 @@ mod tests {
         assert!(!r(24).gateway_ref_needs_own_namespace && r(25).gateway_ref_needs_own_namespace);
         assert!(!r(19).waypoint_takes_unscoped && r(20).waypoint_takes_unscoped);
         assert!(r(21).waypoint_takes_unscoped && !r(22).waypoint_takes_unscoped);
+        assert!(!r(29).traffic_extensions && r(30).traffic_extensions);
         assert_eq!(AttachmentRules::for_minor(None), r(CURRENT_MINOR));
     }
 

@@ -7,7 +7,8 @@
 //! [`WasmFilterReport`]: `filter`, `plugin`, `plugin_kind`, `istio_versions`, `delivery`,
 //! `level`, `runtime`, `builtin`, `total`, `by_listener`, `by_chain`, `by_transport`,
 //! `by_direction`, `placements`), `ecds` ([`EcdsHealth`]), `intent` ([`IntentStatus`]),
-//! `expected_order` ([`OrderEntry`]), `verdicts` ([`Verdict`]: `verdict`, `plugin`, `filter`,
+//! `expected_order` ([`OrderEntry`]: `plugin`, `phase`, `priority`, `uncertain`, `filter_list`
+//! `http` or `network`, each list in its own order), `verdicts` ([`Verdict`]: `verdict`, `plugin`, `filter`,
 //! `chains`, `detail`, `reason`), `problems` (the number of problem verdicts), `unchecked`
 //! (the number of `not-checked` verdicts) and `refused_updates`
 //! (each listener update Envoy refused, [`RefusedUpdate`]: `listener`, `details`,

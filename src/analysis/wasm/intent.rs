@@ -13,7 +13,7 @@ use crate::analysis::wasm::placement::{ChainSite, Direction, ProxyKind, decode_p
 use crate::envoy::ListenerState;
 use crate::istio::PluginKind;
 use crate::istio::intent_resources::MeshFacts;
-use crate::istio::wasm_plugin::WasmPluginSpec;
+use crate::istio::wasm_plugin::{PluginType, WasmPluginSpec};
 
 mod attach;
 mod context;
@@ -150,6 +150,9 @@ pub struct OrderEntry {
     pub priority: Option<i64>,
     /// The place relative to a neighbour rests on names only (no creationTimestamp).
     pub uncertain: bool,
+    /// The filter list it is ordered in: `http` (the HCM's filters) or `network` (the
+    /// chain's network filters); each list has its own order.
+    pub filter_list: &'static str,
 }
 
 /// The intent check of one proxy.
@@ -413,13 +416,23 @@ pub fn check_intent(
             }
         })
         .collect();
-    let expected_order = expected_order(&applicable, &tie)
+    // HTTP and NETWORK plugins go into different filter lists: one order each.
+    let (network, http): (Vec<&WasmPluginSpec>, Vec<&WasmPluginSpec>) = applicable
+        .iter()
+        .partition(|p| p.plugin_type == PluginType::Network);
+    let expected_order = [("http", http), ("network", network)]
         .into_iter()
-        .map(|(p, c)| OrderEntry {
-            plugin: p.id(),
-            phase: p.phase.as_str(),
-            priority: p.priority,
-            uncertain: c == Certainty::Uncertain,
+        .flat_map(|(list, plugins)| {
+            expected_order(&plugins, &tie)
+                .into_iter()
+                .map(move |(p, c)| OrderEntry {
+                    plugin: p.id(),
+                    phase: p.phase.as_str(),
+                    priority: p.priority,
+                    uncertain: c == Certainty::Uncertain,
+                    filter_list: list,
+                })
+                .collect::<Vec<_>>()
         })
         .collect();
     IntentReport {

@@ -231,23 +231,29 @@ fn write_proxy(out: &mut dyn Write, p: &ProxyReport, term: Terminal) -> std::io:
         write_table(out, "ECDS", &header, rows)?;
     }
     if !p.expected_order.is_empty() {
+        // Each filter list is numbered on its own; NETWORK plugins are said to be apart.
+        let mut place = 0;
         let rows = p
             .expected_order
             .iter()
             .enumerate()
             .map(|(i, e)| {
+                let first_of_list = i == 0 || p.expected_order[i - 1].filter_list != e.filter_list;
+                place = if first_of_list { 1 } else { place + 1 };
+                let mut note: Vec<&str> = Vec::new();
+                if e.filter_list == "network" {
+                    note.push("network filters (own order)");
+                }
+                if e.uncertain {
+                    note.push("uncertain (no creationTimestamp)");
+                }
                 vec![
-                    (i + 1).to_string(),
+                    place.to_string(),
                     cell(&e.plugin),
                     e.phase.to_string(),
                     e.priority
                         .map_or_else(|| "unset".to_string(), |p| p.to_string()),
-                    if e.uncertain {
-                        "uncertain (no creationTimestamp)"
-                    } else {
-                        ""
-                    }
-                    .to_string(),
+                    note.join("; "),
                 ]
             })
             .collect();

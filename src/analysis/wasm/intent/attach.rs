@@ -9,6 +9,7 @@
 
 use crate::analysis::wasm::intent::context::ProxyContext;
 use crate::analysis::wasm::placement::{ChainSite, ProxyKind};
+use crate::istio::PluginKind;
 use crate::istio::policy_attachment::{AttachmentRules, ServiceRefs, TargetFields};
 use crate::istio::selector::selects;
 use crate::istio::service_entry::ServiceEntryHosts;
@@ -51,8 +52,16 @@ pub(super) fn applies(p: &WasmPluginSpec, ctx: &ProxyContext, ns: &str) -> Resul
     }
 }
 
-/// `lookupInNamespaces`: the proxy's namespace and the root namespace.
+/// `lookupInNamespaces`: the proxy's namespace and the root namespace; and the kind must
+/// exist in the release (TrafficExtension from 1.30).
 fn in_candidate_namespace(p: &WasmPluginSpec, ctx: &ProxyContext, ns: &str) -> Result<(), String> {
+    let rules = AttachmentRules::for_minor(ctx.istio_minor);
+    if p.kind == PluginKind::TrafficExtension && !rules.traffic_extensions {
+        return Err(format!(
+            "Istio 1.{} has no TrafficExtension (istiod reads them from 1.30)",
+            rules.minor
+        ));
+    }
     if p.namespace != ns && p.namespace != ctx.root_namespace {
         return Err(format!(
             "its namespace {} is neither the proxy's ({ns}) nor the root namespace",

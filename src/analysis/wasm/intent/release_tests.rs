@@ -222,3 +222,14 @@ fn gateway_class_refs_from_1_25() {
     assert_eq!(on_waypoint(&p, 25, 0, &[]), Ok(()));
     assert_eq!(on_waypoint(&p, 25, 1, &[]), Ok(()));
 }
+
+/// TrafficExtension is new in 1.30: an older istiod has no such kind and builds nothing for it.
+#[test]
+fn traffic_extensions_from_1_30() {
+    let mut p = targeting("shop", reference(GW, "Gateway", "web"));
+    p.kind = PluginKind::TrafficExtension;
+    let gateway = |m| proxy(ProxyKind::Gateway, LABEL, "web", m);
+    let why = applies(&p, &gateway(29), "shop").unwrap_err();
+    assert!(why.contains("Istio 1.29 has no TrafficExtension"), "{why}");
+    assert_eq!(applies(&p, &gateway(30), "shop"), Ok(()));
+}
