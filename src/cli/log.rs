@@ -38,6 +38,17 @@ pub struct LogArgs {
     #[arg(short = 'r', long)]
     pub reset: bool,
 
+    /// Istio system namespace, where --reset reads the sidecar injector's ConfigMap
+    /// (istioctl's -i/--istioNamespace).
+    #[arg(
+        short = 'i',
+        long = "istio-namespace",
+        alias = "istioNamespace",
+        default_value = "istio-system",
+        value_name = "NAMESPACE"
+    )]
+    pub istio_namespace: String,
+
     /// Refused: a config dump holds no log levels.
     #[arg(short = 'f', long = "file", value_name = "PATH", hide = true)]
     pub file: Option<PathBuf>,

@@ -38,6 +38,8 @@ impl Proxy {
 /// The flags resolved before any I/O.
 struct LogOptions {
     kube: KubeOptions,
+    /// Where the sidecar injector's ConfigMap lives.
+    istio_namespace: String,
     port: u16,
     timeout: Duration,
     /// `--admin`, else the pods to look up.
@@ -70,6 +72,7 @@ fn resolve(args: &LogArgs) -> Result<LogOptions, Error> {
     }
     Ok(LogOptions {
         kube: kube_options(&args.kube),
+        istio_namespace: args.istio_namespace.clone(),
         port: args.kube.proxy_admin_port,
         timeout: args.kube.timeout,
         admin: args.admin.clone(),
@@ -133,9 +136,13 @@ pub fn run(
 fn reset_level(options: &LogOptions, warnings: &mut Vec<String>) -> LogLevel {
     let configured = match options.admin {
         Some(_) => None,
-        None => source::block_on(injector_log_level(&options.kube, options.timeout))
-            .ok()
-            .flatten(),
+        None => source::block_on(injector_log_level(
+            &options.kube,
+            &options.istio_namespace,
+            options.timeout,
+        ))
+        .ok()
+        .flatten(),
     };
     match configured.as_deref().and_then(LogLevel::parse) {
         Some(level) => level,

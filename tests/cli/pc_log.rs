@@ -119,6 +119,30 @@ fn reset_sets_the_default_level() {
     assert_eq!((out.code, out.stderr.as_str()), (0, ""));
     assert!(admin.log_levels().iter().all(|(_, l)| l == "info"));
     assert_eq!(admin.calls(), posts(&["", "?level=info"]));
+
+    // `ctx.IstioNamespace()`: the ConfigMap is read in -i's namespace, not istio-system;
+    // its values are YAML to istioctl (`yaml.Unmarshal`), JSON being one form of it.
+    let values = "sidecarInjectorWebhook:\n  global:\n    proxy:\n      logLevel: error\n";
+    let admin = AdminServer::start(dump(), Fault::None);
+    let api = ApiServer::start(cluster(&admin).config_map(
+        "istio-cp",
+        "istio-sidecar-injector",
+        &[("values", values)],
+    ));
+    let out = live(&api, &["log", POD, "--reset", "-i", "istio-cp"]);
+    assert_eq!((out.code, out.stderr.as_str()), (0, ""));
+    assert!(admin.log_levels().iter().all(|(_, l)| l == "error"));
+    let out = live(
+        &api,
+        &["log", POD, "--reset", "--istioNamespace", "istio-cp"],
+    );
+    assert_eq!((out.code, out.stderr.as_str()), (0, ""));
+    let out = live(&api, &["log", POD, "--reset"]);
+    assert!(
+        out.stderr.contains("unable to get logLevel"),
+        "{}",
+        out.stderr
+    );
 }
 
 /// `logCmd`'s `stringToLevel` lookup: "unrecognized logging level", before any change.

@@ -115,22 +115,29 @@ pub async fn post_logging(
 /// The ConfigMap istioctl reads the injector's values from (`kubeinject.go`
 /// `defaultInjectConfigMapName`, key `valuesConfigMapKey`), in istioctl's default
 /// `--istioNamespace`.
-const INJECTOR: (&str, &str, &str) = ("istio-system", "istio-sidecar-injector", "values");
+/// The sidecar injector's ConfigMap and key (`kubeinject.GetValuesFromConfigMap` with no
+/// revision), in the Istio namespace.
+const INJECTOR: (&str, &str) = ("istio-sidecar-injector", "values");
 
 /// `sidecarInjectorWebhook.global.proxy.logLevel` of the injector's values, as istioctl's
 /// `getLogLevelFromConfigMap` reads it; `None` when the ConfigMap, its key or the field
 /// is missing or unreadable (istioctl ignores why, and falls back).
-pub async fn injector_log_level(kube: &KubeOptions, timeout: Duration) -> Option<String> {
-    let (namespace, name, key) = INJECTOR;
+pub async fn injector_log_level(
+    kube: &KubeOptions,
+    namespace: &str,
+    timeout: Duration,
+) -> Option<String> {
+    let (name, key) = INJECTOR;
     let work = async {
         let cluster = connect(kube).await.ok()?;
         let maps: Api<ConfigMap> = Api::namespaced(cluster.client.clone(), namespace);
         let map = maps.get(name).await.ok()?;
         let values = map.data?.remove(key)?;
-        let values: serde_json::Value = serde_json::from_str(&values).ok()?;
-        values
-            .pointer("/sidecarInjectorWebhook/global/proxy/logLevel")
-            .and_then(serde_json::Value::as_str)
+        // istioctl unmarshals the values as YAML (JSON in practice, YAML where written so).
+        let docs = crate::istio::yaml_tree::parse_documents(&values).ok()?;
+        docs.first()?
+            .path(&["sidecarInjectorWebhook", "global", "proxy", "logLevel"])
+            .and_then(crate::istio::yaml_tree::Node::as_scalar)
             .map(str::to_string)
     };
     tokio::time::timeout(timeout, work).await.ok().flatten()

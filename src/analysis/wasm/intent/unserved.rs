@@ -9,20 +9,20 @@ use std::collections::BTreeSet;
 
 use crate::analysis::wasm::intent::attach::served_service;
 use crate::analysis::wasm::intent::context::ProxyContext;
-use crate::analysis::wasm::intent::{Verdict, VerdictKind};
 use crate::analysis::wasm::placement::ChainSite;
 use crate::istio::policy_attachment::{AttachmentRules, ServiceRefs};
 use crate::istio::wasm_plugin::WasmPluginSpec;
 use crate::istio::waypoint_binding::WaypointUser;
 
-/// One `expected-missing` verdict per plugin naming a bound Service that no chain serves.
-pub(super) fn unserved_service_verdicts(
+/// Per plugin naming a bound Service that no chain serves: its `namespace/name` and the
+/// sentence of its `expected-missing` verdict.
+pub(super) fn unserved_services(
     ctx: &ProxyContext,
     ns: &str,
     plugins: &[WasmPluginSpec],
     users: &[WaypointUser],
     sites: &[&ChainSite],
-) -> Vec<Verdict> {
+) -> Vec<(String, String)> {
     let rules = AttachmentRules::for_minor(ctx.istio_minor);
     let Some(gateway) = rules.gateway_name(&ctx.labels) else {
         return Vec::new();
@@ -39,19 +39,14 @@ pub(super) fn unserved_service_verdicts(
             .iter()
             .filter(|p| names_service(p, user, ns, ctx, &rules))
         {
-            out.push(Verdict {
-                verdict: VerdictKind::ExpectedMissing,
-                plugin: p.id(),
-                plugins: vec![p.id()],
-                filter: None,
-                chains: Vec::new(),
-                detail: format!(
+            out.push((
+                p.id(),
+                format!(
                     "its targetRef names Service {}/{}, which uses this waypoint ({}), but \
                      main_internal has no chain for that service",
                     user.namespace, user.name, user.bound_by
                 ),
-                reason: None,
-            });
+            ));
         }
     }
     out
