@@ -80,12 +80,13 @@ pub enum Undecided {
 
 /// `xds.type.matcher.v3.StringMatcher` against `value` (DOMAIN.md §2.4): Envoy's
 /// `StringMatcherImpl::match`, the one evaluation `explain --request` uses too
-/// (`header_match::string_match`; `safe_regex` is RE2's full match). A matcher with no
-/// specifier, or only an extension (`custom`), matches nothing here.
+/// (`header_match::string_match`; `safe_regex` is RE2's full match). An extension matcher
+/// (`custom`) runs code meshscope does not have: undecided, never a guess. A matcher with no
+/// specifier (Envoy's validation refuses it) matches nothing.
 pub fn string_matches(sm: &StringMatcher<'_>, value: &str) -> Result<bool, Undecided> {
     let rule = string_rule(sm);
     let compared = match rule.kind {
-        StringKind::Custom => false,
+        StringKind::Custom => return Err(Undecided::InputMatcher(custom_name(sm))),
         StringKind::Exact => sm.exact.is_some(),
         _ => true,
     };
@@ -97,6 +98,26 @@ pub fn string_matches(sm: &StringMatcher<'_>, value: &str) -> Result<bool, Undec
         Eval::Fails => Ok(false),
         Eval::Undecidable => Err(Undecided::Regex(rule.value)),
     }
+}
+
+/// The extension a `StringMatcher.custom` names (`TypedExtensionConfig.name`, else its
+/// type), for the "not simulated" list.
+fn custom_name(sm: &StringMatcher<'_>) -> String {
+    let config: Option<serde_json::Value> = sm
+        .custom
+        .and_then(|raw| serde_json::from_str(raw.get()).ok());
+    let field = |v: &serde_json::Value, path: &str| {
+        v.pointer(path)
+            .and_then(serde_json::Value::as_str)
+            .map(str::to_string)
+    };
+    config
+        .and_then(|v| field(&v, "/name").or_else(|| field(&v, "/typed_config/@type")))
+        .filter(|n| !n.is_empty())
+        .map_or_else(
+            || "a custom string matcher".to_string(),
+            |n| format!("custom string matcher {n}"),
+        )
 }
 
 /// A single predicate's `custom_match` against `value` (`None`: the input had no data).

@@ -283,3 +283,23 @@ fn filter_state_input_reads_the_connection_state() {
     )];
     assert_eq!(eval(&json, &c).as_deref(), Some("by-ip"));
 }
+
+/// `StringMatcher.custom` runs an extension (`StringMatcherImpl` hands it to the extension's
+/// own `match`): meshscope cannot run it, so the predicate is reported as not simulated
+/// rather than read as a no-match, and the tree's answer is never taken for the truth.
+#[test]
+fn a_custom_string_matcher_is_not_simulated() {
+    let json = format!(
+        r#"{{"matcher_list":{{"matchers":[{{"predicate":{{"single_predicate":{{"input":{},
+        "value_match":{{"custom":{{"name":"acme.matcher","typed_config":{{"@type":"type.googleapis.com/acme.Matcher"}}}}}}}}}},
+        "on_match":{}}}]}},"on_no_match":{}}}"#,
+        input("ServerNameInput"),
+        action("custom"),
+        action("fallback")
+    );
+    let m: Matcher = serde_json::from_str(&json).unwrap();
+    let mut c = conn();
+    c.server_name = Some("a.example.com".into());
+    let r = evaluate_matcher(&m, &c);
+    assert_eq!(r.unsupported, ["custom string matcher acme.matcher"]);
+}
