@@ -211,6 +211,26 @@ impl WasmPluginSpec {
         format!("{}/{}", self.namespace, self.name)
     }
 
+    /// A WasmPlugin with only its name: no selector or targetRefs, phase and priority unset,
+    /// HTTP, no module fields. Tests build the case they need from it.
+    #[cfg(test)]
+    pub fn named(namespace: &str, name: &str) -> Self {
+        WasmPluginSpec {
+            kind: PluginKind::WasmPlugin,
+            namespace: namespace.into(),
+            name: name.into(),
+            creation_timestamp: None,
+            selector: None,
+            target_ref: None,
+            target_refs: Vec::new(),
+            phase: Phase::Unspecified,
+            priority: None,
+            matches: Vec::new(),
+            plugin_type: PluginType::Http,
+            module: ModuleSpec::default(),
+        }
+    }
+
     /// The refs a release's istiod reads: none before 1.20; `targetRef` alone in 1.20–1.21;
     /// from 1.22 `targetRefs`, else `targetRef` (`GetTargetRefs`).
     pub fn refs_read(&self, fields: TargetFields) -> Vec<&TargetRef> {

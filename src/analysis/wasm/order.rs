@@ -99,8 +99,6 @@ pub fn expected_order<'p>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::istio::PluginKind;
-    use crate::istio::wasm_plugin::PluginType;
 
     pub(crate) fn spec(
         ns: &str,
@@ -109,18 +107,9 @@ mod tests {
         priority: Option<i64>,
     ) -> WasmPluginSpec {
         WasmPluginSpec {
-            kind: PluginKind::WasmPlugin,
-            namespace: ns.into(),
-            name: name.into(),
-            creation_timestamp: None,
-            selector: None,
-            target_ref: None,
-            target_refs: Vec::new(),
             phase,
             priority,
-            matches: Vec::new(),
-            plugin_type: PluginType::Http,
-            module: Default::default(),
+            ..WasmPluginSpec::named(ns, name)
         }
     }
 

@@ -145,22 +145,12 @@ pub fn has_unchecked(intent: IntentStatus, verdicts: &[Verdict]) -> bool {
 mod tests {
     use super::*;
     use crate::analysis::wasm::placement::ProxyKind;
-    use crate::istio::wasm_plugin::{Phase, PluginType};
+    use crate::istio::wasm_plugin::Phase;
 
     fn spec(namespace: &str, name: &str) -> WasmPluginSpec {
         WasmPluginSpec {
-            kind: PluginKind::WasmPlugin,
-            namespace: namespace.into(),
-            name: name.into(),
-            creation_timestamp: None,
-            selector: None,
-            target_ref: None,
-            target_refs: Vec::new(),
             phase: Phase::Authn,
-            priority: None,
-            matches: Vec::new(),
-            plugin_type: PluginType::Http,
-            module: Default::default(),
+            ..WasmPluginSpec::named(namespace, name)
         }
     }
 

@@ -8,7 +8,7 @@ use super::*;
 use crate::analysis::wasm::placement::chain_sites;
 use crate::envoy::Listener;
 use crate::istio::service_entry::ServiceEntryHosts;
-use crate::istio::wasm_plugin::{Phase, PluginType, TargetRef};
+use crate::istio::wasm_plugin::{Phase, TargetRef};
 
 /// `main_internal`'s per-service chains for shop/reviews and the external api.example.com.
 fn waypoint_chains() -> Vec<ChainSite> {
@@ -24,18 +24,8 @@ fn waypoint_chains() -> Vec<ChainSite> {
 
 fn plugin(namespace: &str) -> WasmPluginSpec {
     WasmPluginSpec {
-        kind: PluginKind::WasmPlugin,
-        namespace: namespace.into(),
-        name: "p".into(),
-        creation_timestamp: None,
-        selector: None,
-        target_ref: None,
-        target_refs: Vec::new(),
         phase: Phase::Authn,
-        priority: None,
-        matches: Vec::new(),
-        plugin_type: PluginType::Http,
-        module: Default::default(),
+        ..WasmPluginSpec::named(namespace, "p")
     }
 }
 

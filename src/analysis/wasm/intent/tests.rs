@@ -4,7 +4,7 @@
 use super::*;
 use crate::analysis::wasm::placement::chain_sites;
 use crate::envoy::Listener;
-use crate::istio::wasm_plugin::{Phase, PluginType, TrafficSelector, WorkloadMode};
+use crate::istio::wasm_plugin::{Phase, TrafficSelector, WorkloadMode};
 
 const WASM: &str = "type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm";
 
@@ -49,18 +49,10 @@ fn sites(inbound80: &[&str], passthrough: &[&str], outbound: &[&str]) -> Vec<Cha
 
 fn spec(name: &str, phase: Phase, priority: Option<i64>) -> WasmPluginSpec {
     WasmPluginSpec {
-        kind: PluginKind::WasmPlugin,
-        namespace: "default".into(),
-        name: name.into(),
-        creation_timestamp: None,
         selector: Some(BTreeMap::from([("app".into(), "httpbin".into())])),
-        target_ref: None,
-        target_refs: Vec::new(),
         phase,
         priority,
-        matches: Vec::new(),
-        plugin_type: PluginType::Http,
-        module: Default::default(),
+        ..WasmPluginSpec::named("default", name)
     }
 }
 

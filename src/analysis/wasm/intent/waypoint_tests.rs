@@ -8,7 +8,7 @@
 use super::*;
 use crate::analysis::wasm::placement::chain_sites;
 use crate::envoy::Listener;
-use crate::istio::wasm_plugin::{Phase, PluginType, TargetRef, TrafficSelector, WorkloadMode};
+use crate::istio::wasm_plugin::{Phase, TargetRef, TrafficSelector, WorkloadMode};
 
 const WASM: &str = "type.googleapis.com/envoy.extensions.filters.http.wasm.v3.Wasm";
 
@@ -51,18 +51,9 @@ fn plugin(namespace: &str, name: &str, refs: &[(&str, &str)]) -> WasmPluginSpec 
         })
         .collect();
     WasmPluginSpec {
-        kind: PluginKind::WasmPlugin,
-        namespace: namespace.into(),
-        name: name.into(),
-        creation_timestamp: None,
-        selector: None,
-        target_ref: None,
         target_refs,
         phase: Phase::Authn,
-        priority: None,
-        matches: Vec::new(),
-        plugin_type: PluginType::Http,
-        module: Default::default(),
+        ..WasmPluginSpec::named(namespace, name)
     }
 }
 
