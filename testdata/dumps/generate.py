@@ -2259,10 +2259,11 @@ def with_envoy_version(boot):
 WAYPOINT_IP = "10.244.1.15"
 WAYPOINT_POD = "waypoint-7b9c5d8f4-h2lqp"
 WAYPOINT_SERVICES = [
-    # (service, VIP, port, protocol)
-    ("reviews", "10.96.120.11", 9080, "http"),
-    ("ratings", "10.96.120.12", 9080, "http"),
-    ("mongodb", "10.96.120.13", 27017, "tcp"),
+    # (host, VIP, port, protocol); api.example.com is ServiceEntry shop/api (auto-allocated VIP)
+    ("reviews.shop.svc.cluster.local", "10.96.120.11", 9080, "http"),
+    ("ratings.shop.svc.cluster.local", "10.96.120.12", 9080, "http"),
+    ("mongodb.shop.svc.cluster.local", "10.96.120.13", 27017, "tcp"),
+    ("api.example.com", "240.240.0.5", 80, "http"),
 ]
 
 WP_MESH = Ext("istio-system", "mesh-stats", "file:///opt/istio/wasm/mesh-stats.wasm", pull="IfNotPresent",
@@ -2273,22 +2274,24 @@ WP_REVIEWS = Ext(SHOP, "reviews-auth", "oci://ghcr.io/meshscope-fixtures/wasm/re
                  env=[("AUTH_MODE", "strict")], host_env=["POD_NAME"], plugin_name="reviews_auth", rv="48117")
 WP_RATINGS = Ext(SHOP, "ratings-header", "oci://ghcr.io/meshscope-fixtures/wasm/ratings-header:1.4.0",
                  kind="TrafficExtension", config={"add": {"x-ratings": "waypoint"}}, fail="FAIL_RELOAD", rv="48120")
+WP_EGRESS = Ext(SHOP, "egress-audit", "oci://ghcr.io/meshscope-fixtures/wasm/egress-audit:1.0.0",
+                config={"log": "requests"}, rv="48130")
 WP_MONGO = Ext(SHOP, "mongo-audit", "oci://ghcr.io/meshscope-fixtures/wasm/mongo-audit:0.3.0",
                config={"log": "writes"}, network=True, rv="48125")
 
 
-def waypoint_http_chain(p, svc, port, pre, post):
+def waypoint_http_chain(p, host, port, pre, post):
     """listener_waypoint.go buildWaypointInboundHTTPFilters: pre (AUTHN, AUTHZ plugins, no
     policy filters here), the HCM's own (grpc_stats, fault, cors), post (STATS, UNSPECIFIED
-    plugins, waypoint_upstream_peer_metadata, telemetry), router last."""
-    if svc is None:
+    plugins, waypoint_upstream_peer_metadata, telemetry), router last. `host` is the service's
+    (a Kubernetes FQDN or a ServiceEntry host); None for direct-http."""
+    if host is None:
         # direct-http: cluster encap, no service (port "unknown", 0).
         host, name = "encap", "direct-http"
     else:
-        host = "%s.%s.svc.cluster.local" % (svc, SHOP)
         name = "inbound-vip|%d|http|%s" % (port, host)
     hcm = any_("envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager")
-    cluster = "encap" if svc is None else name
+    cluster = "encap" if name == "direct-http" else name
     hcm["stat_prefix"] = cluster
     hcm["route_config"] = inline_route(cluster, "inbound|http|%d" % port, cluster, "%s:%d/*" % (host, port))
     upstream = peer_metadata_filter("waypoint_upstream_peer_metadata", {"upstream_discovery": [{"workload_discovery": {}}]})
@@ -2325,9 +2328,11 @@ def waypoint_wasm_dump(defect=False):
     if defect:
         ratings_pre, ratings_post = [WP_REVIEWS, WP_RATINGS], []
     chains = [
-        waypoint_http_chain(p, "reviews", 9080, reviews_pre, [WP_MESH]),
-        waypoint_http_chain(p, "ratings", 9080, ratings_pre, ratings_post),
+        waypoint_http_chain(p, "reviews.shop.svc.cluster.local", 9080, reviews_pre, [WP_MESH]),
+        waypoint_http_chain(p, "ratings.shop.svc.cluster.local", 9080, ratings_pre, ratings_post),
         waypoint_tcp_chain(p, "mongodb", 27017, [WP_MONGO]),
+        # ServiceEntry shop/api's host: egress-audit by its ServiceEntry targetRef (1.24+).
+        waypoint_http_chain(p, "api.example.com", 80, [], [WP_MESH, WP_EGRESS]),
     ]
     # The direct pod-access chains (WithService(nil): only class-wide plugins, so mesh-stats on
     # direct-http). This waypoint is for services only, so no matcher branch reaches them.
@@ -2337,8 +2342,8 @@ def waypoint_wasm_dump(defect=False):
     direct_http["filters"].insert(0, authority)
     chains.append(direct_http)
     range_matchers = []
-    for svc, vip, port, proto in WAYPOINT_SERVICES:
-        chain_name = "inbound-vip|%d|%s|%s.%s.svc.cluster.local" % (port, proto, svc, SHOP)
+    for host, vip, port, proto in WAYPOINT_SERVICES:
+        chain_name = "inbound-vip|%d|%s|%s" % (port, proto, host)
         range_matchers.append(
             {"ranges": [{"address_prefix": vip, "prefix_len": 32}], "on_match": port_matcher([(port, chain_name)])}
         )
@@ -2378,7 +2383,7 @@ def waypoint_wasm_dump(defect=False):
             "service.istio.io/canonical-revision": "latest",
         },
     )
-    exts = [WP_REVIEWS, WP_RATINGS, WP_MESH, WP_MONGO]
+    exts = [WP_REVIEWS, WP_RATINGS, WP_MESH, WP_MONGO, WP_EGRESS]
     skip, overrides = (), {}
     if defect:
         skip = ("ratings-header",)
@@ -2887,10 +2892,10 @@ EXPECTED = {
 # ECDS section lacks (the planted "ECDS missing" fault of each defect file, none elsewhere),
 # and how many plugin filters each listener carries in all.
 EXPECTED_WASM = {
-    "istio-current-waypoint.json": ((), {"connect_terminate": 0, "main_internal": 6}),
+    "istio-current-waypoint.json": ((), {"connect_terminate": 0, "main_internal": 8}),
     "istio-current-waypoint-defect.json": (
         ("extensions.istio.io/trafficextension/shop.ratings-header",),
-        {"connect_terminate": 0, "main_internal": 6},
+        {"connect_terminate": 0, "main_internal": 8},
     ),
     "istio-current-gateway-api.json": ((), {"0.0.0.0_8080": 3, "0.0.0.0_8443": 4}),
     "istio-current-gateway-api-defect.json": (

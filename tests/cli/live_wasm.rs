@@ -228,3 +228,61 @@ fn wasm_count_fleet_over_two_contexts() {
         "{summary}"
     );
 }
+
+/// A waypoint read live: its ServiceEntry targetRef resolves through the cluster's
+/// ServiceEntries (`networking.istio.io`, listed like the plugins; `ShouldAttachPolicy`'s
+/// "ServiceEntry attached"). A cluster that serves none leaves that plugin `not-checked`
+/// (`resource-missing`), never guessed, and the run still succeeds.
+#[test]
+fn wasm_count_on_a_live_waypoint_reads_the_cluster_service_entries() {
+    let root = crate::support::root();
+    let dump = std::fs::read(root.join("testdata/dumps/istio-current-waypoint.json")).unwrap();
+    let manifests =
+        std::fs::read_to_string(root.join("testdata/manifests/wasm-count/waypoint/plugins.yaml"))
+            .unwrap();
+    let docs: Vec<&str> = manifests.split("\n---\n").collect();
+    let of_kind = |kind: &str| -> Vec<&str> {
+        docs.iter()
+            .copied()
+            .filter(|d| d.contains(&format!("\nkind: {kind}\n")))
+            .collect()
+    };
+    let admin = AdminServer::start(dump, Fault::None);
+    let waypoint = || {
+        FakeCluster::default()
+            .pod(FakePod::new("waypoint-7b9c5d8f4-h2lqp", "shop").admin(&admin))
+            .wasm_plugins(&of_kind("WasmPlugin"))
+    };
+    let egress = |api: &ApiServer| {
+        let out = Test::new([
+            "wasm",
+            "count",
+            "waypoint-7b9c5d8f4-h2lqp.shop",
+            "--kubeconfig",
+            api.kubeconfig_str(),
+            "-o",
+            "json",
+        ])
+        .run();
+        assert_eq!(out.stderr, "");
+        let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+        let verdict = v["proxies"][0]["verdicts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|v| v["plugin"] == "shop/egress-audit")
+            .cloned()
+            .unwrap_or_default();
+        (verdict["verdict"].clone(), verdict["reason"].clone())
+    };
+    let with = ApiServer::start(waypoint().service_entries(&of_kind("ServiceEntry")));
+    assert_eq!(
+        egress(&with),
+        ("expected-present".into(), serde_json::Value::Null)
+    );
+    let without = ApiServer::start(waypoint());
+    assert_eq!(
+        egress(&without),
+        ("not-checked".into(), "resource-missing".into())
+    );
+}

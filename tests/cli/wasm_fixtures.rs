@@ -23,6 +23,7 @@ const INGRESS_PLUGINS: &str = "testdata/manifests/wasm-count/ingress-classic/plu
 const REVIEWS: &str = "main_internal inbound-vip|9080|http|reviews.shop.svc.cluster.local (ALL)";
 const RATINGS: &str = "main_internal inbound-vip|9080|http|ratings.shop.svc.cluster.local (ALL)";
 const MONGODB: &str = "main_internal inbound-vip|27017|tcp|mongodb.shop.svc.cluster.local (ALL)";
+const API: &str = "main_internal inbound-vip|80|http|api.example.com (ALL)";
 const DIRECT_HTTP: &str = "main_internal direct-http (ALL)";
 const HTTP_8080: &str = "0.0.0.0_8080 - (ALL)";
 const HTTPS_8443: &str = "0.0.0.0_8443 - (SNI: web.example.com)";
@@ -110,11 +111,12 @@ fn count(dump: &str, resources: &str) -> Run {
     }
 }
 
-/// `namespace/name` of every resource in a manifest file (`metadata.name`/`namespace`, as
-/// the files under `wasm-count/` write them, one key per line).
+/// `namespace/name` of every plugin in a manifest file (`metadata.name`/`namespace`, as
+/// the files under `wasm-count/` write them, one key per line; ServiceEntries left out).
 fn manifest_ids(path: &str) -> BTreeSet<String> {
     let text = std::fs::read_to_string(crate::support::root().join(path)).unwrap();
     text.split("\n---\n")
+        .filter(|doc| !doc.contains("\nkind: ServiceEntry\n"))
         .map(|doc| {
             let field = |key: &str| {
                 doc.lines()
@@ -136,7 +138,9 @@ fn assert_accounts_for_all(run: &Run, manifests: &str) {
 /// `ShouldAttachPolicy` with `IsWaypoint` and `buildWaypointInternal`/`buildWaypointHTTPFilters`:
 /// each per-service chain of `main_internal` takes the extensions of
 /// `ListenerInfo{Class: SidecarInbound}.WithService(svc)`, the direct chains those of no service;
-/// `buildWaypointNetworkFilters` puts the NETWORK plugin on mongodb's TCP chain. Every
+/// `buildWaypointNetworkFilters` puts the NETWORK plugin on mongodb's TCP chain; the
+/// ServiceEntry ref takes the chain of the entry's host (`svc.Registry == provider.External`,
+/// the entry from the manifests). Every
 /// plugin given is accounted for; the clean dump runs exactly what the manifests ask.
 #[test]
 fn clean_waypoint_accounts_for_every_plugin_and_exits_0() {
@@ -148,6 +152,7 @@ fn clean_waypoint_accounts_for_every_plugin_and_exits_0() {
         run.kinds(),
         [
             ("expected-present", "istio-system/mesh-stats"),
+            ("expected-present", "shop/egress-audit"),
             ("expected-present", "shop/mongo-audit"),
             ("expected-present", "shop/ratings-header"),
             ("expected-present", "shop/reviews-auth"),
@@ -159,8 +164,10 @@ fn clean_waypoint_accounts_for_every_plugin_and_exits_0() {
     let chains = |p: &str| run.one("expected-present", p).chains.clone();
     assert_eq!(
         chains("istio-system/mesh-stats"),
-        [REVIEWS, RATINGS, DIRECT_HTTP]
+        [REVIEWS, RATINGS, API, DIRECT_HTTP]
     );
+    // The ServiceEntry ref, resolved through ServiceEntry shop/api in the manifests (1.24+).
+    assert_eq!(chains("shop/egress-audit"), [API]);
     assert_eq!(chains("shop/reviews-auth"), [REVIEWS]);
     assert_eq!(chains("shop/ratings-header"), [RATINGS]);
     assert_eq!(chains("shop/mongo-audit"), [MONGODB]);

@@ -99,3 +99,27 @@ pub fn extensions_group() -> Value {
     json!({"kind": "APIGroup", "apiVersion": "v1", "name": "extensions.istio.io",
            "versions": [version.clone()], "preferredVersion": version})
 }
+
+/// The `networking.istio.io` APIGroup, serving v1 only.
+pub fn networking_group() -> Value {
+    let version = json!({"groupVersion": "networking.istio.io/v1", "version": "v1"});
+    json!({"kind": "APIGroup", "apiVersion": "v1", "name": "networking.istio.io",
+           "versions": [version.clone()], "preferredVersion": version})
+}
+
+/// `networking.istio.io/v1`'s resources (ServiceEntries only) and the ServiceEntry list.
+pub fn networking_answer(rest: &[&str], items: &[Value]) -> Option<Value> {
+    match rest {
+        [] => Some(networking_group()),
+        ["v1"] => Some(json!({
+            "kind": "APIResourceList", "apiVersion": "v1", "groupVersion": "networking.istio.io/v1",
+            "resources": [{"name": "serviceentries", "singularName": "serviceentry", "namespaced": true,
+                           "kind": "ServiceEntry", "verbs": ["get", "list"]}],
+        })),
+        ["v1", "serviceentries"] => Some(json!({
+            "apiVersion": "networking.istio.io/v1", "kind": "ServiceEntryList",
+            "metadata": {"resourceVersion": "1"}, "items": items,
+        })),
+        _ => None,
+    }
+}

@@ -32,7 +32,8 @@ use tokio_rustls::TlsAcceptor;
 
 use super::admin_server::AdminServer;
 use super::api_json::{
-    extensions_group, label_map, matches, ok, pairs, query_param, security_group, status,
+    extensions_group, label_map, matches, networking_answer, networking_group, ok, pairs,
+    query_param, security_group, status,
 };
 use super::rbac::Rbac;
 use super::{portforward, runtime, tls};
@@ -148,6 +149,8 @@ pub struct FakeCluster {
     pub rbac: Option<Rbac>,
     /// ConfigMaps: namespace, name, `data`.
     pub config_maps: Vec<(String, String, Value)>,
+    /// ServiceEntries (`networking.istio.io/v1`); `None`: the group is not served.
+    pub service_entries: Option<Vec<Value>>,
 }
 
 impl FakeCluster {
@@ -171,6 +174,15 @@ impl FakeCluster {
             .map(|d| serde_saphyr::from_str::<Value>(d).unwrap())
             .collect();
         self.wasm_plugins = Some(items);
+        self
+    }
+    /// Serves `networking.istio.io/v1` with these ServiceEntries (YAML or JSON documents).
+    pub fn service_entries(mut self, documents: &[&str]) -> FakeCluster {
+        let items = documents
+            .iter()
+            .map(|d| serde_saphyr::from_str::<Value>(d).unwrap())
+            .collect();
+        self.service_entries = Some(items);
         self
     }
     /// Installs the PeerAuthentication CRD, serving `version` only, with these objects.
@@ -352,6 +364,7 @@ fn route(cluster: &FakeCluster, req: Request<Incoming>) -> Response<Full<Bytes>>
                         .iter()
                         .map(|(version, _)| security_group(version)),
                 )
+                .chain(cluster.service_entries.iter().map(|_| networking_group()))
                 .collect();
             ok(json!({"kind": "APIGroupList", "apiVersion": "v1", "groups": groups}))
         }
@@ -381,6 +394,20 @@ fn route(cluster: &FakeCluster, req: Request<Incoming>) -> Response<Full<Bytes>>
                 _ => not_found(),
             }
         }
+        ["apis", "networking.istio.io", rest @ ..] => cluster
+            .service_entries
+            .as_ref()
+            .and_then(|items| networking_answer(rest, items))
+            .map_or_else(
+                || {
+                    status(
+                        404,
+                        "NotFound",
+                        "the server could not find the requested resource",
+                    )
+                },
+                ok,
+            ),
         ["apis", "extensions.istio.io", rest @ ..] => {
             let Some(items) = &cluster.wasm_plugins else {
                 return status(
