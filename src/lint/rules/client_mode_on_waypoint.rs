@@ -14,7 +14,7 @@ pub static RULE: Rule = Rule {
     check,
 };
 
-use crate::istio::yaml_tree::Node;
+use super::filter_list::{every_match_entry, mode_is, waypoint_bound};
 
 /// Warns when a plugin bound to waypoints only (Service, ServiceEntry or GatewayClass refs)
 /// has match entries that are all CLIENT: a waypoint's chains are SidecarInbound class,
@@ -22,22 +22,16 @@ use crate::istio::yaml_tree::Node;
 /// pilot/pkg/model/extensions.go), so no entry ever matches.
 pub fn check(ctx: &Context, sink: &mut Sink<'_>) {
     for (i, _, spec, _) in ctx.plugins() {
-        if !super::filter_list::waypoint_bound(spec) {
+        if !waypoint_bound(spec) {
             continue;
         }
-        let entries = spec.get("match").map(Node::items).unwrap_or_default();
-        let modes: Vec<&Node> = entries.iter().filter_map(|m| m.get("mode")).collect();
-        if entries.is_empty()
-            || modes.len() != entries.len()
-            || modes.iter().any(|m| m.display() != "CLIENT")
-        {
-            continue;
+        if let Some(mode) = every_match_entry(spec, mode_is("CLIENT")) {
+            sink.report(
+                i,
+                mode.pos,
+                "match mode CLIENT never applies on a waypoint: its chains are SERVER (inbound)",
+            );
         }
-        sink.report(
-            i,
-            modes[0].pos,
-            "match mode CLIENT never applies on a waypoint: its chains are SERVER (inbound)",
-        );
     }
 }
 

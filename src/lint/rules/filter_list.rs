@@ -216,3 +216,19 @@ pub fn waypoint_bound(spec: &Node) -> bool {
     let refs = target_refs(spec);
     !refs.is_empty() && refs.iter().all(TargetRef::binds_waypoints)
 }
+
+/// The first `match[]` entry's `pick` when every entry has one; `None` without entries or
+/// when one entry lacks it (that entry applies more widely, so the plugin is not held back).
+pub fn every_match_entry<'n>(
+    spec: &'n Node,
+    pick: impl Fn(&'n Node) -> Option<&'n Node>,
+) -> Option<&'n Node> {
+    let entries = spec.get("match").map(Node::items).unwrap_or_default();
+    let picked: Vec<&Node> = entries.iter().filter_map(pick).collect();
+    (!entries.is_empty() && picked.len() == entries.len()).then(|| picked[0])
+}
+
+/// `pick` for [`every_match_entry`]: an entry whose `mode` is `mode`.
+pub fn mode_is(mode: &'static str) -> impl Fn(&Node) -> Option<&Node> {
+    move |m| m.get("mode").filter(|v| v.display() == mode)
+}

@@ -14,6 +14,7 @@ pub static RULE: Rule = Rule {
     check,
 };
 
+use super::filter_list::{every_match_entry, waypoint_bound};
 use crate::istio::yaml_tree::Node;
 
 /// Warns when a waypoint-bound plugin's match entries all list ports: istiod builds the
@@ -22,22 +23,17 @@ use crate::istio::yaml_tree::Node;
 /// listed numbers with it, so no entry ever matches.
 pub fn check(ctx: &Context, sink: &mut Sink<'_>) {
     for (i, _, spec, _) in ctx.plugins() {
-        if !super::filter_list::waypoint_bound(spec) {
+        if !waypoint_bound(spec) {
             continue;
         }
-        let entries = spec.get("match").map(Node::items).unwrap_or_default();
-        let ports: Vec<&Node> = entries
-            .iter()
-            .filter_map(|m| m.get("ports").filter(|p| !p.items().is_empty()))
-            .collect();
-        if entries.is_empty() || ports.len() != entries.len() {
-            continue;
+        let listed = |m| Node::get(m, "ports").filter(|p| !p.items().is_empty());
+        if let Some(ports) = every_match_entry(spec, listed) {
+            sink.report(
+                i,
+                ports.pos,
+                "match ports never match on a waypoint (istiod gives its chains listener port 0): the plugin does not run",
+            );
         }
-        sink.report(
-            i,
-            ports[0].pos,
-            "match ports never match on a waypoint (istiod gives its chains listener port 0): the plugin does not run",
-        );
     }
 }
 

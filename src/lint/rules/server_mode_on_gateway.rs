@@ -1,9 +1,8 @@
 //! MS1001 server-mode-on-gateway: A plugin whose match entries are all SERVER mode selects gateway pods
 
+use super::filter_list::{every_match_entry, mode_is};
 #[allow(unused_imports)]
 use super::{Context, Rule, Sink};
-#[allow(unused_imports)]
-use crate::istio::yaml_tree::Node;
 use crate::lint::finding::Severity;
 
 /// The rule.
@@ -20,14 +19,9 @@ pub static RULE: Rule = Rule {
 /// Warns when every `match[]` entry is SERVER and a selected workload is a gateway.
 pub fn check(ctx: &Context, sink: &mut Sink<'_>) {
     for (i, r, spec, _) in ctx.plugins() {
-        let entries = spec.get("match").map(Node::items).unwrap_or_default();
-        let modes: Vec<&Node> = entries.iter().filter_map(|m| m.get("mode")).collect();
-        if entries.is_empty() || modes.len() != entries.len() {
+        let Some(mode) = every_match_entry(spec, mode_is("SERVER")) else {
             continue;
-        }
-        if modes.iter().any(|m| m.display() != "SERVER") {
-            continue;
-        }
+        };
         if let Some(gw) = ctx
             .selected(&r.namespace, spec)
             .into_iter()
@@ -35,7 +29,7 @@ pub fn check(ctx: &Context, sink: &mut Sink<'_>) {
         {
             sink.report(
                 i,
-                modes[0].pos,
+                mode.pos,
                 format!(
                     "match mode SERVER never applies to gateway {}: gateways are CLIENT",
                     gw.id
