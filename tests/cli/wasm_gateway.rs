@@ -8,8 +8,7 @@
 //! the reason.
 //! See: #16 (point 1)
 
-use crate::bug_report::scratch;
-use crate::support::Test;
+use crate::support::wasm_run::wasm_count;
 
 /// Gateway-API gateway `web` in `shop` on Istio 1.30: listener 0.0.0.0_8080 carries
 /// `PLUGINS` (1.30 ECDS names).
@@ -101,43 +100,11 @@ const ATTACHED: [&str; 3] = [
     "shop.te",
 ];
 
-/// `(verdict, plugin, detail)` of each verdict of the first proxy of a JSON report.
-fn verdicts(stdout: &str) -> Vec<(String, String, String)> {
-    let v: serde_json::Value = serde_json::from_str(stdout).unwrap();
-    v["proxies"][0]["verdicts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| {
-            (
-                v["verdict"].as_str().unwrap().to_string(),
-                v["plugin"].as_str().unwrap().to_string(),
-                v["detail"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect()
-}
-
+/// `(verdict, plugin, detail)` of each verdict, the exit code and the table.
 fn run(dump: String, name: &str) -> (i32, Vec<(String, String, String)>, String) {
-    let dir = scratch(name);
-    let manifests = dir.join("plugins.yaml");
-    std::fs::write(&manifests, PLUGINS).unwrap();
-    let args = [
-        "wasm",
-        "count",
-        "-f",
-        "-",
-        "--resources",
-        manifests.to_str().unwrap(),
-    ];
-    let json = Test::new(args.iter().chain(&["-o", "json"]))
-        .stdin(dump.clone())
-        .run();
-    assert_eq!(json.stderr, "");
-    let table = Test::new(args).stdin(dump).run();
-    assert_eq!(table.code, json.code);
-    let _ = std::fs::remove_dir_all(dir);
-    (json.code, verdicts(&json.stdout), table.stdout)
+    let (code, rows, table) = wasm_count(dump, PLUGINS, name);
+    let rows = rows.into_iter().map(|(k, p, d, _)| (k, p, d)).collect();
+    (code, rows, table)
 }
 
 #[test]

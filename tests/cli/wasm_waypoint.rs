@@ -8,6 +8,7 @@
 
 use crate::bug_report::scratch;
 use crate::support::Test;
+use crate::support::wasm_run::{VerdictRow, wasm_count};
 
 /// Waypoint `waypoint` in `shop` on Istio 1.30: `main_internal` with an HTTP chain for
 /// shop/reviews carrying `plugins` (WasmPlugins, 1.30 ECDS names) and one for shop/ratings.
@@ -76,8 +77,7 @@ spec:
   url: oci://x/d:1
 ";
 
-/// `(verdict, plugin, detail, chains)` of one verdict.
-type Row = (String, String, String, String);
+type Row = VerdictRow;
 
 /// Each verdict as a [`Row`], the exit code and the table.
 fn run(dump: String, name: &str) -> (i32, Vec<Row>, String) {
@@ -86,39 +86,7 @@ fn run(dump: String, name: &str) -> (i32, Vec<Row>, String) {
 
 /// [`run`] with `extra` manifests after [`PLUGINS`].
 fn run_with(dump: String, name: &str, extra: &str) -> (i32, Vec<Row>, String) {
-    let dir = scratch(name);
-    let manifests = dir.join("plugins.yaml");
-    std::fs::write(&manifests, format!("{PLUGINS}{extra}")).unwrap();
-    let args = [
-        "wasm",
-        "count",
-        "-f",
-        "-",
-        "--resources",
-        manifests.to_str().unwrap(),
-    ];
-    let json = Test::new(args.iter().chain(&["-o", "json"]))
-        .stdin(dump.clone())
-        .run();
-    assert_eq!(json.stderr, "");
-    let table = Test::new(args).stdin(dump).run();
-    assert_eq!(table.code, json.code);
-    let _ = std::fs::remove_dir_all(dir);
-    let v: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
-    let verdicts = v["proxies"][0]["verdicts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|v| {
-            (
-                v["verdict"].as_str().unwrap().to_string(),
-                v["plugin"].as_str().unwrap().to_string(),
-                v["detail"].as_str().unwrap().to_string(),
-                v["chains"].to_string(),
-            )
-        })
-        .collect();
-    (json.code, verdicts, table.stdout)
+    wasm_count(dump, &format!("{PLUGINS}{extra}"), name)
 }
 
 #[test]

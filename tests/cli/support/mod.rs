@@ -61,6 +61,7 @@ pub mod apiserver;
 mod portforward;
 pub mod rbac;
 mod tls;
+pub mod wasm_run;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
