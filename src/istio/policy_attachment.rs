@@ -57,6 +57,10 @@ pub struct AttachmentRules {
     /// A `Gateway` ref attaches only from a policy in the gateway's namespace (1.25); before,
     /// a root-namespace policy naming the gateway attached too.
     pub gateway_ref_needs_own_namespace: bool,
+    /// On a waypoint, istiod also looks for plugins in the namespace of each chain's service
+    /// (`WasmPluginsByListenerInfo` adds `info.Services[i]`'s namespace, 1.25); before, only
+    /// the proxy's and the root namespace.
+    pub waypoint_looks_in_service_namespace: bool,
     /// istiod reads TrafficExtensions (1.30; before, the kind does not exist).
     pub traffic_extensions: bool,
     /// On a waypoint, a policy with neither targetRef nor selector attaches (1.20–1.21: it
@@ -87,6 +91,7 @@ impl AttachmentRules {
             service_entry_refs: m >= 24,
             gateway_class_refs: m >= 25,
             gateway_ref_needs_own_namespace: m >= 25,
+            waypoint_looks_in_service_namespace: m >= 25,
             traffic_extensions: m >= 30,
             waypoint_takes_unscoped: (20..=21).contains(&m),
         }
@@ -128,6 +133,8 @@ mod tests {
         assert!(!r(19).waypoint_takes_unscoped && r(20).waypoint_takes_unscoped);
         assert!(r(21).waypoint_takes_unscoped && !r(22).waypoint_takes_unscoped);
         assert!(!r(29).traffic_extensions && r(30).traffic_extensions);
+        assert!(!r(24).waypoint_looks_in_service_namespace);
+        assert!(r(25).waypoint_looks_in_service_namespace);
         assert_eq!(AttachmentRules::for_minor(None), r(CURRENT_MINOR));
     }
 

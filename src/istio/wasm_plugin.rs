@@ -264,9 +264,10 @@ pub fn wasm_plugin_of(r: &Resource) -> Option<WasmPluginSpec> {
         name: r.name.clone(),
         creation_timestamp: r.creation_timestamp.clone(),
         selector: selector_labels(spec),
+        // The TrafficExtension CRD has only `targetRefs`.
         target_ref: spec
             .get("targetRef")
-            .filter(|t| !t.is_null())
+            .filter(|t| !t.is_null() && kind == PluginKind::WasmPlugin)
             .map(target_ref_of),
         target_refs: spec
             .get("targetRefs")

@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 
 use super::manifest::Resource;
+use super::yaml_tree::Node;
 
 const USE_WAYPOINT: &str = "istio.io/use-waypoint";
 const USE_WAYPOINT_NAMESPACE: &str = "istio.io/use-waypoint-namespace";
@@ -39,14 +40,27 @@ pub fn waypoint_users(resources: &[Resource]) -> Vec<WaypointUser> {
         .filter(|r| r.kind == "Namespace" && r.api_version == "v1")
         .map(|r| (r.name.as_str(), &r.labels))
         .collect();
+    let gateway_api = |r: &&Resource, kind: &str| {
+        r.kind == kind && r.api_version.starts_with("gateway.networking.k8s.io/")
+    };
+    let class_traffic: BTreeMap<&str, &str> = resources
+        .iter()
+        .filter(|r| gateway_api(r, "GatewayClass"))
+        .filter_map(|r| Some((r.name.as_str(), r.labels.get(WAYPOINT_FOR)?.as_str())))
+        .collect();
+    // `gatewayToWaypointTransform`: the Gateway's label, else its GatewayClass's, else
+    // `service`; `fetchWaypointForService` takes `service` and `all` only.
     let not_for_services: Vec<(&str, &str)> = resources
         .iter()
-        .filter(|r| r.kind == "Gateway" && r.api_version.starts_with("gateway.networking.k8s.io/"))
+        .filter(|r| gateway_api(r, "Gateway"))
         .filter(|r| {
-            matches!(
-                r.labels.get(WAYPOINT_FOR).map(String::as_str),
-                Some("workload" | "none")
-            )
+            let class = r
+                .node
+                .path(&["spec", "gatewayClassName"])
+                .and_then(Node::as_scalar)
+                .and_then(|c| class_traffic.get(c).copied());
+            let traffic = r.labels.get(WAYPOINT_FOR).map(String::as_str).or(class);
+            !matches!(traffic, None | Some("service" | "all"))
         })
         .map(|r| (r.namespace.as_str(), r.name.as_str()))
         .collect();
@@ -93,8 +107,8 @@ mod tests {
 
     /// `getUseWaypoint`: own label first (`none` opts out even under a labelled namespace),
     /// then the Namespace's; `use-waypoint-namespace` moves the waypoint; the waypoint's own
-    /// Service is skipped (`fetchWaypointForService`); a `waypoint-for: workload` Gateway
-    /// takes no Service.
+    /// Service is skipped (`fetchWaypointForService`); a `waypoint-for: workload` Gateway, or
+    /// one whose GatewayClass says so (`gatewayToWaypointTransform`), takes no Service.
     #[test]
     fn binds_as_get_use_waypoint_does() {
         let text = "\
@@ -125,6 +139,19 @@ metadata: {name: pods-only, namespace: other, labels: {istio.io/use-waypoint: wl
 apiVersion: gateway.networking.k8s.io/v1
 kind: Gateway
 metadata: {name: wl, namespace: other, labels: {istio.io/waypoint-for: workload}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: by-class, namespace: other, labels: {istio.io/use-waypoint: classy}}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: Gateway
+metadata: {name: classy, namespace: other}
+spec: {gatewayClassName: workload-waypoints}
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: GatewayClass
+metadata: {name: workload-waypoints, labels: {istio.io/waypoint-for: workload}}
 ";
         let got: Vec<(String, (String, String), String)> =
             waypoint_users(&resources_of(0, text).unwrap())

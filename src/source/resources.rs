@@ -77,8 +77,9 @@ pub fn wasm_plugins_in_cluster(
 ) -> Result<IntentResources, ResourceError> {
     let lists = super::block_on(super::kube::extension_lists(kube, timeout))??;
     let mut found = intent_resources(&from_cluster_lists(&lists)?);
-    if let Ok(Ok(lists)) = super::block_on(super::kube::service_entry_lists(kube, timeout)) {
-        let entries = from_cluster_lists(&lists)?;
+    if let Ok(Ok(lists)) = super::block_on(super::kube::service_entry_lists(kube, timeout))
+        && let Ok(entries) = from_cluster_lists(&lists)
+    {
         found.service_entries = intent_resources(&entries).service_entries;
     }
     Ok(found)

@@ -14,6 +14,7 @@ use crate::istio::intent_resources::MeshFacts;
 use crate::istio::wasm_plugin::{PluginType, WasmPluginSpec};
 
 mod attach;
+mod chain_service;
 mod context;
 mod fit;
 mod unserved;
@@ -163,7 +164,15 @@ pub fn check_intent(
             })
         };
         if !found.is_empty() {
-            let detail = format!("on {} of {} expected chain(s)", found.len(), want.len());
+            let mut detail = format!("on {} of {} expected chain(s)", found.len(), want.len());
+            if key.1 != ns && key.1 != ctx.root_namespace {
+                // Attached through its service's namespace (waypoints, 1.25+), but ECDS
+                // answers only for the proxy's and the root namespace.
+                detail.push_str(
+                    "; but istiod never serves its ECDS config: WasmPluginsByName and \
+                     TrafficExtensionsByName take only the proxy's and the root namespace",
+                );
+            }
             push(VerdictKind::ExpectedPresent, &found, detail);
         }
         if !missing.is_empty() {
@@ -194,7 +203,7 @@ pub fn check_intent(
     }
     // A bound Service the dump has no chain for: its plugins are missing, not unattached.
     let unserved: Vec<Verdict> = if waypoint {
-        unserved_services(ctx, ns, plugins, mesh.waypoint_users, &sites)
+        unserved_services(ctx, ns, plugins, mesh.waypoint_users, entries, &sites)
     } else {
         Vec::new()
     }

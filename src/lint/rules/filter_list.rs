@@ -60,10 +60,14 @@ impl Landing {
             };
             refs.insert((group, text("kind"), text("name")));
         };
-        if let Some(r) = spec.get("targetRef").filter(|r| !r.is_null()) {
+        // `GetTargetRefs`: `targetRefs`, else `targetRef`; never both.
+        let list = spec.get("targetRefs").map(Node::items).unwrap_or_default();
+        if list.is_empty()
+            && let Some(r) = spec.get("targetRef").filter(|r| !r.is_null())
+        {
             add(r);
         }
-        for r in spec.get("targetRefs").map(Node::items).unwrap_or_default() {
+        for r in list {
             add(r);
         }
         Landing {
@@ -100,9 +104,14 @@ impl Landing {
                     && (r.1 == "GatewayClass" || mine.0.namespace == theirs.0.namespace)
                     && self.classes_meet(other, ref_class(r, &mine.0.namespace, &is_waypoint))
             }),
-            // A selector reaching a Gateway-API gateway: its chains are CLIENT class.
-            (false, true) => both_client && selects_gateway(theirs, mine.0, &self.refs),
-            (true, false) => both_client && selects_gateway(mine, theirs.0, &other.refs),
+            // A selector reaching a Gateway-API gateway: its chains are CLIENT class, and a
+            // waypoint never takes a selector plugin.
+            (false, true) => {
+                both_client && selects_gateway(theirs, mine.0, &self.refs, &is_waypoint)
+            }
+            (true, false) => {
+                both_client && selects_gateway(mine, theirs.0, &other.refs, &is_waypoint)
+            }
         }
     }
 
@@ -145,17 +154,20 @@ fn ref_class(
 }
 
 /// A selector plugin reaches a Gateway API gateway's pods when it selects them by the
-/// gateway-name label in the Gateway's namespace (what IST0166 warns about).
+/// gateway-name label in the Gateway's namespace (what IST0166 warns about), unless that
+/// Gateway is a waypoint (`ShouldAttachPolicy`: waypoints never use the selector).
 fn selects_gateway(
     selector: (&Resource, &Node),
     target: &Resource,
     refs: &BTreeSet<(String, String, String)>,
+    is_waypoint: impl Fn(&str, &str) -> Option<bool>,
 ) -> bool {
     let labels = match_labels(selector.1);
     let Some(name) = labels.get(GATEWAY_NAME_LABEL) else {
         return false;
     };
     selector.0.namespace == target.namespace
+        && is_waypoint(&target.namespace, name) != Some(true)
         && refs.iter().any(|(group, kind, n)| {
             group == "gateway.networking.k8s.io" && kind == "Gateway" && n == name
         })
@@ -184,10 +196,12 @@ impl TargetRef<'_> {
     }
 }
 
-/// Every target reference of a plugin: `targetRef` folded into `targetRefs`.
+/// Every target reference istiod reads (`GetTargetRefs`): `targetRefs`, else `targetRef`.
 pub fn target_refs(spec: &Node) -> Vec<TargetRef<'_>> {
-    let single = spec.get("targetRef").filter(|r| !r.is_null());
     let list = spec.get("targetRefs").map(Node::items).unwrap_or_default();
+    let single = spec
+        .get("targetRef")
+        .filter(|r| !r.is_null() && list.is_empty());
     single
         .into_iter()
         .chain(list)

@@ -258,5 +258,10 @@ mod tests {
             plugin("y", &gateway("one"))
         );
         assert_eq!(count(&picked), 0, "a selected gateway's chains are CLIENT");
+        // Waypoints never take a selector plugin (`ShouldAttachPolicy`), whatever the label.
+        let sel = "  selector:\n    matchLabels: {gateway.networking.k8s.io/gateway-name: one}\n";
+        let on_waypoint = format!("{}{}", plugin("x", sel), plugin("y", &gateway("one")));
+        assert_eq!(count(&on_waypoint), 1, "the Gateway's class is unknown");
+        assert_eq!(count(&format!("{}{on_waypoint}", gw("istio-waypoint"))), 0);
     }
 }

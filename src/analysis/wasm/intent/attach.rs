@@ -7,6 +7,9 @@
 //! `ENABLE_SELECTOR_BASED_K8S_GATEWAY_POLICY`, default on) and waypoints (per chain,
 //! `ListenerInfo.WithService`).
 
+use crate::analysis::wasm::intent::chain_service::{
+    ChainService, chain_service, entries_for, service_namespace,
+};
 use crate::analysis::wasm::intent::context::ProxyContext;
 use crate::analysis::wasm::placement::{ChainSite, ProxyKind};
 use crate::istio::PluginKind;
@@ -165,41 +168,6 @@ fn gateway_ref_mismatch(
     None
 }
 
-/// The Kubernetes Service a waypoint chain serves, from the chain's name:
-/// `listener_waypoint.go` names each per-service chain of `main_internal` after its cluster,
-/// `inbound-vip|PORT|PROTOCOL|HOST`, and a Kubernetes host is `name.namespace.svc.…`.
-/// `None` for other chains and for external (ServiceEntry) hosts.
-pub(super) fn served_service(site: &ChainSite) -> Option<(&str, &str)> {
-    let host = chain_host(site)?;
-    let mut labels = host.split('.');
-    let (name, namespace) = (labels.next()?, labels.next()?);
-    (labels.next() == Some("svc")).then_some((name, namespace))
-}
-
-/// The host of a per-service chain.
-fn chain_host(site: &ChainSite) -> Option<&str> {
-    let mut parts = site.chain.split('|');
-    (parts.next() == Some("inbound-vip")).then_some(())?;
-    parts.nth(2)
-}
-
-/// The host of a per-service chain for an external (ServiceEntry) host.
-fn external_host(site: &ChainSite) -> Option<&str> {
-    chain_host(site).filter(|_| served_service(site).is_none())
-}
-
-/// The ServiceEntries (`namespace`, `name`) that declare `host`, deduplicated.
-fn entries_for<'e>(host: &str, entries: &'e [ServiceEntryHosts]) -> Vec<(&'e str, &'e str)> {
-    let mut found: Vec<(&str, &str)> = entries
-        .iter()
-        .filter(|e| e.hosts.iter().any(|h| h == host))
-        .map(|e| (e.namespace.as_str(), e.name.as_str()))
-        .collect();
-    found.sort_unstable();
-    found.dedup();
-    found
-}
-
 /// Why the verdict of `p` on the waypoint chain `site` cannot be reached: it names a
 /// ServiceEntry, the chain serves an external host, and the resources do not say which one
 /// ServiceEntry declares that host.
@@ -214,7 +182,9 @@ pub(super) fn unresolved_on_waypoint(
         .refs_read(rules.target_fields)
         .iter()
         .any(|r| r.kind == "ServiceEntry" && is_group(r, NETWORKING_GROUP));
-    let host = external_host(site)?;
+    let Some(ChainService::External(host)) = chain_service(site, entries) else {
+        return None;
+    };
     if !rules.service_entry_refs || !names_entry {
         return None;
     }
@@ -247,8 +217,13 @@ pub(super) fn applies_on_waypoint(
     site: &ChainSite,
     entries: &[ServiceEntryHosts],
 ) -> Result<(), String> {
-    in_candidate_namespace(p, ctx, ns)?;
     let rules = AttachmentRules::for_minor(ctx.istio_minor);
+    // 1.25+ also looks in the namespace of the chain's service (`WasmPluginsByListenerInfo`).
+    let service_ns =
+        service_namespace(site, entries).filter(|_| rules.waypoint_looks_in_service_namespace);
+    if service_ns != Some(p.namespace.as_str()) {
+        in_candidate_namespace(p, ctx, ns)?;
+    }
     let Some(gateway) = rules.gateway_name(&ctx.labels) else {
         // Before 1.20, or a waypoint without the release's gateway label: not a Gateway-API
         // proxy to istiod, so the sidecar rule.
@@ -299,7 +274,11 @@ fn waypoint_ref_mismatch(
     let release = rules.minor;
     match r.kind.as_str() {
         "Service" if is_group(r, "") => {
-            let service = served_service(site);
+            let served = chain_service(site, entries);
+            let service = match served {
+                Some(ChainService::Kubernetes(name, namespace)) => Some((name, namespace)),
+                _ => None,
+            };
             match (rules.service_refs, service) {
                 (ServiceRefs::Never, _) => Some(format!(
                     "{named}, and Istio 1.{release} attaches no Service refs (from 1.22)"
@@ -320,7 +299,7 @@ fn waypoint_ref_mismatch(
                 (_, Some((name, svc_ns))) => Some(format!(
                     "{named}, this chain serves service {svc_ns}/{name}"
                 )),
-                (_, None) if external_host(site).is_some() => {
+                (_, None) if matches!(served, Some(ChainService::External(_))) => {
                     Some(format!("{named}, this chain serves an external host"))
                 }
                 (_, None) => Some(format!("{named}, this is not a per-service chain")),
@@ -332,13 +311,14 @@ fn waypoint_ref_mismatch(
                     "{named}, and Istio 1.{release} attaches no ServiceEntry refs (from 1.24)"
                 ));
             }
-            let Some(host) = external_host(site) else {
-                return Some(match served_service(site) {
-                    Some((name, svc_ns)) => {
-                        format!("{named}, this chain serves Kubernetes service {svc_ns}/{name}")
-                    }
-                    None => format!("{named}, this is not a per-service chain"),
-                });
+            let host = match chain_service(site, entries) {
+                Some(ChainService::External(host)) => host,
+                Some(ChainService::Kubernetes(name, svc_ns)) => {
+                    return Some(format!(
+                        "{named}, this chain serves Kubernetes service {svc_ns}/{name}"
+                    ));
+                }
+                None => return Some(format!("{named}, this is not a per-service chain")),
             };
             match entries_for(host, entries)[..] {
                 [(se_ns, se_name)] if se_name == r.name && se_ns == p.namespace => None,

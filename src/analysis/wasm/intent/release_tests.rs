@@ -223,3 +223,28 @@ fn traffic_extensions_from_1_30() {
     assert!(why.contains("Istio 1.29 has no TrafficExtension"), "{why}");
     assert_eq!(applies(&p, &gateway(30), "shop"), Ok(()));
 }
+
+/// 1.25's `WasmPluginsByListenerInfo` looks in the namespace of each chain's service too, so
+/// a plugin in the service's namespace reaches a waypoint in another namespace; 1.24 looked
+/// only in the waypoint's and the root namespace.
+#[test]
+fn a_shared_waypoint_takes_plugins_from_the_service_namespace_from_1_25() {
+    let p = targeting("shop", reference("", "Service", "reviews"));
+    let infra = |minor| ProxyContext {
+        namespace: Some("infra".into()),
+        ..waypoint(minor)
+    };
+    let site = &waypoint_chains()[0];
+    let why = applies_on_waypoint(&p, &infra(24), "infra", site, &[]).unwrap_err();
+    assert!(
+        why.contains("neither the proxy's (infra) nor the root namespace"),
+        "{why}"
+    );
+    assert_eq!(
+        applies_on_waypoint(&p, &infra(25), "infra", site, &[]),
+        Ok(())
+    );
+    // The other service's chain: the namespace is looked in, the ref does not fit.
+    let other = targeting("shop", reference("", "Service", "ratings"));
+    assert!(applies_on_waypoint(&other, &infra(25), "infra", site, &[]).is_err());
+}

@@ -7,11 +7,13 @@
 
 use std::collections::BTreeSet;
 
-use crate::analysis::wasm::intent::attach::served_service;
+use crate::analysis::wasm::intent::chain_service::{ChainService, chain_service};
 use crate::analysis::wasm::intent::context::ProxyContext;
 use crate::analysis::wasm::placement::ChainSite;
+use crate::istio::PluginKind;
 use crate::istio::policy_attachment::{AttachmentRules, ServiceRefs};
-use crate::istio::wasm_plugin::WasmPluginSpec;
+use crate::istio::service_entry::ServiceEntryHosts;
+use crate::istio::wasm_plugin::{WasmPluginSpec, WorkloadMode};
 use crate::istio::waypoint_binding::WaypointUser;
 
 /// Per plugin naming a bound Service that no chain serves: its `namespace/name` and the
@@ -21,13 +23,20 @@ pub(super) fn unserved_services(
     ns: &str,
     plugins: &[WasmPluginSpec],
     users: &[WaypointUser],
+    entries: &[ServiceEntryHosts],
     sites: &[&ChainSite],
 ) -> Vec<(String, String)> {
     let rules = AttachmentRules::for_minor(ctx.istio_minor);
     let Some(gateway) = rules.gateway_name(&ctx.labels) else {
         return Vec::new();
     };
-    let served: BTreeSet<(&str, &str)> = sites.iter().filter_map(|s| served_service(s)).collect();
+    let served: BTreeSet<(&str, &str)> = sites
+        .iter()
+        .filter_map(|s| match chain_service(s, entries)? {
+            ChainService::Kubernetes(name, namespace) => Some((name, namespace)),
+            ChainService::External(_) => None,
+        })
+        .collect();
     let mut out = Vec::new();
     for user in users.iter().filter(|u| {
         u.waypoint.0 == ns
@@ -52,7 +61,9 @@ pub(super) fn unserved_services(
     out
 }
 
-/// Whether `p` attaches to `user`'s chains by a `Service` ref, by the release's rule.
+/// Whether `p` attaches to `user`'s chains by a `Service` ref, by the release's rule, and
+/// would run there: a kind the release reads, a `match` that takes SERVER class at port 0
+/// (`matchMode`, `matchPorts`: what a waypoint's chains are).
 fn names_service(
     p: &WasmPluginSpec,
     user: &WaypointUser,
@@ -61,6 +72,16 @@ fn names_service(
     rules: &AttachmentRules,
 ) -> bool {
     if p.namespace != ns && p.namespace != ctx.root_namespace {
+        return false;
+    }
+    if p.kind == PluginKind::TrafficExtension && !rules.traffic_extensions {
+        return false;
+    }
+    let runs_on_waypoint = p.matches.is_empty()
+        || p.matches
+            .iter()
+            .any(|m| m.mode != WorkloadMode::Client && m.ports.is_empty());
+    if !runs_on_waypoint {
         return false;
     }
     p.refs_read(rules.target_fields).iter().any(|r| {

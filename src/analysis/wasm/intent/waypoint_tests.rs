@@ -203,3 +203,73 @@ fn only_main_internal_carries_waypoint_plugins() {
             .contains("this is not a per-service chain")
     );
 }
+
+/// A Service bound to the waypoint without a chain makes only the plugins that would run on
+/// it missing: a CLIENT-only `match` never runs on a waypoint chain (SERVER class), and a
+/// TrafficExtension is nothing to a release before 1.30.
+#[test]
+fn unserved_services_skip_plugins_that_would_not_run_there() {
+    use crate::istio::waypoint_binding::WaypointUser;
+    let users = [WaypointUser {
+        namespace: "shop".into(),
+        name: "details".into(),
+        waypoint: ("shop".into(), "waypoint".into()),
+        bound_by: "istio.io/use-waypoint=waypoint".into(),
+    }];
+    let mesh = MeshFacts {
+        service_entries: &[],
+        waypoint_users: &users,
+    };
+    let server = plugin("shop", "server", &[("Service", "details")]);
+    let mut client = plugin("shop", "client", &[("Service", "details")]);
+    client.matches = vec![TrafficSelector {
+        mode: WorkloadMode::Client,
+        ports: Vec::new(),
+    }];
+    let mut te = plugin("shop", "te", &[("Service", "details")]);
+    te.kind = PluginKind::TrafficExtension;
+    let missing = |minor| {
+        let mut ctx = waypoint();
+        ctx.istio_minor = Some(minor);
+        let r = check_intent(
+            &ctx,
+            &[server.clone(), client.clone(), te.clone()],
+            &mesh,
+            &waypoint_sites(&[]),
+        );
+        r.verdicts
+            .into_iter()
+            .filter(|v| v.verdict == VerdictKind::ExpectedMissing)
+            .map(|v| v.plugin)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(missing(30), ["shop/server", "shop/te"]);
+    assert_eq!(missing(29), ["shop/server"]);
+}
+
+/// Attached through its service's namespace (1.25+) is still not served: ECDS answers by
+/// name only for the proxy's and the root namespace (`WasmPluginsByName`,
+/// `TrafficExtensionsByName`), so the present filter's verdict says its config never arrives.
+#[test]
+fn a_plugin_from_the_service_namespace_is_placed_but_never_served() {
+    let p = plugin("shop", "audit", &[("Service", "reviews")]);
+    let mut ctx = waypoint();
+    ctx.namespace = Some("infra".into());
+    let r = check_intent(
+        &ctx,
+        &[p],
+        &MeshFacts::default(),
+        &waypoint_sites(&["shop.audit"]),
+    );
+    let v = r
+        .verdicts
+        .iter()
+        .find(|v| v.plugin == "shop/audit")
+        .unwrap();
+    assert_eq!(v.verdict, VerdictKind::ExpectedPresent);
+    assert!(
+        v.detail.contains("never serves its ECDS config"),
+        "{}",
+        v.detail
+    );
+}
