@@ -15,6 +15,9 @@ pub fn write_go_table(
     header: &[&str],
     rows: &[Vec<String>],
 ) -> io::Result<()> {
+    if super::go_table::is_uniform(header, rows) {
+        return super::go_table::write_uniform(out, padding, header, rows);
+    }
     write_painted_table(out, padding, header, rows, None)
 }
 
