@@ -46,10 +46,10 @@ fn render(doc: &Document<'_>, opts: &Options, out: &mut dyn Write) -> Result<Exi
     let name = opts.name.as_deref();
     match super::structured_format(&opts.output) {
         None if opts.verbose => {
-            let rows: Vec<_> = table_rows(doc, dump.routes, name, route_rows)?
-                .into_iter()
-                .flatten()
-                .collect();
+            let per_config = table_rows(doc, dump.routes, name, route_rows)?;
+            // Sized once: growing it by doubling held up to three times the rows.
+            let mut rows = Vec::with_capacity(per_config.iter().map(Vec::len).sum());
+            rows.extend(per_config.into_iter().flatten());
             write_routes(out, &rows)?;
         }
         None => {

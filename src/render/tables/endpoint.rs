@@ -5,6 +5,7 @@ use std::io::Write;
 
 use crate::analysis::endpoint::EndpointRow;
 use crate::analysis::endpoint::host_status::HostRow;
+use crate::render::tables::go_table::GoTable;
 use crate::render::tables::layout::write_go_table;
 
 /// istioctl's endpoint table; `prefix` is `pc all`'s `endpoint/` before each name.
@@ -13,18 +14,18 @@ pub fn write_endpoints(
     rows: &[EndpointRow],
     prefix: &str,
 ) -> std::io::Result<()> {
-    let cells: Vec<Vec<String>> = rows
-        .iter()
-        .map(|r| {
-            vec![
-                format!("{prefix}{}", r.addresses.join(",")),
-                r.status.clone(),
-                r.locality.clone(),
-                r.cluster.clone(),
-            ]
-        })
-        .collect();
-    write_go_table(out, 5, &["NAME", "STATUS", "LOCALITY", "CLUSTER"], &cells)
+    let header = ["NAME", "STATUS", "LOCALITY", "CLUSTER"];
+    // Each row's cells go straight into the table, never all held as strings at once.
+    let mut table = GoTable::new(&header, 5);
+    for r in rows {
+        table.push(&[
+            &format!("{prefix}{}", r.addresses.join(",")),
+            r.status.as_str(),
+            r.locality.as_str(),
+            r.cluster.as_str(),
+        ]);
+    }
+    table.write(out)
 }
 
 /// istioctl's live `pc endpoint` table from Envoy's `/clusters`: `ENDPOINT  STATUS  OUTLIER

@@ -1,59 +1,91 @@
 //! istioctl's Go tabwriter layout written straight out, for the plain tables whose lines all
 //! have the header's number of cells and no colour (`pc cluster|route|endpoint` on a big
-//! dump print tens of thousands of rows, and the general aligner copied every cell twice).
+//! dump print tens of thousands of rows, and the general aligner held every cell twice).
 //!
 //! For such a table `tabwriter` (with minwidth 0) makes every column but the last one block
 //! as wide as its widest cell plus the padding, pads each cell on the right, writes the last
-//! cell as it is and ends each line with `\n`; this writes exactly that, with a cell's width
-//! counted as `tabwriter` counts it. `tests/cli` goldens and the unit test below compare the
-//! two.
+//! cell as it is and ends each line with `\n`; [`GoTable`] writes exactly that, with a
+//! cell's width counted as `tabwriter` counts it. Any other shape goes to the aligner. The
+//! `tests/cli` goldens and the unit test below compare the two.
 
 use std::io::{self, Write};
 
 use unicode_width::UnicodeWidthChar;
 
+use crate::render::tables::layout::write_painted_table;
 use crate::util::sanitize::sanitize;
 
-/// True when every row has the header's cells and there are at least two columns: the
-/// shape [`write_uniform`] lays out as `tabwriter` would (one column never aligns).
-pub(super) fn is_uniform(header: &[&str], rows: &[Vec<String>]) -> bool {
-    header.len() >= 2 && rows.iter().all(|r| r.len() == header.len())
+/// A Go table built a row at a time: the rows' sanitised cells are kept in one buffer (a
+/// sanitised cell holds no tab or newline, so those separate them), each column's width
+/// kept up to date, so the caller's rows need not be turned into cells all at once.
+pub struct GoTable<'h> {
+    header: &'h [&'h str],
+    padding: usize,
+    widths: Vec<usize>,
+    cells: String,
+    rows: usize,
+    /// A row with another number of cells than the header: the aligner lays it out.
+    ragged: bool,
 }
 
-/// Writes a table [`is_uniform`] accepts; every row cell is sanitised, as the aligner's
-/// caller does.
-pub(super) fn write_uniform(
-    out: &mut dyn Write,
-    padding: usize,
-    header: &[&str],
-    rows: &[Vec<String>],
-) -> io::Result<()> {
-    let last = header.len() - 1;
-    let mut widths: Vec<usize> = header[..last].iter().map(|h| width(h)).collect();
-    let mut bytes = header.iter().map(|h| h.len() + padding).sum::<usize>();
-    for row in rows {
-        for (w, cell) in widths.iter_mut().zip(row) {
-            *w = (*w).max(width(&sanitize(cell)));
+impl<'h> GoTable<'h> {
+    /// `tabwriter.NewWriter(w, 0, 8, padding, ' ', 0)` with `header` as its first line.
+    pub fn new(header: &'h [&'h str], padding: usize) -> Self {
+        GoTable {
+            header,
+            padding,
+            widths: header.iter().map(|h| width(h)).collect(),
+            cells: String::new(),
+            rows: 0,
+            ragged: header.len() < 2,
         }
-        bytes += row.iter().map(|c| c.len() + padding).sum::<usize>();
     }
-    let mut text = String::with_capacity(bytes + widths.iter().sum::<usize>());
-    let mut line = |cells: &mut dyn Iterator<Item = &str>| {
-        for (col, cell) in cells.enumerate() {
-            text.push_str(cell);
-            if let Some(w) = widths.get(col) {
-                let spaces = w.saturating_sub(width(cell)) + padding;
-                text.extend(std::iter::repeat_n(' ', spaces));
+
+    /// Adds a row; each cell is sanitised.
+    pub fn push<S: AsRef<str>>(&mut self, row: &[S]) {
+        self.ragged |= row.len() != self.header.len();
+        for (col, cell) in row.iter().enumerate() {
+            let clean = sanitize(cell.as_ref());
+            if let Some(w) = self.widths.get_mut(col) {
+                *w = (*w).max(width(&clean));
             }
+            self.cells.push_str(&clean);
+            self.cells.push('\t');
         }
-        text.push('\n');
-    };
-    line(&mut header.iter().copied());
-    for row in rows {
-        let clean: Vec<_> = row.iter().map(|c| sanitize(c)).collect();
-        line(&mut clean.iter().map(|c| &**c));
+        self.cells.push('\n');
+        self.rows += 1;
     }
-    out.write_all(text.as_bytes())
+
+    /// Writes the table in one write.
+    pub fn write(self, out: &mut dyn Write) -> io::Result<()> {
+        let rows = self
+            .cells
+            .split_terminator('\n')
+            .map(|row| row.split_terminator('\t'));
+        if self.ragged {
+            // Already sanitised, which leaves them as they are.
+            let rows: Vec<Vec<String>> = rows.map(|r| r.map(str::to_string).collect()).collect();
+            return write_painted_table(out, self.padding, self.header, &rows, None);
+        }
+        let last = self.header.len() - 1;
+        let line_width: usize = self.widths[..last].iter().map(|w| w + self.padding).sum();
+        let mut text = String::with_capacity((self.rows + 1) * line_width + self.cells.len());
+        let mut line = |cells: &mut dyn Iterator<Item = &str>| {
+            for (col, cell) in cells.enumerate() {
+                text.push_str(cell);
+                if col < last {
+                    let spaces = self.widths[col].saturating_sub(width(cell)) + self.padding;
+                    text.extend(std::iter::repeat_n(' ', spaces));
+                }
+            }
+            text.push('\n');
+        };
+        line(&mut self.header.iter().copied());
+        for mut row in rows {
+            line(&mut row);
+        }
+        out.write_all(text.as_bytes())
+    }
 }
 
 /// The columns `tabwriter` counts for a cell: each character's Unicode width, 0 for one
@@ -68,36 +100,45 @@ fn width(cell: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::render::tables::layout::write_painted_table;
+
+    fn both(header: &[&str], rows: &[Vec<String>], padding: usize) -> (String, String) {
+        let mut table = GoTable::new(header, padding);
+        for row in rows {
+            table.push(row);
+        }
+        let mut ours = Vec::new();
+        table.write(&mut ours).unwrap();
+        let mut theirs = Vec::new();
+        write_painted_table(&mut theirs, padding, header, rows, None).unwrap();
+        (
+            String::from_utf8(ours).unwrap(),
+            String::from_utf8(theirs).unwrap(),
+        )
+    }
 
     #[test]
     fn writes_what_the_aligner_writes() {
-        let header = ["NAME", "VALUE", "NOTE"];
         let cases: Vec<Vec<Vec<String>>> = vec![
             vec![],
             vec![vec!["a".into(), "".into(), "x".into()]],
+            vec![vec!["".into(), "".into(), "".into()]],
             vec![
                 vec!["ünïcødé".into(), "日本語".into(), "tail".into()],
                 vec!["a\tb\u{1b}[31m".into(), "🙂".into(), "".into()],
                 vec!["long long long".into(), "v".into(), "last\ncell".into()],
                 vec!["e\u{301}".into(), "\u{200b}zw".into(), "n".into()],
             ],
+            // Ragged: left to the aligner.
+            vec![vec!["a".into()], vec!["b".into(), "c".into(), "d".into(), "e".into()]],
         ];
         for rows in cases {
             for padding in [1, 5] {
-                assert!(is_uniform(&header, &rows));
-                let mut ours = Vec::new();
-                write_uniform(&mut ours, padding, &header, &rows).unwrap();
-                let mut theirs = Vec::new();
-                write_painted_table(&mut theirs, padding, &header, &rows, None).unwrap();
-                assert_eq!(String::from_utf8(ours), String::from_utf8(theirs));
+                let (ours, theirs) = both(&["NAME", "VALUE", "NOTE"], &rows, padding);
+                assert_eq!(ours, theirs);
             }
         }
-    }
-
-    #[test]
-    fn ragged_or_single_column_tables_are_left_to_the_aligner() {
-        assert!(!is_uniform(&["A"], &[]));
-        assert!(!is_uniform(&["A", "B"], &[vec!["x".into()]]));
+        let one = vec![vec!["x".to_string()], vec!["yy".to_string()]];
+        let (ours, theirs) = both(&["A"], &one, 5);
+        assert_eq!(ours, theirs);
     }
 }

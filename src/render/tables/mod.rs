@@ -6,7 +6,7 @@ pub mod cluster;
 pub mod ecds;
 pub mod endpoint;
 pub mod fleet;
-mod go_table;
+pub mod go_table;
 pub mod layout;
 pub mod listener;
 pub mod route;
