@@ -23,7 +23,6 @@ pub struct GoTable<'h> {
     padding: usize,
     widths: Vec<usize>,
     cells: String,
-    rows: usize,
     /// A row with another number of cells than the header: the aligner lays it out.
     ragged: bool,
 }
@@ -36,7 +35,6 @@ impl<'h> GoTable<'h> {
             padding,
             widths: header.iter().map(|h| width(h)).collect(),
             cells: String::new(),
-            rows: 0,
             ragged: header.len() < 2,
         }
     }
@@ -53,10 +51,9 @@ impl<'h> GoTable<'h> {
             self.cells.push('\t');
         }
         self.cells.push('\n');
-        self.rows += 1;
     }
 
-    /// Writes the table in one write.
+    /// Writes the table.
     pub fn write(self, out: &mut dyn Write) -> io::Result<()> {
         let rows = self
             .cells
@@ -68,9 +65,9 @@ impl<'h> GoTable<'h> {
             return write_painted_table(out, self.padding, self.header, &rows, None);
         }
         let last = self.header.len() - 1;
-        let line_width: usize = self.widths[..last].iter().map(|w| w + self.padding).sum();
-        let mut text = String::with_capacity((self.rows + 1) * line_width + self.cells.len());
-        let mut line = |cells: &mut dyn Iterator<Item = &str>| {
+        // Written a chunk at a time: the whole text would be one more copy of the table.
+        let mut text = String::with_capacity(CHUNK + 4096);
+        let mut line = |cells: &mut dyn Iterator<Item = &str>| -> io::Result<()> {
             for (col, cell) in cells.enumerate() {
                 text.push_str(cell);
                 if col < last {
@@ -79,14 +76,22 @@ impl<'h> GoTable<'h> {
                 }
             }
             text.push('\n');
+            if text.len() >= CHUNK {
+                out.write_all(text.as_bytes())?;
+                text.clear();
+            }
+            Ok(())
         };
-        line(&mut self.header.iter().copied());
+        line(&mut self.header.iter().copied())?;
         for mut row in rows {
-            line(&mut row);
+            line(&mut row)?;
         }
         out.write_all(text.as_bytes())
     }
 }
+
+/// Bytes of the table written at once.
+const CHUNK: usize = 64 << 10;
 
 /// The columns `tabwriter` counts for a cell: each character's Unicode width, 0 for one
 /// without (controls).
