@@ -10,9 +10,9 @@
 
 use std::io::{self, Write};
 
+use tabwriter::TabWriter;
 use unicode_width::UnicodeWidthChar;
 
-use crate::render::tables::layout::write_painted_table;
 use crate::util::sanitize::sanitize;
 
 /// A Go table built a row at a time: the rows' sanitised cells are kept in one buffer (a
@@ -60,9 +60,7 @@ impl<'h> GoTable<'h> {
             .split_terminator('\n')
             .map(|row| row.split_terminator('\t'));
         if self.ragged {
-            // Already sanitised, which leaves them as they are.
-            let rows: Vec<Vec<String>> = rows.map(|r| r.map(str::to_string).collect()).collect();
-            return write_painted_table(out, self.padding, self.header, &rows, None);
+            return aligned(out, self.padding, self.header, rows);
         }
         let last = self.header.len() - 1;
         // Written a chunk at a time: the whole text would be one more copy of the table.
@@ -93,6 +91,28 @@ impl<'h> GoTable<'h> {
 /// Bytes of the table written at once.
 const CHUNK: usize = 64 << 10;
 
+/// Any other shape through the aligner, as `layout::write_painted_table` without colour
+/// writes it (the cells are already sanitised).
+fn aligned<'r>(
+    out: &mut dyn Write,
+    padding: usize,
+    header: &[&str],
+    rows: impl Iterator<Item = std::str::SplitTerminator<'r, char>>,
+) -> io::Result<()> {
+    let mut tw = TabWriter::new(Vec::new())
+        .minwidth(0)
+        .padding(padding)
+        .ansi(false);
+    writeln!(tw, "{}", header.join("\t"))?;
+    for row in rows {
+        writeln!(tw, "{}", row.collect::<Vec<_>>().join("\t"))?;
+    }
+    let bytes = tw
+        .into_inner()
+        .map_err(|e| io::Error::other(e.to_string()))?;
+    out.write_all(&bytes)
+}
+
 /// The columns `tabwriter` counts for a cell: each character's Unicode width, 0 for one
 /// without (controls).
 fn width(cell: &str) -> usize {
@@ -105,6 +125,7 @@ fn width(cell: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::render::tables::layout::write_painted_table;
 
     fn both(header: &[&str], rows: &[Vec<String>], padding: usize) -> (String, String) {
         let mut table = GoTable::new(header, padding);
@@ -134,7 +155,10 @@ mod tests {
                 vec!["e\u{301}".into(), "\u{200b}zw".into(), "n".into()],
             ],
             // Ragged: left to the aligner.
-            vec![vec!["a".into()], vec!["b".into(), "c".into(), "d".into(), "e".into()]],
+            vec![
+                vec!["a".into()],
+                vec!["b".into(), "c".into(), "d".into(), "e".into()],
+            ],
         ];
         for rows in cases {
             for padding in [1, 5] {
