@@ -56,7 +56,10 @@ pub fn run(args: &EndpointArgs, out: &mut dyn Write) -> Result<ExitCode, Error> 
             ENDPOINTS_TYPE,
         )?;
         match super::structured_format(&output) {
-            None => write_endpoints(out, &table_rows(doc, section, &filter)?, "")?,
+            None => {
+                let per_assignment = table_rows(doc, section, &filter)?;
+                write_endpoints(out, per_assignment.iter().flatten(), "")?;
+            }
             Some(format) => {
                 let selected = selected(doc, Some(section), &filter)?;
                 let values = selected
@@ -168,7 +171,7 @@ fn table_rows(
     doc: &Document<'_>,
     section: EndpointsSection<'_>,
     filter: &EndpointFilter,
-) -> Result<Vec<EndpointRow>, Error> {
+) -> Result<Vec<Vec<EndpointRow>>, Error> {
     let entries: Vec<_> = section
         .dynamic_endpoint_configs
         .into_iter()
@@ -184,10 +187,8 @@ fn table_rows(
         .collect::<Result<Vec<_>, Error>>()?;
     named.retain(|(_, rows)| !rows.is_empty());
     sort_clusters(&mut named, |(name, _)| name);
-    // Sized once: growing it by doubling held up to three times the rows.
-    let mut rows = Vec::with_capacity(named.iter().map(|(_, r)| r.len()).sum());
-    rows.extend(named.into_iter().flat_map(|(_, r)| r));
-    Ok(rows)
+    // Kept per assignment: one vector of all the rows would be another copy of them.
+    Ok(named.into_iter().map(|(_, rows)| rows).collect())
 }
 
 pub(super) fn selected<'a>(

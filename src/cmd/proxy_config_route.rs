@@ -46,11 +46,10 @@ fn render(doc: &Document<'_>, opts: &Options, out: &mut dyn Write) -> Result<Exi
     let name = opts.name.as_deref();
     match super::structured_format(&opts.output) {
         None if opts.verbose => {
+            // Written from each configuration's rows: one vector of all of them would be
+            // another copy of the table's memory.
             let per_config = table_rows(doc, dump.routes, name, route_rows)?;
-            // Sized once: growing it by doubling held up to three times the rows.
-            let mut rows = Vec::with_capacity(per_config.iter().map(Vec::len).sum());
-            rows.extend(per_config.into_iter().flatten());
-            write_routes(out, &rows)?;
+            write_routes(out, per_config.iter().flatten())?;
         }
         None => {
             let rows = table_rows(doc, dump.routes, name, route_count_row)?;

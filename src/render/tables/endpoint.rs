@@ -9,9 +9,9 @@ use crate::render::tables::go_table::GoTable;
 use crate::render::tables::layout::write_go_table;
 
 /// istioctl's endpoint table; `prefix` is `pc all`'s `endpoint/` before each name.
-pub fn write_endpoints(
+pub fn write_endpoints<'r>(
     out: &mut dyn Write,
-    rows: &[EndpointRow],
+    rows: impl IntoIterator<Item = &'r EndpointRow>,
     prefix: &str,
 ) -> std::io::Result<()> {
     let header = ["NAME", "STATUS", "LOCALITY", "CLUSTER"];

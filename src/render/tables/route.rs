@@ -11,7 +11,10 @@ use crate::render::tables::layout::write_go_table;
 use crate::render::tables::managing_resource_cell;
 
 /// istioctl's verbose route table.
-pub fn write_routes(out: &mut dyn Write, rows: &[RouteRow]) -> std::io::Result<()> {
+pub fn write_routes<'r>(
+    out: &mut dyn Write,
+    rows: impl IntoIterator<Item = &'r RouteRow>,
+) -> std::io::Result<()> {
     let header = ["NAME", "VHOST NAME", "DOMAINS", "MATCH", "VIRTUAL SERVICE"];
     // Each row's cells go straight into the table, never all held as strings at once.
     let mut table = GoTable::new(&header, 5);
