@@ -14,9 +14,19 @@ pub fn write_endpoints<'r>(
     rows: impl IntoIterator<Item = &'r EndpointRow>,
     prefix: &str,
 ) -> std::io::Result<()> {
-    let header = ["NAME", "STATUS", "LOCALITY", "CLUSTER"];
-    // Each row's cells go straight into the table, never all held as strings at once.
-    let mut table = GoTable::new(&header, 5);
+    endpoint_table(rows, prefix).write(out)
+}
+
+/// The endpoint table's header.
+const ENDPOINTS_HEADER: [&str; 4] = ["NAME", "STATUS", "LOCALITY", "CLUSTER"];
+
+/// The endpoint table of `rows`, to write or to join with others ([`GoTable::append`]):
+/// `pc endpoint` builds one per load assignment on the core that decodes it.
+pub fn endpoint_table<'r>(
+    rows: impl IntoIterator<Item = &'r EndpointRow>,
+    prefix: &str,
+) -> GoTable<'static> {
+    let mut table = GoTable::new(&ENDPOINTS_HEADER, 5);
     for r in rows {
         table.push(&[
             &format!("{prefix}{}", r.addresses.join(",")),
@@ -25,7 +35,7 @@ pub fn write_endpoints<'r>(
             r.cluster.as_str(),
         ]);
     }
-    table.write(out)
+    table
 }
 
 /// istioctl's live `pc endpoint` table from Envoy's `/clusters`: `ENDPOINT  STATUS  OUTLIER

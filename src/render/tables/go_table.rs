@@ -15,14 +15,16 @@ use unicode_width::UnicodeWidthChar;
 
 use crate::util::sanitize::sanitize;
 
-/// A Go table built a row at a time: the rows' sanitised cells are kept in one buffer (a
+/// A Go table built a row at a time: the rows' sanitised cells are kept as text (a
 /// sanitised cell holds no tab or newline, so those separate them), each column's width
-/// kept up to date, so the caller's rows need not be turned into cells all at once.
+/// kept up to date, so the caller's rows need not be turned into cells all at once. Parts
+/// built apart (on the cores that decode their objects) join with [`GoTable::append`].
 pub struct GoTable<'h> {
     header: &'h [&'h str],
     padding: usize,
     widths: Vec<usize>,
-    cells: String,
+    /// Rows of cells, in order; one text per appended part, none copied.
+    cells: Vec<String>,
     /// A row with another number of cells than the header: the aligner lays it out.
     ragged: bool,
 }
@@ -34,7 +36,7 @@ impl<'h> GoTable<'h> {
             header,
             padding,
             widths: header.iter().map(|h| width(h)).collect(),
-            cells: String::new(),
+            cells: vec![String::new()],
             ragged: header.len() < 2,
         }
     }
@@ -42,22 +44,37 @@ impl<'h> GoTable<'h> {
     /// Adds a row; each cell is sanitised.
     pub fn push<S: AsRef<str>>(&mut self, row: &[S]) {
         self.ragged |= row.len() != self.header.len();
+        let mut text = self.cells.pop().unwrap_or_default();
         for (col, cell) in row.iter().enumerate() {
             let clean = sanitize(cell.as_ref());
             if let Some(w) = self.widths.get_mut(col) {
                 *w = (*w).max(width(&clean));
             }
-            self.cells.push_str(&clean);
-            self.cells.push('\t');
+            text.push_str(&clean);
+            text.push('\t');
         }
-        self.cells.push('\n');
+        text.push('\n');
+        self.cells.push(text);
+    }
+
+    /// Adds the rows of `other` (the same header's table) after these.
+    pub fn append(&mut self, other: GoTable<'_>) {
+        self.ragged |= other.ragged || other.header.len() != self.header.len();
+        for (w, o) in self.widths.iter_mut().zip(&other.widths) {
+            *w = (*w).max(*o);
+        }
+        self.cells
+            .extend(other.cells.into_iter().filter(|c| !c.is_empty()));
+        // Rows pushed next go to a text of their own.
+        self.cells.push(String::new());
     }
 
     /// Writes the table.
     pub fn write(self, out: &mut dyn Write) -> io::Result<()> {
         let rows = self
             .cells
-            .split_terminator('\n')
+            .iter()
+            .flat_map(|text| text.split_terminator('\n'))
             .map(|row| row.split_terminator('\t'));
         if self.ragged {
             return aligned(out, self.padding, self.header, rows);

@@ -15,9 +15,16 @@ pub fn write_routes<'r>(
     out: &mut dyn Write,
     rows: impl IntoIterator<Item = &'r RouteRow>,
 ) -> std::io::Result<()> {
-    let header = ["NAME", "VHOST NAME", "DOMAINS", "MATCH", "VIRTUAL SERVICE"];
-    // Each row's cells go straight into the table, never all held as strings at once.
-    let mut table = GoTable::new(&header, 5);
+    route_table(rows).write(out)
+}
+
+/// The verbose route table's header.
+const ROUTES_HEADER: [&str; 5] = ["NAME", "VHOST NAME", "DOMAINS", "MATCH", "VIRTUAL SERVICE"];
+
+/// The verbose route table of `rows`, to write or to join with others ([`GoTable::append`]):
+/// `pc route` builds one per route configuration on the core that decodes it.
+pub fn route_table<'r>(rows: impl IntoIterator<Item = &'r RouteRow>) -> GoTable<'static> {
+    let mut table = GoTable::new(&ROUTES_HEADER, 5);
     for r in rows {
         let (route_match, virtual_service) = match &r.cell {
             RouteCell::Route {
@@ -38,7 +45,7 @@ pub fn write_routes<'r>(
             &virtual_service,
         ]);
     }
-    table.write(out)
+    table
 }
 
 /// istioctl's `--verbose=false` route table.
