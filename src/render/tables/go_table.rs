@@ -187,4 +187,31 @@ mod tests {
         let (ours, theirs) = both(&["A"], &one, 5);
         assert_eq!(ours, theirs);
     }
+
+    #[test]
+    fn parts_appended_write_as_one_table() {
+        let header = ["A", "B"];
+        let rows: Vec<Vec<String>> = (0..7)
+            .map(|i| vec!["x".repeat(i), format!("row {i}")])
+            .collect();
+        let mut whole = GoTable::new(&header, 5);
+        for row in &rows {
+            whole.push(row);
+        }
+        let mut joined = GoTable::new(&header, 5);
+        for chunk in rows.chunks(3) {
+            let mut part = GoTable::new(&header, 5);
+            for row in chunk {
+                part.push(row);
+            }
+            joined.append(part);
+            joined.append(GoTable::new(&header, 5));
+        }
+        joined.push(&["last", "row"]);
+        whole.push(&["last", "row"]);
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        whole.write(&mut a).unwrap();
+        joined.write(&mut b).unwrap();
+        assert_eq!(String::from_utf8(a).unwrap(), String::from_utf8(b).unwrap());
+    }
 }
