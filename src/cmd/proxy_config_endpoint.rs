@@ -10,7 +10,7 @@ use serde_json::value::RawValue;
 
 use crate::analysis::cluster::rows::sort_clusters;
 use crate::analysis::endpoint::host_status::host_rows;
-use crate::analysis::endpoint::{EndpointFilter, EndpointRow, endpoint_rows, select_assignments};
+use crate::analysis::endpoint::{EndpointFilter, endpoint_rows, select_assignments};
 use crate::cli::{EndpointArgs, OutputFormat, UsageError};
 use crate::cmd::input;
 use crate::envoy::dump::{ENDPOINTS_TYPE, EndpointConfigEntry, EndpointsSection, RoutingSections};
@@ -19,7 +19,8 @@ use crate::envoy::missing::{SectionWording, required};
 use crate::envoy::{Document, Sections};
 use crate::error::{Error, ExitCode};
 use crate::render::structured;
-use crate::render::tables::endpoint::{write_endpoints, write_host_rows};
+use crate::render::tables::endpoint::{endpoint_table, write_endpoints, write_host_rows};
+use crate::render::tables::go_table::GoTable;
 use crate::source::DumpMask;
 
 /// What `pc endpoint` reads. Envoy dumps endpoints only with `?include_eds=true`, which a
@@ -56,7 +57,13 @@ pub fn run(args: &EndpointArgs, out: &mut dyn Write) -> Result<ExitCode, Error> 
             ENDPOINTS_TYPE,
         )?;
         match super::structured_format(&output) {
-            None => write_endpoints(out, &table_rows(doc, section, &filter)?, "")?,
+            None => {
+                let mut table = endpoint_table(&[], "");
+                for part in table_rows(doc, section, &filter)? {
+                    table.append(part);
+                }
+                table.write(out)?;
+            }
             Some(format) => {
                 let selected = selected(doc, Some(section), &filter)?;
                 let values = selected
@@ -161,30 +168,34 @@ pub(super) type Assignment<'a> = (EndpointConfigEntry<'a>, ClusterLoadAssignment
 
 /// `retrieveSortedEndpointsSlice`: dynamic then static assignments that keep an endpoint,
 /// in istioctl's order; none without a section.
-/// The table's rows in istioctl's order: each assignment is reduced to its rows on the core
-/// that decodes it, so the decoded assignments are never all held at once. An assignment
-/// with no endpoint the filter keeps has no rows and drops out, as in `select_assignments`.
+/// The table's parts in istioctl's order: each assignment is reduced to its rows' table text
+/// on the core that decodes it, so neither the decoded assignments nor their typed rows are
+/// ever all held at once. An assignment with no endpoint the filter keeps has no rows and
+/// drops out, as in `select_assignments`.
 fn table_rows(
     doc: &Document<'_>,
     section: EndpointsSection<'_>,
     filter: &EndpointFilter,
-) -> Result<Vec<EndpointRow>, Error> {
+) -> Result<Vec<GoTable<'static>>, Error> {
     let entries: Vec<_> = section
         .dynamic_endpoint_configs
         .into_iter()
         .chain(section.static_endpoint_configs)
         .collect();
     let decoded = crate::util::parallel::map_in_order(&entries, 256, |e| {
-        doc.load_assignment(e)
-            .map(|cla| (cla.cluster_name.to_string(), endpoint_rows(&cla, filter)))
+        doc.load_assignment(e).map(|cla| {
+            let rows = endpoint_rows(&cla, filter);
+            let part = (!rows.is_empty()).then(|| endpoint_table(&rows, ""));
+            (cla.cluster_name.to_string(), part)
+        })
     });
     let mut named = decoded
         .into_iter()
         .map(|r| r.map_err(Error::from))
         .collect::<Result<Vec<_>, Error>>()?;
-    named.retain(|(_, rows)| !rows.is_empty());
+    named.retain(|(_, part)| part.is_some());
     sort_clusters(&mut named, |(name, _)| name);
-    Ok(named.into_iter().flat_map(|(_, rows)| rows).collect())
+    Ok(named.into_iter().filter_map(|(_, part)| part).collect())
 }
 
 pub(super) fn selected<'a>(

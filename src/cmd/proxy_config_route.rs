@@ -10,7 +10,7 @@ use crate::envoy::missing::{SectionWording, required};
 use crate::envoy::route::RouteConfiguration;
 use crate::envoy::{Document, MissingError, Sections};
 use crate::error::{Error, ExitCode};
-use crate::render::tables::route::{write_route_counts, write_routes};
+use crate::render::tables::route::{route_table, write_route_counts};
 use crate::source::DumpMask;
 
 /// What `pc route` reads, and all a live fetch asks for.
@@ -46,11 +46,14 @@ fn render(doc: &Document<'_>, opts: &Options, out: &mut dyn Write) -> Result<Exi
     let name = opts.name.as_deref();
     match super::structured_format(&opts.output) {
         None if opts.verbose => {
-            let rows: Vec<_> = table_rows(doc, dump.routes, name, route_rows)?
-                .into_iter()
-                .flatten()
-                .collect();
-            write_routes(out, &rows)?;
+            // Each configuration's rows become table text on the core that decodes it, so
+            // the typed rows are never all held at once.
+            let parts = table_rows(doc, dump.routes, name, |c| route_table(&route_rows(c)))?;
+            let mut table = route_table(&[]);
+            for part in parts {
+                table.append(part);
+            }
+            table.write(out)?;
         }
         None => {
             let rows = table_rows(doc, dump.routes, name, route_count_row)?;
@@ -67,9 +70,10 @@ fn render(doc: &Document<'_>, opts: &Options, out: &mut dyn Write) -> Result<Exi
 
 /// The route configurations `pc route` (and `pc all`) shows, in istioctl's order, or the
 /// error that the dump has no routes section or no route configuration.
-/// The table's rows in istioctl's order: each configuration is reduced to its rows on the
-/// core that decodes it, so the decoded configurations are never all held at once (a big
-/// dump's routes section decodes to more than its text).
+/// The table's rows in istioctl's order: each configuration is reduced by `row` (to its
+/// count, or its rows' table text) on the core that decodes it, so the decoded
+/// configurations are never all held at once (a big dump's routes section decodes to more
+/// than its text).
 fn table_rows<R: Send>(
     doc: &Document<'_>,
     section: Option<RoutesSection<'_>>,

@@ -3,7 +3,7 @@
 use crate::envoy::cluster::{Cluster, DiscoveryType};
 use crate::envoy::metadata::istio_config;
 use crate::istio::config_path::{ManagingResource, managing_resource};
-use crate::istio::subset_key::{looks_like_subset_key, parse_subset_key, sort_key};
+use crate::istio::subset_key::{SubsetKey, looks_like_subset_key, parse_subset_key, sort_key};
 use crate::util::go_sort::sort_slice;
 
 /// `--fqdn`, `--port`, `--subset`, `--direction`: istioctl's `ClusterFilter`.
@@ -57,20 +57,36 @@ pub struct ClusterRow {
 /// Sorts as `retrieveSortedClusterSlice` does (Go `sort.Slice`): by the parsed hostname,
 /// then subset, then port, then direction, names without the subset-key shape taken whole
 /// as the hostname (`safelyParseSubsetKey`).
-pub fn sort_clusters<T>(items: &mut [T], name: impl Fn(&T) -> &str) {
-    sort_slice(items, |a, b| {
-        let (i, j) = (sort_key(name(a)), sort_key(name(b)));
-        if i.hostname != j.hostname {
-            return i.hostname < j.hostname;
-        }
-        if i.subset != j.subset {
-            return i.subset < j.subset;
-        }
-        if i.port != j.port {
-            return i.port < j.port;
-        }
-        i.direction < j.direction
-    });
+///
+/// Each name is parsed once, not at every comparison (on a big dump the parse per
+/// comparison was a sixth of `pc cluster`): the keys are sorted with the same `less`, so
+/// Go's algorithm makes the same comparisons and swaps and ties end up as istioctl's.
+pub fn sort_clusters<T>(items: &mut Vec<T>, name: impl Fn(&T) -> &str) {
+    let order: Vec<usize> = {
+        let mut keyed: Vec<(SubsetKey<'_>, usize)> = items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| (sort_key(name(item)), i))
+            .collect();
+        sort_slice(&mut keyed, |(i, _), (j, _)| cluster_less(i, j));
+        keyed.into_iter().map(|(_, index)| index).collect()
+    };
+    let mut slots: Vec<Option<T>> = items.drain(..).map(Some).collect();
+    items.extend(order.into_iter().filter_map(|i| slots.get_mut(i)?.take()));
+}
+
+/// `retrieveSortedClusterSlice`'s `less` on two parsed names.
+fn cluster_less(i: &SubsetKey<'_>, j: &SubsetKey<'_>) -> bool {
+    if i.hostname != j.hostname {
+        return i.hostname < j.hostname;
+    }
+    if i.subset != j.subset {
+        return i.subset < j.subset;
+    }
+    if i.port != j.port {
+        return i.port < j.port;
+    }
+    i.direction < j.direction
 }
 
 /// The row `PrintClusterSummary` prints for `cluster`.

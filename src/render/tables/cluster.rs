@@ -4,6 +4,7 @@
 use std::io::Write;
 
 use crate::analysis::cluster::rows::{ClusterKey, ClusterRow};
+use crate::render::tables::go_table::GoTable;
 use crate::render::tables::layout::write_go_table;
 use crate::render::tables::managing_resource_cell;
 
@@ -18,8 +19,12 @@ const HEADER: [&str; 6] = [
 
 /// istioctl's cluster table.
 pub fn write_clusters(out: &mut dyn Write, rows: &[ClusterRow]) -> std::io::Result<()> {
-    let cells: Vec<Vec<String>> = rows.iter().map(cells).collect();
-    write_go_table(out, 5, &HEADER, &cells)
+    // Each row's cells go straight into the table, never all held as strings at once.
+    let mut table = GoTable::new(&HEADER, 5);
+    for row in rows {
+        table.push(&cells(row));
+    }
+    table.write(out)
 }
 
 /// `pc all`'s cluster table: a NAME column `cluster/<name>` first. As

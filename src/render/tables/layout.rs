@@ -6,6 +6,7 @@ use std::io::{self, Write};
 use tabwriter::TabWriter;
 use unicode_width::UnicodeWidthStr;
 
+use crate::render::tables::go_table::GoTable;
 use crate::util::sanitize::sanitize;
 
 /// Writes `header` and `rows` as Go's `tabwriter.NewWriter(w, 0, 8, padding, ' ', 0)` would.
@@ -15,7 +16,11 @@ pub fn write_go_table(
     header: &[&str],
     rows: &[Vec<String>],
 ) -> io::Result<()> {
-    write_painted_table(out, padding, header, rows, None)
+    let mut table = GoTable::new(header, padding);
+    for row in rows {
+        table.push(row);
+    }
+    table.write(out)
 }
 
 /// Paints a sanitised cell: `(row, column, text)` → the coloured text, or `None` to keep

@@ -6,6 +6,7 @@ pub mod cluster;
 pub mod ecds;
 pub mod endpoint;
 pub mod fleet;
+pub mod go_table;
 pub mod layout;
 pub mod listener;
 pub mod route;
