@@ -2,7 +2,7 @@
 //! document. Fetching itself is `source::fetch`'s.
 
 use crate::cli::{InputArgs, KubeArgs, UsageError};
-use crate::envoy::Document;
+use crate::envoy::{Document, PageRelease};
 use crate::error::Error;
 use crate::source::kube::{KubeOptions, PodFetch};
 use crate::source::target::{Positional, positional};
@@ -75,5 +75,10 @@ pub fn with_document<T>(
     let source = resolve(args, command, mask)?;
     let raw = source::fetch::read(&source)?;
     let text = source::to_json_text(&raw.label, &raw.bytes)?;
-    body(&text.document(&raw.label))
+    let release = |part: &[u8]| raw.bytes.release(part);
+    let document = Document {
+        release: Some(PageRelease(&release)),
+        ..text.document(&raw.label)
+    };
+    body(&document)
 }

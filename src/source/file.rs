@@ -36,6 +36,44 @@ impl Deref for InputBytes {
     }
 }
 
+/// Pages are released in whole blocks of this size (a multiple of every page size in use:
+/// 4 KiB, 16 KiB, 64 KiB), so no page a neighbouring part still reads is touched.
+const RELEASE_BLOCK: usize = 64 << 10;
+
+impl InputBytes {
+    /// Hands the pages wholly inside `part` (a part of these bytes the caller is done
+    /// with) back to the system; a no-op for bytes read into the heap.
+    pub fn release(&self, part: &[u8]) {
+        if let InputBytes::Mapped(map) = self {
+            release_pages(map, part);
+        }
+    }
+}
+
+#[allow(unsafe_code)]
+fn release_pages(map: &memmap2::Mmap, part: &[u8]) {
+    let base = map.as_ptr() as usize;
+    let Some(start) = (part.as_ptr() as usize).checked_sub(base) else {
+        return;
+    };
+    let end = start + part.len();
+    if end > map.len() {
+        return;
+    }
+    let from = start.next_multiple_of(RELEASE_BLOCK);
+    let to = end / RELEASE_BLOCK * RELEASE_BLOCK;
+    if to <= from {
+        return;
+    }
+    // SAFETY: the mapping is read-only and private and is never written, so MADV_DONTNEED
+    // only drops the pages from this process: a later read of them faults them in again
+    // from the file, with the same bytes (the assumption `map` already makes: the file
+    // does not change while mapped). No `&mut` to the mapping exists. A failure (another
+    // system's page size, say) leaves the pages where they were, which is only slower.
+    let _ =
+        unsafe { map.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, from, to - from) };
+}
+
 impl From<Vec<u8>> for InputBytes {
     fn from(v: Vec<u8>) -> Self {
         InputBytes::Heap(v)
@@ -124,5 +162,28 @@ fn open_error(label: String, source: io::Error) -> Error {
             path: label,
             source,
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Released pages of a mapped file read back the same bytes (MADV_DONTNEED on a private
+    /// read-only file mapping drops them from the process; a read faults them in again).
+    #[test]
+    fn released_pages_read_back_the_same() {
+        let path = std::env::temp_dir().join(format!("meshscope-release-{}", std::process::id()));
+        let bytes: Vec<u8> = (0..3 * MAP_AT_LEAST as usize).map(|i| (i % 251) as u8).collect();
+        std::fs::write(&path, &bytes).unwrap();
+        let (_, input) = read_dump(&path).unwrap();
+        assert!(matches!(input, InputBytes::Mapped(_)));
+        input.release(&input[1000..2 * MAP_AT_LEAST as usize + 77]);
+        input.release(&input[..]);
+        assert_eq!(&input[..], &bytes[..]);
+        // Bytes that are not part of the mapping are left alone.
+        input.release(&bytes[..]);
+        assert_eq!(&input[..], &bytes[..]);
+        let _ = std::fs::remove_file(path);
     }
 }

@@ -25,6 +25,7 @@ impl InputText<'_> {
             text: &self.json,
             from_yaml: self.from_yaml,
             skipped: self.skipped,
+            release: None,
         }
     }
 }

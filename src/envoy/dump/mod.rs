@@ -90,6 +90,20 @@ pub struct Document<'a> {
     pub from_yaml: bool,
     /// Bytes of the input before `text` (a byte-order mark), counted in binary-data offsets.
     pub skipped: usize,
+    /// Where to hand back the memory of a part of `text` no longer needed (a section the
+    /// command does not read, once parsed); `None` when the text is not a file mapping.
+    pub release: Option<PageRelease<'a>>,
+}
+
+/// Gives the pages of a part of the text back to the system (a mapped file's part is read
+/// again from the page cache if touched later, so nothing is lost but time).
+#[derive(Clone, Copy)]
+pub struct PageRelease<'a>(pub &'a (dyn Fn(&[u8]) + Sync));
+
+impl std::fmt::Debug for PageRelease<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PageRelease")
+    }
 }
 
 impl<'a> Document<'a> {
@@ -100,6 +114,7 @@ impl<'a> Document<'a> {
             text,
             from_yaml: false,
             skipped: 0,
+            release: None,
         }
     }
 
@@ -229,7 +244,14 @@ impl<'a> Document<'a> {
         // Biggest first, so that no big section is left to one thread at the end.
         order.sort_by_key(|&i| std::cmp::Reverse(ranges[i].len()));
         let parsed = parallel::map_in_order(&order, 1, |&i| {
-            self.parse_section::<L>(sections, &self.text[ranges[i].clone()])
+            let slice = &self.text[ranges[i].clone()];
+            let section = self.parse_section::<L>(sections, slice);
+            // A section parsed only to be checked borrows nothing: its pages can go, which
+            // keeps the peak memory of a command near the part of the dump it reads.
+            if let (Some(Section::Other), Some(release)) = (&section, self.release) {
+                (release.0)(slice);
+            }
+            section
         });
         let mut slots: Vec<Option<Section<'a, L>>> = (0..ranges.len()).map(|_| None).collect();
         for (&i, section) in order.iter().zip(parsed) {
