@@ -1344,36 +1344,7 @@ def matcher_tree_dump():
         },
     }
 
-    hcm = any_("envoy.extensions.filters.network.http_connection_manager.v3.HttpConnectionManager")
-    hcm["stat_prefix"] = "connect_terminate"
-    hcm["route_config"] = {
-        "name": "default",
-        "virtual_hosts": [
-            {
-                "name": "default",
-                "domains": ["*"],
-                "routes": [
-                    {
-                        "match": {"connect_matcher": {}},
-                        "route": {"cluster": "main_internal", "upgrade_configs": [{"upgrade_type": "CONNECT", "connect_config": {}}]},
-                    }
-                ],
-            }
-        ],
-    }
-    hcm["http_filters"] = [router()]
-    hcm["http2_protocol_options"] = {"allow_connect": True}
-    hcm["upgrade_configs"] = [{"upgrade_type": "CONNECT"}]
-    terminate = any_("envoy.config.listener.v3.Listener")
-    terminate["name"] = "connect_terminate"
-    terminate["address"] = socket("0.0.0.0", 15008)
-    terminate["filter_chains"] = [
-        {
-            "filters": [{"name": "envoy.filters.network.http_connection_manager", "typed_config": hcm}],
-            "transport_socket": istio_mtls(p, ["h2"]),
-            "name": "default",
-        }
-    ]
+    terminate = connect_terminate_listener(p)
 
     waypoint_pod = "waypoint-6c9f8d7b5-m2kxt"
     boot = bootstrap_section(
