@@ -174,7 +174,9 @@ mod tests {
     #[test]
     fn released_pages_read_back_the_same() {
         let path = std::env::temp_dir().join(format!("meshscope-release-{}", std::process::id()));
-        let bytes: Vec<u8> = (0..3 * MAP_AT_LEAST as usize).map(|i| (i % 251) as u8).collect();
+        let bytes: Vec<u8> = (0..3 * MAP_AT_LEAST as usize)
+            .map(|i| (i % 251) as u8)
+            .collect();
         std::fs::write(&path, &bytes).unwrap();
         let (_, input) = read_dump(&path).unwrap();
         assert!(matches!(input, InputBytes::Mapped(_)));
