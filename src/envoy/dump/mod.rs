@@ -267,8 +267,10 @@ impl<'a> Document<'a> {
         sections: Wanted,
         slice: &'a [u8],
     ) -> Option<Section<'a, L>> {
-        std::str::from_utf8(slice).ok()?;
-        let mut de = serde_json::Deserializer::from_slice(slice);
+        // Checked once here; the `str` reader then trusts it instead of checking each
+        // string and each raw value kept again.
+        let text = std::str::from_utf8(slice).ok()?;
+        let mut de = serde_json::Deserializer::from_str(text);
         let section = SectionSeed {
             sections,
             body: PhantomData::<L>,
