@@ -1,14 +1,18 @@
 //! `meshscope proxy-config route`: istioctl's tables and `-o json|yaml|jsonpath`.
 
 use std::io::Write;
+use std::sync::Mutex;
 
 use crate::analysis::route::rows::{accepts, route_count_row, route_rows, sort_route_configs};
 use crate::cli::{OutputFormat, RouteArgs, UsageError};
 use crate::cmd::input;
-use crate::envoy::dump::{ROUTES_TYPE, RouteConfigEntry, RoutesSection, RoutingSections};
+use crate::envoy::dump::{
+    ROUTES_TYPE, RouteConfigEntry, RoutesSection, RoutingSections, reduce_route_configs,
+    section_type,
+};
 use crate::envoy::missing::{SectionWording, required};
 use crate::envoy::route::RouteConfiguration;
-use crate::envoy::{Document, MissingError, Sections};
+use crate::envoy::{Document, Hooked, MissingError, SectionHook, Sections};
 use crate::error::{Error, ExitCode};
 use crate::render::tables::route::{route_table, write_route_counts};
 use crate::source::DumpMask;
@@ -42,13 +46,12 @@ pub fn run(args: &RouteArgs, out: &mut dyn Write) -> Result<ExitCode, Error> {
 }
 
 fn render(doc: &Document<'_>, opts: &Options, out: &mut dyn Write) -> Result<ExitCode, Error> {
-    let dump = doc.load_with_routing(Sections::default(), READS)?;
     let name = opts.name.as_deref();
     match super::structured_format(&opts.output) {
         None if opts.verbose => {
             // Each configuration's rows become table text on the core that decodes it, so
             // the typed rows are never all held at once.
-            let parts = table_rows(doc, dump.routes, name, |c| route_table(&route_rows(c)))?;
+            let parts = table_rows(doc, name, |c| route_table(&route_rows(c)))?;
             let mut table = route_table(&[]);
             for part in parts {
                 table.append(part);
@@ -56,10 +59,11 @@ fn render(doc: &Document<'_>, opts: &Options, out: &mut dyn Write) -> Result<Exi
             table.write(out)?;
         }
         None => {
-            let rows = table_rows(doc, dump.routes, name, route_count_row)?;
+            let rows = table_rows(doc, name, route_count_row)?;
             write_route_counts(out, &rows)?;
         }
         Some(format) => {
+            let dump = doc.load_with_routing(Sections::default(), READS)?;
             let configs = selected(doc, dump.routes, name)?;
             let raws = configs.iter().map(|(entry, _)| entry.raw);
             super::write_with_istioctl_println(out, &super::raw_array(raws)?, format)?;
@@ -74,25 +78,48 @@ fn render(doc: &Document<'_>, opts: &Options, out: &mut dyn Write) -> Result<Exi
 /// count, or its rows' table text) on the core that decodes it, so the decoded
 /// configurations are never all held at once (a big dump's routes section decodes to more
 /// than its text).
+///
+/// A big dump parsed apart has its routes section read by a [`SectionHook`] in that parse,
+/// each configuration reduced as it is decoded (one scan of the section); otherwise (a
+/// small dump, or any section that does not parse apart) each configuration is kept raw
+/// and decoded on every core, which also reports a bad one as every command does.
 fn table_rows<R: Send>(
     doc: &Document<'_>,
-    section: Option<RoutesSection<'_>>,
     name: Option<&str>,
     row: impl Fn(&RouteConfiguration<'_>) -> R + Sync,
 ) -> Result<Vec<R>, Error> {
-    let section = required(section, doc.label, SectionWording::ConfigDump, ROUTES_TYPE)?;
-    let entries: Vec<_> = section
-        .dynamic_route_configs
-        .into_iter()
-        .chain(section.static_route_configs)
-        .collect();
-    let decoded = crate::util::parallel::map_in_order(&entries, 64, |e| {
-        doc.route_config(e).map(|c| (c.name.to_string(), row(&c)))
-    });
-    let mut named = decoded
-        .into_iter()
-        .map(|r| r.map_err(Error::from))
-        .collect::<Result<Vec<_>, Error>>()?;
+    let reduce = |c: RouteConfiguration<'_>| (c.name.to_string(), row(&c));
+    // Each routes section read in the parse, by its index (istioctl reads the last).
+    let read: Mutex<Vec<(usize, Vec<(String, R)>)>> = Mutex::new(Vec::new());
+    let hook = |index: usize, text: &str| {
+        if section_type(text) != Some(ROUTES_TYPE) {
+            return Hooked::NotMine;
+        }
+        match (reduce_route_configs(text, &reduce), read.lock()) {
+            (Ok(rows), Ok(mut read)) => {
+                read.push((index, rows));
+                Hooked::Read
+            }
+            _ => Hooked::Failed,
+        }
+    };
+    let hooked = Document {
+        hook: Some(SectionHook(&hook)),
+        ..*doc
+    };
+    let dump = hooked.load_with_routing(Sections::default(), READS)?;
+    let mut named = match dump.routes {
+        Some(section) => decode_rows(doc, section, &reduce)?,
+        None => {
+            let last = read
+                .into_inner()
+                .unwrap_or_default()
+                .into_iter()
+                .max_by_key(|(index, _)| *index)
+                .map(|(_, rows)| rows);
+            required(last, doc.label, SectionWording::ConfigDump, ROUTES_TYPE)?
+        }
+    };
     if named.is_empty() {
         return Err(MissingError::NoRoutes {
             path: doc.label.to_string(),
@@ -102,6 +129,27 @@ fn table_rows<R: Send>(
     sort_route_configs(&mut named, |(n, _)| n);
     named.retain(|(n, _)| accepts(name, n));
     Ok(named.into_iter().map(|(_, r)| r).collect())
+}
+
+/// Each raw configuration of `section` decoded and reduced on every core, in order (the
+/// first error in dump order is the one reported).
+fn decode_rows<'a, R: Send>(
+    doc: &Document<'a>,
+    section: RoutesSection<'a>,
+    reduce: &(dyn Fn(RouteConfiguration<'a>) -> (String, R) + Sync),
+) -> Result<Vec<(String, R)>, Error> {
+    let entries: Vec<_> = section
+        .dynamic_route_configs
+        .into_iter()
+        .chain(section.static_route_configs)
+        .collect();
+    let decoded = crate::util::parallel::map_in_order(&entries, 64, |e| {
+        doc.route_config(e).map(reduce)
+    });
+    decoded
+        .into_iter()
+        .map(|r| r.map_err(Error::from))
+        .collect()
 }
 
 pub(super) fn selected<'a>(

@@ -27,7 +27,9 @@ pub mod tls;
 pub mod upstream;
 pub mod wasm;
 
-pub use dump::{Document, ListenerEntry, ListenerState, PageRelease, Sections};
+pub use dump::{
+    Document, Hooked, ListenerEntry, ListenerState, PageRelease, SectionHook, Sections,
+};
 pub use ecds::EcdsFilter;
 pub use filter::{HttpFilter, NetworkFilter, NetworkFilterConfig};
 pub use filter_chain::{CidrRange, FilterChain, FilterChainMatch, SourceType};

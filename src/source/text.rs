@@ -26,6 +26,7 @@ impl InputText<'_> {
             from_yaml: self.from_yaml,
             skipped: self.skipped,
             release: None,
+            hook: None,
         }
     }
 }

@@ -43,6 +43,7 @@ mod decode;
 mod diagnose;
 mod model;
 pub(crate) mod plain_paths;
+mod routes_reduce;
 mod routing;
 mod sections;
 mod seeds;
@@ -60,6 +61,7 @@ pub use model::{
     Dump, DumpShape, ListenerEntry, ListenerErrorState, ListenerOrigin, ListenerState,
     ListenersSection, Sections,
 };
+pub use routes_reduce::{reduce_route_configs, section_type};
 pub use routing::{
     ClusterEntry, ClustersSection, RouteConfigEntry, RoutesSection, RoutingSections,
 };
@@ -93,6 +95,33 @@ pub struct Document<'a> {
     /// Where to hand back the memory of a part of `text` no longer needed (a section the
     /// command does not read, once parsed); `None` when the text is not a file mapping.
     pub release: Option<PageRelease<'a>>,
+    /// A reader of whole sections the command reads itself in the parse of a big dump (so
+    /// that a section it reduces is scanned once, not kept raw and decoded again).
+    pub hook: Option<SectionHook<'a>>,
+}
+
+/// What a [`SectionHook`] did with a section.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Hooked {
+    /// Not a section it reads: the loader parses it as usual.
+    NotMine,
+    /// Read; the loader keeps nothing of it.
+    Read,
+    /// It did not read: the loader parses the whole document in one pass instead (which
+    /// keeps the section raw, as without a hook), so errors are reported as always.
+    Failed,
+}
+
+/// Called with each section's index among the sections and its text, on the core parsing
+/// it, when a big dump is parsed apart ([`Hooked`] says what became of it). Never called on
+/// the one-pass parse.
+#[derive(Clone, Copy)]
+pub struct SectionHook<'a>(pub &'a (dyn Fn(usize, &str) -> Hooked + Sync));
+
+impl std::fmt::Debug for SectionHook<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SectionHook")
+    }
 }
 
 /// Gives the pages of a part of the text back to the system (a mapped file's part is read
@@ -115,6 +144,7 @@ impl<'a> Document<'a> {
             from_yaml: false,
             skipped: 0,
             release: None,
+            hook: None,
         }
     }
 
@@ -245,7 +275,15 @@ impl<'a> Document<'a> {
         order.sort_by_key(|&i| std::cmp::Reverse(ranges[i].len()));
         let parsed = parallel::map_in_order(&order, 1, |&i| {
             let slice = &self.text[ranges[i].clone()];
-            let section = self.parse_section::<L>(sections, slice);
+            let hooked = match (self.hook, std::str::from_utf8(slice)) {
+                (Some(hook), Ok(text)) => (hook.0)(i, text),
+                _ => Hooked::NotMine,
+            };
+            let section = match hooked {
+                Hooked::NotMine => self.parse_section::<L>(sections, slice),
+                Hooked::Read => Some(Section::Other),
+                Hooked::Failed => None,
+            };
             // A section parsed only to be checked borrows nothing: its pages can go, which
             // keeps the peak memory of a command near the part of the dump it reads.
             if let (Some(Section::Other), Some(release)) = (&section, self.release) {
@@ -269,8 +307,8 @@ impl<'a> Document<'a> {
     ) -> Option<Section<'a, L>> {
         // Checked once here; the `str` reader then trusts it instead of checking each
         // string and each raw value kept again.
-        let text = std::str::from_utf8(slice).ok()?;
-        let mut de = serde_json::Deserializer::from_str(text);
+        std::str::from_utf8(slice).ok()?;
+        let mut de = serde_json::Deserializer::from_slice(slice);
         let section = SectionSeed {
             sections,
             body: PhantomData::<L>,
