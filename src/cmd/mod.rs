@@ -20,6 +20,7 @@ mod proxy_config_listener;
 mod proxy_config_log;
 mod proxy_config_route;
 mod proxy_config_secret;
+mod section_read;
 mod wasm_count;
 
 use std::io::Write;

@@ -13,7 +13,11 @@ use crate::analysis::endpoint::host_status::host_rows;
 use crate::analysis::endpoint::{EndpointFilter, endpoint_rows, select_assignments};
 use crate::cli::{EndpointArgs, OutputFormat, UsageError};
 use crate::cmd::input;
-use crate::envoy::dump::{ENDPOINTS_TYPE, EndpointConfigEntry, EndpointsSection, RoutingSections};
+use crate::cmd::section_read::with_reading;
+use crate::envoy::dump::{
+    ENDPOINT_CONFIGS, ENDPOINTS_TYPE, EndpointConfigEntry, EndpointsSection, RoutingSections,
+    reduce_listed,
+};
 use crate::envoy::endpoint::{ClusterLoadAssignment, ClusterStatus, ClustersStatus};
 use crate::envoy::missing::{SectionWording, required};
 use crate::envoy::{Document, Sections};
@@ -47,24 +51,22 @@ pub fn run(args: &EndpointArgs, out: &mut dyn Write) -> Result<ExitCode, Error> 
         if let Some(raw) = clusters_output(doc) {
             return from_clusters(doc, raw, &filter, &output, out);
         }
-        let dump = doc.load_with_routing(Sections::default(), READS)?;
         // istioctl prints an empty table for a dump without endpoints; meshscope says that
         // the dump was taken without them (issue #15: a missing section is an error).
-        let section = required(
-            dump.endpoints,
-            doc.label,
-            SectionWording::ConfigDump,
-            ENDPOINTS_TYPE,
-        )?;
+        let missing = |section, label: &str| {
+            required(section, label, SectionWording::ConfigDump, ENDPOINTS_TYPE)
+        };
         match super::structured_format(&output) {
             None => {
                 let mut table = endpoint_table(&[], "");
-                for part in table_rows(doc, section, &filter)? {
+                for part in table_rows(doc, &filter)? {
                     table.append(part);
                 }
                 table.write(out)?;
             }
             Some(format) => {
+                let dump = doc.load_with_routing(Sections::default(), READS)?;
+                let section = missing(dump.endpoints, doc.label)?;
                 let selected = selected(doc, Some(section), &filter)?;
                 let values = selected
                     .iter()
@@ -172,30 +174,49 @@ pub(super) type Assignment<'a> = (EndpointConfigEntry<'a>, ClusterLoadAssignment
 /// on the core that decodes it, so neither the decoded assignments nor their typed rows are
 /// ever all held at once. An assignment with no endpoint the filter keeps has no rows and
 /// drops out, as in `select_assignments`.
-fn table_rows(
-    doc: &Document<'_>,
-    section: EndpointsSection<'_>,
-    filter: &EndpointFilter,
-) -> Result<Vec<GoTable<'static>>, Error> {
+///
+/// A big dump parsed apart has its endpoints section read in that parse, each assignment
+/// reduced as it is decoded (`section_read`); otherwise each is kept raw and decoded on
+/// every core, which also reports a bad one as before.
+fn table_rows(doc: &Document<'_>, filter: &EndpointFilter) -> Result<Vec<GoTable<'static>>, Error> {
+    let reduce = |cla: ClusterLoadAssignment<'_>| {
+        let rows = endpoint_rows(&cla, filter);
+        let part = (!rows.is_empty()).then(|| endpoint_table(&rows, ""));
+        (cla.cluster_name.to_string(), part)
+    };
+    let read = |text: &str| reduce_listed(text, &ENDPOINT_CONFIGS, &reduce);
+    let mut named = with_reading(doc, READS, &read, |doc, dump, read| match dump.endpoints {
+        Some(section) => decode_parts(doc, section, &reduce),
+        None => Ok(required(
+            read,
+            doc.label,
+            SectionWording::ConfigDump,
+            ENDPOINTS_TYPE,
+        )?),
+    })?;
+    named.retain(|(_, part)| part.is_some());
+    sort_clusters(&mut named, |(name, _)| name);
+    Ok(named.into_iter().filter_map(|(_, part)| part).collect())
+}
+
+/// Each raw assignment of `section` decoded and reduced on every core, in order (the first
+/// error in dump order is the one reported).
+fn decode_parts<'a, R: Send>(
+    doc: &Document<'a>,
+    section: EndpointsSection<'a>,
+    reduce: &(dyn Fn(ClusterLoadAssignment<'a>) -> R + Sync),
+) -> Result<Vec<R>, Error> {
     let entries: Vec<_> = section
         .dynamic_endpoint_configs
         .into_iter()
         .chain(section.static_endpoint_configs)
         .collect();
-    let decoded = crate::util::parallel::map_in_order(&entries, 256, |e| {
-        doc.load_assignment(e).map(|cla| {
-            let rows = endpoint_rows(&cla, filter);
-            let part = (!rows.is_empty()).then(|| endpoint_table(&rows, ""));
-            (cla.cluster_name.to_string(), part)
-        })
-    });
-    let mut named = decoded
+    let decoded =
+        crate::util::parallel::map_in_order(&entries, 256, |e| doc.load_assignment(e).map(reduce));
+    decoded
         .into_iter()
         .map(|r| r.map_err(Error::from))
-        .collect::<Result<Vec<_>, Error>>()?;
-    named.retain(|(_, part)| part.is_some());
-    sort_clusters(&mut named, |(name, _)| name);
-    Ok(named.into_iter().filter_map(|(_, part)| part).collect())
+        .collect()
 }
 
 pub(super) fn selected<'a>(

@@ -1,18 +1,17 @@
 //! `meshscope proxy-config route`: istioctl's tables and `-o json|yaml|jsonpath`.
 
 use std::io::Write;
-use std::sync::Mutex;
 
 use crate::analysis::route::rows::{accepts, route_count_row, route_rows, sort_route_configs};
 use crate::cli::{OutputFormat, RouteArgs, UsageError};
 use crate::cmd::input;
+use crate::cmd::section_read::with_reading;
 use crate::envoy::dump::{
-    ROUTES_TYPE, RouteConfigEntry, RoutesSection, RoutingSections, reduce_route_configs,
-    section_type,
+    ROUTE_CONFIGS, ROUTES_TYPE, RouteConfigEntry, RoutesSection, RoutingSections, reduce_listed,
 };
 use crate::envoy::missing::{SectionWording, required};
 use crate::envoy::route::RouteConfiguration;
-use crate::envoy::{Document, Hooked, MissingError, SectionHook, Sections};
+use crate::envoy::{Document, MissingError, Sections};
 use crate::error::{Error, ExitCode};
 use crate::render::tables::route::{route_table, write_route_counts};
 use crate::source::DumpMask;
@@ -89,37 +88,16 @@ fn table_rows<R: Send>(
     row: impl Fn(&RouteConfiguration<'_>) -> R + Sync,
 ) -> Result<Vec<R>, Error> {
     let reduce = |c: RouteConfiguration<'_>| (c.name.to_string(), row(&c));
-    // Each routes section read in the parse, by its index (istioctl reads the last).
-    let read: Mutex<Vec<(usize, Vec<(String, R)>)>> = Mutex::new(Vec::new());
-    let hook = |index: usize, text: &str| {
-        if section_type(text) != Some(ROUTES_TYPE) {
-            return Hooked::NotMine;
-        }
-        match (reduce_route_configs(text, &reduce), read.lock()) {
-            (Ok(rows), Ok(mut read)) => {
-                read.push((index, rows));
-                Hooked::Read
-            }
-            _ => Hooked::Failed,
-        }
-    };
-    let hooked = Document {
-        hook: Some(SectionHook(&hook)),
-        ..*doc
-    };
-    let dump = hooked.load_with_routing(Sections::default(), READS)?;
-    let mut named = match dump.routes {
-        Some(section) => decode_rows(doc, section, &reduce)?,
-        None => {
-            let last = read
-                .into_inner()
-                .unwrap_or_default()
-                .into_iter()
-                .max_by_key(|(index, _)| *index)
-                .map(|(_, rows)| rows);
-            required(last, doc.label, SectionWording::ConfigDump, ROUTES_TYPE)?
-        }
-    };
+    let read = |text: &str| reduce_listed(text, &ROUTE_CONFIGS, &reduce);
+    let mut named = with_reading(doc, READS, &read, |doc, dump, read| match dump.routes {
+        Some(section) => decode_rows(doc, section, &reduce),
+        None => Ok(required(
+            read,
+            doc.label,
+            SectionWording::ConfigDump,
+            ROUTES_TYPE,
+        )?),
+    })?;
     if named.is_empty() {
         return Err(MissingError::NoRoutes {
             path: doc.label.to_string(),
@@ -143,9 +121,8 @@ fn decode_rows<'a, R: Send>(
         .into_iter()
         .chain(section.static_route_configs)
         .collect();
-    let decoded = crate::util::parallel::map_in_order(&entries, 64, |e| {
-        doc.route_config(e).map(reduce)
-    });
+    let decoded =
+        crate::util::parallel::map_in_order(&entries, 64, |e| doc.route_config(e).map(reduce));
     decoded
         .into_iter()
         .map(|r| r.map_err(Error::from))

@@ -9,6 +9,7 @@
 )]
 
 mod big_dump;
+mod big_dump_routing;
 mod bug_report;
 mod ci_integrations;
 mod cli_def;

@@ -43,8 +43,8 @@ mod decode;
 mod diagnose;
 mod model;
 pub(crate) mod plain_paths;
-mod routes_reduce;
 mod routing;
+mod section_reduce;
 mod sections;
 mod seeds;
 mod split;
@@ -61,10 +61,10 @@ pub use model::{
     Dump, DumpShape, ListenerEntry, ListenerErrorState, ListenerOrigin, ListenerState,
     ListenersSection, Sections,
 };
-pub use routes_reduce::{reduce_route_configs, section_type};
 pub use routing::{
     ClusterEntry, ClustersSection, RouteConfigEntry, RoutesSection, RoutingSections,
 };
+pub use section_reduce::{ENDPOINT_CONFIGS, ROUTE_CONFIGS, reduce_listed};
 pub use sections::{
     BOOTSTRAP_TYPE, CLUSTERS_TYPE, ECDS_TYPE, ENDPOINTS_TYPE, LISTENERS_TYPE, ROUTES_TYPE,
     SECRETS_TYPE,
