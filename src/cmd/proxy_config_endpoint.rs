@@ -185,15 +185,20 @@ fn table_rows(doc: &Document<'_>, filter: &EndpointFilter) -> Result<Vec<GoTable
         (cla.cluster_name.to_string(), part)
     };
     let read = |text: &str| reduce_listed(text, &ENDPOINT_CONFIGS, &reduce);
-    let mut named = with_reading(doc, READS, &read, |doc, dump, read| match dump.endpoints {
-        Some(section) => decode_parts(doc, section, &reduce),
-        None => Ok(required(
-            read,
-            doc.label,
-            SectionWording::ConfigDump,
-            ENDPOINTS_TYPE,
-        )?),
-    })?;
+    let mut named = with_reading(
+        doc,
+        READS,
+        (ENDPOINTS_TYPE, &read),
+        |doc, dump, read| match dump.endpoints {
+            Some(section) => decode_parts(doc, section, &reduce),
+            None => Ok(required(
+                read,
+                doc.label,
+                SectionWording::ConfigDump,
+                ENDPOINTS_TYPE,
+            )?),
+        },
+    )?;
     named.retain(|(_, part)| part.is_some());
     sort_clusters(&mut named, |(name, _)| name);
     Ok(named.into_iter().filter_map(|(_, part)| part).collect())

@@ -89,15 +89,20 @@ fn table_rows<R: Send>(
 ) -> Result<Vec<R>, Error> {
     let reduce = |c: RouteConfiguration<'_>| (c.name.to_string(), row(&c));
     let read = |text: &str| reduce_listed(text, &ROUTE_CONFIGS, &reduce);
-    let mut named = with_reading(doc, READS, &read, |doc, dump, read| match dump.routes {
-        Some(section) => decode_rows(doc, section, &reduce),
-        None => Ok(required(
-            read,
-            doc.label,
-            SectionWording::ConfigDump,
-            ROUTES_TYPE,
-        )?),
-    })?;
+    let mut named = with_reading(
+        doc,
+        READS,
+        (ROUTES_TYPE, &read),
+        |doc, dump, read| match dump.routes {
+            Some(section) => decode_rows(doc, section, &reduce),
+            None => Ok(required(
+                read,
+                doc.label,
+                SectionWording::ConfigDump,
+                ROUTES_TYPE,
+            )?),
+        },
+    )?;
     if named.is_empty() {
         return Err(MissingError::NoRoutes {
             path: doc.label.to_string(),

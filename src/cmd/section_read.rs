@@ -17,12 +17,13 @@ pub(super) type SectionReader<'r, R> =
     &'r (dyn Fn(&str) -> Option<Result<Vec<R>, serde_json::Error>> + Sync);
 
 /// Runs `then` on the dump (`routing` sections) and the objects `read` reduced of the last
-/// section it read in the parse, when the parse read it so (then the dump does not hold it
-/// raw). `then` gets the document the dump borrows from, to decode what it holds raw.
+/// `type_url` section it read in the parse, when the parse read it so (then the dump does
+/// not hold it raw). `then` gets the document the dump borrows from, to decode what it
+/// holds raw.
 pub(super) fn with_reading<R: Send, T>(
     doc: &Document<'_>,
     routing: RoutingSections,
-    read: SectionReader<'_, R>,
+    (type_url, read): (&str, SectionReader<'_, R>),
     then: impl FnOnce(&Document<'_>, Dump<'_>, Option<Vec<R>>) -> Result<T, Error>,
 ) -> Result<T, Error> {
     // Each section read, by its index: istioctl reads the last of a kind.
@@ -36,7 +37,10 @@ pub(super) fn with_reading<R: Send, T>(
         _ => Hooked::Failed,
     };
     let hooked = Document {
-        hook: Some(SectionHook(&hook)),
+        hook: Some(SectionHook {
+            read: &hook,
+            type_url,
+        }),
         ..*doc
     };
     let dump = hooked.load_with_routing(Sections::default(), routing)?;

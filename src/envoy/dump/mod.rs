@@ -116,7 +116,12 @@ pub enum Hooked {
 /// it, when a big dump is parsed apart ([`Hooked`] says what became of it). Never called on
 /// the one-pass parse.
 #[derive(Clone, Copy)]
-pub struct SectionHook<'a>(pub &'a (dyn Fn(usize, &str) -> Hooked + Sync));
+pub struct SectionHook<'a> {
+    pub read: &'a (dyn Fn(usize, &str) -> Hooked + Sync),
+    /// The `@type` of the section it reads, which is parsed first: reading costs more than
+    /// checking, so the other core checks the rest meanwhile.
+    pub type_url: &'a str,
+}
 
 impl std::fmt::Debug for SectionHook<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -271,12 +276,23 @@ impl<'a> Document<'a> {
     ) -> Option<Top<'a, L>> {
         let ranges = split::split(self.text, threads)?;
         let mut order: Vec<usize> = (0..ranges.len()).collect();
-        // Biggest first, so that no big section is left to one thread at the end.
-        order.sort_by_key(|&i| std::cmp::Reverse(ranges[i].len()));
+        // The hook's section first, then the biggest, so that no big section is left to one
+        // thread at the end.
+        let hooked = |i: usize| {
+            self.hook.is_some_and(|h| {
+                section_reduce::opens_as(&self.text[ranges[i].clone()], h.type_url)
+            })
+        };
+        order.sort_by_key(|&i| std::cmp::Reverse((hooked(i), ranges[i].len())));
         let parsed = parallel::map_in_order(&order, 1, |&i| {
             let slice = &self.text[ranges[i].clone()];
-            let hooked = match (self.hook, std::str::from_utf8(slice)) {
-                (Some(hook), Ok(text)) => (hook.0)(i, text),
+            let hooked = match self.hook {
+                Some(hook) if section_reduce::opens_as(slice, hook.type_url) => {
+                    match std::str::from_utf8(slice) {
+                        Ok(text) => (hook.read)(i, text),
+                        Err(_) => Hooked::Failed,
+                    }
+                }
                 _ => Hooked::NotMine,
             };
             let section = match hooked {

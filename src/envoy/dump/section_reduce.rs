@@ -46,6 +46,12 @@ pub const ENDPOINT_CONFIGS: ListedSection = ListedSection {
     object: ["endpoint_config", "endpointConfig"],
 };
 
+/// Whether the section `slice` opens with `"@type": type_url`.
+pub(super) fn opens_as(slice: &[u8], type_url: &str) -> bool {
+    let head = String::from_utf8_lossy(&slice[..slice.len().min(512)]);
+    section_type(&head) == Some(type_url)
+}
+
 /// The `@type` a section's text opens with (`{"@type": "…"`), if it opens so.
 fn section_type(text: &str) -> Option<&str> {
     let rest = text.trim_start().strip_prefix('{')?.trim_start();
