@@ -64,17 +64,7 @@ fn table_rows(
     section: Option<ClustersSection<'_>>,
     filter: &ClusterFilter,
 ) -> Result<Vec<ClusterRow>, Error> {
-    let section = required(
-        section,
-        doc.label,
-        SectionWording::ConfigDump,
-        CLUSTERS_TYPE,
-    )?;
-    let entries: Vec<_> = section
-        .dynamic_active_clusters
-        .into_iter()
-        .chain(section.static_clusters)
-        .collect();
+    let entries = shown_entries(doc, section)?;
     let decoded = crate::util::parallel::map_in_order(&entries, 256, |e| {
         doc.cluster(e)
             .map(|c| (c.name.to_string(), cluster_row(&c)))
@@ -94,6 +84,26 @@ fn table_rows(
     Ok(rows.into_iter().map(|(_, row)| row).collect())
 }
 
+/// The entries istioctl's `retrieveSortedClusterSlice` takes, before its sort: the dynamic
+/// active clusters, then the static ones (warming clusters are not shown); or the error
+/// that the dump has no clusters section.
+fn shown_entries<'a>(
+    doc: &Document<'a>,
+    section: Option<ClustersSection<'a>>,
+) -> Result<Vec<ClusterEntry<'a>>, Error> {
+    let section = required(
+        section,
+        doc.label,
+        SectionWording::ConfigDump,
+        CLUSTERS_TYPE,
+    )?;
+    Ok(section
+        .dynamic_active_clusters
+        .into_iter()
+        .chain(section.static_clusters)
+        .collect())
+}
+
 /// The clusters `pc cluster` (and `pc all`) shows, in istioctl's order, or the error that
 /// the dump has no clusters section or no cluster.
 pub(super) fn selected<'a>(
@@ -101,20 +111,8 @@ pub(super) fn selected<'a>(
     section: Option<ClustersSection<'a>>,
     filter: &ClusterFilter,
 ) -> Result<Vec<(ClusterEntry<'a>, Cluster<'a>)>, Error> {
-    let section = required(
-        section,
-        doc.label,
-        SectionWording::ConfigDump,
-        CLUSTERS_TYPE,
-    )?;
-    // istioctl's `retrieveSortedClusterSlice`: the dynamic active clusters, then the
-    // static ones; warming clusters are not shown.
     // Decoded on every core, in order (the first error in dump order is the one reported).
-    let entries: Vec<_> = section
-        .dynamic_active_clusters
-        .into_iter()
-        .chain(section.static_clusters)
-        .collect();
+    let entries = shown_entries(doc, section)?;
     let decoded = crate::util::parallel::map_in_order(&entries, 256, |e| doc.cluster(e));
     let mut clusters = entries
         .into_iter()
